@@ -1,0 +1,30 @@
+# WorkSync: `make up` starts the whole system, `make test` runs the whole test suite.
+SHELL := /bin/bash
+# uv is used from PATH; when missing it is installed with pip and run as `python3 -m uv`.
+UV := $(shell command -v uv 2>/dev/null || { python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv >&2; echo "python3 -m uv"; })
+
+.PHONY: up test lint typecheck sync migrate bench
+
+sync:
+	@$(UV) sync --frozen --quiet
+
+## up: migrations, every service's API and worker, and the gateway, as local processes.
+up: sync
+	@$(UV) run --frozen python scripts/run_system.py
+
+migrate: sync
+	@$(UV) run --frozen python scripts/run_system.py --migrate-only
+
+lint: sync
+	@$(UV) run --frozen ruff check .
+	@$(UV) run --frozen ruff format --check .
+
+typecheck: sync
+	@$(UV) run --frozen mypy
+
+## test: lint, types, then every test (unit, API, contract, end-to-end).
+test: lint typecheck
+	@$(UV) run --frozen pytest -n 2 --dist loadgroup
+
+bench: sync
+	@$(UV) run --frozen python bench/run.py

@@ -1,0 +1,79 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+DEVELOPMENT_INTERNAL_SECRET = "worksync-development-internal-secret"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class CommonSettings(BaseSettings):
+    """Shared configuration.
+
+    Every field is read from `WORKSYNC_<NAME>` and may be overridden per service by
+    `<SERVICE>_<NAME>` (the subclass sets `service_env_prefix`), so one environment can
+    hold the defaults and each service its own database URL.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="WORKSYNC_", extra="ignore")
+    service_env_prefix: ClassVar[str] = ""
+
+    service_name: str = "worksync"
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = "postgresql+psycopg://postgres@localhost:5432/worksync"
+    database_pool_size: int = Field(default=10, ge=1)
+    amqp_url: str = "amqp://guest:guest@localhost:5672/"
+    events_exchange: str = "worksync.events"
+    dead_letter_exchange: str = "worksync.dead"
+    event_delivery_limit: int = Field(default=5, ge=1)
+
+    jwt_issuer: str = "worksync-identity"
+    jwt_audience: str = "worksync"
+    jwks_url: str = "http://localhost:8001/.well-known/jwks.json"
+    jwks_refresh_min_interval_seconds: float = 5.0
+    jwks_cache_seconds: float = 300.0
+
+    internal_secret: SecretStr = SecretStr(DEVELOPMENT_INTERNAL_SECRET)
+
+    log_level: str = "INFO"
+    log_json: bool = True
+    otel_exporter_otlp_endpoint: str | None = None
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_outside_development(self) -> Self:
+        if (
+            self.environment is Environment.PRODUCTION
+            and self.internal_secret.get_secret_value() == DEVELOPMENT_INTERNAL_SECRET
+        ):
+            raise ValueError("WORKSYNC_INTERNAL_SECRET must be set outside development")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings]
+        if cls.service_env_prefix:
+            sources.append(EnvSettingsSource(settings_cls, env_prefix=cls.service_env_prefix))
+        sources += [env_settings, dotenv_settings, file_secret_settings]
+        return tuple(sources)

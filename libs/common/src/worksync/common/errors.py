@@ -1,0 +1,179 @@
+"""RFC 9457 problem details for every error a service answers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://worksync.dev/problems/"
+
+logger = logging.getLogger(__name__)
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """The body of every error response."""
+
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    code: str
+    errors: list[FieldError] | None = None
+
+
+@dataclass
+class AppError(Exception):
+    """An error a client can act on; raised by services, rendered as problem+json."""
+
+    detail: str | None = None
+    code: str = "error"
+    status: int = 400
+    errors: list[FieldError] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def problem(self) -> Problem:
+        return Problem(
+            type=PROBLEM_TYPE_BASE + self.code,
+            title=HTTPStatus(self.status).phrase,
+            status=self.status,
+            detail=self.detail,
+            code=self.code,
+            errors=self.errors,
+        )
+
+
+class BadRequest(AppError):
+    def __init__(self, detail: str, code: str = "bad_request") -> None:
+        super().__init__(detail=detail, code=code, status=400)
+
+
+class Unauthorized(AppError):
+    def __init__(self, detail: str = "Authentication required", code: str = "unauthorized"):
+        super().__init__(
+            detail=detail, code=code, status=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+class Forbidden(AppError):
+    def __init__(self, detail: str = "Not allowed", code: str = "forbidden") -> None:
+        super().__init__(detail=detail, code=code, status=403)
+
+
+class NotFound(AppError):
+    def __init__(self, detail: str = "Not found", code: str = "not_found") -> None:
+        super().__init__(detail=detail, code=code, status=404)
+
+
+class Conflict(AppError):
+    def __init__(self, detail: str, code: str = "conflict") -> None:
+        super().__init__(detail=detail, code=code, status=409)
+
+
+class Unprocessable(AppError):
+    def __init__(
+        self,
+        detail: str,
+        code: str = "validation_failed",
+        errors: list[FieldError] | None = None,
+    ) -> None:
+        super().__init__(detail=detail, code=code, status=422, errors=errors)
+
+
+class TooManyRequests(AppError):
+    def __init__(self, retry_after_seconds: int, detail: str = "Too many requests") -> None:
+        super().__init__(
+            detail=detail,
+            code="rate_limited",
+            status=429,
+            headers={"Retry-After": str(max(1, retry_after_seconds))},
+        )
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(exclude_none=True),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def problem_for_status(status: int, detail: str | None, code: str | None = None) -> Problem:
+    phrase = HTTPStatus(status).phrase
+    code = code or phrase.lower().replace(" ", "_").replace("-", "_")
+    return Problem(
+        type=PROBLEM_TYPE_BASE + code, title=phrase, status=status, detail=detail, code=code
+    )
+
+
+def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in location]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+async def _app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(exc.problem(), exc.headers)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(field=_field_path(err.get("loc", ())), message=str(err.get("msg", "")))
+        for err in exc.errors()
+    ]
+    problem = Problem(
+        type=PROBLEM_TYPE_BASE + "validation_failed",
+        title=HTTPStatus.UNPROCESSABLE_ENTITY.phrase,
+        status=422,
+        detail="The request is not valid",
+        code="validation_failed",
+        errors=errors,
+    )
+    return problem_response(problem)
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return problem_response(problem_for_status(exc.status_code, detail), dict(exc.headers or {}))
+
+
+async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(problem_for_status(500, "An unexpected error occurred"))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unhandled_error)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entry declaring problem+json bodies for the given statuses."""
+    return {
+        status: {
+            "model": Problem,
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_JSON: {}},
+        }
+        for status in statuses
+    }

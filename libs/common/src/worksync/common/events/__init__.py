@@ -1,0 +1,1 @@
+"""Integration events: CloudEvents envelope, transactional outbox, relay, inbox, consumers."""

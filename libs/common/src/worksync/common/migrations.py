@@ -1,0 +1,102 @@
+"""Alembic support shared by every service's `migrations/env.py`.
+
+Each service migrates only its own schema and keeps its version table inside it, so
+services can share one database without seeing each other's history.
+"""
+
+from __future__ import annotations
+
+import re
+
+from alembic import context
+from sqlalchemy import Connection, MetaData, create_engine, pool, text
+from sqlalchemy.engine import make_url
+
+from worksync.common.db import async_url
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _quoted(identifier: str) -> str:
+    if not _IDENTIFIER.match(identifier):
+        raise ValueError(f"not a safe SQL identifier: {identifier!r}")
+    return f'"{identifier}"'
+
+
+def grant_service_role(connection: Connection, schema: str, role: str, password: str) -> None:
+    """Create (or update) the service's login role with rights on its own schema only."""
+    quoted_role, quoted_schema = _quoted(role), _quoted(schema)
+    exists = connection.execute(
+        text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": role}
+    ).scalar()
+    verb = "ALTER" if exists else "CREATE"
+    # Role DDL takes no bind parameters; the password is passed through quote_literal.
+    literal = connection.execute(text("SELECT quote_literal(:p)"), {"p": password}).scalar_one()
+    connection.execute(text(f"{verb} ROLE {quoted_role} LOGIN PASSWORD {literal}"))
+    database = connection.execute(text("SELECT current_database()")).scalar_one()
+    connection.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO {quoted_role}'))
+    connection.execute(text(f"REVOKE ALL ON SCHEMA public FROM {quoted_role}"))
+    connection.execute(text(f"GRANT USAGE ON SCHEMA {quoted_schema} TO {quoted_role}"))
+    for grant in (
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {quoted_schema}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {quoted_schema}",
+    ):
+        connection.execute(text(f"{grant} TO {quoted_role}"))
+    connection.execute(
+        text(
+            f"ALTER DEFAULT PRIVILEGES IN SCHEMA {quoted_schema} "
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {quoted_role}"
+        )
+    )
+
+
+def _run_sync(
+    connection: Connection,
+    metadata: MetaData,
+    schema: str,
+    role: tuple[str, str] | None,
+) -> None:
+    connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}"))
+    connection.execute(text(f"SET search_path TO {_quoted(schema)}"))
+    connection.commit()
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table_schema=schema,
+        include_schemas=True,
+        include_name=lambda name, type_, _parent: type_ != "schema" or name == schema,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    if role is not None:
+        grant_service_role(connection, schema, *role)
+        connection.commit()
+
+
+def run_service_migrations(
+    metadata: MetaData,
+    schema: str,
+    database_url: str,
+    role: tuple[str, str] | None = None,
+) -> None:
+    """Entry point for `env.py`; `-x database_url=...` on the command line wins."""
+    url = context.get_x_argument(as_dictionary=True).get("database_url", database_url)
+    if context.is_offline_mode():
+        context.configure(
+            url=make_url(async_url(url)),
+            target_metadata=metadata,
+            version_table_schema=schema,
+            literal_binds=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    # psycopg 3 speaks both sync and async; sync keeps Alembic callable from a running loop.
+    engine = create_engine(async_url(url), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            _run_sync(connection, metadata, schema, role)
+    finally:
+        engine.dispose()

@@ -1,0 +1,129 @@
+"""Keyset pagination: opaque cursors, `limit` 1..100 (default 20), `Page[T]` responses.
+
+A cursor encodes the sort values of the last row returned plus its id (the tie-breaker),
+so each page is an index range scan however deep the client goes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
+
+from worksync.common.errors import BadRequest
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="Opaque cursor from `next_cursor`")] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return {"t": "dt" if isinstance(value, datetime) else "d", "v": value.isoformat()}
+    if isinstance(value, UUID):
+        return {"t": "u", "v": str(value)}
+    if isinstance(value, Decimal):
+        return {"t": "n", "v": str(value)}
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        kind, raw = value.get("t"), str(value.get("v"))
+        if kind == "dt":
+            return datetime.fromisoformat(raw)
+        if kind == "d":
+            return date.fromisoformat(raw)
+        if kind == "u":
+            return UUID(raw)
+        if kind == "n":
+            return Decimal(raw)
+        raise ValueError("unknown cursor value")
+    return value
+
+
+def encode_cursor(sort: str, values: Sequence[Any]) -> str:
+    payload = json.dumps({"s": sort, "k": [_to_json(v) for v in values]}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if payload["s"] != sort:
+            raise ValueError("cursor belongs to another sort order")
+        return [_from_json(v) for v in payload["k"]]
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise BadRequest("The cursor is not valid for this list", code="invalid_cursor") from exc
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One sort order: a public name (`-created_at`) and the columns it orders by.
+
+    The columns are non-null and sorted in one direction; the last one is unique (the id),
+    so the order is total and a row-value comparison continues it exactly.
+    """
+
+    name: str
+    columns: tuple[InstrumentedAttribute[Any], ...]
+    descending: bool
+
+
+def sort_key(name: str, *columns: InstrumentedAttribute[Any]) -> SortKey:
+    return SortKey(name=name, columns=columns, descending=name.startswith("-"))
+
+
+def _after(key: SortKey, values: list[Any]) -> ColumnElement[bool]:
+    if len(values) != len(key.columns) or any(v is None for v in values):
+        raise BadRequest("The cursor is not valid for this list", code="invalid_cursor")
+    row = tuple_(*key.columns)
+    return row < tuple_(*values) if key.descending else row > tuple_(*values)
+
+
+def apply_keyset(stmt: Select[Any], key: SortKey, params: PageParams) -> Select[Any]:
+    """Order by the key, continue after the cursor, fetch one extra row to know if more exist."""
+    if params.cursor is not None:
+        stmt = stmt.where(_after(key, decode_cursor(params.cursor, key.name)))
+    order = [c.desc() if key.descending else c.asc() for c in key.columns]
+    return stmt.order_by(*order).limit(params.limit + 1)
+
+
+def build_page(rows: Sequence[T], key: SortKey, params: PageParams) -> tuple[list[T], str | None]:
+    """Cut the extra row off and produce the cursor of the next page, if there is one."""
+    items = list(rows[: params.limit])
+    if len(rows) <= params.limit or not items:
+        return items, None
+    last = items[-1]
+    values = [getattr(last, column.key) for column in key.columns]
+    return items, encode_cursor(key.name, values)

@@ -1,0 +1,61 @@
+"""pytest plugin: real Postgres and RabbitMQ, a fresh database per run, token minting.
+
+URLs come from `WORKSYNC_TEST_DATABASE_URL` and `WORKSYNC_TEST_AMQP_URL` (defaults: the local
+services). When nothing answers there and Docker is available, testcontainers starts them;
+otherwise the run stops with one message saying how to start them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from worksync.common.testing.infra import (
+    TestInfrastructure,
+    create_database,
+    drop_database,
+    resolve_infrastructure,
+    unique_name,
+)
+
+
+@pytest.fixture(scope="session")
+def worksync_infra() -> Iterator[TestInfrastructure]:
+    with resolve_infrastructure(
+        os.environ.get("WORKSYNC_TEST_DATABASE_URL"),
+        os.environ.get("WORKSYNC_TEST_AMQP_URL"),
+    ) as infra:
+        yield infra
+
+
+@pytest.fixture(scope="session")
+def worksync_database_url(worksync_infra: TestInfrastructure) -> Iterator[str]:
+    """A fresh database for this test session (each xdist worker gets its own)."""
+    name = unique_name("worksync_test")
+    url = create_database(worksync_infra.admin_database_url, name)
+    yield url
+    drop_database(worksync_infra.admin_database_url, name)
+
+
+@pytest.fixture(scope="session")
+def worksync_amqp_url(worksync_infra: TestInfrastructure) -> str:
+    return worksync_infra.amqp_url
+
+
+@pytest.fixture(scope="session")
+def worksync_exchange_names() -> tuple[str, str]:
+    """Exchange names unique to this run, so runs never see each other's messages."""
+    suffix = unique_name("t")
+    return f"worksync.events.{suffix}", f"worksync.dead.{suffix}"
+
+
+@pytest.fixture
+async def worksync_amqp_cleanup(worksync_amqp_url: str) -> AsyncIterator[list[str]]:
+    """Collects queue and exchange names a test declared; deletes them afterwards."""
+    from worksync.common.testing.infra import delete_amqp_objects
+
+    names: list[str] = []
+    yield names
+    await delete_amqp_objects(worksync_amqp_url, names)
