@@ -80,8 +80,16 @@ def run_service_migrations(
     database_url: str,
     role: tuple[str, str] | None = None,
 ) -> None:
-    """Entry point for `env.py`; `-x database_url=...` on the command line wins."""
-    url = context.get_x_argument(as_dictionary=True).get("database_url", database_url)
+    """Entry point for `env.py`.
+
+    The URL comes from `-x database_url=...` on the command line, else from the Alembic
+    config's attributes (set by the test plugin), else from the service's settings.
+    """
+    url = (
+        context.get_x_argument(as_dictionary=True).get("database_url")
+        or context.config.attributes.get("database_url")
+        or database_url
+    )
     if context.is_offline_mode():
         context.configure(
             url=make_url(async_url(url)),

@@ -1,0 +1,95 @@
+"""The FastAPI application every service builds the same way."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+import httpx
+from fastapi import APIRouter, FastAPI
+
+from worksync.common.auth import JwksCache, TokenVerifier
+from worksync.common.config import CommonSettings
+from worksync.common.db import create_engine, create_sessionmaker
+from worksync.common.errors import install_error_handlers
+from worksync.common.health import BrokerProbe, health_router
+from worksync.common.middleware import RequestIdMiddleware
+from worksync.common.telemetry import (
+    configure_tracing,
+    instrument_fastapi,
+    instrument_httpx,
+    instrument_sqlalchemy,
+)
+
+API_PREFIX = "/api/v1"
+
+ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def create_service_app(
+    settings: CommonSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    internal_routers: Sequence[APIRouter] = (),
+    extra_lifespan: ExtraLifespan | None = None,
+) -> FastAPI:
+    """Build a service app: database, token verification, errors, health, telemetry.
+
+    `app.state` carries `settings`, `engine`, `sessionmaker`, `http_client`,
+    `token_verifier` and `broker_probe`; `extra_lifespan` runs inside that and may add
+    (or replace) state, e.g. identity verifies tokens with its own keys.
+    `internal_routers` are mounted at the root (`/internal/...`), which the gateway never
+    routes.
+    """
+    configure_tracing(settings)
+    instrument_httpx()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        instrument_sqlalchemy(engine)
+        async with httpx.AsyncClient(timeout=10.0) as http_client:
+            app.state.settings = settings
+            app.state.engine = engine
+            app.state.sessionmaker = create_sessionmaker(engine)
+            app.state.http_client = http_client
+            app.state.broker_probe = BrokerProbe(settings.amqp_url)
+            app.state.token_verifier = TokenVerifier(
+                JwksCache(
+                    settings.jwks_url,
+                    client=http_client,
+                    max_age_seconds=settings.jwks_cache_seconds,
+                    refresh_min_interval_seconds=settings.jwks_refresh_min_interval_seconds,
+                ),
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+            )
+            try:
+                if extra_lifespan is None:
+                    yield
+                else:
+                    async with extra_lifespan(app):
+                        yield
+            finally:
+                await engine.dispose()
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(health_router)
+    for router in routers:
+        app.include_router(router, prefix=API_PREFIX)
+    for router in internal_routers:
+        app.include_router(router, include_in_schema=False)
+    instrument_fastapi(app)
+    return app

@@ -1,0 +1,92 @@
+"""OpenTelemetry tracing and JSON logs that carry the current trace and span ids."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from pythonjsonlogger.json import JsonFormatter
+
+from worksync.common.config import CommonSettings
+from worksync.common.middleware import RequestIdFilter
+
+
+class TraceContextFilter(logging.Filter):
+    """Adds `trace_id` and `span_id` of the active span to every record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = trace.get_current_span().get_span_context()
+        if context.is_valid:
+            record.trace_id = format(context.trace_id, "032x")
+            record.span_id = format(context.span_id, "016x")
+        return True
+
+
+def configure_logging(settings: CommonSettings) -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.addFilter(TraceContextFilter())
+    handler.addFilter(RequestIdFilter())
+    if settings.log_json:
+        handler.setFormatter(
+            JsonFormatter(
+                "{asctime}{levelname}{name}{message}",
+                style="{",
+                rename_fields={"levelname": "level", "asctime": "time"},
+                static_fields={"service": settings.service_name},
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level.upper())
+    # uvicorn's own handlers would print a second, unstructured line.
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+
+
+_configured_provider: TracerProvider | None = None
+
+
+def configure_tracing(settings: CommonSettings) -> TracerProvider:
+    """One tracer provider per process; spans are exported only when an endpoint is set."""
+    global _configured_provider
+    if _configured_provider is not None:
+        return _configured_provider
+    provider = TracerProvider(resource=Resource.create({"service.name": settings.service_name}))
+    if settings.otel_exporter_otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(
+            endpoint=settings.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
+        )
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    _configured_provider = provider
+    return provider
+
+
+def instrument_fastapi(app: Any) -> None:
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+
+
+def instrument_sqlalchemy(engine: Any) -> None:
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+
+
+def instrument_httpx() -> None:
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+    instrumentor = HTTPXClientInstrumentor()
+    if not instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.instrument()
