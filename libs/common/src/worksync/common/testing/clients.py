@@ -15,6 +15,7 @@ async def asgi_client(
     app: ASGIApp, base_url: str = "http://testserver"
 ) -> AsyncIterator[httpx.AsyncClient]:
     async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
+        # A server answers 500 and logs; the test sees what a client would see.
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
             yield client

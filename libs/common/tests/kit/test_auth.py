@@ -1,0 +1,161 @@
+"""Token verification per RFC 8725: algorithm allow-list, iss/aud/exp, JWKS refresh."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from worksync.common.auth import InvalidToken, JwksCache, TokenVerifier
+from worksync.common.testing.tokens import TokenMinter
+
+
+def _verifier_serving(
+    *minters: TokenMinter, min_interval: float = 3600
+) -> tuple[TokenVerifier, list[int]]:
+    """A verifier whose JWKS endpoint serves the given minters' keys and counts fetches."""
+    fetches: list[int] = []
+
+    def serve(_: httpx.Request) -> httpx.Response:
+        fetches.append(1)
+        keys = [key for m in minters for key in m.jwks()["keys"]]
+        return httpx.Response(200, json={"keys": keys})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(serve))
+    cache = JwksCache(
+        "http://identity/jwks", client=client, refresh_min_interval_seconds=min_interval
+    )
+    return TokenVerifier(cache, issuer="worksync-identity", audience="worksync"), fetches
+
+
+async def test_a_valid_token_gives_the_principal() -> None:
+    minter = TokenMinter()
+    verifier, fetches = _verifier_serving(minter)
+    principal = await verifier.verify(minter.mint(email="a@example.com", name="A"))
+    assert principal.email == "a@example.com"
+    assert principal.name == "A"
+    await verifier.verify(minter.mint())
+    assert len(fetches) == 1, "keys are cached after the first fetch"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "detail"),
+    [
+        ({"exp": int(time.time()) - 10}, "expired"),
+        ({"aud": "someone-else"}, "not valid"),
+        ({"iss": "evil"}, "not valid"),
+        ({"sub": "not-a-uuid"}, "not valid"),
+    ],
+)
+async def test_claims_are_checked(overrides: dict[str, Any], detail: str) -> None:
+    minter = TokenMinter()
+    verifier, _ = _verifier_serving(minter)
+    with pytest.raises(InvalidToken) as caught:
+        await verifier.verify(minter.mint(**overrides))
+    assert detail in (caught.value.detail or "")
+
+
+async def test_a_token_missing_required_claims_is_refused() -> None:
+    minter = TokenMinter()
+    verifier, _ = _verifier_serving(minter)
+    claims = jwt.decode(minter.mint(), options={"verify_signature": False})
+    del claims["jti"]
+    without_jti = jwt.encode(claims, minter._key, algorithm="RS256", headers={"kid": minter.kid})
+    with pytest.raises(InvalidToken):
+        await verifier.verify(without_jti)
+
+
+async def test_alg_none_is_refused() -> None:
+    minter = TokenMinter()
+    verifier, _ = _verifier_serving(minter)
+    claims = jwt.decode(minter.mint(), options={"verify_signature": False})
+    forged = jwt.encode(claims, key="", algorithm="none", headers={"kid": minter.kid})
+    with pytest.raises(InvalidToken) as caught:
+        await verifier.verify(forged)
+    assert "algorithm" in (caught.value.detail or "")
+
+
+async def test_hs256_signed_with_the_public_key_is_refused() -> None:
+    minter = TokenMinter()
+    verifier, _ = _verifier_serving(minter)
+    claims = jwt.decode(minter.mint(), options={"verify_signature": False})
+    public_pem = minter._key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "HS256", "kid": minter.kid}).encode())
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode())
+    signing_input = header.rstrip(b"=") + b"." + body.rstrip(b"=")
+    mac = hmac.new(public_pem, signing_input, hashlib.sha256).digest()
+    forged = (signing_input + b"." + base64.urlsafe_b64encode(mac).rstrip(b"=")).decode()
+    with pytest.raises(InvalidToken):
+        await verifier.verify(forged)
+
+
+async def test_a_token_from_another_key_is_refused() -> None:
+    trusted, stranger = TokenMinter(), TokenMinter()
+    verifier, _ = _verifier_serving(trusted)
+    with pytest.raises(InvalidToken):
+        await verifier.verify(stranger.mint())
+    forged_kid = jwt.encode(
+        jwt.decode(stranger.mint(), options={"verify_signature": False}),
+        stranger._key,
+        algorithm="RS256",
+        headers={"kid": trusted.kid},
+    )
+    with pytest.raises(InvalidToken):
+        await verifier.verify(forged_kid)
+
+
+async def test_unknown_kid_refreshes_once_then_is_rate_limited() -> None:
+    old, new = TokenMinter(), TokenMinter()
+    served = [old]
+    fetches: list[int] = []
+
+    def serve(_: httpx.Request) -> httpx.Response:
+        fetches.append(1)
+        return httpx.Response(200, json={"keys": [k for m in served for k in m.jwks()["keys"]]})
+
+    cache = JwksCache(
+        "http://identity/jwks",
+        client=httpx.AsyncClient(transport=httpx.MockTransport(serve)),
+        refresh_min_interval_seconds=0.0,
+    )
+    verifier = TokenVerifier(cache, issuer="worksync-identity", audience="worksync")
+    await verifier.verify(old.mint())
+    served.append(new)  # identity rotated: the new key appears in its JWKS
+    await verifier.verify(new.mint())
+    assert len(fetches) == 2
+
+    limited = JwksCache(
+        "http://identity/jwks",
+        client=httpx.AsyncClient(transport=httpx.MockTransport(serve)),
+        refresh_min_interval_seconds=3600,
+    )
+    limited_verifier = TokenVerifier(limited, issuer="worksync-identity", audience="worksync")
+    fetches.clear()
+    stranger = TokenMinter()
+    for _ in range(10):
+        with pytest.raises(InvalidToken):
+            await limited_verifier.verify(stranger.mint())
+    assert len(fetches) == 1, "made-up kids must not turn into a flood of JWKS requests"
+
+
+async def test_jwks_outage_is_a_401_not_a_crash() -> None:
+    def down(_: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("identity is down")
+
+    cache = JwksCache(
+        "http://identity/jwks", client=httpx.AsyncClient(transport=httpx.MockTransport(down))
+    )
+    verifier = TokenVerifier(cache, issuer="worksync-identity", audience="worksync")
+    with pytest.raises(InvalidToken) as caught:
+        await verifier.verify(TokenMinter().mint())
+    assert "unavailable" in (caught.value.detail or "")
