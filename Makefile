@@ -3,17 +3,17 @@ SHELL := /bin/bash
 # uv is used from PATH; when missing it is installed with pip and run as `python3 -m uv`.
 UV := $(shell command -v uv 2>/dev/null || { python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv >&2; echo "python3 -m uv"; })
 
-.PHONY: up test lint typecheck sync migrate bench
+.PHONY: up test lint typecheck sync migrate bench contracts
 
 sync:
 	@$(UV) sync --frozen --quiet
 
 ## up: migrations, every service's API and worker, and the gateway, as local processes.
 up: sync
-	@$(UV) run --frozen python scripts/run_system.py
+	@$(UV) run --frozen python -m scripts.run_system
 
 migrate: sync
-	@$(UV) run --frozen python scripts/run_system.py --migrate-only
+	@$(UV) run --frozen python -m scripts.run_system --migrate-only
 
 lint: sync
 	@$(UV) run --frozen ruff check .
@@ -28,3 +28,7 @@ test: lint typecheck
 
 bench: sync
 	@$(UV) run --frozen python bench/run.py
+
+## contracts: refresh OpenAPI snapshots and docs/asyncapi.json (refuses breaking changes).
+contracts: sync
+	@$(UV) run --frozen python -m scripts.update_contracts

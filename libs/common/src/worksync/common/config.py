@@ -41,6 +41,7 @@ class CommonSettings(BaseSettings):
     events_exchange: str = "worksync.events"
     dead_letter_exchange: str = "worksync.dead"
     event_delivery_limit: int = Field(default=5, ge=1)
+    events_queue_prefix: str = ""
 
     jwt_issuer: str = "worksync-identity"
     jwt_audience: str = "worksync"
@@ -62,6 +63,11 @@ class CommonSettings(BaseSettings):
         ):
             raise ValueError("WORKSYNC_INTERNAL_SECRET must be set outside development")
         return self
+
+    @property
+    def events_queue(self) -> str:
+        """This service's consumer queue; the prefix keeps parallel systems (tests) apart."""
+        return f"{self.events_queue_prefix}{self.service_name}.events"
 
     @classmethod
     def settings_customise_sources(

@@ -1,0 +1,243 @@
+"""The outbox relay: publishes committed outbox rows, marking them only after broker confirms."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import aio_pika
+import psycopg
+from aio_pika import DeliveryMode, Message
+from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
+from psycopg import sql
+from sqlalchemy import delete, func, select, update
+
+from worksync.common.db import create_engine, libpq_url
+from worksync.common.events.envelope import CONTENT_TYPE
+from worksync.common.events.outbox import Outbox
+from worksync.common.events.runner import Backoff, wait_for_any
+from worksync.common.events.topology import declare_topology
+
+logger = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_SECONDS = 10
+PUBLISH_TIMEOUT_SECONDS = 30.0
+PUBLISHED_RETENTION = timedelta(days=7)
+PURGE_INTERVAL_SECONDS = 3600.0
+LAST_ERROR_MAX_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class _PassOutcome:
+    published: int
+    failure: Exception | None
+
+
+def _message(envelope: Mapping[str, Any]) -> Message:
+    traceparent = envelope.get("traceparent")
+    return Message(
+        json.dumps(envelope, separators=(",", ":")).encode(),
+        content_type=CONTENT_TYPE,
+        message_id=str(envelope["id"]),
+        type=str(envelope["type"]),
+        app_id=str(envelope["source"]),
+        delivery_mode=DeliveryMode.PERSISTENT,
+        headers={"traceparent": traceparent} if traceparent else None,
+    )
+
+
+class OutboxRelay:
+    """Moves one service's outbox to the broker: at least once, in creation order per relay.
+
+    Woken by NOTIFY on the outbox channel (sent at commit by `Outbox.add`), with a slow poll
+    as fallback. Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas can run side by
+    side, and marked published only after the broker confirmed them. A publish that fails
+    leaves its row pending, with `attempts` and `last_error` telling operators why.
+    """
+
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        outbox: Outbox,
+        amqp_url: str,
+        exchange: str,
+        dead_letter_exchange: str,
+        batch_size: int = 100,
+        poll_interval_seconds: float = 5.0,
+        reconnect_delay_seconds: float = 1.0,
+    ) -> None:
+        self.outbox = outbox
+        self.amqp_url = amqp_url
+        self.exchange = exchange
+        self.dead_letter_exchange = dead_letter_exchange
+        self.batch_size = batch_size
+        self.poll_interval_seconds = poll_interval_seconds
+        self.reconnect_delay_seconds = reconnect_delay_seconds
+        self._listen_url = libpq_url(database_url)
+        self._engine = create_engine(database_url, pool_size=1)
+        self._connection: AbstractConnection | None = None
+        self._channel: AbstractChannel | None = None
+        self._exchange: AbstractExchange | None = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Relay until `stop` is set; outages are logged and retried, never fatal."""
+        wake = asyncio.Event()
+        listener = asyncio.create_task(self._listen(wake))
+        backoff = Backoff(self.reconnect_delay_seconds)
+        next_purge = time.monotonic()
+        try:
+            while not stop.is_set():
+                wake.clear()
+                try:
+                    failure = (await self._publish_all(stop)).failure
+                    if failure is None and time.monotonic() >= next_purge:
+                        await self.purge_published(PUBLISHED_RETENTION)
+                        next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
+                except Exception as exc:  # a database outage must not end the worker
+                    logger.exception("outbox relay pass failed")
+                    failure = exc
+                if failure is None:
+                    backoff.reset()
+                    await wait_for_any(stop, wake, at_most_seconds=self.poll_interval_seconds)
+                else:
+                    # Notifications are ignored while backing off: retrying per commit would
+                    # hammer a broker that is down.
+                    await wait_for_any(stop, at_most_seconds=backoff.next_delay())
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+            await self.close()
+
+    async def publish_pending(self) -> int:
+        """Publish everything pending now (one pass); return how many rows were published.
+
+        A broker failure stops the pass and is recorded on the row it hit; database
+        errors propagate.
+        """
+        return (await self._publish_all()).published
+
+    async def purge_published(self, older_than: timedelta) -> int:
+        """Delete rows published more than `older_than` ago; return how many were deleted."""
+        table = self.outbox.table
+        async with self._engine.begin() as db:
+            result = await db.execute(
+                delete(table).where(table.c.published_at < func.now() - older_than)
+            )
+        return result.rowcount
+
+    async def close(self) -> None:
+        """Release the broker connection and the database pool."""
+        await self._disconnect()
+        await self._engine.dispose()
+
+    async def _publish_all(self, stop: asyncio.Event | None = None) -> _PassOutcome:
+        published = 0
+        while True:
+            batch = await self._publish_batch()
+            published += batch.published
+            done = batch.failure is not None or batch.published < self.batch_size
+            # Checked between batches so that a long backlog does not hold up a shutdown.
+            if done or (stop is not None and stop.is_set()):
+                return _PassOutcome(published, batch.failure)
+
+    async def _publish_batch(self) -> _PassOutcome:
+        table = self.outbox.table
+        claimed = (
+            select(table.c.id, table.c.envelope)
+            .where(table.c.published_at.is_(None))
+            .order_by(table.c.created_at, table.c.id)
+            .limit(self.batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        published_ids = []
+        failure: Exception | None = None
+        async with self._engine.begin() as db:
+            for row in (await db.execute(claimed)).all():
+                try:
+                    await self._publish(row.envelope)
+                except Exception as exc:  # whatever went wrong, the row stays pending
+                    logger.warning("publishing outbox event %s failed: %r", row.id, exc)
+                    failure = exc
+                    await db.execute(
+                        update(table)
+                        .where(table.c.id == row.id)
+                        .values(
+                            attempts=table.c.attempts + 1,
+                            last_error=repr(exc)[:LAST_ERROR_MAX_CHARS],
+                        )
+                    )
+                    # A broken channel or connection must not be reused.
+                    await self._disconnect()
+                    break
+                published_ids.append(row.id)
+            if published_ids:
+                await db.execute(
+                    update(table)
+                    .where(table.c.id.in_(published_ids))
+                    .values(published_at=func.now())
+                )
+        return _PassOutcome(len(published_ids), failure)
+
+    async def _publish(self, envelope: Mapping[str, Any]) -> None:
+        exchange = await self._connected_exchange()
+        # With publisher confirms this returns only once the broker took responsibility
+        # (and raises if it refused). Unroutable events are fine: nobody subscribed yet.
+        await exchange.publish(
+            _message(envelope),
+            routing_key=str(envelope["type"]),
+            mandatory=False,
+            timeout=PUBLISH_TIMEOUT_SECONDS,
+        )
+
+    async def _connected_exchange(self) -> AbstractExchange:
+        if self._channel is not None and self._exchange is not None and not self._channel.is_closed:
+            return self._exchange
+        await self._disconnect()
+        connection = await aio_pika.connect(self.amqp_url, timeout=CONNECT_TIMEOUT_SECONDS)
+        try:
+            channel = await connection.channel(publisher_confirms=True)
+            await declare_topology(
+                channel, exchange=self.exchange, dead_letter_exchange=self.dead_letter_exchange
+            )
+            exchange = await channel.get_exchange(self.exchange, ensure=False)
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection, self._channel, self._exchange = connection, channel, exchange
+        return exchange
+
+    async def _disconnect(self) -> None:
+        connection = self._connection
+        self._connection, self._channel, self._exchange = None, None, None
+        if connection is not None and not connection.is_closed:
+            with contextlib.suppress(Exception):  # it is going away either way
+                await connection.close()
+
+    async def _listen(self, wake: asyncio.Event) -> None:
+        """Set `wake` on every NOTIFY of the outbox channel, reconnecting after outages."""
+        backoff = Backoff(self.reconnect_delay_seconds)
+        listen = sql.SQL("LISTEN {}").format(sql.Identifier(self.outbox.channel))
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    self._listen_url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+                ) as connection:
+                    await connection.execute(listen)
+                    backoff.reset()
+                    # Rows committed while nobody listened would otherwise wait for the poll.
+                    wake.set()
+                    async for _ in connection.notifies():
+                        wake.set()
+            except Exception as exc:  # without a listener the relay would only poll
+                delay = backoff.next_delay()
+                logger.warning("outbox listener lost the database, retry in %.1f s: %r", delay, exc)
+                await asyncio.sleep(delay)

@@ -1,0 +1,328 @@
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+import aio_pika
+import pytest
+from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, HeadersType
+from opentelemetry import trace
+from sqlalchemy import Table, func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.common.events.consumer import EventConsumer, Handler
+from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.tables import MessagingTables
+from worksync.common.events.topology import dead_queue_name, declare_topology
+from worksync.common.ids import new_id
+
+Eventually = Callable[[Callable[[], Awaitable[bool]]], Awaitable[None]]
+NextMessage = Callable[[AbstractQueue], Awaitable[AbstractIncomingMessage]]
+ConsumerFactory = Callable[..., EventConsumer]
+
+DELIVERY_LIMIT = 3
+TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+
+def cloud_event(event_type: str = "test.good.happened") -> CloudEvent:
+    return CloudEvent(
+        source="worksync/test", type=event_type, subject=str(new_id()), sequence=1, data={}
+    )
+
+
+async def publish(
+    channel: AbstractChannel,
+    exchange: str,
+    body: bytes,
+    routing_key: str,
+    headers: HeadersType | None = None,
+) -> None:
+    events = await channel.get_exchange(exchange, ensure=False)
+    await events.publish(aio_pika.Message(body, headers=headers), routing_key=routing_key)
+
+
+@pytest.fixture
+def record(effects: Table) -> Handler:
+    async def record(session: AsyncSession, event: CloudEvent) -> None:
+        await session.execute(effects.insert().values(event_id=event.id, event_type=event.type))
+
+    return record
+
+
+@pytest.fixture
+def make_consumer(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    messaging: MessagingTables,
+    worksync_amqp_url: str,
+    exchanges: tuple[str, str],
+    queue_name: str,
+) -> ConsumerFactory:
+    def make(handlers: dict[str, Handler], *, amqp_url: str = worksync_amqp_url) -> EventConsumer:
+        return EventConsumer(
+            sessionmaker=sessionmaker,
+            inbox=messaging.inbox,
+            amqp_url=amqp_url,
+            exchange=exchanges[0],
+            dead_letter_exchange=exchanges[1],
+            queue=queue_name,
+            handlers=handlers,
+            delivery_limit=DELIVERY_LIMIT,
+            prefetch=5,
+            reconnect_delay_seconds=0.01,
+            retry_delay_seconds=0.01,
+        )
+
+    return make
+
+
+async def declare_queue_of(
+    consumer: EventConsumer, channel: AbstractChannel
+) -> tuple[AbstractQueue, AbstractQueue]:
+    """Declare what `consumer.run` declares, so messages published before it starts stay."""
+    await declare_topology(
+        channel,
+        exchange=consumer.exchange,
+        dead_letter_exchange=consumer.dead_letter_exchange,
+        queue=consumer.queue,
+        bindings=list(consumer.handlers),
+        delivery_limit=consumer.delivery_limit,
+    )
+    return (
+        await channel.get_queue(consumer.queue),
+        await channel.get_queue(dead_queue_name(consumer.queue)),
+    )
+
+
+@asynccontextmanager
+async def running(consumer: EventConsumer) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        async with asyncio.timeout(30):
+            await task
+
+
+async def count(sessionmaker: async_sessionmaker[AsyncSession], table: Table) -> int:
+    async with sessionmaker() as session:
+        return (await session.scalar(select(func.count()).select_from(table))) or 0
+
+
+async def test_handled_then_acked_after_commit_and_a_redelivery_changes_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    messaging: MessagingTables,
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    next_message: NextMessage,
+) -> None:
+    settled_during_handler: list[bool] = []
+    delivery: list[AbstractIncomingMessage] = []
+
+    async def record_and_watch(session: AsyncSession, event: CloudEvent) -> None:
+        await record(session, event)
+        settled_during_handler.append(delivery[-1].processed)
+
+    consumer = make_consumer({"test.good.*": record_and_watch})
+    queue, _ = await declare_queue_of(consumer, channel)
+    event = cloud_event()
+    for _ in range(2):
+        await publish(channel, exchanges[0], event.model_dump_json().encode(), event.type)
+
+    for _ in range(2):
+        delivery.append(await next_message(queue))
+        await consumer.handle(delivery[-1])
+        assert delivery[-1].processed
+        assert await count(sessionmaker, effects) == 1
+
+    assert settled_during_handler == [False]
+    assert await count(sessionmaker, messaging.inbox) == 1
+
+
+async def test_the_handler_runs_in_the_trace_of_the_producer(
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    next_message: NextMessage,
+) -> None:
+    trace_ids: list[int] = []
+
+    async def remember_trace(session: AsyncSession, event: CloudEvent) -> None:
+        trace_ids.append(trace.get_current_span().get_span_context().trace_id)
+
+    consumer = make_consumer({"test.good.happened": remember_trace})
+    queue, _ = await declare_queue_of(consumer, channel)
+    event = cloud_event()
+    body = event.model_dump_json().encode()
+    await publish(channel, exchanges[0], body, event.type, headers={"traceparent": TRACEPARENT})
+
+    await consumer.handle(await next_message(queue))
+
+    assert trace_ids == [int(TRACEPARENT.split("-")[1], 16)]
+
+
+async def test_a_failing_handler_ends_in_the_dead_queue_while_others_flow(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    next_message: NextMessage,
+    eventually: Eventually,
+) -> None:
+    attempts: list[CloudEvent] = []
+
+    async def always_fail(session: AsyncSession, event: CloudEvent) -> None:
+        attempts.append(event)
+        raise RuntimeError("this handler never succeeds")
+
+    consumer = make_consumer({"test.good.*": record, "test.poison.happened": always_fail})
+    _, dead_queue = await declare_queue_of(consumer, channel)
+    poison, good = cloud_event("test.poison.happened"), cloud_event("test.good.happened")
+
+    async def good_handled() -> bool:
+        return await count(sessionmaker, effects) == 1
+
+    async with running(consumer):
+        for event in (poison, good):
+            await publish(channel, exchanges[0], event.model_dump_json().encode(), event.type)
+        await eventually(good_handled)
+        dead = await next_message(dead_queue)
+
+    assert CloudEvent.model_validate_json(dead.body).id == poison.id
+    # The limit counts redeliveries: the first delivery plus DELIVERY_LIMIT retries.
+    assert len(attempts) == DELIVERY_LIMIT + 1
+    assert {attempt.id for attempt in attempts} == {poison.id}
+
+
+async def test_what_is_no_cloudevent_or_has_no_handler_goes_to_the_dead_queue(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    next_message: NextMessage,
+    eventually: Eventually,
+) -> None:
+    consumer = make_consumer({"test.good.*": record})
+    _, dead_queue = await declare_queue_of(consumer, channel)
+    unwanted = cloud_event("test.unwanted.happened").model_dump_json().encode()
+
+    async with running(consumer):
+        await publish(channel, exchanges[0], b"{not json", "test.good.happened")
+        await publish(channel, exchanges[0], b'{"type": "test.good.happened"}', "test.good.x")
+        await publish(channel, exchanges[0], unwanted, "test.good.happened")
+        dead = {(await next_message(dead_queue)).body for _ in range(3)}
+
+    assert dead == {b"{not json", b'{"type": "test.good.happened"}', unwanted}
+    assert await count(sessionmaker, effects) == 0
+
+
+class BrokerLink:
+    """A TCP hop between the consumer and RabbitMQ that a test can cut like a failing network."""
+
+    def __init__(self, broker_url: str) -> None:
+        self._broker_url = urlsplit(broker_url)
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._server: asyncio.Server | None = None
+        self.url = ""
+
+    async def open(self) -> None:
+        self._server = await asyncio.start_server(self._forward, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        credentials = f"{self._broker_url.username}:{self._broker_url.password}"
+        self.url = self._broker_url._replace(netloc=f"{credentials}@127.0.0.1:{port}").geturl()
+
+    def cut(self) -> None:
+        """Abort every open connection; new connections still get through."""
+        for writer in list(self._writers):
+            writer.transport.abort()
+
+    async def close(self) -> None:
+        self.cut()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        broker_reader, broker_writer = await asyncio.open_connection(
+            self._broker_url.hostname, self._broker_url.port or 5672
+        )
+        self._writers |= {writer, broker_writer}
+        try:
+            await asyncio.gather(
+                self._pipe(reader, broker_writer), self._pipe(broker_reader, writer)
+            )
+        finally:
+            self._writers -= {writer, broker_writer}
+
+    @staticmethod
+    async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            while data := await source.read(65536):
+                sink.write(data)
+                await sink.drain()
+        sink.close()
+
+
+@pytest.fixture
+async def broker_link(worksync_amqp_url: str) -> AsyncIterator[BrokerLink]:
+    link = BrokerLink(worksync_amqp_url)
+    await link.open()
+    yield link
+    await link.close()
+
+
+async def test_the_consumer_reconnects_after_losing_the_broker(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    broker_link: BrokerLink,
+    eventually: Eventually,
+) -> None:
+    consumer = make_consumer({"test.good.*": record}, amqp_url=broker_link.url)
+    await declare_queue_of(consumer, channel)
+    before, after = cloud_event(), cloud_event()
+
+    async def handled_before() -> bool:
+        return await count(sessionmaker, effects) == 1
+
+    async def handled_after() -> bool:
+        return await count(sessionmaker, effects) == 2
+
+    async with running(consumer):
+        await publish(channel, exchanges[0], before.model_dump_json().encode(), before.type)
+        await eventually(handled_before)
+        broker_link.cut()
+        await publish(channel, exchanges[0], after.model_dump_json().encode(), after.type)
+        await eventually(handled_after)
+
+
+async def test_an_unreachable_broker_does_not_end_the_consumer(
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    eventually: Eventually,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    consumer = make_consumer({"test.good.*": record}, amqp_url="amqp://guest:guest@127.0.0.1:1/")
+
+    async def retried_several_times() -> bool:
+        return sum("will reconnect" in r.getMessage() for r in caplog.records) >= 3
+
+    with caplog.at_level(logging.WARNING, logger="worksync.common.events.consumer"):
+        async with running(consumer):
+            await eventually(retried_several_times)

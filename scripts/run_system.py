@@ -1,0 +1,146 @@
+"""Start the whole WorkSync system locally: migrations, every service's API and worker, gateway.
+
+`make up` runs this (`python -m scripts.run_system`). Configuration comes from the
+environment (see the README); ports move with `<SERVICE>_PORT`, the database with
+`WORKSYNC_DATABASE_URL`. Ctrl-C (or SIGTERM) stops every process; if one process dies,
+the others are stopped too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import sql
+
+from scripts.system import GATEWAY, ROOT, SERVICES
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@localhost:5432/worksync"
+STARTUP_TIMEOUT_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 10.0
+
+
+def database_url() -> str:
+    return os.environ.get("WORKSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def ensure_database(url: str) -> None:
+    """Create the configured database when the server has none of that name yet."""
+    parts = urlsplit(url.replace("postgresql+psycopg://", "postgresql://"))
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def system_environment() -> dict[str, str]:
+    """Tell every process where the others are, unless the caller said otherwise."""
+    env = dict(os.environ)
+    env.setdefault("WORKSYNC_DATABASE_URL", database_url())
+    identity = SERVICES[0]
+    env.setdefault("WORKSYNC_JWKS_URL", f"{identity.url}/.well-known/jwks.json")
+    for service in SERVICES:
+        env.setdefault(f"GATEWAY_{service.env_prefix}_URL", service.url)
+    env.setdefault("GATEWAY_ENABLED_UPSTREAMS", ",".join(s.name for s in SERVICES))
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    for service in SERVICES:
+        if service.migrations is None:
+            continue
+        print(f"migrating {service.name}", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "alembic", "-c", str(service.migrations), "upgrade", "head"],
+            check=True,
+            env=env,
+            cwd=ROOT,
+        )
+
+
+def start(env: dict[str, str]) -> dict[str, subprocess.Popen[bytes]]:
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    for service in (*SERVICES, GATEWAY):
+        processes[service.name] = subprocess.Popen([sys.executable, "-m", service.module], env=env)
+        if service.has_worker:
+            processes[f"{service.name}-worker"] = subprocess.Popen(
+                [sys.executable, "-m", f"{service.module}.worker"], env=env
+            )
+    return processes
+
+
+def wait_until_ready(url: str, processes: dict[str, subprocess.Popen[bytes]]) -> bool:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in processes.values()):
+            return False
+        try:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def stop(processes: dict[str, subprocess.Popen[bytes]]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--migrate-only", action="store_true", help="apply migrations and exit")
+    args = parser.parse_args()
+
+    env = system_environment()
+    ensure_database(env["WORKSYNC_DATABASE_URL"])
+    migrate(env)
+    if args.migrate_only:
+        return 0
+
+    stopping = False
+
+    def request_stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    processes = start(env)
+    try:
+        if not wait_until_ready(GATEWAY.url, processes):
+            print("WorkSync did not become ready; stopping.", file=sys.stderr, flush=True)
+            return 1
+        print(f"WorkSync is up: gateway at {GATEWAY.url} (docs at {GATEWAY.url}/docs)", flush=True)
+        while not stopping:
+            exited = {name: p.returncode for name, p in processes.items() if p.poll() is not None}
+            if exited:
+                print(f"stopping: a process exited {exited}", file=sys.stderr, flush=True)
+                return 1
+            time.sleep(0.5)
+        return 0
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

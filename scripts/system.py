@@ -1,0 +1,50 @@
+"""The services that make up WorkSync, for the tools that start, test and describe it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    module: str
+    env_prefix: str
+    default_port: int
+    migrations: Path | None
+    has_worker: bool
+    app_factory: str
+
+    @property
+    def port(self) -> int:
+        return int(os.environ.get(f"{self.env_prefix}_PORT", self.default_port))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+SERVICES = (
+    Service(
+        name="identity",
+        module="worksync.identity",
+        env_prefix="IDENTITY",
+        default_port=8001,
+        migrations=ROOT / "services/identity/alembic.ini",
+        has_worker=True,
+        app_factory="worksync.identity.main:create_app",
+    ),
+)
+GATEWAY = Service(
+    name="gateway",
+    module="worksync.gateway",
+    env_prefix="GATEWAY",
+    default_port=8000,
+    migrations=None,
+    has_worker=False,
+    app_factory="worksync.gateway.app:create_app",
+)

@@ -1,0 +1,169 @@
+"""End to end through the gateway: the auth flow a client performs, on the real processes."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import jwt
+import pytest
+
+from worksync.common.testing.tokens import TokenMinter
+
+from .conftest import RunningSystem
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+PROBLEM = "application/problem+json"
+PASSWORD = "correct horse battery staple"
+
+
+def _problem(response: httpx.Response, status: int, code: str | None = None) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body: dict[str, object] = response.json()
+    assert body["status"] == status
+    if code is not None:
+        assert body["code"] == code
+    return body
+
+
+def _register(client: httpx.Client) -> str:
+    email = f"e2e-{uuid.uuid4().hex[:10]}@example.com"
+    response = client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": PASSWORD, "display_name": "End To End"},
+    )
+    assert response.status_code == 201, response.text
+    return email
+
+
+def _login(client: httpx.Client, email: str) -> dict[str, str]:
+    response = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    tokens: dict[str, str] = response.json()
+    return tokens
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_register_login_me_refresh_reuse_logout(system: RunningSystem) -> None:
+    with httpx.Client(base_url=system.gateway_url, timeout=10) as client:
+        email = _register(client)
+        first = _login(client, email)
+
+        me = client.get("/api/v1/auth/me", headers=_bearer(first["access_token"]))
+        assert me.status_code == 200
+        assert me.json()["email"] == email
+        assert me.headers["x-request-id"]
+
+        refreshed = client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}
+        )
+        assert refreshed.status_code == 200
+        second = refreshed.json()
+        assert second["refresh_token"] != first["refresh_token"]
+
+        replay = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+        _problem(replay, 401, "refresh_token_reused")
+        # Reuse revokes the whole family: the token the rotation handed out is dead too.
+        _problem(
+            client.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]}),
+            401,
+        )
+
+        third = _login(client, email)
+        logout = client.post(
+            "/api/v1/auth/logout",
+            json={"refresh_token": third["refresh_token"]},
+            headers=_bearer(third["access_token"]),
+        )
+        assert logout.status_code == 204
+        _problem(
+            client.post("/api/v1/auth/refresh", json={"refresh_token": third["refresh_token"]}), 401
+        )
+
+
+def _forged_tokens(system: RunningSystem, real_access_token: str) -> dict[str, str]:
+    claims = jwt.decode(real_access_token, options={"verify_signature": False})
+    kid = jwt.get_unverified_header(real_access_token)["kid"]
+    stranger = TokenMinter(issuer=claims["iss"], audience="worksync")
+    now = int(time.time())
+    return {
+        "forged signature": stranger.mint(claims["sub"], kid=kid),
+        "wrong key id": stranger.mint(claims["sub"]),
+        "alg none": jwt.encode(
+            {**claims, "exp": now + 600}, key="", algorithm="none", headers={"kid": kid}
+        ),
+        "garbage": "not.a.token",
+    }
+
+
+def test_bad_tokens_are_refused_at_the_gateway_and_at_identity(system: RunningSystem) -> None:
+    with (
+        httpx.Client(base_url=system.gateway_url, timeout=10) as gateway,
+        httpx.Client(base_url=system.service_urls["identity"], timeout=10) as identity,
+    ):
+        access = _login(gateway, _register(gateway))["access_token"]
+        for name, token in _forged_tokens(system, access).items():
+            for client in (gateway, identity):
+                response = client.get("/api/v1/auth/me", headers=_bearer(token))
+                assert response.status_code == 401, (name, str(client.base_url))
+                assert response.headers["content-type"].startswith(PROBLEM)
+
+
+def test_every_error_status_is_problem_json_through_the_gateway(system: RunningSystem) -> None:
+    with httpx.Client(base_url=system.gateway_url, timeout=10) as client:
+        email = _register(client)
+        access = _login(client, email)["access_token"]
+        _problem(client.get("/api/v1/auth/me"), 401)
+        _problem(client.get("/api/v1/users", headers=_bearer(access)), 403)
+        _problem(client.get(f"/api/v1/users/{uuid.uuid4()}", headers=_bearer(access)), 404)
+        duplicate = client.post(
+            "/api/v1/auth/register",
+            json={"email": email, "password": PASSWORD, "display_name": "Twin"},
+        )
+        _problem(duplicate, 409, "email_taken")
+        invalid = _problem(
+            client.post("/api/v1/auth/register", json={"email": "nope", "password": "x"}), 422
+        )
+        assert invalid["errors"]
+        _problem(client.get("/internal/api-tokens/exchange"), 404)
+        locked = None
+        for _ in range(12):
+            locked = client.post(
+                "/api/v1/auth/login", json={"email": email, "password": "wrong password!"}
+            )
+            if locked.status_code == 429:
+                break
+        assert locked is not None
+        _problem(locked, 429)
+        assert int(locked.headers["retry-after"]) > 0
+
+
+def test_personal_api_token_works_through_the_gateway(system: RunningSystem) -> None:
+    with httpx.Client(base_url=system.gateway_url, timeout=10) as client:
+        email = _register(client)
+        access = _login(client, email)["access_token"]
+        created = client.post(
+            "/api/v1/auth/api-tokens", json={"name": "ci"}, headers=_bearer(access)
+        )
+        assert created.status_code == 201, created.text
+        token = created.json()["token"]
+        me = client.get("/api/v1/auth/me", headers=_bearer(token))
+        assert me.status_code == 200, me.text
+        assert me.json()["email"] == email
+        _problem(client.get("/api/v1/auth/me", headers=_bearer(token[:-2] + "xx")), 401)
+
+
+def test_gateway_health_docs_and_merged_openapi(system: RunningSystem) -> None:
+    with httpx.Client(base_url=system.gateway_url, timeout=10) as client:
+        assert client.get("/healthz").status_code == 200
+        ready = client.get("/readyz")
+        assert ready.status_code == 200
+        spec = client.get("/openapi.json").json()
+        assert "/api/v1/auth/login" in spec["paths"]
+        assert not any(path.startswith("/internal") for path in spec["paths"])
+        assert client.get("/docs").status_code == 200
