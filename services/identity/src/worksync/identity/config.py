@@ -1,0 +1,74 @@
+"""Identity settings: `IDENTITY_<NAME>` overrides `WORKSYNC_<NAME>` overrides the default."""
+
+from __future__ import annotations
+
+import os
+from typing import ClassVar, Self
+
+from pydantic import Field, SecretStr, model_validator
+
+from worksync.common.config import CommonSettings, Environment
+
+DEVELOPMENT_KEY_ENCRYPTION_SECRET = "worksync-development-key-encryption-secret"
+
+
+class IdentitySettings(CommonSettings):
+    service_env_prefix: ClassVar[str] = "IDENTITY_"
+
+    service_name: str = "identity"
+    host: str = "0.0.0.0"  # noqa: S104 - a service in a container listens on every interface
+    port: int = Field(default=8001, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1)
+    # Proxies whose X-Forwarded-For uvicorn trusts (the gateway), for session IP addresses.
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    access_token_ttl_seconds: int = Field(default=15 * 60, ge=60)
+    api_token_access_ttl_seconds: int = Field(default=5 * 60, ge=30)
+    refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=3600)
+    password_reset_ttl_seconds: int = Field(default=3600, ge=60)
+    email_verification_ttl_seconds: int = Field(default=48 * 3600, ge=60)
+    # How soon identity re-reads its own signing keys when a token names an unknown one.
+    own_jwks_refresh_min_interval_seconds: float = Field(default=1.0, ge=0)
+
+    # OWASP's argon2id baseline: 19 MiB, two passes, one lane.
+    argon2_memory_cost_kib: int = Field(default=19456, ge=8)
+    argon2_time_cost: int = Field(default=2, ge=1)
+    argon2_parallelism: int = Field(default=1, ge=1)
+    # Hashes computed at once per process; bounds memory (each takes the memory cost) and
+    # leaves threads and CPU for everything else during a login storm.
+    password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1)
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_seconds: int = Field(default=15 * 60, ge=1)
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_implicit_tls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_from: str = "WorkSync <no-reply@worksync.localhost>"
+    # Where the web app answers; links in mails point at its reset and verify pages.
+    public_base_url: str = "http://localhost:3000"
+
+    key_encryption_secret: SecretStr = SecretStr(DEVELOPMENT_KEY_ENCRYPTION_SECRET)
+
+    # The login role migrations create for this service (both or neither).
+    db_role: str | None = None
+    db_password: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _refuse_development_key_secret_in_production(self) -> Self:
+        if (
+            self.environment is Environment.PRODUCTION
+            and self.key_encryption_secret.get_secret_value() == DEVELOPMENT_KEY_ENCRYPTION_SECRET
+        ):
+            raise ValueError("IDENTITY_KEY_ENCRYPTION_SECRET must be set outside development")
+        return self
+
+    @property
+    def migration_role(self) -> tuple[str, str] | None:
+        if self.db_role and self.db_password is not None:
+            return self.db_role, self.db_password.get_secret_value()
+        return None

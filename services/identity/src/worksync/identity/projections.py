@@ -1,0 +1,50 @@
+"""Workspace memberships, as learnt from workspace events: who shares a workspace with whom.
+
+Each (workspace, user) row keeps the sequence of the last event applied; an event with an
+older or equal sequence changes nothing, and a removal stays as a tombstone, so duplicates
+and reordering leave the projection right.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from worksync.identity.models import WorkspaceMembership
+
+
+async def apply_membership(
+    session: AsyncSession, *, workspace_id: UUID, user_id: UUID, sequence: int, removed: bool
+) -> None:
+    statement = insert(WorkspaceMembership).values(
+        workspace_id=workspace_id, user_id=user_id, sequence=sequence, removed=removed
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[WorkspaceMembership.workspace_id, WorkspaceMembership.user_id],
+            set_={
+                "sequence": statement.excluded.sequence,
+                "removed": statement.excluded.removed,
+                "updated_at": statement.excluded.updated_at,
+            },
+            where=WorkspaceMembership.sequence < statement.excluded.sequence,
+        )
+    )
+
+
+async def share_a_workspace(session: AsyncSession, user_id: UUID, other_user_id: UUID) -> bool:
+    mine, theirs = aliased(WorkspaceMembership), aliased(WorkspaceMembership)
+    shared = exists().where(
+        and_(
+            mine.user_id == user_id,
+            theirs.user_id == other_user_id,
+            mine.workspace_id == theirs.workspace_id,
+            mine.removed.is_(False),
+            theirs.removed.is_(False),
+        )
+    )
+    return bool(await session.scalar(select(shared)))

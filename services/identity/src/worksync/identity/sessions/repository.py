@@ -1,0 +1,85 @@
+"""SQL of sessions and the refresh tokens of each session's family."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Row, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.identity.models import RefreshToken, User, UserSession
+
+
+def _live(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    return (UserSession.revoked_at.is_(None), UserSession.expires_at > now)
+
+
+class SessionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, user_session: UserSession) -> None:
+        self.session.add(user_session)
+        await self.session.flush()
+
+    async def get_live(self, user_id: UUID, session_id: UUID, now: datetime) -> UserSession | None:
+        return await self.session.scalar(
+            select(UserSession).where(
+                UserSession.id == session_id, UserSession.user_id == user_id, *_live(now)
+            )
+        )
+
+    async def page_live(
+        self, user_id: UUID, now: datetime, key: SortKey, params: PageParams
+    ) -> Sequence[UserSession]:
+        statement = select(UserSession).where(UserSession.user_id == user_id, *_live(now))
+        return (await self.session.scalars(apply_keyset(statement, key, params))).all()
+
+    async def revoke(self, session_id: UUID, reason: str, now: datetime) -> None:
+        await self.session.execute(
+            update(UserSession)
+            .where(UserSession.id == session_id, UserSession.revoked_at.is_(None))
+            .values(revoked_at=now, revoked_reason=reason)
+        )
+
+    async def revoke_all(
+        self, user_id: UUID, reason: str, now: datetime, *, except_session_id: UUID | None = None
+    ) -> None:
+        statement = update(UserSession).where(
+            UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+        )
+        if except_session_id is not None:
+            statement = statement.where(UserSession.id != except_session_id)
+        await self.session.execute(statement.values(revoked_at=now, revoked_reason=reason))
+
+
+class RefreshTokenRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, token: RefreshToken) -> None:
+        self.session.add(token)
+        await self.session.flush()
+
+    async def find(
+        self, token_hash: bytes, *, for_update: bool = False
+    ) -> Row[RefreshToken, UserSession, User] | None:
+        """The token with its session and user; `for_update` locks the token row, so that
+        two refreshes with one token run one after the other."""
+        statement = (
+            select(RefreshToken, UserSession, User)
+            .join(UserSession, UserSession.id == RefreshToken.session_id)
+            .join(User, User.id == UserSession.user_id)
+            .where(RefreshToken.token_hash == token_hash)
+        )
+        if for_update:
+            statement = statement.with_for_update(of=RefreshToken)
+        return (await self.session.execute(statement)).one_or_none()
+
+    async def mark_rotated(self, token_id: UUID, now: datetime) -> None:
+        await self.session.execute(
+            update(RefreshToken).where(RefreshToken.id == token_id).values(rotated_at=now)
+        )

@@ -1,0 +1,151 @@
+"""Users as the API shows them: a public profile, the full account, and their updates."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+from typing import Annotated, Any, Literal, Self
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+)
+
+from worksync.identity import models
+
+# BCP 47 language tags as browsers send them: `en`, `de-CH`, `zh-Hant-TW`.
+_LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _check_time_zone(value: str) -> str:
+    if value not in _time_zones():
+        raise ValueError("must be an IANA time zone such as Europe/Berlin")
+    return value
+
+
+def _check_locale(value: str) -> str:
+    if not _LOCALE.match(value):
+        raise ValueError("must be a BCP 47 language tag such as en or de-CH")
+    return value
+
+
+def _refuse_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("may be left out but not null")
+    return value
+
+
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+AvatarUrl = Annotated[HttpUrl, Field(max_length=2048)]
+TimeZone = Annotated[
+    str, Field(max_length=64, examples=["Europe/Berlin"]), AfterValidator(_check_time_zone)
+]
+Locale = Annotated[str, Field(max_length=35, examples=["en"]), AfterValidator(_check_locale)]
+DateFormat = Literal["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"]
+WeekStart = Literal["monday", "sunday", "saturday"]
+# For PATCH fields that may be left out but make no sense as null.
+NotNull = BeforeValidator(_refuse_null)
+
+
+class Preferences(BaseModel):
+    timezone: TimeZone
+    locale: Locale
+    date_format: DateFormat
+    week_start: WeekStart
+
+
+class PreferencesUpdate(BaseModel):
+    """Only the preferences given change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: Annotated[TimeZone | None, NotNull] = None
+    locale: Annotated[Locale | None, NotNull] = None
+    date_format: Annotated[DateFormat | None, NotNull] = None
+    week_start: Annotated[WeekStart | None, NotNull] = None
+
+
+class UserProfile(BaseModel):
+    """What users who share a workspace see of each other."""
+
+    id: UUID
+    email: str
+    display_name: str
+    avatar_url: str | None
+    is_active: bool
+
+    @classmethod
+    def of(cls, user: models.User) -> Self:
+        return cls.model_validate(user, from_attributes=True)
+
+
+class User(UserProfile):
+    """The whole account, as its owner and platform admins see it."""
+
+    email_verified: bool
+    is_platform_admin: bool
+    preferences: Preferences
+    last_login_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, user: models.User) -> Self:
+        return cls.model_validate(
+            {
+                "id": user.id,
+                "email": user.email,
+                "display_name": user.display_name,
+                "avatar_url": user.avatar_url,
+                "is_active": user.is_active,
+                "email_verified": user.email_verified,
+                "is_platform_admin": user.is_platform_admin,
+                "preferences": {
+                    "timezone": user.timezone,
+                    "locale": user.locale,
+                    "date_format": user.date_format,
+                    "week_start": user.week_start,
+                },
+                "last_login_at": user.last_login_at,
+                "created_at": user.created_at,
+                "updated_at": user.updated_at,
+            }
+        )
+
+
+class MeUpdate(BaseModel):
+    """Fields left out stay as they are; `avatar_url: null` removes the avatar."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: Annotated[DisplayName | None, NotNull] = None
+    avatar_url: AvatarUrl | None = None
+    preferences: Annotated[PreferencesUpdate | None, NotNull] = None
+
+
+class UserAdminUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: Annotated[DisplayName | None, NotNull] = None
+    is_active: Annotated[bool | None, NotNull] = None
+    is_platform_admin: Annotated[bool | None, NotNull] = None
+    email_verified: Annotated[bool | None, NotNull] = None
+
+
+class UserSort(StrEnum):
+    CREATED_AT = "created_at"
+    NEWEST_FIRST = "-created_at"

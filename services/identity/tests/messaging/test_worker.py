@@ -1,0 +1,175 @@
+"""The worker's relay and consumer against the real broker, on exchanges of their own."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import aio_pika
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.common.events.topology import dead_queue_name, declare_topology
+from worksync.identity.config import IdentitySettings
+from worksync.identity.messaging.handlers import HANDLERS
+from worksync.identity.models import WorkspaceMembership, messaging
+from worksync.identity.testing import Accounts
+from worksync.identity.worker import create_consumer, create_relay
+
+# Bounds that only keep a broken build from hanging; they measure nothing.
+WAIT_LIMIT_SECONDS = 30.0
+POLL_SECONDS = 0.05
+
+
+async def eventually(condition: Callable[[], Awaitable[bool]]) -> None:
+    async with asyncio.timeout(WAIT_LIMIT_SECONDS):
+        while not await condition():
+            await asyncio.sleep(POLL_SECONDS)
+
+
+@pytest.fixture
+def worker_settings(
+    make_settings: Callable[..., IdentitySettings],
+    worksync_exchange_names: tuple[str, str],
+    worksync_amqp_cleanup: list[str],
+) -> IdentitySettings:
+    events, dead = worksync_exchange_names
+    prefix = f"t{uuid.uuid4().hex[:8]}."
+    settings = make_settings(
+        events_exchange=events, dead_letter_exchange=dead, events_queue_prefix=prefix
+    )
+    worksync_amqp_cleanup.extend(
+        [settings.events_queue, dead_queue_name(settings.events_queue), events, dead]
+    )
+    return settings
+
+
+@pytest.fixture
+async def connection(worksync_amqp_url: str) -> AsyncIterator[aio_pika.abc.AbstractConnection]:
+    async with await aio_pika.connect(worksync_amqp_url) as amqp_connection:
+        yield amqp_connection
+
+
+@pytest.fixture
+async def channel(
+    connection: aio_pika.abc.AbstractConnection,
+) -> aio_pika.abc.AbstractChannel:
+    return await connection.channel()
+
+
+async def test_the_relay_publishes_registrations(
+    client: httpx.AsyncClient,
+    accounts: Accounts,
+    worker_settings: IdentitySettings,
+    channel: aio_pika.abc.AbstractChannel,
+    worksync_amqp_cleanup: list[str],
+) -> None:
+    await declare_topology(
+        channel,
+        exchange=worker_settings.events_exchange,
+        dead_letter_exchange=worker_settings.dead_letter_exchange,
+    )
+    queue = await channel.declare_queue(f"identity-test-{uuid.uuid4().hex}", exclusive=True)
+    worksync_amqp_cleanup.append(queue.name)
+    await queue.bind(worker_settings.events_exchange, routing_key="identity.user.*")
+
+    relay = create_relay(worker_settings)
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop))
+    try:
+        user = await accounts.register()
+        received: list[dict[str, Any]] = []
+
+        async def registration_arrived() -> bool:
+            while (message := await queue.get(no_ack=True, fail=False)) is not None:
+                received.append(json.loads(message.body))
+            return any(event["subject"] == user["id"] for event in received)
+
+        await eventually(registration_arrived)
+    finally:
+        stop.set()
+        await running
+    event = next(event for event in received if event["subject"] == user["id"])
+    assert event["type"] == "identity.user.registered"
+    assert event["source"] == "worksync/identity"
+    assert event["sequence"] == 1
+    assert event["data"] == {
+        "user_id": user["id"],
+        "email": user["email"],
+        "display_name": user["display_name"],
+    }
+
+
+async def _ready_messages(connection: aio_pika.abc.AbstractConnection, queue: str) -> int:
+    async with await connection.channel() as channel:
+        declared = await channel.declare_queue(queue, passive=True)
+        return declared.declaration_result.message_count or 0
+
+
+async def test_the_consumer_applies_membership_events_once(
+    worker_settings: IdentitySettings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    connection: aio_pika.abc.AbstractConnection,
+    channel: aio_pika.abc.AbstractChannel,
+) -> None:
+    queue = worker_settings.events_queue
+    # Declared as the consumer will, so that messages published before it starts wait.
+    await declare_topology(
+        channel,
+        exchange=worker_settings.events_exchange,
+        dead_letter_exchange=worker_settings.dead_letter_exchange,
+        queue=queue,
+        bindings=list(HANDLERS),
+        delivery_limit=worker_settings.event_delivery_limit,
+    )
+    workspace, user = uuid.uuid4(), uuid.uuid4()
+    event_id = str(uuid.uuid4())
+    envelope = {
+        "specversion": "1.0",
+        "id": event_id,
+        "source": "worksync/workspace",
+        "type": "workspace.member.added",
+        "subject": str(workspace),
+        "time": "2030-01-01T00:00:00Z",
+        "sequence": 7,
+        "data": {"workspace_id": str(workspace), "user_id": str(user), "role": "admin"},
+    }
+    exchange = await channel.get_exchange(worker_settings.events_exchange, ensure=False)
+    for _ in range(2):
+        await exchange.publish(
+            aio_pika.Message(json.dumps(envelope).encode(), message_id=event_id),
+            routing_key="workspace.member.added",
+        )
+
+    consumer = create_consumer(worker_settings, sessionmaker)
+    stop = asyncio.Event()
+    running = asyncio.create_task(consumer.run(stop))
+    try:
+
+        async def projected() -> bool:
+            async with sessionmaker() as session:
+                row = await session.get(WorkspaceMembership, (workspace, user))
+                return row is not None and row.sequence == 7 and not row.removed
+
+        await eventually(projected)
+
+        async def both_delivered() -> bool:
+            return await _ready_messages(connection, queue) == 0
+
+        await eventually(both_delivered)
+    finally:
+        # Stopping lets handlers in flight finish; anything unsettled would be back in the queue.
+        stop.set()
+        await running
+    assert await _ready_messages(connection, queue) == 0
+    async with sessionmaker() as session:
+        inbox = messaging.inbox
+        recorded = await session.scalar(
+            select(func.count()).select_from(inbox).where(inbox.c.event_id == uuid.UUID(event_id))
+        )
+    assert recorded == 1
