@@ -82,7 +82,11 @@ def test_dockerfile_takes_the_arguments_compose_passes() -> None:
     reason="the docker compose client is not installed here",
 )
 def test_docker_compose_accepts_the_file() -> None:
-    env = {**os.environ, "WORKSYNC_INTERNAL_SECRET": "x" * 32, "IDENTITY_KEY_ENCRYPTION_SECRET": "y" * 32}
+    env = {
+        **os.environ,
+        "WORKSYNC_INTERNAL_SECRET": "x" * 32,
+        "IDENTITY_KEY_ENCRYPTION_SECRET": "y" * 32,
+    }
     result = subprocess.run(
         ["docker", "compose", "-f", str(COMPOSE), "config", "--quiet"],
         capture_output=True,

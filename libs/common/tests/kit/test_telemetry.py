@@ -40,3 +40,25 @@ def test_log_lines_are_json_with_trace_and_request_ids() -> None:
     assert line["service"] == "kit-telemetry"
     assert line["request_id"] == "req-42"
     assert line["trace_id"] == expected_trace
+
+
+async def test_database_statements_are_traced(worksync_database_url: str) -> None:
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from sqlalchemy import text
+
+    from worksync.common.db import create_engine
+
+    provider = configure_tracing(CommonSettings(service_name="kit-telemetry"))
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    engine = create_engine(worksync_database_url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 42"))
+    finally:
+        await engine.dispose()
+    statements = [
+        (span.attributes or {}).get("db.statement") for span in exporter.get_finished_spans()
+    ]
+    assert "SELECT 42" in statements

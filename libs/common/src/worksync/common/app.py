@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
@@ -11,14 +12,13 @@ from fastapi import APIRouter, FastAPI
 from worksync.common.auth import JwksCache, TokenVerifier
 from worksync.common.config import CommonSettings
 from worksync.common.db import create_engine, create_sessionmaker
-from worksync.common.errors import install_error_handlers
+from worksync.common.errors import install_error_handlers, problem_media_types
 from worksync.common.health import BrokerProbe, health_router
 from worksync.common.middleware import RequestIdMiddleware
 from worksync.common.telemetry import (
     configure_tracing,
     instrument_fastapi,
     instrument_httpx,
-    instrument_sqlalchemy,
 )
 
 API_PREFIX = "/api/v1"
@@ -33,6 +33,7 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter],
     internal_routers: Sequence[APIRouter] = (),
+    root_routers: Sequence[APIRouter] = (),
     extra_lifespan: ExtraLifespan | None = None,
 ) -> FastAPI:
     """Build a service app: database, token verification, errors, health, telemetry.
@@ -41,7 +42,8 @@ def create_service_app(
     `token_verifier` and `broker_probe`; `extra_lifespan` runs inside that and may add
     (or replace) state, e.g. identity verifies tokens with its own keys.
     `internal_routers` are mounted at the root (`/internal/...`), which the gateway never
-    routes.
+    routes, and left out of the OpenAPI document; `root_routers` are public paths outside
+    the versioned API, such as `/.well-known/...`.
     """
     configure_tracing(settings)
     instrument_httpx()
@@ -49,7 +51,6 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-        instrument_sqlalchemy(engine)
         async with httpx.AsyncClient(timeout=10.0) as http_client:
             app.state.settings = settings
             app.state.engine = engine
@@ -89,7 +90,16 @@ def create_service_app(
     app.include_router(health_router)
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
+    for router in root_routers:
+        app.include_router(router)
     for router in internal_routers:
         app.include_router(router, include_in_schema=False)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_media_types(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     instrument_fastapi(app)
     return app

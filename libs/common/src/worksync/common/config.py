@@ -27,7 +27,8 @@ class CommonSettings(BaseSettings):
 
     Every field is read from `WORKSYNC_<NAME>` and may be overridden per service by
     `<SERVICE>_<NAME>` (the subclass sets `service_env_prefix`), so one environment can
-    hold the defaults and each service its own database URL.
+    hold the defaults and each service its own database URL. In `production` the
+    development secrets are refused; `development` and `test` accept them.
     """
 
     model_config = SettingsConfigDict(env_prefix="WORKSYNC_", extra="ignore")

@@ -7,17 +7,14 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
+import sqlalchemy.ext.asyncio
 from fastapi import Depends
 from sqlalchemy import DateTime, MetaData, func
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from starlette.requests import Request
 
+from worksync.common.errors import RecordedFailure
 from worksync.common.ids import new_id
 
 NAMING_CONVENTION: dict[str, str] = {
@@ -72,7 +69,8 @@ def libpq_url(url: str) -> str:
 
 
 def create_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngine:
-    return create_async_engine(
+    # Looked up at call time: tracing wraps the module's function once it is configured.
+    return sqlalchemy.ext.asyncio.create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
@@ -86,7 +84,8 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """Request-scoped session: commits once after the endpoint returned, rolls back on error.
+    """Request-scoped session: commits once after the endpoint returned, rolls back on error
+    (except a `RecordedFailure`, whose writes are the point and are committed first).
 
     The app stores its sessionmaker at `app.state.sessionmaker` during lifespan.
     """
@@ -94,10 +93,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with sessionmaker() as session:
         try:
             yield session
+        except RecordedFailure:
             await session.commit()
+            raise
         except BaseException:
             await session.rollback()
             raise
+        await session.commit()
 
 
 # `scope="function"` makes the commit happen before the response is sent, so a client never

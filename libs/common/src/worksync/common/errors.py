@@ -56,6 +56,14 @@ class AppError(Exception):
         )
 
 
+class RecordedFailure(AppError):
+    """An error answered after its request's writes were committed.
+
+    For failures that are themselves state: a failed login counts towards a lockout, a
+    reused refresh token revokes its family. The request session commits, then answers.
+    """
+
+
 class BadRequest(AppError):
     def __init__(self, detail: str, code: str = "bad_request") -> None:
         super().__init__(detail=detail, code=code, status=400)
@@ -168,12 +176,24 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entry declaring problem+json bodies for the given statuses."""
+    """OpenAPI `responses=` entry declaring problem+json bodies for the given statuses.
+
+    FastAPI files a response `model` under `application/json`; `problem_media_types` moves
+    it to `application/problem+json` once the document is built.
+    """
     return {
-        status: {
-            "model": Problem,
-            "description": HTTPStatus(status).phrase,
-            "content": {PROBLEM_JSON: {}},
-        }
-        for status in statuses
+        status: {"model": Problem, "description": HTTPStatus(status).phrase} for status in statuses
     }
+
+
+def problem_media_types(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Declare every error response's body as `application/problem+json`."""
+    for item in openapi.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[:1] in {"4", "5"} and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+    return openapi

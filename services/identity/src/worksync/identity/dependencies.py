@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from worksync.common.auth import CurrentPrincipal
+from worksync.common.db import SessionDep
 from worksync.identity.api_tokens.service import ApiTokenService
 from worksync.identity.auth.access_tokens import AccessTokenIssuer
 from worksync.identity.auth.caller import Caller, SessionCaller, resolve_caller
 from worksync.identity.auth.service import AuthService
 from worksync.identity.config import IdentitySettings
-from worksync.identity.database import SessionDep
 from worksync.identity.errors import PlatformAdminRequired, SessionRequired
 from worksync.identity.keys.service import KeyService
 from worksync.identity.mail.outgoing import OutgoingMailDep

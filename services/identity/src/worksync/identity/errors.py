@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from worksync.common.errors import AppError, Conflict, FieldError, Forbidden, Unauthorized
-from worksync.identity.database import RecordedFailure
+from worksync.common.errors import (
+    AppError,
+    Conflict,
+    FieldError,
+    Forbidden,
+    RecordedFailure,
+    Unauthorized,
+)
 
 
 class InvalidCredentials(RecordedFailure):

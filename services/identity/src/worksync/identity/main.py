@@ -49,17 +49,16 @@ def create_app(settings: IdentitySettings | None = None) -> FastAPI:
         app.state.token_verifier = own_token_verifier(settings, sessionmaker, keys)
         yield
 
-    app = create_service_app(
+    return create_service_app(
         settings,
         title="WorkSync identity",
         description=DESCRIPTION,
         routers=[auth_router, me_router, sessions_router, api_tokens_router, users_router],
         internal_routers=[api_tokens_internal_router],
+        # The JWKS lives at the root by convention (RFC 8615), outside the versioned API.
+        root_routers=[jwks_router],
         extra_lifespan=identity_lifespan,
     )
-    # The JWKS lives at the root by convention (RFC 8615), outside the versioned API.
-    app.include_router(jwks_router)
-    return app
 
 
 def create_app_from_environment() -> FastAPI:

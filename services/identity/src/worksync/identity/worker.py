@@ -10,7 +10,7 @@ from worksync.common.db import create_engine, create_sessionmaker
 from worksync.common.events.consumer import EventConsumer
 from worksync.common.events.relay import OutboxRelay
 from worksync.common.events.runner import run_until_signalled
-from worksync.common.telemetry import configure_logging, configure_tracing, instrument_sqlalchemy
+from worksync.common.telemetry import configure_logging, configure_tracing
 from worksync.identity.config import IdentitySettings
 from worksync.identity.messaging.handlers import HANDLERS
 from worksync.identity.messaging.published import outbox
@@ -46,7 +46,6 @@ def create_consumer(
 async def run(settings: IdentitySettings) -> None:
     """Relay and consume until SIGINT or SIGTERM."""
     engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-    instrument_sqlalchemy(engine)
     try:
         await run_until_signalled(
             create_relay(settings), create_consumer(settings, create_sessionmaker(engine))

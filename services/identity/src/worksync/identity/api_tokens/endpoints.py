@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
@@ -20,7 +21,6 @@ from worksync.identity.api_tokens.schemas import (
     ExchangedAccessToken,
     TokenExchange,
 )
-from worksync.identity.database import SessionDep
 from worksync.identity.dependencies import (
     ApiTokenServiceDep,
     NowDep,

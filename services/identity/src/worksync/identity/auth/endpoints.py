@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.identity.auth.schemas import (
@@ -18,7 +19,6 @@ from worksync.identity.auth.schemas import (
     TokenPair,
     VerifyEmail,
 )
-from worksync.identity.database import SessionDep
 from worksync.identity.dependencies import (
     AuthServiceDep,
     CallerDep,

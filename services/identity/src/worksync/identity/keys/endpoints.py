@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from worksync.identity.database import SessionDep
+from worksync.common.db import SessionDep
 from worksync.identity.dependencies import KeysDep
 from worksync.identity.keys.schemas import Jwks
 
