@@ -71,6 +71,9 @@ def system(worksync_infra: TestInfrastructure) -> Iterator[RunningSystem]:
         "WORKSYNC_DEAD_LETTER_EXCHANGE": f"worksync.dead.{suffix}",
         "WORKSYNC_EVENTS_QUEUE_PREFIX": f"{suffix}.",
         "WORKSYNC_LOG_LEVEL": "WARNING",
+        # Every test client shares 127.0.0.1; the gateway's own tests cover its limits.
+        "GATEWAY_AUTH_RATE_PER_MINUTE": "6000",
+        "GATEWAY_AUTH_BURST": "1000",
         **{f"{prefix}_PORT": str(port) for prefix, port in ports.items()},
     }
     process = subprocess.Popen([sys.executable, "-m", "scripts.run_system"], cwd=ROOT, env=env)
@@ -83,19 +86,23 @@ def system(worksync_infra: TestInfrastructure) -> Iterator[RunningSystem]:
         exchange=env["WORKSYNC_EVENTS_EXCHANGE"],
         process=process,
     )
+    stopped_cleanly = False
     try:
         _wait_ready(gateway_url, process)
         yield running
+        # Ctrl-C, as a user stops `make up`: everything ends and the runner exits 0.
+        process.send_signal(signal.SIGINT)
+        stopped_cleanly = process.wait(timeout=30) == 0
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
         drop_database(worksync_infra.admin_database_url, database)
         _delete_broker_objects(worksync_infra.amqp_url, suffix, env)
+    for port in ports.values():
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still answers"
+    assert stopped_cleanly, "`make up` did not stop cleanly on Ctrl-C"
 
 
 def _delete_broker_objects(amqp_url: str, suffix: str, env: dict[str, str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 
@@ -167,3 +168,78 @@ def test_gateway_health_docs_and_merged_openapi(system: RunningSystem) -> None:
         assert "/api/v1/auth/login" in spec["paths"]
         assert not any(path.startswith("/internal") for path in spec["paths"])
         assert client.get("/docs").status_code == 200
+
+
+async def _sign_with_identity_key(system: RunningSystem, claims: dict[str, object]) -> str:
+    """Sign with the key identity really uses, read from its database as identity does."""
+    from worksync.common.db import create_engine, create_sessionmaker
+    from worksync.identity.config import IdentitySettings
+    from worksync.identity.keys.service import KeyService
+
+    settings = IdentitySettings(database_url=system.database_url)
+    engine = create_engine(system.database_url, pool_size=1)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return await KeyService(settings).sign(session, dict(claims))
+    finally:
+        await engine.dispose()
+
+
+async def test_expired_and_misaddressed_tokens_with_a_real_signature_are_refused(
+    system: RunningSystem,
+) -> None:
+    with httpx.Client(base_url=system.gateway_url, timeout=10) as client:
+        access = _login(client, _register(client))["access_token"]
+    claims = jwt.decode(access, options={"verify_signature": False})
+    now = int(time.time())
+    variants = {
+        "control": claims,
+        "expired": {**claims, "iat": now - 3600, "exp": now - 60},
+        "wrong audience": {**claims, "aud": "another-product"},
+        "wrong issuer": {**claims, "iss": "https://evil.example"},
+    }
+    tokens = {name: await _sign_with_identity_key(system, c) for name, c in variants.items()}
+    async with (
+        httpx.AsyncClient(base_url=system.gateway_url, timeout=10) as gateway,
+        httpx.AsyncClient(base_url=system.service_urls["identity"], timeout=10) as identity,
+    ):
+        for client in (gateway, identity):
+            control = await client.get(
+                "/api/v1/auth/me", headers=_bearer(tokens.pop("control", access))
+            )
+            assert control.status_code == 200, "a well-formed token signed this way is accepted"
+            for name in ("expired", "wrong audience", "wrong issuer"):
+                response = await client.get("/api/v1/auth/me", headers=_bearer(tokens[name]))
+                assert response.status_code == 401, (name, str(client.base_url))
+                assert response.headers["content-type"].startswith(PROBLEM)
+
+
+async def test_registration_is_published_on_the_event_bus(system: RunningSystem) -> None:
+    import aio_pika
+
+    from worksync.common.events.envelope import CloudEvent
+
+    connection = await aio_pika.connect(system.amqp_url)
+    try:
+        channel = await connection.channel()
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        await queue.bind(system.exchange, routing_key="identity.user.registered")
+        with httpx.Client(base_url=system.gateway_url, timeout=10) as client:
+            email = _register(client)
+        deadline = time.monotonic() + 30
+        event: CloudEvent | None = None
+        while event is None and time.monotonic() < deadline:
+            message = await queue.get(fail=False, timeout=5)
+            if message is None:
+                await asyncio.sleep(0.2)
+                continue
+            await message.ack()
+            candidate = CloudEvent.model_validate_json(message.body)
+            if candidate.data.get("email") == email:
+                event = candidate
+        assert event is not None, "the registration never reached the broker"
+        assert event.type == "identity.user.registered"
+        assert event.source == "worksync/identity"
+        assert event.sequence >= 1
+    finally:
+        await connection.close()
