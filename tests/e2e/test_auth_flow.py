@@ -203,14 +203,12 @@ async def test_expired_and_misaddressed_tokens_with_a_real_signature_are_refused
         httpx.AsyncClient(base_url=system.gateway_url, timeout=10) as gateway,
         httpx.AsyncClient(base_url=system.service_urls["identity"], timeout=10) as identity,
     ):
-        for client in (gateway, identity):
-            control = await client.get(
-                "/api/v1/auth/me", headers=_bearer(tokens.pop("control", access))
-            )
+        for target in (gateway, identity):
+            control = await target.get("/api/v1/auth/me", headers=_bearer(tokens["control"]))
             assert control.status_code == 200, "a well-formed token signed this way is accepted"
             for name in ("expired", "wrong audience", "wrong issuer"):
-                response = await client.get("/api/v1/auth/me", headers=_bearer(tokens[name]))
-                assert response.status_code == 401, (name, str(client.base_url))
+                response = await target.get("/api/v1/auth/me", headers=_bearer(tokens[name]))
+                assert response.status_code == 401, (name, str(target.base_url))
                 assert response.headers["content-type"].startswith(PROBLEM)
 
 
