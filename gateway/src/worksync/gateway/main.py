@@ -1,0 +1,39 @@
+"""How the gateway process runs: uvicorn options, logs, and the per-worker app factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.types import ASGIApp
+
+from worksync.common.telemetry import configure_logging
+from worksync.gateway.app import create_app
+from worksync.gateway.config import GatewaySettings
+
+# How uvicorn serves the gateway (also in tests): httptools for speed, no uvicorn access
+# log (the gateway has its own, off by default), no `server` header, and no uvicorn
+# X-Forwarded-For handling (the gateway decides whom to trust).
+SERVER_OPTIONS: dict[str, Any] = {
+    "http": "httptools",
+    "lifespan": "on",
+    "access_log": False,
+    "server_header": False,
+    "proxy_headers": False,
+}
+
+
+def configure_gateway_logging(settings: GatewaySettings) -> None:
+    """JSON logs; uvicorn's access log is silenced (it costs on every request), the
+    gateway writes its own when `GATEWAY_ACCESS_LOG` is on."""
+    configure_logging(settings)
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers[:] = []
+    uvicorn_access.propagate = False
+
+
+def create_app_from_environment() -> ASGIApp:
+    """The uvicorn factory: each worker process configures its logs and builds its app."""
+    settings = GatewaySettings()
+    configure_gateway_logging(settings)
+    return create_app(settings)

@@ -1,0 +1,231 @@
+"""Forwarding one request upstream and streaming the answer back, on the shared session."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from starlette.types import Message, Receive, Send
+
+from worksync.gateway.responses import GATEWAY_OWNED_RESPONSE_HEADERS, Headers, send_problem
+from worksync.gateway.upstream import (
+    Origin,
+    RawHeaders,
+    UpstreamError,
+    UpstreamPool,
+    UpstreamResponse,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+
+logger = logging.getLogger(__name__)
+
+# Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the gateway rewrites itself.
+DROPPED_REQUEST_HEADERS = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-connection",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+        b"expect",
+        b"host",
+        b"content-length",
+        b"authorization",
+        b"forwarded",
+        b"x-forwarded-for",
+        b"x-forwarded-host",
+        b"x-forwarded-proto",
+        b"x-real-ip",
+        b"x-request-id",
+        # Only the gateway itself may speak to /internal endpoints with this.
+        b"x-internal-secret",
+    }
+)
+DROPPED_RESPONSE_HEADERS = GATEWAY_OWNED_RESPONSE_HEADERS | {
+    b"connection",
+    b"keep-alive",
+    b"proxy-connection",
+    b"proxy-authenticate",
+    b"te",
+    b"trailer",
+    b"transfer-encoding",
+    b"upgrade",
+    # The gateway's server writes its own.
+    b"date",
+    b"server",
+}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class ClientGone(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class StreamedBody:
+    """A chunked request body passed upstream as it arrives, cut off past `limit`."""
+
+    receive: Receive
+    limit: int
+    received: int = 0
+    complete: bool = False
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        while True:
+            message = await self.receive()
+            if message["type"] == "http.disconnect":
+                raise ClientGone()
+            chunk: bytes = message.get("body", b"")
+            self.received += len(chunk)
+            if self.received > self.limit:
+                raise BodyTooLarge()
+            if chunk:
+                yield chunk
+            if not message.get("more_body", False):
+                self.complete = True
+                return
+
+
+async def read_body(receive: Receive, limit: int) -> bytes:
+    """A body whose Content-Length was already checked against the limit; still counted,
+    since a client may send more than it announced."""
+    first = await receive()
+    if first["type"] == "http.disconnect":
+        raise ClientGone()
+    body: bytes = first.get("body", b"")
+    if not first.get("more_body", False):
+        return body
+    parts = [body]
+    size = len(body)
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGone()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge()
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(parts)
+
+
+class Forwarder:
+    def __init__(self, pool: UpstreamPool) -> None:
+        self._pool = pool
+
+    async def forward(
+        self,
+        *,
+        origin: Origin,
+        method: bytes,
+        target: bytes,
+        headers: RawHeaders,
+        body: bytes | StreamedBody | None,
+        receive: Receive,
+        send: Send,
+        response_headers: Headers,
+    ) -> int:
+        """Proxy one exchange; returns the status sent (0 if none could be)."""
+        streamed = body if isinstance(body, StreamedBody) else None
+        data = body.chunks() if isinstance(body, StreamedBody) else body
+        try:
+            upstream = await self._pool.request(origin, method, target, headers, data)
+        except (BodyTooLarge, ClientGone, UpstreamError) as exc:
+            return await self._send_failure(exc, method, target, send, response_headers)
+        try:
+            out = list(response_headers)
+            for name, value in upstream.headers:
+                if name not in DROPPED_RESPONSE_HEADERS:
+                    out.append((name, value))
+            status = upstream.status
+            await send({"type": "http.response.start", "status": status, "headers": out})
+            # A body of unknown length may run long: stop pulling it once the client is
+            # gone. The watcher reads `receive`, so only once the request body is read.
+            if (
+                not upstream.has_length
+                and not upstream.drained
+                and (streamed is None or streamed.complete)
+            ):
+                await self._stream_until_disconnect(upstream, receive, send)
+            else:
+                await self._stream(upstream, send)
+            return status
+        except UpstreamError as exc:
+            # Too late for an error response: the connection closes on the short body.
+            logger.warning("upstream broke off its answer to %s %s: %r", method, target, exc)
+            return 0
+        finally:
+            self._pool.release(upstream)
+
+    async def _send_failure(
+        self,
+        exc: BaseException,
+        method: bytes,
+        target: bytes,
+        send: Send,
+        response_headers: Headers,
+    ) -> int:
+        if isinstance(exc, BodyTooLarge):
+            return await self.too_large(send, response_headers)
+        if isinstance(exc, ClientGone):
+            return 0
+        if isinstance(exc, UpstreamUnavailable):
+            status, detail, code = 503, "The service is unavailable", "upstream_unavailable"
+        elif isinstance(exc, UpstreamTimeout):
+            status, detail, code = 504, "The service did not answer in time", "upstream_timeout"
+        else:
+            status, detail, code = 502, "The service answered badly", "bad_gateway"
+        logger.warning("upstream %s on %s %s: %r", code, method, target, exc)
+        await send_problem(send, response_headers, status, detail, code)
+        return status
+
+    @staticmethod
+    async def too_large(send: Send, response_headers: Headers) -> int:
+        await send_problem(
+            send, response_headers, 413, "The request body is too large", "payload_too_large"
+        )
+        return 413
+
+    @staticmethod
+    async def _stream(upstream: UpstreamResponse, send: Send) -> None:
+        # The last chunk carries more_body=False, saving one ASGI message (and a write)
+        # for the common small answer that arrived in one piece.
+        chunk = await upstream.read_chunk()
+        while chunk and not upstream.drained:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            chunk = await upstream.read_chunk()
+        await send({"type": "http.response.body", "body": chunk, "more_body": False})
+
+    async def _stream_until_disconnect(
+        self, upstream: UpstreamResponse, receive: Receive, send: Send
+    ) -> None:
+        streaming = asyncio.ensure_future(self._stream(upstream, send))
+        watcher = asyncio.ensure_future(_wait_for_disconnect(receive))
+        try:
+            await asyncio.wait({streaming, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            watcher.cancel()
+            if not streaming.done():
+                streaming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+            with contextlib.suppress(asyncio.CancelledError):
+                await streaming
+
+
+async def _wait_for_disconnect(receive: Receive) -> None:
+    while True:
+        message: Message = await receive()
+        if message["type"] == "http.disconnect":
+            return

@@ -1,0 +1,79 @@
+"""/openapi.json, /docs, /healthz and /readyz."""
+
+from __future__ import annotations
+
+import httpx
+
+from .fakes import FakeUpstream
+from .serving import GatewayFactory
+
+
+async def test_openapi_merges_only_exposed_paths(
+    gateway_factory: GatewayFactory, workspace: FakeUpstream, down_url: str
+) -> None:
+    async with gateway_factory(workspace_url=workspace.url, timetracking_url=down_url) as client:
+        response = await client.get("/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert set(document["paths"]) == {
+        "/api/v1/auth/login",
+        "/api/v1/auth/me",
+        "/api/v1/users/{user_id}",
+        "/.well-known/jwks.json",
+        "/api/v1/workspaces",
+        "/api/v1/workspaces/{ws}/members",
+        "/api/v1/invitations/{token}",
+    }
+    assert document["paths"]["/api/v1/workspaces"]["get"]["summary"].startswith("workspace")
+    schemas = document["components"]["schemas"]
+    # Equal schemas are shared; a clash is renamed, references included.
+    assert set(schemas) == {"User", "Problem", "WorkspaceUser"}
+    assert schemas["WorkspaceUser"]["properties"] == {"user_id": {"type": "string"}}
+    members = document["paths"]["/api/v1/workspaces/{ws}/members"]["get"]
+    ref = members["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/WorkspaceUser"
+    login = document["paths"]["/api/v1/auth/login"]["get"]
+    ref = login["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref == "#/components/schemas/User"
+
+
+async def test_openapi_is_cached(gateway: httpx.AsyncClient) -> None:
+    first = await gateway.get("/openapi.json")
+    second = await gateway.get("/openapi.json")
+    assert first.content == second.content
+
+
+async def test_docs_page(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/docs")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "swagger-ui" in response.text
+    assert "/openapi.json" in response.text
+    csp = response.headers["content-security-policy"]
+    assert "script-src" in csp
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_healthz(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_when_every_upstream_is_ready(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"identity": "ok", "workspace": "ok"}}
+
+
+async def test_readyz_when_an_upstream_is_down(
+    gateway_factory: GatewayFactory, down_url: str
+) -> None:
+    async with gateway_factory(workspace_url=down_url) as client:
+        response = await client.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 503
+    assert body["checks"]["identity"] == "ok"
+    assert body["checks"]["workspace"].startswith("error")
