@@ -10,10 +10,10 @@ import argparse
 import json
 import sys
 
+from scripts.contracts.catalogue import asyncapi_document
+from scripts.contracts.openapi_diff import breaking_changes
+from scripts.contracts.openapi_snapshots import current_spec, render, snapshot_path
 from scripts.system import ROOT, SERVICES
-from tests.contract.catalogue import asyncapi_document
-from tests.contract.openapi_diff import breaking_changes
-from tests.contract.openapi_snapshots import current_spec, render, snapshot_path
 
 
 def main() -> int:

@@ -8,9 +8,13 @@ from pathlib import Path
 import pytest
 from polyfactory.factories.pydantic_factory import ModelFactory
 
+from scripts.contracts.catalogue import (
+    EventModel,
+    asyncapi_document,
+    consumed_events,
+    published_events,
+)
 from worksync.common.events.envelope import IntegrationEvent
-
-from .catalogue import EventModel, asyncapi_document, consumed_events, published_events
 
 ASYNCAPI_PATH = Path(__file__).resolve().parents[2] / "docs" / "asyncapi.json"
 SAMPLES_PER_EVENT = 25

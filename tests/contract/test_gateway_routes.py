@@ -7,10 +7,9 @@ import re
 
 import pytest
 
+from scripts.contracts.openapi_snapshots import current_spec
 from scripts.system import SERVICES
 from worksync.gateway.routes import ROUTE_TABLE, RouteMatcher
-
-from .openapi_snapshots import current_spec
 
 SERVICE_OWN_PATHS = {"/healthz", "/readyz"}
 MATCHER = RouteMatcher(ROUTE_TABLE)

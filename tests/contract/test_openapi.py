@@ -6,10 +6,9 @@ import json
 
 import pytest
 
+from scripts.contracts.openapi_diff import breaking_changes
+from scripts.contracts.openapi_snapshots import current_spec, render, snapshot_path
 from scripts.system import SERVICES
-
-from .openapi_diff import breaking_changes
-from .openapi_snapshots import current_spec, render, snapshot_path
 
 
 @pytest.mark.parametrize("service", [s.name for s in SERVICES])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .openapi_diff import breaking_changes
+from scripts.contracts.openapi_diff import breaking_changes
 
 
 def _spec(

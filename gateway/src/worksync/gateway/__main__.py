@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uvicorn
 
+from worksync.common.telemetry import configure_logging
 from worksync.gateway.config import GatewaySettings
-from worksync.gateway.main import SERVER_OPTIONS, configure_gateway_logging
+from worksync.gateway.main import SERVER_OPTIONS
 
 
 def main() -> None:
     settings = GatewaySettings()
-    configure_gateway_logging(settings)
+    configure_logging(settings)
     uvicorn.run(
         "worksync.gateway.main:create_app_from_environment",
         factory=True,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from worksync.common.auth import InvalidToken, JwksCache, TokenVerifier
+from worksync.common.auth import InvalidToken, JwksCache, TokenVerifier, http_jwks_source
 from worksync.common.errors import AppError
 from worksync.common.middleware import request_id_var
 from worksync.gateway.authn import API_TOKEN_PREFIX, Authenticator, Caller
@@ -70,8 +70,7 @@ class GatewayApp:
         self._authenticator = Authenticator(
             TokenVerifier(
                 JwksCache(
-                    settings.jwks_url,
-                    client=self._jwks_client,
+                    http_jwks_source(settings.jwks_url, self._jwks_client),
                     max_age_seconds=settings.jwks_cache_seconds,
                     refresh_min_interval_seconds=settings.jwks_refresh_min_interval_seconds,
                 ),

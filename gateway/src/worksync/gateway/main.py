@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from starlette.types import ASGIApp
@@ -23,17 +22,8 @@ SERVER_OPTIONS: dict[str, Any] = {
 }
 
 
-def configure_gateway_logging(settings: GatewaySettings) -> None:
-    """JSON logs; uvicorn's access log is silenced (it costs on every request), the
-    gateway writes its own when `GATEWAY_ACCESS_LOG` is on."""
-    configure_logging(settings)
-    uvicorn_access = logging.getLogger("uvicorn.access")
-    uvicorn_access.handlers[:] = []
-    uvicorn_access.propagate = False
-
-
 def create_app_from_environment() -> ASGIApp:
     """The uvicorn factory: each worker process configures its logs and builds its app."""
     settings = GatewaySettings()
-    configure_gateway_logging(settings)
+    configure_logging(settings)
     return create_app(settings)

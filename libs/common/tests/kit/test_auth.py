@@ -14,7 +14,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from worksync.common.auth import InvalidToken, JwksCache, TokenVerifier
+from worksync.common.auth import InvalidToken, JwksCache, TokenVerifier, http_jwks_source
 from worksync.common.testing.tokens import TokenMinter
 
 
@@ -31,7 +31,8 @@ def _verifier_serving(
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(serve))
     cache = JwksCache(
-        "http://identity/jwks", client=client, refresh_min_interval_seconds=min_interval
+        http_jwks_source("http://identity/jwks", client),
+        refresh_min_interval_seconds=min_interval,
     )
     return TokenVerifier(cache, issuer="worksync-identity", audience="worksync"), fetches
 
@@ -123,10 +124,9 @@ async def test_unknown_kid_refreshes_once_then_is_rate_limited() -> None:
         fetches.append(1)
         return httpx.Response(200, json={"keys": [k for m in served for k in m.jwks()["keys"]]})
 
+    client = httpx.AsyncClient(transport=httpx.MockTransport(serve))
     cache = JwksCache(
-        "http://identity/jwks",
-        client=httpx.AsyncClient(transport=httpx.MockTransport(serve)),
-        refresh_min_interval_seconds=0.0,
+        http_jwks_source("http://identity/jwks", client), refresh_min_interval_seconds=0.0
     )
     verifier = TokenVerifier(cache, issuer="worksync-identity", audience="worksync")
     await verifier.verify(old.mint())
@@ -135,9 +135,7 @@ async def test_unknown_kid_refreshes_once_then_is_rate_limited() -> None:
     assert len(fetches) == 2
 
     limited = JwksCache(
-        "http://identity/jwks",
-        client=httpx.AsyncClient(transport=httpx.MockTransport(serve)),
-        refresh_min_interval_seconds=3600,
+        http_jwks_source("http://identity/jwks", client), refresh_min_interval_seconds=3600
     )
     limited_verifier = TokenVerifier(limited, issuer="worksync-identity", audience="worksync")
     fetches.clear()
@@ -152,10 +150,44 @@ async def test_jwks_outage_is_a_401_not_a_crash() -> None:
     def down(_: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("identity is down")
 
-    cache = JwksCache(
-        "http://identity/jwks", client=httpx.AsyncClient(transport=httpx.MockTransport(down))
-    )
+    client = httpx.AsyncClient(transport=httpx.MockTransport(down))
+    cache = JwksCache(http_jwks_source("http://identity/jwks", client))
     verifier = TokenVerifier(cache, issuer="worksync-identity", audience="worksync")
     with pytest.raises(InvalidToken) as caught:
         await verifier.verify(TokenMinter().mint())
     assert "unavailable" in (caught.value.detail or "")
+
+
+async def test_known_keys_keep_verifying_while_the_source_is_down_and_it_is_not_hammered() -> None:
+    minter = TokenMinter()
+    fetches: list[str] = []
+    available = True
+
+    async def source() -> dict[str, Any]:
+        fetches.append("fetch")
+        if not available:
+            raise ConnectionError("identity is down")
+        return minter.jwks()
+
+    # Keys count as stale at once, and a failed re-read is not retried for an hour.
+    cache = JwksCache(source, max_age_seconds=0.0, refresh_min_interval_seconds=3600)
+    verifier = TokenVerifier(cache, issuer="worksync-identity", audience="worksync")
+    await verifier.verify(minter.mint())
+    available = False
+    for _ in range(20):
+        assert (await verifier.verify(minter.mint())).email
+    assert fetches == ["fetch"], "a stale cache must not retry a failing source per request"
+
+
+async def test_a_stale_cache_rereads_its_source() -> None:
+    old, new = TokenMinter(), TokenMinter()
+    served = [old]
+
+    async def source() -> dict[str, Any]:
+        return {"keys": [k for m in served for k in m.jwks()["keys"]]}
+
+    cache = JwksCache(source, max_age_seconds=0.0, refresh_min_interval_seconds=0.0)
+    await cache.get(old.kid)
+    served[:] = [new]  # the old key was pruned upstream
+    assert await cache.get(old.kid) is None
+    assert await cache.get(new.kid) is not None

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from fastapi import APIRouter, FastAPI
 
-from worksync.common.auth import JwksCache, TokenVerifier
+from worksync.common.auth import JwksCache, TokenVerifier, http_jwks_source
 from worksync.common.config import CommonSettings
 from worksync.common.db import create_engine, create_sessionmaker
 from worksync.common.errors import install_error_handlers, problem_media_types
@@ -18,7 +18,7 @@ from worksync.common.middleware import RequestIdMiddleware
 from worksync.common.telemetry import (
     configure_tracing,
     instrument_fastapi,
-    instrument_httpx,
+    instrument_httpx_client,
 )
 
 API_PREFIX = "/api/v1"
@@ -46,12 +46,12 @@ def create_service_app(
     the versioned API, such as `/.well-known/...`.
     """
     configure_tracing(settings)
-    instrument_httpx()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         async with httpx.AsyncClient(timeout=10.0) as http_client:
+            instrument_httpx_client(http_client)
             app.state.settings = settings
             app.state.engine = engine
             app.state.sessionmaker = create_sessionmaker(engine)
@@ -59,8 +59,7 @@ def create_service_app(
             app.state.broker_probe = BrokerProbe(settings.amqp_url)
             app.state.token_verifier = TokenVerifier(
                 JwksCache(
-                    settings.jwks_url,
-                    client=http_client,
+                    http_jwks_source(settings.jwks_url, http_client),
                     max_age_seconds=settings.jwks_cache_seconds,
                     refresh_min_interval_seconds=settings.jwks_refresh_min_interval_seconds,
                 ),

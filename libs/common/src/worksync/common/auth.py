@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
@@ -17,6 +19,8 @@ from worksync.common.errors import Unauthorized
 
 ALLOWED_ALGORITHMS = ("RS256",)
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "exp", "iat", "jti")
+
+logger = logging.getLogger(__name__)
 
 
 class InvalidToken(Unauthorized):
@@ -35,27 +39,46 @@ class Principal:
     claims: dict[str, Any]
 
 
-class JwksCache:
-    """Public keys by `kid`, fetched from identity, refreshed on an unknown `kid`.
+JwksSource = Callable[[], Awaitable[dict[str, Any]]]
 
-    Refreshes are rate limited so that a flood of tokens with made-up `kid`s cannot turn
-    into a flood of JWKS requests.
+
+class KeysUnavailable(Exception):
+    """The JWKS could not be read and no usable key is cached."""
+
+
+def http_jwks_source(url: str, client: httpx.AsyncClient) -> JwksSource:
+    """Read a JWKS document over HTTP (identity's `/.well-known/jwks.json`)."""
+
+    async def fetch() -> dict[str, Any]:
+        response = await client.get(url, timeout=5.0)
+        response.raise_for_status()
+        document: dict[str, Any] = response.json()
+        return document
+
+    return fetch
+
+
+class JwksCache:
+    """Public keys by `kid`, read from a source, re-read when stale or on an unknown `kid`.
+
+    Re-reads are rate limited, failed ones included, so that neither a flood of tokens
+    with made-up `kid`s nor an outage of the source turns into a flood of requests; while
+    the source is down, keys already known keep verifying.
     """
 
     def __init__(
         self,
-        url: str,
+        source: JwksSource,
         *,
-        client: httpx.AsyncClient | None = None,
         max_age_seconds: float = 300.0,
         refresh_min_interval_seconds: float = 5.0,
     ) -> None:
-        self._url = url
-        self._client = client
+        self._source = source
         self._max_age = max_age_seconds
         self._min_interval = refresh_min_interval_seconds
         self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched_at = float("-inf")
+        self._loaded_at = float("-inf")
+        self._attempted_at = float("-inf")
         self._lock = asyncio.Lock()
 
     def load(self, jwks: dict[str, Any]) -> None:
@@ -65,33 +88,25 @@ class JwksCache:
                 continue
             keys[data["kid"]] = jwt.PyJWK(data, algorithm="RS256")
         self._keys = keys
-        self._fetched_at = time.monotonic()
+        self._loaded_at = time.monotonic()
 
-    async def _fetch(self) -> None:
-        if self._client is not None:
-            response = await self._client.get(self._url, timeout=5.0)
-        else:
-            async with httpx.AsyncClient() as client:
-                response = await client.get(self._url, timeout=5.0)
-        response.raise_for_status()
-        self.load(response.json())
+    def _wants_refresh(self, kid: str) -> bool:
+        now = time.monotonic()
+        stale = now - self._loaded_at >= self._max_age
+        return (stale or kid not in self._keys) and now - self._attempted_at >= self._min_interval
 
     async def get(self, kid: str) -> jwt.PyJWK | None:
-        age = time.monotonic() - self._fetched_at
-        key = self._keys.get(kid)
-        if key is not None and age < self._max_age:
-            return key
+        if not self._wants_refresh(kid):
+            return self._keys.get(kid)
         async with self._lock:
-            age = time.monotonic() - self._fetched_at
-            key = self._keys.get(kid)
-            stale = age >= self._max_age
-            if (key is None and age >= self._min_interval) or stale:
+            if self._wants_refresh(kid):
+                self._attempted_at = time.monotonic()
                 try:
-                    await self._fetch()
-                except (httpx.HTTPError, ValueError):
-                    if key is None:
-                        raise
-                    return key
+                    self.load(await self._source())
+                except Exception as exc:  # any failure of the source: keep what we have
+                    logger.warning("reading signing keys failed: %r", exc)
+                    if not self._keys:
+                        raise KeysUnavailable from exc
             return self._keys.get(kid)
 
 
@@ -113,7 +128,7 @@ class TokenVerifier:
             raise InvalidToken("The access token names no key")
         try:
             key = await self._jwks.get(kid)
-        except (httpx.HTTPError, ValueError) as exc:
+        except KeysUnavailable as exc:
             raise InvalidToken("Signing keys are unavailable; try again") from exc
         if key is None:
             raise InvalidToken("The access token's key is unknown")

@@ -46,9 +46,15 @@ def configure_logging(settings: CommonSettings) -> None:
     root.handlers[:] = [handler]
     root.setLevel(settings.log_level.upper())
     # uvicorn's own handlers would print a second, unstructured line.
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # No access line per request: it costs on every call and the gateway can write one
+    # (`GATEWAY_ACCESS_LOG`). uvicorn logs access whenever this logger has any handler,
+    # its ancestors' included, so it must not propagate.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers[:] = []
+    access.propagate = False
 
 
 _configured_provider: TracerProvider | None = None
@@ -88,9 +94,9 @@ def instrument_fastapi(app: Any) -> None:
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
 
 
-def instrument_httpx() -> None:
+def instrument_httpx_client(client: Any) -> None:
+    """Trace one client's calls and carry `traceparent` on them; other clients (tests,
+    libraries) are left alone."""
     from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 
-    instrumentor = HTTPXClientInstrumentor()
-    if not instrumentor.is_instrumented_by_opentelemetry:
-        instrumentor.instrument()
+    HTTPXClientInstrumentor.instrument_client(client)

@@ -28,8 +28,12 @@ class TokenMinter:
 
     def verifier(self) -> TokenVerifier:
         """A verifier that trusts this minter's key without any HTTP call."""
-        cache = JwksCache("http://jwks.invalid/", refresh_min_interval_seconds=3600)
-        cache.load(self.jwks())
+        jwks = self.jwks()
+
+        async def source() -> dict[str, Any]:
+            return jwks
+
+        cache = JwksCache(source, max_age_seconds=float("inf"))
         return TokenVerifier(cache, issuer=self.issuer, audience=self.audience)
 
     def mint(

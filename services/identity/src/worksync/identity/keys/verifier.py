@@ -2,39 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.auth import JwksCache, TokenVerifier
+from worksync.common.auth import JwksCache, JwksSource, TokenVerifier
 from worksync.identity.config import IdentitySettings
 from worksync.identity.keys.service import KeyService
 
 
-class DatabaseJwksCache(JwksCache):
-    """The shared JWKS cache, filled from the signing-keys table instead of over HTTP.
+def database_jwks_source(
+    sessionmaker: async_sessionmaker[AsyncSession], keys: KeyService
+) -> JwksSource:
+    """The published keys, read from the signing-keys table instead of over HTTP."""
 
-    It keeps the shared cache's behaviour: reload when stale or on an unknown kid, with
-    reloads rate limited against floods of made-up kids.
-    """
+    async def read() -> dict[str, Any]:
+        async with sessionmaker() as session:
+            return await keys.published_jwks(session)
 
-    def __init__(
-        self,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        keys: KeyService,
-        *,
-        max_age_seconds: float,
-        refresh_min_interval_seconds: float,
-    ) -> None:
-        super().__init__(
-            "database:identity.signing_keys",
-            max_age_seconds=max_age_seconds,
-            refresh_min_interval_seconds=refresh_min_interval_seconds,
-        )
-        self._sessionmaker = sessionmaker
-        self._key_service = keys
-
-    async def _fetch(self) -> None:
-        async with self._sessionmaker() as session:
-            self.load(await self._key_service.published_jwks(session))
+    return read
 
 
 def own_token_verifier(
@@ -42,9 +28,8 @@ def own_token_verifier(
     sessionmaker: async_sessionmaker[AsyncSession],
     keys: KeyService,
 ) -> TokenVerifier:
-    cache = DatabaseJwksCache(
-        sessionmaker,
-        keys,
+    cache = JwksCache(
+        database_jwks_source(sessionmaker, keys),
         max_age_seconds=settings.jwks_cache_seconds,
         refresh_min_interval_seconds=settings.own_jwks_refresh_min_interval_seconds,
     )

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scripts.system import SERVICES
+from scripts.system import ROOT, SERVICES
 
-SNAPSHOT_DIR = Path(__file__).resolve().parent / "openapi"
+SNAPSHOT_DIR = ROOT / "tests" / "contract" / "openapi"
 
 
 def current_spec(service_name: str) -> dict[str, Any]:
