@@ -27,7 +27,7 @@ test: lint typecheck
 	@$(UV) run --frozen pytest -n 2 --dist loadgroup
 
 bench: sync
-	@$(UV) run --frozen python bench/run.py
+	@$(UV) run --frozen python -m bench.run $(ARGS)
 
 ## contracts: refresh OpenAPI snapshots and docs/asyncapi.json (refuses breaking changes).
 contracts: sync

@@ -10,9 +10,8 @@ import httpx
 import jwt
 import pytest
 
+from scripts.local_system import RunningSystem
 from worksync.common.testing.tokens import TokenMinter
-
-from .conftest import RunningSystem
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 PROBLEM = "application/problem+json"
@@ -87,7 +86,7 @@ def test_register_login_me_refresh_reuse_logout(system: RunningSystem) -> None:
         )
 
 
-def _forged_tokens(system: RunningSystem, real_access_token: str) -> dict[str, str]:
+def _forged_tokens(real_access_token: str) -> dict[str, str]:
     claims = jwt.decode(real_access_token, options={"verify_signature": False})
     kid = jwt.get_unverified_header(real_access_token)["kid"]
     stranger = TokenMinter(issuer=claims["iss"], audience="worksync")
@@ -108,7 +107,7 @@ def test_bad_tokens_are_refused_at_the_gateway_and_at_identity(system: RunningSy
         httpx.Client(base_url=system.service_urls["identity"], timeout=10) as identity,
     ):
         access = _login(gateway, _register(gateway))["access_token"]
-        for name, token in _forged_tokens(system, access).items():
+        for name, token in _forged_tokens(access).items():
             for client in (gateway, identity):
                 response = client.get("/api/v1/auth/me", headers=_bearer(token))
                 assert response.status_code == 401, (name, str(client.base_url))

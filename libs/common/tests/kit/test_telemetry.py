@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import subprocess
+import sys
 
 from opentelemetry import trace
 
@@ -42,23 +44,41 @@ def test_log_lines_are_json_with_trace_and_request_ids() -> None:
     assert line["trace_id"] == expected_trace
 
 
-async def test_database_statements_are_traced(worksync_database_url: str) -> None:
-    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-    from sqlalchemy import text
+TRACED_QUERY_SCRIPT = """
+import asyncio, json, os, sys
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from sqlalchemy import text
+from worksync.common.config import CommonSettings
+from worksync.common.db import create_engine
+from worksync.common.telemetry import configure_tracing
 
-    from worksync.common.db import create_engine
+settings = CommonSettings(service_name="kit-telemetry", otel_exporter_otlp_endpoint=sys.argv[2])
+exporter = InMemorySpanExporter()
+configure_tracing(settings).add_span_processor(SimpleSpanProcessor(exporter))
 
-    provider = configure_tracing(CommonSettings(service_name="kit-telemetry"))
-    exporter = InMemorySpanExporter()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    engine = create_engine(worksync_database_url)
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 42"))
-    finally:
-        await engine.dispose()
-    statements = [
-        (span.attributes or {}).get("db.statement") for span in exporter.get_finished_spans()
-    ]
+async def main() -> None:
+    engine = create_engine(sys.argv[1])
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 42"))
+    await engine.dispose()
+
+asyncio.run(main())
+print(json.dumps([(s.attributes or {}).get("db.statement") for s in exporter.get_finished_spans()]))
+sys.stdout.flush()
+os._exit(0)  # skip the exporter's retries against the closed collector at shutdown
+"""
+
+
+def test_database_statements_are_traced_when_exporting(worksync_database_url: str) -> None:
+    # Tracing is configured once per process, so this runs in a process of its own. The
+    # collector address is closed: export fails quietly, the in-memory copy is what we read.
+    result = subprocess.run(
+        [sys.executable, "-c", TRACED_QUERY_SCRIPT, worksync_database_url, "http://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    statements = json.loads(result.stdout.strip().splitlines()[-1])
     assert "SELECT 42" in statements

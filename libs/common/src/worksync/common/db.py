@@ -73,7 +73,9 @@ def create_engine(url: str, *, pool_size: int = 10, **kwargs: Any) -> AsyncEngin
     return sqlalchemy.ext.asyncio.create_async_engine(
         async_url(url),
         pool_size=pool_size,
-        max_overflow=pool_size,
+        # Overflow connections are closed on return: under load that means a new connection
+        # (and its authentication) per request. Waiting for a pooled one is cheaper.
+        max_overflow=0,
         pool_pre_ping=True,
         **kwargs,
     )

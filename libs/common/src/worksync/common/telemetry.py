@@ -10,6 +10,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
 from pythonjsonlogger.json import JsonFormatter
 
 from worksync.common.config import CommonSettings
@@ -65,7 +66,13 @@ def configure_tracing(settings: CommonSettings) -> TracerProvider:
     global _configured_provider
     if _configured_provider is not None:
         return _configured_provider
-    provider = TracerProvider(resource=Resource.create({"service.name": settings.service_name}))
+    # Without an exporter nothing would ever read a recorded span: spans are still made (so
+    # trace ids reach logs and `traceparent` headers) but not recorded, which costs little.
+    exporting = bool(settings.otel_exporter_otlp_endpoint)
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": settings.service_name}),
+        sampler=ParentBased(ALWAYS_ON) if exporting else ALWAYS_OFF,
+    )
     if settings.otel_exporter_otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 

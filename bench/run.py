@@ -1,0 +1,52 @@
+"""`make bench`: start the whole system on a fresh database, run every benchmark, stop.
+
+Each benchmark prints its own figures; see bench/README.md for what they mean and the
+figures recorded on the reference machine. Needs `wrk` (Debian: `apt-get install wrk`).
+Extra arguments go to the gateway benchmark (`--duration`, `--pairs`, ...).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+
+from bench import gateway_bench
+from scripts.local_system import running_system
+from worksync.common.testing.infra import (
+    DEFAULT_AMQP_URL,
+    DEFAULT_DATABASE_URL,
+    create_database,
+    delete_amqp_objects,
+    drop_database,
+    unique_name,
+)
+
+# Measured as deployed, minus the limits that would otherwise measure themselves.
+BENCH_ENV = {"GATEWAY_RATE_LIMIT_ENABLED": "false", "WORKSYNC_LOG_LEVEL": "WARNING"}
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("the benchmarks need wrk: apt-get install wrk", file=sys.stderr)
+        return 2
+    admin_url = os.environ.get("WORKSYNC_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
+    amqp_url = os.environ.get("WORKSYNC_TEST_AMQP_URL", DEFAULT_AMQP_URL)
+    name = unique_name("bench")
+    database_url = create_database(admin_url, name)
+    try:
+        with running_system(
+            database_url=database_url, amqp_url=amqp_url, name=name, extra_env=BENCH_ENV
+        ) as system:
+            os.environ["WORKSYNC_BENCH_GATEWAY_URL"] = system.gateway_url
+            os.environ["WORKSYNC_BENCH_IDENTITY_URL"] = system.service_urls["identity"]
+            status = asyncio.run(gateway_bench.main(gateway_bench.parse_arguments()))
+        asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
+        return status
+    finally:
+        drop_database(admin_url, name)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

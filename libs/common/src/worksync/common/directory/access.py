@@ -1,0 +1,235 @@
+"""Authorisation from the directory: who is a member, with which role, of which project.
+
+Answers come from the local projection, without a network call, whenever it holds a live
+row. The fallback rule, for a projection that may lag the workspace service by the few
+milliseconds an event takes:
+
+- A look-up *misses* when the projection has no live row for it: no row at all, or a
+  tombstone of a removed membership or project membership (it may have been re-added a
+  moment ago; versions keep rising across removal and re-addition, so that is safe to
+  ask). A live row never triggers the fallback, even when its role falls short.
+- On a miss the directory asks the workspace API once, with the caller's token, and never
+  retries. 200: the answer is stored through the same sequence rule as events (its
+  `version` as sequence; a later event of the same or an older version changes nothing),
+  and the directory then reads the projection again, so an answer older than a removal
+  already applied still reads as removed. 404: not found. Anything else:
+  `DirectoryUnavailable` (503 `directory_unavailable`).
+- Final states never fall back: a deleted workspace or project, and a project of another
+  workspace (projects do not move), are 404 at once.
+- A project membership is only looked for when it decides the answer: for a guest (who sees
+  only their projects) or when a project role is required; workspace owners and admins are
+  project admins without one.
+- Non-members get 404, never 403: they learn nothing about what exists. A known member
+  whose role falls short gets 403.
+
+Writes go into the caller's session, so they commit with the request; a request that fails
+rolls its fallback answer back, and the next one asks again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.auth import Principal
+from worksync.common.directory import store
+from worksync.common.directory.roles import Membership, ProjectRole, WorkspaceRole
+from worksync.common.directory.store import StoredProject
+from worksync.common.directory.tables import DirectoryTables
+from worksync.common.directory.workspace_api import ProjectAnswer, WorkspaceApi
+from worksync.common.errors import Forbidden, NotFound
+
+
+class WorkspaceNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Workspace not found", code="workspace_not_found")
+
+
+class ProjectNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Project not found", code="project_not_found")
+
+
+class InsufficientRole(Forbidden):
+    def __init__(self, required: str) -> None:
+        super().__init__(f"This needs the role {required} or higher", code="insufficient_role")
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    """A project the caller may see, and their effective role in it.
+
+    `role` is None for a workspace member who sees the project without belonging to it.
+    """
+
+    id: UUID
+    workspace_id: UUID
+    identifier: str
+    name: str
+    status: str
+    is_time_tracking_enabled: bool
+    archived_at: datetime | None
+    role: ProjectRole | None
+
+
+def ensure_role(membership: Membership, at_least: WorkspaceRole) -> Membership:
+    if not membership.role.at_least(at_least):
+        raise InsufficientRole(at_least.value)
+    return membership
+
+
+def effective_project_role(
+    workspace_role: WorkspaceRole, member_role: ProjectRole | None
+) -> ProjectRole | None:
+    return ProjectRole.ADMIN if workspace_role.administers else member_role
+
+
+class Directory:
+    def __init__(
+        self,
+        tables: DirectoryTables,
+        client: httpx.AsyncClient,
+        workspace_api_url: str,
+        *,
+        timeout_seconds: float = 5.0,
+    ) -> None:
+        self.tables = tables
+        self.api = WorkspaceApi(client, workspace_api_url, timeout_seconds=timeout_seconds)
+
+    async def membership(
+        self, session: AsyncSession, slug: str, principal: Principal, authorization: str
+    ) -> Membership:
+        """The caller's membership of the workspace `slug`; 404 for anyone else."""
+        found = await store.find_membership(
+            session, self.tables, slug=slug, user_id=principal.user_id
+        )
+        if found is not None:
+            return found
+        answer = await self.api.membership(slug, authorization)
+        if answer is None:
+            raise WorkspaceNotFound()
+        await store.claim_slug(
+            session, self.tables, workspace_id=answer.workspace_id, slug=answer.slug
+        )
+        await store.apply_member(
+            session,
+            self.tables,
+            {
+                "workspace_id": answer.workspace_id,
+                "user_id": answer.user_id,
+                "role": answer.role.value,
+                "removed": False,
+            },
+            sequence=answer.version,
+        )
+        return Membership(answer.workspace_id, answer.slug, answer.user_id, answer.role)
+
+    async def require_role(
+        self,
+        session: AsyncSession,
+        slug: str,
+        principal: Principal,
+        authorization: str,
+        *,
+        at_least: WorkspaceRole,
+    ) -> Membership:
+        """The caller's membership, which must hold `at_least` (403 otherwise)."""
+        membership = await self.membership(session, slug, principal, authorization)
+        return ensure_role(membership, at_least)
+
+    async def project(
+        self,
+        session: AsyncSession,
+        membership: Membership,
+        project_id: UUID,
+        authorization: str,
+        *,
+        at_least: ProjectRole | None = None,
+    ) -> ProjectAccess:
+        """A project of the member's workspace that they may see (404 otherwise), with
+        their effective role, which must hold `at_least` when given (403 otherwise)."""
+        stored = await self._stored_project(session, membership, project_id, authorization)
+        if stored.deleted or stored.workspace_id != membership.workspace_id:
+            raise ProjectNotFound()
+        role = effective_project_role(membership.role, stored.member_role)
+        membership_decides = membership.role is WorkspaceRole.GUEST or at_least is not None
+        if role is None and membership_decides:
+            stored = await self._ask_project_member(session, membership, stored, authorization)
+            role = effective_project_role(membership.role, stored.member_role)
+        if role is None and membership.role is WorkspaceRole.GUEST:
+            raise ProjectNotFound()
+        if at_least is not None and (role is None or not role.at_least(at_least)):
+            raise InsufficientRole(at_least.value)
+        return ProjectAccess(
+            id=stored.id,
+            workspace_id=stored.workspace_id,
+            identifier=stored.identifier,
+            name=stored.name,
+            status=stored.status,
+            is_time_tracking_enabled=stored.is_time_tracking_enabled,
+            archived_at=stored.archived_at,
+            role=role,
+        )
+
+    async def _stored_project(
+        self,
+        session: AsyncSession,
+        membership: Membership,
+        project_id: UUID,
+        authorization: str,
+    ) -> StoredProject:
+        found = await store.find_project(
+            session, self.tables, project_id=project_id, user_id=membership.user_id
+        )
+        if found is not None:
+            return found
+        answer = await self.api.project(membership.slug, project_id, authorization)
+        if answer is None:
+            raise ProjectNotFound()
+        await store.apply_project(
+            session, self.tables, _project_values(answer), sequence=answer.version
+        )
+        found = await store.find_project(
+            session, self.tables, project_id=project_id, user_id=membership.user_id
+        )
+        if found is None:
+            raise ProjectNotFound()
+        return found
+
+    async def _ask_project_member(
+        self,
+        session: AsyncSession,
+        membership: Membership,
+        stored: StoredProject,
+        authorization: str,
+    ) -> StoredProject:
+        answer = await self.api.project_member(
+            membership.slug, stored.id, membership.user_id, authorization
+        )
+        if answer is None:
+            return stored
+        await store.apply_project_member(
+            session,
+            self.tables,
+            {
+                "project_id": answer.project_id,
+                "user_id": answer.user_id,
+                "workspace_id": membership.workspace_id,
+                "role": answer.role.value,
+                "hourly_rate": answer.hourly_rate,
+                "removed": False,
+            },
+            sequence=answer.version,
+        )
+        found = await store.find_project(
+            session, self.tables, project_id=stored.id, user_id=membership.user_id
+        )
+        return stored if found is None else found
+
+
+def _project_values(answer: ProjectAnswer) -> dict[str, object]:
+    return {**answer.model_dump(exclude={"version"}), "deleted": False}

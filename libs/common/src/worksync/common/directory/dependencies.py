@@ -1,0 +1,109 @@
+"""FastAPI dependencies: the caller's workspace (path `{ws}`) and project (path `{pid}`).
+
+The app builds one `Directory` in its lifespan and keeps it at `app.state.directory`::
+
+    @router.get("/workspaces/{ws}/projects/{pid}/report", responses=DIRECTORY_ERRORS)
+    async def report(
+        ctx: Annotated[ProjectContext, Depends(project_context(at_least=ProjectRole.MEMBER))],
+        session: SessionDep,
+    ) -> Report: ...
+
+However many of these an endpoint declares, the membership is resolved once per request;
+the directory's writes go into the request's session (the same `SessionDep`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, Path, Request
+
+from worksync.common.auth import CurrentPrincipal, Principal
+from worksync.common.db import SessionDep
+from worksync.common.directory.access import Directory, ProjectAccess, ensure_role
+from worksync.common.directory.roles import Membership, ProjectRole, WorkspaceRole
+from worksync.common.errors import error_responses
+
+DIRECTORY_ERRORS: dict[int | str, dict[str, Any]] = error_responses(401, 403, 404, 503)
+"""The errors an endpoint guarded by these dependencies may answer, for `responses=`."""
+
+
+@dataclass(frozen=True)
+class WorkspaceContext:
+    membership: Membership
+    principal: Principal
+    # The caller's own header: later look-ups (a project) may need the fallback too.
+    authorization: str
+
+    @property
+    def workspace_id(self) -> UUID:
+        return self.membership.workspace_id
+
+    @property
+    def user_id(self) -> UUID:
+        return self.membership.user_id
+
+    @property
+    def role(self) -> WorkspaceRole:
+        return self.membership.role
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    workspace: WorkspaceContext
+    project: ProjectAccess
+
+
+def directory_of(request: Request) -> Directory:
+    directory: Directory = request.app.state.directory
+    return directory
+
+
+async def _resolve_workspace(
+    ws: Annotated[str, Path(description="The workspace's slug")],
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+) -> WorkspaceContext:
+    # A verified principal means a bearer `Authorization` header was sent.
+    authorization = request.headers["authorization"]
+    membership = await directory_of(request).membership(session, ws, principal, authorization)
+    return WorkspaceContext(membership=membership, principal=principal, authorization=authorization)
+
+
+ResolvedWorkspace = Annotated[WorkspaceContext, Depends(_resolve_workspace)]
+
+
+def workspace_context(
+    at_least: WorkspaceRole = WorkspaceRole.GUEST,
+) -> Callable[[WorkspaceContext], Awaitable[WorkspaceContext]]:
+    """A dependency: the caller's membership of `{ws}`, holding at least `at_least`."""
+
+    async def require_workspace_role(workspace: ResolvedWorkspace) -> WorkspaceContext:
+        ensure_role(workspace.membership, at_least)
+        return workspace
+
+    return require_workspace_role
+
+
+def project_context(
+    at_least: ProjectRole | None = None,
+) -> Callable[..., Awaitable[ProjectContext]]:
+    """A dependency: project `{pid}` of `{ws}` as the caller may see it, and their role in
+    it, which must hold `at_least` when given."""
+
+    async def resolve_project(
+        pid: Annotated[UUID, Path(description="The project's id")],
+        request: Request,
+        session: SessionDep,
+        workspace: ResolvedWorkspace,
+    ) -> ProjectContext:
+        project = await directory_of(request).project(
+            session, workspace.membership, pid, workspace.authorization, at_least=at_least
+        )
+        return ProjectContext(workspace=workspace, project=project)
+
+    return resolve_project

@@ -1,0 +1,116 @@
+"""The directory's copies of the workspace events it reads (the fields it keeps only).
+
+Every verb of an aggregate carries the aggregate's whole state; the envelope's `sequence`
+is the producer's row version, which keeps rising across removal and re-addition.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar
+from uuid import UUID
+
+from worksync.common.directory.roles import ProjectRole, WorkspaceRole
+from worksync.common.events.envelope import IntegrationEvent
+
+
+class WorkspaceState(IntegrationEvent):
+    workspace_id: UUID
+    slug: str
+    name: str
+    timezone: str
+    week_start: str
+    working_hours_per_day: Decimal
+    currency: str
+    rounding_step_minutes: int | None = None
+    rounding_mode: str | None = None
+    rounding_applies_to: str | None = None
+    lockdown_date: date | None = None
+    timesheet_period: str
+
+
+class WorkspaceCreated(WorkspaceState):
+    event_type: ClassVar[str] = "workspace.workspace.created"
+
+
+class WorkspaceUpdated(WorkspaceState):
+    event_type: ClassVar[str] = "workspace.workspace.updated"
+
+
+class WorkspaceDeleted(WorkspaceState):
+    event_type: ClassVar[str] = "workspace.workspace.deleted"
+
+
+class MemberState(IntegrationEvent):
+    workspace_id: UUID
+    user_id: UUID
+    role: WorkspaceRole
+    email: str
+    display_name: str
+
+
+class MemberAdded(MemberState):
+    event_type: ClassVar[str] = "workspace.member.added"
+
+
+class MemberUpdated(MemberState):
+    event_type: ClassVar[str] = "workspace.member.updated"
+
+
+class MemberRemoved(MemberState):
+    event_type: ClassVar[str] = "workspace.member.removed"
+
+
+class ProjectState(IntegrationEvent):
+    project_id: UUID
+    workspace_id: UUID
+    identifier: str
+    name: str
+    status: str
+    is_time_tracking_enabled: bool
+    currency: str | None = None
+    default_hourly_rate: Decimal | None = None
+    budget_amount: Decimal | None = None
+    budget_hours: Decimal | None = None
+    archived_at: datetime | None = None
+
+
+class ProjectCreated(ProjectState):
+    event_type: ClassVar[str] = "workspace.project.created"
+
+
+class ProjectUpdated(ProjectState):
+    event_type: ClassVar[str] = "workspace.project.updated"
+
+
+class ProjectArchived(ProjectState):
+    event_type: ClassVar[str] = "workspace.project.archived"
+
+
+class ProjectUnarchived(ProjectState):
+    event_type: ClassVar[str] = "workspace.project.unarchived"
+
+
+class ProjectDeleted(ProjectState):
+    event_type: ClassVar[str] = "workspace.project.deleted"
+
+
+class ProjectMemberState(IntegrationEvent):
+    project_id: UUID
+    workspace_id: UUID
+    user_id: UUID
+    role: ProjectRole
+    hourly_rate: Decimal | None = None
+
+
+class ProjectMemberAdded(ProjectMemberState):
+    event_type: ClassVar[str] = "workspace.project_member.added"
+
+
+class ProjectMemberUpdated(ProjectMemberState):
+    event_type: ClassVar[str] = "workspace.project_member.updated"
+
+
+class ProjectMemberRemoved(ProjectMemberState):
+    event_type: ClassVar[str] = "workspace.project_member.removed"

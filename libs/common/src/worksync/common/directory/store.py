@@ -1,0 +1,224 @@
+"""Every statement on the directory's tables: sequence-guarded upserts and the look-ups.
+
+A write applies only when its sequence is newer than the stored one, so duplicates and
+reordering change nothing, whether the write comes from an event or from the fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Table, and_, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.directory.roles import Membership, ProjectRole, WorkspaceRole
+from worksync.common.directory.tables import DirectoryTables
+
+ColumnValues = Mapping[str, object]
+
+UNKNOWN_SEQUENCE = -1
+"""The sequence of a workspace row the fallback created without knowing its version: lower
+than any real version, so the workspace's first event fills it in."""
+
+
+@dataclass(frozen=True)
+class StoredProject:
+    """A project row and the caller's live project role (None when they hold none)."""
+
+    id: UUID
+    workspace_id: UUID
+    identifier: str
+    name: str
+    status: str
+    is_time_tracking_enabled: bool
+    archived_at: datetime | None
+    deleted: bool
+    member_role: ProjectRole | None
+
+
+async def _upsert(
+    session: AsyncSession,
+    table: Table,
+    values: ColumnValues,
+    *,
+    key: tuple[str, ...],
+    also_when: ColumnElement[bool] | None = None,
+) -> None:
+    statement = insert(table).values(dict(values))
+    newer = table.c.sequence < statement.excluded.sequence
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c[name] for name in key],
+            set_={name: statement.excluded[name] for name in values if name not in key},
+            where=newer if also_when is None else or_(newer, also_when),
+        )
+    )
+
+
+async def _release_slug(
+    session: AsyncSession, tables: DirectoryTables, *, workspace_id: UUID, slug: str
+) -> None:
+    # Slugs are unique upstream at any moment, so a row claiming one proves that whichever
+    # other row holds it is stale (renamed or deleted, its event still on the way).
+    table = tables.workspaces
+    await session.execute(
+        update(table).where(table.c.slug == slug, table.c.id != workspace_id).values(slug=None)
+    )
+
+
+async def apply_workspace(
+    session: AsyncSession,
+    tables: DirectoryTables,
+    *,
+    workspace_id: UUID,
+    slug: str,
+    deleted: bool,
+    settings: ColumnValues,
+    sequence: int,
+) -> None:
+    """Store a workspace's state; `settings` are its other columns (name, timezone, ...)."""
+    table = tables.workspaces
+    stored = await session.scalar(
+        select(table.c.sequence).where(table.c.id == workspace_id).with_for_update()
+    )
+    if stored is not None and stored >= sequence:
+        return
+    if not deleted:
+        await _release_slug(session, tables, workspace_id=workspace_id, slug=slug)
+    values = {
+        **settings,
+        "id": workspace_id,
+        # A deleted workspace gives its slug up, so it can never shadow a newer owner.
+        "slug": None if deleted else slug,
+        "deleted": deleted,
+        "sequence": sequence,
+    }
+    await _upsert(session, table, values, key=("id",))
+
+
+async def claim_slug(
+    session: AsyncSession, tables: DirectoryTables, *, workspace_id: UUID, slug: str
+) -> None:
+    """Record what the workspace API just said: `slug` names `workspace_id` (a live one)."""
+    await _release_slug(session, tables, workspace_id=workspace_id, slug=slug)
+    table = tables.workspaces
+    statement = insert(table).values(
+        id=workspace_id, slug=slug, deleted=False, sequence=UNKNOWN_SEQUENCE
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={"slug": statement.excluded.slug},
+            where=table.c.deleted.is_(False),
+        )
+    )
+
+
+async def apply_member(
+    session: AsyncSession, tables: DirectoryTables, values: ColumnValues, *, sequence: int
+) -> None:
+    """Store a membership (`values` hold `workspace_id`, `user_id`, `role`, `removed`, and
+    `email` and `display_name` when known)."""
+    table = tables.members
+    excluded = insert(table).excluded  # the proposed row, as `ON CONFLICT` names it
+    # The fallback cannot learn a member's email; the event of the very same version may
+    # still fill it in (role and removal are the same at the same version).
+    fills_in_details = and_(
+        table.c.sequence == excluded.sequence,
+        table.c.email.is_(None),
+        excluded.email.is_not(None),
+    )
+    await _upsert(
+        session,
+        table,
+        {**values, "sequence": sequence},
+        key=("workspace_id", "user_id"),
+        also_when=fills_in_details,
+    )
+
+
+async def apply_project(
+    session: AsyncSession, tables: DirectoryTables, values: ColumnValues, *, sequence: int
+) -> None:
+    await _upsert(session, tables.projects, {**values, "sequence": sequence}, key=("id",))
+
+
+async def apply_project_member(
+    session: AsyncSession, tables: DirectoryTables, values: ColumnValues, *, sequence: int
+) -> None:
+    await _upsert(
+        session,
+        tables.project_members,
+        {**values, "sequence": sequence},
+        key=("project_id", "user_id"),
+    )
+
+
+async def find_membership(
+    session: AsyncSession, tables: DirectoryTables, *, slug: str, user_id: UUID
+) -> Membership | None:
+    """The user's live membership of the live workspace named `slug`, if the projection has it."""
+    workspaces, members = tables.workspaces, tables.members
+    query = (
+        select(workspaces.c.id, workspaces.c.slug, members.c.role)
+        .join_from(workspaces, members, members.c.workspace_id == workspaces.c.id)
+        .where(
+            workspaces.c.slug == slug,
+            workspaces.c.deleted.is_(False),
+            members.c.user_id == user_id,
+            members.c.removed.is_(False),
+        )
+    )
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        return None
+    return Membership(
+        workspace_id=row.id, slug=row.slug, user_id=user_id, role=WorkspaceRole(row.role)
+    )
+
+
+async def find_project(
+    session: AsyncSession, tables: DirectoryTables, *, project_id: UUID, user_id: UUID
+) -> StoredProject | None:
+    """The project row, live or not, with the user's live project role."""
+    projects, project_members = tables.projects, tables.project_members
+    query = (
+        select(
+            projects.c.id,
+            projects.c.workspace_id,
+            projects.c.identifier,
+            projects.c.name,
+            projects.c.status,
+            projects.c.is_time_tracking_enabled,
+            projects.c.archived_at,
+            projects.c.deleted,
+            project_members.c.role,
+        )
+        .outerjoin(
+            project_members,
+            and_(
+                project_members.c.project_id == projects.c.id,
+                project_members.c.user_id == user_id,
+                project_members.c.removed.is_(False),
+            ),
+        )
+        .where(projects.c.id == project_id)
+    )
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        return None
+    return StoredProject(
+        id=row.id,
+        workspace_id=row.workspace_id,
+        identifier=row.identifier,
+        name=row.name,
+        status=row.status,
+        is_time_tracking_enabled=row.is_time_tracking_enabled,
+        archived_at=row.archived_at,
+        deleted=row.deleted,
+        member_role=None if row.role is None else ProjectRole(row.role),
+    )

@@ -1,0 +1,121 @@
+"""Workspace events as the workspace service publishes them (the documented `data` shapes)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from worksync.common.events.envelope import CloudEvent
+from worksync.common.ids import new_id
+
+SOURCE = "worksync/workspace"
+# Memberships are rows of their own upstream; their ids only name the event's subject here.
+MEMBERSHIP_IDS = uuid.uuid5(uuid.NAMESPACE_URL, "https://worksync.dev/tests/memberships")
+
+
+def _event(
+    event_type: str, subject: UUID, workspace_id: UUID, sequence: int, data: dict[str, Any]
+) -> CloudEvent:
+    return CloudEvent(
+        source=SOURCE,
+        type=event_type,
+        subject=str(subject),
+        workspaceid=str(workspace_id),
+        sequence=sequence,
+        data=data,
+    )
+
+
+def workspace_event(
+    verb: str, workspace_id: UUID, *, slug: str, sequence: int, name: str = "Acme"
+) -> CloudEvent:
+    data = {
+        "workspace_id": str(workspace_id),
+        "slug": slug,
+        "name": name,
+        "owner_id": str(new_id()),
+        "timezone": "Europe/Vienna",
+        "week_start": "monday",
+        "working_hours_per_day": "7.50",
+        "currency": "EUR",
+        "rounding_step_minutes": 15,
+        "rounding_mode": "nearest",
+        "rounding_applies_to": "duration",
+        "lockdown_date": "2026-01-31",
+        "timesheet_period": "weekly",
+    }
+    return _event(f"workspace.workspace.{verb}", workspace_id, workspace_id, sequence, data)
+
+
+def member_event(
+    verb: str, workspace_id: UUID, user_id: UUID, *, role: str, sequence: int
+) -> CloudEvent:
+    data = {
+        "workspace_id": str(workspace_id),
+        "user_id": str(user_id),
+        "role": role,
+        "email": f"{user_id.hex[:8]}@example.com",
+        "display_name": "Ada Lovelace",
+    }
+    subject = uuid.uuid5(MEMBERSHIP_IDS, f"{workspace_id}/{user_id}")
+    return _event(f"workspace.member.{verb}", subject, workspace_id, sequence, data)
+
+
+def project_event(
+    verb: str,
+    project_id: UUID,
+    workspace_id: UUID,
+    *,
+    sequence: int,
+    name: str = "Apollo",
+    archived_at: datetime | None = None,
+) -> CloudEvent:
+    data = {
+        "project_id": str(project_id),
+        "workspace_id": str(workspace_id),
+        "identifier": "APL",
+        "name": name,
+        "status": "active",
+        "priority": "high",
+        "is_time_tracking_enabled": True,
+        "currency": "EUR",
+        "default_hourly_rate": "80.00",
+        "budget_amount": "12000.00",
+        "budget_hours": 150.5,
+        "start_date": "2026-01-01",
+        "end_date": None,
+        "lead_id": None,
+        "client_id": None,
+        "department_id": None,
+        "archived_at": archived_at.isoformat() if archived_at else None,
+    }
+    return _event(f"workspace.project.{verb}", project_id, workspace_id, sequence, data)
+
+
+def project_member_event(
+    verb: str,
+    project_id: UUID,
+    workspace_id: UUID,
+    user_id: UUID,
+    *,
+    role: str,
+    sequence: int,
+    hourly_rate: str | None = None,
+) -> CloudEvent:
+    data = {
+        "project_id": str(project_id),
+        "workspace_id": str(workspace_id),
+        "user_id": str(user_id),
+        "role": role,
+        "hourly_rate": hourly_rate,
+    }
+    subject = uuid.uuid5(MEMBERSHIP_IDS, f"{project_id}/{user_id}")
+    return _event(f"workspace.project_member.{verb}", subject, workspace_id, sequence, data)
+
+
+def republished(event: CloudEvent) -> CloudEvent:
+    """The same event sent again under a new id (a producer retrying), which the inbox
+    cannot recognise: only the sequence keeps it from changing anything."""
+    return event.model_copy(update={"id": new_id()})

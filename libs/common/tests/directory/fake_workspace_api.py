@@ -1,0 +1,174 @@
+"""A stand-in for the workspace service's public API, served over real HTTP.
+
+It answers the three look-ups the directory falls back to, in the documented shapes, from
+dicts a test fills, for the caller its bearer token names; and it counts the calls. Tests
+keep apart by using fresh slugs, and count the calls about their own slug.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import uvicorn
+from fastapi import FastAPI, Header
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp
+
+from worksync.common.auth import TokenVerifier
+from worksync.common.errors import problem_for_status, problem_response
+
+STARTUP_POLL_SECONDS = 0.01
+STARTUP_POLLS = 1000
+
+
+@dataclass
+class FakeWorkspaceApi:
+    verifier: TokenVerifier
+    # (slug, user id) -> the members/me answer
+    members: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
+    # (slug, project id) -> the project answer
+    projects: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
+    # (slug, project id, user id) -> the project member answer
+    project_members: dict[tuple[str, UUID, UUID], dict[str, Any]] = field(default_factory=dict)
+    # slugs whose look-ups answer 500
+    failing: set[str] = field(default_factory=set)
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def add_member(
+        self, slug: str, workspace_id: UUID, user_id: UUID, *, role: str, version: int
+    ) -> None:
+        self.members[slug, user_id] = {
+            "workspace_id": str(workspace_id),
+            "slug": slug,
+            "user_id": str(user_id),
+            "role": role,
+            "version": version,
+        }
+
+    def add_project(
+        self,
+        slug: str,
+        project_id: UUID,
+        workspace_id: UUID,
+        *,
+        version: int,
+        archived_at: datetime | None = None,
+    ) -> None:
+        self.projects[slug, project_id] = {
+            "id": str(project_id),
+            "workspace_id": str(workspace_id),
+            "identifier": "APL",
+            "name": "Apollo",
+            "description": "To the moon",
+            "status": "active",
+            "priority": "high",
+            "is_time_tracking_enabled": True,
+            "currency": "EUR",
+            "default_hourly_rate": "80.00",
+            "budget_amount": None,
+            "budget_hours": None,
+            "archived_at": archived_at.isoformat() if archived_at else None,
+            "version": version,
+        }
+
+    def add_project_member(
+        self, slug: str, project_id: UUID, user_id: UUID, *, role: str, version: int
+    ) -> None:
+        self.project_members[slug, project_id, user_id] = {
+            "project_id": str(project_id),
+            "user_id": str(user_id),
+            "role": role,
+            "hourly_rate": "95.00",
+            "version": version,
+        }
+
+    def calls_about(self, slug: str) -> int:
+        return sum(1 for called_slug, _ in self.calls if called_slug == slug)
+
+    def app(self) -> ASGIApp:
+        api = FastAPI()
+
+        async def answer(
+            slug: str,
+            path: str,
+            authorization: str | None,
+            look_up: Callable[[UUID], dict[str, Any] | None],
+        ) -> JSONResponse:
+            """Count the call, check the token, then answer what `look_up(caller)` finds."""
+            self.calls.append((slug, path))
+            if authorization is None or not authorization.startswith("Bearer "):
+                return problem_response(problem_for_status(401, "No token"))
+            principal = await self.verifier.verify(authorization.removeprefix("Bearer "))
+            if slug in self.failing:
+                return problem_response(problem_for_status(500, "Broken on purpose"))
+            found = look_up(principal.user_id)
+            if found is None:
+                return problem_response(problem_for_status(404, "Not found"))
+            return JSONResponse(found)
+
+        @api.get("/api/v1/workspaces/{slug}/members/me")
+        async def members_me(slug: str, authorization: str | None = Header(None)) -> JSONResponse:
+            return await answer(
+                slug, "members/me", authorization, lambda caller: self.members.get((slug, caller))
+            )
+
+        @api.get("/api/v1/workspaces/{slug}/projects/{project_id}")
+        async def project(
+            slug: str, project_id: UUID, authorization: str | None = Header(None)
+        ) -> JSONResponse:
+            return await answer(
+                slug,
+                f"projects/{project_id}",
+                authorization,
+                lambda _: self.projects.get((slug, project_id)),
+            )
+
+        @api.get("/api/v1/workspaces/{slug}/projects/{project_id}/members/{user_id}")
+        async def project_member(
+            slug: str, project_id: UUID, user_id: UUID, authorization: str | None = Header(None)
+        ) -> JSONResponse:
+            return await answer(
+                slug,
+                f"projects/{project_id}/members/{user_id}",
+                authorization,
+                lambda _: self.project_members.get((slug, project_id, user_id)),
+            )
+
+        return api
+
+
+@asynccontextmanager
+async def serve(app: ASGIApp) -> AsyncIterator[str]:
+    """Serve `app` with uvicorn on a free 127.0.0.1 port in this loop; yields its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port: int = sock.getsockname()[1]
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    for _ in range(STARTUP_POLLS):
+        if server.started or task.done():
+            break
+        await asyncio.sleep(STARTUP_POLL_SECONDS)
+    try:
+        if not server.started:
+            raise RuntimeError("the fake workspace API did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+def closed_port_url() -> str:
+    """The URL of a local port nobody listens on: connections are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -1,0 +1,311 @@
+"""Authorising from the directory: roles, 404 for outsiders, and the one-shot fallback."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from uuid import UUID
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.common.auth import Principal
+from worksync.common.directory import (
+    Directory,
+    DirectoryTables,
+    DirectoryUnavailable,
+    InsufficientRole,
+    Membership,
+    ProjectNotFound,
+    ProjectRole,
+    WorkspaceNotFound,
+    WorkspaceRole,
+    directory_handlers,
+)
+from worksync.common.events.envelope import CloudEvent
+from worksync.common.ids import new_id
+from worksync.common.testing.tokens import TokenMinter
+
+from .builders import member_event, project_event, project_member_event, workspace_event
+from .fake_workspace_api import FakeWorkspaceApi, closed_port_url
+
+
+@dataclass(frozen=True)
+class Caller:
+    principal: Principal
+    authorization: str
+
+
+@dataclass(frozen=True)
+class Workspace:
+    id: UUID
+    slug: str
+
+
+@pytest.fixture
+def caller(minter: TokenMinter) -> Caller:
+    user_id = new_id()
+    claims = {"sub": str(user_id), "jti": new_id().hex}
+    principal = Principal(user_id, "ada@example.com", "Ada", claims["jti"], claims)
+    return Caller(principal, f"Bearer {minter.mint(user_id)}")
+
+
+@pytest.fixture
+async def workspace(
+    tables: DirectoryTables, sessionmaker: async_sessionmaker[AsyncSession]
+) -> Workspace:
+    known = Workspace(new_id(), f"acme-{new_id().hex[-12:]}")
+    await apply(
+        tables, sessionmaker, workspace_event("created", known.id, slug=known.slug, sequence=1)
+    )
+    return known
+
+
+async def apply(
+    tables: DirectoryTables, sessionmaker: async_sessionmaker[AsyncSession], *events: CloudEvent
+) -> None:
+    """Run the directory's handlers on events, as the consumer would."""
+    handlers = directory_handlers(tables)
+    for event in events:
+        async with sessionmaker.begin() as session:
+            await handlers[event.type](session, event)
+
+
+@asynccontextmanager
+async def transaction(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """A request's session: committed when the block ends without error."""
+    async with sessionmaker.begin() as session:
+        yield session
+
+
+async def membership_of(
+    directory: Directory,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace: Workspace,
+    caller: Caller,
+) -> Membership:
+    async with transaction(sessionmaker) as session:
+        return await directory.membership(
+            session, workspace.slug, caller.principal, caller.authorization
+        )
+
+
+async def test_a_member_gets_their_role_without_a_call(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    user_id = caller.principal.user_id
+    await apply(
+        tables, sessionmaker, member_event("added", workspace.id, user_id, role="admin", sequence=1)
+    )
+
+    membership = await membership_of(directory, sessionmaker, workspace, caller)
+
+    assert membership == Membership(workspace.id, workspace.slug, user_id, WorkspaceRole.ADMIN)
+    assert workspace_api.calls_about(workspace.slug) == 0
+
+
+async def test_outsiders_and_unknown_workspaces_are_not_found_after_one_call(
+    directory: Directory,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    with pytest.raises(WorkspaceNotFound) as raised:
+        await membership_of(directory, sessionmaker, workspace, caller)
+    assert raised.value.status == 404
+    assert workspace_api.calls_about(workspace.slug) == 1
+
+    unknown = Workspace(new_id(), f"nowhere-{new_id().hex[-12:]}")
+    with pytest.raises(WorkspaceNotFound):
+        await membership_of(directory, sessionmaker, unknown, caller)
+    assert workspace_api.calls_about(unknown.slug) == 1
+
+
+async def test_a_guest_is_refused_what_needs_a_member(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    user_id = caller.principal.user_id
+    await apply(
+        tables, sessionmaker, member_event("added", workspace.id, user_id, role="guest", sequence=1)
+    )
+
+    async with transaction(sessionmaker) as session:
+        args = (session, workspace.slug, caller.principal, caller.authorization)
+        guest = await directory.require_role(*args, at_least=WorkspaceRole.GUEST)
+        assert guest.role is WorkspaceRole.GUEST
+        with pytest.raises(InsufficientRole) as raised:
+            await directory.require_role(*args, at_least=WorkspaceRole.MEMBER)
+    assert raised.value.status == 403
+
+
+async def test_a_removal_newer_than_the_fallback_answer_still_wins(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    user_id = caller.principal.user_id
+    await apply(
+        tables,
+        sessionmaker,
+        member_event("removed", workspace.id, user_id, role="member", sequence=5),
+    )
+    # A stale answer (an older version than the removal already applied) changes nothing.
+    workspace_api.add_member(workspace.slug, workspace.id, user_id, role="member", version=4)
+    with pytest.raises(WorkspaceNotFound):
+        await membership_of(directory, sessionmaker, workspace, caller)
+
+    # A re-addition a moment ago: the removed row is a miss, and the newer answer wins.
+    workspace_api.add_member(workspace.slug, workspace.id, user_id, role="member", version=6)
+    membership = await membership_of(directory, sessionmaker, workspace, caller)
+
+    assert membership.role is WorkspaceRole.MEMBER
+    assert workspace_api.calls_about(workspace.slug) == 2
+    async with sessionmaker() as session:
+        sequence = await session.scalar(
+            select(tables.members.c.sequence).where(tables.members.c.user_id == user_id)
+        )
+    assert sequence == 6
+
+
+async def test_a_failing_workspace_api_makes_the_directory_unavailable(
+    directory: Directory,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+    tables: DirectoryTables,
+    http_client: httpx.AsyncClient,
+) -> None:
+    workspace_api.failing.add(workspace.slug)
+    with pytest.raises(DirectoryUnavailable) as raised:
+        await membership_of(directory, sessionmaker, workspace, caller)
+    assert (raised.value.status, raised.value.code) == (503, "directory_unavailable")
+
+    unreachable = Directory(tables, http_client, closed_port_url())
+    with pytest.raises(DirectoryUnavailable):
+        await membership_of(unreachable, sessionmaker, workspace, caller)
+
+
+async def test_project_roles_follow_workspace_and_project_roles(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    project_id, user_id = new_id(), caller.principal.user_id
+    await apply(
+        tables, sessionmaker, project_event("created", project_id, workspace.id, sequence=1)
+    )
+
+    async def role_as(
+        workspace_role: WorkspaceRole, at_least: ProjectRole | None = None
+    ) -> ProjectRole | None:
+        membership = Membership(workspace.id, workspace.slug, user_id, workspace_role)
+        async with transaction(sessionmaker) as session:
+            access = await directory.project(
+                session, membership, project_id, caller.authorization, at_least=at_least
+            )
+        assert (access.id, access.identifier, access.name) == (project_id, "APL", "Apollo")
+        return access.role
+
+    assert await role_as(WorkspaceRole.OWNER) is ProjectRole.ADMIN
+    assert await role_as(WorkspaceRole.ADMIN, ProjectRole.ADMIN) is ProjectRole.ADMIN
+    # A member sees the project without belonging to it, and no call is needed for that.
+    assert await role_as(WorkspaceRole.MEMBER) is None
+    assert workspace_api.calls_about(workspace.slug) == 0
+    # Needing a project role, or being a guest, asks once whether one was just granted.
+    with pytest.raises(InsufficientRole):
+        await role_as(WorkspaceRole.MEMBER, ProjectRole.GUEST)
+    with pytest.raises(ProjectNotFound):
+        await role_as(WorkspaceRole.GUEST)
+    assert workspace_api.calls_about(workspace.slug) == 2
+
+    await apply(
+        tables,
+        sessionmaker,
+        project_member_event("added", project_id, workspace.id, user_id, role="guest", sequence=1),
+    )
+    assert await role_as(WorkspaceRole.GUEST) is ProjectRole.GUEST
+    assert await role_as(WorkspaceRole.MEMBER, ProjectRole.GUEST) is ProjectRole.GUEST
+    with pytest.raises(InsufficientRole):
+        await role_as(WorkspaceRole.MEMBER, ProjectRole.MEMBER)
+    # A live project membership is an answer: no call, even when its role falls short.
+    assert workspace_api.calls_about(workspace.slug) == 2
+
+
+async def test_projects_elsewhere_or_deleted_are_not_found_without_a_call(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    foreign, deleted = new_id(), new_id()
+    await apply(
+        tables,
+        sessionmaker,
+        project_event("created", foreign, new_id(), sequence=1),
+        project_event("deleted", deleted, workspace.id, sequence=2),
+    )
+    owner = Membership(workspace.id, workspace.slug, caller.principal.user_id, WorkspaceRole.OWNER)
+
+    for project_id in (foreign, deleted):
+        async with transaction(sessionmaker) as session:
+            with pytest.raises(ProjectNotFound):
+                await directory.project(session, owner, project_id, caller.authorization)
+    assert workspace_api.calls_about(workspace.slug) == 0
+
+
+async def test_a_project_and_a_project_membership_just_created_are_found_by_the_fallback(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    project_id, user_id = new_id(), caller.principal.user_id
+    workspace_api.add_project(workspace.slug, project_id, workspace.id, version=3)
+    workspace_api.add_project_member(workspace.slug, project_id, user_id, role="member", version=2)
+    member = Membership(workspace.id, workspace.slug, user_id, WorkspaceRole.MEMBER)
+
+    for _ in range(2):
+        async with transaction(sessionmaker) as session:
+            access = await directory.project(
+                session, member, project_id, caller.authorization, at_least=ProjectRole.MEMBER
+            )
+        assert (access.id, access.role) == (project_id, ProjectRole.MEMBER)
+    # One call for the project and one for the membership, the first time only.
+    assert workspace_api.calls_about(workspace.slug) == 2
+
+    async with sessionmaker() as session:
+        project_sequence = await session.scalar(
+            select(tables.projects.c.sequence).where(tables.projects.c.id == project_id)
+        )
+        rate = await session.scalar(
+            select(tables.project_members.c.hourly_rate).where(
+                tables.project_members.c.project_id == project_id
+            )
+        )
+    assert (project_sequence, str(rate)) == (3, "95.00")

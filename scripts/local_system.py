@@ -1,0 +1,124 @@
+"""Start the whole system as `make up` does, on free ports, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from scripts.system import GATEWAY, ROOT, SERVICES
+
+READY_TIMEOUT_SECONDS = 120.0
+STOP_TIMEOUT_SECONDS = 30.0
+
+
+class SystemFailed(RuntimeError):
+    """The system did not start, or did not stop cleanly."""
+
+
+@dataclass(frozen=True)
+class RunningSystem:
+    gateway_url: str
+    service_urls: dict[str, str]
+    ports: dict[str, int]
+    database_url: str
+    amqp_url: str
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+
+    @property
+    def exchange(self) -> str:
+        return self.env["WORKSYNC_EVENTS_EXCHANGE"]
+
+    def broker_object_names(self) -> list[str]:
+        """Exchanges and queues this system declared, to delete afterwards."""
+        prefix = self.env["WORKSYNC_EVENTS_QUEUE_PREFIX"]
+        queues = [f"{prefix}{service.name}.events" for service in SERVICES]
+        return [
+            *queues,
+            *(f"{queue}.dead" for queue in queues),
+            self.env["WORKSYNC_EVENTS_EXCHANGE"],
+            self.env["WORKSYNC_DEAD_LETTER_EXCHANGE"],
+        ]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@contextmanager
+def running_system(
+    *, database_url: str, amqp_url: str, name: str, extra_env: dict[str, str] | None = None
+) -> Iterator[RunningSystem]:
+    """Run `python -m scripts.run_system` until the block ends, then stop it with Ctrl-C.
+
+    Exchanges and queues are named after `name`, so that parallel systems on one broker
+    never see each other's events. Raises `SystemFailed` when the system does not come up
+    or does not stop cleanly (exit code 0, every port closed).
+    """
+    ports = {service.env_prefix: free_port() for service in (*SERVICES, GATEWAY)}
+    env = {
+        **os.environ,
+        "WORKSYNC_ENVIRONMENT": "test",
+        "WORKSYNC_DATABASE_URL": database_url,
+        "WORKSYNC_AMQP_URL": amqp_url,
+        "WORKSYNC_EVENTS_EXCHANGE": f"worksync.events.{name}",
+        "WORKSYNC_DEAD_LETTER_EXCHANGE": f"worksync.dead.{name}",
+        "WORKSYNC_EVENTS_QUEUE_PREFIX": f"{name}.",
+        "WORKSYNC_LOG_LEVEL": "WARNING",
+        **{f"{prefix}_PORT": str(port) for prefix, port in ports.items()},
+        **(extra_env or {}),
+    }
+    process = subprocess.Popen([sys.executable, "-m", "scripts.run_system"], cwd=ROOT, env=env)
+    system = RunningSystem(
+        gateway_url=f"http://127.0.0.1:{ports[GATEWAY.env_prefix]}",
+        service_urls={s.name: f"http://127.0.0.1:{ports[s.env_prefix]}" for s in SERVICES},
+        ports=ports,
+        database_url=database_url,
+        amqp_url=amqp_url,
+        env=env,
+        process=process,
+    )
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while not _ready(system.gateway_url):
+            if process.poll() is not None:
+                raise SystemFailed(f"the system exited early with {process.returncode}")
+            if time.monotonic() > deadline:
+                raise SystemFailed("the system did not become ready")
+            time.sleep(0.3)
+        yield system
+        process.send_signal(signal.SIGINT)
+        if process.wait(timeout=STOP_TIMEOUT_SECONDS) != 0:
+            raise SystemFailed(f"the system exited with {process.returncode} on Ctrl-C")
+        still_open = [p for p in ports.values() if _answers(p)]
+        if still_open:
+            raise SystemFailed(f"ports {still_open} still answer after Ctrl-C")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
