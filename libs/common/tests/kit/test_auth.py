@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -191,3 +192,27 @@ async def test_a_stale_cache_rereads_its_source() -> None:
     served[:] = [new]  # the old key was pruned upstream
     assert await cache.get(old.kid) is None
     assert await cache.get(new.kid) is not None
+
+
+async def test_concurrent_callers_wait_for_a_reread_under_way() -> None:
+    """Tokens arriving while the keys are being (re-)read must not be refused meanwhile."""
+    minter = TokenMinter()
+    reads: list[str] = []
+
+    async def slow_source() -> dict[str, Any]:
+        reads.append("read")
+        await asyncio.sleep(0.05)
+        return minter.jwks()
+
+    cache = JwksCache(slow_source, max_age_seconds=0.02, refresh_min_interval_seconds=3600)
+
+    async def caller() -> list[bool]:
+        found = []
+        for _ in range(10):
+            found.append(await cache.get(minter.kid) is not None)
+            await asyncio.sleep(0.01)
+        return found
+
+    results = await asyncio.gather(*(caller() for _ in range(32)))
+    assert all(all(found) for found in results)
+    assert reads == ["read"], "one read serves every concurrent caller"

@@ -90,16 +90,22 @@ class JwksCache:
         self._keys = keys
         self._loaded_at = time.monotonic()
 
-    def _wants_refresh(self, kid: str) -> bool:
-        now = time.monotonic()
-        stale = now - self._loaded_at >= self._max_age
-        return (stale or kid not in self._keys) and now - self._attempted_at >= self._min_interval
+    def _stale(self) -> bool:
+        return time.monotonic() - self._loaded_at >= self._max_age
+
+    def _refresh_allowed(self) -> bool:
+        return time.monotonic() - self._attempted_at >= self._min_interval
 
     async def get(self, kid: str) -> jwt.PyJWK | None:
-        if not self._wants_refresh(kid):
-            return self._keys.get(kid)
+        key = self._keys.get(kid)
+        if key is not None and (not self._stale() or self._lock.locked()):
+            # Fresh, or a re-read is under way and the known key still verifies meanwhile.
+            return key
+        if not self._lock.locked() and not self._refresh_allowed():
+            return key
+        # A caller missing its key waits for a re-read under way rather than failing.
         async with self._lock:
-            if self._wants_refresh(kid):
+            if (self._stale() or kid not in self._keys) and self._refresh_allowed():
                 self._attempted_at = time.monotonic()
                 try:
                     self.load(await self._source())
