@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -46,11 +44,9 @@ class Workspace:
 
 
 @pytest.fixture
-def caller(minter: TokenMinter) -> Caller:
-    user_id = new_id()
-    claims = {"sub": str(user_id), "jti": new_id().hex}
-    principal = Principal(user_id, "ada@example.com", "Ada", claims["jti"], claims)
-    return Caller(principal, f"Bearer {minter.mint(user_id)}")
+async def caller(minter: TokenMinter) -> Caller:
+    token = minter.mint()
+    return Caller(await minter.verifier().verify(token), f"Bearer {token}")
 
 
 @pytest.fixture
@@ -74,22 +70,13 @@ async def apply(
             await handlers[event.type](session, event)
 
 
-@asynccontextmanager
-async def transaction(
-    sessionmaker: async_sessionmaker[AsyncSession],
-) -> AsyncIterator[AsyncSession]:
-    """A request's session: committed when the block ends without error."""
-    async with sessionmaker.begin() as session:
-        yield session
-
-
 async def membership_of(
     directory: Directory,
     sessionmaker: async_sessionmaker[AsyncSession],
     workspace: Workspace,
     caller: Caller,
 ) -> Membership:
-    async with transaction(sessionmaker) as session:
+    async with sessionmaker.begin() as session:  # a request's session: commits at the end
         return await directory.membership(
             session, workspace.slug, caller.principal, caller.authorization
         )
@@ -144,7 +131,7 @@ async def test_a_guest_is_refused_what_needs_a_member(
         tables, sessionmaker, member_event("added", workspace.id, user_id, role="guest", sequence=1)
     )
 
-    async with transaction(sessionmaker) as session:
+    async with sessionmaker.begin() as session:
         args = (session, workspace.slug, caller.principal, caller.authorization)
         guest = await directory.require_role(*args, at_least=WorkspaceRole.GUEST)
         assert guest.role is WorkspaceRole.GUEST
@@ -221,7 +208,7 @@ async def test_project_roles_follow_workspace_and_project_roles(
         workspace_role: WorkspaceRole, at_least: ProjectRole | None = None
     ) -> ProjectRole | None:
         membership = Membership(workspace.id, workspace.slug, user_id, workspace_role)
-        async with transaction(sessionmaker) as session:
+        async with sessionmaker.begin() as session:
             access = await directory.project(
                 session, membership, project_id, caller.authorization, at_least=at_least
             )
@@ -271,7 +258,7 @@ async def test_projects_elsewhere_or_deleted_are_not_found_without_a_call(
     owner = Membership(workspace.id, workspace.slug, caller.principal.user_id, WorkspaceRole.OWNER)
 
     for project_id in (foreign, deleted):
-        async with transaction(sessionmaker) as session:
+        async with sessionmaker.begin() as session:
             with pytest.raises(ProjectNotFound):
                 await directory.project(session, owner, project_id, caller.authorization)
     assert workspace_api.calls_about(workspace.slug) == 0
@@ -291,7 +278,7 @@ async def test_a_project_and_a_project_membership_just_created_are_found_by_the_
     member = Membership(workspace.id, workspace.slug, user_id, WorkspaceRole.MEMBER)
 
     for _ in range(2):
-        async with transaction(sessionmaker) as session:
+        async with sessionmaker.begin() as session:
             access = await directory.project(
                 session, member, project_id, caller.authorization, at_least=ProjectRole.MEMBER
             )

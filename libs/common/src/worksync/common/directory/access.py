@@ -126,7 +126,12 @@ class Directory:
             },
             sequence=answer.version,
         )
-        return Membership(answer.workspace_id, answer.slug, answer.user_id, answer.role)
+        found = await store.find_membership(
+            session, self.tables, slug=slug, user_id=principal.user_id
+        )
+        if found is None:
+            raise WorkspaceNotFound()
+        return found
 
     async def require_role(
         self,

@@ -2,6 +2,8 @@
 
 A write applies only when its sequence is newer than the stored one, so duplicates and
 reordering change nothing, whether the write comes from an event or from the fallback.
+(One exception, for members: an event of the version the fallback stored may still fill in
+the email and display name the fallback could not learn.)
 """
 
 from __future__ import annotations
