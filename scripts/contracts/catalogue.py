@@ -59,7 +59,11 @@ def published_events() -> list[EventModel]:
 
 
 def consumed_events() -> list[EventModel]:
-    return _load("consumed")
+    """Each service's own copies, and the directory's, which every service that keeps the
+    workspace projection consumes."""
+    from worksync.common.directory import events as directory_events
+
+    return [*_load("consumed"), *_events_in(directory_events, "directory")]
 
 
 def asyncapi_document() -> dict[str, object]:

@@ -50,6 +50,10 @@ class CommonSettings(BaseSettings):
     jwks_refresh_min_interval_seconds: float = 5.0
     jwks_cache_seconds: float = 300.0
 
+    # Where the directory asks when its projection misses (the workspace service or the
+    # gateway in front of it).
+    workspace_api_url: str = "http://localhost:8002"
+
     internal_secret: SecretStr = SecretStr(DEVELOPMENT_INTERNAL_SECRET)
 
     log_level: str = "INFO"
