@@ -38,6 +38,15 @@ SERVICES = (
         has_worker=True,
         app_factory="worksync.identity.main:create_app",
     ),
+    Service(
+        name="workspace",
+        module="worksync.workspace",
+        env_prefix="WORKSPACE",
+        default_port=8002,
+        migrations=ROOT / "services/workspace/alembic.ini",
+        has_worker=True,
+        app_factory="worksync.workspace.main:create_app",
+    ),
 )
 GATEWAY = Service(
     name="gateway",

@@ -1,0 +1,1 @@
+"""WorkSync workspace: organisations, people, projects."""

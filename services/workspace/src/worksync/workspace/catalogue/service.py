@@ -1,0 +1,97 @@
+"""Rules of clients and project categories: 404s, unique names, no deletion while in use."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from worksync.common.pagination import PageParams, SortKey, build_page
+from worksync.workspace.catalogue.repository import (
+    CatalogueRepository,
+    DuplicateName,
+    EntryRow,
+    StillReferenced,
+)
+from worksync.workspace.errors import InUse, NameTaken, not_found
+
+EntryRead = TypeVar("EntryRead", bound=BaseModel)
+
+
+class CatalogueService(Generic[EntryRow, EntryRead]):
+    """`kind` is the snake_case name used in error codes (`client`, `category`)."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        model: type[EntryRow],
+        read_model: type[EntryRead],
+        kind: str,
+        name_unique_index: str,
+        project_reference: InstrumentedAttribute[UUID | None],
+    ) -> None:
+        self.model: type[EntryRow] = model
+        self.read_model: type[EntryRead] = read_model
+        self.kind = kind
+        self.entries: CatalogueRepository[EntryRow] = CatalogueRepository(
+            session,
+            model,
+            name_unique_index=name_unique_index,
+            project_reference=project_reference,
+        )
+
+    async def exists(self, workspace_id: UUID, entry_id: UUID) -> bool:
+        return await self.entries.get(workspace_id, entry_id) is not None
+
+    async def get(self, workspace_id: UUID, entry_id: UUID) -> EntryRead:
+        return self._read(await self._get(workspace_id, entry_id))
+
+    async def page(
+        self, workspace_id: UUID, search: str | None, key: SortKey, params: PageParams
+    ) -> tuple[list[EntryRead], str | None]:
+        rows = await self.entries.page(workspace_id, search, key, params)
+        items, next_cursor = build_page(rows, key, params)
+        return [self._read(row) for row in items], next_cursor
+
+    async def create(self, workspace_id: UUID, values: dict[str, Any]) -> EntryRead:
+        entry = self.model(workspace_id=workspace_id, **values)
+        try:
+            await self.entries.add(entry)
+        except DuplicateName as exc:
+            raise NameTaken(self.kind) from exc
+        return self._read(entry)
+
+    async def update(
+        self, workspace_id: UUID, entry_id: UUID, changes: dict[str, Any]
+    ) -> EntryRead:
+        entry = await self._get(workspace_id, entry_id)
+        for name, value in changes.items():
+            setattr(entry, name, value)
+        try:
+            await self.entries.save()
+        except DuplicateName as exc:
+            raise NameTaken(self.kind) from exc
+        return self._read(entry)
+
+    async def delete(self, workspace_id: UUID, entry_id: UUID) -> None:
+        """Refused while a live project refers to the entry, rather than unsetting it there."""
+        entry = await self._get(workspace_id, entry_id)
+        if await self.entries.used_by_live_project(entry.id):
+            raise InUse(self.kind)
+        try:
+            await self.entries.delete(entry)
+        except StillReferenced as exc:
+            raise InUse(self.kind) from exc
+
+    def _read(self, entry: EntryRow) -> EntryRead:
+        return self.read_model.model_validate(entry, from_attributes=True)
+
+    async def _get(self, workspace_id: UUID, entry_id: UUID) -> EntryRow:
+        entry = await self.entries.get(workspace_id, entry_id)
+        if entry is None:
+            raise not_found(self.kind)
+        return entry

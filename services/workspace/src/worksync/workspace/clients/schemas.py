@@ -1,0 +1,41 @@
+"""Clients as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from worksync.workspace.fields import Description, LongName, NotNull
+
+
+class ClientCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: LongName
+    description: Description | None = None
+
+
+class ClientUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[LongName | None, NotNull] = None
+    description: Description | None = None
+
+
+class Client(BaseModel):
+    id: UUID
+    workspace_id: UUID
+    name: str
+    description: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ClientSort(StrEnum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    NEWEST_FIRST = "-created_at"

@@ -1,0 +1,64 @@
+"""What ends with a workspace membership: the member's project memberships, team places
+and leads. Used when a member leaves or is removed, and when identity deactivates a user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.workspace.messaging.published import (
+    MemberRemoved,
+    ProjectMemberRemoved,
+    ProjectUpdated,
+    TeamMemberRemoved,
+    TeamUpdated,
+)
+from worksync.workspace.messaging.publishing import (
+    publish_member,
+    publish_project,
+    publish_project_member,
+    publish_team,
+    publish_team_member,
+)
+from worksync.workspace.models import Membership
+from worksync.workspace.project_members.repository import ProjectMemberRepository
+from worksync.workspace.projects.repository import ProjectRepository
+from worksync.workspace.teams.repository import TeamRepository
+
+
+async def end_membership(
+    session: AsyncSession, membership: Membership, *, now: datetime, actor_id: UUID | None
+) -> None:
+    """Mark the membership removed and take the member off everything in the workspace.
+
+    The caller has checked that the workspace keeps an owner.
+    """
+    workspace_id, user_id = membership.workspace_id, membership.user_id
+    membership.removed_at = now
+    await publish_member(session, membership, MemberRemoved, actor_id=actor_id)
+
+    for project_membership in await ProjectMemberRepository(session).live_of_user(
+        workspace_id, user_id
+    ):
+        project_membership.removed_at = now
+        await publish_project_member(
+            session, project_membership, ProjectMemberRemoved, actor_id=actor_id
+        )
+    for project in await ProjectRepository(session).led_by(workspace_id, user_id):
+        project.lead_id = None
+        await publish_project(session, project, ProjectUpdated, actor_id=actor_id)
+
+    teams = TeamRepository(session)
+    for team in await teams.led_by(workspace_id, user_id):
+        team.lead_id = None
+        await publish_team(session, team, TeamUpdated, actor_id=actor_id)
+    # The next query re-reads (and locks) teams: what changed above must be written first.
+    await session.flush()
+    for team, team_membership in await teams.memberships_of_user(workspace_id, user_id):
+        await teams.delete_membership(team_membership)
+        await publish_team_member(
+            session, team, team_membership, TeamMemberRemoved, actor_id=actor_id
+        )
+    await session.flush()

@@ -1,0 +1,84 @@
+"""`/workspaces/{ws}/members`: who belongs to a workspace, in which role."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+
+from worksync.common.errors import error_responses
+from worksync.common.pagination import Page, PageParams, page_params
+from worksync.workspace.dependencies import (
+    AdminAccessDep,
+    MemberServiceDep,
+    NowDep,
+    WorkspaceAccessDep,
+)
+from worksync.workspace.enums import WorkspaceRole
+from worksync.workspace.members.schemas import (
+    Member,
+    MemberCreate,
+    MemberSelf,
+    MemberSort,
+    MemberUpdate,
+)
+
+router = APIRouter(prefix="/workspaces/{ws}/members", tags=["members"])
+
+
+@router.get("", response_model=Page[Member], responses=error_responses(400, 401, 404, 422))
+async def list_members(
+    access: WorkspaceAccessDep,
+    service: MemberServiceDep,
+    params: Annotated[PageParams, Depends(page_params)],
+    role: WorkspaceRole | None = None,
+    search: Annotated[
+        str | None, Query(max_length=100, description="Part of the name or email")
+    ] = None,
+    sort: MemberSort = MemberSort.DISPLAY_NAME,
+) -> Page[Member]:
+    """The workspace's members."""
+    items, next_cursor = await service.page(access, role, search, sort, params)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Member,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+async def add_member(
+    request: MemberCreate, access: AdminAccessDep, service: MemberServiceDep, now: NowDep
+) -> Member:
+    """Add a registered user by id (admins; owners only by owners)."""
+    return await service.add(access, request, now)
+
+
+@router.get("/me", response_model=MemberSelf, responses=error_responses(401, 404))
+async def get_my_membership(access: WorkspaceAccessDep, service: MemberServiceDep) -> MemberSelf:
+    """The caller's own membership: role and version."""
+    return service.me(access)
+
+
+@router.patch(
+    "/{user_id}", response_model=Member, responses=error_responses(401, 403, 404, 409, 422)
+)
+async def update_member(
+    user_id: UUID, request: MemberUpdate, access: AdminAccessDep, service: MemberServiceDep
+) -> Member:
+    """Change a member's role (admins; ownership only by owners; one owner always stays)."""
+    return await service.update(access, user_id, request)
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+async def remove_member(
+    user_id: UUID, access: WorkspaceAccessDep, service: MemberServiceDep, now: NowDep
+) -> None:
+    """Remove a member (admins), or leave (anyone); the last owner cannot go."""
+    await service.remove(access, user_id, now)

@@ -1,0 +1,224 @@
+"""The events the workspace service publishes (the `data` of their CloudEvents), and its outbox.
+
+Each event's subject is the id of the row it describes and its sequence that row's
+`version`: workspaces, memberships, projects, project memberships and teams (whose member
+events count in the team's sequence). Membership rows are never deleted, so a member's
+sequence keeps rising across removal and re-adding and consumers may apply newest-wins.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, ClassVar
+from uuid import UUID
+
+from pydantic import Field
+
+from worksync.common.events.envelope import IntegrationEvent
+from worksync.common.events.outbox import Outbox
+from worksync.workspace.enums import (
+    ProjectPriority,
+    ProjectRole,
+    ProjectStatus,
+    RoundingAppliesTo,
+    RoundingMode,
+    TimesheetPeriod,
+    WeekStart,
+    WorkspaceRole,
+)
+from worksync.workspace.models import messaging
+
+SOURCE = "worksync/workspace"
+
+outbox = Outbox(messaging.outbox, source=SOURCE)
+
+# Money: a non-negative decimal string with two places, exact where a JSON number is not.
+Money = Annotated[str, Field(pattern=r"^\d+\.\d{2}$", examples=["120.00"])]
+
+
+class WorkspaceSnapshot(IntegrationEvent):
+    """The workspace and its settings, as every workspace event carries them."""
+
+    workspace_id: UUID
+    slug: str
+    name: str
+    owner_id: UUID
+    timezone: str
+    week_start: WeekStart
+    working_hours_per_day: float
+    currency: str
+    rounding_step_minutes: int
+    rounding_mode: RoundingMode
+    rounding_applies_to: RoundingAppliesTo
+    lockdown_date: date | None
+    timesheet_period: TimesheetPeriod
+
+
+class WorkspaceCreated(WorkspaceSnapshot):
+    """A workspace was created."""
+
+    event_type: ClassVar[str] = "workspace.workspace.created"
+
+
+class WorkspaceUpdated(WorkspaceSnapshot):
+    """A workspace's name, owner or settings changed; carries them all."""
+
+    event_type: ClassVar[str] = "workspace.workspace.updated"
+
+
+class WorkspaceDeleted(WorkspaceSnapshot):
+    """A workspace was deleted; its members were removed just before (`member.removed`)."""
+
+    event_type: ClassVar[str] = "workspace.workspace.deleted"
+
+
+class MemberSnapshot(IntegrationEvent):
+    workspace_id: UUID
+    user_id: UUID
+    role: WorkspaceRole
+    email: str
+    display_name: str
+
+
+class MemberAdded(MemberSnapshot):
+    """A user joined a workspace (created it, was added, accepted an invitation, or rejoined)."""
+
+    event_type: ClassVar[str] = "workspace.member.added"
+
+
+class MemberUpdated(MemberSnapshot):
+    """A member's role, email or display name changed."""
+
+    event_type: ClassVar[str] = "workspace.member.updated"
+
+
+class MemberRemoved(MemberSnapshot):
+    """A member left or was removed; `role` is the role they held."""
+
+    event_type: ClassVar[str] = "workspace.member.removed"
+
+
+class ProjectSnapshot(IntegrationEvent):
+    """A project as every project event carries it; money as decimal strings."""
+
+    project_id: UUID
+    workspace_id: UUID
+    identifier: str
+    name: str
+    status: ProjectStatus
+    priority: ProjectPriority
+    is_time_tracking_enabled: bool
+    currency: str
+    default_hourly_rate: Money | None
+    budget_amount: Money | None
+    budget_hours: float | None
+    start_date: date | None
+    end_date: date | None
+    lead_id: UUID | None
+    client_id: UUID | None
+    department_id: UUID | None
+    archived_at: datetime | None
+
+
+class ProjectCreated(ProjectSnapshot):
+    """A project was created."""
+
+    event_type: ClassVar[str] = "workspace.project.created"
+
+
+class ProjectUpdated(ProjectSnapshot):
+    """A project's fields changed."""
+
+    event_type: ClassVar[str] = "workspace.project.updated"
+
+
+class ProjectArchived(ProjectSnapshot):
+    """A project was archived: read-only for time tracking and planning."""
+
+    event_type: ClassVar[str] = "workspace.project.archived"
+
+
+class ProjectUnarchived(ProjectSnapshot):
+    """An archived project is in use again."""
+
+    event_type: ClassVar[str] = "workspace.project.unarchived"
+
+
+class ProjectDeleted(ProjectSnapshot):
+    """A project was deleted; its memberships were removed just before."""
+
+    event_type: ClassVar[str] = "workspace.project.deleted"
+
+
+class ProjectMemberSnapshot(IntegrationEvent):
+    project_id: UUID
+    workspace_id: UUID
+    user_id: UUID
+    role: ProjectRole
+    hourly_rate: Money | None
+
+
+class ProjectMemberAdded(ProjectMemberSnapshot):
+    """A workspace member joined a project."""
+
+    event_type: ClassVar[str] = "workspace.project_member.added"
+
+
+class ProjectMemberUpdated(ProjectMemberSnapshot):
+    """A project member's role or hourly rate changed."""
+
+    event_type: ClassVar[str] = "workspace.project_member.updated"
+
+
+class ProjectMemberRemoved(ProjectMemberSnapshot):
+    """A member left a project or was removed from it."""
+
+    event_type: ClassVar[str] = "workspace.project_member.removed"
+
+
+class TeamSnapshot(IntegrationEvent):
+    team_id: UUID
+    workspace_id: UUID
+    name: str
+    lead_id: UUID | None
+
+
+class TeamCreated(TeamSnapshot):
+    """A team was created."""
+
+    event_type: ClassVar[str] = "workspace.team.created"
+
+
+class TeamUpdated(TeamSnapshot):
+    """A team's name or lead changed."""
+
+    event_type: ClassVar[str] = "workspace.team.updated"
+
+
+class TeamDeleted(TeamSnapshot):
+    """A team was deleted, and with it its memberships and project assignments."""
+
+    event_type: ClassVar[str] = "workspace.team.deleted"
+
+
+class TeamMemberSnapshot(TeamSnapshot):
+    user_id: UUID
+    allocation_percent: int
+
+
+class TeamMemberAdded(TeamMemberSnapshot):
+    """A workspace member joined a team."""
+
+    event_type: ClassVar[str] = "workspace.team.member_added"
+
+
+class TeamMemberUpdated(TeamMemberSnapshot):
+    """A team member's allocation changed."""
+
+    event_type: ClassVar[str] = "workspace.team.member_updated"
+
+
+class TeamMemberRemoved(TeamMemberSnapshot):
+    """A member left a team; `allocation_percent` is the one they had."""
+
+    event_type: ClassVar[str] = "workspace.team.member_removed"

@@ -1,0 +1,173 @@
+"""Projects, their memberships, and the clients and categories projects refer to.
+
+References between workspace rows are composite foreign keys that include `workspace_id`,
+so the database itself refuses a project of one workspace pointing into another.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from worksync.common.db import IdMixin, TimestampMixin
+from worksync.workspace.enums import ProjectPriority, ProjectRole, ProjectStatus
+from worksync.workspace.models.base import CURRENCY_PATTERN, IDENTIFIER_PATTERN, Base, one_of
+
+MEMBERSHIP_KEY = ("memberships.workspace_id", "memberships.user_id")
+
+
+class Client(IdMixin, TimestampMixin, Base):
+    __tablename__ = "clients"
+
+    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "id"),
+        Index(
+            "uq_clients_workspace_id_lower_name",
+            "workspace_id",
+            func.lower(text("name")),
+            unique=True,
+        ),
+        Index("ix_clients_workspace_id_name_id", "workspace_id", "name", "id"),
+        CheckConstraint("char_length(btrim(name)) > 0", name="name_not_blank"),
+    )
+
+
+class ProjectCategory(IdMixin, TimestampMixin, Base):
+    __tablename__ = "project_categories"
+
+    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "id"),
+        Index(
+            "uq_project_categories_workspace_id_lower_name",
+            "workspace_id",
+            func.lower(text("name")),
+            unique=True,
+        ),
+        Index("ix_project_categories_workspace_id_name_id", "workspace_id", "name", "id"),
+        CheckConstraint("char_length(btrim(name)) > 0", name="name_not_blank"),
+    )
+
+
+class Project(IdMixin, TimestampMixin, Base):
+    """A project. Deleting one only marks it, which frees its identifier."""
+
+    __tablename__ = "projects"
+
+    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    identifier: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(9))
+    priority: Mapped[str] = mapped_column(String(8))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    budget_hours: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    default_hourly_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    lead_id: Mapped[UUID | None]
+    client_id: Mapped[UUID | None]
+    category_id: Mapped[UUID | None]
+    is_time_tracking_enabled: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
+    # Departments arrive later in this service; no foreign key until they exist.
+    department_id: Mapped[UUID | None]
+    created_by_id: Mapped[UUID]
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "id"),
+        ForeignKeyConstraint(["workspace_id", "lead_id"], MEMBERSHIP_KEY),
+        ForeignKeyConstraint(["workspace_id", "client_id"], ["clients.workspace_id", "clients.id"]),
+        ForeignKeyConstraint(
+            ["workspace_id", "category_id"],
+            ["project_categories.workspace_id", "project_categories.id"],
+        ),
+        Index(
+            "uq_projects_live_workspace_id_identifier",
+            "workspace_id",
+            "identifier",
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_projects_workspace_id_created_at_id", "workspace_id", "created_at", "id"),
+        Index("ix_projects_workspace_id_name_id", "workspace_id", "name", "id"),
+        Index("ix_projects_client_id", "client_id"),
+        Index("ix_projects_category_id", "category_id"),
+        CheckConstraint(f"identifier ~ '{IDENTIFIER_PATTERN}'", name="identifier_format"),
+        CheckConstraint("char_length(btrim(name)) > 0", name="name_not_blank"),
+        CheckConstraint(one_of("status", ProjectStatus), name="status_known"),
+        CheckConstraint(one_of("priority", ProjectPriority), name="priority_known"),
+        CheckConstraint(
+            "start_date IS NULL OR end_date IS NULL OR end_date >= start_date",
+            name="ends_after_start",
+        ),
+        CheckConstraint("budget_amount >= 0", name="budget_amount_not_negative"),
+        CheckConstraint("budget_hours >= 0", name="budget_hours_not_negative"),
+        CheckConstraint("default_hourly_rate >= 0", name="default_hourly_rate_not_negative"),
+        CheckConstraint(f"currency ~ '{CURRENCY_PATTERN}'", name="currency_format"),
+        CheckConstraint("version >= 0", name="version_not_negative"),
+    )
+
+
+class ProjectMembership(IdMixin, TimestampMixin, Base):
+    """A workspace member's membership of a project; like workspace memberships, never
+    deleted, so that its `version` keeps rising across removal and re-adding."""
+
+    __tablename__ = "project_memberships"
+
+    workspace_id: Mapped[UUID]
+    project_id: Mapped[UUID]
+    user_id: Mapped[UUID]
+    role: Mapped[str] = mapped_column(String(6))
+    # Overrides the project's default rate for this member.
+    hourly_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "user_id"),
+        ForeignKeyConstraint(
+            ["workspace_id", "project_id"],
+            ["projects.workspace_id", "projects.id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(["workspace_id", "user_id"], MEMBERSHIP_KEY),
+        Index("ix_project_memberships_workspace_id_user_id", "workspace_id", "user_id"),
+        Index("ix_project_memberships_project_id_joined_at_id", "project_id", "joined_at", "id"),
+        CheckConstraint(one_of("role", ProjectRole), name="role_known"),
+        CheckConstraint("hourly_rate >= 0", name="hourly_rate_not_negative"),
+        CheckConstraint("version >= 0", name="version_not_negative"),
+    )

@@ -1,0 +1,88 @@
+"""`/workspaces/{ws}/projects/{project_id}/members`: who works on a project."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, status
+
+from worksync.common.errors import error_responses
+from worksync.common.pagination import Page, PageParams, page_params
+from worksync.workspace.dependencies import (
+    NowDep,
+    ProjectAccessDep,
+    ProjectAdminAccessDep,
+    ProjectMemberServiceDep,
+)
+from worksync.workspace.enums import ProjectRole
+from worksync.workspace.project_members.schemas import (
+    ProjectMember,
+    ProjectMemberCreate,
+    ProjectMemberUpdate,
+)
+
+router = APIRouter(
+    prefix="/workspaces/{ws}/projects/{project_id}/members", tags=["project members"]
+)
+
+
+@router.get("", response_model=Page[ProjectMember], responses=error_responses(400, 401, 404, 422))
+async def list_project_members(
+    access: ProjectAccessDep,
+    service: ProjectMemberServiceDep,
+    params: Annotated[PageParams, Depends(page_params)],
+    role: ProjectRole | None = None,
+) -> Page[ProjectMember]:
+    """The project's members (workspace admins, implicit project admins, are not listed)."""
+    items, next_cursor = await service.page(access, role, params)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProjectMember,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+async def add_project_member(
+    request: ProjectMemberCreate,
+    access: ProjectAdminAccessDep,
+    service: ProjectMemberServiceDep,
+    now: NowDep,
+) -> ProjectMember:
+    """Add a workspace member to the project (project admins)."""
+    return await service.add(access, request, now)
+
+
+@router.get("/{user_id}", response_model=ProjectMember, responses=error_responses(401, 404, 422))
+async def get_project_member(
+    user_id: UUID, access: ProjectAccessDep, service: ProjectMemberServiceDep
+) -> ProjectMember:
+    """One member of the project, with the `version` of their project membership."""
+    return await service.get(access, user_id)
+
+
+@router.patch(
+    "/{user_id}", response_model=ProjectMember, responses=error_responses(401, 403, 404, 422)
+)
+async def update_project_member(
+    user_id: UUID,
+    request: ProjectMemberUpdate,
+    access: ProjectAdminAccessDep,
+    service: ProjectMemberServiceDep,
+) -> ProjectMember:
+    """Change a project member's role or hourly rate (project admins)."""
+    return await service.update(access, user_id, request)
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def remove_project_member(
+    user_id: UUID, access: ProjectAccessDep, service: ProjectMemberServiceDep, now: NowDep
+) -> None:
+    """Remove a member from the project (project admins), or leave it (anyone)."""
+    await service.remove(access, user_id, now)

@@ -1,0 +1,64 @@
+"""Project members as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from worksync.workspace.enums import ProjectRole
+from worksync.workspace.fields import NotNull, Rate
+from worksync.workspace.models import Membership, ProjectMembership
+
+
+class ProjectMemberCreate(BaseModel):
+    """Add a member of the workspace; workspace guests may only be project guests."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: UUID
+    role: ProjectRole = ProjectRole.MEMBER
+    hourly_rate: Rate | None = Field(default=None, description="Overrides the project's rate")
+
+
+class ProjectMemberUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Annotated[ProjectRole | None, NotNull] = None
+    hourly_rate: Rate | None = None
+
+
+class ProjectMember(BaseModel):
+    id: UUID = Field(description="The project membership's id, the subject of its events")
+    project_id: UUID
+    workspace_id: UUID
+    user_id: UUID
+    role: ProjectRole
+    hourly_rate: Rate | None
+    email: str
+    display_name: str
+    joined_at: datetime
+    version: int = Field(description="Rises with every change; the sequence of its events")
+
+    @classmethod
+    def of(cls, row: ProjectMembership, email: str, display_name: str) -> Self:
+        return cls.model_validate(
+            {
+                "id": row.id,
+                "project_id": row.project_id,
+                "workspace_id": row.workspace_id,
+                "user_id": row.user_id,
+                "role": row.role,
+                "hourly_rate": row.hourly_rate,
+                "email": email,
+                "display_name": display_name,
+                "joined_at": row.joined_at,
+                "version": row.version,
+            }
+        )
+
+    @classmethod
+    def with_member(cls, row: ProjectMembership, member: Membership) -> Self:
+        return cls.of(row, member.email, member.display_name)

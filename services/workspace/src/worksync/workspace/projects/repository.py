@@ -1,0 +1,112 @@
+"""SQL of projects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.workspace.integrity import violated_unique
+from worksync.workspace.models import Project, ProjectMembership
+from worksync.workspace.projects.schemas import ProjectFilters
+from worksync.workspace.search import contains
+
+IDENTIFIER_UNIQUE = "uq_projects_live_workspace_id_identifier"
+
+
+class DuplicateIdentifier(Exception):
+    """Another live project of the workspace has this identifier."""
+
+
+class ProjectRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, project: Project) -> None:
+        self.session.add(project)
+        await self.save()
+
+    async def save(self) -> None:
+        """Flush pending changes; raises DuplicateIdentifier for a taken identifier."""
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            if violated_unique(exc, IDENTIFIER_UNIQUE):
+                raise DuplicateIdentifier from exc
+            raise
+
+    async def get_for_update(self, workspace_id: UUID, project_id: UUID) -> Project | None:
+        return await self.session.scalar(
+            select(Project)
+            .where(
+                Project.id == project_id,
+                Project.workspace_id == workspace_id,
+                Project.deleted_at.is_(None),
+            )
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+    async def led_by(self, workspace_id: UUID, user_id: UUID) -> Sequence[Project]:
+        return (
+            await self.session.scalars(
+                select(Project)
+                .where(
+                    Project.workspace_id == workspace_id,
+                    Project.lead_id == user_id,
+                    Project.deleted_at.is_(None),
+                )
+                .order_by(Project.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+
+    async def any_live_refers_to(
+        self, column: InstrumentedAttribute[Any], referenced_id: UUID
+    ) -> bool:
+        """Whether a live project names `referenced_id` in `column` (its client, category)."""
+        statement = select(exists().where(column == referenced_id, Project.deleted_at.is_(None)))
+        return bool(await self.session.scalar(statement))
+
+    async def page(
+        self,
+        workspace_id: UUID,
+        filters: ProjectFilters,
+        member_id: UUID | None,
+        key: SortKey,
+        params: PageParams,
+    ) -> Sequence[Project]:
+        """Live projects matching `filters`; only those `member_id` belongs to, if given."""
+        statement = select(Project).where(
+            Project.workspace_id == workspace_id,
+            Project.deleted_at.is_(None),
+            Project.archived_at.is_not(None) if filters.archived else Project.archived_at.is_(None),
+        )
+        equal_to: list[tuple[InstrumentedAttribute[Any], object]] = [
+            (Project.status, filters.status),
+            (Project.priority, filters.priority),
+            (Project.client_id, filters.client_id),
+            (Project.category_id, filters.category_id),
+            (Project.lead_id, filters.lead_id),
+        ]
+        for column, value in equal_to:
+            if value is not None:
+                statement = statement.where(column == value)
+        if filters.search:
+            statement = statement.where(contains(filters.search, Project.name, Project.identifier))
+        if member_id is not None:
+            statement = statement.where(
+                exists().where(
+                    ProjectMembership.project_id == Project.id,
+                    ProjectMembership.user_id == member_id,
+                    ProjectMembership.removed_at.is_(None),
+                )
+            )
+        return (await self.session.scalars(apply_keyset(statement, key, params))).all()

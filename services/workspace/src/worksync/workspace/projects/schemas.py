@@ -1,0 +1,126 @@
+"""Projects as the API shows them, their create and update bodies, and list filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from worksync.workspace.enums import ProjectPriority, ProjectStatus
+from worksync.workspace.fields import (
+    Amount,
+    CurrencyCode,
+    Description,
+    Hours,
+    LongName,
+    NotNull,
+    Rate,
+)
+from worksync.workspace.models import Project as ProjectRow
+from worksync.workspace.models.base import IDENTIFIER_PATTERN
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=IDENTIFIER_PATTERN),
+    Field(description="2-10 upper-case letters; issue keys start with it", examples=["WEB"]),
+]
+
+
+class ProjectCreate(BaseModel):
+    """`currency` defaults to the workspace's; the creator becomes a project admin."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    identifier: Identifier
+    name: LongName
+    description: Description | None = None
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    priority: ProjectPriority = ProjectPriority.MEDIUM
+    start_date: date | None = None
+    end_date: date | None = None
+    budget_amount: Amount | None = None
+    budget_hours: Hours | None = None
+    currency: CurrencyCode | None = None
+    default_hourly_rate: Rate | None = None
+    lead_id: UUID | None = Field(default=None, description="A member of the workspace")
+    client_id: UUID | None = None
+    category_id: UUID | None = None
+    is_time_tracking_enabled: bool = True
+    department_id: UUID | None = None
+
+
+class ProjectUpdate(BaseModel):
+    """Fields left out stay as they are; nullable ones are cleared with null.
+
+    Only workspace admins and owners may change the identifier.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    identifier: Annotated[Identifier | None, NotNull] = None
+    name: Annotated[LongName | None, NotNull] = None
+    description: Description | None = None
+    status: Annotated[ProjectStatus | None, NotNull] = None
+    priority: Annotated[ProjectPriority | None, NotNull] = None
+    start_date: date | None = None
+    end_date: date | None = None
+    budget_amount: Amount | None = None
+    budget_hours: Hours | None = None
+    currency: Annotated[CurrencyCode | None, NotNull] = None
+    default_hourly_rate: Rate | None = None
+    lead_id: UUID | None = None
+    client_id: UUID | None = None
+    category_id: UUID | None = None
+    is_time_tracking_enabled: Annotated[bool | None, NotNull] = None
+    department_id: UUID | None = None
+
+
+class Project(BaseModel):
+    id: UUID
+    workspace_id: UUID
+    identifier: str
+    name: str
+    description: str | None
+    status: ProjectStatus
+    priority: ProjectPriority
+    start_date: date | None
+    end_date: date | None
+    budget_amount: Amount | None
+    budget_hours: Hours | None
+    currency: str
+    default_hourly_rate: Rate | None
+    lead_id: UUID | None
+    client_id: UUID | None
+    category_id: UUID | None
+    is_time_tracking_enabled: bool
+    department_id: UUID | None
+    created_by_id: UUID
+    archived_at: datetime | None
+    version: int = Field(description="Rises with every change; the sequence of its events")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: ProjectRow) -> Self:
+        return cls.model_validate(row, from_attributes=True)
+
+
+class ProjectSort(StrEnum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    NEWEST_FIRST = "-created_at"
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    status: ProjectStatus | None = None
+    priority: ProjectPriority | None = None
+    client_id: UUID | None = None
+    category_id: UUID | None = None
+    lead_id: UUID | None = None
+    archived: bool = False
+    search: str | None = None

@@ -1,0 +1,223 @@
+"""Projects: creating, changing, archiving and deleting them, and who sees which.
+
+Workspace members see every project; guests only those they are project members of.
+Members and above create projects and become their admins; project admins (workspace
+admins and owners implicitly) change them. The identifier is fixed once created, except
+for workspace admins and owners: issue keys are built from it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.errors import Conflict, Forbidden
+from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.workspace.access import ProjectAccess, WorkspaceAccess
+from worksync.workspace.categories.service import CategoryService
+from worksync.workspace.clients.service import ClientService
+from worksync.workspace.enums import ProjectRole, WorkspaceRole
+from worksync.workspace.errors import invalid_field, not_found, unknown_reference
+from worksync.workspace.members.repository import MemberRepository
+from worksync.workspace.messaging.published import (
+    ProjectArchived,
+    ProjectCreated,
+    ProjectDeleted,
+    ProjectMemberRemoved,
+    ProjectUnarchived,
+    ProjectUpdated,
+)
+from worksync.workspace.messaging.publishing import publish_project, publish_project_member
+from worksync.workspace.models import Project as ProjectRow
+from worksync.workspace.project_members.repository import ProjectMemberRepository
+from worksync.workspace.project_members.service import join_project
+from worksync.workspace.projects.repository import DuplicateIdentifier, ProjectRepository
+from worksync.workspace.projects.schemas import (
+    Project,
+    ProjectCreate,
+    ProjectFilters,
+    ProjectSort,
+    ProjectUpdate,
+)
+from worksync.workspace.teams.repository import TeamRepository
+
+SORT_KEYS = {
+    ProjectSort.NAME: sort_key("name", ProjectRow.name, ProjectRow.id),
+    ProjectSort.CREATED_AT: sort_key("created_at", ProjectRow.created_at, ProjectRow.id),
+    ProjectSort.NEWEST_FIRST: sort_key("-created_at", ProjectRow.created_at, ProjectRow.id),
+}
+
+
+class IdentifierTaken(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "Another project of this workspace has this identifier", code="identifier_taken"
+        )
+
+
+class IdentifierFixed(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "Only workspace admins may change a project's identifier", code="identifier_fixed"
+        )
+
+
+class ProjectArchivedAlready(Conflict):
+    def __init__(self) -> None:
+        super().__init__("The project is archived already", code="project_archived")
+
+
+class ProjectNotArchived(Conflict):
+    def __init__(self) -> None:
+        super().__init__("The project is not archived", code="project_not_archived")
+
+
+def _check_dates(start: date | None, end: date | None) -> None:
+    if start is not None and end is not None and end < start:
+        raise invalid_field("end_date", "must not lie before start_date")
+
+
+def _fields(project: ProjectRow) -> dict[str, Any]:
+    return {column: getattr(project, column) for column in ProjectUpdate.model_fields}
+
+
+class ProjectService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.projects = ProjectRepository(session)
+
+    async def create(
+        self, access: WorkspaceAccess, request: ProjectCreate, now: datetime
+    ) -> Project:
+        _check_dates(request.start_date, request.end_date)
+        values = request.model_dump(exclude={"currency"})
+        await self._check_references(access.workspace_id, values)
+        project = ProjectRow(
+            workspace_id=access.workspace_id,
+            currency=request.currency or access.workspace.currency,
+            created_by_id=access.user_id,
+            **values,
+        )
+        try:
+            await self.projects.add(project)
+        except DuplicateIdentifier as exc:
+            raise IdentifierTaken() from exc
+        await publish_project(self.session, project, ProjectCreated, actor_id=access.user_id)
+        await join_project(
+            self.session,
+            project,
+            access.membership,
+            ProjectRole.ADMIN,
+            None,
+            now=now,
+            actor_id=access.user_id,
+        )
+        await self.session.flush()
+        return Project.of(project)
+
+    async def page(
+        self,
+        access: WorkspaceAccess,
+        filters: ProjectFilters,
+        sort: ProjectSort,
+        params: PageParams,
+    ) -> tuple[list[Project], str | None]:
+        key = SORT_KEYS[sort]
+        only_of = access.user_id if access.role == WorkspaceRole.GUEST else None
+        rows = await self.projects.page(access.workspace_id, filters, only_of, key, params)
+        items, next_cursor = build_page(rows, key, params)
+        return [Project.of(row) for row in items], next_cursor
+
+    async def update(self, access: ProjectAccess, request: ProjectUpdate) -> Project:
+        project = await self._lock(access)
+        changes = request.model_dump(exclude_unset=True)
+        if changes.get("identifier", project.identifier) != project.identifier and not (
+            access.workspace.is_admin
+        ):
+            raise IdentifierFixed()
+        references = {
+            name: value
+            for name, value in changes.items()
+            if name in ("lead_id", "client_id", "category_id") and value != getattr(project, name)
+        }
+        await self._check_references(project.workspace_id, references)
+        _check_dates(
+            changes.get("start_date", project.start_date), changes.get("end_date", project.end_date)
+        )
+        before = _fields(project)
+        for name, value in changes.items():
+            setattr(project, name, value)
+        if _fields(project) != before:
+            await publish_project(
+                self.session, project, ProjectUpdated, actor_id=access.workspace.user_id
+            )
+            try:
+                await self.projects.save()
+            except DuplicateIdentifier as exc:
+                raise IdentifierTaken() from exc
+        return Project.of(project)
+
+    async def archive(self, access: ProjectAccess, now: datetime) -> Project:
+        project = await self._lock(access)
+        if project.archived_at is not None:
+            raise ProjectArchivedAlready()
+        project.archived_at = now
+        await publish_project(
+            self.session, project, ProjectArchived, actor_id=access.workspace.user_id
+        )
+        await self.session.flush()
+        return Project.of(project)
+
+    async def unarchive(self, access: ProjectAccess) -> Project:
+        project = await self._lock(access)
+        if project.archived_at is None:
+            raise ProjectNotArchived()
+        project.archived_at = None
+        await publish_project(
+            self.session, project, ProjectUnarchived, actor_id=access.workspace.user_id
+        )
+        await self.session.flush()
+        return Project.of(project)
+
+    async def delete(self, access: ProjectAccess, now: datetime) -> None:
+        """Mark the project deleted, after ending its memberships and team assignments."""
+        project = await self._lock(access)
+        actor_id = access.workspace.user_id
+        for membership in await ProjectMemberRepository(self.session).live_of_project(project.id):
+            membership.removed_at = now
+            await publish_project_member(
+                self.session, membership, ProjectMemberRemoved, actor_id=actor_id
+            )
+        await TeamRepository(self.session).unassign_all_from(project.id)
+        project.deleted_at = now
+        await publish_project(self.session, project, ProjectDeleted, actor_id=actor_id)
+        await self.session.flush()
+
+    async def _lock(self, access: ProjectAccess) -> ProjectRow:
+        project = await self.projects.get_for_update(
+            access.workspace.workspace_id, access.project.id
+        )
+        if project is None:  # deleted since the access check read it
+            raise not_found("project")
+        return project
+
+    async def _check_references(self, workspace_id: UUID, values: dict[str, Any]) -> None:
+        """The lead must be a member, client and category must be the workspace's own."""
+        lead_id, client_id, category_id = (
+            values.get(name) for name in ("lead_id", "client_id", "category_id")
+        )
+        if lead_id is not None and (
+            await MemberRepository(self.session).get_live(workspace_id, lead_id) is None
+        ):
+            raise unknown_reference("lead_id", "member")
+        if client_id is not None and not await ClientService(self.session).exists(
+            workspace_id, client_id
+        ):
+            raise unknown_reference("client_id", "client")
+        if category_id is not None and not await CategoryService(self.session).exists(
+            workspace_id, category_id
+        ):
+            raise unknown_reference("category_id", "category")

@@ -1,0 +1,197 @@
+"""`/workspaces/{ws}/teams` (teams and their members) and
+`/workspaces/{ws}/projects/{project_id}/teams` (teams assigned to a project).
+
+Members and above read; admins manage teams; project admins assign them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse
+
+from worksync.common.db import SessionDep
+from worksync.common.errors import error_responses
+from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
+from worksync.common.pagination import Page, PageParams, page_params
+from worksync.workspace.dependencies import (
+    AdminAccessDep,
+    MemberAccessDep,
+    NowDep,
+    ProjectAccessDep,
+    ProjectAdminAccessDep,
+    TeamServiceDep,
+)
+from worksync.workspace.models import idempotency_keys
+from worksync.workspace.teams.schemas import (
+    AssignedTeam,
+    Team,
+    TeamAssignment,
+    TeamCreate,
+    TeamMember,
+    TeamMemberCreate,
+    TeamMemberUpdate,
+    TeamSort,
+    TeamUpdate,
+)
+
+router = APIRouter(prefix="/workspaces/{ws}/teams", tags=["teams"])
+project_router = APIRouter(prefix="/workspaces/{ws}/projects/{project_id}/teams", tags=["teams"])
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+@router.get("", response_model=Page[Team], responses=error_responses(400, 401, 403, 404, 422))
+async def list_teams(
+    access: MemberAccessDep,
+    service: TeamServiceDep,
+    params: Paging,
+    search: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    sort: TeamSort = TeamSort.NAME,
+) -> Page[Team]:
+    """The workspace's teams."""
+    items, next_cursor = await service.page(access, search, sort, params)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Team,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+async def create_team(
+    request: TeamCreate,
+    access: AdminAccessDep,
+    service: TeamServiceDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Create a team (admins)."""
+
+    async def create() -> Team:
+        return await service.create(access, request)
+
+    return await idempotent(
+        session,
+        idempotency_keys,
+        key=idempotency_key,
+        scope=f"teams.create:{access.workspace_id}:{access.user_id}",
+        payload=request,
+        status_code=status.HTTP_201_CREATED,
+        produce=create,
+    )
+
+
+@router.get("/{team_id}", response_model=Team, responses=error_responses(401, 403, 404, 422))
+async def get_team(team_id: UUID, access: MemberAccessDep, service: TeamServiceDep) -> Team:
+    """A team."""
+    return await service.get(access, team_id)
+
+
+@router.patch("/{team_id}", response_model=Team, responses=error_responses(401, 403, 404, 409, 422))
+async def update_team(
+    team_id: UUID, request: TeamUpdate, access: AdminAccessDep, service: TeamServiceDep
+) -> Team:
+    """Change a team's name, description or lead (admins)."""
+    return await service.update(access, team_id, request)
+
+
+@router.delete(
+    "/{team_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def delete_team(team_id: UUID, access: AdminAccessDep, service: TeamServiceDep) -> None:
+    """Delete a team with its memberships and project assignments (admins)."""
+    await service.delete(access, team_id)
+
+
+@router.get(
+    "/{team_id}/members",
+    response_model=Page[TeamMember],
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+async def list_team_members(
+    team_id: UUID, access: MemberAccessDep, service: TeamServiceDep, params: Paging
+) -> Page[TeamMember]:
+    """The team's members and their allocations."""
+    items, next_cursor = await service.page_members(access, team_id, params)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "/{team_id}/members",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TeamMember,
+    responses=error_responses(401, 403, 404, 409, 422),
+)
+async def add_team_member(
+    team_id: UUID, request: TeamMemberCreate, access: AdminAccessDep, service: TeamServiceDep
+) -> TeamMember:
+    """Add a workspace member to the team (admins)."""
+    return await service.add_member(access, team_id, request)
+
+
+@router.patch(
+    "/{team_id}/members/{user_id}",
+    response_model=TeamMember,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def update_team_member(
+    team_id: UUID,
+    user_id: UUID,
+    request: TeamMemberUpdate,
+    access: AdminAccessDep,
+    service: TeamServiceDep,
+) -> TeamMember:
+    """Change a team member's allocation (admins)."""
+    return await service.update_member(access, team_id, user_id, request)
+
+
+@router.delete(
+    "/{team_id}/members/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def remove_team_member(
+    team_id: UUID, user_id: UUID, access: AdminAccessDep, service: TeamServiceDep
+) -> None:
+    """Take a member off the team (admins)."""
+    await service.remove_member(access, team_id, user_id)
+
+
+@project_router.get(
+    "", response_model=Page[AssignedTeam], responses=error_responses(400, 401, 403, 404, 422)
+)
+async def list_project_teams(
+    access: ProjectAccessDep, service: TeamServiceDep, params: Paging
+) -> Page[AssignedTeam]:
+    """The teams assigned to the project (members and above)."""
+    items, next_cursor = await service.page_assigned(access, params)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@project_router.post(
+    "/{team_id}", response_model=TeamAssignment, responses=error_responses(401, 403, 404, 422)
+)
+async def assign_team(
+    team_id: UUID, access: ProjectAdminAccessDep, service: TeamServiceDep, now: NowDep
+) -> TeamAssignment:
+    """Assign a team to the project and make its members project members (project admins);
+    repeat to bring in members who joined the team since."""
+    return await service.assign(access, team_id, now)
+
+
+@project_router.delete(
+    "/{team_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(401, 403, 404, 422),
+)
+async def unassign_team(
+    team_id: UUID, access: ProjectAdminAccessDep, service: TeamServiceDep
+) -> None:
+    """Unassign a team from the project; project memberships stay (project admins)."""
+    await service.unassign(access, team_id)

@@ -1,0 +1,144 @@
+"""Test support for the workspace service (and suites that run it): users announced the way
+identity announces them, tokens the app trusts, API shortcuts and problem+json checks."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.common.config import Environment
+from worksync.common.errors import PROBLEM_JSON
+from worksync.common.events.envelope import CloudEvent
+from worksync.common.testing.tokens import TokenMinter
+from worksync.workspace.config import WorkspaceSettings
+from worksync.workspace.messaging.handlers import HANDLERS
+
+API = "/api/v1"
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+
+
+def unique_slug(prefix: str = "ws") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def identity_event(event_type: str, user_id: UUID, sequence: int, **data: Any) -> CloudEvent:
+    return CloudEvent(
+        source="worksync/identity",
+        type=event_type,
+        subject=str(user_id),
+        sequence=sequence,
+        data={"user_id": str(user_id), **data},
+    )
+
+
+async def deliver(sessionmaker: async_sessionmaker[AsyncSession], event: CloudEvent) -> None:
+    """Hand an event to its handler in a transaction of its own, as the consumer does."""
+    async with sessionmaker.begin() as session:
+        await HANDLERS[event.type](session, event)
+
+
+@dataclass
+class Person:
+    id: UUID
+    email: str
+    display_name: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class People:
+    """Users as identity announced them (registered events), with tokens the app trusts."""
+
+    def __init__(self, minter: TokenMinter, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.minter = minter
+        self.sessionmaker = sessionmaker
+
+    async def register(self, display_name: str = "Ada", *, announce: bool = True) -> Person:
+        """A new user; `announce=False` leaves identity's event unsent (not yet arrived)."""
+        user_id, email = uuid.uuid4(), unique_email()
+        if announce:
+            event = identity_event(
+                "identity.user.registered", user_id, 1, email=email, display_name=display_name
+            )
+            await deliver(self.sessionmaker, event)
+        token = self.minter.mint(user_id, email=email, name=display_name)
+        return Person(id=user_id, email=email, display_name=display_name, token=token)
+
+
+class Workspaces:
+    """API shortcuts for arranging tests: each asserts its own success."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def create(self, owner: Person, **body: Any) -> dict[str, Any]:
+        payload = {"slug": unique_slug(), "name": "Acme", **body}
+        response = await self.client.post(f"{API}/workspaces", json=payload, headers=owner.headers)
+        assert response.status_code == 201, response.text
+        workspace: dict[str, Any] = response.json()
+        return workspace
+
+    async def add_member(
+        self, slug: str, admin: Person, person: Person, role: str = "member"
+    ) -> dict[str, Any]:
+        response = await self.client.post(
+            f"{API}/workspaces/{slug}/members",
+            json={"user_id": str(person.id), "role": role},
+            headers=admin.headers,
+        )
+        assert response.status_code == 201, response.text
+        member: dict[str, Any] = response.json()
+        return member
+
+    async def create_project(self, slug: str, person: Person, **body: Any) -> dict[str, Any]:
+        identifier = "".join(chr(ord("A") + int(c, 16) % 26) for c in uuid.uuid4().hex[:6])
+        payload = {"identifier": identifier, "name": "Website", **body}
+        response = await self.client.post(
+            f"{API}/workspaces/{slug}/projects", json=payload, headers=person.headers
+        )
+        assert response.status_code == 201, response.text
+        project: dict[str, Any] = response.json()
+        return project
+
+    async def post(self, path: str, person: Person, body: dict[str, Any]) -> dict[str, Any]:
+        """POST under /api/v1 expecting 200 or 201."""
+        response = await self.client.post(f"{API}{path}", json=body, headers=person.headers)
+        assert response.status_code in (200, 201), response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+
+def assert_problem(
+    response: httpx.Response, status: int, code: str, *, fields: set[str] | None = None
+) -> dict[str, Any]:
+    """The response is RFC 9457 problem+json with this status and code (and field errors)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["code"] == code, body
+    if fields is not None:
+        assert {error["field"] for error in body["errors"]} >= fields, body
+    return body
+
+
+def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> WorkspaceSettings:
+    values: dict[str, Any] = {
+        "environment": Environment.TEST,
+        "database_url": database_url,
+        "amqp_url": amqp_url,
+        "log_json": False,
+    }
+    values.update(overrides)
+    return WorkspaceSettings(**values)

@@ -1,0 +1,174 @@
+"""Workspaces as the API shows them, with their settings, and their create and update bodies."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from worksync.workspace.enums import (
+    RoundingAppliesTo,
+    RoundingMode,
+    TimesheetPeriod,
+    WeekStart,
+    WorkspaceRole,
+)
+from worksync.workspace.fields import (
+    CurrencyCode,
+    Description,
+    HoursPerDay,
+    Name,
+    NotNull,
+    TimeZone,
+)
+from worksync.workspace.models import Workspace as WorkspaceRow
+from worksync.workspace.models.base import SLUG_MAX_LENGTH, SLUG_MIN_LENGTH, SLUG_PATTERN
+
+# Slugs that would read as a page of the web app or a route of the API rather than a workspace.
+RESERVED_SLUGS = frozenset(
+    {
+        "about", "account", "accounts", "admin", "api", "app", "assets", "auth", "billing",
+        "dashboard", "docs", "help", "internal", "invitations", "login", "logout", "me",
+        "new", "profile", "register", "settings", "signup", "static", "status", "support",
+        "system", "users", "workspace", "workspaces", "www",
+    }
+)  # fmt: skip
+
+
+def _not_reserved(slug: str) -> str:
+    if slug in RESERVED_SLUGS:
+        raise ValueError("is reserved; choose another slug")
+    return slug
+
+
+Slug = Annotated[
+    str,
+    StringConstraints(min_length=SLUG_MIN_LENGTH, max_length=SLUG_MAX_LENGTH, pattern=SLUG_PATTERN),
+    AfterValidator(_not_reserved),
+    Field(
+        description="Lower-case letters, digits and single hyphens; part of every URL",
+        examples=["acme-studio"],
+    ),
+]
+RoundingStep = Annotated[int, Field(ge=0, le=1440, description="Minutes; 0 turns rounding off")]
+
+
+class Rounding(BaseModel):
+    """How tracked time is rounded: to `step_minutes`, `mode`, at `applies_to`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    step_minutes: RoundingStep = 0
+    mode: RoundingMode = RoundingMode.NEAREST
+    applies_to: RoundingAppliesTo = RoundingAppliesTo.DURATION
+
+
+class RoundingUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    step_minutes: Annotated[RoundingStep | None, NotNull] = None
+    mode: Annotated[RoundingMode | None, NotNull] = None
+    applies_to: Annotated[RoundingAppliesTo | None, NotNull] = None
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: TimeZone = "UTC"
+    week_start: WeekStart = WeekStart.MONDAY
+    working_hours_per_day: HoursPerDay = Decimal("8.00")
+    currency: CurrencyCode = "USD"
+    rounding: Rounding = Field(default_factory=Rounding)
+    lockdown_date: date | None = Field(
+        default=None, description="Time on or before this date can no longer be changed"
+    )
+    timesheet_period: TimesheetPeriod = TimesheetPeriod.WEEKLY
+
+
+class SettingsUpdate(BaseModel):
+    """Only the settings given change; `lockdown_date: null` lifts the lockdown."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: Annotated[TimeZone | None, NotNull] = None
+    week_start: Annotated[WeekStart | None, NotNull] = None
+    working_hours_per_day: Annotated[HoursPerDay | None, NotNull] = None
+    currency: Annotated[CurrencyCode | None, NotNull] = None
+    rounding: Annotated[RoundingUpdate | None, NotNull] = None
+    lockdown_date: date | None = None
+    timesheet_period: Annotated[TimesheetPeriod | None, NotNull] = None
+
+
+class WorkspaceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slug: Slug
+    name: Name
+    description: Description | None = None
+    settings: Settings = Field(default_factory=Settings)
+
+
+class WorkspaceUpdate(BaseModel):
+    """Fields left out stay as they are; the slug never changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Name | None, NotNull] = None
+    description: Description | None = None
+    settings: Annotated[SettingsUpdate | None, NotNull] = None
+
+
+class Workspace(BaseModel):
+    id: UUID
+    slug: str
+    name: str
+    description: str | None
+    owner_id: UUID = Field(description="The primary owner")
+    settings: Settings
+    role: WorkspaceRole = Field(description="The caller's role in this workspace")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: WorkspaceRow, role: WorkspaceRole | str) -> Self:
+        return cls.model_validate(
+            {
+                "id": row.id,
+                "slug": row.slug,
+                "name": row.name,
+                "description": row.description,
+                "owner_id": row.owner_id,
+                "settings": settings_of(row),
+                "role": role,
+                "version": row.version,
+                "created_at": row.created_at,
+                "updated_at": row.updated_at,
+            }
+        )
+
+
+def settings_of(row: WorkspaceRow) -> Settings:
+    return Settings(
+        timezone=row.timezone,
+        week_start=WeekStart(row.week_start),
+        working_hours_per_day=row.working_hours_per_day,
+        currency=row.currency,
+        rounding=Rounding(
+            step_minutes=row.rounding_step_minutes,
+            mode=RoundingMode(row.rounding_mode),
+            applies_to=RoundingAppliesTo(row.rounding_applies_to),
+        ),
+        lockdown_date=row.lockdown_date,
+        timesheet_period=TimesheetPeriod(row.timesheet_period),
+    )
+
+
+class WorkspaceSort(StrEnum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    NEWEST_FIRST = "-created_at"

@@ -1,0 +1,144 @@
+"""Workspaces: creating one (its creator becomes the owner), settings, and deletion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.auth import Principal
+from worksync.common.errors import Conflict
+from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.workspace.access import WorkspaceAccess
+from worksync.workspace.enums import WorkspaceRole
+from worksync.workspace.members.repository import MemberRepository
+from worksync.workspace.members.service import join_workspace
+from worksync.workspace.messaging.published import (
+    MemberRemoved,
+    WorkspaceCreated,
+    WorkspaceDeleted,
+    WorkspaceUpdated,
+)
+from worksync.workspace.messaging.publishing import publish_member, publish_workspace
+from worksync.workspace.models import Workspace as WorkspaceRow
+from worksync.workspace.projections import caller_profile
+from worksync.workspace.workspaces.repository import DuplicateSlug, WorkspaceRepository
+from worksync.workspace.workspaces.schemas import (
+    Settings,
+    SettingsUpdate,
+    Workspace,
+    WorkspaceCreate,
+    WorkspaceSort,
+    WorkspaceUpdate,
+    settings_of,
+)
+
+SORT_KEYS = {
+    WorkspaceSort.NAME: sort_key("name", WorkspaceRow.name, WorkspaceRow.id),
+    WorkspaceSort.CREATED_AT: sort_key("created_at", WorkspaceRow.created_at, WorkspaceRow.id),
+    WorkspaceSort.NEWEST_FIRST: sort_key("-created_at", WorkspaceRow.created_at, WorkspaceRow.id),
+}
+
+
+class SlugTaken(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This slug is taken; slugs are never reused", code="slug_taken")
+
+
+def _columns(settings: Settings) -> dict[str, Any]:
+    """Settings as the workspace row stores them."""
+    return {
+        "timezone": settings.timezone,
+        "week_start": settings.week_start,
+        "working_hours_per_day": settings.working_hours_per_day,
+        "currency": settings.currency,
+        "rounding_step_minutes": settings.rounding.step_minutes,
+        "rounding_mode": settings.rounding.mode,
+        "rounding_applies_to": settings.rounding.applies_to,
+        "lockdown_date": settings.lockdown_date,
+        "timesheet_period": settings.timesheet_period,
+    }
+
+
+class WorkspaceService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.workspaces = WorkspaceRepository(session)
+
+    async def create(
+        self, principal: Principal, request: WorkspaceCreate, now: datetime
+    ) -> Workspace:
+        workspace = WorkspaceRow(
+            slug=request.slug,
+            name=request.name,
+            description=request.description,
+            owner_id=principal.user_id,
+            **_columns(request.settings),
+        )
+        try:
+            await self.workspaces.add(workspace)
+        except DuplicateSlug as exc:
+            raise SlugTaken() from exc
+        await publish_workspace(
+            self.session, workspace, WorkspaceCreated, actor_id=principal.user_id
+        )
+        await join_workspace(
+            self.session,
+            workspace,
+            principal.user_id,
+            WorkspaceRole.OWNER,
+            await caller_profile(self.session, principal),
+            now=now,
+            actor_id=principal.user_id,
+        )
+        return Workspace.of(workspace, WorkspaceRole.OWNER)
+
+    async def page(
+        self, principal: Principal, sort: WorkspaceSort, params: PageParams
+    ) -> tuple[list[Workspace], str | None]:
+        key = SORT_KEYS[sort]
+        rows = await self.workspaces.page_of_member(principal.user_id, key, params)
+        roles = {row.Workspace.id: row.role for row in rows}
+        items, next_cursor = build_page([row.Workspace for row in rows], key, params)
+        return [Workspace.of(item, roles[item.id]) for item in items], next_cursor
+
+    async def update(self, access: WorkspaceAccess, request: WorkspaceUpdate) -> Workspace:
+        workspace = await self.workspaces.get_for_update(access.workspace_id)
+        changes: dict[str, Any] = {}
+        if request.name is not None:
+            changes["name"] = request.name
+        if "description" in request.model_fields_set:
+            changes["description"] = request.description
+        if request.settings is not None:
+            changes |= _columns(_merged(settings_of(workspace), request.settings))
+        changed = any(getattr(workspace, name) != value for name, value in changes.items())
+        for name, value in changes.items():
+            setattr(workspace, name, value)
+        if changed:
+            await publish_workspace(
+                self.session, workspace, WorkspaceUpdated, actor_id=access.user_id
+            )
+            await self.session.flush()
+        return Workspace.of(workspace, access.role)
+
+    async def delete(self, access: WorkspaceAccess, now: datetime) -> None:
+        """Mark the workspace deleted, after removing every member (which other services'
+        membership projections need to hear)."""
+        workspace = await self.workspaces.get_for_update(access.workspace_id)
+        for membership in await MemberRepository(self.session).live_of_workspace(workspace.id):
+            membership.removed_at = now
+            await publish_member(self.session, membership, MemberRemoved, actor_id=access.user_id)
+        workspace.deleted_at = now
+        await publish_workspace(self.session, workspace, WorkspaceDeleted, actor_id=access.user_id)
+        await self.session.flush()
+
+
+def _merged(current: Settings, update: SettingsUpdate) -> Settings:
+    """The current settings with the given changes laid over them."""
+    changes = update.model_dump(exclude_unset=True, exclude={"rounding"})
+    if update.rounding is not None:
+        changes["rounding"] = current.rounding.model_copy(
+            update=update.rounding.model_dump(exclude_unset=True)
+        )
+    return current.model_copy(update=changes)

@@ -1,0 +1,175 @@
+"""The worker's relay and consumer against the real broker, on exchanges of their own."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import aio_pika
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.common.events.topology import dead_queue_name, declare_topology
+from worksync.workspace.config import WorkspaceSettings
+from worksync.workspace.messaging.handlers import HANDLERS
+from worksync.workspace.models import User, messaging
+from worksync.workspace.testing import People, Workspaces
+from worksync.workspace.worker import create_consumer, create_relay
+
+# Bounds that only keep a broken build from hanging; they measure nothing.
+WAIT_LIMIT_SECONDS = 30.0
+POLL_SECONDS = 0.05
+
+
+async def eventually(condition: Callable[[], Awaitable[bool]]) -> None:
+    async with asyncio.timeout(WAIT_LIMIT_SECONDS):
+        while not await condition():
+            await asyncio.sleep(POLL_SECONDS)
+
+
+@pytest.fixture
+def worker_settings(
+    make_settings: Callable[..., WorkspaceSettings],
+    worksync_exchange_names: tuple[str, str],
+    worksync_amqp_cleanup: list[str],
+) -> WorkspaceSettings:
+    events, dead = worksync_exchange_names
+    prefix = f"t{uuid.uuid4().hex[:8]}."
+    settings = make_settings(
+        events_exchange=events, dead_letter_exchange=dead, events_queue_prefix=prefix
+    )
+    worksync_amqp_cleanup.extend(
+        [settings.events_queue, dead_queue_name(settings.events_queue), events, dead]
+    )
+    return settings
+
+
+@pytest.fixture
+async def connection(worksync_amqp_url: str) -> AsyncIterator[aio_pika.abc.AbstractConnection]:
+    async with await aio_pika.connect(worksync_amqp_url) as amqp_connection:
+        yield amqp_connection
+
+
+@pytest.fixture
+async def channel(connection: aio_pika.abc.AbstractConnection) -> aio_pika.abc.AbstractChannel:
+    return await connection.channel()
+
+
+async def test_the_relay_publishes_member_additions(
+    people: People,
+    workspaces: Workspaces,
+    worker_settings: WorkspaceSettings,
+    channel: aio_pika.abc.AbstractChannel,
+    worksync_amqp_cleanup: list[str],
+) -> None:
+    await declare_topology(
+        channel,
+        exchange=worker_settings.events_exchange,
+        dead_letter_exchange=worker_settings.dead_letter_exchange,
+    )
+    queue = await channel.declare_queue(f"workspace-test-{uuid.uuid4().hex}", exclusive=True)
+    worksync_amqp_cleanup.append(queue.name)
+    await queue.bind(worker_settings.events_exchange, routing_key="workspace.member.added")
+
+    relay = create_relay(worker_settings)
+    stop = asyncio.Event()
+    running = asyncio.create_task(relay.run(stop))
+    try:
+        ada, bob = await people.register(), await people.register("Bob")
+        workspace = await workspaces.create(ada)
+        member = await workspaces.add_member(workspace["slug"], ada, bob)
+        received: list[dict[str, Any]] = []
+
+        async def addition_arrived() -> bool:
+            while (message := await queue.get(no_ack=True, fail=False)) is not None:
+                received.append(json.loads(message.body))
+            return any(event["subject"] == member["id"] for event in received)
+
+        await eventually(addition_arrived)
+    finally:
+        stop.set()
+        await running
+    event = next(event for event in received if event["subject"] == member["id"])
+    assert event["type"] == "workspace.member.added"
+    assert event["source"] == "worksync/workspace"
+    assert event["sequence"] == 1
+    assert event["workspaceid"] == workspace["id"]
+    assert event["data"] == {
+        "workspace_id": workspace["id"],
+        "user_id": str(bob.id),
+        "role": "member",
+        "email": bob.email,
+        "display_name": "Bob",
+    }
+
+
+async def _ready_messages(connection: aio_pika.abc.AbstractConnection, queue: str) -> int:
+    async with await connection.channel() as channel:
+        declared = await channel.declare_queue(queue, passive=True)
+        return declared.declaration_result.message_count or 0
+
+
+async def test_the_consumer_applies_user_events_once(
+    client: httpx.AsyncClient,
+    worker_settings: WorkspaceSettings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    connection: aio_pika.abc.AbstractConnection,
+    channel: aio_pika.abc.AbstractChannel,
+) -> None:
+    queue = worker_settings.events_queue
+    # Declared as the consumer will, so that messages published before it starts wait.
+    await declare_topology(
+        channel,
+        exchange=worker_settings.events_exchange,
+        dead_letter_exchange=worker_settings.dead_letter_exchange,
+        queue=queue,
+        bindings=list(HANDLERS),
+        delivery_limit=worker_settings.event_delivery_limit,
+    )
+    user_id, event_id = uuid.uuid4(), str(uuid.uuid4())
+    envelope = {
+        "specversion": "1.0",
+        "id": event_id,
+        "source": "worksync/identity",
+        "type": "identity.user.registered",
+        "subject": str(user_id),
+        "time": "2030-01-01T00:00:00Z",
+        "sequence": 1,
+        "data": {"user_id": str(user_id), "email": "new@example.com", "display_name": "New"},
+    }
+    exchange = await channel.get_exchange(worker_settings.events_exchange, ensure=False)
+    for _ in range(2):
+        await exchange.publish(
+            aio_pika.Message(json.dumps(envelope).encode(), message_id=event_id),
+            routing_key="identity.user.registered",
+        )
+
+    consumer = create_consumer(worker_settings, sessionmaker)
+    stop = asyncio.Event()
+    running = asyncio.create_task(consumer.run(stop))
+    try:
+
+        async def projected() -> bool:
+            async with sessionmaker() as session:
+                return await session.get(User, user_id) is not None
+
+        await eventually(projected)
+
+        async def both_delivered() -> bool:
+            return await _ready_messages(connection, queue) == 0
+
+        await eventually(both_delivered)
+    finally:
+        stop.set()
+        await running
+    inbox = messaging.inbox
+    async with sessionmaker() as session:
+        recorded = await session.scalar(
+            select(func.count()).select_from(inbox).where(inbox.c.event_id == uuid.UUID(event_id))
+        )
+    assert recorded == 1

@@ -1,0 +1,234 @@
+"""Tenancy and roles across every route of the app, found in its OpenAPI document, so that
+a new endpoint is covered the moment it exists.
+
+- Ids and slugs of another workspace are 404 problem+json, for every route, whatever the
+  caller's role in their own workspace, and nothing is written.
+- A guest gets 403 from every route except the few guests may use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.workspace.models import messaging
+from worksync.workspace.testing import API, People, Person, Workspaces, unique_email
+
+WORKSPACE_SCOPED = f"{API}/workspaces/{{ws}}"
+# Routes outside any workspace: listing/creating one's own, and the invitation link (whose
+# secret is the only key; a workspace id never appears).
+UNSCOPED = {
+    ("GET", f"{API}/workspaces"),
+    ("POST", f"{API}/workspaces"),
+    ("GET", f"{API}/invitations/{{token}}"),
+    ("POST", f"{API}/invitations/{{token}}/accept"),
+}
+# What guests may do; every other route answers them 403.
+GUEST_ALLOWED = {
+    ("GET", "/workspaces/{ws}"),
+    ("GET", "/workspaces/{ws}/members"),
+    ("GET", "/workspaces/{ws}/members/me"),
+    ("GET", "/workspaces/{ws}/projects"),
+    ("GET", "/workspaces/{ws}/projects/{project_id}"),
+    ("GET", "/workspaces/{ws}/projects/{project_id}/members"),
+    ("GET", "/workspaces/{ws}/projects/{project_id}/members/{user_id}"),
+}
+PARAMETER = re.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass
+class World:
+    """A workspace with one of everything, and people in each role."""
+
+    owner: Person
+    member: Person
+    guest: Person
+    slug: str
+    ids: dict[str, str]
+
+
+async def _world(people: People, workspaces: Workspaces) -> World:
+    owner, member, guest = [await people.register() for _ in range(3)]
+    slug = (await workspaces.create(owner))["slug"]
+    await workspaces.add_member(slug, owner, member)
+    await workspaces.add_member(slug, owner, guest, role="guest")
+    project = await workspaces.create_project(slug, owner)
+    base = f"/workspaces/{slug}"
+    await workspaces.post(
+        f"{base}/projects/{project['id']}/members", owner, {"user_id": str(member.id)}
+    )
+    await workspaces.post(
+        f"{base}/projects/{project['id']}/members",
+        owner,
+        {"user_id": str(guest.id), "role": "guest"},
+    )
+    team = await workspaces.post(f"{base}/teams", owner, {"name": "Core"})
+    await workspaces.post(f"{base}/teams/{team['id']}/members", owner, {"user_id": str(member.id)})
+    await workspaces.post(f"{base}/projects/{project['id']}/teams/{team['id']}", owner, {})
+    ids = {
+        "project_id": project["id"],
+        "team_id": team["id"],
+        "user_id": str(member.id),
+        "client_id": (await workspaces.post(f"{base}/clients", owner, {"name": "C"}))["id"],
+        "category_id": (await workspaces.post(f"{base}/project-categories", owner, {"name": "K"}))[
+            "id"
+        ],
+        "invitation_id": (
+            await workspaces.post(f"{base}/invitations", owner, {"email": unique_email()})
+        )["id"],
+    }
+    return World(owner=owner, member=member, guest=guest, slug=slug, ids=ids)
+
+
+def _body(method: str, template: str, user_id: str) -> dict[str, Any]:
+    """A valid body for each route that takes one."""
+    bodies: dict[tuple[str, str], dict[str, Any]] = {
+        ("PATCH", "/workspaces/{ws}"): {"name": "Renamed"},
+        ("POST", "/workspaces/{ws}/members"): {"user_id": user_id},
+        ("PATCH", "/workspaces/{ws}/members/{user_id}"): {"role": "admin"},
+        ("POST", "/workspaces/{ws}/invitations"): {"email": unique_email()},
+        ("POST", "/workspaces/{ws}/projects"): {"identifier": "NEW", "name": "New"},
+        ("PATCH", "/workspaces/{ws}/projects/{project_id}"): {"name": "Renamed"},
+        ("POST", "/workspaces/{ws}/projects/{project_id}/members"): {"user_id": user_id},
+        ("PATCH", "/workspaces/{ws}/projects/{project_id}/members/{user_id}"): {"role": "admin"},
+        ("POST", "/workspaces/{ws}/clients"): {"name": "New"},
+        ("PATCH", "/workspaces/{ws}/clients/{client_id}"): {"name": "Renamed"},
+        ("POST", "/workspaces/{ws}/project-categories"): {"name": "New"},
+        ("PATCH", "/workspaces/{ws}/project-categories/{category_id}"): {"name": "Renamed"},
+        ("POST", "/workspaces/{ws}/teams"): {"name": "New"},
+        ("PATCH", "/workspaces/{ws}/teams/{team_id}"): {"name": "Renamed"},
+        ("POST", "/workspaces/{ws}/teams/{team_id}/members"): {"user_id": user_id},
+        ("PATCH", "/workspaces/{ws}/teams/{team_id}/members/{user_id}"): {"allocation_percent": 10},
+    }
+    return bodies[(method, template)]
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    template: str  # below /api/v1
+    parameters: tuple[str, ...]
+    has_body: bool
+
+    def url(self, slug: str, ids: dict[str, str]) -> str:
+        path = self.template.replace("{ws}", slug)
+        for name in self.parameters[1:]:
+            path = path.replace(f"{{{name}}}", ids[name])
+        return API + path
+
+
+def _operations(app: FastAPI) -> list[Operation]:
+    """Every operation of the API, as the app's OpenAPI document lists them."""
+    found: list[Operation] = []
+    for path, item in app.openapi()["paths"].items():
+        if not path.startswith(API):
+            continue
+        for method, operation in item.items():
+            method = method.upper()
+            if (method, path) in UNSCOPED:
+                continue
+            assert path.startswith(WORKSPACE_SCOPED), f"{method} {path} is unscoped"
+            found.append(
+                Operation(
+                    method=method,
+                    template=path.removeprefix(API),
+                    parameters=tuple(PARAMETER.findall(path)),
+                    has_body="requestBody" in operation,
+                )
+            )
+    return found
+
+
+async def _call(
+    client: httpx.AsyncClient, operation: Operation, url: str, person: Person, user_id: str
+) -> httpx.Response:
+    body = _body(operation.method, operation.template, user_id) if operation.has_body else None
+    return await client.request(operation.method, url, json=body, headers=person.headers)
+
+
+def _assert_not_found(response: httpx.Response, operation: Operation) -> None:
+    where = f"{operation.method} {operation.template}"
+    assert response.status_code == 404, f"{where}: {response.status_code} {response.text}"
+    assert response.headers["content-type"].startswith("application/problem+json"), where
+    assert response.json()["code"].endswith("_not_found"), where
+
+
+async def _outbox_size(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    async with sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(messaging.outbox)) or 0)
+
+
+@pytest.fixture
+async def worlds(people: People, workspaces: Workspaces) -> tuple[World, World]:
+    return await _world(people, workspaces), await _world(people, workspaces)
+
+
+async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None:
+    operations = _operations(app)
+    assert len(operations) >= 40
+    known = {"ws", "project_id", "team_id", "user_id", "client_id", "category_id", "invitation_id"}
+    for operation in operations:
+        assert set(operation.parameters) <= known, operation
+        if operation.has_body:
+            _body(operation.method, operation.template, "0")
+
+
+async def test_another_workspaces_slug_and_ids_are_not_found(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    worlds: tuple[World, World],
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    mine, theirs = worlds
+    before = await _outbox_size(sessionmaker)
+    for operation in _operations(app):
+        # Their workspace, their ids: I am no member there.
+        url = operation.url(theirs.slug, theirs.ids)
+        _assert_not_found(
+            await _call(client, operation, url, mine.owner, theirs.ids["user_id"]), operation
+        )
+        ids = operation.parameters[1:]
+        if not ids:
+            continue
+        # My workspace, where I am the owner, with their ids.
+        url = operation.url(mine.slug, theirs.ids)
+        _assert_not_found(
+            await _call(client, operation, url, mine.owner, theirs.ids["user_id"]), operation
+        )
+        if len(ids) > 1:
+            # My project or team, their member or team.
+            mixed = {**theirs.ids, ids[0]: mine.ids[ids[0]]}
+            url = operation.url(mine.slug, mixed)
+            _assert_not_found(
+                await _call(client, operation, url, mine.owner, theirs.ids["user_id"]), operation
+            )
+    assert await _outbox_size(sessionmaker) == before, "a refused request wrote events"
+
+
+async def test_guests_are_refused_everything_but_reading_their_projects(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    worlds: tuple[World, World],
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    world, _ = worlds
+    # The ids of others: a guest may remove only themself.
+    ids = {**world.ids, "user_id": str(world.owner.id)}
+    before = await _outbox_size(sessionmaker)
+    for operation in _operations(app):
+        url = operation.url(world.slug, ids)
+        response = await _call(client, operation, url, world.guest, str(world.member.id))
+        where = f"{operation.method} {operation.template}"
+        if (operation.method, operation.template) in GUEST_ALLOWED:
+            assert response.status_code == 200, f"{where}: {response.text}"
+        else:
+            assert response.status_code == 403, f"{where}: {response.status_code} {response.text}"
+            assert response.json()["code"] in {"insufficient_role", "owner_required"}, where
+    assert await _outbox_size(sessionmaker) == before, "a refused request wrote events"
