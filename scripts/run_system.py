@@ -46,8 +46,9 @@ def system_environment() -> dict[str, str]:
     """Tell every process where the others are, unless the caller said otherwise."""
     env = dict(os.environ)
     env.setdefault("WORKSYNC_DATABASE_URL", database_url())
-    identity = SERVICES[0]
-    env.setdefault("WORKSYNC_JWKS_URL", f"{identity.url}/.well-known/jwks.json")
+    by_name = {service.name: service for service in SERVICES}
+    env.setdefault("WORKSYNC_JWKS_URL", f"{by_name['identity'].url}/.well-known/jwks.json")
+    env.setdefault("WORKSYNC_WORKSPACE_API_URL", by_name["workspace"].url)
     for service in SERVICES:
         env.setdefault(f"GATEWAY_{service.env_prefix}_URL", service.url)
     env.setdefault("GATEWAY_ENABLED_UPSTREAMS", ",".join(s.name for s in SERVICES))

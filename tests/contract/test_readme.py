@@ -10,9 +10,11 @@ from scripts.system import ROOT
 from worksync.common.config import CommonSettings
 from worksync.gateway.config import GatewaySettings
 from worksync.identity.config import IdentitySettings
+from worksync.workspace.config import WorkspaceSettings
 
 SERVICE_SETTINGS: dict[str, type[BaseSettings]] = {
     "IDENTITY_": IdentitySettings,
+    "WORKSPACE_": WorkspaceSettings,
     "GATEWAY_": GatewaySettings,
 }
 

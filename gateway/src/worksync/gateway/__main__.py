@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import uvicorn
-
+from worksync.common.serving import serve
 from worksync.common.telemetry import configure_logging
 from worksync.gateway.config import GatewaySettings
 from worksync.gateway.main import SERVER_OPTIONS
 
-
-def main() -> None:
+if __name__ == "__main__":
     settings = GatewaySettings()
     configure_logging(settings)
-    uvicorn.run(
+    serve(
         "worksync.gateway.main:create_app_from_environment",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        loop="uvloop",
-        log_config=None,
+        settings,
         backlog=2048,
         **SERVER_OPTIONS,
     )
-
-
-if __name__ == "__main__":
-    main()

@@ -35,9 +35,6 @@ class GatewaySettings(CommonSettings):
     service_env_prefix: ClassVar[str] = "GATEWAY_"
 
     service_name: str = "gateway"
-    host: str = "0.0.0.0"  # noqa: S104 - the gateway is the public front door
-    port: int = Field(default=8000, ge=0, le=65535)
-    workers: int = Field(default=1, ge=1)
 
     identity_url: str = "http://127.0.0.1:8001"
     workspace_url: str = "http://127.0.0.1:8002"

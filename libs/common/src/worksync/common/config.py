@@ -36,6 +36,11 @@ class CommonSettings(BaseSettings):
 
     service_name: str = "worksync"
     environment: Environment = Environment.DEVELOPMENT
+    host: str = "0.0.0.0"  # noqa: S104 - a service in a container listens on every interface
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1)
+    # Proxies whose X-Forwarded-For uvicorn believes (the gateway), for client addresses.
+    forwarded_allow_ips: str = "127.0.0.1"
     database_url: str = "postgresql+psycopg://postgres@localhost:5432/worksync"
     database_pool_size: int = Field(default=10, ge=1)
     amqp_url: str = "amqp://guest:guest@localhost:5672/"
@@ -56,6 +61,11 @@ class CommonSettings(BaseSettings):
 
     internal_secret: SecretStr = SecretStr(DEVELOPMENT_INTERNAL_SECRET)
 
+    # The login role migrations create for the service, with rights on its schema only
+    # (both or neither).
+    db_role: str | None = None
+    db_password: SecretStr | None = None
+
     log_level: str = "INFO"
     log_json: bool = True
     otel_exporter_otlp_endpoint: str | None = None
@@ -68,6 +78,12 @@ class CommonSettings(BaseSettings):
         ):
             raise ValueError("WORKSYNC_INTERNAL_SECRET must be set outside development")
         return self
+
+    @property
+    def migration_role(self) -> tuple[str, str] | None:
+        if self.db_role and self.db_password is not None:
+            return self.db_role, self.db_password.get_secret_value()
+        return None
 
     @property
     def events_queue(self) -> str:

@@ -2,27 +2,8 @@
 
 from __future__ import annotations
 
-import uvicorn
-
+from worksync.common.serving import serve
 from worksync.identity.config import IdentitySettings
 
-
-def main() -> None:
-    settings = IdentitySettings()
-    uvicorn.run(
-        "worksync.identity.main:create_app_from_environment",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        loop="uvloop",
-        http="httptools",
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        log_config=None,
-        access_log=False,
-    )
-
-
 if __name__ == "__main__":
-    main()
+    serve("worksync.identity.main:create_app_from_environment", IdentitySettings())

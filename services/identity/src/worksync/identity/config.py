@@ -16,11 +16,7 @@ class IdentitySettings(CommonSettings):
     service_env_prefix: ClassVar[str] = "IDENTITY_"
 
     service_name: str = "identity"
-    host: str = "0.0.0.0"  # noqa: S104 - a service in a container listens on every interface
-    port: int = Field(default=8001, ge=1, le=65535)
-    workers: int = Field(default=1, ge=1)
-    # Proxies whose X-Forwarded-For uvicorn trusts (the gateway), for session IP addresses.
-    forwarded_allow_ips: str = "127.0.0.1"
+    port: int = Field(default=8001, ge=0, le=65535)
 
     access_token_ttl_seconds: int = Field(default=15 * 60, ge=60)
     api_token_access_ttl_seconds: int = Field(default=5 * 60, ge=30)
@@ -54,10 +50,6 @@ class IdentitySettings(CommonSettings):
 
     key_encryption_secret: SecretStr = SecretStr(DEVELOPMENT_KEY_ENCRYPTION_SECRET)
 
-    # The login role migrations create for this service (both or neither).
-    db_role: str | None = None
-    db_password: SecretStr | None = None
-
     @model_validator(mode="after")
     def _refuse_development_key_secret_in_production(self) -> Self:
         if (
@@ -66,9 +58,3 @@ class IdentitySettings(CommonSettings):
         ):
             raise ValueError("IDENTITY_KEY_ENCRYPTION_SECRET must be set outside development")
         return self
-
-    @property
-    def migration_role(self) -> tuple[str, str] | None:
-        if self.db_role and self.db_password is not None:
-            return self.db_role, self.db_password.get_secret_value()
-        return None

@@ -1,0 +1,103 @@
+"""End to end through the gateway: two people, a workspace, an invitation, a project."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from scripts.local_system import RunningSystem
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+PASSWORD = "correct horse battery staple"
+
+
+class Person:
+    def __init__(self, client: httpx.Client, name: str) -> None:
+        self.email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
+        registered = client.post(
+            "/api/v1/auth/register",
+            json={"email": self.email, "password": PASSWORD, "display_name": name.title()},
+        )
+        assert registered.status_code == 201, registered.text
+        self.id: str = registered.json()["id"]
+        login = client.post("/api/v1/auth/login", json={"email": self.email, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        self.headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+def _eventually(check: Callable[[], bool], *, seconds: float = 30.0) -> None:
+    """Wait (bounded) for something that an event carries from one service to another."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "the event never arrived"
+        time.sleep(0.2)
+
+
+def test_invite_accept_project_and_membership_reach_every_service(system: RunningSystem) -> None:
+    with httpx.Client(base_url=system.gateway_url, timeout=10) as client:
+        owner, member, stranger = (
+            Person(client, "owner"),
+            Person(client, "member"),
+            Person(client, "x"),
+        )
+        slug = f"acme-{uuid.uuid4().hex[:8]}"
+
+        created = client.post(
+            "/api/v1/workspaces",
+            json={"slug": slug, "name": "Acme", "settings": {"timezone": "Europe/Berlin"}},
+            headers=owner.headers,
+        )
+        assert created.status_code == 201, created.text
+        ws = f"/api/v1/workspaces/{slug}"
+
+        invitation = client.post(
+            f"{ws}/invitations",
+            json={"email": member.email, "role": "member"},
+            headers=owner.headers,
+        )
+        assert invitation.status_code == 201, invitation.text
+        token = invitation.json()["token"]
+
+        preview = client.get(f"/api/v1/invitations/{token}")  # public: no token needed
+        assert preview.status_code == 200, preview.text
+        assert preview.json()["workspace_name"] == "Acme"
+
+        wrong_person = client.post(f"/api/v1/invitations/{token}/accept", headers=stranger.headers)
+        assert wrong_person.status_code == 403
+        accepted = client.post(f"/api/v1/invitations/{token}/accept", headers=member.headers)
+        assert accepted.status_code in (200, 201), accepted.text
+        me = client.get(f"{ws}/members/me", headers=member.headers)
+        assert me.status_code == 200
+        assert me.json()["role"] == "member"
+
+        project = client.post(
+            f"{ws}/projects", json={"identifier": "ACME", "name": "Launch"}, headers=owner.headers
+        )
+        assert project.status_code == 201, project.text
+        project_id = project.json()["id"]
+        added = client.post(
+            f"{ws}/projects/{project_id}/members",
+            json={"user_id": member.id, "role": "member"},
+            headers=owner.headers,
+        )
+        assert added.status_code == 201, added.text
+        listed = client.get(f"{ws}/projects", headers=member.headers).json()["items"]
+        assert [p["id"] for p in listed] == [project_id]
+
+        # Another workspace's people see nothing of it: 404, not 403.
+        assert client.get(ws, headers=stranger.headers).status_code == 404
+        assert (
+            client.get(f"{ws}/projects/{project_id}", headers=stranger.headers).status_code == 404
+        )
+
+        # identity learns from workspace events that the two now share a workspace.
+        _eventually(
+            lambda: (
+                client.get(f"/api/v1/users/{member.id}", headers=owner.headers).status_code == 200
+            )
+        )
+        assert client.get(f"/api/v1/users/{member.id}", headers=stranger.headers).status_code == 404
