@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 
-from bench import gateway_bench
+from bench import gateway_bench, list_bench
 from scripts.local_system import running_system
 from worksync.common.testing.infra import (
     DEFAULT_AMQP_URL,
@@ -42,6 +42,7 @@ def main() -> int:
             os.environ["WORKSYNC_BENCH_GATEWAY_URL"] = system.gateway_url
             os.environ["WORKSYNC_BENCH_IDENTITY_URL"] = system.service_urls["identity"]
             status = asyncio.run(gateway_bench.main(gateway_bench.parse_arguments()))
+            list_bench.run(system.gateway_url, database_url)
         asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
         return status
     finally:

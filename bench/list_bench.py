@@ -1,0 +1,90 @@
+"""List benchmark: keyset pagination over 100,000 workspace members stays flat.
+
+Seeds one workspace with N members straight into the workspace schema (the API would take
+minutes to add them one by one; the rows are what the API itself writes), then walks
+`GET /api/v1/workspaces/{ws}/members?limit=100` through the gateway from the first page to
+the last, timing every page. Prints p50 of the first, middle and last tenth of the walk and
+their ratio: flat means the last pages cost what the first ones do.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import uuid
+
+import httpx
+import psycopg
+
+PASSWORD = "correct horse battery staple"
+PAGE_SIZE = 100
+
+SEED_MEMBERS = """
+INSERT INTO workspace.memberships
+    (id, workspace_id, user_id, role, email, display_name, joined_at, version)
+SELECT gen_random_uuid(), %(workspace_id)s, gen_random_uuid(), 'member',
+       'bench-' || n || '@example.com', 'Member ' || lpad(n::text, 7, '0'),
+       now() - n * interval '1 second', 0
+FROM generate_series(1, %(count)s) AS n
+"""
+
+
+def _owner_headers(client: httpx.Client) -> dict[str, str]:
+    email = f"bench-owner-{uuid.uuid4().hex[:8]}@example.com"
+    body = {"email": email, "password": PASSWORD, "display_name": "Bench Owner"}
+    client.post("/api/v1/auth/register", json=body).raise_for_status()
+    login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    login.raise_for_status()
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+def _walk(client: httpx.Client, path: str, headers: dict[str, str]) -> list[float]:
+    """Milliseconds per page, first to last."""
+    timings: list[float] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"limit": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        started = time.perf_counter()
+        response = client.get(path, params=params, headers=headers)
+        timings.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+        cursor = response.json()["next_cursor"]
+        if cursor is None:
+            return timings
+
+
+def _tenth(timings: list[float], which: str) -> float:
+    size = max(1, len(timings) // 10)
+    middle = len(timings) // 2
+    part = {
+        "first": timings[:size],
+        "middle": timings[middle - size // 2 : middle + size // 2 + 1],
+        "last": timings[-size:],
+    }[which]
+    return statistics.median(part)
+
+
+def run(gateway_url: str, database_url: str, members: int = 100_000) -> None:
+    with httpx.Client(base_url=gateway_url, timeout=30) as client:
+        headers = _owner_headers(client)
+        slug = f"bench-{uuid.uuid4().hex[:8]}"
+        created = client.post(
+            "/api/v1/workspaces", json={"slug": slug, "name": "Bench"}, headers=headers
+        )
+        created.raise_for_status()
+        with psycopg.connect(database_url) as conn:
+            conn.execute(SEED_MEMBERS, {"workspace_id": created.json()["id"], "count": members})
+            conn.execute("ANALYZE workspace.memberships")
+        path = f"/api/v1/workspaces/{slug}/members"
+        _walk(client, path, headers)  # warm caches and prepared statements
+        timings = _walk(client, path, headers)
+    first, middle, last = (_tenth(timings, which) for which in ("first", "middle", "last"))
+    print(f"\nlist benchmark: {members + 1:,} members, {len(timings)} pages of {PAGE_SIZE}")
+    print("| page range            | p50 ms |")
+    print("|-----------------------|--------|")
+    print(f"| first tenth           | {first:6.2f} |")
+    print(f"| middle tenth          | {middle:6.2f} |")
+    print(f"| last tenth            | {last:6.2f} |")
+    print(f"| last / first          | {last / first:6.2f} | flat is about 1")
