@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple
 from uuid import UUID
 
 from fastapi import Query
@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from worksync.common.errors import BadRequest
 
 T = TypeVar("T")
+Columns = TypeVarTuple("Columns")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 
@@ -111,7 +112,7 @@ def _after(key: SortKey, values: list[Any]) -> ColumnElement[bool]:
     return row < tuple_(*values) if key.descending else row > tuple_(*values)
 
 
-def apply_keyset(stmt: Select[Any], key: SortKey, params: PageParams) -> Select[Any]:
+def apply_keyset(stmt: Select[*Columns], key: SortKey, params: PageParams) -> Select[*Columns]:
     """Order by the key, continue after the cursor, fetch one extra row to know if more exist."""
     if params.cursor is not None:
         stmt = stmt.where(_after(key, decode_cursor(params.cursor, key.name)))
