@@ -11,7 +11,13 @@ from sqlalchemy import Executable, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.workspace.models import Project, ProjectMembership, Workspace
+from worksync.workspace.models import (
+    Department,
+    Project,
+    ProjectMembership,
+    StaffProfile,
+    Workspace,
+)
 from worksync.workspace.testing import People, Workspaces
 
 
@@ -83,5 +89,92 @@ async def test_rows_cannot_point_into_another_workspace(
             role="member",
             joined_at=datetime(2030, 1, 1, tzinfo=UTC),
         ),
+        errors.ForeignKeyViolation,
+    )
+
+
+async def test_department_and_staff_rows_are_checked(
+    sessionmaker: async_sessionmaker[AsyncSession], people: People, workspaces: Workspaces
+) -> None:
+    ada = await people.register()
+    slug = (await workspaces.create(ada))["slug"]
+    root = await workspaces.create_department(slug, ada, "ROOT")
+    child = await workspaces.create_department(slug, ada, "CHILD", parent_id=root["id"])
+    root_id, child_id = uuid.UUID(root["id"]), uuid.UUID(child["id"])
+    for department_id, values in (
+        (root_id, {"code": "-x"}),
+        (root_id, {"short_name": "hr"}),
+        (root_id, {"dept_code": "12a4"}),
+        (root_id, {"level": 2}),  # a root is level 1
+        (child_id, {"level": 6}),
+        (child_id, {"level": 1}),  # and only a root is
+        (root_id, {"parent_id": root_id, "level": 2}),
+    ):
+        await _refused(
+            sessionmaker,
+            update(Department).where(Department.id == department_id).values(**values),
+            errors.CheckViolation,
+        )
+    await _refused(
+        sessionmaker,
+        update(Department).where(Department.id == child_id).values(code="root"),
+        errors.UniqueViolation,
+    )
+    bob = await people.register()
+    await workspaces.add_member(slug, ada, bob)
+    profile = await workspaces.create_staff(slug, ada, bob, "B1")
+    for values in (
+        {"staff_id": "b1"},
+        {"phone": "call me"},
+        {"employment_status": "retired"},
+        {"date_of_joining": "2030-02-01", "date_of_leaving": "2030-01-01"},
+    ):
+        await _refused(
+            sessionmaker,
+            update(StaffProfile)
+            .where(StaffProfile.id == uuid.UUID(profile["id"]))
+            .values(**values),
+            errors.CheckViolation,
+        )
+    await _refused(
+        sessionmaker,
+        update(ProjectMembership).values(source="magic"),
+        errors.CheckViolation,
+    )
+
+
+async def test_departments_and_staff_cannot_point_into_another_workspace(
+    sessionmaker: async_sessionmaker[AsyncSession], people: People, workspaces: Workspaces
+) -> None:
+    ada, zed = await people.register(), await people.register()
+    mine, theirs = await workspaces.create(ada), await workspaces.create(zed)
+    department = await workspaces.create_department(mine["slug"], ada, "MINE")
+    their_department = await workspaces.create_department(theirs["slug"], zed, "THEIRS")
+    their_project = await workspaces.create_project(theirs["slug"], zed)
+    project = await workspaces.create_project(mine["slug"], ada)
+    profile = await workspaces.create_staff(mine["slug"], ada, ada, "A1")
+    department_id = uuid.UUID(department["id"])
+    for values in (
+        {"parent_id": their_department["id"], "level": 2},
+        {"manager_id": zed.id},
+        {"linked_project_id": their_project["id"]},
+    ):
+        await _refused(
+            sessionmaker,
+            update(Department).where(Department.id == department_id).values(**values),
+            errors.ForeignKeyViolation,
+        )
+    await _refused(
+        sessionmaker,
+        update(StaffProfile)
+        .where(StaffProfile.id == uuid.UUID(profile["id"]))
+        .values(department_id=their_department["id"]),
+        errors.ForeignKeyViolation,
+    )
+    await _refused(
+        sessionmaker,
+        update(Project)
+        .where(Project.id == uuid.UUID(project["id"]))
+        .values(department_id=their_department["id"]),
         errors.ForeignKeyViolation,
     )

@@ -9,6 +9,7 @@ a new endpoint is covered the moment it exists.
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,9 @@ GUEST_ALLOWED = {
     ("GET", "/workspaces/{ws}/projects/{project_id}"),
     ("GET", "/workspaces/{ws}/projects/{project_id}/members"),
     ("GET", "/workspaces/{ws}/projects/{project_id}/members/{user_id}"),
+    ("GET", "/workspaces/{ws}/departments"),
+    ("GET", "/workspaces/{ws}/departments/tree"),
+    ("GET", "/workspaces/{ws}/departments/{department_id}"),
 }
 PARAMETER = re.compile(r"\{([a-z_]+)\}")
 
@@ -72,6 +76,23 @@ async def _world(people: People, workspaces: Workspaces) -> World:
     team = await workspaces.post(f"{base}/teams", owner, {"name": "Core"})
     await workspaces.post(f"{base}/teams/{team['id']}/members", owner, {"user_id": str(member.id)})
     await workspaces.post(f"{base}/projects/{project['id']}/teams/{team['id']}", owner, {})
+    department = await workspaces.post(
+        f"{base}/departments",
+        owner,
+        {
+            "name": "Engineering",
+            "code": "ENG",
+            "short_name": "ENG",
+            "dept_code": "0001",
+            "manager_id": str(member.id),
+            "linked_project_id": project["id"],
+        },
+    )
+    staff = await workspaces.post(
+        f"{base}/staff",
+        owner,
+        {"user_id": str(member.id), "staff_id": "E1", "department_id": department["id"]},
+    )
     ids = {
         "project_id": project["id"],
         "team_id": team["id"],
@@ -83,13 +104,17 @@ async def _world(people: People, workspaces: Workspaces) -> World:
         "invitation_id": (
             await workspaces.post(f"{base}/invitations", owner, {"email": unique_email()})
         )["id"],
+        "department_id": department["id"],
+        "staff_profile_id": staff["id"],
     }
     return World(owner=owner, member=member, guest=guest, slug=slug, ids=ids)
 
 
-def _body(method: str, template: str, user_id: str) -> dict[str, Any]:
+def _body(method: str, template: str, user_id: str) -> Any:
     """A valid body for each route that takes one."""
-    bodies: dict[tuple[str, str], dict[str, Any]] = {
+    department = {"name": "New", "code": "NEW", "short_name": "NEW", "dept_code": "9999"}
+    transfer = {"department_id": str(uuid.uuid4()), "effective_date": "2030-01-01"}
+    bodies: dict[tuple[str, str], Any] = {
         ("PATCH", "/workspaces/{ws}"): {"name": "Renamed"},
         ("POST", "/workspaces/{ws}/members"): {"user_id": user_id},
         ("PATCH", "/workspaces/{ws}/members/{user_id}"): {"role": "admin"},
@@ -106,6 +131,13 @@ def _body(method: str, template: str, user_id: str) -> dict[str, Any]:
         ("PATCH", "/workspaces/{ws}/teams/{team_id}"): {"name": "Renamed"},
         ("POST", "/workspaces/{ws}/teams/{team_id}/members"): {"user_id": user_id},
         ("PATCH", "/workspaces/{ws}/teams/{team_id}/members/{user_id}"): {"allocation_percent": 10},
+        ("POST", "/workspaces/{ws}/departments"): department,
+        ("PATCH", "/workspaces/{ws}/departments/{department_id}"): {"name": "Renamed"},
+        ("POST", "/workspaces/{ws}/staff"): {"user_id": user_id, "staff_id": "NEW"},
+        ("POST", "/workspaces/{ws}/staff/bulk-import"): [{"user_id": user_id, "staff_id": "NEW"}],
+        ("PATCH", "/workspaces/{ws}/staff/{staff_profile_id}"): {"position": "Lead"},
+        ("POST", "/workspaces/{ws}/staff/{staff_profile_id}/transfer"): transfer,
+        ("POST", "/workspaces/{ws}/staff/{staff_profile_id}/deactivate"): {},
     }
     return bodies[(method, template)]
 
@@ -173,7 +205,17 @@ async def worlds(people: People, workspaces: Workspaces) -> tuple[World, World]:
 async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None:
     operations = _operations(app)
     assert len(operations) >= 40
-    known = {"ws", "project_id", "team_id", "user_id", "client_id", "category_id", "invitation_id"}
+    known = {
+        "ws",
+        "project_id",
+        "team_id",
+        "user_id",
+        "client_id",
+        "category_id",
+        "invitation_id",
+        "department_id",
+        "staff_profile_id",
+    }
     for operation in operations:
         assert set(operation.parameters) <= known, operation
         if operation.has_body:

@@ -26,7 +26,13 @@ async def test_a_project_with_every_field(
     category_id = (
         await workspaces.post(f"/workspaces/{slug}/project-categories", ada, {"name": "Web"})
     )["id"]
-    department_id = str(uuid.uuid4())
+    department_id = (
+        await workspaces.post(
+            f"/workspaces/{slug}/departments",
+            ada,
+            {"name": "Web", "code": "WEB", "short_name": "WEB", "dept_code": "0001"},
+        )
+    )["id"]
     body: dict[str, Any] = {
         "identifier": "WEB",
         "name": "Website relaunch",
@@ -108,7 +114,7 @@ async def test_project_input_is_validated(
         headers=ada.headers,
     )
     assert_problem(backwards, 422, "validation_failed", fields={"end_date"})
-    for field in ("lead_id", "client_id", "category_id"):
+    for field in ("lead_id", "client_id", "category_id", "department_id"):
         unknown = await client.post(
             _projects(slug),
             json={"identifier": "AB", "name": "x", field: str(uuid.uuid4())},

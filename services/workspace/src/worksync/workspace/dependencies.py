@@ -11,6 +11,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Path, Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.auth import CurrentPrincipal
 from worksync.common.db import SessionDep
@@ -23,11 +24,14 @@ from worksync.workspace.access import (
 from worksync.workspace.categories.service import CategoryService
 from worksync.workspace.clients.service import ClientService
 from worksync.workspace.config import WorkspaceSettings
+from worksync.workspace.departments.service import DepartmentService
 from worksync.workspace.enums import WorkspaceRole
 from worksync.workspace.invitations.service import InvitationService
 from worksync.workspace.members.service import MemberService
 from worksync.workspace.project_members.service import ProjectMemberService
 from worksync.workspace.projects.service import ProjectService
+from worksync.workspace.staff.importing import StaffImport
+from worksync.workspace.staff.service import StaffService
 from worksync.workspace.teams.service import TeamService
 from worksync.workspace.workspaces.service import WorkspaceService
 
@@ -46,6 +50,15 @@ def get_settings(request: Request) -> WorkspaceSettings:
 
 
 SettingsDep = Annotated[WorkspaceSettings, Depends(get_settings)]
+
+
+def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    """For work that outlives the request's session: a streamed response reads in its own."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    return sessionmaker
+
+
+SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]
 
 WorkspaceSlug = Annotated[str, Path(description="The workspace's slug")]
 ProjectId = Annotated[UUID, Path(description="The project's id")]
@@ -126,6 +139,18 @@ def get_team_service(session: SessionDep) -> TeamService:
     return TeamService(session)
 
 
+def get_department_service(session: SessionDep) -> DepartmentService:
+    return DepartmentService(session)
+
+
+def get_staff_service(session: SessionDep) -> StaffService:
+    return StaffService(session)
+
+
+def get_staff_import(session: SessionDep) -> StaffImport:
+    return StaffImport(session)
+
+
 WorkspaceServiceDep = Annotated[WorkspaceService, Depends(get_workspace_service)]
 MemberServiceDep = Annotated[MemberService, Depends(get_member_service)]
 InvitationServiceDep = Annotated[InvitationService, Depends(get_invitation_service)]
@@ -134,3 +159,6 @@ ProjectMemberServiceDep = Annotated[ProjectMemberService, Depends(get_project_me
 ClientServiceDep = Annotated[ClientService, Depends(get_client_service)]
 CategoryServiceDep = Annotated[CategoryService, Depends(get_category_service)]
 TeamServiceDep = Annotated[TeamService, Depends(get_team_service)]
+DepartmentServiceDep = Annotated[DepartmentService, Depends(get_department_service)]
+StaffServiceDep = Annotated[StaffService, Depends(get_staff_service)]
+StaffImportDep = Annotated[StaffImport, Depends(get_staff_import)]

@@ -81,3 +81,26 @@ class TimesheetPeriod(StrEnum):
     WEEKLY = "weekly"
     BIWEEKLY = "biweekly"
     MONTHLY = "monthly"
+
+
+class ProjectMembershipSource(StrEnum):
+    """Who made a project membership: a person, or a department's auto-sync (which may
+    end it again; it never ends a manual one)."""
+
+    MANUAL = "manual"
+    DEPARTMENT = "department"
+
+
+class EmploymentStatus(StrEnum):
+    ACTIVE = "active"
+    PROBATION = "probation"
+    RESIGNED = "resigned"
+    SUSPENDED = "suspended"
+    # Moved to another organisation (a move between departments is a transfer, which
+    # leaves the status alone).
+    TRANSFERRED = "transferred"
+
+
+# Staff who count as the department's people: counted in the tree, keep their department
+# from being deleted, may be transferred. The other statuses end department management.
+ACTIVE_EMPLOYMENT_STATUSES = (EmploymentStatus.ACTIVE, EmploymentStatus.PROBATION)

@@ -3,6 +3,7 @@ identity announces them, tokens the app trusts, API shortcuts and problem+json c
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -81,6 +82,8 @@ class Workspaces:
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
+        # Short names and numbers of departments, distinct within a test's workspaces.
+        self.department_numbers = itertools.count(1)
 
     async def create(self, owner: Person, **body: Any) -> dict[str, Any]:
         payload = {"slug": unique_slug(), "name": "Acme", **body}
@@ -110,6 +113,26 @@ class Workspaces:
         assert response.status_code == 201, response.text
         project: dict[str, Any] = response.json()
         return project
+
+    async def create_department(
+        self, slug: str, admin: Person, code: str, **body: Any
+    ) -> dict[str, Any]:
+        """A department named after `code`, with a short name and number of its own."""
+        number = next(self.department_numbers)
+        payload = {
+            "name": code.title(),
+            "code": code,
+            "short_name": f"D{number}",
+            "dept_code": f"{number:04d}",
+            **body,
+        }
+        return await self.post(f"/workspaces/{slug}/departments", admin, payload)
+
+    async def create_staff(
+        self, slug: str, admin: Person, person: Person, staff_id: str, **body: Any
+    ) -> dict[str, Any]:
+        payload = {"user_id": str(person.id), "staff_id": staff_id, **body}
+        return await self.post(f"/workspaces/{slug}/staff", admin, payload)
 
     async def post(self, path: str, person: Person, body: dict[str, Any]) -> dict[str, Any]:
         """POST under /api/v1 expecting 200 or 201."""

@@ -1,5 +1,6 @@
-"""What ends with a workspace membership: the member's project memberships, team places
-and leads. Used when a member leaves or is removed, and when identity deactivates a user."""
+"""What ends with a workspace membership: the departments they manage (and what auto-sync
+granted for them), the member's project memberships, team places and leads. Used when a
+member leaves or is removed, and when identity deactivates a user."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.workspace.department_grants.service import release_manager
 from worksync.workspace.messaging.published import (
     MemberRemoved,
     ProjectMemberRemoved,
@@ -36,6 +38,8 @@ async def end_membership(
     The caller has checked that the workspace keeps an owner.
     """
     workspace_id, user_id = membership.workspace_id, membership.user_id
+    # First: it takes the workspace's department lock, which comes before row locks.
+    await release_manager(session, workspace_id, user_id, now=now, actor_id=actor_id)
     membership.removed_at = now
     await publish_member(session, membership, MemberRemoved, actor_id=actor_id)
 

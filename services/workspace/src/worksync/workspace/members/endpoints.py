@@ -66,10 +66,14 @@ async def get_my_membership(access: WorkspaceAccessDep, service: MemberServiceDe
     "/{user_id}", response_model=Member, responses=error_responses(401, 403, 404, 409, 422)
 )
 async def update_member(
-    user_id: UUID, request: MemberUpdate, access: AdminAccessDep, service: MemberServiceDep
+    user_id: UUID,
+    request: MemberUpdate,
+    access: AdminAccessDep,
+    service: MemberServiceDep,
+    now: NowDep,
 ) -> Member:
     """Change a member's role (admins; ownership only by owners; one owner always stays)."""
-    return await service.update(access, user_id, request)
+    return await service.update(access, user_id, request, now)
 
 
 @router.delete(

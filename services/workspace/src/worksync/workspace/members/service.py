@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.workspace.access import WorkspaceAccess
+from worksync.workspace.department_grants.service import release_manager
 from worksync.workspace.enums import WorkspaceRole
 from worksync.workspace.errors import AlreadyMember, LastOwner, OwnerRequired, not_found
 from worksync.workspace.members.departure import end_membership
@@ -170,7 +171,9 @@ class MemberService:
         )
         return Member.of(membership)
 
-    async def update(self, access: WorkspaceAccess, user_id: UUID, request: MemberUpdate) -> Member:
+    async def update(
+        self, access: WorkspaceAccess, user_id: UUID, request: MemberUpdate, now: datetime
+    ) -> Member:
         workspace = await self.workspaces.get_for_update(access.workspace_id)
         membership = await self._get_live_for_update(access, user_id)
         if request.role == membership.role:
@@ -183,6 +186,11 @@ class MemberService:
         membership.role = request.role
         await publish_member(self.session, membership, MemberUpdated, actor_id=access.user_id)
         await hand_over_primary_ownership(self.session, workspace, actor_id=access.user_id)
+        if request.role == WorkspaceRole.GUEST:
+            # Guests manage no departments (and auto-sync grants them nothing).
+            await release_manager(
+                self.session, access.workspace_id, user_id, now=now, actor_id=access.user_id
+            )
         await self.session.flush()
         return Member.of(membership)
 

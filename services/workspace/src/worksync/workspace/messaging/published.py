@@ -1,9 +1,10 @@
 """The events the workspace service publishes (the `data` of their CloudEvents), and its outbox.
 
 Each event's subject is the id of the row it describes and its sequence that row's
-`version`: workspaces, memberships, projects, project memberships and teams (whose member
-events count in the team's sequence). Membership rows are never deleted, so a member's
-sequence keeps rising across removal and re-adding and consumers may apply newest-wins.
+`version`: workspaces, memberships, projects, project memberships, teams (whose member
+events count in the team's sequence), departments and staff profiles. Membership rows are
+never deleted, so a member's sequence keeps rising across removal and re-adding and
+consumers may apply newest-wins.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import Field
 from worksync.common.events.envelope import IntegrationEvent
 from worksync.common.events.outbox import Outbox
 from worksync.workspace.enums import (
+    EmploymentStatus,
     ProjectPriority,
     ProjectRole,
     ProjectStatus,
@@ -222,3 +224,94 @@ class TeamMemberRemoved(TeamMemberSnapshot):
     """A member left a team; `allocation_percent` is the one they had."""
 
     event_type: ClassVar[str] = "workspace.team.member_removed"
+
+
+class DepartmentSnapshot(IntegrationEvent):
+    department_id: UUID
+    workspace_id: UUID
+    name: str
+    code: str
+    short_name: str
+    dept_code: str
+    parent_id: UUID | None
+    level: int
+    manager_id: UUID | None
+    linked_project_id: UUID | None
+    is_active: bool
+
+
+class DepartmentCreated(DepartmentSnapshot):
+    """A department was created."""
+
+    event_type: ClassVar[str] = "workspace.department.created"
+
+
+class DepartmentUpdated(DepartmentSnapshot):
+    """A department's fields changed; also sent to the descendants of a moved department
+    whose level changed with it."""
+
+    event_type: ClassVar[str] = "workspace.department.updated"
+
+
+class DepartmentMoved(DepartmentSnapshot):
+    """A department got another parent (its other fields may have changed too)."""
+
+    event_type: ClassVar[str] = "workspace.department.moved"
+
+
+class DepartmentDeleted(DepartmentSnapshot):
+    """A department was deleted (it can be restored)."""
+
+    event_type: ClassVar[str] = "workspace.department.deleted"
+
+
+class DepartmentRestored(DepartmentSnapshot):
+    """A deleted department is back."""
+
+    event_type: ClassVar[str] = "workspace.department.restored"
+
+
+class StaffSnapshot(IntegrationEvent):
+    """A staff profile, without its private fields (phone, notes)."""
+
+    staff_profile_id: UUID
+    workspace_id: UUID
+    user_id: UUID
+    staff_id: str
+    department_id: UUID | None
+    position: str | None
+    job_grade: str | None
+    employment_status: EmploymentStatus
+    is_department_manager: bool
+    date_of_joining: date | None
+    date_of_leaving: date | None
+
+
+class StaffCreated(StaffSnapshot):
+    """A staff profile was created (one by one or by a bulk import)."""
+
+    event_type: ClassVar[str] = "workspace.staff.created"
+
+
+class StaffUpdated(StaffSnapshot):
+    """A staff profile's fields changed, or whether the user manages a department."""
+
+    event_type: ClassVar[str] = "workspace.staff.updated"
+
+
+class StaffTransferred(StaffSnapshot):
+    """A staff member moved to another department."""
+
+    event_type: ClassVar[str] = "workspace.staff.transferred"
+
+
+class StaffDeactivated(StaffSnapshot):
+    """A staff member resigned or was suspended."""
+
+    event_type: ClassVar[str] = "workspace.staff.deactivated"
+
+
+class StaffDeleted(StaffSnapshot):
+    """A staff profile was deleted."""
+
+    event_type: ClassVar[str] = "workspace.staff.deleted"

@@ -9,18 +9,22 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.workspace.messaging.published import (
+    DepartmentSnapshot,
     MemberSnapshot,
     ProjectMemberSnapshot,
     ProjectSnapshot,
+    StaffSnapshot,
     TeamMemberSnapshot,
     TeamSnapshot,
     WorkspaceSnapshot,
     outbox,
 )
 from worksync.workspace.models import (
+    Department,
     Membership,
     Project,
     ProjectMembership,
+    StaffProfile,
     Team,
     TeamMembership,
     Workspace,
@@ -192,5 +196,67 @@ async def publish_team_member(
         subject=team.id,
         sequence=team.version,
         workspace_id=team.workspace_id,
+        actor_id=actor_id,
+    )
+
+
+async def publish_department(
+    session: AsyncSession,
+    department: Department,
+    event: type[DepartmentSnapshot],
+    *,
+    actor_id: UUID | None,
+) -> None:
+    department.version += 1
+    data = event(
+        department_id=department.id,
+        workspace_id=department.workspace_id,
+        name=department.name,
+        code=department.code,
+        short_name=department.short_name,
+        dept_code=department.dept_code,
+        parent_id=department.parent_id,
+        level=department.level,
+        manager_id=department.manager_id,
+        linked_project_id=department.linked_project_id,
+        is_active=department.is_active,
+    )
+    await outbox.add(
+        session,
+        data,
+        subject=department.id,
+        sequence=department.version,
+        workspace_id=department.workspace_id,
+        actor_id=actor_id,
+    )
+
+
+async def publish_staff(
+    session: AsyncSession,
+    profile: StaffProfile,
+    event: type[StaffSnapshot],
+    *,
+    actor_id: UUID | None,
+) -> None:
+    profile.version += 1
+    data = event(
+        staff_profile_id=profile.id,
+        workspace_id=profile.workspace_id,
+        user_id=profile.user_id,
+        staff_id=profile.staff_id,
+        department_id=profile.department_id,
+        position=profile.position,
+        job_grade=profile.job_grade,
+        employment_status=profile.employment_status,
+        is_department_manager=profile.is_department_manager,
+        date_of_joining=profile.date_of_joining,
+        date_of_leaving=profile.date_of_leaving,
+    )
+    await outbox.add(
+        session,
+        data,
+        subject=profile.id,
+        sequence=profile.version,
+        workspace_id=profile.workspace_id,
         actor_id=actor_id,
     )

@@ -18,6 +18,13 @@ SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 SLUG_MIN_LENGTH = 3
 SLUG_MAX_LENGTH = 48
 IDENTIFIER_PATTERN = "^[A-Z]{2,10}$"
+# Departments: a free code, a short name such as "HR" and a four-digit number.
+DEPARTMENT_CODE_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,19}$"
+SHORT_NAME_PATTERN = "^[A-Z0-9]{1,10}$"
+DEPT_CODE_PATTERN = "^[0-9]{4}$"
+# Staff: an employee number, and phone numbers checked loosely.
+STAFF_ID_PATTERN = "^[A-Z0-9]{1,8}$"
+PHONE_PATTERN = "^[0-9 +()-]{6,20}$"
 
 
 class Base(Model):

@@ -30,7 +30,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin
-from worksync.workspace.enums import ProjectPriority, ProjectRole, ProjectStatus
+from worksync.workspace.enums import (
+    ProjectMembershipSource,
+    ProjectPriority,
+    ProjectRole,
+    ProjectStatus,
+)
 from worksync.workspace.models.base import CURRENCY_PATTERN, IDENTIFIER_PATTERN, Base, one_of
 
 MEMBERSHIP_KEY = ("memberships.workspace_id", "memberships.user_id")
@@ -99,7 +104,8 @@ class Project(IdMixin, TimestampMixin, Base):
     is_time_tracking_enabled: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=true()
     )
-    # Departments arrive later in this service; no foreign key until they exist.
+    # The department the project belongs to (descriptive; auto-sync follows the
+    # departments' `linked_project_id` instead).
     department_id: Mapped[UUID | None]
     created_by_id: Mapped[UUID]
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -114,6 +120,12 @@ class Project(IdMixin, TimestampMixin, Base):
             ["workspace_id", "category_id"],
             ["project_categories.workspace_id", "project_categories.id"],
         ),
+        # Departments refer to projects as well; this side is added after both tables exist.
+        ForeignKeyConstraint(
+            ["workspace_id", "department_id"],
+            ["departments.workspace_id", "departments.id"],
+            use_alter=True,
+        ),
         Index(
             "uq_projects_live_workspace_id_identifier",
             "workspace_id",
@@ -125,6 +137,7 @@ class Project(IdMixin, TimestampMixin, Base):
         Index("ix_projects_workspace_id_name_id", "workspace_id", "name", "id"),
         Index("ix_projects_client_id", "client_id"),
         Index("ix_projects_category_id", "category_id"),
+        Index("ix_projects_department_id", "department_id"),
         CheckConstraint(f"identifier ~ '{IDENTIFIER_PATTERN}'", name="identifier_format"),
         CheckConstraint("char_length(btrim(name)) > 0", name="name_not_blank"),
         CheckConstraint(one_of("status", ProjectStatus), name="status_known"),
@@ -151,6 +164,11 @@ class ProjectMembership(IdMixin, TimestampMixin, Base):
     project_id: Mapped[UUID]
     user_id: Mapped[UUID]
     role: Mapped[str] = mapped_column(String(6))
+    source: Mapped[str] = mapped_column(
+        String(10),
+        default=ProjectMembershipSource.MANUAL,
+        server_default=ProjectMembershipSource.MANUAL.value,
+    )
     # Overrides the project's default rate for this member.
     hourly_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -168,6 +186,7 @@ class ProjectMembership(IdMixin, TimestampMixin, Base):
         Index("ix_project_memberships_workspace_id_user_id", "workspace_id", "user_id"),
         Index("ix_project_memberships_project_id_joined_at_id", "project_id", "joined_at", "id"),
         CheckConstraint(one_of("role", ProjectRole), name="role_known"),
+        CheckConstraint(one_of("source", ProjectMembershipSource), name="source_known"),
         CheckConstraint("hourly_rate >= 0", name="hourly_rate_not_negative"),
         CheckConstraint("version >= 0", name="version_not_negative"),
     )

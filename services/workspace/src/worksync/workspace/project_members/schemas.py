@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from worksync.workspace.enums import ProjectRole
+from worksync.workspace.enums import ProjectMembershipSource, ProjectRole
 from worksync.workspace.fields import NotNull, Rate
 from worksync.workspace.models import Membership, ProjectMembership
 
@@ -36,6 +36,9 @@ class ProjectMember(BaseModel):
     workspace_id: UUID
     user_id: UUID
     role: ProjectRole
+    source: ProjectMembershipSource = Field(
+        description="`department` if a department's auto-sync made it (and may end it)"
+    )
     hourly_rate: Rate | None
     email: str
     display_name: str
@@ -51,6 +54,7 @@ class ProjectMember(BaseModel):
                 "workspace_id": row.workspace_id,
                 "user_id": row.user_id,
                 "role": row.role,
+                "source": row.source,
                 "hourly_rate": row.hourly_rate,
                 "email": email,
                 "display_name": display_name,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.errors import Conflict
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.workspace.access import ProjectAccess
-from worksync.workspace.enums import ProjectRole, WorkspaceRole
+from worksync.workspace.enums import ProjectMembershipSource, ProjectRole, WorkspaceRole
 from worksync.workspace.errors import invalid_field, not_found, unknown_reference
 from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.messaging.published import (
@@ -57,8 +57,12 @@ async def join_project(
     *,
     now: datetime,
     actor_id: UUID | None,
+    source: ProjectMembershipSource = ProjectMembershipSource.MANUAL,
 ) -> ProjectMembership | None:
-    """Make a workspace member a project member; None if they are one already."""
+    """Make a workspace member a project member; None if they are one already.
+
+    `source` says who did: a removed membership revived takes the new source.
+    """
     repository = ProjectMemberRepository(session)
     membership = await repository.get_for_update(project.id, member.user_id)
     if membership is not None and membership.removed_at is None:
@@ -69,6 +73,7 @@ async def join_project(
             project_id=project.id,
             user_id=member.user_id,
             role=role,
+            source=source,
             hourly_rate=hourly_rate,
             joined_at=now,
         )
@@ -78,6 +83,7 @@ async def join_project(
             return None
     else:
         membership.role = role
+        membership.source = source
         membership.hourly_rate = hourly_rate
         membership.joined_at = now
         membership.removed_at = None

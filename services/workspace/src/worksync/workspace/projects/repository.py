@@ -41,6 +41,15 @@ class ProjectRepository:
                 raise DuplicateIdentifier from exc
             raise
 
+    async def get_live(self, workspace_id: UUID, project_id: UUID) -> Project | None:
+        return await self.session.scalar(
+            select(Project).where(
+                Project.id == project_id,
+                Project.workspace_id == workspace_id,
+                Project.deleted_at.is_(None),
+            )
+        )
+
     async def get_for_update(self, workspace_id: UUID, project_id: UUID) -> Project | None:
         return await self.session.scalar(
             select(Project)

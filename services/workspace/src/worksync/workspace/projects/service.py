@@ -19,6 +19,8 @@ from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.workspace.access import ProjectAccess, WorkspaceAccess
 from worksync.workspace.categories.service import CategoryService
 from worksync.workspace.clients.service import ClientService
+from worksync.workspace.department_grants.service import unlink_project
+from worksync.workspace.departments.repository import DepartmentRepository
 from worksync.workspace.enums import ProjectRole, WorkspaceRole
 from worksync.workspace.errors import invalid_field, not_found, unknown_reference
 from worksync.workspace.members.repository import MemberRepository
@@ -44,6 +46,7 @@ from worksync.workspace.projects.schemas import (
 )
 from worksync.workspace.teams.repository import TeamRepository
 
+REFERENCES = ("lead_id", "client_id", "category_id", "department_id")
 SORT_KEYS = {
     ProjectSort.NAME: sort_key("name", ProjectRow.name, ProjectRow.id),
     ProjectSort.CREATED_AT: sort_key("created_at", ProjectRow.created_at, ProjectRow.id),
@@ -141,7 +144,7 @@ class ProjectService:
         references = {
             name: value
             for name, value in changes.items()
-            if name in ("lead_id", "client_id", "category_id") and value != getattr(project, name)
+            if name in REFERENCES and value != getattr(project, name)
         }
         await self._check_references(project.workspace_id, references)
         _check_dates(
@@ -183,9 +186,12 @@ class ProjectService:
         return Project.of(project)
 
     async def delete(self, access: ProjectAccess, now: datetime) -> None:
-        """Mark the project deleted, after ending its memberships and team assignments."""
+        """Mark the project deleted, after ending its memberships and team assignments;
+        departments linking it let go of it."""
         project = await self._lock(access)
         actor_id = access.workspace.user_id
+        # Before the membership rows: auto-sync takes this lock first, then those rows.
+        await DepartmentRepository(self.session).lock_tree(project.workspace_id)
         for membership in await ProjectMemberRepository(self.session).live_of_project(project.id):
             membership.removed_at = now
             await publish_project_member(
@@ -194,7 +200,7 @@ class ProjectService:
         await TeamRepository(self.session).unassign_all_from(project.id)
         project.deleted_at = now
         await publish_project(self.session, project, ProjectDeleted, actor_id=actor_id)
-        await self.session.flush()
+        await unlink_project(self.session, project, now=now, actor_id=actor_id)
 
     async def _lock(self, access: ProjectAccess) -> ProjectRow:
         project = await self.projects.get_for_update(
@@ -205,10 +211,9 @@ class ProjectService:
         return project
 
     async def _check_references(self, workspace_id: UUID, values: dict[str, Any]) -> None:
-        """The lead must be a member, client and category must be the workspace's own."""
-        lead_id, client_id, category_id = (
-            values.get(name) for name in ("lead_id", "client_id", "category_id")
-        )
+        """The lead must be a member; client, category and department the workspace's own
+        (and the department not deleted)."""
+        lead_id, client_id, category_id, department_id = (values.get(name) for name in REFERENCES)
         if lead_id is not None and (
             await MemberRepository(self.session).get_live(workspace_id, lead_id) is None
         ):
@@ -221,3 +226,7 @@ class ProjectService:
             workspace_id, category_id
         ):
             raise unknown_reference("category_id", "category")
+        if department_id is not None and (
+            await DepartmentRepository(self.session).get(workspace_id, department_id) is None
+        ):
+            raise unknown_reference("department_id", "department")

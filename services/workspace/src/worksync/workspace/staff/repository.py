@@ -1,0 +1,195 @@
+"""SQL of staff profiles and their transfers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TypeVarTuple
+from uuid import UUID
+
+from sqlalchemy import Row, Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.workspace.departments.repository import subtree_cte
+from worksync.workspace.integrity import violated_unique
+from worksync.workspace.keyset import apply_keyset_to_rows
+from worksync.workspace.models import Department, Membership, StaffProfile, StaffTransfer
+from worksync.workspace.search import contains
+from worksync.workspace.staff.schemas import StaffFilters
+
+# Unique index -> the field whose value is taken.
+UNIQUE_FIELDS = {
+    "uq_staff_profiles_live_workspace_id_staff_id": "staff_id",
+    "uq_staff_profiles_live_workspace_id_user_id": "user_id",
+}
+
+Columns = TypeVarTuple("Columns")
+StaffRow = Row[StaffProfile, str, str]
+
+
+class DuplicateStaffField(Exception):
+    """Another live profile has this staff id, or the user has a live profile already."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def _with_member() -> Select[StaffProfile, str, str]:
+    """Staff profiles with the email and name of their members."""
+    return select(StaffProfile, Membership.email, Membership.display_name).join(
+        Membership,
+        (Membership.workspace_id == StaffProfile.workspace_id)
+        & (Membership.user_id == StaffProfile.user_id),
+    )
+
+
+def filtered(
+    statement: Select[*Columns], workspace_id: UUID, filters: StaffFilters
+) -> Select[*Columns]:
+    """Live profiles of the workspace matching `filters` (the statement joins members)."""
+    statement = statement.where(
+        StaffProfile.workspace_id == workspace_id, StaffProfile.deleted_at.is_(None)
+    )
+    if filters.department_id is not None:
+        if filters.include_sub_departments:
+            tree = subtree_cte(
+                workspace_id, filters.department_id, live_only=False, name="departments_below"
+            )
+            statement = statement.where(StaffProfile.department_id.in_(select(tree.c.id)))
+        else:
+            statement = statement.where(StaffProfile.department_id == filters.department_id)
+    if filters.employment_status is not None:
+        statement = statement.where(StaffProfile.employment_status == filters.employment_status)
+    if filters.is_department_manager is not None:
+        statement = statement.where(
+            StaffProfile.is_department_manager.is_(filters.is_department_manager)
+        )
+    if filters.search:
+        statement = statement.where(
+            contains(
+                filters.search,
+                StaffProfile.staff_id,
+                StaffProfile.position,
+                Membership.display_name,
+                Membership.email,
+            )
+        )
+    return statement
+
+
+class StaffRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, *profiles: StaffProfile) -> None:
+        self.session.add_all(profiles)
+        await self.save()
+
+    async def save(self) -> None:
+        """Flush pending changes; raises DuplicateStaffField for a taken value."""
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            for index, field in UNIQUE_FIELDS.items():
+                if violated_unique(exc, index):
+                    raise DuplicateStaffField(field) from exc
+            raise
+
+    async def get(
+        self, workspace_id: UUID, staff_profile_id: UUID, *, for_update: bool = False
+    ) -> StaffRow | None:
+        """A live profile with its member's email and name."""
+        statement = _with_member().where(
+            StaffProfile.workspace_id == workspace_id,
+            StaffProfile.id == staff_profile_id,
+            StaffProfile.deleted_at.is_(None),
+        )
+        if for_update:
+            statement = statement.with_for_update(of=StaffProfile).execution_options(
+                populate_existing=True
+            )
+        return (await self.session.execute(statement)).one_or_none()
+
+    async def page(
+        self, workspace_id: UUID, filters: StaffFilters, key: SortKey, params: PageParams
+    ) -> Sequence[StaffRow]:
+        statement = filtered(_with_member(), workspace_id, filters)
+        return (await self.session.execute(apply_keyset_to_rows(statement, key, params))).all()
+
+    @staticmethod
+    def export_statement(
+        workspace_id: UUID, filters: StaffFilters
+    ) -> Select[StaffProfile, str, str, str | None]:
+        """What the CSV export reads: profiles, members and department codes, by staff id."""
+        statement = (
+            select(StaffProfile, Membership.email, Membership.display_name, Department.code)
+            .join(
+                Membership,
+                (Membership.workspace_id == StaffProfile.workspace_id)
+                & (Membership.user_id == StaffProfile.user_id),
+            )
+            .outerjoin(Department, Department.id == StaffProfile.department_id)
+        )
+        return filtered(statement, workspace_id, filters).order_by(
+            StaffProfile.staff_id, StaffProfile.id
+        )
+
+    async def counts(
+        self, workspace_id: UUID
+    ) -> Sequence[Row[UUID | None, str | None, str | None, str, int]]:
+        """Live profiles per (department, status): department id, code, name, status, count."""
+        statement = (
+            select(
+                StaffProfile.department_id,
+                Department.code,
+                Department.name,
+                StaffProfile.employment_status,
+                func.count(),
+            )
+            .outerjoin(Department, Department.id == StaffProfile.department_id)
+            .where(StaffProfile.workspace_id == workspace_id, StaffProfile.deleted_at.is_(None))
+            .group_by(
+                StaffProfile.department_id,
+                Department.code,
+                Department.name,
+                StaffProfile.employment_status,
+            )
+        )
+        return (await self.session.execute(statement)).all()
+
+    async def live_staff_ids(self, workspace_id: UUID) -> set[str]:
+        rows = await self.session.scalars(
+            select(StaffProfile.staff_id).where(
+                StaffProfile.workspace_id == workspace_id, StaffProfile.deleted_at.is_(None)
+            )
+        )
+        return set(rows)
+
+    async def users_with_profiles(self, workspace_id: UUID) -> set[UUID]:
+        rows = await self.session.scalars(
+            select(StaffProfile.user_id).where(
+                StaffProfile.workspace_id == workspace_id, StaffProfile.deleted_at.is_(None)
+            )
+        )
+        return set(rows)
+
+    async def live_members(self, workspace_id: UUID) -> Sequence[Membership]:
+        return (
+            await self.session.scalars(
+                select(Membership).where(
+                    Membership.workspace_id == workspace_id, Membership.removed_at.is_(None)
+                )
+            )
+        ).all()
+
+    async def add_transfer(self, transfer: StaffTransfer) -> None:
+        self.session.add(transfer)
+        await self.session.flush()
+
+    async def page_transfers(
+        self, staff_profile_id: UUID, key: SortKey, params: PageParams
+    ) -> Sequence[StaffTransfer]:
+        statement = select(StaffTransfer).where(StaffTransfer.staff_profile_id == staff_profile_id)
+        return (await self.session.scalars(apply_keyset(statement, key, params))).all()
