@@ -1,10 +1,11 @@
-"""List benchmark: keyset pagination over 100,000 workspace members stays flat.
+"""List benchmark: keyset pagination over 100,000 members and staff profiles stays flat.
 
-Seeds one workspace with N members straight into the workspace schema (the API would take
-minutes to add them one by one; the rows are what the API itself writes), then walks
-`GET /api/v1/workspaces/{ws}/members?limit=100` through the gateway from the first page to
-the last, timing every page. Prints p50 of the first, middle and last tenth of the walk and
-their ratio: flat means the last pages cost what the first ones do.
+Seeds one workspace with N members and a staff profile for each straight into the
+workspace schema (the API would take minutes to add them one by one; the rows are what the
+API itself writes), then walks `GET .../members?limit=100` and `GET .../staff?limit=100`
+through the gateway from the first page to the last, timing every page. Prints p50 of the
+first, middle and last tenth of each walk and their ratio: flat means the last pages cost
+what the first ones do.
 """
 
 from __future__ import annotations
@@ -26,6 +27,16 @@ SELECT gen_random_uuid(), %(workspace_id)s, gen_random_uuid(), 'member',
        'bench-' || n || '@example.com', 'Member ' || lpad(n::text, 7, '0'),
        now() - n * interval '1 second', 0
 FROM generate_series(1, %(count)s) AS n
+"""
+
+SEED_STAFF = """
+INSERT INTO workspace.staff_profiles
+    (id, workspace_id, user_id, staff_id, employment_status, is_department_manager, version)
+SELECT gen_random_uuid(), workspace_id, user_id,
+       'S' || lpad((row_number() OVER (ORDER BY display_name))::text, 7, '0'),
+       'active', false, 0
+FROM workspace.memberships
+WHERE workspace_id = %(workspace_id)s AND role = 'member'
 """
 
 
@@ -74,17 +85,27 @@ def run(gateway_url: str, database_url: str, members: int = 100_000) -> None:
             "/api/v1/workspaces", json={"slug": slug, "name": "Bench"}, headers=headers
         )
         created.raise_for_status()
+        seed = {"workspace_id": created.json()["id"], "count": members}
         with psycopg.connect(database_url) as conn:
-            conn.execute(SEED_MEMBERS, {"workspace_id": created.json()["id"], "count": members})
+            conn.execute(SEED_MEMBERS, seed)
+            conn.execute(SEED_STAFF, seed)
             conn.execute("ANALYZE workspace.memberships")
-        path = f"/api/v1/workspaces/{slug}/members"
-        _walk(client, path, headers)  # warm caches and prepared statements
-        timings = _walk(client, path, headers)
-    first, middle, last = (_tenth(timings, which) for which in ("first", "middle", "last"))
-    print(f"\nlist benchmark: {members + 1:,} members, {len(timings)} pages of {PAGE_SIZE}")
-    print("| page range            | p50 ms |")
-    print("|-----------------------|--------|")
-    print(f"| first tenth           | {first:6.2f} |")
-    print(f"| middle tenth          | {middle:6.2f} |")
-    print(f"| last tenth            | {last:6.2f} |")
-    print(f"| last / first          | {last / first:6.2f} | flat is about 1")
+            conn.execute("ANALYZE workspace.staff_profiles")
+        walks = {}
+        for resource in ("members", "staff"):
+            path = f"/api/v1/workspaces/{slug}/{resource}"
+            _walk(client, path, headers)  # warm caches and prepared statements
+            walks[resource] = _walk(client, path, headers)
+    print(f"\nlist benchmark: {members:,} rows each, pages of {PAGE_SIZE}, through the gateway")
+    print(
+        "| list    | pages | first tenth p50 ms | middle p50 ms | last tenth p50 ms | last/first |"
+    )
+    print(
+        "|---------|-------|--------------------|---------------|-------------------|------------|"
+    )
+    for resource, timings in walks.items():
+        first, middle, last = (_tenth(timings, part) for part in ("first", "middle", "last"))
+        print(
+            f"| {resource:7} | {len(timings):5} | {first:18.2f} | {middle:13.2f} "
+            f"| {last:17.2f} | {last / first:10.2f} |"
+        )
