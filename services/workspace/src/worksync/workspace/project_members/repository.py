@@ -9,10 +9,9 @@ from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.pagination import PageParams, SortKey
+from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.workspace.enums import ProjectRole
 from worksync.workspace.integrity import violated_unique
-from worksync.workspace.keyset import apply_keyset_to_rows
 from worksync.workspace.models import Membership, ProjectMembership
 
 PROJECT_MEMBERSHIP_UNIQUE = "uq_project_memberships_project_id_user_id"
@@ -100,4 +99,4 @@ class ProjectMemberRepository:
         )
         if role is not None:
             statement = statement.where(ProjectMembership.role == role)
-        return (await self.session.execute(apply_keyset_to_rows(statement, key, params))).all()
+        return (await self.session.execute(apply_keyset(statement, key, params))).all()

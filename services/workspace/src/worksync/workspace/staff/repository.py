@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.workspace.departments.repository import subtree_cte
 from worksync.workspace.integrity import violated_unique
-from worksync.workspace.keyset import apply_keyset_to_rows
 from worksync.workspace.models import Department, Membership, StaffProfile, StaffTransfer
 from worksync.workspace.search import contains
 from worksync.workspace.staff.schemas import StaffFilters
@@ -116,7 +115,7 @@ class StaffRepository:
         self, workspace_id: UUID, filters: StaffFilters, key: SortKey, params: PageParams
     ) -> Sequence[StaffRow]:
         statement = filtered(_with_member(), workspace_id, filters)
-        return (await self.session.execute(apply_keyset_to_rows(statement, key, params))).all()
+        return (await self.session.execute(apply_keyset(statement, key, params))).all()
 
     @staticmethod
     def export_statement(

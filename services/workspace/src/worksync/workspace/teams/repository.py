@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.workspace.integrity import violated_unique
-from worksync.workspace.keyset import apply_keyset_to_rows
 from worksync.workspace.models import Membership, ProjectTeam, Team, TeamMembership
 from worksync.workspace.search import contains
 
@@ -115,7 +114,7 @@ class TeamRepository:
             )
             .where(TeamMembership.team_id == team_id)
         )
-        return (await self.session.execute(apply_keyset_to_rows(statement, key, params))).all()
+        return (await self.session.execute(apply_keyset(statement, key, params))).all()
 
     async def members_of(self, team_id: UUID) -> Sequence[Membership]:
         """The workspace memberships of the team's members."""
@@ -159,4 +158,4 @@ class TeamRepository:
             .join(Team, Team.id == ProjectTeam.team_id)
             .where(ProjectTeam.project_id == project_id)
         )
-        return (await self.session.execute(apply_keyset_to_rows(statement, key, params))).all()
+        return (await self.session.execute(apply_keyset(statement, key, params))).all()

@@ -9,9 +9,8 @@ from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.pagination import PageParams, SortKey
+from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.workspace.integrity import violated_unique
-from worksync.workspace.keyset import apply_keyset_to_rows
 from worksync.workspace.models import Membership, Workspace
 
 SLUG_UNIQUE = "uq_workspaces_slug"
@@ -59,4 +58,4 @@ class WorkspaceRepository:
                 Workspace.deleted_at.is_(None),
             )
         )
-        return (await self.session.execute(apply_keyset_to_rows(statement, key, params))).all()
+        return (await self.session.execute(apply_keyset(statement, key, params))).all()
