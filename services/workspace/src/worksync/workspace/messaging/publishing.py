@@ -4,10 +4,12 @@ event's sequence, in the transaction that changed the row."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.events.envelope import IntegrationEvent
 from worksync.workspace.messaging.published import (
     DepartmentSnapshot,
     MemberSnapshot,
@@ -31,8 +33,35 @@ from worksync.workspace.models import (
 )
 
 
+class _Aggregate(Protocol):
+    @property
+    def id(self) -> UUID: ...
+
+    @property
+    def version(self) -> int: ...
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+async def _record(
+    session: AsyncSession,
+    aggregate: _Aggregate,
+    data: IntegrationEvent,
+    *,
+    workspace_id: UUID,
+    actor_id: UUID | None,
+) -> None:
+    """Into the outbox, with the aggregate as subject and its (bumped) version as sequence."""
+    await outbox.add(
+        session,
+        data,
+        subject=aggregate.id,
+        sequence=aggregate.version,
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+    )
 
 
 async def publish_workspace(
@@ -58,14 +87,7 @@ async def publish_workspace(
         lockdown_date=workspace.lockdown_date,
         timesheet_period=workspace.timesheet_period,
     )
-    await outbox.add(
-        session,
-        data,
-        subject=workspace.id,
-        sequence=workspace.version,
-        workspace_id=workspace.id,
-        actor_id=actor_id,
-    )
+    await _record(session, workspace, data, actor_id=actor_id, workspace_id=workspace.id)
 
 
 async def publish_member(
@@ -83,13 +105,8 @@ async def publish_member(
         email=membership.email,
         display_name=membership.display_name,
     )
-    await outbox.add(
-        session,
-        data,
-        subject=membership.id,
-        sequence=membership.version,
-        workspace_id=membership.workspace_id,
-        actor_id=actor_id,
+    await _record(
+        session, membership, data, workspace_id=membership.workspace_id, actor_id=actor_id
     )
 
 
@@ -120,14 +137,7 @@ async def publish_project(
         department_id=project.department_id,
         archived_at=project.archived_at,
     )
-    await outbox.add(
-        session,
-        data,
-        subject=project.id,
-        sequence=project.version,
-        workspace_id=project.workspace_id,
-        actor_id=actor_id,
-    )
+    await _record(session, project, data, workspace_id=project.workspace_id, actor_id=actor_id)
 
 
 async def publish_project_member(
@@ -145,13 +155,8 @@ async def publish_project_member(
         role=membership.role,
         hourly_rate=_money(membership.hourly_rate),
     )
-    await outbox.add(
-        session,
-        data,
-        subject=membership.id,
-        sequence=membership.version,
-        workspace_id=membership.workspace_id,
-        actor_id=actor_id,
+    await _record(
+        session, membership, data, workspace_id=membership.workspace_id, actor_id=actor_id
     )
 
 
@@ -162,14 +167,7 @@ async def publish_team(
     data = event(
         team_id=team.id, workspace_id=team.workspace_id, name=team.name, lead_id=team.lead_id
     )
-    await outbox.add(
-        session,
-        data,
-        subject=team.id,
-        sequence=team.version,
-        workspace_id=team.workspace_id,
-        actor_id=actor_id,
-    )
+    await _record(session, team, data, workspace_id=team.workspace_id, actor_id=actor_id)
 
 
 async def publish_team_member(
@@ -190,14 +188,7 @@ async def publish_team_member(
         user_id=membership.user_id,
         allocation_percent=membership.allocation_percent,
     )
-    await outbox.add(
-        session,
-        data,
-        subject=team.id,
-        sequence=team.version,
-        workspace_id=team.workspace_id,
-        actor_id=actor_id,
-    )
+    await _record(session, team, data, workspace_id=team.workspace_id, actor_id=actor_id)
 
 
 async def publish_department(
@@ -221,13 +212,8 @@ async def publish_department(
         linked_project_id=department.linked_project_id,
         is_active=department.is_active,
     )
-    await outbox.add(
-        session,
-        data,
-        subject=department.id,
-        sequence=department.version,
-        workspace_id=department.workspace_id,
-        actor_id=actor_id,
+    await _record(
+        session, department, data, workspace_id=department.workspace_id, actor_id=actor_id
     )
 
 
@@ -252,11 +238,4 @@ async def publish_staff(
         date_of_joining=profile.date_of_joining,
         date_of_leaving=profile.date_of_leaving,
     )
-    await outbox.add(
-        session,
-        data,
-        subject=profile.id,
-        sequence=profile.version,
-        workspace_id=profile.workspace_id,
-        actor_id=actor_id,
-    )
+    await _record(session, profile, data, workspace_id=profile.workspace_id, actor_id=actor_id)
