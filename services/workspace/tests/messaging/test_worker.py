@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import aio_pika
@@ -15,21 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.topology import dead_queue_name, declare_topology
+from worksync.common.testing.waiting import eventually
 from worksync.workspace.config import WorkspaceSettings
 from worksync.workspace.messaging.handlers import HANDLERS
 from worksync.workspace.models import User, messaging
 from worksync.workspace.testing import People, Workspaces
 from worksync.workspace.worker import create_consumer, create_relay
-
-# Bounds that only keep a broken build from hanging; they measure nothing.
-WAIT_LIMIT_SECONDS = 30.0
-POLL_SECONDS = 0.05
-
-
-async def eventually(condition: Callable[[], Awaitable[bool]]) -> None:
-    async with asyncio.timeout(WAIT_LIMIT_SECONDS):
-        while not await condition():
-            await asyncio.sleep(POLL_SECONDS)
 
 
 @pytest.fixture
@@ -50,14 +41,15 @@ def worker_settings(
 
 
 @pytest.fixture
-async def connection(worksync_amqp_url: str) -> AsyncIterator[aio_pika.abc.AbstractConnection]:
-    async with await aio_pika.connect(worksync_amqp_url) as amqp_connection:
-        yield amqp_connection
+def connection(
+    worksync_amqp_connection: aio_pika.abc.AbstractConnection,
+) -> aio_pika.abc.AbstractConnection:
+    return worksync_amqp_connection
 
 
 @pytest.fixture
-async def channel(connection: aio_pika.abc.AbstractConnection) -> aio_pika.abc.AbstractChannel:
-    return await connection.channel()
+def channel(worksync_amqp_channel: aio_pika.abc.AbstractChannel) -> aio_pika.abc.AbstractChannel:
+    return worksync_amqp_channel
 
 
 async def test_the_relay_publishes_member_additions(

@@ -11,6 +11,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from aio_pika.abc import AbstractChannel, AbstractConnection
 
 from worksync.common.testing.infra import (
     TestInfrastructure,
@@ -59,3 +60,17 @@ async def worksync_amqp_cleanup(worksync_amqp_url: str) -> AsyncIterator[list[st
     names: list[str] = []
     yield names
     await delete_amqp_objects(worksync_amqp_url, names)
+
+
+@pytest.fixture
+async def worksync_amqp_connection(worksync_amqp_url: str) -> AsyncIterator[AbstractConnection]:
+    """A connection to the test broker, closed after the test."""
+    import aio_pika
+
+    async with await aio_pika.connect(worksync_amqp_url) as connection:
+        yield connection
+
+
+@pytest.fixture
+async def worksync_amqp_channel(worksync_amqp_connection: AbstractConnection) -> AbstractChannel:
+    return await worksync_amqp_connection.channel()
