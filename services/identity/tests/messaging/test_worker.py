@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.events.topology import dead_queue_name, declare_topology
-from worksync.common.testing.waiting import eventually
+from worksync.common.events.topology import declare_topology
+from worksync.common.testing.waiting import eventually, queued_message_count
 from worksync.identity.config import IdentitySettings
 from worksync.identity.messaging.handlers import HANDLERS
 from worksync.identity.models import WorkspaceMembership, messaging
@@ -26,45 +26,26 @@ from worksync.identity.worker import create_consumer, create_relay
 @pytest.fixture
 def worker_settings(
     make_settings: Callable[..., IdentitySettings],
-    worksync_exchange_names: tuple[str, str],
-    worksync_amqp_cleanup: list[str],
+    worksync_isolated_events: Callable[[str], dict[str, str]],
 ) -> IdentitySettings:
-    events, dead = worksync_exchange_names
-    prefix = f"t{uuid.uuid4().hex[:8]}."
-    settings = make_settings(
-        events_exchange=events, dead_letter_exchange=dead, events_queue_prefix=prefix
-    )
-    worksync_amqp_cleanup.extend(
-        [settings.events_queue, dead_queue_name(settings.events_queue), events, dead]
-    )
-    return settings
-
-
-@pytest.fixture
-def connection(
-    worksync_amqp_connection: aio_pika.abc.AbstractConnection,
-) -> aio_pika.abc.AbstractConnection:
-    return worksync_amqp_connection
-
-
-@pytest.fixture
-def channel(worksync_amqp_channel: aio_pika.abc.AbstractChannel) -> aio_pika.abc.AbstractChannel:
-    return worksync_amqp_channel
+    return make_settings(**worksync_isolated_events("identity"))
 
 
 async def test_the_relay_publishes_registrations(
     client: httpx.AsyncClient,
     accounts: Accounts,
     worker_settings: IdentitySettings,
-    channel: aio_pika.abc.AbstractChannel,
+    worksync_amqp_channel: aio_pika.abc.AbstractChannel,
     worksync_amqp_cleanup: list[str],
 ) -> None:
     await declare_topology(
-        channel,
+        worksync_amqp_channel,
         exchange=worker_settings.events_exchange,
         dead_letter_exchange=worker_settings.dead_letter_exchange,
     )
-    queue = await channel.declare_queue(f"identity-test-{uuid.uuid4().hex}", exclusive=True)
+    queue = await worksync_amqp_channel.declare_queue(
+        f"identity-test-{uuid.uuid4().hex}", exclusive=True
+    )
     worksync_amqp_cleanup.append(queue.name)
     await queue.bind(worker_settings.events_exchange, routing_key="identity.user.*")
 
@@ -95,22 +76,16 @@ async def test_the_relay_publishes_registrations(
     }
 
 
-async def _ready_messages(connection: aio_pika.abc.AbstractConnection, queue: str) -> int:
-    async with await connection.channel() as channel:
-        declared = await channel.declare_queue(queue, passive=True)
-        return declared.declaration_result.message_count or 0
-
-
 async def test_the_consumer_applies_membership_events_once(
     worker_settings: IdentitySettings,
     sessionmaker: async_sessionmaker[AsyncSession],
-    connection: aio_pika.abc.AbstractConnection,
-    channel: aio_pika.abc.AbstractChannel,
+    worksync_amqp_connection: aio_pika.abc.AbstractConnection,
+    worksync_amqp_channel: aio_pika.abc.AbstractChannel,
 ) -> None:
     queue = worker_settings.events_queue
     # Declared as the consumer will, so that messages published before it starts wait.
     await declare_topology(
-        channel,
+        worksync_amqp_channel,
         exchange=worker_settings.events_exchange,
         dead_letter_exchange=worker_settings.dead_letter_exchange,
         queue=queue,
@@ -129,7 +104,9 @@ async def test_the_consumer_applies_membership_events_once(
         "sequence": 7,
         "data": {"workspace_id": str(workspace), "user_id": str(user), "role": "admin"},
     }
-    exchange = await channel.get_exchange(worker_settings.events_exchange, ensure=False)
+    exchange = await worksync_amqp_channel.get_exchange(
+        worker_settings.events_exchange, ensure=False
+    )
     for _ in range(2):
         await exchange.publish(
             aio_pika.Message(json.dumps(envelope).encode(), message_id=event_id),
@@ -149,14 +126,14 @@ async def test_the_consumer_applies_membership_events_once(
         await eventually(projected)
 
         async def both_delivered() -> bool:
-            return await _ready_messages(connection, queue) == 0
+            return await queued_message_count(worksync_amqp_connection, queue) == 0
 
         await eventually(both_delivered)
     finally:
         # Stopping lets handlers in flight finish; anything unsettled would be back in the queue.
         stop.set()
         await running
-    assert await _ready_messages(connection, queue) == 0
+    assert await queued_message_count(worksync_amqp_connection, queue) == 0
     async with sessionmaker() as session:
         inbox = messaging.inbox
         recorded = await session.scalar(

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.events.topology import dead_queue_name, declare_topology
-from worksync.common.testing.waiting import eventually
+from worksync.common.events.topology import declare_topology
+from worksync.common.testing.waiting import eventually, queued_message_count
 from worksync.workspace.config import WorkspaceSettings
 from worksync.workspace.messaging.handlers import HANDLERS
 from worksync.workspace.models import User, messaging
@@ -26,45 +26,26 @@ from worksync.workspace.worker import create_consumer, create_relay
 @pytest.fixture
 def worker_settings(
     make_settings: Callable[..., WorkspaceSettings],
-    worksync_exchange_names: tuple[str, str],
-    worksync_amqp_cleanup: list[str],
+    worksync_isolated_events: Callable[[str], dict[str, str]],
 ) -> WorkspaceSettings:
-    events, dead = worksync_exchange_names
-    prefix = f"t{uuid.uuid4().hex[:8]}."
-    settings = make_settings(
-        events_exchange=events, dead_letter_exchange=dead, events_queue_prefix=prefix
-    )
-    worksync_amqp_cleanup.extend(
-        [settings.events_queue, dead_queue_name(settings.events_queue), events, dead]
-    )
-    return settings
-
-
-@pytest.fixture
-def connection(
-    worksync_amqp_connection: aio_pika.abc.AbstractConnection,
-) -> aio_pika.abc.AbstractConnection:
-    return worksync_amqp_connection
-
-
-@pytest.fixture
-def channel(worksync_amqp_channel: aio_pika.abc.AbstractChannel) -> aio_pika.abc.AbstractChannel:
-    return worksync_amqp_channel
+    return make_settings(**worksync_isolated_events("workspace"))
 
 
 async def test_the_relay_publishes_member_additions(
     people: People,
     workspaces: Workspaces,
     worker_settings: WorkspaceSettings,
-    channel: aio_pika.abc.AbstractChannel,
+    worksync_amqp_channel: aio_pika.abc.AbstractChannel,
     worksync_amqp_cleanup: list[str],
 ) -> None:
     await declare_topology(
-        channel,
+        worksync_amqp_channel,
         exchange=worker_settings.events_exchange,
         dead_letter_exchange=worker_settings.dead_letter_exchange,
     )
-    queue = await channel.declare_queue(f"workspace-test-{uuid.uuid4().hex}", exclusive=True)
+    queue = await worksync_amqp_channel.declare_queue(
+        f"workspace-test-{uuid.uuid4().hex}", exclusive=True
+    )
     worksync_amqp_cleanup.append(queue.name)
     await queue.bind(worker_settings.events_exchange, routing_key="workspace.member.added")
 
@@ -100,23 +81,17 @@ async def test_the_relay_publishes_member_additions(
     }
 
 
-async def _ready_messages(connection: aio_pika.abc.AbstractConnection, queue: str) -> int:
-    async with await connection.channel() as channel:
-        declared = await channel.declare_queue(queue, passive=True)
-        return declared.declaration_result.message_count or 0
-
-
 async def test_the_consumer_applies_user_events_once(
     client: httpx.AsyncClient,
     worker_settings: WorkspaceSettings,
     sessionmaker: async_sessionmaker[AsyncSession],
-    connection: aio_pika.abc.AbstractConnection,
-    channel: aio_pika.abc.AbstractChannel,
+    worksync_amqp_connection: aio_pika.abc.AbstractConnection,
+    worksync_amqp_channel: aio_pika.abc.AbstractChannel,
 ) -> None:
     queue = worker_settings.events_queue
     # Declared as the consumer will, so that messages published before it starts wait.
     await declare_topology(
-        channel,
+        worksync_amqp_channel,
         exchange=worker_settings.events_exchange,
         dead_letter_exchange=worker_settings.dead_letter_exchange,
         queue=queue,
@@ -134,7 +109,9 @@ async def test_the_consumer_applies_user_events_once(
         "sequence": 1,
         "data": {"user_id": str(user_id), "email": "new@example.com", "display_name": "New"},
     }
-    exchange = await channel.get_exchange(worker_settings.events_exchange, ensure=False)
+    exchange = await worksync_amqp_channel.get_exchange(
+        worker_settings.events_exchange, ensure=False
+    )
     for _ in range(2):
         await exchange.publish(
             aio_pika.Message(json.dumps(envelope).encode(), message_id=event_id),
@@ -153,7 +130,7 @@ async def test_the_consumer_applies_user_events_once(
         await eventually(projected)
 
         async def both_delivered() -> bool:
-            return await _ready_messages(connection, queue) == 0
+            return await queued_message_count(worksync_amqp_connection, queue) == 0
 
         await eventually(both_delivered)
     finally:

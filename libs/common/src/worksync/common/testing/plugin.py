@@ -8,7 +8,8 @@ otherwise the run stops with one message saying how to start them.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Iterator
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 from aio_pika.abc import AbstractChannel, AbstractConnection
@@ -74,3 +75,26 @@ async def worksync_amqp_connection(worksync_amqp_url: str) -> AsyncIterator[Abst
 @pytest.fixture
 async def worksync_amqp_channel(worksync_amqp_connection: AbstractConnection) -> AbstractChannel:
     return await worksync_amqp_connection.channel()
+
+
+@pytest.fixture
+def worksync_isolated_events(
+    worksync_exchange_names: tuple[str, str], worksync_amqp_cleanup: list[str]
+) -> Callable[[str], dict[str, str]]:
+    """Settings overrides that give a service's worker exchanges and a queue of its own.
+
+    Call it with the service name; what the worker declares is deleted after the test.
+    """
+    events, dead = worksync_exchange_names
+
+    def overrides(service_name: str) -> dict[str, str]:
+        prefix = f"t{uuid.uuid4().hex[:8]}."
+        queue = f"{prefix}{service_name}.events"
+        worksync_amqp_cleanup.extend([queue, f"{queue}.dead", events, dead])
+        return {
+            "events_exchange": events,
+            "dead_letter_exchange": dead,
+            "events_queue_prefix": prefix,
+        }
+
+    return overrides
