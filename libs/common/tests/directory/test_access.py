@@ -26,8 +26,13 @@ from worksync.common.directory import (
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
 from worksync.common.testing.tokens import TokenMinter
+from worksync.common.testing.workspace_events import (
+    member_event,
+    project_event,
+    project_member_event,
+    workspace_event,
+)
 
-from .builders import member_event, project_event, project_member_event, workspace_event
 from .fake_workspace_api import FakeWorkspaceApi, closed_port_url
 
 

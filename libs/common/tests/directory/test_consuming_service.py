@@ -17,8 +17,8 @@ from worksync.common.errors import PROBLEM_JSON
 from worksync.common.ids import new_id
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.tokens import TokenMinter
+from worksync.common.testing.workspace_events import member_event, project_event, workspace_event
 
-from .builders import member_event, project_event, workspace_event
 from .conftest import Bus, Projection
 from .consuming_service import consuming_service
 from .fake_workspace_api import FakeWorkspaceApi, closed_port_url

@@ -13,14 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.directory import DirectoryTables, directory_handlers, merge_handlers
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
-
-from .builders import (
+from worksync.common.testing.workspace_events import (
     member_event,
     project_event,
     project_member_event,
     republished,
     workspace_event,
 )
+
 from .conftest import Bus
 
 

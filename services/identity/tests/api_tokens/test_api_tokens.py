@@ -11,9 +11,10 @@ import jwt
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.identity.config import IdentitySettings
 from worksync.identity.models import ApiToken, User, idempotency_keys
-from worksync.identity.testing import Account, Accounts, assert_problem
+from worksync.identity.testing import Account, Accounts
 
 TOKENS = "/api/v1/auth/api-tokens"
 EXCHANGE = "/internal/api-tokens/exchange"

@@ -15,8 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.tokens import TokenMinter
-from worksync.identity.testing import Account, Accounts, assert_problem
+from worksync.identity.testing import Account, Accounts
 
 ME = "/api/v1/auth/me"
 Sign = Callable[[dict[str, Any]], Awaitable[str]]

@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.identity.config import IdentitySettings
 from worksync.identity.models import User
 from worksync.identity.passwords import Passwords, argon2_hasher
-from worksync.identity.testing import PASSWORD, Accounts, assert_problem, unique_email
+from worksync.identity.testing import PASSWORD, Accounts, unique_email
 
 
 async def test_login_answers_a_token_pair(

@@ -8,13 +8,13 @@ import httpx
 from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.identity.config import IdentitySettings
 from worksync.identity.models import OneTimeToken
 from worksync.identity.testing import (
     PASSWORD,
     Accounts,
     CapturingMailer,
-    assert_problem,
     unique_email,
 )
 from worksync.identity.tokens import token_digest

@@ -8,8 +8,9 @@ import httpx
 from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.identity.models import RefreshToken
-from worksync.identity.testing import Accounts, assert_problem
+from worksync.identity.testing import Accounts
 from worksync.identity.tokens import token_digest
 
 REFRESH = "/api/v1/auth/refresh"

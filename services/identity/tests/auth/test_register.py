@@ -8,8 +8,9 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.identity.models import User, messaging
-from worksync.identity.testing import PASSWORD, CapturingMailer, assert_problem, unique_email
+from worksync.identity.testing import PASSWORD, CapturingMailer, unique_email
 
 REGISTER = "/api/v1/auth/register"
 

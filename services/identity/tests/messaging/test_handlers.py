@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.testing.problems import assert_problem
 from worksync.identity.messaging.handlers import HANDLERS
 from worksync.identity.models import WorkspaceMembership
-from worksync.identity.testing import Account, Accounts, assert_problem
+from worksync.identity.testing import Account, Accounts
 
 
 def membership_event(

@@ -6,7 +6,8 @@ import uuid
 
 import httpx
 
-from worksync.identity.testing import Accounts, assert_problem
+from worksync.common.testing.problems import assert_problem
+from worksync.identity.testing import Accounts
 
 SESSIONS = "/api/v1/auth/sessions"
 

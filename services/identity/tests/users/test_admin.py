@@ -8,8 +8,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.identity.models import messaging
-from worksync.identity.testing import Accounts, assert_problem, unique_email
+from worksync.identity.testing import Accounts, unique_email
 
 USERS = "/api/v1/users"
 

@@ -7,7 +7,8 @@ import uuid
 import httpx
 import pytest
 
-from worksync.workspace.testing import API, People, Workspaces, assert_problem
+from worksync.common.testing.problems import assert_problem
+from worksync.workspace.testing import API, People, Workspaces
 
 # (path under the workspace, error-code name, longest name)
 KINDS = [("clients", "client", 200), ("project-categories", "category", 100)]

@@ -6,7 +6,8 @@ import uuid
 
 import httpx
 
-from worksync.workspace.testing import API, People, Workspaces, assert_problem
+from worksync.common.testing.problems import assert_problem
+from worksync.workspace.testing import API, People, Workspaces
 
 
 def _departments(slug: str) -> str:

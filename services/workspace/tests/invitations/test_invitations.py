@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.tokens import TokenMinter
 from worksync.workspace.models import Invitation, idempotency_keys
 from worksync.workspace.testing import (
@@ -17,7 +18,6 @@ from worksync.workspace.testing import (
     People,
     Person,
     Workspaces,
-    assert_problem,
     unique_email,
 )
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from worksync.workspace.testing import API, People, Person, Workspaces, assert_problem
+from worksync.common.testing.problems import assert_problem
+from worksync.workspace.testing import API, People, Person, Workspaces
 
 
 async def _members(

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.workspace.models import User, messaging
 from worksync.workspace.testing import (
     API,
     People,
     Person,
     Workspaces,
-    assert_problem,
     deliver,
     identity_event,
     unique_email,

@@ -9,8 +9,9 @@ import httpx
 from sqlalchemy import Integer, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.workspace.models import messaging
-from worksync.workspace.testing import API, People, Workspaces, assert_problem
+from worksync.workspace.testing import API, People, Workspaces
 
 outbox = messaging.outbox
 

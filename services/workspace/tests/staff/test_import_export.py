@@ -12,8 +12,9 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.workspace.models import StaffProfile, messaging
-from worksync.workspace.testing import API, People, Person, Workspaces, assert_problem
+from worksync.workspace.testing import API, People, Person, Workspaces
 
 
 @dataclass

@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from worksync.workspace.testing import API, People, Workspaces, assert_problem
+from worksync.common.testing.problems import assert_problem
+from worksync.workspace.testing import API, People, Workspaces
 
 
 def _staff(slug: str) -> str:

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from worksync.workspace.testing import API, People, Workspaces, assert_problem
+from worksync.common.testing.problems import assert_problem
+from worksync.workspace.testing import API, People, Workspaces
 
 
 async def test_transfers_move_staff_and_are_recorded(

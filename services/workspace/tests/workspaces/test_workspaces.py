@@ -8,8 +8,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.problems import assert_problem
 from worksync.workspace.models import Membership
-from worksync.workspace.testing import API, People, Workspaces, assert_problem, unique_slug
+from worksync.workspace.testing import API, People, Workspaces, unique_slug
 
 
 async def test_the_creator_becomes_the_owner(

@@ -14,7 +14,6 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.config import Environment
-from worksync.common.errors import PROBLEM_JSON
 from worksync.identity.config import IdentitySettings
 from worksync.identity.mail.mailer import MailMessage
 from worksync.identity.models import User
@@ -111,21 +110,6 @@ class Accounts:
             await session.execute(
                 update(User).where(User.id == user_id).values(is_platform_admin=True)
             )
-
-
-def assert_problem(
-    response: httpx.Response, status: int, code: str, *, fields: set[str] | None = None
-) -> dict[str, Any]:
-    """The response is RFC 9457 problem+json with this status and code (and field errors)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["code"] == code
-    assert body["type"].endswith(code)
-    if fields is not None:
-        assert {error["field"] for error in body["errors"]} >= fields, body
-    return body
 
 
 def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> IdentitySettings:

@@ -13,7 +13,6 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.config import Environment
-from worksync.common.errors import PROBLEM_JSON
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.testing.tokens import TokenMinter
 from worksync.workspace.config import WorkspaceSettings
@@ -140,20 +139,6 @@ class Workspaces:
         assert response.status_code in (200, 201), response.text
         created: dict[str, Any] = response.json()
         return created
-
-
-def assert_problem(
-    response: httpx.Response, status: int, code: str, *, fields: set[str] | None = None
-) -> dict[str, Any]:
-    """The response is RFC 9457 problem+json with this status and code (and field errors)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith(PROBLEM_JSON)
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["code"] == code, body
-    if fields is not None:
-        assert {error["field"] for error in body["errors"]} >= fields, body
-    return body
 
 
 def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> WorkspaceSettings:

@@ -29,16 +29,25 @@ def _event(
 
 
 def workspace_event(
-    verb: str, workspace_id: UUID, *, slug: str, sequence: int, name: str = "Acme"
+    verb: str,
+    workspace_id: UUID,
+    *,
+    slug: str,
+    sequence: int,
+    name: str = "Acme",
+    owner_id: UUID | None = None,
+    timezone: str = "Europe/Vienna",
+    week_start: str = "monday",
+    working_hours_per_day: str = "7.50",
 ) -> CloudEvent:
     data = {
         "workspace_id": str(workspace_id),
         "slug": slug,
         "name": name,
-        "owner_id": str(new_id()),
-        "timezone": "Europe/Vienna",
-        "week_start": "monday",
-        "working_hours_per_day": "7.50",
+        "owner_id": str(owner_id or new_id()),
+        "timezone": timezone,
+        "week_start": week_start,
+        "working_hours_per_day": working_hours_per_day,
         "currency": "EUR",
         "rounding_step_minutes": 15,
         "rounding_mode": "nearest",
@@ -50,14 +59,21 @@ def workspace_event(
 
 
 def member_event(
-    verb: str, workspace_id: UUID, user_id: UUID, *, role: str, sequence: int
+    verb: str,
+    workspace_id: UUID,
+    user_id: UUID,
+    *,
+    role: str,
+    sequence: int,
+    email: str | None = None,
+    display_name: str = "Ada Lovelace",
 ) -> CloudEvent:
     data = {
         "workspace_id": str(workspace_id),
         "user_id": str(user_id),
         "role": role,
-        "email": f"{user_id.hex[:8]}@example.com",
-        "display_name": "Ada Lovelace",
+        "email": email or f"{user_id.hex[:8]}@example.com",
+        "display_name": display_name,
     }
     subject = uuid.uuid5(MEMBERSHIP_IDS, f"{workspace_id}/{user_id}")
     return _event(f"workspace.member.{verb}", subject, workspace_id, sequence, data)
@@ -70,18 +86,21 @@ def project_event(
     *,
     sequence: int,
     name: str = "Apollo",
+    identifier: str = "APL",
+    is_time_tracking_enabled: bool = True,
+    default_hourly_rate: str | None = "80.00",
     archived_at: datetime | None = None,
 ) -> CloudEvent:
     data = {
         "project_id": str(project_id),
         "workspace_id": str(workspace_id),
-        "identifier": "APL",
+        "identifier": identifier,
         "name": name,
         "status": "active",
         "priority": "high",
-        "is_time_tracking_enabled": True,
+        "is_time_tracking_enabled": is_time_tracking_enabled,
         "currency": "EUR",
-        "default_hourly_rate": "80.00",
+        "default_hourly_rate": default_hourly_rate,
         "budget_amount": "12000.00",
         "budget_hours": 150.5,
         "start_date": "2026-01-01",

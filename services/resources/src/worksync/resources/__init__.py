@@ -1,0 +1,1 @@
+"""WorkSync resources: capacity profiles, allocations, conflicts, utilization."""

@@ -1,0 +1,1 @@
+"""WorkSync time tracking: time entries, timers, breaks, worklogs, summaries."""

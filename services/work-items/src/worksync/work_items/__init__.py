@@ -1,0 +1,1 @@
+"""WorkSync work-items: states, issues, labels."""
