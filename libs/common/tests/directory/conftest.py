@@ -26,9 +26,10 @@ from worksync.common.events.consumer import EventConsumer, Handler
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.events.tables import MessagingTables, messaging_tables
 from worksync.common.events.topology import dead_queue_name, declare_topology
+from worksync.common.testing.servers import serve
 from worksync.common.testing.tokens import TokenMinter
 
-from .fake_workspace_api import FakeWorkspaceApi, serve
+from .fake_workspace_api import FakeWorkspaceApi
 
 # Generous bounds for what normally takes milliseconds: they only keep a broken build
 # from hanging, they measure nothing.

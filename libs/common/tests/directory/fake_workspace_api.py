@@ -7,25 +7,19 @@ keep apart by using fresh slugs, and count the calls about their own slug.
 
 from __future__ import annotations
 
-import asyncio
 import socket
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-import uvicorn
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp
 
 from worksync.common.auth import TokenVerifier
 from worksync.common.errors import problem_for_status, problem_response
-
-STARTUP_POLL_SECONDS = 0.01
-STARTUP_POLLS = 1000
 
 
 @dataclass
@@ -142,28 +136,6 @@ class FakeWorkspaceApi:
             )
 
         return api
-
-
-@asynccontextmanager
-async def serve(app: ASGIApp) -> AsyncIterator[str]:
-    """Serve `app` with uvicorn on a free 127.0.0.1 port in this loop; yields its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port: int = sock.getsockname()[1]
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    for _ in range(STARTUP_POLLS):
-        if server.started or task.done():
-            break
-        await asyncio.sleep(STARTUP_POLL_SECONDS)
-    try:
-        if not server.started:
-            raise RuntimeError("the fake workspace API did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 def closed_port_url() -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from alembic import context
+from alembic import context, op
 from sqlalchemy import Connection, MetaData, create_engine, pool, text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +21,26 @@ def _quoted(identifier: str) -> str:
     if not _IDENTIFIER.match(identifier):
         raise ValueError(f"not a safe SQL identifier: {identifier!r}")
     return f'"{identifier}"'
+
+
+def create_shared_extension(name: str) -> None:
+    """In a migration: create extension `name` in `public` unless it exists.
+
+    Extensions are one per database and services' migrations may run side by side (Compose
+    starts them together): the loser of a race to create one finds it created, which is
+    fine. Downgrades leave it, since other schemas may use it.
+    """
+    op.execute(
+        f"""
+        DO $$
+        BEGIN
+            CREATE EXTENSION IF NOT EXISTS {_quoted(name)} WITH SCHEMA public;
+        EXCEPTION WHEN unique_violation OR duplicate_object THEN
+            NULL;
+        END
+        $$
+        """
+    )
 
 
 def grant_service_role(connection: Connection, schema: str, role: str, password: str) -> None:
