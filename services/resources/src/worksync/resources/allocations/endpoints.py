@@ -1,0 +1,136 @@
+"""`/workspaces/{ws}/allocations`: members booked on projects.
+
+Members read; workspace admins and the project's admins write.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse
+
+from worksync.common.db import SessionDep
+from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.errors import error_responses
+from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
+from worksync.common.pagination import Page, PageParams, page_params
+from worksync.resources.allocations.repository import AllocationFilter
+from worksync.resources.allocations.schemas import (
+    AllocationCreate,
+    AllocationRead,
+    AllocationSort,
+    AllocationUpdate,
+)
+from worksync.resources.dependencies import AllocationServiceDep, MemberContext
+from worksync.resources.errors import invalid_field
+from worksync.resources.models import idempotency_keys
+
+router = APIRouter(prefix="/workspaces/{ws}/allocations", tags=["allocations"])
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+def allocation_filter(
+    user_id: UUID | None = None,
+    project_id: UUID | None = None,
+    from_date: Annotated[
+        date | None, Query(alias="from", description="Overlapping this day or later")
+    ] = None,
+    to_date: Annotated[
+        date | None, Query(alias="to", description="Overlapping this day or earlier")
+    ] = None,
+) -> AllocationFilter:
+    if from_date is not None and to_date is not None and to_date < from_date:
+        raise invalid_field("to", "must not be before from")
+    return AllocationFilter(
+        user_id=user_id, project_id=project_id, from_date=from_date, to_date=to_date
+    )
+
+
+@router.get(
+    "",
+    response_model=Page[AllocationRead],
+    responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
+)
+async def list_allocations(
+    context: MemberContext,
+    service: AllocationServiceDep,
+    params: Paging,
+    where: Annotated[AllocationFilter, Depends(allocation_filter)],
+    sort: AllocationSort = AllocationSort.START_DATE,
+) -> Page[AllocationRead]:
+    """The workspace's allocations, optionally of one member or project, or overlapping
+    a date range."""
+    items, next_cursor = await service.page(context, where, sort, params)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AllocationRead,
+    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+)
+async def create_allocation(
+    request: AllocationCreate,
+    context: MemberContext,
+    service: AllocationServiceDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Allocate a member to a project (workspace admins, project admins)."""
+
+    async def create() -> AllocationRead:
+        return await service.create(context, request)
+
+    return await idempotent(
+        session,
+        idempotency_keys,
+        key=idempotency_key,
+        scope=f"allocations.create:{context.workspace_id}:{context.user_id}",
+        payload=request,
+        status_code=status.HTTP_201_CREATED,
+        produce=create,
+    )
+
+
+@router.get(
+    "/{allocation_id}",
+    response_model=AllocationRead,
+    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+)
+async def get_allocation(
+    allocation_id: UUID, context: MemberContext, service: AllocationServiceDep
+) -> AllocationRead:
+    """An allocation."""
+    return await service.get(context, allocation_id)
+
+
+@router.patch(
+    "/{allocation_id}",
+    response_model=AllocationRead,
+    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+)
+async def update_allocation(
+    allocation_id: UUID,
+    request: AllocationUpdate,
+    context: MemberContext,
+    service: AllocationServiceDep,
+) -> AllocationRead:
+    """Change an allocation (workspace admins, project admins)."""
+    return await service.update(context, allocation_id, request)
+
+
+@router.delete(
+    "/{allocation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+)
+async def delete_allocation(
+    allocation_id: UUID, context: MemberContext, service: AllocationServiceDep
+) -> None:
+    """Delete an allocation (workspace admins, project admins)."""
+    await service.delete(context, allocation_id)

@@ -1,0 +1,16 @@
+"""Resources settings: `RESOURCES_<NAME>` overrides `WORKSYNC_<NAME>` overrides the default."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from worksync.common.config import CommonSettings
+
+
+class ResourcesSettings(CommonSettings):
+    service_env_prefix: ClassVar[str] = "RESOURCES_"
+
+    service_name: str = "resources"
+    port: int = Field(default=8005, ge=0, le=65535)

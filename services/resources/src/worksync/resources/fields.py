@@ -1,0 +1,84 @@
+"""Field types the API shares: hours, percentages, money, skills, working days, names.
+
+Hours travel as JSON numbers (up to two decimal places); money as a decimal string with
+two places (`"85.00"`) and a currency code.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+)
+
+CENT = Decimal("0.01")
+
+
+def _refuse_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("may be left out but not null")
+    return value
+
+
+# For PATCH fields that may be left out but make no sense as null.
+NotNull = BeforeValidator(_refuse_null)
+
+AsNumber = PlainSerializer(float, return_type=float, when_used="json")
+
+
+def _number_or_null(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# Computed amounts the API reports (two decimal places), as JSON numbers.
+Hours = Annotated[Decimal, AsNumber]
+Percent = Annotated[
+    Decimal | None,
+    PlainSerializer(_number_or_null, return_type=float | None, when_used="json"),
+]
+
+HoursPerWeek = Annotated[
+    Decimal,
+    Field(gt=0, le=168, max_digits=5, decimal_places=2, examples=[40]),
+    AsNumber,
+]
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2, examples=["85.00"]),
+    AfterValidator(lambda value: value.quantize(CENT)),
+    PlainSerializer(str, return_type=str, when_used="json"),
+]
+CurrencyCode = Annotated[str, Field(pattern="^[A-Z]{3}$", examples=["EUR"])]
+JobRole = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Notes = Annotated[str, StringConstraints(max_length=5000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+
+
+def _distinct_skills(skills: list[str]) -> list[str]:
+    """Duplicates (ignoring case) are dropped; the first spelling and the order stay."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for skill in skills:
+        if skill.casefold() not in seen:
+            seen.add(skill.casefold())
+            kept.append(skill)
+    return kept
+
+
+def _distinct_sorted_days(days: list[int]) -> list[int]:
+    return sorted(set(days))
+
+
+Skills = Annotated[list[Skill], Field(max_length=50), AfterValidator(_distinct_skills)]
+WorkingDays = Annotated[
+    list[Annotated[int, Field(ge=1, le=7)]],
+    Field(min_length=1, max_length=7, description="ISO weekdays, Monday = 1"),
+    AfterValidator(_distinct_sorted_days),
+]

@@ -1,0 +1,50 @@
+"""The resources API: capacity profiles and time off, allocations, conflicts, utilization."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from worksync.common.app import create_service_app
+from worksync.common.directory import Directory
+from worksync.common.telemetry import configure_logging
+from worksync.resources.allocations.endpoints import router as allocations_router
+from worksync.resources.config import ResourcesSettings
+from worksync.resources.conflicts.endpoints import router as conflicts_router
+from worksync.resources.models import directory
+from worksync.resources.team_members.endpoints import router as team_members_router
+from worksync.resources.utilization.endpoints import router as utilization_router
+
+DESCRIPTION = (
+    "Capacity and allocation: members' capacity profiles and time off, their allocations "
+    "to projects, the over-allocation conflicts these cause, and utilization (capacity, "
+    "allocated and tracked hours per week or month)."
+)
+
+
+def create_app(settings: ResourcesSettings | None = None) -> FastAPI:
+    settings = settings or ResourcesSettings()
+
+    @asynccontextmanager
+    async def directory_lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.directory = Directory(
+            directory, app.state.http_client, settings.workspace_api_url
+        )
+        yield
+
+    return create_service_app(
+        settings,
+        title="WorkSync resources",
+        description=DESCRIPTION,
+        routers=[team_members_router, allocations_router, conflicts_router, utilization_router],
+        extra_lifespan=directory_lifespan,
+    )
+
+
+def create_app_from_environment() -> FastAPI:
+    """The uvicorn factory: settings from the environment, JSON logs."""
+    settings = ResourcesSettings()
+    configure_logging(settings)
+    return create_app(settings)

@@ -1,0 +1,64 @@
+"""The resources service's own copies of the foreign events it reads (the fields it needs).
+
+Workspace events reach the directory through `worksync.common.directory`; membership
+events are read here as well, for capacity profiles.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from worksync.common.events.envelope import IntegrationEvent
+
+
+class MemberChange(IntegrationEvent):
+    """A `workspace.member.*` event (MemberSnapshot): who joined, changed or left where."""
+
+    workspace_id: UUID
+    user_id: UUID
+
+
+class MemberAdded(MemberChange):
+    event_type: ClassVar[str] = "workspace.member.added"
+
+
+class MemberUpdated(MemberChange):
+    event_type: ClassVar[str] = "workspace.member.updated"
+
+
+class MemberRemoved(MemberChange):
+    event_type: ClassVar[str] = "workspace.member.removed"
+
+
+class EntryDay(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    date: date
+    seconds: int = Field(ge=0)
+
+
+class EntrySnapshot(IntegrationEvent):
+    """A finished time entry as timetracking publishes it (`EntrySnapshot`)."""
+
+    entry_id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    user_id: UUID
+    # The worked seconds split over the user's local calendar days.
+    days: list[EntryDay]
+
+
+class EntryCreated(EntrySnapshot):
+    event_type: ClassVar[str] = "timetracking.entry.created"
+
+
+class EntryUpdated(EntrySnapshot):
+    event_type: ClassVar[str] = "timetracking.entry.updated"
+
+
+class EntryDeleted(EntrySnapshot):
+    event_type: ClassVar[str] = "timetracking.entry.deleted"

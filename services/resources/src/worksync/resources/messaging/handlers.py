@@ -1,0 +1,89 @@
+"""Events -> the directory, capacity profiles and the actual-hours projection.
+
+Idempotent: the consumer's inbox drops duplicates; the directory and the projection
+apply an event only when its sequence is newer than what they hold. Capacity profiles follow
+the directory's membership after it applied the event (the handlers are merged, the
+directory's first), so a late or repeated membership event changes nothing:
+
+- `workspace.member.added`: a profile with the defaults unless one exists, reactivated if
+  inactive (a returning member);
+- `workspace.member.updated`: the same, except that an inactive profile stays so (an
+  admin may have deactivated it); it covers an `added` that arrives after its update;
+- `workspace.member.removed`: the profile, if any, becomes inactive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.directory import directory_handlers, merge_handlers
+from worksync.common.events.consumer import Handler
+from worksync.common.events.envelope import CloudEvent
+from worksync.resources.actuals.service import apply_entry
+from worksync.resources.messaging.consumed import (
+    EntryCreated,
+    EntryDeleted,
+    EntrySnapshot,
+    EntryUpdated,
+    MemberAdded,
+    MemberChange,
+    MemberRemoved,
+    MemberUpdated,
+)
+from worksync.resources.models import directory
+from worksync.resources.team_members.service import join, leave
+
+
+async def _is_current_membership(session: AsyncSession, data: MemberChange, sequence: int) -> bool:
+    """Whether the directory holds exactly this event's version of the membership (an
+    older event left it as it was)."""
+    members = directory.members
+    stored = await session.scalar(
+        select(members.c.sequence).where(
+            members.c.workspace_id == data.workspace_id, members.c.user_id == data.user_id
+        )
+    )
+    return stored == sequence
+
+
+async def on_member_added(session: AsyncSession, event: CloudEvent) -> None:
+    data = event.parse_data(MemberChange)
+    if await _is_current_membership(session, data, event.sequence):
+        await join(session, data.workspace_id, data.user_id, reactivate=True)
+
+
+async def on_member_updated(session: AsyncSession, event: CloudEvent) -> None:
+    data = event.parse_data(MemberChange)
+    if await _is_current_membership(session, data, event.sequence):
+        await join(session, data.workspace_id, data.user_id, reactivate=False)
+
+
+async def on_member_removed(session: AsyncSession, event: CloudEvent) -> None:
+    data = event.parse_data(MemberChange)
+    if await _is_current_membership(session, data, event.sequence):
+        await leave(session, data.workspace_id, data.user_id)
+
+
+def _on_entry(model: type[EntrySnapshot], *, deleted: bool) -> Handler:
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        await apply_entry(
+            session, event.parse_data(model), sequence=event.sequence, deleted=deleted
+        )
+
+    return handle
+
+
+HANDLERS: Mapping[str, Handler] = merge_handlers(
+    directory_handlers(directory),
+    {
+        MemberAdded.event_type: on_member_added,
+        MemberUpdated.event_type: on_member_updated,
+        MemberRemoved.event_type: on_member_removed,
+        EntryCreated.event_type: _on_entry(EntryCreated, deleted=False),
+        EntryUpdated.event_type: _on_entry(EntryUpdated, deleted=False),
+        EntryDeleted.event_type: _on_entry(EntryDeleted, deleted=True),
+    },
+)

@@ -1,0 +1,100 @@
+"""Capacity profiles ("team members") and their time off as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from worksync.resources.fields import (
+    CurrencyCode,
+    Hours,
+    HoursPerWeek,
+    JobRole,
+    Money,
+    NotNull,
+    Reason,
+    Skills,
+    WorkingDays,
+)
+from worksync.resources.models import DEFAULT_HOURS_PER_WEEK, DEFAULT_WORKING_DAYS
+
+
+class TeamMemberCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: UUID = Field(description="A live member of the workspace without a profile")
+    role: JobRole | None = Field(default=None, description="Job role, e.g. Backend developer")
+    skills: Skills = []
+    hours_per_week: HoursPerWeek = DEFAULT_HOURS_PER_WEEK
+    working_days: WorkingDays = list(DEFAULT_WORKING_DAYS)
+    cost_rate: Money | None = None
+    currency: CurrencyCode | None = Field(default=None, description="Required with cost_rate")
+
+
+class TeamMemberUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: JobRole | None = None
+    skills: Annotated[Skills | None, NotNull] = None
+    hours_per_week: Annotated[HoursPerWeek | None, NotNull] = None
+    working_days: Annotated[WorkingDays | None, NotNull] = None
+    cost_rate: Money | None = None
+    currency: CurrencyCode | None = None
+    is_active: Annotated[bool | None, NotNull] = None
+
+
+class TeamMember(BaseModel):
+    id: UUID
+    workspace_id: UUID
+    user_id: UUID
+    display_name: str | None = Field(description="From the workspace's member directory")
+    role: str | None
+    skills: list[str]
+    hours_per_week: HoursPerWeek
+    working_days: list[int]
+    capacity_hours_per_day: Hours = Field(description="hours_per_week / number of working days")
+    cost_rate: Money | None
+    currency: str | None
+    is_active: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TeamMemberSort(StrEnum):
+    CREATED_AT = "created_at"
+    NEWEST_FIRST = "-created_at"
+
+
+class TimeOffCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start_date: date
+    end_date: date = Field(description="Included; not before start_date")
+    reason: Reason | None = None
+
+    @field_validator("end_date")
+    @classmethod
+    def _not_before_start(cls, end_date: date, info: ValidationInfo) -> date:
+        start_date = info.data.get("start_date")
+        if start_date is not None and end_date < start_date:
+            raise ValueError("must not be before start_date")
+        return end_date
+
+
+class TimeOffRead(BaseModel):
+    id: UUID
+    profile_id: UUID
+    start_date: date
+    end_date: date
+    reason: str | None
+    created_at: datetime
+
+
+def per_day(hours_per_week: Decimal, working_days: list[int]) -> Decimal:
+    return (hours_per_week / len(working_days)).quantize(Decimal("0.01"))
