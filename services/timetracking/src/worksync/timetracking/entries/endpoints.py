@@ -1,0 +1,108 @@
+"""`/workspaces/{ws}/time-entries`: every kind of logged time, with its filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi.responses import JSONResponse
+
+from worksync.common.db import SessionDep
+from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.errors import error_responses
+from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
+from worksync.common.pagination import Page, PageParams, page_params
+from worksync.timetracking.dependencies import EntryServiceDep, MemberDep
+from worksync.timetracking.entries.schemas import (
+    Entry,
+    EntryCreate,
+    EntryFilters,
+    EntrySort,
+    EntryUpdate,
+)
+from worksync.timetracking.models import EntrySource, idempotency_keys
+
+router = APIRouter(prefix="/workspaces/{ws}/time-entries", tags=["time entries"])
+
+READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(400, 422)}
+WRITE_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
+
+
+def entry_filters(
+    project_id: UUID | None = None,
+    issue_id: UUID | None = None,
+    user_id: UUID | None = None,
+    from_date: Annotated[date | None, Query(alias="from", description="First work date")] = None,
+    to_date: Annotated[date | None, Query(alias="to", description="Last work date")] = None,
+    billable: bool | None = None,
+    source: EntrySource | None = None,
+) -> EntryFilters:
+    return EntryFilters(
+        project_id=project_id,
+        issue_id=issue_id,
+        user_id=user_id,
+        from_date=from_date,
+        to_date=to_date,
+        billable=billable,
+        source=source,
+    )
+
+
+@router.get("", response_model=Page[Entry], responses=READ_ERRORS)
+async def list_entries(
+    workspace: MemberDep,
+    service: EntryServiceDep,
+    filters: Annotated[EntryFilters, Depends(entry_filters)],
+    params: Annotated[PageParams, Depends(page_params)],
+    sort: EntrySort = EntrySort.NEWEST_START,
+) -> Page[Entry]:
+    """Entries the caller may see: their own; admins everyone's (in their projects)."""
+    items, next_cursor = await service.page(workspace, filters, sort, params)
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=Entry, responses=WRITE_ERRORS)
+async def create_entry(
+    request: EntryCreate,
+    workspace: MemberDep,
+    service: EntryServiceDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Log time: a start and an end, or a duration on a date."""
+
+    async def create() -> Entry:
+        return await service.create(workspace, request)
+
+    return await idempotent(
+        session,
+        idempotency_keys,
+        key=idempotency_key,
+        scope=f"time_entries.create:{workspace.workspace_id}:{workspace.user_id}",
+        payload=request,
+        status_code=status.HTTP_201_CREATED,
+        produce=create,
+    )
+
+
+@router.get("/{entry_id}", response_model=Entry, responses=READ_ERRORS)
+async def get_entry(workspace: MemberDep, service: EntryServiceDep, entry_id: UUID) -> Entry:
+    """One entry the caller may see."""
+    return await service.get(workspace, entry_id)
+
+
+@router.patch("/{entry_id}", response_model=Entry, responses=WRITE_ERRORS)
+async def update_entry(
+    request: EntryUpdate, workspace: MemberDep, service: EntryServiceDep, entry_id: UUID
+) -> Entry:
+    """Change an entry (its owner, or an admin)."""
+    return await service.update(workspace, entry_id, request)
+
+
+@router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_ERRORS)
+async def delete_entry(workspace: MemberDep, service: EntryServiceDep, entry_id: UUID) -> Response:
+    """Delete an entry (its owner, or an admin)."""
+    await service.delete(workspace, entry_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,129 @@
+"""Time entries as the API reads and writes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from worksync.timetracking.models import EntrySource, TimeEntry
+
+MAX_DURATION_SECONDS = 24 * 3600
+
+Description = Annotated[str, Field(max_length=2000)]
+Tag = Annotated[str, Field(min_length=1, max_length=50)]
+Tags = Annotated[list[Tag], Field(max_length=20)]
+Rate = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+Seconds = Annotated[int, Field(ge=1, le=MAX_DURATION_SECONDS)]
+
+
+class EntryCreate(BaseModel):
+    """Either `started_at` and `ended_at` (a timed entry) or `work_date` and
+    `duration_seconds` (a duration on a day). Timestamps without an offset are local time
+    in the user's time zone."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    project_id: UUID
+    issue_id: UUID | None = None
+    user_id: UUID | None = Field(
+        default=None, description="Whose time this is (admins only; default: the caller)"
+    )
+    description: Description = ""
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    work_date: date | None = None
+    duration_seconds: Seconds | None = None
+    billable: bool | None = Field(default=None, description="Default: the user's setting")
+    hourly_rate: Rate | None = Field(
+        default=None, description="An explicit rate (admins only); default: resolved"
+    )
+    tags: Tags = Field(default_factory=list)
+
+
+class EntryUpdate(BaseModel):
+    """The fields to change. A timed entry changes its ends, a duration-only one its date
+    and duration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issue_id: UUID | None = None
+    description: Description | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    work_date: date | None = None
+    duration_seconds: Seconds | None = None
+    billable: bool | None = None
+    hourly_rate: Rate | None = None
+    tags: Tags | None = None
+
+
+class Entry(BaseModel):
+    id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    issue_id: UUID | None
+    user_id: UUID
+    description: str
+    work_date: date
+    started_at: datetime | None
+    ended_at: datetime | None
+    duration_seconds: int | None = Field(description="Worked seconds; null while running")
+    billable: bool
+    hourly_rate: str | None = Field(examples=["80.00"])
+    currency: str | None
+    tags: list[str]
+    source: EntrySource
+    approval_state: str
+    timezone: str = Field(description="The user's time zone when the entry was written")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, entry: TimeEntry) -> Self:
+        return cls(
+            id=entry.id,
+            workspace_id=entry.workspace_id,
+            project_id=entry.project_id,
+            issue_id=entry.issue_id,
+            user_id=entry.user_id,
+            description=entry.description,
+            work_date=entry.work_date,
+            started_at=entry.started_at,
+            ended_at=entry.ended_at,
+            duration_seconds=entry.duration_seconds,
+            billable=entry.billable,
+            hourly_rate=None if entry.hourly_rate is None else f"{entry.hourly_rate:.2f}",
+            currency=entry.currency,
+            tags=list(entry.tags),
+            source=EntrySource(entry.source),
+            approval_state=entry.approval_state,
+            timezone=entry.timezone,
+            version=entry.version,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
+        )
+
+
+class EntrySort(StrEnum):
+    NEWEST_START = "-started_at"
+    WORK_DATE = "work_date"
+    NEWEST_WORK_DATE = "-work_date"
+    CREATED_AT = "created_at"
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    project_id: UUID | None = None
+    issue_id: UUID | None = None
+    user_id: UUID | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+    billable: bool | None = None
+    source: EntrySource | None = None

@@ -1,0 +1,374 @@
+"""Time entries: the rules every write follows (also for worklogs and timers), and the
+entries API's use cases. Services never commit; events go to the outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.directory import (
+    Directory,
+    InsufficientRole,
+    ProjectAccess,
+    ProjectNotFound,
+    ProjectRole,
+    WorkspaceContext,
+    WorkspaceRole,
+)
+from worksync.common.errors import FieldError, Unprocessable
+from worksync.common.pagination import PageParams, SortKey, apply_keyset, build_page, sort_key
+from worksync.timetracking.access import (
+    administers,
+    ensure_may_act_for,
+    ensure_open_for_time,
+    project_of,
+    visible_entries,
+)
+from worksync.timetracking.entries import repository
+from worksync.timetracking.entries.repository import UserFacts
+from worksync.timetracking.entries.schemas import (
+    Entry,
+    EntryCreate,
+    EntryFilters,
+    EntrySort,
+    EntryUpdate,
+)
+from worksync.timetracking.errors import EntryIsRunning, invalid_field, not_found
+from worksync.timetracking.issues.service import IssueLookup
+from worksync.timetracking.messaging.published import EntryCreated, EntryDeleted, EntryUpdated
+from worksync.timetracking.messaging.publishing import publish_entry
+from worksync.timetracking.models import EntrySource, TimeEntry
+from worksync.timetracking.timezones import instant, local_date, local_midnight
+
+FUTURE_LIMIT = timedelta(hours=24)
+MAX_TIMED_ENTRY = timedelta(days=31)
+
+SORTS: dict[EntrySort, SortKey] = {
+    EntrySort.NEWEST_START: sort_key("-started_at", TimeEntry.sort_at, TimeEntry.id),
+    EntrySort.WORK_DATE: sort_key("work_date", TimeEntry.work_date, TimeEntry.id),
+    EntrySort.NEWEST_WORK_DATE: sort_key("-work_date", TimeEntry.work_date, TimeEntry.id),
+    EntrySort.CREATED_AT: sort_key("created_at", TimeEntry.created_at, TimeEntry.id),
+}
+
+
+@dataclass(frozen=True)
+class WriteTarget:
+    """Whose time goes into which project, checked: the project is open for time and the
+    caller may write for the user."""
+
+    project: ProjectAccess
+    user_id: UUID
+    facts: UserFacts
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.facts.timezone)
+
+
+def shape_error(fields: list[str], message: str) -> Unprocessable:
+    return Unprocessable(
+        "The request is not valid",
+        errors=[FieldError(field=field, message=message) for field in fields],
+    )
+
+
+class EntryWrites:
+    """What every write of an entry shares: target, rules, rate, times and events."""
+
+    def __init__(
+        self, session: AsyncSession, directory: Directory, issues: IssueLookup, now: datetime
+    ) -> None:
+        self.session = session
+        self.directory = directory
+        self.issues = issues
+        self.now = now
+
+    async def target(
+        self,
+        workspace: WorkspaceContext,
+        project_id: UUID,
+        issue_id: UUID | None,
+        user_id: UUID | None = None,
+    ) -> WriteTarget:
+        project = await project_of(self.session, self.directory, workspace, project_id)
+        ensure_open_for_time(project)
+        user_id = user_id or workspace.user_id
+        ensure_may_act_for(project, workspace, user_id)
+        if user_id != workspace.user_id:
+            role = await repository.member_role(self.session, workspace.workspace_id, user_id)
+            if role is None or role is WorkspaceRole.GUEST:
+                raise invalid_field(
+                    "user_id", "not a member of this workspace", code="unknown_reference"
+                )
+        if issue_id is not None:
+            await self.issues.live_issue(self.session, workspace, project.id, issue_id)
+        facts = await repository.user_facts(self.session, workspace.workspace_id, user_id)
+        return WriteTarget(project=project, user_id=user_id, facts=facts)
+
+    @staticmethod
+    def check_description(facts: UserFacts, description: str) -> None:
+        if facts.require_description and not description.strip():
+            raise invalid_field("description", "a description is required (user setting)")
+
+    def interval(
+        self, zone: ZoneInfo, started_at: datetime, ended_at: datetime
+    ) -> tuple[datetime, datetime]:
+        """Both ends as UTC instants; the end after the start, not too far ahead."""
+        started, ended = (
+            instant(started_at, zone, "started_at"),
+            instant(ended_at, zone, "ended_at"),
+        )
+        if ended <= started:
+            raise invalid_field("ended_at", "must be after started_at")
+        if ended - started > MAX_TIMED_ENTRY:
+            raise invalid_field("ended_at", "an entry may last 31 days at most")
+        self.check_not_future(ended)
+        return started, ended
+
+    def check_not_future(self, ended: datetime) -> None:
+        if ended > self.now + FUTURE_LIMIT:
+            raise invalid_field(
+                "ended_at", "may be at most 24 hours from now", code="entry_in_future"
+            )
+
+    def check_work_date(self, zone: ZoneInfo, work_date: date, field: str = "work_date") -> None:
+        if local_midnight(work_date, zone) > self.now + FUTURE_LIMIT:
+            raise invalid_field(field, "may be at most 24 hours from now", code="entry_in_future")
+
+    async def rate(
+        self, workspace: WorkspaceContext, target: WriteTarget, explicit: Decimal | None
+    ) -> tuple[Decimal | None, str | None]:
+        """The rate frozen into the entry: an admin's explicit one, else the resolved one."""
+        resolved, currency = await repository.rate_for(
+            self.session, workspace.workspace_id, target.project.id, target.user_id
+        )
+        if explicit is None:
+            return resolved, currency
+        if not administers(target.project):
+            raise InsufficientRole(ProjectRole.ADMIN.value)
+        return explicit, currency
+
+    async def insert(self, entry: TimeEntry, actor_id: UUID) -> TimeEntry:
+        await repository.add_entry(self.session, entry)
+        if entry.duration_seconds is not None:
+            await publish_entry(self.session, entry, EntryCreated, actor_id)
+        return entry
+
+    async def owned_entry(
+        self,
+        workspace: WorkspaceContext,
+        entry_id: UUID,
+        *,
+        writing: bool,
+        what: str = "time_entry",
+    ) -> tuple[TimeEntry, ProjectAccess]:
+        """An entry the caller may see (their own, or one they administer), else 404;
+        for writes, also a finished one in a project open for time."""
+        entry = await repository.find_entry(
+            self.session, workspace.workspace_id, entry_id, for_update=writing
+        )
+        if entry is None:
+            raise not_found(what)
+        try:
+            project = await project_of(self.session, self.directory, workspace, entry.project_id)
+        except ProjectNotFound:
+            raise not_found(what) from None
+        if entry.user_id != workspace.user_id and not administers(project):
+            raise not_found(what)
+        if writing:
+            ensure_open_for_time(project)
+            if entry.duration_seconds is None:
+                raise EntryIsRunning()
+        return entry, project
+
+    async def changed(self, entry: TimeEntry, actor_id: UUID) -> None:
+        entry.version += 1
+        await repository.save(self.session)
+        await publish_entry(self.session, entry, EntryUpdated, actor_id)
+
+    async def remove(self, entry: TimeEntry, actor_id: UUID) -> None:
+        entry.version += 1
+        await publish_entry(self.session, entry, EntryDeleted, actor_id)
+        await repository.delete_entry(self.session, entry)
+
+
+class EntryService:
+    def __init__(self, writes: EntryWrites) -> None:
+        self.writes = writes
+        self.session = writes.session
+
+    async def create(self, workspace: WorkspaceContext, request: EntryCreate) -> Entry:
+        target = await self.writes.target(
+            workspace, request.project_id, request.issue_id, request.user_id
+        )
+        self.writes.check_description(target.facts, request.description)
+        rate, currency = await self.writes.rate(workspace, target, request.hourly_rate)
+        zone = target.zone
+        started, ended, work_date, duration = self._times(zone, request)
+        entry = TimeEntry(
+            workspace_id=workspace.workspace_id,
+            project_id=target.project.id,
+            issue_id=request.issue_id,
+            user_id=target.user_id,
+            description=request.description,
+            work_date=work_date,
+            started_at=started,
+            ended_at=ended,
+            duration_seconds=duration,
+            billable=target.facts.default_billable
+            if request.billable is None
+            else request.billable,
+            hourly_rate=rate,
+            currency=currency,
+            tags=request.tags,
+            source=EntrySource.MANUAL,
+            timezone=zone.key,
+            sort_at=started or local_midnight(work_date, zone),
+            version=1,
+        )
+        return Entry.of(await self.writes.insert(entry, workspace.user_id))
+
+    def _times(
+        self, zone: ZoneInfo, request: EntryCreate
+    ) -> tuple[datetime | None, datetime | None, date, int]:
+        timed = {"started_at": request.started_at, "ended_at": request.ended_at}
+        dated = {"work_date": request.work_date, "duration_seconds": request.duration_seconds}
+        given_timed = [name for name, value in timed.items() if value is not None]
+        given_dated = [name for name, value in dated.items() if value is not None]
+        if given_timed and given_dated:
+            raise shape_error(
+                given_timed + given_dated,
+                "give started_at and ended_at, or work_date and duration_seconds, not both",
+            )
+        if not given_timed and not given_dated:
+            raise shape_error(
+                list(timed) + list(dated),
+                "give started_at and ended_at, or work_date and duration_seconds",
+            )
+        if given_timed:
+            if request.started_at is None or request.ended_at is None:
+                missing = [name for name in timed if name not in given_timed]
+                raise shape_error(missing, "required with " + given_timed[0])
+            started, ended = self.writes.interval(zone, request.started_at, request.ended_at)
+            return started, ended, local_date(started, zone), int((ended - started).total_seconds())
+        if request.work_date is None or request.duration_seconds is None:
+            missing = [name for name in dated if name not in given_dated]
+            raise shape_error(missing, "required with " + given_dated[0])
+        self.writes.check_work_date(zone, request.work_date)
+        return None, None, request.work_date, request.duration_seconds
+
+    async def get(self, workspace: WorkspaceContext, entry_id: UUID) -> Entry:
+        entry, _ = await self.writes.owned_entry(workspace, entry_id, writing=False)
+        return Entry.of(entry)
+
+    async def update(
+        self, workspace: WorkspaceContext, entry_id: UUID, request: EntryUpdate
+    ) -> Entry:
+        entry, project = await self.writes.owned_entry(workspace, entry_id, writing=True)
+        fields = request.model_fields_set
+        nullable = {"issue_id", "hourly_rate"}
+        if nulls := sorted(f for f in fields - nullable if getattr(request, f) is None):
+            raise shape_error(nulls, "may not be null")
+        if not fields:
+            return Entry.of(entry)
+        if "issue_id" in fields and request.issue_id is not None:
+            await self.writes.issues.live_issue(
+                self.session, workspace, entry.project_id, request.issue_id
+            )
+        facts = await repository.user_facts(self.session, workspace.workspace_id, entry.user_id)
+        target = WriteTarget(project=project, user_id=entry.user_id, facts=facts)
+        if "description" in fields:
+            self.writes.check_description(facts, request.description or "")
+        if "hourly_rate" in fields:
+            # Only admins set rates, or let them resolve again (null).
+            if not administers(project):
+                raise InsufficientRole(ProjectRole.ADMIN.value)
+            entry.hourly_rate, entry.currency = await self.writes.rate(
+                workspace, target, request.hourly_rate
+            )
+        await self._retime(entry, target, request)
+        for name in ("issue_id", "description", "billable", "tags"):
+            if name in fields:
+                setattr(entry, name, getattr(request, name))
+        await self.writes.changed(entry, workspace.user_id)
+        return Entry.of(entry)
+
+    async def _retime(self, entry: TimeEntry, target: WriteTarget, request: EntryUpdate) -> None:
+        fields = request.model_fields_set
+        zone = target.zone
+        if entry.started_at is not None and entry.ended_at is not None:
+            if wrong := sorted(fields & {"work_date", "duration_seconds"}):
+                raise shape_error(wrong, "a timed entry changes started_at and ended_at")
+            if not fields & {"started_at", "ended_at"}:
+                return
+            started, ended = self.writes.interval(
+                zone,
+                request.started_at or entry.started_at.astimezone(zone),
+                request.ended_at or entry.ended_at.astimezone(zone),
+            )
+            worked = await self._worked_seconds(entry.id, started, ended)
+            if worked < 1:
+                raise invalid_field("ended_at", "nothing is left once the breaks are taken out")
+            entry.started_at, entry.ended_at, entry.duration_seconds = started, ended, worked
+            entry.work_date, entry.sort_at = local_date(started, zone), started
+            entry.timezone = zone.key
+            return
+        if wrong := sorted(fields & {"started_at", "ended_at"}):
+            raise shape_error(wrong, "a duration-only entry changes work_date and duration_seconds")
+        if request.work_date is not None:
+            self.writes.check_work_date(zone, request.work_date)
+            entry.work_date = request.work_date
+            entry.sort_at = local_midnight(request.work_date, zone)
+            entry.timezone = zone.key
+        if request.duration_seconds is not None:
+            entry.duration_seconds = request.duration_seconds
+
+    async def _worked_seconds(self, entry_id: UUID, started: datetime, ended: datetime) -> int:
+        """The interval less the unpaid breaks inside it."""
+        unpaid = 0.0
+        for pause in await repository.breaks_of(self.session, entry_id):
+            if pause.is_paid or pause.ended_at is None:
+                continue
+            overlap = min(pause.ended_at, ended) - max(pause.started_at, started)
+            unpaid += max(overlap.total_seconds(), 0.0)
+        return int((ended - started).total_seconds() - unpaid)
+
+    async def delete(self, workspace: WorkspaceContext, entry_id: UUID) -> None:
+        entry, _ = await self.writes.owned_entry(workspace, entry_id, writing=True)
+        await self.writes.remove(entry, workspace.user_id)
+
+    async def page(
+        self,
+        workspace: WorkspaceContext,
+        filters: EntryFilters,
+        sort: EntrySort,
+        params: PageParams,
+    ) -> tuple[list[Entry], str | None]:
+        if filters.from_date and filters.to_date and filters.from_date > filters.to_date:
+            raise invalid_field("to", "must not be before from")
+        query = select(TimeEntry).where(
+            TimeEntry.workspace_id == workspace.workspace_id, visible_entries(workspace)
+        )
+        for column, value in (
+            (TimeEntry.project_id, filters.project_id),
+            (TimeEntry.issue_id, filters.issue_id),
+            (TimeEntry.user_id, filters.user_id),
+            (TimeEntry.billable, filters.billable),
+            (TimeEntry.source, filters.source),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if filters.from_date is not None:
+            query = query.where(TimeEntry.work_date >= filters.from_date)
+        if filters.to_date is not None:
+            query = query.where(TimeEntry.work_date <= filters.to_date)
+        key = SORTS[sort]
+        rows = list(await self.session.scalars(apply_keyset(query, key, params)))
+        items, next_cursor = build_page(rows, key, params)
+        return [Entry.of(entry) for entry in items], next_cursor

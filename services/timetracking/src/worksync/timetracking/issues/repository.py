@@ -1,0 +1,41 @@
+"""The issue projection: sequence-guarded upserts and the look-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.timetracking.models import Issue
+
+
+@dataclass(frozen=True)
+class IssueState:
+    issue_id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    key: str
+    title: str
+    estimate_minutes: int | None
+    state_group: str | None
+    deleted: bool
+
+
+async def apply_issue(session: AsyncSession, state: IssueState, *, sequence: int) -> None:
+    """Store the issue unless a newer (or the same) sequence is stored already."""
+    values = {**state.__dict__, "sequence": sequence}
+    statement = insert(Issue).values(values)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Issue.issue_id],
+            set_={name: statement.excluded[name] for name in values if name != "issue_id"},
+            where=Issue.sequence < statement.excluded.sequence,
+        )
+    )
+
+
+async def find_issue(session: AsyncSession, issue_id: UUID) -> Issue | None:
+    return await session.scalar(select(Issue).where(Issue.issue_id == issue_id))

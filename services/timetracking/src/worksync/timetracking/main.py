@@ -1,0 +1,52 @@
+"""The timetracking API: time entries, worklogs, the timer, views, summaries and settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from worksync.common.app import create_service_app
+from worksync.common.directory import Directory
+from worksync.common.telemetry import configure_logging
+from worksync.timetracking.config import TimetrackingSettings
+from worksync.timetracking.entries.endpoints import router as entries_router
+from worksync.timetracking.issues.service import IssueLookup
+from worksync.timetracking.issues.work_items_api import WorkItemsApi
+from worksync.timetracking.models import directory
+from worksync.timetracking.timers.endpoints import router as timer_router
+from worksync.timetracking.user_settings.endpoints import router as settings_router
+from worksync.timetracking.views.endpoints import router as views_router
+from worksync.timetracking.worklogs.endpoints import router as worklogs_router
+
+DESCRIPTION = (
+    "Where the time went: time entries (timed, duration-only, from timers), worklogs on "
+    "issues, the timer with pauses, day and week views, summaries, and user time settings."
+)
+
+
+def create_app(settings: TimetrackingSettings | None = None) -> FastAPI:
+    settings = settings or TimetrackingSettings()
+
+    @asynccontextmanager
+    async def lookups(app: FastAPI) -> AsyncIterator[None]:
+        client = app.state.http_client
+        app.state.directory = Directory(directory, client, settings.workspace_api_url)
+        app.state.issue_lookup = IssueLookup(WorkItemsApi(client, settings.work_items_api_url))
+        yield
+
+    return create_service_app(
+        settings,
+        title="WorkSync timetracking",
+        description=DESCRIPTION,
+        routers=[entries_router, worklogs_router, timer_router, views_router, settings_router],
+        extra_lifespan=lookups,
+    )
+
+
+def create_app_from_environment() -> FastAPI:
+    """The uvicorn factory: settings from the environment, JSON logs."""
+    settings = TimetrackingSettings()
+    configure_logging(settings)
+    return create_app(settings)

@@ -1,0 +1,45 @@
+"""This service's copies of the foreign events it reads beyond the directory's (work-items'
+issues), with only the fields it keeps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+from uuid import UUID
+
+from worksync.common.events.envelope import IntegrationEvent
+
+
+class IssueSnapshot(IntegrationEvent):
+    issue_id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    key: str
+    title: str
+    state_group: str | None = None
+    estimate_minutes: int | None = None
+    deleted_at: datetime | None = None
+
+
+class IssueCreated(IssueSnapshot):
+    event_type: ClassVar[str] = "workitems.issue.created"
+
+
+class IssueUpdated(IssueSnapshot):
+    event_type: ClassVar[str] = "workitems.issue.updated"
+
+
+class IssueDeleted(IssueSnapshot):
+    event_type: ClassVar[str] = "workitems.issue.deleted"
+
+
+class IssueRestored(IssueSnapshot):
+    event_type: ClassVar[str] = "workitems.issue.restored"
+
+
+ISSUE_EVENTS: tuple[type[IssueSnapshot], ...] = (
+    IssueCreated,
+    IssueUpdated,
+    IssueDeleted,
+    IssueRestored,
+)

@@ -1,0 +1,41 @@
+"""Consumed events -> the directory and the issue projection.
+
+Idempotent: the consumer's inbox drops duplicates, and the projection applies an event only
+when its sequence is newer than the stored one, so redelivery and reordering are harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.directory import directory_handlers, merge_handlers
+from worksync.common.events.consumer import Handler
+from worksync.common.events.envelope import CloudEvent
+from worksync.timetracking.issues.repository import IssueState, apply_issue
+from worksync.timetracking.messaging.consumed import ISSUE_EVENTS, IssueDeleted, IssueSnapshot
+from worksync.timetracking.models import directory
+
+
+def _on_issue(model: type[IssueSnapshot]) -> Handler:
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        data = event.parse_data(model)
+        state = IssueState(
+            issue_id=data.issue_id,
+            workspace_id=data.workspace_id,
+            project_id=data.project_id,
+            key=data.key,
+            title=data.title,
+            estimate_minutes=data.estimate_minutes,
+            state_group=data.state_group,
+            deleted=model is IssueDeleted or data.deleted_at is not None,
+        )
+        await apply_issue(session, state, sequence=event.sequence)
+
+    return handle
+
+
+ISSUE_HANDLERS: dict[str, Handler] = {model.event_type: _on_issue(model) for model in ISSUE_EVENTS}
+
+HANDLERS: Mapping[str, Handler] = merge_handlers(directory_handlers(directory), ISSUE_HANDLERS)

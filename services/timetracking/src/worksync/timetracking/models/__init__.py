@@ -1,0 +1,37 @@
+"""Every table of the timetracking schema."""
+
+from worksync.timetracking.models.base import (
+    SCHEMA,
+    Base,
+    directory,
+    idempotency_keys,
+    messaging,
+)
+from worksync.timetracking.models.entries import (
+    NO_OVERLAP_CONSTRAINT,
+    OPEN_BREAK_INDEX,
+    RUNNING_TIMER_INDEX,
+    ApprovalState,
+    Break,
+    EntrySource,
+    TimeEntry,
+)
+from worksync.timetracking.models.projections import Issue
+from worksync.timetracking.models.settings import UserSettings
+
+__all__ = [
+    "NO_OVERLAP_CONSTRAINT",
+    "OPEN_BREAK_INDEX",
+    "RUNNING_TIMER_INDEX",
+    "SCHEMA",
+    "ApprovalState",
+    "Base",
+    "Break",
+    "EntrySource",
+    "Issue",
+    "TimeEntry",
+    "UserSettings",
+    "directory",
+    "idempotency_keys",
+    "messaging",
+]

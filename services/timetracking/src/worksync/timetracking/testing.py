@@ -1,0 +1,271 @@
+"""Test support for the timetracking service (and suites that run it): settings, issues as
+work-items announces them, and a stand-in for the work-items API served over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from fastapi import FastAPI, Header
+from fastapi.responses import JSONResponse
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.common.config import Environment
+from worksync.common.errors import problem_for_status, problem_response
+from worksync.common.events.consumer import Handler
+from worksync.common.events.envelope import CloudEvent
+from worksync.common.ids import new_id
+from worksync.common.testing.directory import (
+    DirectorySeeder,
+    SeededProject,
+    SeededUser,
+    SeededWorkspace,
+)
+from worksync.timetracking.config import TimetrackingSettings
+from worksync.timetracking.models import Break, TimeEntry, messaging
+
+API = "/api/v1"
+
+
+def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> TimetrackingSettings:
+    values: dict[str, Any] = {
+        "environment": Environment.TEST,
+        "database_url": database_url,
+        "amqp_url": amqp_url,
+        "log_json": False,
+    }
+    values.update(overrides)
+    return TimetrackingSettings(**values)
+
+
+def issue_event(
+    verb: str,
+    issue_id: UUID,
+    *,
+    workspace_id: UUID,
+    project_id: UUID,
+    sequence: int,
+    key: str = "APL-1",
+    title: str = "Land on the moon",
+    estimate_minutes: int | None = 120,
+    deleted_at: datetime | None = None,
+) -> CloudEvent:
+    """A `workitems.issue.<verb>` event in the contract's IssueSnapshot shape."""
+    data = {
+        "issue_id": str(issue_id),
+        "workspace_id": str(workspace_id),
+        "project_id": str(project_id),
+        "sequence_id": int(key.rsplit("-", 1)[-1]),
+        "key": key,
+        "title": title,
+        "state_id": str(new_id()),
+        "state_group": "started",
+        "priority": "none",
+        "assignee_ids": [],
+        "label_ids": [],
+        "parent_id": None,
+        "start_date": None,
+        "due_date": None,
+        "estimate_minutes": estimate_minutes,
+        "completed_at": None,
+        "deleted_at": deleted_at.isoformat() if deleted_at else None,
+    }
+    return CloudEvent(
+        source="worksync/work-items",
+        type=f"workitems.issue.{verb}",
+        subject=str(issue_id),
+        workspaceid=str(workspace_id),
+        sequence=sequence,
+        data=data,
+    )
+
+
+@dataclass
+class Issues:
+    """Issues announced the way work-items announces them, delivered into `handlers`."""
+
+    handlers: Mapping[str, Handler]
+    sessionmaker: async_sessionmaker[AsyncSession]
+    _count: int = 0
+
+    async def deliver(self, event: CloudEvent) -> None:
+        async with self.sessionmaker.begin() as session:
+            await self.handlers[event.type](session, event)
+
+    async def create(
+        self, workspace_id: UUID, project_id: UUID, *, estimate_minutes: int | None = 120
+    ) -> UUID:
+        self._count += 1
+        issue_id = new_id()
+        await self.deliver(
+            issue_event(
+                "created",
+                issue_id,
+                workspace_id=workspace_id,
+                project_id=project_id,
+                sequence=1,
+                key=f"APL-{self._count}",
+                title=f"Issue {self._count}",
+                estimate_minutes=estimate_minutes,
+            )
+        )
+        return issue_id
+
+
+async def outbox_of(
+    sessionmaker: async_sessionmaker[AsyncSession], subject: UUID
+) -> list[dict[str, Any]]:
+    """The envelopes of the events about `subject`, in the order they were written."""
+    async with sessionmaker() as session:
+        rows = await session.scalars(
+            select(messaging.outbox.c.envelope)
+            .where(messaging.outbox.c.envelope["subject"].astext == str(subject))
+            .order_by(messaging.outbox.c.created_at, messaging.outbox.c.id)
+        )
+        return list(rows)
+
+
+async def entries_of(
+    sessionmaker: async_sessionmaker[AsyncSession], user_id: UUID
+) -> list[TimeEntry]:
+    async with sessionmaker() as session:
+        rows = await session.scalars(
+            select(TimeEntry).where(TimeEntry.user_id == user_id).order_by(TimeEntry.sort_at)
+        )
+        return list(rows)
+
+
+async def breaks_of(sessionmaker: async_sessionmaker[AsyncSession], entry_id: UUID) -> list[Break]:
+    async with sessionmaker() as session:
+        rows = await session.scalars(
+            select(Break).where(Break.entry_id == entry_id).order_by(Break.started_at)
+        )
+        return list(rows)
+
+
+async def rewind_timer(
+    sessionmaker: async_sessionmaker[AsyncSession], entry_id: UUID, seconds: int
+) -> None:
+    """Move a timer's start (and its breaks) `seconds` into the past, as if it ran longer."""
+    shift = timedelta(seconds=seconds)
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            update(TimeEntry)
+            .where(TimeEntry.id == entry_id)
+            .values(started_at=TimeEntry.started_at - shift, sort_at=TimeEntry.sort_at - shift)
+        )
+        await session.execute(
+            update(Break)
+            .where(Break.entry_id == entry_id)
+            .values(started_at=Break.started_at - shift, ended_at=Break.ended_at - shift)
+        )
+
+
+async def rewind_open_break(
+    sessionmaker: async_sessionmaker[AsyncSession], entry_id: UUID, seconds: int
+) -> None:
+    """Make the timer's current pause `seconds` older."""
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            update(Break)
+            .where(Break.entry_id == entry_id, Break.ended_at.is_(None))
+            .values(started_at=Break.started_at - timedelta(seconds=seconds))
+        )
+
+
+async def outbox_size(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    async with sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(messaging.outbox)) or 0)
+
+
+@dataclass(frozen=True)
+class World:
+    """A workspace (Europe/Berlin) with people in each role, a project they belong to
+    (default rate 80.00 EUR) and an issue of it."""
+
+    workspace: SeededWorkspace
+    admin: SeededUser
+    ada: SeededUser
+    bob: SeededUser
+    guest: SeededUser
+    project: SeededProject
+    issue_id: UUID
+
+    @property
+    def owner(self) -> SeededUser:
+        return self.workspace.owner
+
+    @property
+    def base(self) -> str:
+        return f"{API}/workspaces/{self.workspace.slug}"
+
+    def issue_url(self, issue_id: UUID | None = None) -> str:
+        return f"{self.base}/projects/{self.project.id}/issues/{issue_id or self.issue_id}"
+
+
+async def arrange_world(seeder: DirectorySeeder, issues: Issues, **project: Any) -> World:
+    workspace = await seeder.workspace(timezone="Europe/Berlin")
+    admin = await seeder.member(workspace, role="admin", display_name="Alan Admin")
+    ada = await seeder.member(workspace, role="member", display_name="Ada Lovelace")
+    bob = await seeder.member(workspace, role="member", display_name="Bob Builder")
+    guest = await seeder.member(workspace, role="guest", display_name="Gus Guest")
+    seeded = await seeder.project(workspace, **project)
+    await seeder.project_member(seeded, ada)
+    await seeder.project_member(seeded, bob)
+    await seeder.project_member(seeded, guest, role="guest")
+    issue_id = await issues.create(workspace.id, seeded.id)
+    return World(workspace, admin, ada, bob, guest, seeded, issue_id)
+
+
+@dataclass
+class FakeWorkItemsApi:
+    """Answers `GET .../projects/{pid}/issues/{iid}` from `issues` (keyed by issue id), or
+    500 for the issue ids in `failing`; counts the calls."""
+
+    issues: dict[UUID, dict[str, Any]] = field(default_factory=dict)
+    failing: set[UUID] = field(default_factory=set)
+    calls: list[UUID] = field(default_factory=list)
+
+    def add_issue(
+        self, issue_id: UUID, project_id: UUID, *, version: int = 3, key: str = "APL-9"
+    ) -> None:
+        self.issues[issue_id] = {
+            "id": str(issue_id),
+            "project_id": str(project_id),
+            "key": key,
+            "title": "Fresh issue",
+            "estimate_minutes": 60,
+            "state_group": "unstarted",
+            "deleted_at": None,
+            "version": version,
+            "priority": "none",
+        }
+
+    def app(self) -> FastAPI:
+        api = FastAPI()
+
+        @api.get("/api/v1/workspaces/{slug}/projects/{project_id}/issues/{issue_id}")
+        async def issue(
+            slug: str, project_id: UUID, issue_id: UUID, authorization: str | None = Header(None)
+        ) -> JSONResponse:
+            self.calls.append(issue_id)
+            if authorization is None or not authorization.startswith("Bearer "):
+                return problem_response(problem_for_status(401, "No token"))
+            if issue_id in self.failing:
+                return problem_response(problem_for_status(500, "Broken on purpose"))
+            found = self.issues.get(issue_id)
+            if found is None or found["project_id"] != str(project_id):
+                return problem_response(problem_for_status(404, "Not found"))
+            return JSONResponse(found)
+
+        @api.get("/api/v1/{path:path}")
+        async def anything_else(path: str) -> JSONResponse:
+            """The workspace API's look-ups: nobody is a member of what the projection
+            does not know."""
+            return problem_response(problem_for_status(404, "Not found"))
+
+        return api

@@ -1,0 +1,40 @@
+"""A user's time settings in a workspace."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from worksync.timetracking.timezones import is_known_zone
+
+Rate = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+class TimeSettingsUpdate(BaseModel):
+    """The whole settings (PUT replaces them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str | None = Field(
+        default=None, description="IANA name, e.g. Europe/Berlin; null: the workspace's zone"
+    )
+    default_hourly_rate: Rate | None = None
+    default_billable: bool = False
+    require_description: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and not is_known_zone(value):
+            raise ValueError("not an IANA time zone")
+        return value
+
+
+class TimeSettings(BaseModel):
+    timezone: str | None
+    effective_timezone: str = Field(description="The zone in use: yours, the workspace's, or UTC")
+    default_hourly_rate: str | None = Field(examples=["80.00"])
+    default_billable: bool
+    require_description: bool

@@ -1,0 +1,91 @@
+"""The summaries' SQL: each one statement, one scan of the entries with GROUPING SETS,
+names joined to the (few) aggregated rows afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@dataclass(frozen=True)
+class SummaryFilters:
+    workspace_id: UUID
+    project_id: UUID | None = None
+    user_id: UUID | None = None
+    from_date: date | None = None
+    to_date: date | None = None
+
+    def where(self) -> tuple[str, dict[str, Any]]:
+        """The predicate on `e` (finished entries of the workspace) and its parameters."""
+        clauses = ["e.workspace_id = :workspace_id", "e.duration_seconds IS NOT NULL"]
+        for column, name in (
+            ("project_id", "project_id"),
+            ("user_id", "user_id"),
+        ):
+            if getattr(self, name) is not None:
+                clauses.append(f"e.{column} = :{name}")
+        if self.from_date is not None:
+            clauses.append("e.work_date >= :from_date")
+        if self.to_date is not None:
+            clauses.append("e.work_date <= :to_date")
+        return " AND ".join(clauses), {
+            name: value for name, value in self.__dict__.items() if value is not None
+        }
+
+
+WORKLOG_SUMMARY_SQL = """
+WITH totals AS (
+    SELECT e.issue_id, e.user_id,
+           GROUPING(e.issue_id) AS all_issues, GROUPING(e.user_id) AS all_users,
+           SUM(e.duration_seconds) AS seconds
+    FROM timetracking.time_entries AS e
+    WHERE {where}
+    GROUP BY GROUPING SETS ((e.issue_id), (e.user_id), ())
+)
+SELECT t.issue_id, t.user_id, t.all_issues, t.all_users, t.seconds,
+       i.key, i.title, i.estimate_minutes, m.display_name,
+       SUM(i.estimate_minutes) OVER () AS total_estimate_minutes
+FROM totals AS t
+LEFT JOIN timetracking.issues AS i ON t.all_issues = 0 AND i.issue_id = t.issue_id
+LEFT JOIN timetracking.directory_members AS m
+       ON t.all_users = 0 AND m.workspace_id = :workspace_id AND m.user_id = t.user_id
+ORDER BY t.seconds DESC, t.issue_id, t.user_id
+"""
+
+TIME_SUMMARY_SQL = """
+WITH totals AS (
+    SELECT e.project_id, e.user_id, e.work_date,
+           GROUPING(e.project_id) AS all_projects, GROUPING(e.user_id) AS all_users,
+           GROUPING(e.work_date) AS all_days,
+           SUM(e.duration_seconds) AS seconds,
+           COALESCE(SUM(e.duration_seconds) FILTER (WHERE e.billable), 0) AS billable_seconds
+    FROM timetracking.time_entries AS e
+    WHERE {where}
+    GROUP BY GROUPING SETS ((e.project_id), (e.user_id), (e.work_date), ())
+)
+SELECT t.*, p.name AS project_name, m.display_name
+FROM totals AS t
+LEFT JOIN timetracking.directory_projects AS p
+       ON t.all_projects = 0 AND p.id = t.project_id
+LEFT JOIN timetracking.directory_members AS m
+       ON t.all_users = 0 AND m.workspace_id = :workspace_id AND m.user_id = t.user_id
+ORDER BY t.work_date NULLS LAST, t.seconds DESC, t.project_id, t.user_id
+"""
+
+
+async def worklog_summary(session: AsyncSession, filters: SummaryFilters) -> Sequence[Row[Any]]:
+    where, parameters = filters.where()
+    result = await session.execute(text(WORKLOG_SUMMARY_SQL.format(where=where)), parameters)
+    return result.all()
+
+
+async def time_summary(session: AsyncSession, filters: SummaryFilters) -> Sequence[Row[Any]]:
+    where, parameters = filters.where()
+    result = await session.execute(text(TIME_SUMMARY_SQL.format(where=where)), parameters)
+    return result.all()

@@ -1,0 +1,64 @@
+"""Worklogs: the Plane-compatible face of the entries on an issue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from worksync.timetracking.entries.schemas import Description
+from worksync.timetracking.models import TimeEntry
+
+Minutes = Annotated[int, Field(ge=1, le=1440)]
+
+
+class WorklogCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    duration_minutes: Minutes
+    description: Description = ""
+    logged_at: date | None = Field(default=None, description="Default: today in the user's zone")
+
+
+class WorklogUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    duration_minutes: Minutes | None = None
+    description: Description | None = None
+    logged_at: date | None = None
+
+
+class Worklog(BaseModel):
+    id: UUID
+    issue_id: UUID
+    project_id: UUID
+    user_id: UUID
+    duration_minutes: int = Field(description="Worked minutes, rounded down")
+    description: str
+    logged_at: date
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, entry: TimeEntry) -> Self:
+        assert entry.issue_id is not None
+        return cls(
+            id=entry.id,
+            issue_id=entry.issue_id,
+            project_id=entry.project_id,
+            user_id=entry.user_id,
+            duration_minutes=(entry.duration_seconds or 0) // 60,
+            description=entry.description,
+            logged_at=entry.work_date,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
+        )
+
+
+class WorklogSort(StrEnum):
+    NEWEST_LOGGED_AT = "-logged_at"
+    LOGGED_AT = "logged_at"
+    CREATED_AT = "created_at"

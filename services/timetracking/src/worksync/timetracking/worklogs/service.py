@@ -1,0 +1,149 @@
+"""Worklogs: duration-only entries on an issue (source "worklog"); the list shows every
+finished entry on the issue that the caller may see, whatever its source."""
+
+from __future__ import annotations
+
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from worksync.common.directory import WorkspaceContext
+from worksync.common.pagination import PageParams, SortKey, apply_keyset, build_page, sort_key
+from worksync.timetracking.access import project_of, visible_entries
+from worksync.timetracking.entries import repository
+from worksync.timetracking.entries.service import EntryWrites, shape_error
+from worksync.timetracking.errors import EntryIsTimed, not_found
+from worksync.timetracking.models import EntrySource, TimeEntry
+from worksync.timetracking.timezones import local_date, local_midnight
+from worksync.timetracking.worklogs.schemas import (
+    Worklog,
+    WorklogCreate,
+    WorklogSort,
+    WorklogUpdate,
+)
+
+SORTS: dict[WorklogSort, SortKey] = {
+    WorklogSort.NEWEST_LOGGED_AT: sort_key("-logged_at", TimeEntry.work_date, TimeEntry.id),
+    WorklogSort.LOGGED_AT: sort_key("logged_at", TimeEntry.work_date, TimeEntry.id),
+    WorklogSort.CREATED_AT: sort_key("created_at", TimeEntry.created_at, TimeEntry.id),
+}
+
+
+class WorklogService:
+    def __init__(self, writes: EntryWrites) -> None:
+        self.writes = writes
+        self.session = writes.session
+
+    async def page(
+        self,
+        workspace: WorkspaceContext,
+        project_id: UUID,
+        issue_id: UUID,
+        sort: WorklogSort,
+        params: PageParams,
+    ) -> tuple[list[Worklog], str | None]:
+        project = await project_of(self.session, self.writes.directory, workspace, project_id)
+        await self.writes.issues.live_issue(self.session, workspace, project.id, issue_id)
+        query = select(TimeEntry).where(
+            TimeEntry.workspace_id == workspace.workspace_id,
+            TimeEntry.project_id == project.id,
+            TimeEntry.issue_id == issue_id,
+            TimeEntry.duration_seconds.is_not(None),
+            visible_entries(workspace),
+        )
+        key = SORTS[sort]
+        rows = list(await self.session.scalars(apply_keyset(query, key, params)))
+        items, next_cursor = build_page(rows, key, params)
+        return [Worklog.of(entry) for entry in items], next_cursor
+
+    async def create(
+        self, workspace: WorkspaceContext, project_id: UUID, issue_id: UUID, request: WorklogCreate
+    ) -> Worklog:
+        target = await self.writes.target(workspace, project_id, issue_id)
+        self.writes.check_description(target.facts, request.description)
+        zone = target.zone
+        work_date = request.logged_at or local_date(self.writes.now, zone)
+        self.writes.check_work_date(zone, work_date, "logged_at")
+        rate, currency = await self.writes.rate(workspace, target, None)
+        entry = TimeEntry(
+            workspace_id=workspace.workspace_id,
+            project_id=target.project.id,
+            issue_id=issue_id,
+            user_id=workspace.user_id,
+            description=request.description,
+            work_date=work_date,
+            duration_seconds=request.duration_minutes * 60,
+            billable=target.facts.default_billable,
+            hourly_rate=rate,
+            currency=currency,
+            tags=[],
+            source=EntrySource.WORKLOG,
+            timezone=zone.key,
+            sort_at=local_midnight(work_date, zone),
+            version=1,
+        )
+        return Worklog.of(await self.writes.insert(entry, workspace.user_id))
+
+    async def _worklog(
+        self,
+        workspace: WorkspaceContext,
+        project_id: UUID,
+        issue_id: UUID,
+        worklog_id: UUID,
+        *,
+        writing: bool,
+    ) -> TimeEntry:
+        entry, _ = await self.writes.owned_entry(
+            workspace, worklog_id, writing=writing, what="worklog"
+        )
+        if entry.project_id != project_id or entry.issue_id != issue_id:
+            raise not_found("worklog")
+        if entry.duration_seconds is None:
+            raise not_found("worklog")
+        return entry
+
+    async def get(
+        self, workspace: WorkspaceContext, project_id: UUID, issue_id: UUID, worklog_id: UUID
+    ) -> Worklog:
+        entry = await self._worklog(workspace, project_id, issue_id, worklog_id, writing=False)
+        return Worklog.of(entry)
+
+    async def update(
+        self,
+        workspace: WorkspaceContext,
+        project_id: UUID,
+        issue_id: UUID,
+        worklog_id: UUID,
+        request: WorklogUpdate,
+    ) -> Worklog:
+        entry = await self._worklog(workspace, project_id, issue_id, worklog_id, writing=True)
+        fields = request.model_fields_set
+        if nulls := sorted(f for f in fields if getattr(request, f) is None):
+            raise shape_error(nulls, "may not be null")
+        if not fields:
+            return Worklog.of(entry)
+        if entry.started_at is not None and fields & {"duration_minutes", "logged_at"}:
+            raise EntryIsTimed()
+        facts = await repository.user_facts(self.session, workspace.workspace_id, entry.user_id)
+        if request.description is not None:
+            self.writes.check_description(facts, request.description)
+            entry.description = request.description
+        if request.logged_at is not None:
+            zone = ZoneInfo(facts.timezone)
+            self.writes.check_work_date(zone, request.logged_at, "logged_at")
+            entry.work_date, entry.sort_at = (
+                request.logged_at,
+                local_midnight(request.logged_at, zone),
+            )
+            entry.timezone = facts.timezone
+        if request.duration_minutes is not None:
+            entry.duration_seconds = request.duration_minutes * 60
+        await self.writes.changed(entry, workspace.user_id)
+        return Worklog.of(entry)
+
+    async def delete(
+        self, workspace: WorkspaceContext, project_id: UUID, issue_id: UUID, worklog_id: UUID
+    ) -> None:
+        entry = await self._worklog(workspace, project_id, issue_id, worklog_id, writing=True)
+        await self.writes.remove(entry, workspace.user_id)

@@ -1,0 +1,221 @@
+"""Today, week and the summaries: per local day in the caller's zone, aggregated in SQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from worksync.common.testing.directory import DirectorySeeder, SeededUser
+from worksync.common.testing.problems import assert_problem
+from worksync.common.testing.workspace_events import workspace_event
+from worksync.timetracking.testing import Issues, World, arrange_world
+
+
+async def create(
+    client: httpx.AsyncClient, world: World, person: SeededUser, **body: Any
+) -> dict[str, Any]:
+    payload = {"project_id": str(world.project.id), **body}
+    response = await client.post(f"{world.base}/time-entries", json=payload, headers=person.headers)
+    assert response.status_code == 201, response.text
+    entry: dict[str, Any] = response.json()
+    return entry
+
+
+async def week(client: httpx.AsyncClient, world: World, person: SeededUser, day: str) -> Any:
+    response = await client.get(
+        f"{world.base}/time-tracking/week", params={"date": day}, headers=person.headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_an_entry_across_midnight_counts_on_both_days(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    night = await create(
+        client, world, world.ada, started_at="2024-05-07T22:00:00", ended_at="2024-05-08T02:00:00"
+    )
+    logged = await create(client, world, world.ada, work_date="2024-05-08", duration_seconds=600)
+    await create(client, world, world.bob, work_date="2024-05-08", duration_seconds=999)
+    sheet = await week(client, world, world.ada, "2024-05-09")
+    assert (sheet["first_day"], sheet["last_day"]) == ("2024-05-06", "2024-05-12")
+    assert sheet["timezone"] == "Europe/Berlin"
+    days = {day["date"]: day["seconds"] for day in sheet["days"]}
+    assert len(days) == 7
+    assert days["2024-05-07"] == 7200
+    assert days["2024-05-08"] == 7200 + 600
+    assert sheet["total_seconds"] == 15000
+    assert [e["id"] for e in sheet["entries"]] == [night["id"], logged["id"]]
+    # The week before holds nothing; the week after starts on Monday 13th.
+    assert (await week(client, world, world.ada, "2024-05-05"))["total_seconds"] == 0
+    # In New York the same night is one day: 16:00-20:00 on the 7th.
+    await client.put(
+        f"{world.base}/time-tracking/settings",
+        json={"timezone": "America/New_York"},
+        headers=world.ada.headers,
+    )
+    there = await week(client, world, world.ada, "2024-05-07")
+    there_days = {day["date"]: day["seconds"] for day in there["days"]}
+    assert there_days["2024-05-07"] == 14400
+    assert there_days["2024-05-08"] == 600
+
+
+async def test_a_week_crossing_a_clock_change_and_sunday_weeks(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, issues: Issues
+) -> None:
+    world = await arrange_world(seeder, issues)
+    await seeder.deliver(
+        workspace_event(
+            "updated",
+            world.workspace.id,
+            slug=world.workspace.slug,
+            sequence=seeder.next_sequence("workspace", world.workspace.id),
+            owner_id=world.owner.id,
+            timezone="Europe/Berlin",
+            week_start="sunday",
+        )
+    )
+    await create(
+        client, world, world.ada, started_at="2024-10-26T23:00:00", ended_at="2024-10-27T04:00:00"
+    )
+    sheet = await week(client, world, world.ada, "2024-10-27")
+    assert (sheet["first_day"], sheet["last_day"]) == ("2024-10-27", "2024-11-02")
+    days = {day["date"]: day["seconds"] for day in sheet["days"]}
+    # 23:00-24:00 belongs to Saturday (last week); midnight to 04:00 lasted five hours.
+    assert days["2024-10-27"] == 18000
+    assert sheet["total_seconds"] == 18000
+
+
+async def test_today_counts_its_part_of_last_night(client: httpx.AsyncClient, world: World) -> None:
+    local_today = datetime.now(UTC).astimezone(ZoneInfo("Europe/Berlin")).date()
+    today, yesterday = local_today.isoformat(), (local_today - timedelta(days=1)).isoformat()
+    night = await create(
+        client, world, world.ada, started_at=f"{yesterday}T23:00:00", ended_at=f"{today}T01:00:00"
+    )
+    await create(client, world, world.ada, work_date=today, duration_seconds=1200)
+    response = await client.get(f"{world.base}/time-tracking/today", headers=world.ada.headers)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["first_day"], body["last_day"]) == (today, today)
+    assert body["days"] == [{"date": today, "seconds": 3600 + 1200}]
+    assert body["total_seconds"] == 4800
+    assert body["entries"][0]["id"] == night["id"]
+    assert_problem(
+        await client.get(f"{world.base}/time-tracking/today", headers=world.guest.headers),
+        403,
+        "insufficient_role",
+    )
+
+
+async def test_the_projects_worklog_summary(
+    client: httpx.AsyncClient, world: World, issues: Issues
+) -> None:
+    second_issue = await issues.create(world.workspace.id, world.project.id, estimate_minutes=None)
+    for person, issue, minutes in (
+        (world.ada, world.issue_id, 100),
+        (world.bob, world.issue_id, 50.5),
+        (world.ada, second_issue, 30),
+    ):
+        await create(
+            client,
+            world,
+            person,
+            issue_id=str(issue),
+            work_date="2024-05-06",
+            duration_seconds=int(minutes * 60),
+        )
+    await create(client, world, world.ada, work_date="2024-05-07", duration_seconds=600)
+    await create(
+        client,
+        world,
+        world.ada,
+        work_date="2024-06-01",
+        duration_seconds=6000,
+        issue_id=str(world.issue_id),
+    )
+    url = f"{world.base}/projects/{world.project.id}/worklogs/summary"
+    response = await client.get(
+        url, params={"from": "2024-05-01", "to": "2024-05-31"}, headers=world.bob.headers
+    )
+    assert response.status_code == 200, response.text
+    summary = response.json()
+    by_issue = {UUID(i["issue_id"]): i for i in summary["issues"]}
+    first = by_issue[world.issue_id]
+    assert (first["logged_minutes"], first["estimate_minutes"]) == (150, 120)
+    assert (first["remaining_minutes"], first["over_estimate"]) == (0, True)
+    assert first["key"].startswith("APL-")
+    second = by_issue[second_issue]
+    assert (second["logged_minutes"], second["remaining_minutes"], second["over_estimate"]) == (
+        30,
+        None,
+        False,
+    )
+    members = {UUID(m["user_id"]): m for m in summary["members"]}
+    assert members[world.ada.id] == {
+        "user_id": str(world.ada.id),
+        "display_name": "Ada Lovelace",
+        "logged_minutes": 140,
+    }
+    assert members[world.bob.id]["logged_minutes"] == 50
+    assert summary["total_minutes"] == 190
+    assert summary["total_estimate_minutes"] == 120
+    everything = (await client.get(url, headers=world.admin.headers)).json()
+    assert everything["total_minutes"] == 290
+    assert_problem(await client.get(url, headers=world.guest.headers), 403, "insufficient_role")
+    bad = await client.get(
+        url, params={"from": "2024-05-02", "to": "2024-05-01"}, headers=world.ada.headers
+    )
+    assert_problem(bad, 422, "validation_failed", fields={"to"})
+
+
+async def test_the_workspace_summary_shows_members_only_their_own(
+    client: httpx.AsyncClient, world: World, seeder: DirectorySeeder
+) -> None:
+    other = await seeder.project(world.workspace, name="Gemini")
+    await create(
+        client, world, world.ada, work_date="2024-05-06", duration_seconds=3600, billable=True
+    )
+    await create(
+        client,
+        world,
+        world.ada,
+        project_id=str(other.id),
+        work_date="2024-05-07",
+        duration_seconds=1800,
+    )
+    await create(client, world, world.bob, work_date="2024-05-07", duration_seconds=600)
+    url = f"{world.base}/time-tracking/summary"
+    admin_view = (await client.get(url, headers=world.admin.headers)).json()
+    assert (admin_view["total_seconds"], admin_view["billable_seconds"]) == (6000, 3600)
+    projects = {p["project_id"]: (p["name"], p["seconds"]) for p in admin_view["by_project"]}
+    assert projects == {str(world.project.id): ("Apollo", 4200), str(other.id): ("Gemini", 1800)}
+    assert {m["display_name"]: m["seconds"] for m in admin_view["by_member"]} == {
+        "Ada Lovelace": 5400,
+        "Bob Builder": 600,
+    }
+    assert admin_view["by_day"] == [
+        {"date": "2024-05-06", "seconds": 3600, "billable_seconds": 3600},
+        {"date": "2024-05-07", "seconds": 2400, "billable_seconds": 0},
+    ]
+    filtered = (
+        await client.get(url, params={"project_id": str(other.id)}, headers=world.admin.headers)
+    ).json()
+    assert filtered["total_seconds"] == 1800
+    ada_view = (await client.get(url, headers=world.ada.headers)).json()
+    assert ada_view["total_seconds"] == 5400
+    assert [m["user_id"] for m in ada_view["by_member"]] == [str(world.ada.id)]
+    spying = await client.get(url, params={"user_id": str(world.bob.id)}, headers=world.ada.headers)
+    assert spying.json()["total_seconds"] == 0
+    ranged = await client.get(url, params={"from": "2024-05-07"}, headers=world.admin.headers)
+    assert ranged.json()["total_seconds"] == 2400
+
+
+@pytest.mark.parametrize("path", ["week?date=someday", "summary?from=2024-02-30"])
+async def test_bad_view_parameters(client: httpx.AsyncClient, world: World, path: str) -> None:
+    response = await client.get(f"{world.base}/time-tracking/{path}", headers=world.ada.headers)
+    assert_problem(response, 422, "validation_failed")
