@@ -1,0 +1,214 @@
+"""SQL of issues, their assignees and labels."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.work_items.hierarchy import would_loop
+from worksync.work_items.issues.schemas import IssueFilters
+from worksync.work_items.models import Issue, IssueAssignee, IssueLabel, Label, State, directory
+
+POSITION_STEP = 1000.0
+SEARCH_CONFIG = "english"
+# A search for a key such as "APL-12" finds that issue (besides any text match).
+KEY_PATTERN = re.compile(r"^\s*([A-Za-z]{2,10})-(\d{1,9})\s*$")
+
+
+def _search(text: str, identifier: str) -> ColumnElement[bool]:
+    vector = Issue.__table__.c.search_vector
+    matches: list[ColumnElement[bool]] = [
+        vector.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, text))
+    ]
+    key = KEY_PATTERN.match(text)
+    if key is not None and key.group(1).upper() == identifier:
+        matches.append(Issue.sequence_id == int(key.group(2)))
+    return or_(*matches)
+
+
+def _filtered(query: Select[Issue], filters: IssueFilters, identifier: str) -> Select[Issue]:
+    if not filters.include_deleted:
+        query = query.where(Issue.deleted_at.is_(None))
+    if filters.state_ids:
+        query = query.where(Issue.state_id.in_(filters.state_ids))
+    if filters.state_groups:
+        in_groups = select(State.id).where(
+            State.project_id == Issue.project_id,
+            State.group.in_([group.value for group in filters.state_groups]),
+        )
+        query = query.where(Issue.state_id.in_(in_groups))
+    if filters.priorities:
+        query = query.where(Issue.priority.in_([priority.value for priority in filters.priorities]))
+    if filters.assignee_id is not None:
+        query = query.where(
+            exists().where(
+                IssueAssignee.issue_id == Issue.id, IssueAssignee.user_id == filters.assignee_id
+            )
+        )
+    if filters.label_id is not None:
+        query = query.where(
+            exists().where(IssueLabel.issue_id == Issue.id, IssueLabel.label_id == filters.label_id)
+        )
+    if filters.parent_id is not None:
+        query = query.where(Issue.parent_id == filters.parent_id)
+    if filters.due_before is not None:
+        query = query.where(Issue.due_date <= filters.due_before)
+    if filters.due_after is not None:
+        query = query.where(Issue.due_date >= filters.due_after)
+    if filters.search:
+        query = query.where(_search(filters.search, identifier))
+    return query
+
+
+class IssueRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, issue: Issue) -> None:
+        self.session.add(issue)
+        await self.session.flush()
+
+    async def get(
+        self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
+    ) -> Issue | None:
+        query = select(Issue).where(Issue.project_id == project_id, Issue.id == issue_id)
+        if not include_deleted:
+            query = query.where(Issue.deleted_at.is_(None))
+        return await self.session.scalar(query)
+
+    async def get_for_update(
+        self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
+    ) -> Issue | None:
+        query = select(Issue).where(Issue.project_id == project_id, Issue.id == issue_id)
+        if not include_deleted:
+            query = query.where(Issue.deleted_at.is_(None))
+        return await self.session.scalar(
+            query.with_for_update().execution_options(populate_existing=True)
+        )
+
+    async def page(
+        self,
+        workspace_id: UUID,
+        project_id: UUID,
+        identifier: str,
+        filters: IssueFilters,
+        key: SortKey,
+        params: PageParams,
+    ) -> Sequence[Issue]:
+        query = select(Issue).where(
+            Issue.workspace_id == workspace_id, Issue.project_id == project_id
+        )
+        query = apply_keyset(_filtered(query, filters, identifier), key, params)
+        return (await self.session.scalars(query)).all()
+
+    async def lock_where(self, *conditions: ColumnElement[bool]) -> Sequence[Issue]:
+        """Lock the issues matching `conditions`, in id order (as every caller locks)."""
+        return (
+            await self.session.scalars(
+                select(Issue)
+                .where(*conditions)
+                .order_by(Issue.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+
+    async def lock_in_state(self, project_id: UUID, state_id: UUID) -> Sequence[Issue]:
+        return await self.lock_where(Issue.project_id == project_id, Issue.state_id == state_id)
+
+    async def lock_with_label(self, project_id: UUID, label_id: UUID) -> Sequence[Issue]:
+        labelled = select(IssueLabel.issue_id).where(IssueLabel.label_id == label_id)
+        return await self.lock_where(Issue.project_id == project_id, Issue.id.in_(labelled))
+
+    async def next_position(self, project_id: UUID) -> float:
+        last = await self.session.scalar(
+            select(func.max(Issue.position)).where(Issue.project_id == project_id)
+        )
+        return (last or 0.0) + POSITION_STEP
+
+    async def would_loop(self, issue_id: UUID, parent_id: UUID) -> bool:
+        return await would_loop(
+            self.session, Issue.id, Issue.parent_id, node_id=issue_id, parent_id=parent_id
+        )
+
+    async def assignees_of(self, issue_ids: Collection[UUID]) -> dict[UUID, list[UUID]]:
+        """The assignees of all these issues, in one query."""
+        found: defaultdict[UUID, list[UUID]] = defaultdict(list)
+        rows = await self.session.execute(
+            select(IssueAssignee.issue_id, IssueAssignee.user_id)
+            .where(IssueAssignee.issue_id.in_(issue_ids))
+            .order_by(IssueAssignee.issue_id, IssueAssignee.user_id)
+        )
+        for issue_id, user_id in rows:
+            found[issue_id].append(user_id)
+        return found
+
+    async def labels_of(self, issue_ids: Collection[UUID]) -> dict[UUID, list[UUID]]:
+        """The labels of all these issues, in one query."""
+        found: defaultdict[UUID, list[UUID]] = defaultdict(list)
+        rows = await self.session.execute(
+            select(IssueLabel.issue_id, IssueLabel.label_id)
+            .where(IssueLabel.issue_id.in_(issue_ids))
+            .order_by(IssueLabel.issue_id, IssueLabel.label_id)
+        )
+        for issue_id, label_id in rows:
+            found[issue_id].append(label_id)
+        return found
+
+    async def set_assignees(self, issue_id: UUID, user_ids: Collection[UUID]) -> None:
+        await self.session.execute(
+            delete(IssueAssignee).where(
+                IssueAssignee.issue_id == issue_id, IssueAssignee.user_id.not_in(user_ids)
+            )
+        )
+        if user_ids:
+            await self.session.execute(
+                insert(IssueAssignee)
+                .values([{"issue_id": issue_id, "user_id": user_id} for user_id in user_ids])
+                .on_conflict_do_nothing()
+            )
+
+    async def set_labels(
+        self, project_id: UUID, issue_id: UUID, label_ids: Collection[UUID]
+    ) -> None:
+        await self.session.execute(
+            delete(IssueLabel).where(
+                IssueLabel.issue_id == issue_id, IssueLabel.label_id.not_in(label_ids)
+            )
+        )
+        if label_ids:
+            await self.session.execute(
+                insert(IssueLabel)
+                .values(
+                    [
+                        {"project_id": project_id, "issue_id": issue_id, "label_id": label_id}
+                        for label_id in label_ids
+                    ]
+                )
+                .on_conflict_do_nothing()
+            )
+
+    async def live_members(self, workspace_id: UUID, user_ids: Iterable[UUID]) -> set[UUID]:
+        """Those of `user_ids` who are live members of the workspace, as the directory knows."""
+        members = directory.members
+        rows = await self.session.scalars(
+            select(members.c.user_id).where(
+                members.c.workspace_id == workspace_id,
+                members.c.user_id.in_(set(user_ids)),
+                members.c.removed.is_(False),
+            )
+        )
+        return set(rows)
+
+    async def labels_in_project(self, project_id: UUID, label_ids: Iterable[UUID]) -> set[UUID]:
+        rows = await self.session.scalars(
+            select(Label.id).where(Label.project_id == project_id, Label.id.in_(set(label_ids)))
+        )
+        return set(rows)

@@ -1,0 +1,277 @@
+"""Issues: creating, changing, deleting and restoring them, and who may do what.
+
+Anyone who sees the project reads its issues; project members and admins create and change
+them; the creator or a project admin deletes and restores one. Deleted issues are hidden
+unless a project admin asks for them. Every change records an event with the whole issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import nh3
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.directory import ProjectContext, ProjectRole
+from worksync.common.errors import Conflict
+from worksync.common.ids import new_id
+from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.work_items.enums import DescriptionFormat, StateGroup
+from worksync.work_items.errors import NotAllowed, invalid_field, not_found, unknown_reference
+from worksync.work_items.issues.repository import IssueRepository
+from worksync.work_items.issues.schemas import (
+    Issue,
+    IssueCreate,
+    IssueFilters,
+    IssueSort,
+    IssueUpdate,
+)
+from worksync.work_items.issues.views import IssueView, load_view, load_views, publish
+from worksync.work_items.messaging.published import (
+    IssueCreated,
+    IssueDeleted,
+    IssueRestored,
+    IssueUpdated,
+)
+from worksync.work_items.models import Issue as IssueRow
+from worksync.work_items.models import State
+from worksync.work_items.projects.repository import ProjectRepository
+from worksync.work_items.states.repository import StateRepository
+from worksync.work_items.time_logs.repository import TimeEntryRepository
+
+SORT_KEYS = {
+    IssueSort.CREATED_AT: sort_key("created_at", IssueRow.created_at, IssueRow.id),
+    IssueSort.NEWEST_FIRST: sort_key("-created_at", IssueRow.created_at, IssueRow.id),
+    IssueSort.UPDATED_AT: sort_key("updated_at", IssueRow.updated_at, IssueRow.id),
+    IssueSort.RECENTLY_UPDATED: sort_key("-updated_at", IssueRow.updated_at, IssueRow.id),
+    IssueSort.DUE_DATE: sort_key("due_date", IssueRow.due_date_sort, IssueRow.id),
+    IssueSort.DUE_DATE_DESCENDING: sort_key("-due_date", IssueRow.due_date_sort, IssueRow.id),
+    IssueSort.PRIORITY: sort_key("priority", IssueRow.priority_rank, IssueRow.id),
+    IssueSort.PRIORITY_DESCENDING: sort_key("-priority", IssueRow.priority_rank, IssueRow.id),
+    IssueSort.POSITION: sort_key("position", IssueRow.position, IssueRow.id),
+}
+
+
+class IssueNotDeleted(Conflict):
+    def __init__(self) -> None:
+        super().__init__("The issue is not deleted", code="issue_not_deleted")
+
+
+def sanitised(description: str | None, description_format: str) -> str | None:
+    """HTML loses scripts, event handlers and unsafe links; Markdown stays as written."""
+    if description is None or description_format != DescriptionFormat.HTML:
+        return description
+    return nh3.clean(description)
+
+
+def completed_at(group: StateGroup, before: datetime | None, now: datetime) -> datetime | None:
+    """Set when an issue enters a completed state, kept while it stays, cleared when it leaves."""
+    if group is StateGroup.COMPLETED:
+        return before or now
+    return None
+
+
+def _check_dates(start_date: date | None, due_date: date | None) -> None:
+    if start_date is not None and due_date is not None and due_date < start_date:
+        raise invalid_field("due_date", "must not lie before start_date")
+
+
+def _may_delete(context: ProjectContext, issue: IssueRow) -> None:
+    if (
+        context.project.role is not ProjectRole.ADMIN
+        and issue.created_by != context.workspace.user_id
+    ):
+        raise NotAllowed("Only its creator or a project admin may delete or restore an issue")
+
+
+def _require_admin_for_deleted(context: ProjectContext, include_deleted: bool) -> None:
+    if include_deleted and context.project.role is not ProjectRole.ADMIN:
+        raise NotAllowed("Only project admins see deleted issues")
+
+
+class IssueService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.issues = IssueRepository(session)
+        self.states = StateRepository(session)
+
+    async def page(
+        self, context: ProjectContext, filters: IssueFilters, sort: IssueSort, params: PageParams
+    ) -> tuple[list[Issue], str | None]:
+        _require_admin_for_deleted(context, filters.include_deleted)
+        project = context.project
+        key = SORT_KEYS[sort]
+        rows = await self.issues.page(
+            project.workspace_id, project.id, project.identifier, filters, key, params
+        )
+        items, next_cursor = build_page(rows, key, params)
+        views = await load_views(self.session, items, project.identifier)
+        return [view.read() for view in views], next_cursor
+
+    async def get(self, context: ProjectContext, issue_id: UUID, include_deleted: bool) -> Issue:
+        _require_admin_for_deleted(context, include_deleted)
+        row = await self.issues.get(context.project.id, issue_id, include_deleted=include_deleted)
+        if row is None:
+            raise not_found("issue")
+        return (await load_view(self.session, row, context.project.identifier)).read()
+
+    async def create(self, context: ProjectContext, request: IssueCreate, now: datetime) -> Issue:
+        project = context.project
+        state = await self._state(project.id, request.state_id)
+        assignee_ids = await self._check_assignees(project.workspace_id, request.assignee_ids)
+        label_ids = await self._check_labels(project.id, request.label_ids)
+        if request.parent_id is not None:
+            await self._check_parent(project.id, None, request.parent_id)
+        _check_dates(request.start_date, request.due_date)
+        # Last, so that nothing refused takes a number; the counter stays locked until commit.
+        sequence_id = await ProjectRepository(self.session).next_sequence_id(project.id)
+        row = IssueRow(
+            id=new_id(),
+            workspace_id=project.workspace_id,
+            project_id=project.id,
+            sequence_id=sequence_id,
+            title=request.title,
+            description=sanitised(request.description, request.description_format),
+            description_format=request.description_format.value,
+            state_id=state.id,
+            priority=request.priority.value,
+            parent_id=request.parent_id,
+            start_date=request.start_date,
+            due_date=request.due_date,
+            estimate_minutes=request.estimate_minutes,
+            completed_at=completed_at(StateGroup(state.group), None, now),
+            position=await self.issues.next_position(project.id),
+            created_by=context.workspace.user_id,
+            version=0,
+        )
+        await self.issues.add(row)
+        await self.issues.set_assignees(row.id, assignee_ids)
+        await self.issues.set_labels(project.id, row.id, label_ids)
+        # Entries logged on this id before it was known count from the start.
+        await TimeEntryRepository(self.session).recompute_logged_minutes([row.id])
+        await self.session.refresh(row, ["logged_minutes"])
+        view = await load_view(self.session, row, project.identifier)
+        await publish(self.session, view, IssueCreated, actor_id=context.workspace.user_id)
+        await self.session.flush()
+        return view.read()
+
+    async def update(
+        self, context: ProjectContext, issue_id: UUID, request: IssueUpdate, now: datetime
+    ) -> Issue:
+        project = context.project
+        row = await self._lock(project.id, issue_id)
+        before = await load_view(self.session, row, project.identifier)
+        fingerprint = before.fingerprint()
+        changes: dict[str, Any] = request.model_dump(
+            exclude_unset=True, exclude={"assignee_ids", "label_ids"}
+        )
+        assignee_ids, label_ids = before.assignee_ids, before.label_ids
+        if request.assignee_ids is not None:
+            # Only those added must be members now; someone who left may stay assigned.
+            wanted = set(request.assignee_ids)
+            await self._check_assignees(project.workspace_id, wanted - set(assignee_ids))
+            assignee_ids = tuple(sorted(wanted))
+        if request.label_ids is not None:
+            label_ids = tuple(sorted(await self._check_labels(project.id, request.label_ids)))
+        group = before.state_group
+        if "state_id" in changes and changes["state_id"] != row.state_id:
+            group = StateGroup((await self._state(project.id, changes["state_id"])).group)
+        if changes.get("parent_id") is not None and changes["parent_id"] != row.parent_id:
+            await self._check_parent(project.id, row.id, changes["parent_id"])
+        _check_dates(
+            changes.get("start_date", row.start_date), changes.get("due_date", row.due_date)
+        )
+        description_format = changes.get("description_format", row.description_format)
+        if "description" in changes or "description_format" in changes:
+            changes["description"] = sanitised(
+                changes.get("description", row.description), description_format
+            )
+        for name, value in changes.items():
+            setattr(row, name, value)
+        row.completed_at = completed_at(group, row.completed_at, now)
+        after = IssueView(
+            row=row,
+            key=before.key,
+            state_group=group,
+            assignee_ids=assignee_ids,
+            label_ids=label_ids,
+        )
+        if after.fingerprint() != fingerprint:
+            await self.issues.set_assignees(row.id, assignee_ids)
+            await self.issues.set_labels(project.id, row.id, label_ids)
+            await publish(self.session, after, IssueUpdated, actor_id=context.workspace.user_id)
+            await self.session.flush()
+        return after.read()
+
+    async def delete(self, context: ProjectContext, issue_id: UUID, now: datetime) -> None:
+        row = await self._lock(context.project.id, issue_id)
+        _may_delete(context, row)
+        row.deleted_at = now
+        view = await load_view(self.session, row, context.project.identifier)
+        await publish(self.session, view, IssueDeleted, actor_id=context.workspace.user_id)
+        await self.session.flush()
+
+    async def restore(self, context: ProjectContext, issue_id: UUID) -> Issue:
+        row = await self._lock(context.project.id, issue_id, include_deleted=True)
+        _may_delete(context, row)
+        if row.deleted_at is None:
+            raise IssueNotDeleted()
+        row.deleted_at = None
+        view = await load_view(self.session, row, context.project.identifier)
+        await publish(self.session, view, IssueRestored, actor_id=context.workspace.user_id)
+        await self.session.flush()
+        return view.read()
+
+    async def _lock(
+        self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
+    ) -> IssueRow:
+        row = await self.issues.get_for_update(
+            project_id, issue_id, include_deleted=include_deleted
+        )
+        if row is None:
+            raise not_found("issue")
+        return row
+
+    async def _state(self, project_id: UUID, state_id: UUID | None) -> State:
+        if state_id is None:
+            return await self.states.default_of(project_id)
+        state = await self.states.get(project_id, state_id)
+        if state is None:
+            raise unknown_reference("state_id", "state")
+        return state
+
+    async def _check_assignees(self, workspace_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:
+        wanted = set(user_ids)
+        if wanted - await self.issues.live_members(workspace_id, wanted):
+            raise unknown_reference("assignee_ids", "workspace member")
+        return wanted
+
+    async def _check_labels(self, project_id: UUID, label_ids: Sequence[UUID]) -> set[UUID]:
+        wanted = set(label_ids)
+        if wanted - await self.issues.labels_in_project(project_id, wanted):
+            raise unknown_reference("label_ids", "label")
+        return wanted
+
+    async def _check_parent(self, project_id: UUID, issue_id: UUID | None, parent_id: UUID) -> None:
+        if await self.issues.get(project_id, parent_id) is None:
+            raise unknown_reference("parent_id", "issue")
+        if issue_id is not None and await self.issues.would_loop(issue_id, parent_id):
+            raise invalid_field("parent_id", "would make the issue its own ancestor")
+
+
+async def republish(
+    session: AsyncSession,
+    context: ProjectContext,
+    rows: Sequence[IssueRow],
+    now: datetime,
+) -> None:
+    """After a change to what these (locked) issues show that came from elsewhere (their
+    state's group, a deleted label, a state moved): completion follows the state's group,
+    and each issue records an update with its new version."""
+    for view in await load_views(session, rows, context.project.identifier):
+        view.row.completed_at = completed_at(view.state_group, view.row.completed_at, now)
+        await publish(session, view, IssueUpdated, actor_id=context.workspace.user_id)
+    await session.flush()

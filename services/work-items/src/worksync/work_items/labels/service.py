@@ -1,0 +1,91 @@
+"""Labels of a project: project members create and change them, project admins delete
+them. Deleting a label takes it off its issues, which each record an update."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.directory import ProjectContext
+from worksync.common.ids import new_id
+from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.work_items.errors import NameTaken, invalid_field, not_found, unknown_reference
+from worksync.work_items.issues.repository import IssueRepository
+from worksync.work_items.issues.service import republish
+from worksync.work_items.labels.repository import DuplicateName, LabelRepository
+from worksync.work_items.labels.schemas import Label, LabelCreate, LabelSort, LabelUpdate
+from worksync.work_items.models import Label as LabelRow
+
+SORT_KEYS = {
+    LabelSort.NAME: sort_key("name", LabelRow.name, LabelRow.id),
+    LabelSort.CREATED_AT: sort_key("created_at", LabelRow.created_at, LabelRow.id),
+}
+
+
+class LabelService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.labels = LabelRepository(session)
+
+    async def page(
+        self, context: ProjectContext, sort: LabelSort, params: PageParams
+    ) -> tuple[list[Label], str | None]:
+        key = SORT_KEYS[sort]
+        project = context.project
+        rows = await self.labels.page(project.workspace_id, project.id, key, params)
+        items, next_cursor = build_page(rows, key, params)
+        return [Label.of(row) for row in items], next_cursor
+
+    async def get(self, context: ProjectContext, label_id: UUID) -> Label:
+        return Label.of(await self._get(context, label_id))
+
+    async def create(self, context: ProjectContext, request: LabelCreate) -> Label:
+        project = context.project
+        label = LabelRow(
+            id=new_id(),
+            workspace_id=project.workspace_id,
+            project_id=project.id,
+            **request.model_dump(),
+        )
+        if request.parent_id is not None:
+            await self._check_parent(context, label.id, request.parent_id)
+        try:
+            await self.labels.add(label)
+        except DuplicateName as exc:
+            raise NameTaken("label") from exc
+        return Label.of(label)
+
+    async def update(self, context: ProjectContext, label_id: UUID, request: LabelUpdate) -> Label:
+        label = await self._get(context, label_id)
+        changes: dict[str, Any] = request.model_dump(exclude_unset=True)
+        parent_id = changes.get("parent_id")
+        if parent_id is not None and parent_id != label.parent_id:
+            await self._check_parent(context, label.id, parent_id)
+        for name, value in changes.items():
+            setattr(label, name, value)
+        try:
+            await self.labels.save()
+        except DuplicateName as exc:
+            raise NameTaken("label") from exc
+        return Label.of(label)
+
+    async def delete(self, context: ProjectContext, label_id: UUID, now: datetime) -> None:
+        label = await self._get(context, label_id)
+        issues = await IssueRepository(self.session).lock_with_label(context.project.id, label.id)
+        await self.labels.delete(label)
+        await republish(self.session, context, issues, now)
+
+    async def _get(self, context: ProjectContext, label_id: UUID) -> LabelRow:
+        label = await self.labels.get(context.project.id, label_id)
+        if label is None:
+            raise not_found("label")
+        return label
+
+    async def _check_parent(self, context: ProjectContext, label_id: UUID, parent_id: UUID) -> None:
+        if await self.labels.get(context.project.id, parent_id) is None:
+            raise unknown_reference("parent_id", "label")
+        if await self.labels.would_loop(label_id, parent_id):
+            raise invalid_field("parent_id", "would make the label its own ancestor")

@@ -1,0 +1,48 @@
+"""The work-items API: states, issues and labels of projects."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from worksync.common.app import create_service_app
+from worksync.common.directory import Directory
+from worksync.common.telemetry import configure_logging
+from worksync.work_items.config import WorkItemsSettings
+from worksync.work_items.issues.endpoints import router as issues_router
+from worksync.work_items.labels.endpoints import router as labels_router
+from worksync.work_items.models import directory
+from worksync.work_items.states.endpoints import router as states_router
+
+DESCRIPTION = (
+    "Issues and their workflow: the states of each project, issues with keys, assignees, "
+    "labels, sub-issues, dates, estimates and logged time, and the project's labels."
+)
+
+
+def create_app(settings: WorkItemsSettings | None = None) -> FastAPI:
+    settings = settings or WorkItemsSettings()
+
+    @asynccontextmanager
+    async def directory_lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.directory = Directory(
+            directory, app.state.http_client, settings.workspace_api_url
+        )
+        yield
+
+    return create_service_app(
+        settings,
+        title="WorkSync work items",
+        description=DESCRIPTION,
+        routers=[states_router, issues_router, labels_router],
+        extra_lifespan=directory_lifespan,
+    )
+
+
+def create_app_from_environment() -> FastAPI:
+    """The uvicorn factory: settings from the environment, JSON logs."""
+    settings = WorkItemsSettings()
+    configure_logging(settings)
+    return create_app(settings)

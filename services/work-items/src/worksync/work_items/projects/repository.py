@@ -1,0 +1,50 @@
+"""SQL of a project's own rows here: its issue counter and default states."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.work_items.models import IssueCounter, State
+
+
+class ProjectRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def is_set_up(self, project_id: UUID) -> bool:
+        found = await self.session.scalar(
+            select(IssueCounter.project_id).where(IssueCounter.project_id == project_id)
+        )
+        return found is not None
+
+    async def claim(self, workspace_id: UUID, project_id: UUID) -> bool:
+        """Insert the project's counter; False when it exists (a concurrent claim waits for
+        the first one's commit, then finds it)."""
+        claimed = await self.session.scalar(
+            insert(IssueCounter)
+            .values(project_id=project_id, workspace_id=workspace_id)
+            .on_conflict_do_nothing(index_elements=[IssueCounter.project_id])
+            .returning(IssueCounter.project_id)
+        )
+        return claimed is not None
+
+    async def add_states(self, states: Sequence[dict[str, Any]]) -> None:
+        await self.session.execute(insert(State).values(list(states)))
+
+    async def next_sequence_id(self, project_id: UUID) -> int:
+        """The project's next issue number. The counter row stays locked until commit, so
+        concurrent creates take turns and never share a number; a rolled-back create gives
+        its number back, a committed one never does (deletion keeps the number taken)."""
+        statement = (
+            update(IssueCounter)
+            .where(IssueCounter.project_id == project_id)
+            .values(last_sequence_id=IssueCounter.last_sequence_id + 1)
+            .returning(IssueCounter.last_sequence_id)
+        )
+        return int((await self.session.execute(statement)).scalar_one())

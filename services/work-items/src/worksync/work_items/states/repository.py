@@ -1,0 +1,93 @@
+"""SQL of states."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from uuid import UUID
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.work_items.errors import violated_unique
+from worksync.work_items.models import State
+
+NAME_UNIQUE = "uq_states_project_id_lower_name"
+
+
+class DuplicateName(Exception):
+    """Another state of the project has this name."""
+
+
+class StateRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, state: State) -> None:
+        self.session.add(state)
+        await self.save()
+
+    async def save(self) -> None:
+        """Flush pending changes; raises DuplicateName for a taken name."""
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            if violated_unique(exc, NAME_UNIQUE):
+                raise DuplicateName from exc
+            raise
+
+    async def get(self, project_id: UUID, state_id: UUID) -> State | None:
+        return await self.session.scalar(
+            select(State).where(State.project_id == project_id, State.id == state_id)
+        )
+
+    async def default_of(self, project_id: UUID) -> State:
+        return (
+            await self.session.scalars(
+                select(State).where(State.project_id == project_id, State.is_default)
+            )
+        ).one()
+
+    async def groups(self, state_ids: Iterable[UUID]) -> dict[UUID, str]:
+        rows = await self.session.execute(
+            select(State.id, State.group).where(State.id.in_(set(state_ids)))
+        )
+        return {row.id: row.group for row in rows}
+
+    async def page(
+        self, workspace_id: UUID, project_id: UUID, key: SortKey, params: PageParams
+    ) -> Sequence[State]:
+        query = select(State).where(
+            State.workspace_id == workspace_id, State.project_id == project_id
+        )
+        return (await self.session.scalars(apply_keyset(query, key, params))).all()
+
+    async def lock_all(self, project_id: UUID) -> Sequence[State]:
+        """Lock the project's states (in id order, as every caller does): changes of the
+        default take turns, and each sees the other's result."""
+        return (
+            await self.session.scalars(
+                select(State)
+                .where(State.project_id == project_id)
+                .order_by(State.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+
+    async def clear_default(self, project_id: UUID) -> None:
+        await self.session.execute(
+            update(State)
+            .where(State.project_id == project_id, State.is_default)
+            .values(is_default=False)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    async def last_position(self, project_id: UUID) -> float | None:
+        return await self.session.scalar(
+            select(func.max(State.position)).where(State.project_id == project_id)
+        )
+
+    async def delete(self, state: State) -> None:
+        await self.session.execute(delete(State).where(State.id == state.id))

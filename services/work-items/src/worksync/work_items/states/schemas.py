@@ -1,0 +1,61 @@
+"""States as the API shows them, and their create and update bodies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from worksync.work_items.enums import StateGroup
+from worksync.work_items.fields import Colour, Name, NotNull, Position
+from worksync.work_items.models import State as StateRow
+
+
+class StateCreate(BaseModel):
+    """`position` defaults to after the last state; `is_default` moves the default here."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    group: StateGroup
+    colour: Colour = "#A3A3A3"
+    position: Position | None = None
+    is_default: bool = False
+
+
+class StateUpdate(BaseModel):
+    """Fields left out stay as they are. A default is changed by making another state the
+    default, never by unsetting it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Name | None, NotNull] = None
+    group: Annotated[StateGroup | None, NotNull] = None
+    colour: Annotated[Colour | None, NotNull] = None
+    position: Annotated[Position | None, NotNull] = None
+    is_default: Annotated[bool | None, NotNull] = None
+
+
+class State(BaseModel):
+    id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    name: str
+    group: StateGroup
+    colour: str
+    position: float
+    is_default: bool = Field(description="New issues start here; one per project")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: StateRow) -> Self:
+        return cls.model_validate(row, from_attributes=True)
+
+
+class StateSort(StrEnum):
+    POSITION = "position"
+    NAME = "name"

@@ -1,0 +1,92 @@
+"""SQL of time entries and the logged minutes they add up to."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.work_items.models import Issue, TimeEntry
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    issue_id: UUID | None
+    sequence: int
+
+
+class TimeEntryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def lock(self, entry_id: UUID) -> StoredEntry | None:
+        """The entry as stored, after taking the entry's lock until commit: events of one
+        entry take turns, so each sees where the previous one left its time."""
+        await self.session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtextextended(str(entry_id), 0)))
+        )
+        row = (
+            await self.session.execute(
+                select(TimeEntry.issue_id, TimeEntry.sequence).where(TimeEntry.entry_id == entry_id)
+            )
+        ).one_or_none()
+        return None if row is None else StoredEntry(issue_id=row.issue_id, sequence=row.sequence)
+
+    async def store(
+        self,
+        *,
+        entry_id: UUID,
+        workspace_id: UUID,
+        issue_id: UUID | None,
+        duration_seconds: int,
+        deleted: bool,
+        sequence: int,
+    ) -> None:
+        values = {
+            "entry_id": entry_id,
+            "workspace_id": workspace_id,
+            "issue_id": issue_id,
+            "duration_seconds": duration_seconds,
+            "deleted": deleted,
+            "sequence": sequence,
+        }
+        statement = insert(TimeEntry).values(values)
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[TimeEntry.entry_id],
+                set_={name: statement.excluded[name] for name in values if name != "entry_id"},
+            )
+        )
+
+    async def recompute_logged_minutes(self, issue_ids: Collection[UUID]) -> None:
+        """Logged minutes of these issues = their live entries' seconds / 60, rounded down.
+
+        The issues are locked first, so that the sum (read by the next statement, which sees
+        every commit before the lock was granted) cannot miss a concurrent event's entry.
+        Not a change of the issue's own: neither `version` nor `updated_at` moves.
+        """
+        if not issue_ids:
+            return
+        await self.session.execute(
+            select(Issue.id).where(Issue.id.in_(issue_ids)).order_by(Issue.id).with_for_update()
+        )
+        logged_seconds = (
+            select(func.coalesce(func.sum(TimeEntry.duration_seconds), 0))
+            .where(
+                TimeEntry.issue_id == Issue.id,
+                # An entry naming an issue of another workspace counts nowhere.
+                TimeEntry.workspace_id == Issue.workspace_id,
+                TimeEntry.deleted.is_(False),
+            )
+            .scalar_subquery()
+        )
+        await self.session.execute(
+            update(Issue)
+            .where(Issue.id.in_(issue_ids))
+            .values(logged_minutes=logged_seconds // 60, updated_at=Issue.updated_at)
+            .execution_options(synchronize_session=False)
+        )

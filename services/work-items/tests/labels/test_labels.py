@@ -1,0 +1,148 @@
+"""Labels: CRUD, unique names, nesting without loops, and deletion taking them off issues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.common.ids import new_id
+from worksync.common.testing.directory import DirectorySeeder
+from worksync.common.testing.problems import assert_problem
+from worksync.work_items.models import Label
+from worksync.work_items.testing import Api, World, arrange_world, issue_events
+
+
+async def _label_count(sessionmaker: async_sessionmaker[AsyncSession], world: World) -> int:
+    async with sessionmaker() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Label).where(Label.project_id == world.project.id)
+        )
+    return int(count or 0)
+
+
+async def test_members_create_and_change_labels(api: Api, world: World) -> None:
+    parent = await api.label(world, "Area")
+    child = await api.label(world, " Backend ", colour="#00FF00", parent_id=parent["id"])
+    assert child["name"] == "Backend"
+    assert child["parent_id"] == parent["id"]
+    assert await api.get(world.url(f"/labels/{child['id']}"), world.guest) == child
+    response = await api.client.patch(
+        world.url(f"/labels/{child['id']}"),
+        json={"name": "Server", "parent_id": None},
+        headers=world.member.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "Server"
+    assert response.json()["parent_id"] is None
+    page = await api.get(world.url("/labels"), world.guest)
+    assert [label["name"] for label in page["items"]] == ["Area", "Server"]
+
+
+async def test_labels_paginate(api: Api, world: World) -> None:
+    for name in ("c", "a", "d", "b", "e"):
+        await api.label(world, name)
+    first = await api.get(world.url("/labels"), world.member, limit=3)
+    second = await api.get(world.url("/labels"), world.member, limit=3, cursor=first["next_cursor"])
+    assert [label["name"] for label in first["items"] + second["items"]] == list("abcde")
+    assert second["next_cursor"] is None
+    newest = await api.get(world.url("/labels"), world.member, sort="created_at", limit=100)
+    assert [label["name"] for label in newest["items"]] == list("cadbe")
+
+
+async def test_names_are_unique_per_project_ignoring_case(
+    api: Api, world: World, seeder: DirectorySeeder
+) -> None:
+    await api.label(world, "Bug")
+    response = await api.client.post(
+        world.url("/labels"), json={"name": "BUG"}, headers=world.member.headers
+    )
+    assert_problem(response, 409, "label_name_taken")
+    # Another project may use the name.
+    await api.label(await arrange_world(seeder), "Bug")
+
+
+async def test_parents_stay_in_the_project_and_never_loop(
+    api: Api, world: World, seeder: DirectorySeeder
+) -> None:
+    top = await api.label(world, "Top")
+    middle = await api.label(world, "Middle", parent_id=top["id"])
+    bottom = await api.label(world, "Bottom", parent_id=middle["id"])
+    url = world.url(f"/labels/{top['id']}")
+    for parent_id in (top["id"], bottom["id"]):
+        response = await api.client.patch(
+            url, json={"parent_id": parent_id}, headers=world.member.headers
+        )
+        assert_problem(response, 422, "validation_failed", fields={"parent_id"})
+    theirs = await api.label(await arrange_world(seeder), "Theirs")
+    for parent_id in (theirs["id"], str(new_id())):
+        response = await api.client.post(
+            world.url("/labels"),
+            json={"name": "X", "parent_id": parent_id},
+            headers=world.member.headers,
+        )
+        assert_problem(response, 422, "unknown_reference", fields={"parent_id"})
+    assert (await api.get(url, world.member))["parent_id"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({}, {"name"}),
+        ({"name": ""}, {"name"}),
+        ({"name": "x" * 101}, {"name"}),
+        ({"name": "X", "colour": "blue"}, {"colour"}),
+        ({"name": "X", "parent_id": "nope"}, {"parent_id"}),
+    ],
+)
+async def test_bad_labels_are_refused(
+    api: Api,
+    shared_world: World,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    body: dict[str, Any],
+    fields: set[str],
+) -> None:
+    response = await api.client.post(
+        shared_world.url("/labels"), json=body, headers=shared_world.member.headers
+    )
+    assert_problem(response, 422, "validation_failed", fields=fields)
+    assert await _label_count(sessionmaker, shared_world) == 0
+
+
+async def test_who_may_write_labels(api: Api, world: World) -> None:
+    label = await api.label(world, "Mine")
+    url = world.url(f"/labels/{label['id']}")
+    for user in (world.guest, world.viewer):
+        response = await api.client.post(
+            world.url("/labels"), json={"name": "No"}, headers=user.headers
+        )
+        assert_problem(response, 403, "insufficient_role")
+    response = await api.client.delete(url, headers=world.member.headers)
+    assert_problem(response, 403, "insufficient_role")
+    assert await api.get(url, world.member) == label
+
+
+async def test_deleting_a_label_takes_it_off_issues_and_children(
+    api: Api, world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    bug = await api.label(world, "Bug")
+    ui = await api.label(world, "UI")
+    child = await api.label(world, "Crash", parent_id=bug["id"])
+    issue = await api.issue(world, label_ids=[bug["id"], ui["id"]])
+    untouched = await api.issue(world, label_ids=[ui["id"]])
+    response = await api.client.delete(
+        world.url(f"/labels/{bug['id']}"), headers=world.admin.headers
+    )
+    assert response.status_code == 204
+    after = await api.get(world.url(f"/issues/{issue['id']}"), world.member)
+    assert after["label_ids"] == [ui["id"]]
+    assert after["version"] == 2
+    assert (await api.get(world.url(f"/labels/{child['id']}"), world.member))["parent_id"] is None
+    events = await issue_events(sessionmaker, issue["id"])
+    assert events[-1]["type"] == "workitems.issue.updated"
+    assert events[-1]["data"]["label_ids"] == [ui["id"]]
+    assert len(await issue_events(sessionmaker, untouched["id"])) == 1
+    response = await api.client.get(world.url(f"/labels/{bug['id']}"), headers=world.admin.headers)
+    assert_problem(response, 404, "label_not_found")
