@@ -49,6 +49,8 @@ def system_environment() -> dict[str, str]:
     by_name = {service.name: service for service in SERVICES}
     env.setdefault("WORKSYNC_JWKS_URL", f"{by_name['identity'].url}/.well-known/jwks.json")
     env.setdefault("WORKSYNC_WORKSPACE_API_URL", by_name["workspace"].url)
+    # Time tracking asks work-items about an issue whose event has not arrived yet.
+    env.setdefault("TIMETRACKING_WORK_ITEMS_API_URL", by_name["work-items"].url)
     for service in SERVICES:
         env.setdefault(f"GATEWAY_{service.env_prefix}_URL", service.url)
     env.setdefault("GATEWAY_ENABLED_UPSTREAMS", ",".join(s.name for s in SERVICES))

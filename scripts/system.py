@@ -47,6 +47,33 @@ SERVICES = (
         has_worker=True,
         app_factory="worksync.workspace.main:create_app",
     ),
+    Service(
+        name="work-items",
+        module="worksync.work_items",
+        env_prefix="WORK_ITEMS",
+        default_port=8003,
+        migrations=ROOT / "services/work-items/alembic.ini",
+        has_worker=True,
+        app_factory="worksync.work_items.main:create_app",
+    ),
+    Service(
+        name="timetracking",
+        module="worksync.timetracking",
+        env_prefix="TIMETRACKING",
+        default_port=8004,
+        migrations=ROOT / "services/timetracking/alembic.ini",
+        has_worker=True,
+        app_factory="worksync.timetracking.main:create_app",
+    ),
+    Service(
+        name="resources",
+        module="worksync.resources",
+        env_prefix="RESOURCES",
+        default_port=8005,
+        migrations=ROOT / "services/resources/alembic.ini",
+        has_worker=True,
+        app_factory="worksync.resources.main:create_app",
+    ),
 )
 GATEWAY = Service(
     name="gateway",

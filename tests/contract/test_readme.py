@@ -10,11 +10,17 @@ from scripts.system import ROOT
 from worksync.common.config import CommonSettings
 from worksync.gateway.config import GatewaySettings
 from worksync.identity.config import IdentitySettings
+from worksync.resources.config import ResourcesSettings
+from worksync.timetracking.config import TimetrackingSettings
+from worksync.work_items.config import WorkItemsSettings
 from worksync.workspace.config import WorkspaceSettings
 
 SERVICE_SETTINGS: dict[str, type[BaseSettings]] = {
     "IDENTITY_": IdentitySettings,
     "WORKSPACE_": WorkspaceSettings,
+    "WORK_ITEMS_": WorkItemsSettings,
+    "TIMETRACKING_": TimetrackingSettings,
+    "RESOURCES_": ResourcesSettings,
     "GATEWAY_": GatewaySettings,
 }
 
