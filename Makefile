@@ -5,8 +5,11 @@ UV := $(shell command -v uv 2>/dev/null || { python3 -m uv --version >/dev/null 
 
 .PHONY: up test lint typecheck sync migrate bench contracts
 
+# Bytecode compiled ahead: where PYTHONDONTWRITEBYTECODE is set, every process would
+# otherwise compile every module it imports, and the system starts eleven of them.
 sync:
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode
+	@$(UV) run --frozen python -m compileall -q libs services gateway scripts bench tests >/dev/null
 
 ## up: migrations, every service's API and worker, and the gateway, as local processes.
 up: sync

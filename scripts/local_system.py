@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from scripts.system import GATEWAY, ROOT, SERVICES
 
-READY_TIMEOUT_SECONDS = 120.0
+READY_TIMEOUT_SECONDS = 180.0
 STOP_TIMEOUT_SECONDS = 30.0
 
 

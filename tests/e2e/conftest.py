@@ -23,13 +23,15 @@ def system(worksync_infra: TestInfrastructure) -> Iterator[RunningSystem]:
     database_url = create_database(worksync_infra.admin_database_url, name)
     # Every test client shares 127.0.0.1; the gateway's own tests cover its limits.
     limits = {"GATEWAY_AUTH_RATE_PER_MINUTE": "6000", "GATEWAY_AUTH_BURST": "1000"}
+    # Eleven processes beside the other tests' apps, under the server's max_connections.
+    pools = {"WORKSYNC_DATABASE_POOL_SIZE": "3"}
     started: RunningSystem | None = None
     try:
         with running_system(
             database_url=database_url,
             amqp_url=worksync_infra.amqp_url,
             name=name,
-            extra_env=limits,
+            extra_env=limits | pools,
         ) as started:
             yield started
     except SystemFailed as failure:

@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.config import Environment
+from worksync.common.testing.settings import build_test_settings
 from worksync.identity.config import IdentitySettings
 from worksync.identity.mail.mailer import MailMessage
 from worksync.identity.models import User
@@ -113,16 +113,13 @@ class Accounts:
 
 
 def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> IdentitySettings:
-    values: dict[str, Any] = {
-        "environment": Environment.TEST,
-        "database_url": database_url,
-        "amqp_url": amqp_url,
+    defaults: dict[str, Any] = {
         # Cheap hashes keep the suite fast; one test checks the real defaults.
         "argon2_memory_cost_kib": 1024,
         "argon2_time_cost": 1,
         "own_jwks_refresh_min_interval_seconds": 0,
-        "log_json": False,
         "public_base_url": "https://app.worksync.test",
     }
-    values.update(overrides)
-    return IdentitySettings(**values)
+    return build_test_settings(
+        IdentitySettings, database_url, amqp_url, **{**defaults, **overrides}
+    )

@@ -13,7 +13,6 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.config import Environment
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import (
@@ -22,6 +21,7 @@ from worksync.common.testing.directory import (
     SeededUser,
     SeededWorkspace,
 )
+from worksync.common.testing.settings import build_test_settings
 from worksync.resources.config import ResourcesSettings
 from worksync.resources.models import messaging
 
@@ -29,16 +29,13 @@ API = "/api/v1"
 
 
 def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> ResourcesSettings:
-    values: dict[str, Any] = {
-        "environment": Environment.TEST,
-        "database_url": database_url,
-        "amqp_url": amqp_url,
-        "log_json": False,
+    defaults: dict[str, Any] = {
         # Nothing listens here: a directory miss answers 503 at once instead of waiting.
         "workspace_api_url": "http://127.0.0.1:9",
     }
-    values.update(overrides)
-    return ResourcesSettings(**values)
+    return build_test_settings(
+        ResourcesSettings, database_url, amqp_url, **{**defaults, **overrides}
+    )
 
 
 def entry_event(

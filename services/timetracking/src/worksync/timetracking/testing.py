@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.config import Environment
 from worksync.common.errors import problem_for_status, problem_response
 from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
@@ -25,6 +24,7 @@ from worksync.common.testing.directory import (
     SeededUser,
     SeededWorkspace,
 )
+from worksync.common.testing.settings import build_test_settings
 from worksync.timetracking.config import TimetrackingSettings
 from worksync.timetracking.models import Break, TimeEntry, messaging
 
@@ -32,14 +32,7 @@ API = "/api/v1"
 
 
 def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> TimetrackingSettings:
-    values: dict[str, Any] = {
-        "environment": Environment.TEST,
-        "database_url": database_url,
-        "amqp_url": amqp_url,
-        "log_json": False,
-    }
-    values.update(overrides)
-    return TimetrackingSettings(**values)
+    return build_test_settings(TimetrackingSettings, database_url, amqp_url, **overrides)
 
 
 def issue_event(

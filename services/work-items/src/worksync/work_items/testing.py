@@ -13,13 +13,13 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.config import Environment
 from worksync.common.testing.directory import (
     DirectorySeeder,
     SeededProject,
     SeededUser,
     SeededWorkspace,
 )
+from worksync.common.testing.settings import build_test_settings
 from worksync.work_items.config import WorkItemsSettings
 from worksync.work_items.models import messaging
 
@@ -29,15 +29,12 @@ _PROJECT_PATH = re.compile(r"^/api/v1/workspaces/([^/]+)/projects/([0-9a-f-]{36}
 
 
 def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> WorkItemsSettings:
-    values: dict[str, Any] = {
-        "environment": Environment.TEST,
-        "database_url": database_url,
-        "amqp_url": amqp_url,
-        "log_json": False,
+    defaults: dict[str, Any] = {
         "workspace_api_url": WORKSPACE_API_URL,
     }
-    values.update(overrides)
-    return WorkItemsSettings(**values)
+    return build_test_settings(
+        WorkItemsSettings, database_url, amqp_url, **{**defaults, **overrides}
+    )
 
 
 @dataclass

@@ -12,8 +12,8 @@ from uuid import UUID
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.config import Environment
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.testing.settings import build_test_settings
 from worksync.common.testing.tokens import TokenMinter
 from worksync.workspace.config import WorkspaceSettings
 from worksync.workspace.messaging.handlers import HANDLERS
@@ -142,11 +142,4 @@ class Workspaces:
 
 
 def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> WorkspaceSettings:
-    values: dict[str, Any] = {
-        "environment": Environment.TEST,
-        "database_url": database_url,
-        "amqp_url": amqp_url,
-        "log_json": False,
-    }
-    values.update(overrides)
-    return WorkspaceSettings(**values)
+    return build_test_settings(WorkspaceSettings, database_url, amqp_url, **overrides)
