@@ -17,7 +17,8 @@ import uuid
 import httpx
 import psycopg
 
-PASSWORD = "correct horse battery staple"
+from bench.seeding import owner_headers
+
 PAGE_SIZE = 100
 
 SEED_MEMBERS = """
@@ -38,15 +39,6 @@ SELECT gen_random_uuid(), workspace_id, user_id,
 FROM workspace.memberships
 WHERE workspace_id = %(workspace_id)s AND role = 'member'
 """
-
-
-def _owner_headers(client: httpx.Client) -> dict[str, str]:
-    email = f"bench-owner-{uuid.uuid4().hex[:8]}@example.com"
-    body = {"email": email, "password": PASSWORD, "display_name": "Bench Owner"}
-    client.post("/api/v1/auth/register", json=body).raise_for_status()
-    login = client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
-    login.raise_for_status()
-    return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
 def _walk(client: httpx.Client, path: str, headers: dict[str, str]) -> list[float]:
@@ -79,7 +71,7 @@ def _tenth(timings: list[float], which: str) -> float:
 
 def run(gateway_url: str, database_url: str, members: int = 100_000) -> None:
     with httpx.Client(base_url=gateway_url, timeout=30) as client:
-        headers = _owner_headers(client)
+        headers = owner_headers(client)
         slug = f"bench-{uuid.uuid4().hex[:8]}"
         created = client.post(
             "/api/v1/workspaces", json={"slug": slug, "name": "Bench"}, headers=headers

@@ -2,7 +2,8 @@
 
 Each benchmark prints its own figures; see bench/README.md for what they mean and the
 figures recorded on the reference machine. Needs `wrk` (Debian: `apt-get install wrk`).
-Extra arguments go to the gateway benchmark (`--duration`, `--pairs`, ...).
+`WORKSYNC_BENCH_ONLY=summary,latency` runs some of them (gateway, lists, summary, latency);
+extra arguments go to the gateway benchmark (`--duration`, `--pairs`, ...).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 import shutil
 import sys
 
-from bench import gateway_bench, list_bench
+from bench import event_latency_bench, gateway_bench, list_bench, summary_bench
 from scripts.local_system import running_system
 from worksync.common.testing.infra import (
     DEFAULT_AMQP_URL,
@@ -25,10 +26,21 @@ from worksync.common.testing.infra import (
 
 # Measured as deployed, minus the limits that would otherwise measure themselves.
 BENCH_ENV = {"GATEWAY_RATE_LIMIT_ENABLED": "false", "WORKSYNC_LOG_LEVEL": "WARNING"}
+BENCHMARKS = ("gateway", "lists", "summary", "latency")
+
+
+def selected() -> set[str]:
+    only = os.environ.get("WORKSYNC_BENCH_ONLY", "")
+    chosen = {name.strip() for name in only.split(",") if name.strip()} or set(BENCHMARKS)
+    unknown = chosen - set(BENCHMARKS)
+    if unknown:
+        raise SystemExit(f"unknown benchmarks {sorted(unknown)}; choose from {BENCHMARKS}")
+    return chosen
 
 
 def main() -> int:
-    if shutil.which("wrk") is None:
+    chosen = selected()
+    if "gateway" in chosen and shutil.which("wrk") is None:
         print("the benchmarks need wrk: apt-get install wrk", file=sys.stderr)
         return 2
     admin_url = os.environ.get("WORKSYNC_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -41,8 +53,15 @@ def main() -> int:
         ) as system:
             os.environ["WORKSYNC_BENCH_GATEWAY_URL"] = system.gateway_url
             os.environ["WORKSYNC_BENCH_IDENTITY_URL"] = system.service_urls["identity"]
-            status = asyncio.run(gateway_bench.main(gateway_bench.parse_arguments()))
-            list_bench.run(system.gateway_url, database_url)
+            status = 0
+            if "gateway" in chosen:
+                status = asyncio.run(gateway_bench.main(gateway_bench.parse_arguments()))
+            if "lists" in chosen:
+                list_bench.run(system.gateway_url, database_url)
+            if "summary" in chosen:
+                summary_bench.run(system.gateway_url, database_url)
+            if "latency" in chosen:
+                event_latency_bench.run(system.gateway_url, database_url)
         asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
         return status
     finally:
