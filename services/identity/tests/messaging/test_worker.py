@@ -20,7 +20,7 @@ from worksync.identity.config import IdentitySettings
 from worksync.identity.messaging.handlers import HANDLERS
 from worksync.identity.models import WorkspaceMembership, messaging
 from worksync.identity.testing import Accounts
-from worksync.identity.worker import create_consumer, create_relay
+from worksync.identity.worker import WORKER
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ async def test_the_relay_publishes_registrations(
     worksync_amqp_cleanup.append(queue.name)
     await queue.bind(worker_settings.events_exchange, routing_key="identity.user.*")
 
-    relay = create_relay(worker_settings)
+    relay = WORKER.relay(worker_settings)
     stop = asyncio.Event()
     running = asyncio.create_task(relay.run(stop))
     try:
@@ -113,7 +113,7 @@ async def test_the_consumer_applies_membership_events_once(
             routing_key="workspace.member.added",
         )
 
-    consumer = create_consumer(worker_settings, sessionmaker)
+    consumer = WORKER.consumer(worker_settings, sessionmaker)
     stop = asyncio.Event()
     running = asyncio.create_task(consumer.run(stop))
     try:

@@ -24,7 +24,7 @@ from worksync.resources.config import ResourcesSettings
 from worksync.resources.messaging.handlers import HANDLERS
 from worksync.resources.models import ActualDay, CapacityProfile
 from worksync.resources.testing import build_settings, entry_event
-from worksync.resources.worker import create_consumer, create_relay
+from worksync.resources.worker import WORKER
 
 
 @pytest.fixture
@@ -81,8 +81,8 @@ async def test_consumed_events_reach_profiles_and_actuals_and_the_relay_publishe
 
     stop = asyncio.Event()
     running = [
-        asyncio.create_task(create_consumer(worker_settings, sessionmaker).run(stop)),
-        asyncio.create_task(create_relay(worker_settings).run(stop)),
+        asyncio.create_task(WORKER.consumer(worker_settings, sessionmaker).run(stop)),
+        asyncio.create_task(WORKER.relay(worker_settings).run(stop)),
     ]
     received: list[dict[str, Any]] = []
     try:

@@ -21,7 +21,7 @@ from worksync.timetracking.config import TimetrackingSettings
 from worksync.timetracking.messaging.handlers import HANDLERS
 from worksync.timetracking.models import Issue, messaging
 from worksync.timetracking.testing import World, build_settings, issue_event
-from worksync.timetracking.worker import create_consumer, create_relay
+from worksync.timetracking.worker import WORKER
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ async def test_the_relay_publishes_timer_and_entry_events(
     )
     worksync_amqp_cleanup.append(queue.name)
     await queue.bind(worker_settings.events_exchange, routing_key="timetracking.#")
-    relay = create_relay(worker_settings)
+    relay = WORKER.relay(worker_settings)
     stop = asyncio.Event()
     running = asyncio.create_task(relay.run(stop))
     try:
@@ -103,7 +103,7 @@ async def test_the_consumer_applies_issue_events_once(
             aio_pika.Message(event.model_dump_json().encode(), message_id=str(event.id)),
             routing_key=event.type,
         )
-    consumer = create_consumer(worker_settings, sessionmaker)
+    consumer = WORKER.consumer(worker_settings, sessionmaker)
     stop = asyncio.Event()
     running = asyncio.create_task(consumer.run(stop))
     try:

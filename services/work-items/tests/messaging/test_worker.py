@@ -20,7 +20,7 @@ from worksync.work_items.config import WorkItemsSettings
 from worksync.work_items.messaging.handlers import HANDLERS
 from worksync.work_items.models import Issue, messaging
 from worksync.work_items.testing import Api, World
-from worksync.work_items.worker import create_consumer, create_relay
+from worksync.work_items.worker import WORKER
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ async def test_the_relay_publishes_issue_events(
     )
     worksync_amqp_cleanup.append(queue.name)
     await queue.bind(worker_settings.events_exchange, routing_key="workitems.issue.*")
-    relay = create_relay(worker_settings)
+    relay = WORKER.relay(worker_settings)
     stop = asyncio.Event()
     running = asyncio.create_task(relay.run(stop))
     try:
@@ -113,7 +113,7 @@ async def test_the_consumer_applies_an_entry_once(
             aio_pika.Message(json.dumps(envelope).encode(), message_id=event_id),
             routing_key="timetracking.entry.created",
         )
-    consumer = create_consumer(worker_settings, sessionmaker)
+    consumer = WORKER.consumer(worker_settings, sessionmaker)
     stop = asyncio.Event()
     running = asyncio.create_task(consumer.run(stop))
     try:

@@ -20,7 +20,7 @@ from worksync.workspace.config import WorkspaceSettings
 from worksync.workspace.messaging.handlers import HANDLERS
 from worksync.workspace.models import User, messaging
 from worksync.workspace.testing import People, Workspaces
-from worksync.workspace.worker import create_consumer, create_relay
+from worksync.workspace.worker import WORKER
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ async def test_the_relay_publishes_member_additions(
     worksync_amqp_cleanup.append(queue.name)
     await queue.bind(worker_settings.events_exchange, routing_key="workspace.member.added")
 
-    relay = create_relay(worker_settings)
+    relay = WORKER.relay(worker_settings)
     stop = asyncio.Event()
     running = asyncio.create_task(relay.run(stop))
     try:
@@ -118,7 +118,7 @@ async def test_the_consumer_applies_user_events_once(
             routing_key="identity.user.registered",
         )
 
-    consumer = create_consumer(worker_settings, sessionmaker)
+    consumer = WORKER.consumer(worker_settings, sessionmaker)
     stop = asyncio.Event()
     running = asyncio.create_task(consumer.run(stop))
     try:

@@ -2,63 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from worksync.common.db import create_engine, create_sessionmaker
-from worksync.common.events.consumer import EventConsumer
-from worksync.common.events.relay import OutboxRelay
-from worksync.common.events.runner import run_until_signalled
-from worksync.common.telemetry import configure_logging, configure_tracing
+from worksync.common.events.worker import ServiceWorker
 from worksync.resources.config import ResourcesSettings
 from worksync.resources.messaging.handlers import HANDLERS
 from worksync.resources.messaging.published import outbox
 from worksync.resources.models import messaging
 
-
-def create_relay(settings: ResourcesSettings) -> OutboxRelay:
-    return OutboxRelay(
-        database_url=settings.database_url,
-        outbox=outbox,
-        amqp_url=settings.amqp_url,
-        exchange=settings.events_exchange,
-        dead_letter_exchange=settings.dead_letter_exchange,
-    )
-
-
-def create_consumer(
-    settings: ResourcesSettings, sessionmaker: async_sessionmaker[AsyncSession]
-) -> EventConsumer:
-    """Reads workspace and timetracking events (queue `resources.events`)."""
-    return EventConsumer(
-        sessionmaker=sessionmaker,
-        inbox=messaging.inbox,
-        amqp_url=settings.amqp_url,
-        exchange=settings.events_exchange,
-        dead_letter_exchange=settings.dead_letter_exchange,
-        queue=settings.events_queue,
-        handlers=HANDLERS,
-        delivery_limit=settings.event_delivery_limit,
-    )
-
-
-async def run(settings: ResourcesSettings) -> None:
-    """Relay and consume until SIGINT or SIGTERM."""
-    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
-    try:
-        await run_until_signalled(
-            create_relay(settings), create_consumer(settings, create_sessionmaker(engine))
-        )
-    finally:
-        await engine.dispose()
+# Reads workspace and timetracking events (queue `resources.events`).
+WORKER = ServiceWorker(outbox=outbox, inbox=messaging.inbox, handlers=HANDLERS)
 
 
 def main() -> None:
-    settings = ResourcesSettings()
-    configure_logging(settings)
-    configure_tracing(settings)
-    asyncio.run(run(settings))
+    WORKER.main(ResourcesSettings())
 
 
 if __name__ == "__main__":
