@@ -2,42 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-import psycopg
+from worksync.common.testing.migrate import assert_migrations_round_trip
 
-from worksync.common.testing.migrate import downgrade_to_base, upgrade_to_head
-
-
-def _tables(url: str) -> set[str]:
-    with psycopg.connect(url) as connection:
-        rows = connection.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'identity'"
-        ).fetchall()
-    return {row[0] for row in rows}
+TABLES = {
+    "users",
+    "sessions",
+    "refresh_tokens",
+    "one_time_tokens",
+    "api_tokens",
+    "login_throttles",
+    "signing_keys",
+    "workspace_memberships",
+    "outbox",
+    "inbox",
+    "idempotency_keys",
+}
 
 
 async def test_downgrade_to_base_and_upgrade_again(
     fresh_database_url: str, alembic_ini: Path
 ) -> None:
-    await asyncio.to_thread(upgrade_to_head, alembic_ini, fresh_database_url)
-    expected = {
-        "users",
-        "sessions",
-        "refresh_tokens",
-        "one_time_tokens",
-        "api_tokens",
-        "login_throttles",
-        "signing_keys",
-        "workspace_memberships",
-        "outbox",
-        "inbox",
-        "idempotency_keys",
-        "alembic_version",
-    }
-    assert _tables(fresh_database_url) == expected
-    await asyncio.to_thread(downgrade_to_base, alembic_ini, fresh_database_url)
-    assert _tables(fresh_database_url) == {"alembic_version"}
-    await asyncio.to_thread(upgrade_to_head, alembic_ini, fresh_database_url)
-    assert _tables(fresh_database_url) == expected
+    await assert_migrations_round_trip(alembic_ini, fresh_database_url, "identity", TABLES)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import psycopg
 
-from worksync.common.testing.migrate import downgrade_to_base, upgrade_to_head
+from worksync.common.testing.migrate import assert_migrations_round_trip
 
 TABLES = {
     "time_entries",
@@ -21,16 +20,7 @@ TABLES = {
     "outbox",
     "inbox",
     "idempotency_keys",
-    "alembic_version",
 }
-
-
-def _tables(url: str) -> set[str]:
-    with psycopg.connect(url) as connection:
-        rows = connection.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'timetracking'"
-        ).fetchall()
-    return {row[0] for row in rows}
 
 
 def _btree_gist_schema(url: str) -> str | None:
@@ -45,12 +35,6 @@ def _btree_gist_schema(url: str) -> str | None:
 async def test_downgrade_to_base_and_upgrade_again(
     fresh_database_url: str, alembic_ini: Path
 ) -> None:
-    await asyncio.to_thread(upgrade_to_head, alembic_ini, fresh_database_url)
-    assert _tables(fresh_database_url) == TABLES
+    await assert_migrations_round_trip(alembic_ini, fresh_database_url, "timetracking", TABLES)
+    # Shared by the database, the extension stays after the downgrade.
     assert _btree_gist_schema(fresh_database_url) == "public"
-    await asyncio.to_thread(downgrade_to_base, alembic_ini, fresh_database_url)
-    assert _tables(fresh_database_url) == {"alembic_version"}
-    # Shared by the database, the extension stays.
-    assert _btree_gist_schema(fresh_database_url) == "public"
-    await asyncio.to_thread(upgrade_to_head, alembic_ini, fresh_database_url)
-    assert _tables(fresh_database_url) == TABLES
