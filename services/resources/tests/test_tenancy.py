@@ -9,7 +9,6 @@ a new endpoint is covered the moment it exists.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +19,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
+from worksync.common.testing.openapi import ApiOperation, api_operations
 from worksync.resources.models import messaging
-from worksync.resources.testing import API, Team, allocate, make_team, profile_of
+from worksync.resources.testing import Team, allocate, make_team, profile_of
 
-WORKSPACE_SCOPED = f"{API}/workspaces/{{ws}}"
-PARAMETER = re.compile(r"\{([a-z_]+)\}")
 # What members may do besides reading: nothing (allocations need a project admin).
 MEMBER_ALLOWED = {
     ("GET", "/workspaces/{ws}/team-members"),
@@ -89,41 +87,9 @@ def _body(method: str, template: str, world: World) -> Any:
     return bodies[(method, template)]
 
 
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    template: str  # below /api/v1
-    parameters: tuple[str, ...]
-    has_body: bool
-
-    def url(self, slug: str, ids: dict[str, str]) -> str:
-        path = self.template.replace("{ws}", slug)
-        for name in self.parameters[1:]:
-            path = path.replace(f"{{{name}}}", ids[name])
-        return API + path
-
-
-def _operations(app: FastAPI) -> list[Operation]:
-    found: list[Operation] = []
-    for path, item in app.openapi()["paths"].items():
-        if not path.startswith(API):
-            continue
-        for method, operation in item.items():
-            assert path.startswith(WORKSPACE_SCOPED), f"{method} {path} is unscoped"
-            found.append(
-                Operation(
-                    method=method.upper(),
-                    template=path.removeprefix(API),
-                    parameters=tuple(PARAMETER.findall(path)),
-                    has_body="requestBody" in operation,
-                )
-            )
-    return found
-
-
 async def _call(
     client: httpx.AsyncClient,
-    operation: Operation,
+    operation: ApiOperation,
     url: str,
     person: SeededUser,
     body_world: World,
@@ -135,7 +101,7 @@ async def _call(
     )
 
 
-def _assert_not_found(response: httpx.Response, operation: Operation) -> None:
+def _assert_not_found(response: httpx.Response, operation: ApiOperation) -> None:
     where = f"{operation.method} {operation.template}"
     assert response.status_code == 404, f"{where}: {response.status_code} {response.text}"
     assert response.headers["content-type"].startswith("application/problem+json"), where
@@ -153,7 +119,7 @@ async def worlds(client: httpx.AsyncClient, seeder: DirectorySeeder) -> tuple[Wo
 
 
 async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None:
-    operations = _operations(app)
+    operations = api_operations(app)
     assert len(operations) == 17
     known = {"ws", "profile_id", "time_off_id", "allocation_id", "conflict_id"}
     for operation in operations:
@@ -169,7 +135,7 @@ async def test_another_workspaces_slug_and_ids_are_not_found(
     mine, theirs = worlds
     me = mine.team.admin
     before = await _outbox_size(sessionmaker)
-    for operation in _operations(app):
+    for operation in api_operations(app):
         # Their workspace: I am no member there.
         url = operation.url(theirs.team.workspace.slug, theirs.ids)
         _assert_not_found(await _call(client, operation, url, me, theirs), operation)
@@ -196,7 +162,7 @@ async def test_guests_are_refused_everything_and_members_what_needs_an_admin(
     world, _ = worlds
     team = world.team
     before = await _outbox_size(sessionmaker)
-    for operation in _operations(app):
+    for operation in api_operations(app):
         url = operation.url(team.workspace.slug, world.ids)
         where = f"{operation.method} {operation.template}"
         response = await _call(client, operation, url, team.guest, world)

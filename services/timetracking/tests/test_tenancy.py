@@ -8,7 +8,6 @@ a new endpoint is covered the moment it exists.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +17,9 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
-from worksync.timetracking.testing import API, Issues, World, arrange_world, outbox_size
+from worksync.common.testing.openapi import ApiOperation, api_operations
+from worksync.timetracking.testing import Issues, World, arrange_world, outbox_size
 
-WORKSPACE_SCOPED = f"{API}/workspaces/{{ws}}"
-PARAMETER = re.compile(r"\{([a-z_]+)\}")
 # Body fields that name rows, and the path parameter whose id they take.
 BODY_IDS = {"project_id": "pid", "issue_id": "iid"}
 
@@ -49,45 +47,15 @@ def _body(method: str, template: str, ids: dict[str, str]) -> dict[str, Any]:
     return bodies[(method, template)]
 
 
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    template: str  # below /api/v1
-    parameters: tuple[str, ...]
-    has_body: bool
-
-    def url(self, slug: str, ids: dict[str, str]) -> str:
-        path = self.template.replace("{ws}", slug)
-        for name in self.parameters[1:]:
-            path = path.replace(f"{{{name}}}", ids[name])
-        return API + path
-
-    def names_ids(self) -> bool:
-        """Whether the request names rows (in its path or its body)."""
-        if len(self.parameters) > 1:
-            return True
-        return self.has_body and bool(set(_body(self.method, self.template, _ANY)) & set(BODY_IDS))
-
-
 _ANY = {"pid": "0", "iid": "0"}
 
 
-def _operations(app: FastAPI) -> list[Operation]:
-    found: list[Operation] = []
-    for path, item in app.openapi()["paths"].items():
-        if not path.startswith(API):
-            continue
-        for method, operation in item.items():
-            assert path.startswith(WORKSPACE_SCOPED), f"{method} {path} is unscoped"
-            found.append(
-                Operation(
-                    method=method.upper(),
-                    template=path.removeprefix(API),
-                    parameters=tuple(PARAMETER.findall(path)),
-                    has_body="requestBody" in operation,
-                )
-            )
-    return found
+def _names_ids(operation: ApiOperation) -> bool:
+    """Whether the request names rows (in its path or its body)."""
+    if len(operation.parameters) > 1:
+        return True
+    body = _body(operation.method, operation.template, _ANY) if operation.has_body else {}
+    return bool(set(body) & set(BODY_IDS))
 
 
 @dataclass
@@ -121,7 +89,7 @@ async def _arrange(client: httpx.AsyncClient, seeder: DirectorySeeder, issues: I
 
 async def _call(
     client: httpx.AsyncClient,
-    operation: Operation,
+    operation: ApiOperation,
     slug: str,
     ids: dict[str, str],
     person: SeededUser,
@@ -132,7 +100,7 @@ async def _call(
     )
 
 
-def _assert_not_found(response: httpx.Response, operation: Operation) -> None:
+def _assert_not_found(response: httpx.Response, operation: ApiOperation) -> None:
     where = f"{operation.method} {operation.template}"
     assert response.status_code == 404, f"{where}: {response.status_code} {response.text}"
     assert response.headers["content-type"].startswith("application/problem+json"), where
@@ -147,7 +115,7 @@ async def worlds(
 
 
 async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None:
-    operations = _operations(app)
+    operations = api_operations(app)
     assert len(operations) >= 20
     for operation in operations:
         assert set(operation.parameters) <= {"ws", "pid", "iid", "entry_id", "worklog_id"}
@@ -164,13 +132,13 @@ async def test_another_workspaces_slug_and_ids_are_not_found(
     mine, theirs = worlds
     before = await outbox_size(sessionmaker)
     for person in (mine.world.owner, mine.world.ada):
-        for operation in _operations(app):
+        for operation in api_operations(app):
             # Their workspace: I am no member there.
             response = await _call(
                 client, operation, theirs.world.workspace.slug, theirs.ids, person
             )
             _assert_not_found(response, operation)
-            if not operation.names_ids():
+            if not _names_ids(operation):
                 continue
             # My workspace, their ids.
             response = await _call(client, operation, mine.world.workspace.slug, theirs.ids, person)
@@ -191,7 +159,7 @@ async def test_guests_are_refused_everything(
 ) -> None:
     arranged, _ = worlds
     before = await outbox_size(sessionmaker)
-    for operation in _operations(app):
+    for operation in api_operations(app):
         response = await _call(
             client, operation, arranged.world.workspace.slug, arranged.ids, arranged.world.guest
         )

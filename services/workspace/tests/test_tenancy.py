@@ -8,7 +8,6 @@ a new endpoint is covered the moment it exists.
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +18,10 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.openapi import ApiOperation, api_operations
 from worksync.workspace.models import messaging
 from worksync.workspace.testing import API, People, Person, Workspaces, unique_email
 
-WORKSPACE_SCOPED = f"{API}/workspaces/{{ws}}"
 # Routes outside any workspace: listing/creating one's own, and the invitation link (whose
 # secret is the only key; a workspace id never appears).
 UNSCOPED = {
@@ -36,6 +35,7 @@ GUEST_ALLOWED = {
     ("GET", "/workspaces/{ws}"),
     ("GET", "/workspaces/{ws}/members"),
     ("GET", "/workspaces/{ws}/members/me"),
+    ("GET", "/workspaces/{ws}/members/{user_id}"),
     ("GET", "/workspaces/{ws}/projects"),
     ("GET", "/workspaces/{ws}/projects/{project_id}"),
     ("GET", "/workspaces/{ws}/projects/{project_id}/members"),
@@ -44,7 +44,6 @@ GUEST_ALLOWED = {
     ("GET", "/workspaces/{ws}/departments/tree"),
     ("GET", "/workspaces/{ws}/departments/{department_id}"),
 }
-PARAMETER = re.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass
@@ -142,50 +141,14 @@ def _body(method: str, template: str, user_id: str) -> Any:
     return bodies[(method, template)]
 
 
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    template: str  # below /api/v1
-    parameters: tuple[str, ...]
-    has_body: bool
-
-    def url(self, slug: str, ids: dict[str, str]) -> str:
-        path = self.template.replace("{ws}", slug)
-        for name in self.parameters[1:]:
-            path = path.replace(f"{{{name}}}", ids[name])
-        return API + path
-
-
-def _operations(app: FastAPI) -> list[Operation]:
-    """Every operation of the API, as the app's OpenAPI document lists them."""
-    found: list[Operation] = []
-    for path, item in app.openapi()["paths"].items():
-        if not path.startswith(API):
-            continue
-        for method, operation in item.items():
-            method = method.upper()
-            if (method, path) in UNSCOPED:
-                continue
-            assert path.startswith(WORKSPACE_SCOPED), f"{method} {path} is unscoped"
-            found.append(
-                Operation(
-                    method=method,
-                    template=path.removeprefix(API),
-                    parameters=tuple(PARAMETER.findall(path)),
-                    has_body="requestBody" in operation,
-                )
-            )
-    return found
-
-
 async def _call(
-    client: httpx.AsyncClient, operation: Operation, url: str, person: Person, user_id: str
+    client: httpx.AsyncClient, operation: ApiOperation, url: str, person: Person, user_id: str
 ) -> httpx.Response:
     body = _body(operation.method, operation.template, user_id) if operation.has_body else None
     return await client.request(operation.method, url, json=body, headers=person.headers)
 
 
-def _assert_not_found(response: httpx.Response, operation: Operation) -> None:
+def _assert_not_found(response: httpx.Response, operation: ApiOperation) -> None:
     where = f"{operation.method} {operation.template}"
     assert response.status_code == 404, f"{where}: {response.status_code} {response.text}"
     assert response.headers["content-type"].startswith("application/problem+json"), where
@@ -203,7 +166,7 @@ async def worlds(people: People, workspaces: Workspaces) -> tuple[World, World]:
 
 
 async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None:
-    operations = _operations(app)
+    operations = api_operations(app, unscoped=UNSCOPED)
     assert len(operations) >= 40
     known = {
         "ws",
@@ -230,7 +193,7 @@ async def test_another_workspaces_slug_and_ids_are_not_found(
 ) -> None:
     mine, theirs = worlds
     before = await _outbox_size(sessionmaker)
-    for operation in _operations(app):
+    for operation in api_operations(app, unscoped=UNSCOPED):
         # Their workspace, their ids: I am no member there.
         url = operation.url(theirs.slug, theirs.ids)
         _assert_not_found(
@@ -264,7 +227,7 @@ async def test_guests_are_refused_everything_but_reading_their_projects(
     # The ids of others: a guest may remove only themself.
     ids = {**world.ids, "user_id": str(world.owner.id)}
     before = await _outbox_size(sessionmaker)
-    for operation in _operations(app):
+    for operation in api_operations(app, unscoped=UNSCOPED):
         url = operation.url(world.slug, ids)
         response = await _call(client, operation, url, world.guest, str(world.member.id))
         where = f"{operation.method} {operation.template}"
