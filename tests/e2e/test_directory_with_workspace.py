@@ -1,6 +1,7 @@
 """The membership directory against the real workspace service: a minimal consuming
 service, built with the kit, answers correctly the instant a member is added — with or
-without the event having arrived — and follows removals once their events arrive."""
+without the event having arrived, for the member themself and for another member naming
+them — and follows removals once their events arrive."""
 
 from __future__ import annotations
 
@@ -14,13 +15,13 @@ from typing import Annotated
 import aio_pika
 import httpx
 import pytest
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import select
 
 from scripts.local_system import RunningSystem
 from worksync.common.app import create_service_app
 from worksync.common.config import CommonSettings, Environment
-from worksync.common.db import create_engine, create_sessionmaker, service_metadata
+from worksync.common.db import SessionDep, create_engine, create_sessionmaker, service_metadata
 from worksync.common.directory import (
     DIRECTORY_ERRORS,
     Directory,
@@ -49,6 +50,21 @@ router = APIRouter(prefix="/workspaces/{ws}")
 async def role(workspace: Annotated[WorkspaceContext, Depends(workspace_context())]) -> str:
     """The caller's role, as the directory knows it."""
     return workspace.role.value
+
+
+@router.get("/members/{user_id}", responses=DIRECTORY_ERRORS)
+async def member_role(
+    user_id: uuid.UUID,
+    workspace: Annotated[WorkspaceContext, Depends(workspace_context())],
+    session: SessionDep,
+    request: Request,
+) -> str | None:
+    """Another user's role (None for a non-member), as the directory knows it."""
+    directory: Directory = request.app.state.directory
+    member = await directory.workspace_member(
+        session, workspace.membership, user_id, workspace.authorization
+    )
+    return None if member is None else member.role.value
 
 
 def _consuming_app(settings: CommonSettings) -> FastAPI:
@@ -135,6 +151,10 @@ async def test_directory_answers_at_once_and_follows_events(system: RunningSyste
             now = await probe.get(f"/api/v1/workspaces/{slug}/role", headers=member)
             assert now.status_code == 200, now.text
             assert now.json() == "member"
+            # Another user named by a request: the real `GET .../members/{user_id}`.
+            other = await probe.get(f"/api/v1/workspaces/{slug}/members/{member_id}", headers=owner)
+            assert other.status_code == 200, other.text
+            assert other.json() == "member"
 
             consuming = asyncio.create_task(consumer.run(stop))
 
@@ -177,6 +197,8 @@ async def test_directory_answers_at_once_and_follows_events(system: RunningSyste
                 await asyncio.sleep(0.2)
             gone = await probe.get(f"/api/v1/workspaces/{slug}/role", headers=member)
             assert gone.status_code == 404
+            other = await probe.get(f"/api/v1/workspaces/{slug}/members/{member_id}", headers=owner)
+            assert (other.status_code, other.json()) == (200, None)
             stop.set()
             await consuming
     finally:

@@ -1,5 +1,5 @@
-"""Resources test fixtures: a migrated database, the app trusting a test token minter, and
-the directory arranged through the service's own handler map."""
+"""Resources test fixtures: a migrated database, the app trusting a test token minter and
+a stand-in workspace API, and the directory arranged through the service's own handler map."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from worksync.resources.config import ResourcesSettings
 from worksync.resources.main import create_app
 from worksync.resources.messaging.handlers import HANDLERS
 from worksync.resources.models import directory
-from worksync.resources.testing import Team, build_settings, make_team
+from worksync.resources.testing import FakeWorkspaceApi, Team, build_settings, make_team
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
 
@@ -57,20 +57,18 @@ def app(settings: ResourcesSettings) -> FastAPI:
     return create_app(settings)
 
 
-def _workspace_api_knowing_nothing(request: httpx.Request) -> httpx.Response:
-    """The workspace API as the directory's fallback sees it when the projection is
-    complete: everything the tests arranged arrived as events, so whatever the projection
-    misses, the caller may not see."""
-    return httpx.Response(404, json={"code": "not_found"})
+@pytest.fixture(scope="session")
+def workspace_api() -> FakeWorkspaceApi:
+    return FakeWorkspaceApi()
 
 
 @pytest.fixture(scope="session")
-async def client(app: FastAPI, minter: TokenMinter) -> AsyncIterator[httpx.AsyncClient]:
-    async with (
-        asgi_client(app) as http_client,
-        httpx.AsyncClient(transport=httpx.MockTransport(_workspace_api_knowing_nothing)) as api,
-    ):
-        # Tokens come from the test minter, not from identity's JWKS.
+async def client(
+    app: FastAPI, minter: TokenMinter, workspace_api: FakeWorkspaceApi
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with asgi_client(app) as http_client, workspace_api.client() as api:
+        # Tokens come from the test minter, not from identity's JWKS; the directory's
+        # fallback reaches the stand-in.
         app.state.token_verifier = minter.verifier()
         app.state.directory = Directory(directory, api, "http://workspace.test")
         yield http_client

@@ -1,6 +1,6 @@
 """A stand-in for the workspace service's public API, served over real HTTP.
 
-It answers the three look-ups the directory falls back to, in the documented shapes, from
+It answers the four look-ups the directory falls back to, in the documented shapes, from
 dicts a test fills, for the caller its bearer token names; and it counts the calls. Tests
 keep apart by using fresh slugs, and count the calls about their own slug.
 """
@@ -25,7 +25,8 @@ from worksync.common.errors import problem_for_status, problem_response
 @dataclass
 class FakeWorkspaceApi:
     verifier: TokenVerifier
-    # (slug, user id) -> the members/me answer
+    # (slug, user id) -> the members/me answer, also served (without the slug) as the
+    # members/{user_id} answer to any caller
     members: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
     # (slug, project id) -> the project answer
     projects: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
@@ -112,6 +113,22 @@ class FakeWorkspaceApi:
             return await answer(
                 slug, "members/me", authorization, lambda caller: self.members.get((slug, caller))
             )
+
+        @api.get("/api/v1/workspaces/{slug}/members/{user_id}")
+        async def member(
+            slug: str, user_id: UUID, authorization: str | None = Header(None)
+        ) -> JSONResponse:
+            def look_up(_: UUID) -> dict[str, Any] | None:
+                found = self.members.get((slug, user_id))
+                if found is None:
+                    return None
+                return {
+                    **{name: value for name, value in found.items() if name != "slug"},
+                    "email": f"{user_id.hex[-10:]}@example.com",
+                    "display_name": "Newly Added",
+                }
+
+            return await answer(slug, f"members/{user_id}", authorization, look_up)
 
         @api.get("/api/v1/workspaces/{slug}/projects/{project_id}")
         async def project(

@@ -301,3 +301,170 @@ async def test_a_project_and_a_project_membership_just_created_are_found_by_the_
             )
         )
     assert (project_sequence, str(rate)) == (3, "95.00")
+
+
+def member_of(workspace: Workspace, caller: Caller) -> Membership:
+    """The caller's membership, as a request's dependency resolved it."""
+    return Membership(workspace.id, workspace.slug, caller.principal.user_id, WorkspaceRole.MEMBER)
+
+
+async def other_member(
+    directory: Directory,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace: Workspace,
+    caller: Caller,
+    user_id: UUID,
+) -> Membership | None:
+    async with sessionmaker.begin() as session:
+        return await directory.workspace_member(
+            session, member_of(workspace, caller), user_id, caller.authorization
+        )
+
+
+async def test_another_member_in_the_projection_is_found_without_a_call(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    colleague = new_id()
+    await apply(
+        tables,
+        sessionmaker,
+        member_event("added", workspace.id, colleague, role="guest", sequence=1),
+    )
+
+    found = await other_member(directory, sessionmaker, workspace, caller, colleague)
+
+    assert found == Membership(workspace.id, workspace.slug, colleague, WorkspaceRole.GUEST)
+    assert workspace_api.calls_about(workspace.slug) == 0
+
+
+async def test_a_member_added_a_moment_ago_is_asked_for_once_and_stored(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    newcomer = new_id()
+    workspace_api.add_member(workspace.slug, workspace.id, newcomer, role="admin", version=3)
+
+    for _ in range(2):
+        found = await other_member(directory, sessionmaker, workspace, caller, newcomer)
+        assert found == Membership(workspace.id, workspace.slug, newcomer, WorkspaceRole.ADMIN)
+    assert workspace_api.calls_about(workspace.slug) == 1
+
+    members = tables.members
+    async with sessionmaker() as session:
+        row = (
+            await session.execute(
+                select(members.c.role, members.c.sequence, members.c.email).where(
+                    members.c.workspace_id == workspace.id, members.c.user_id == newcomer
+                )
+            )
+        ).one()
+    assert (row.role, row.sequence, row.email) == ("admin", 3, f"{newcomer.hex[-10:]}@example.com")
+
+
+async def test_a_user_the_workspace_api_does_not_know_is_no_member(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    stranger = new_id()
+
+    assert await other_member(directory, sessionmaker, workspace, caller, stranger) is None
+    assert workspace_api.calls_about(workspace.slug) == 1
+    async with sessionmaker() as session:
+        stored = await session.scalar(
+            select(tables.members.c.user_id).where(tables.members.c.user_id == stranger)
+        )
+    assert stored is None
+
+
+async def test_a_failing_workspace_api_makes_other_members_unavailable(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+    http_client: httpx.AsyncClient,
+) -> None:
+    workspace_api.failing.add(workspace.slug)
+    with pytest.raises(DirectoryUnavailable) as raised:
+        await other_member(directory, sessionmaker, workspace, caller, new_id())
+    assert (raised.value.status, raised.value.code) == (503, "directory_unavailable")
+
+    unreachable = Directory(tables, http_client, closed_port_url())
+    with pytest.raises(DirectoryUnavailable):
+        await other_member(unreachable, sessionmaker, workspace, caller, new_id())
+
+
+async def test_another_members_removal_newer_than_the_answer_still_wins(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    leaver = new_id()
+    await apply(
+        tables,
+        sessionmaker,
+        member_event("removed", workspace.id, leaver, role="member", sequence=5),
+    )
+    # A stale answer (older than the removal already applied) changes nothing.
+    workspace_api.add_member(workspace.slug, workspace.id, leaver, role="member", version=4)
+    assert await other_member(directory, sessionmaker, workspace, caller, leaver) is None
+
+    # Re-added a moment ago: the tombstone is a miss, and the newer answer wins.
+    workspace_api.add_member(workspace.slug, workspace.id, leaver, role="member", version=6)
+    found = await other_member(directory, sessionmaker, workspace, caller, leaver)
+    assert found == Membership(workspace.id, workspace.slug, leaver, WorkspaceRole.MEMBER)
+    assert workspace_api.calls_about(workspace.slug) == 2
+
+
+async def test_several_members_ask_only_about_those_the_projection_misses(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    known, newcomers, strangers = new_id(), [new_id(), new_id()], [new_id(), new_id()]
+    await apply(
+        tables, sessionmaker, member_event("added", workspace.id, known, role="member", sequence=1)
+    )
+    for version, newcomer in enumerate(newcomers, start=1):
+        workspace_api.add_member(
+            workspace.slug, workspace.id, newcomer, role="guest", version=version
+        )
+
+    async with sessionmaker.begin() as session:
+        found = await directory.workspace_members(
+            session,
+            member_of(workspace, caller),
+            [known, *newcomers, *strangers, known],
+            caller.authorization,
+        )
+
+    assert found == {
+        known: Membership(workspace.id, workspace.slug, known, WorkspaceRole.MEMBER),
+        **{
+            newcomer: Membership(workspace.id, workspace.slug, newcomer, WorkspaceRole.GUEST)
+            for newcomer in newcomers
+        },
+    }
+    asked = {path for slug, path in workspace_api.calls if slug == workspace.slug}
+    assert asked == {f"members/{user_id}" for user_id in (*newcomers, *strangers)}
+    assert workspace_api.calls_about(workspace.slug) == 4

@@ -14,7 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
 from worksync.resources.models import Allocation, messaging
-from worksync.resources.testing import Team, allocate, make_team, outbox_events
+from worksync.resources.testing import (
+    FakeWorkspaceApi,
+    Team,
+    allocate,
+    make_team,
+    outbox_events,
+)
 
 
 def _body(team: Team, **overrides: Any) -> dict[str, Any]:
@@ -206,6 +212,24 @@ async def test_bad_allocations_are_refused(
     )
     assert_problem(response, 422, "validation_failed", fields={field})
     assert await _state(sessionmaker, team) == before
+
+
+async def test_a_member_added_a_moment_ago_is_allocated_at_once(
+    client: httpx.AsyncClient, team: Team, seeder: DirectorySeeder, workspace_api: FakeWorkspaceApi
+) -> None:
+    # The workspace service has them; their event has not reached the projection yet.
+    newcomer, other = seeder.user("Nia Newcomer"), seeder.user("Oz Other")
+    workspace_api.add_member(team.workspace, newcomer)
+    workspace_api.add_member(team.workspace, other, role="guest")
+    created = await allocate(client, team, 10, "2026-01-05", "2026-01-30", user=newcomer)
+    assert created["user_id"] == str(newcomer.id)
+    moved = await client.patch(
+        f"{team.base}/allocations/{created['id']}",
+        json={"user_id": str(other.id)},
+        headers=team.admin.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["user_id"] == str(other.id)
 
 
 async def test_members_and_projects_must_be_usable(

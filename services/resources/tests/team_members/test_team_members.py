@@ -14,7 +14,7 @@ from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.tokens import TokenMinter
 from worksync.resources.models import directory
-from worksync.resources.testing import Team, outbox_events, profile_of
+from worksync.resources.testing import FakeWorkspaceApi, Team, outbox_events, profile_of
 
 
 async def test_members_get_a_default_profile_when_they_join(
@@ -190,6 +190,22 @@ async def test_a_profile_needs_a_live_member(
         "validation_failed",
         fields={"user_id"},
     )
+
+
+async def test_a_profile_for_a_member_added_a_moment_ago(
+    client: httpx.AsyncClient, team: Team, seeder: DirectorySeeder, workspace_api: FakeWorkspaceApi
+) -> None:
+    # The workspace service has them; their event has not reached the projection yet.
+    newcomer = seeder.user("Nia Newcomer")
+    workspace_api.add_member(team.workspace, newcomer)
+    response = await client.post(
+        f"{team.base}/team-members",
+        json={"user_id": str(newcomer.id), "hours_per_week": 20},
+        headers=team.admin.headers,
+    )
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert (created["user_id"], created["display_name"]) == (str(newcomer.id), "Nia Newcomer")
 
 
 async def test_admins_change_profiles_and_events_follow(

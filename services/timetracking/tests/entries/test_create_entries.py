@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
-from worksync.timetracking.testing import World, entries_of, outbox_of, outbox_size
+from worksync.timetracking.testing import (
+    FakeWorkItemsApi,
+    World,
+    entries_of,
+    outbox_of,
+    outbox_size,
+)
 
 
 async def create(
@@ -269,6 +275,28 @@ async def test_roles_decide_whose_time_may_be_logged(
     assert (await create(client, world, world.ada, **for_bob)).status_code == 201
     rated = await create(client, world, world.bob, **duration, hourly_rate="10.00")
     assert_problem(rated, 403, "insufficient_role")
+
+
+async def test_an_admin_logs_time_for_a_member_added_a_moment_ago(
+    client: httpx.AsyncClient,
+    world: World,
+    seeder: DirectorySeeder,
+    work_items_api: FakeWorkItemsApi,
+) -> None:
+    # The workspace service has them; their event has not reached the projection yet.
+    newcomer, guest = seeder.user("Nia Newcomer"), seeder.user("Gil Guest")
+    work_items_api.add_member(world.workspace, newcomer)
+    work_items_api.add_member(world.workspace, guest, role="guest")
+    duration = {"work_date": "2024-05-06", "duration_seconds": 600}
+    created = await create(client, world, world.admin, **duration, user_id=str(newcomer.id))
+    assert created.status_code == 201, created.text
+    assert created.json()["user_id"] == str(newcomer.id)
+    assert_problem(
+        await create(client, world, world.admin, **duration, user_id=str(guest.id)),
+        422,
+        "unknown_reference",
+        fields={"user_id"},
+    )
 
 
 async def test_rates_resolve_and_freeze(

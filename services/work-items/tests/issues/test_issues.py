@@ -14,7 +14,13 @@ from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
 from worksync.work_items.models import Issue, IssueCounter
-from worksync.work_items.testing import Api, World, arrange_world, issue_events
+from worksync.work_items.testing import (
+    Api,
+    FakeWorkspaceApi,
+    World,
+    arrange_world,
+    issue_events,
+)
 
 
 async def _issue_count(sessionmaker: async_sessionmaker[AsyncSession], project_id: UUID) -> int:
@@ -207,6 +213,24 @@ async def test_assignees_must_be_live_members(
     )
     assert response.status_code == 200, response.text
     assert len(response.json()["assignee_ids"]) == 2
+
+
+async def test_a_member_added_a_moment_ago_is_assigned_at_once(
+    api: Api, world: World, seeder: DirectorySeeder, workspace_api: FakeWorkspaceApi
+) -> None:
+    # The workspace service has them; their event has not reached the projection yet.
+    newcomer, other = seeder.user("Nia Newcomer"), seeder.user("Oz Other")
+    workspace_api.add_member(world.workspace, newcomer)
+    workspace_api.add_member(world.workspace, other, role="guest")
+    issue = await api.issue(world, assignee_ids=[str(newcomer.id), str(world.member.id)])
+    assert sorted(issue["assignee_ids"]) == sorted([str(newcomer.id), str(world.member.id)])
+    changed = await api.client.patch(
+        world.url(f"/issues/{issue['id']}"),
+        json={"assignee_ids": [str(newcomer.id), str(other.id)]},
+        headers=world.member.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    assert sorted(changed.json()["assignee_ids"]) == sorted([str(newcomer.id), str(other.id)])
 
 
 async def test_labels_and_states_must_be_the_projects(

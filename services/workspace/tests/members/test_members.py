@@ -190,3 +190,33 @@ async def test_the_list_filters_searches_and_pages(
         f"{API}/workspaces/{slug}/members", params={"limit": 101}, headers=ada.headers
     )
     assert_problem(too_many, 422, "validation_failed", fields={"limit"})
+
+
+async def test_any_member_reads_one_live_member_with_its_version(
+    client: httpx.AsyncClient, people: People, workspaces: Workspaces
+) -> None:
+    ada, bob, guest, outsider = [await people.register() for _ in range(4)]
+    slug = (await workspaces.create(ada))["slug"]
+    added = await workspaces.add_member(slug, ada, bob)
+    await workspaces.add_member(slug, ada, guest, role="guest")
+
+    url = f"{API}/workspaces/{slug}/members/{bob.id}"
+    read = await client.get(url, headers=guest.headers)
+    assert read.status_code == 200, read.text
+    assert read.json() == added
+    listed = [m for m in await _members(client, slug, ada) if m["user_id"] == str(bob.id)]
+    assert listed == [read.json()]
+
+    assert_problem(await client.get(url, headers=outsider.headers), 404, "workspace_not_found")
+    stranger = f"{API}/workspaces/{slug}/members/{outsider.id}"
+    assert_problem(await client.get(stranger, headers=ada.headers), 404, "member_not_found")
+    malformed = await client.get(f"{API}/workspaces/{slug}/members/nope", headers=ada.headers)
+    assert_problem(malformed, 422, "validation_failed", fields={"user_id"})
+
+    left = await client.delete(url, headers=bob.headers)
+    assert left.status_code == 204
+    assert_problem(await client.get(url, headers=ada.headers), 404, "member_not_found")
+    rejoined = await workspaces.add_member(slug, ada, bob, role="admin")
+    again = await client.get(url, headers=ada.headers)
+    assert (again.json()["role"], again.json()["version"]) == ("admin", rejoined["version"])
+    assert rejoined["version"] == 3

@@ -39,8 +39,8 @@ def get_directory(request: Request) -> Directory:
 DirectoryDep = Annotated[Directory, Depends(get_directory)]
 
 
-def get_team_member_service(session: SessionDep) -> TeamMemberService:
-    return TeamMemberService(session)
+def get_team_member_service(session: SessionDep, directory: DirectoryDep) -> TeamMemberService:
+    return TeamMemberService(session, directory)
 
 
 def get_allocation_service(session: SessionDep, directory: DirectoryDep) -> AllocationService:

@@ -8,20 +8,22 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.directory import Directory, WorkspaceContext
 from worksync.resources.models import directory
 
 MEMBERS = directory.members
 
 
-async def is_live_member(session: AsyncSession, workspace_id: UUID, user_id: UUID) -> bool:
-    found = await session.scalar(
-        select(MEMBERS.c.user_id).where(
-            MEMBERS.c.workspace_id == workspace_id,
-            MEMBERS.c.user_id == user_id,
-            MEMBERS.c.removed.is_(False),
-        )
+async def is_live_member(
+    session: AsyncSession, directory_: Directory, context: WorkspaceContext, user_id: UUID
+) -> bool:
+    """Whether the user is a live member of the caller's workspace: as the projection knows,
+    or, for a member it has not heard of yet (added a moment ago), as the workspace API
+    answers (stored, so later reads of the projection find them too)."""
+    member = await directory_.workspace_member(
+        session, context.membership, user_id, context.authorization
     )
-    return found is not None
+    return member is not None
 
 
 async def display_names(

@@ -11,10 +11,10 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from worksync.common.db import SessionDep
-from worksync.common.directory import ProjectContext, ProjectRole, project_context
+from worksync.common.directory import Directory, ProjectContext, ProjectRole, project_context
 from worksync.work_items.issues.service import IssueService
 from worksync.work_items.labels.service import LabelService
 from worksync.work_items.projects.service import ensure_project_set_up
@@ -56,8 +56,16 @@ def get_state_service(session: SessionDep) -> StateService:
     return StateService(session)
 
 
-def get_issue_service(session: SessionDep) -> IssueService:
-    return IssueService(session)
+def get_directory(request: Request) -> Directory:
+    directory: Directory = request.app.state.directory
+    return directory
+
+
+DirectoryDep = Annotated[Directory, Depends(get_directory)]
+
+
+def get_issue_service(session: SessionDep, directory: DirectoryDep) -> IssueService:
+    return IssueService(session, directory)
 
 
 def get_label_service(session: SessionDep) -> LabelService:

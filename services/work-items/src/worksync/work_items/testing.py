@@ -18,6 +18,7 @@ from worksync.common.testing.directory import (
     SeededProject,
     SeededUser,
     SeededWorkspace,
+    member_answer,
 )
 from worksync.common.testing.settings import build_test_settings
 from worksync.work_items.config import WorkItemsSettings
@@ -26,6 +27,7 @@ from worksync.work_items.models import messaging
 API = "/api/v1"
 WORKSPACE_API_URL = "http://workspace.test"
 _PROJECT_PATH = re.compile(r"^/api/v1/workspaces/([^/]+)/projects/([0-9a-f-]{36})$")
+_MEMBER_PATH = re.compile(r"^/api/v1/workspaces/([^/]+)/members/([0-9a-f-]{36})$")
 
 
 def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> WorkItemsSettings:
@@ -39,10 +41,12 @@ def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> WorkIt
 
 @dataclass
 class FakeWorkspaceApi:
-    """Answers the directory's project look-up for the projects a test registers, 404 for
-    everything else (the workspace service knows nothing the events did not say)."""
+    """Answers the directory's project and member look-ups for the projects and members a
+    test registers, 404 for everything else (the workspace service knows nothing the events
+    did not say)."""
 
     projects: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
+    members: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
 
     def add_project(self, slug: str, project_id: UUID, workspace_id: UUID, identifier: str) -> None:
         self.projects[slug, project_id] = {
@@ -56,12 +60,19 @@ class FakeWorkspaceApi:
             "version": 1,
         }
 
+    def add_member(
+        self, workspace: SeededWorkspace, user: SeededUser, *, role: str = "member"
+    ) -> None:
+        """A member the workspace service has, whose event has not arrived."""
+        self.members[workspace.slug, user.id] = member_answer(workspace, user, role=role)
+
     def answer(self, request: httpx.Request) -> httpx.Response:
-        found = _PROJECT_PATH.match(request.url.path)
-        if found is not None:
-            project = self.projects.get((found.group(1), UUID(found.group(2))))
-            if project is not None:
-                return httpx.Response(200, content=json.dumps(project))
+        for pattern, known in ((_PROJECT_PATH, self.projects), (_MEMBER_PATH, self.members)):
+            found = pattern.match(request.url.path)
+            if found is not None:
+                answer = known.get((found.group(1), UUID(found.group(2))))
+                if answer is not None:
+                    return httpx.Response(200, content=json.dumps(answer))
         return httpx.Response(404, json={"status": 404, "code": "not_found"})
 
     def client(self) -> httpx.AsyncClient:

@@ -14,6 +14,10 @@ milliseconds an event takes:
   and the directory then reads the projection again, so an answer older than a removal
   already applied still reads as removed. 404: not found. Anything else:
   `DirectoryUnavailable` (503 `directory_unavailable`).
+- A request may name other users (an issue's assignees, whose time an admin records, whose
+  capacity is planned): `workspace_member(s)` looks them up in the caller's workspace by
+  the same rule, with the caller's token, asking only about the ids that miss (a few at
+  once). A client that adds a member and names them a moment later is never refused.
 - Final states never fall back: a deleted workspace or project, and a project of another
   workspace (projects do not move), are 404 at once.
 - A project membership is only looked for when it decides the answer: for a guest (who sees
@@ -28,6 +32,8 @@ rolls its fallback answer back, and the next one asks again.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -40,8 +46,15 @@ from worksync.common.directory import store
 from worksync.common.directory.roles import Membership, ProjectRole, WorkspaceRole
 from worksync.common.directory.store import StoredProject
 from worksync.common.directory.tables import DirectoryTables
-from worksync.common.directory.workspace_api import ProjectAnswer, WorkspaceApi
+from worksync.common.directory.workspace_api import (
+    ProjectAnswer,
+    WorkspaceApi,
+    WorkspaceMemberAnswer,
+)
 from worksync.common.errors import Forbidden, NotFound
+
+MEMBER_LOOK_UPS_AT_ONCE = 8
+"""How many members one request asks the workspace API about concurrently."""
 
 
 class WorkspaceNotFound(NotFound):
@@ -132,6 +145,68 @@ class Directory:
         if found is None:
             raise WorkspaceNotFound()
         return found
+
+    async def workspace_member(
+        self, session: AsyncSession, membership: Membership, user_id: UUID, authorization: str
+    ) -> Membership | None:
+        """`user_id`'s live membership of the workspace of `membership` (the caller's), or
+        None when they are no member: for a request that names another user."""
+        found = await self.workspace_members(session, membership, [user_id], authorization)
+        return found.get(user_id)
+
+    async def workspace_members(
+        self,
+        session: AsyncSession,
+        membership: Membership,
+        user_ids: Iterable[UUID],
+        authorization: str,
+    ) -> dict[UUID, Membership]:
+        """The live memberships, by user id, of those of `user_ids` who are members of the
+        workspace of `membership` (the caller's); the others are left out. Only the ids the
+        projection misses are asked about, once each."""
+        wanted = set(user_ids)
+        workspace_id = membership.workspace_id
+        found = await store.find_members(
+            session, self.tables, workspace_id=workspace_id, user_ids=wanted
+        )
+        missing = wanted - found.keys()
+        if missing:
+            for answer in await self._ask_members(membership.slug, missing, authorization):
+                await store.apply_member(
+                    session, self.tables, _member_values(answer), sequence=answer.version
+                )
+            # Read again: an answer older than a removal already applied changed nothing.
+            found |= await store.find_members(
+                session, self.tables, workspace_id=workspace_id, user_ids=missing
+            )
+        return {
+            user_id: Membership(workspace_id, membership.slug, user_id, role)
+            for user_id, role in found.items()
+        }
+
+    async def _ask_members(
+        self, slug: str, user_ids: Iterable[UUID], authorization: str
+    ) -> list[WorkspaceMemberAnswer]:
+        """The workspace API's answers about `user_ids` (404s left out); any failure makes
+        the directory unavailable, once every call has finished."""
+        limit = asyncio.Semaphore(MEMBER_LOOK_UPS_AT_ONCE)
+
+        async def ask(user_id: UUID) -> WorkspaceMemberAnswer | None:
+            async with limit:
+                return await self.api.member(slug, user_id, authorization)
+
+        # Answered in the order of the ids, so that two requests storing the same members
+        # lock their rows in one order and never deadlock.
+        results = await asyncio.gather(
+            *(ask(user_id) for user_id in sorted(user_ids)), return_exceptions=True
+        )
+        answers: list[WorkspaceMemberAnswer] = []
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+            if result is not None:
+                answers.append(result)
+        return answers
 
     async def require_role(
         self,
@@ -234,6 +309,21 @@ class Directory:
             session, self.tables, project_id=stored.id, user_id=membership.user_id
         )
         return stored if found is None else found
+
+
+def _member_values(answer: WorkspaceMemberAnswer) -> dict[str, object]:
+    values: dict[str, object] = {
+        "workspace_id": answer.workspace_id,
+        "user_id": answer.user_id,
+        "role": answer.role.value,
+        "removed": False,
+    }
+    # Set only when known, so that an answer never blanks what an event stored.
+    if answer.email is not None:
+        values["email"] = answer.email
+    if answer.display_name is not None:
+        values["display_name"] = answer.display_name
+    return values
 
 
 def _project_values(answer: ProjectAnswer) -> dict[str, object]:

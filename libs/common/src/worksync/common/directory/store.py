@@ -8,7 +8,7 @@ the email and display name the fallback could not learn.)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -127,8 +127,9 @@ async def apply_member(
     `email` and `display_name` when known)."""
     table = tables.members
     excluded = insert(table).excluded  # the proposed row, as `ON CONFLICT` names it
-    # The fallback cannot learn a member's email; the event of the very same version may
-    # still fill it in (role and removal are the same at the same version).
+    # The fallback of the caller's own membership (`members/me`) cannot learn their email;
+    # the event of the very same version may still fill it in (role and removal are the
+    # same at the same version).
     fills_in_details = and_(
         table.c.sequence == excluded.sequence,
         table.c.email.is_(None),
@@ -181,6 +182,23 @@ async def find_membership(
     return Membership(
         workspace_id=row.id, slug=row.slug, user_id=user_id, role=WorkspaceRole(row.role)
     )
+
+
+async def find_members(
+    session: AsyncSession, tables: DirectoryTables, *, workspace_id: UUID, user_ids: Set[UUID]
+) -> dict[UUID, WorkspaceRole]:
+    """The live roles in the workspace of those of `user_ids` the projection has as members."""
+    if not user_ids:
+        return {}
+    members = tables.members
+    rows = await session.execute(
+        select(members.c.user_id, members.c.role).where(
+            members.c.workspace_id == workspace_id,
+            members.c.user_id.in_(user_ids),
+            members.c.removed.is_(False),
+        )
+    )
+    return {row.user_id: WorkspaceRole(row.role) for row in rows}
 
 
 async def find_project(

@@ -14,7 +14,8 @@ carrying the sequence (the producer's row version) of the event that removed it,
 older event arriving late cannot bring it back. There are no foreign keys between the
 tables, because events of different aggregates may arrive in any order (a member may be
 added before its workspace is known). Columns the fallback to the workspace API cannot
-learn (a workspace's settings, a member's email) stay null until an event brings them.
+learn (a workspace's settings, the email of a caller known through `members/me`) stay null
+until an event brings them.
 """
 
 from __future__ import annotations

@@ -55,6 +55,17 @@ class MemberAnswer(_Answer):
     version: int
 
 
+class WorkspaceMemberAnswer(_Answer):
+    """`GET /workspaces/{slug}/members/{user_id}`: any live member, as the caller sees them."""
+
+    workspace_id: UUID
+    user_id: UUID
+    role: WorkspaceRole
+    email: str | None = None
+    display_name: str | None = None
+    version: int
+
+
 class ProjectAnswer(_Answer):
     """`GET /workspaces/{slug}/projects/{project_id}`"""
 
@@ -95,6 +106,13 @@ class WorkspaceApi:
 
     async def membership(self, slug: str, authorization: str) -> MemberAnswer | None:
         return await self._get(MemberAnswer, authorization, "workspaces", slug, "members", "me")
+
+    async def member(
+        self, slug: str, user_id: UUID, authorization: str
+    ) -> WorkspaceMemberAnswer | None:
+        return await self._get(
+            WorkspaceMemberAnswer, authorization, "workspaces", slug, "members", str(user_id)
+        )
 
     async def project(
         self, slug: str, project_id: UUID, authorization: str

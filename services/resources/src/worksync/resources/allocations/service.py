@@ -159,7 +159,7 @@ class AllocationService:
         )
 
     async def _check_member(self, context: WorkspaceContext, user_id: UUID) -> None:
-        if not await is_live_member(self.session, context.workspace_id, user_id):
+        if not await is_live_member(self.session, self.directory, context, user_id):
             raise unknown_reference("user_id", "member")
 
     async def _get(

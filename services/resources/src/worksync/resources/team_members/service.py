@@ -13,7 +13,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.directory import WorkspaceContext
+from worksync.common.directory import Directory, WorkspaceContext
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.resources.conflicts.service import recompute_conflicts
 from worksync.resources.errors import (
@@ -118,8 +118,9 @@ async def leave(session: AsyncSession, workspace_id: UUID, user_id: UUID) -> Non
 
 
 class TeamMemberService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, directory: Directory) -> None:
         self.session = session
+        self.directory = directory
         self.profiles = TeamMemberRepository(session)
 
     async def page(
@@ -140,7 +141,7 @@ class TeamMemberService:
 
     async def create(self, context: WorkspaceContext, request: TeamMemberCreate) -> TeamMember:
         _check_cost_rate(request.cost_rate, request.currency)
-        if not await is_live_member(self.session, context.workspace_id, request.user_id):
+        if not await is_live_member(self.session, self.directory, context, request.user_id):
             raise unknown_reference("user_id", "member")
         if await self.profiles.of_user(context.workspace_id, request.user_id) is not None:
             raise ProfileExists()

@@ -24,7 +24,6 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.directory import WorkspaceRole
 from worksync.timetracking.errors import EntryOverlaps, TimerAlreadyRunning
 from worksync.timetracking.models import (
     NO_OVERLAP_CONSTRAINT,
@@ -136,21 +135,6 @@ async def rate_for(
     if row is None or row[0] is None:
         return None, None
     return Decimal(row[0]).quantize(Decimal("0.01")), row[1]
-
-
-async def member_role(
-    session: AsyncSession, workspace_id: UUID, user_id: UUID
-) -> WorkspaceRole | None:
-    """The user's live role in the workspace, if they are a member."""
-    members = directory.members
-    role = await session.scalar(
-        select(members.c.role).where(
-            members.c.workspace_id == workspace_id,
-            members.c.user_id == user_id,
-            members.c.removed.is_(False),
-        )
-    )
-    return None if role is None else WorkspaceRole(role)
 
 
 async def add_entry(session: AsyncSession, entry: TimeEntry) -> TimeEntry:

@@ -101,8 +101,11 @@ class EntryWrites:
         user_id = user_id or workspace.user_id
         ensure_may_act_for(project, workspace, user_id)
         if user_id != workspace.user_id:
-            role = await repository.member_role(self.session, workspace.workspace_id, user_id)
-            if role is None or role is WorkspaceRole.GUEST:
+            # The directory asks the workspace API about a member it has not heard of yet.
+            member = await self.directory.workspace_member(
+                self.session, workspace.membership, user_id, workspace.authorization
+            )
+            if member is None or member.role is WorkspaceRole.GUEST:
                 raise invalid_field(
                     "user_id", "not a member of this workspace", code="unknown_reference"
                 )

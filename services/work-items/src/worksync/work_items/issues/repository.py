@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.work_items.hierarchy import would_loop
 from worksync.work_items.issues.schemas import IssueFilters
-from worksync.work_items.models import Issue, IssueAssignee, IssueLabel, Label, State, directory
+from worksync.work_items.models import Issue, IssueAssignee, IssueLabel, Label, State
 
 POSITION_STEP = 1000.0
 SEARCH_CONFIG = "english"
@@ -194,18 +194,6 @@ class IssueRepository:
                 )
                 .on_conflict_do_nothing()
             )
-
-    async def live_members(self, workspace_id: UUID, user_ids: Iterable[UUID]) -> set[UUID]:
-        """Those of `user_ids` who are live members of the workspace, as the directory knows."""
-        members = directory.members
-        rows = await self.session.scalars(
-            select(members.c.user_id).where(
-                members.c.workspace_id == workspace_id,
-                members.c.user_id.in_(set(user_ids)),
-                members.c.removed.is_(False),
-            )
-        )
-        return set(rows)
 
     async def labels_in_project(self, project_id: UUID, label_ids: Iterable[UUID]) -> set[UUID]:
         rows = await self.session.scalars(

@@ -15,7 +15,7 @@ from uuid import UUID
 import nh3
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.directory import ProjectContext, ProjectRole
+from worksync.common.directory import Directory, ProjectContext, ProjectRole
 from worksync.common.errors import Conflict
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
@@ -93,8 +93,9 @@ def _require_admin_for_deleted(context: ProjectContext, include_deleted: bool) -
 
 
 class IssueService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, directory: Directory) -> None:
         self.session = session
+        self.directory = directory
         self.issues = IssueRepository(session)
         self.states = StateRepository(session)
 
@@ -121,7 +122,7 @@ class IssueService:
     async def create(self, context: ProjectContext, request: IssueCreate, now: datetime) -> Issue:
         project = context.project
         state = await self._state(project.id, request.state_id)
-        assignee_ids = await self._check_assignees(project.workspace_id, request.assignee_ids)
+        assignee_ids = await self._check_assignees(context, request.assignee_ids)
         label_ids = await self._check_labels(project.id, request.label_ids)
         if request.parent_id is not None:
             await self._check_parent(project.id, None, request.parent_id)
@@ -172,7 +173,7 @@ class IssueService:
         if request.assignee_ids is not None:
             # Only those added must be members now; someone who left may stay assigned.
             wanted = set(request.assignee_ids)
-            await self._check_assignees(project.workspace_id, wanted - set(assignee_ids))
+            await self._check_assignees(context, wanted - set(assignee_ids))
             assignee_ids = tuple(sorted(wanted))
         if request.label_ids is not None:
             label_ids = tuple(sorted(await self._check_labels(project.id, request.label_ids)))
@@ -243,9 +244,17 @@ class IssueService:
             raise unknown_reference("state_id", "state")
         return state
 
-    async def _check_assignees(self, workspace_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:
+    async def _check_assignees(
+        self, context: ProjectContext, user_ids: Collection[UUID]
+    ) -> set[UUID]:
+        """Live members of the workspace, as the directory knows them or, for those it
+        does not know yet (added a moment ago), as the workspace API answers."""
         wanted = set(user_ids)
-        if wanted - await self.issues.live_members(workspace_id, wanted):
+        workspace = context.workspace
+        members = await self.directory.workspace_members(
+            self.session, workspace.membership, wanted, workspace.authorization
+        )
+        if wanted - members.keys():
             raise unknown_reference("assignee_ids", "workspace member")
         return wanted
 

@@ -62,6 +62,14 @@ async def get_my_membership(access: WorkspaceAccessDep, service: MemberServiceDe
     return service.me(access)
 
 
+@router.get("/{user_id}", response_model=Member, responses=error_responses(401, 404, 422))
+async def get_member(
+    user_id: UUID, access: WorkspaceAccessDep, service: MemberServiceDep
+) -> Member:
+    """One live member of the workspace, with the `version` of their membership."""
+    return await service.get(access, user_id)
+
+
 @router.patch(
     "/{user_id}", response_model=Member, responses=error_responses(401, 403, 404, 409, 422)
 )

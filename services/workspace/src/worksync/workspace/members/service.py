@@ -154,6 +154,12 @@ class MemberService:
             version=access.membership.version,
         )
 
+    async def get(self, access: WorkspaceAccess, user_id: UUID) -> Member:
+        membership = await self.members.get_live(access.workspace_id, user_id)
+        if membership is None:
+            raise not_found("member")
+        return Member.of(membership)
+
     async def add(self, access: WorkspaceAccess, request: MemberCreate, now: datetime) -> Member:
         if request.role == WorkspaceRole.OWNER and access.role != WorkspaceRole.OWNER:
             raise OwnerRequired()
