@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 import aio_pika
 import httpx
@@ -15,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.topology import declare_topology
+from worksync.common.testing.broker import running, tap_events
 from worksync.common.testing.waiting import eventually, queued_message_count
 from worksync.identity.config import IdentitySettings
 from worksync.identity.messaging.handlers import HANDLERS
@@ -38,33 +37,18 @@ async def test_the_relay_publishes_registrations(
     worksync_amqp_channel: aio_pika.abc.AbstractChannel,
     worksync_amqp_cleanup: list[str],
 ) -> None:
-    await declare_topology(
-        worksync_amqp_channel,
-        exchange=worker_settings.events_exchange,
-        dead_letter_exchange=worker_settings.dead_letter_exchange,
+    tap = await tap_events(
+        worksync_amqp_channel, worker_settings, "identity.user.*", worksync_amqp_cleanup
     )
-    queue = await worksync_amqp_channel.declare_queue(
-        f"identity-test-{uuid.uuid4().hex}", exclusive=True
-    )
-    worksync_amqp_cleanup.append(queue.name)
-    await queue.bind(worker_settings.events_exchange, routing_key="identity.user.*")
-
-    relay = WORKER.relay(worker_settings)
-    stop = asyncio.Event()
-    running = asyncio.create_task(relay.run(stop))
-    try:
+    async with running(WORKER.relay(worker_settings)):
         user = await accounts.register()
-        received: list[dict[str, Any]] = []
 
         async def registration_arrived() -> bool:
-            while (message := await queue.get(no_ack=True, fail=False)) is not None:
-                received.append(json.loads(message.body))
+            received = await tap.drain()
             return any(event["subject"] == user["id"] for event in received)
 
         await eventually(registration_arrived)
-    finally:
-        stop.set()
-        await running
+    received = tap.received
     event = next(event for event in received if event["subject"] == user["id"])
     assert event["type"] == "identity.user.registered"
     assert event["source"] == "worksync/identity"
@@ -113,10 +97,7 @@ async def test_the_consumer_applies_membership_events_once(
             routing_key="workspace.member.added",
         )
 
-    consumer = WORKER.consumer(worker_settings, sessionmaker)
-    stop = asyncio.Event()
-    running = asyncio.create_task(consumer.run(stop))
-    try:
+    async with running(WORKER.consumer(worker_settings, sessionmaker)):
 
         async def projected() -> bool:
             async with sessionmaker() as session:
@@ -129,10 +110,8 @@ async def test_the_consumer_applies_membership_events_once(
             return await queued_message_count(worksync_amqp_connection, queue) == 0
 
         await eventually(both_delivered)
-    finally:
-        # Stopping lets handlers in flight finish; anything unsettled would be back in the queue.
-        stop.set()
-        await running
+    # Leaving the block stopped the consumer, which lets handlers in flight finish; anything
+    # unsettled would be back in the queue.
     assert await queued_message_count(worksync_amqp_connection, queue) == 0
     async with sessionmaker() as session:
         inbox = messaging.inbox

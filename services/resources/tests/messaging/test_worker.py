@@ -3,12 +3,8 @@ a member joining upstream gets a profile, whose event the relay publishes."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import aio_pika
 import pytest
@@ -18,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.events.topology import declare_topology
 from worksync.common.ids import new_id
+from worksync.common.testing.broker import running, tap_events
 from worksync.common.testing.waiting import eventually
 from worksync.common.testing.workspace_events import member_event
 from worksync.resources.config import ResourcesSettings
@@ -59,11 +56,12 @@ async def test_consumed_events_reach_profiles_and_actuals_and_the_relay_publishe
         bindings=list(HANDLERS),
         delivery_limit=worker_settings.event_delivery_limit,
     )
-    published = await worksync_amqp_channel.declare_queue(
-        f"resources-test-{uuid.uuid4().hex}", exclusive=True
+    tap = await tap_events(
+        worksync_amqp_channel,
+        worker_settings,
+        "resources.capacity_profile.created",
+        worksync_amqp_cleanup,
     )
-    worksync_amqp_cleanup.append(published.name)
-    await published.bind(exchange, routing_key="resources.capacity_profile.created")
 
     workspace_id, user_id, entry_id = new_id(), new_id(), new_id()
     joined = member_event("added", workspace_id, user_id, role="member", sequence=1)
@@ -79,17 +77,12 @@ async def test_consumed_events_reach_profiles_and_actuals_and_the_relay_publishe
     for event in (joined, joined, tracked):
         await _publish(worksync_amqp_channel, exchange, event)
 
-    stop = asyncio.Event()
-    running = [
-        asyncio.create_task(WORKER.consumer(worker_settings, sessionmaker).run(stop)),
-        asyncio.create_task(WORKER.relay(worker_settings).run(stop)),
-    ]
-    received: list[dict[str, Any]] = []
-    try:
+    async with running(
+        WORKER.consumer(worker_settings, sessionmaker), WORKER.relay(worker_settings)
+    ):
 
         async def profile_published() -> bool:
-            while (message := await published.get(no_ack=True, fail=False)) is not None:
-                received.append(json.loads(message.body))
+            received = await tap.drain()
             return any(e["data"]["user_id"] == str(user_id) for e in received)
 
         await eventually(profile_published)
@@ -99,9 +92,7 @@ async def test_consumed_events_reach_profiles_and_actuals_and_the_relay_publishe
                 return await session.get(ActualDay, (entry_id, date(2026, 1, 5))) is not None
 
         await eventually(tracked_projected)
-    finally:
-        stop.set()
-        await asyncio.gather(*running)
+    received = tap.received
     async with sessionmaker() as session:
         profiles = (
             await session.scalars(select(CapacityProfile).where(CapacityProfile.user_id == user_id))

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import uuid
 from collections.abc import Callable
-from typing import Any
 
 import aio_pika
 import httpx
@@ -16,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.topology import declare_topology
 from worksync.common.ids import new_id
+from worksync.common.testing.broker import running, tap_events
 from worksync.common.testing.waiting import eventually, queued_message_count
 from worksync.timetracking.config import TimetrackingSettings
 from worksync.timetracking.messaging.handlers import HANDLERS
@@ -41,37 +38,23 @@ async def test_the_relay_publishes_timer_and_entry_events(
     worksync_amqp_channel: aio_pika.abc.AbstractChannel,
     worksync_amqp_cleanup: list[str],
 ) -> None:
-    await declare_topology(
-        worksync_amqp_channel,
-        exchange=worker_settings.events_exchange,
-        dead_letter_exchange=worker_settings.dead_letter_exchange,
+    tap = await tap_events(
+        worksync_amqp_channel, worker_settings, "timetracking.#", worksync_amqp_cleanup
     )
-    queue = await worksync_amqp_channel.declare_queue(
-        f"timetracking-test-{uuid.uuid4().hex}", exclusive=True
-    )
-    worksync_amqp_cleanup.append(queue.name)
-    await queue.bind(worker_settings.events_exchange, routing_key="timetracking.#")
-    relay = WORKER.relay(worker_settings)
-    stop = asyncio.Event()
-    running = asyncio.create_task(relay.run(stop))
-    try:
+    async with running(WORKER.relay(worker_settings)):
         started = await client.post(
             f"{world.base}/timer/start",
             json={"project_id": str(world.project.id)},
             headers=world.ada.headers,
         )
         timer_id = started.json()["id"]
-        received: list[dict[str, Any]] = []
 
         async def start_arrived() -> bool:
-            while (message := await queue.get(no_ack=True, fail=False)) is not None:
-                received.append(json.loads(message.body))
+            received = await tap.drain()
             return any(event["subject"] == timer_id for event in received)
 
         await eventually(start_arrived)
-    finally:
-        stop.set()
-        await running
+    received = tap.received
     event = next(event for event in received if event["subject"] == timer_id)
     assert (event["type"], event["sequence"]) == ("timetracking.timer.started", 1)
     assert event["data"]["user_id"] == str(world.ada.id)
@@ -103,10 +86,7 @@ async def test_the_consumer_applies_issue_events_once(
             aio_pika.Message(event.model_dump_json().encode(), message_id=str(event.id)),
             routing_key=event.type,
         )
-    consumer = WORKER.consumer(worker_settings, sessionmaker)
-    stop = asyncio.Event()
-    running = asyncio.create_task(consumer.run(stop))
-    try:
+    async with running(WORKER.consumer(worker_settings, sessionmaker)):
 
         async def projected() -> bool:
             async with sessionmaker() as session:
@@ -118,9 +98,6 @@ async def test_the_consumer_applies_issue_events_once(
             return await queued_message_count(worksync_amqp_connection, queue) == 0
 
         await eventually(both_delivered)
-    finally:
-        stop.set()
-        await running
     inbox = messaging.inbox
     async with sessionmaker() as session:
         recorded = await session.scalar(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 import aio_pika
 import pytest
@@ -15,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.topology import declare_topology
 from worksync.common.ids import new_id
+from worksync.common.testing.broker import running, tap_events
 from worksync.common.testing.waiting import eventually, queued_message_count
 from worksync.work_items.config import WorkItemsSettings
 from worksync.work_items.messaging.handlers import HANDLERS
@@ -38,32 +37,18 @@ async def test_the_relay_publishes_issue_events(
     worksync_amqp_channel: aio_pika.abc.AbstractChannel,
     worksync_amqp_cleanup: list[str],
 ) -> None:
-    await declare_topology(
-        worksync_amqp_channel,
-        exchange=worker_settings.events_exchange,
-        dead_letter_exchange=worker_settings.dead_letter_exchange,
+    tap = await tap_events(
+        worksync_amqp_channel, worker_settings, "workitems.issue.*", worksync_amqp_cleanup
     )
-    queue = await worksync_amqp_channel.declare_queue(
-        f"work-items-test-{uuid.uuid4().hex}", exclusive=True
-    )
-    worksync_amqp_cleanup.append(queue.name)
-    await queue.bind(worker_settings.events_exchange, routing_key="workitems.issue.*")
-    relay = WORKER.relay(worker_settings)
-    stop = asyncio.Event()
-    running = asyncio.create_task(relay.run(stop))
-    try:
+    async with running(WORKER.relay(worker_settings)):
         issue = await api.issue(world, title="Relayed")
-        received: list[dict[str, Any]] = []
 
         async def creation_arrived() -> bool:
-            while (message := await queue.get(no_ack=True, fail=False)) is not None:
-                received.append(json.loads(message.body))
+            received = await tap.drain()
             return any(event["subject"] == issue["id"] for event in received)
 
         await eventually(creation_arrived)
-    finally:
-        stop.set()
-        await running
+    received = tap.received
     event = next(event for event in received if event["subject"] == issue["id"])
     assert event["type"] == "workitems.issue.created"
     assert event["data"]["key"] == issue["key"]
@@ -113,10 +98,7 @@ async def test_the_consumer_applies_an_entry_once(
             aio_pika.Message(json.dumps(envelope).encode(), message_id=event_id),
             routing_key="timetracking.entry.created",
         )
-    consumer = WORKER.consumer(worker_settings, sessionmaker)
-    stop = asyncio.Event()
-    running = asyncio.create_task(consumer.run(stop))
-    try:
+    async with running(WORKER.consumer(worker_settings, sessionmaker)):
 
         async def logged() -> bool:
             async with sessionmaker() as session:
@@ -131,9 +113,6 @@ async def test_the_consumer_applies_an_entry_once(
             return await queued_message_count(worksync_amqp_connection, queue) == 0
 
         await eventually(both_handled)
-    finally:
-        stop.set()
-        await running
     async with sessionmaker() as session:
         recorded = await session.scalar(
             select(func.count())
