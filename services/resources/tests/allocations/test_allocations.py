@@ -185,6 +185,9 @@ async def test_lists_filter_and_page(client: httpx.AsyncClient, team: Team) -> N
         ({"notes": "x" * 5001}, "notes"),
         ({"priority": "high"}, "priority"),
         ({"project_id": None}, "project_id"),
+        # The ends of the calendar (detection looks at the day after the end: was a 500).
+        ({"end_date": "9999-12-31"}, "end_date"),
+        ({"start_date": "0001-01-01"}, "start_date"),
     ],
 )
 async def test_bad_allocations_are_refused(

@@ -64,6 +64,7 @@ async def test_time_off_is_added_listed_and_removed(client: httpx.AsyncClient, t
         ({"start_date": "2026-03-10"}, "end_date"),
         ({"start_date": "not a date", "end_date": "2026-03-09"}, "start_date"),
         ({"start_date": "2026-03-10", "end_date": "2026-03-10", "reason": "x" * 501}, "reason"),
+        ({"start_date": "9999-12-30", "end_date": "9999-12-31"}, "end_date"),
     ],
 )
 async def test_bad_time_off_is_refused(

@@ -189,6 +189,24 @@ def _future(hours: int) -> str:
             {"tags.0"},
         ),
         ({"work_date": "someday", "duration_seconds": 60}, "validation_failed", {"work_date"}),
+        # The ends of the calendar: no overflow converting them between zones (was a 500).
+        (
+            {"started_at": "0001-01-01T00:00:00", "ended_at": "0001-01-01T01:00:00"},
+            "validation_failed",
+            {"started_at"},
+        ),
+        (
+            {"started_at": "0001-01-01T00:00:00Z", "ended_at": "0001-01-01T01:00:00Z"},
+            "validation_failed",
+            {"started_at"},
+        ),
+        (
+            {"started_at": "9999-12-31T22:00:00-05:00", "ended_at": "9999-12-31T23:00:00-05:00"},
+            "validation_failed",
+            {"started_at"},
+        ),
+        ({"work_date": "0001-01-01", "duration_seconds": 60}, "validation_failed", {"work_date"}),
+        ({"work_date": "9999-12-31", "duration_seconds": 60}, "validation_failed", {"work_date"}),
         (
             {"work_date": "2024-05-06", "duration_seconds": 60, "hourly_rate": "-1"},
             "validation_failed",

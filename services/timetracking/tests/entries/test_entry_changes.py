@@ -188,6 +188,33 @@ async def test_changes_and_deletion_publish_with_rising_sequences(
     assert events[3]["data"]["hourly_rate"] == "99.00"
 
 
+async def test_a_change_that_changes_nothing_publishes_nothing(
+    client: httpx.AsyncClient, world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    entry = await timed(client, world, world.ada, "2024-05-06")
+    url = f"{world.base}/time-entries/{entry['id']}"
+    same = {
+        "started_at": "2024-05-06T09:00:00",
+        "ended_at": "2024-05-06T08:00:00Z",
+        "description": entry["description"],
+        "billable": entry["billable"],
+        "tags": entry["tags"],
+        "issue_id": None,
+    }
+    unchanged = await client.patch(url, json=same, headers=world.ada.headers)
+    assert unchanged.status_code == 200, unchanged.text
+    assert unchanged.json()["version"] == 1
+    rate = await client.patch(url, json={"hourly_rate": None}, headers=world.admin.headers)
+    assert rate.json()["version"] == 1
+    changed = await client.patch(url, json={"billable": True}, headers=world.ada.headers)
+    assert changed.json()["version"] == 2
+    events = await outbox_of(sessionmaker, UUID(entry["id"]))
+    assert [(e["type"], e["sequence"]) for e in events] == [
+        ("timetracking.entry.created", 1),
+        ("timetracking.entry.updated", 2),
+    ]
+
+
 @pytest.mark.parametrize(
     ("change", "code", "fields"),
     [

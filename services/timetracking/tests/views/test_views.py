@@ -215,7 +215,16 @@ async def test_the_workspace_summary_shows_members_only_their_own(
     assert ranged.json()["total_seconds"] == 2400
 
 
-@pytest.mark.parametrize("path", ["week?date=someday", "summary?from=2024-02-30"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "week?date=someday",
+        "summary?from=2024-02-30",
+        # A week past the ends of the calendar (was a 500).
+        "week?date=9999-12-31",
+        "week?date=0001-01-01",
+    ],
+)
 async def test_bad_view_parameters(client: httpx.AsyncClient, world: World, path: str) -> None:
     response = await client.get(f"{world.base}/time-tracking/{path}", headers=world.ada.headers)
     assert_problem(response, 422, "validation_failed")

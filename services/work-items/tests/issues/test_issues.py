@@ -188,6 +188,26 @@ async def test_parents_stay_in_the_project_and_never_loop(
     assert (await api.get(url, world.member))["parent_id"] is None
 
 
+async def test_two_issues_made_each_others_parent_at_once_give_one_loop_error(
+    api: Api, world: World
+) -> None:
+    # Each change alone passes the loop check; together they would close a loop (and their
+    # row locks used to deadlock into a 500).
+    for _ in range(3):
+        first, second = await api.issue(world), await api.issue(world)
+        responses = await asyncio.gather(
+            *(
+                api.client.patch(
+                    world.url(f"/issues/{issue['id']}"),
+                    json={"parent_id": parent["id"]},
+                    headers=world.member.headers,
+                )
+                for issue, parent in ((first, second), (second, first))
+            )
+        )
+        assert sorted(response.status_code for response in responses) == [200, 422]
+
+
 async def test_assignees_must_be_live_members(
     api: Api, world: World, seeder: DirectorySeeder, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
-from worksync.work_items.models import Label
+from worksync.work_items.models import IssueCounter, Label
 from worksync.work_items.testing import Api, World, arrange_world, issue_events
 
 
@@ -85,6 +86,49 @@ async def test_parents_stay_in_the_project_and_never_loop(
         )
         assert_problem(response, 422, "unknown_reference", fields={"parent_id"})
     assert (await api.get(url, world.member))["parent_id"] is None
+
+
+async def test_two_labels_made_each_others_parent_at_once_form_no_loop(
+    api: Api, world: World
+) -> None:
+    for n in range(3):
+        first, second = await api.label(world, f"First {n}"), await api.label(world, f"Second {n}")
+        responses = await asyncio.gather(
+            *(
+                api.client.patch(
+                    world.url(f"/labels/{label['id']}"),
+                    json={"parent_id": parent["id"]},
+                    headers=world.member.headers,
+                )
+                for label, parent in ((first, second), (second, first))
+            )
+        )
+        assert sorted(response.status_code for response in responses) == [200, 422]
+
+
+async def test_a_label_deleted_while_an_issue_is_given_it_is_no_500(
+    api: Api, world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    label = await api.label(world, "Doomed")
+    body = {"title": "Late", "label_ids": [label["id"]]}
+    # The label was checked, then deleted before the issue is written (it waits for its
+    # number): refused like a label that never existed.
+    async with sessionmaker() as blocker:
+        await blocker.execute(
+            select(IssueCounter)
+            .where(IssueCounter.project_id == world.project.id)
+            .with_for_update()
+        )
+        create = asyncio.create_task(
+            api.client.post(world.url("/issues"), json=body, headers=world.member.headers)
+        )
+        await asyncio.sleep(0.3)
+        deleted = await api.client.delete(
+            world.url(f"/labels/{label['id']}"), headers=world.admin.headers
+        )
+        assert deleted.status_code == 204, deleted.text
+        await blocker.rollback()
+    assert_problem(await create, 422, "unknown_reference", fields={"label_ids"})
 
 
 @pytest.mark.parametrize(

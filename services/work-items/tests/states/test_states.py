@@ -14,7 +14,7 @@ from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.workspace_events import project_event
-from worksync.work_items.models import State
+from worksync.work_items.models import IssueCounter, State
 from worksync.work_items.testing import Api, FakeWorkspaceApi, World, issue_events
 
 DEFAULT_SET = [
@@ -271,3 +271,42 @@ async def test_states_paginate_by_name(api: Api, world: World) -> None:
     names = [state["name"] for page in (first, second, third) for state in page["items"]]
     assert names == sorted(name for name, _, _ in DEFAULT_SET)
     assert third["next_cursor"] is None
+
+
+async def test_a_state_deleted_while_an_issue_is_put_into_it_is_no_500(
+    api: Api,
+    client: httpx.AsyncClient,
+    world: World,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    review = await api.post(world.url("/states"), world.admin, {"name": "Rev", "group": "started"})
+    url, body = world.url("/issues"), {"title": "Late", "state_id": review["id"]}
+    # The issue's state was checked, then the state is deleted before the issue is written
+    # (the issue waits for its number): the state is gone, as if it never existed.
+    async with sessionmaker() as blocker:
+        await blocker.execute(
+            select(IssueCounter)
+            .where(IssueCounter.project_id == world.project.id)
+            .with_for_update()
+        )
+        create = asyncio.create_task(client.post(url, json=body, headers=world.member.headers))
+        await asyncio.sleep(0.3)
+        deleted = await client.delete(
+            world.url(f"/states/{review['id']}"), headers=world.admin.headers
+        )
+        assert deleted.status_code == 204, deleted.text
+        await blocker.rollback()
+    assert_problem(await create, 422, "unknown_reference", fields={"state_id"})
+    # The other way round: the state's deletion found it empty, then an issue was put in.
+    other = await api.post(world.url("/states"), world.admin, {"name": "QA", "group": "started"})
+    async with sessionmaker() as blocker:
+        await blocker.execute(
+            select(State).where(State.project_id == world.project.id).with_for_update(read=True)
+        )
+        delete = asyncio.create_task(
+            client.delete(world.url(f"/states/{other['id']}"), headers=world.admin.headers)
+        )
+        await asyncio.sleep(0.3)
+        await api.post(url, world.member, {**body, "state_id": other["id"]})
+        await blocker.rollback()
+    assert_problem(await delete, 409, "state_in_use")

@@ -6,6 +6,7 @@ two places (`"85.00"`) and a currency code.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -18,6 +19,11 @@ from pydantic import (
 )
 
 CENT = Decimal("0.01")
+
+# Planned days stay clear of the ends of the calendar: detection looks at the day after an
+# end, and weeks and months of a report reach past the range they cover.
+FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 
 def _refuse_null(value: Any) -> Any:

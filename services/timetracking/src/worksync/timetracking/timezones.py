@@ -17,6 +17,10 @@ from worksync.timetracking.errors import invalid_field
 
 UTC_NAME = "UTC"
 
+# Days (and local times) from year 2 to 9998: far enough from the ends of Python's calendar
+# that converting them to any zone, or going a week either way, stays inside it.
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
 
 @cache
 def _known_zones() -> frozenset[str]:
@@ -32,8 +36,15 @@ def whole_seconds(moment: datetime) -> datetime:
     return moment.replace(microsecond=0)
 
 
+def check_day(day: date, field: str) -> None:
+    """A 422 for a day too close to the ends of the calendar to compute with."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise invalid_field(field, f"must lie in the years {FIRST_YEAR} to {LAST_YEAR}")
+
+
 def instant(value: datetime, zone: ZoneInfo, field: str) -> datetime:
     """`value` as an aware UTC instant; naive values are local time in `zone`."""
+    check_day(value.date(), field)
     if value.tzinfo is not None and value.utcoffset() is not None:
         return whole_seconds(value.astimezone(UTC))
     local = value.replace(tzinfo=zone, fold=0)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from psycopg.errors import UniqueViolation
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from psycopg.errors import ForeignKeyViolation, UniqueViolation
 from sqlalchemy.exc import IntegrityError
 
 from worksync.common.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
@@ -46,3 +49,27 @@ def unknown_reference(field: str, what: str) -> Unprocessable:
 def violated_unique(exc: IntegrityError, *constraints: str) -> bool:
     orig = exc.orig
     return isinstance(orig, UniqueViolation) and orig.diag.constraint_name in constraints
+
+
+# An issue's state and labels, as the database names the references.
+STATE_REFERENCE = "fk_issues_project_id_state_id_states"
+LABEL_REFERENCE = "fk_issue_labels_project_id_label_id_labels"
+
+
+def violated_foreign_key(exc: IntegrityError, *constraints: str) -> bool:
+    orig = exc.orig
+    return isinstance(orig, ForeignKeyViolation) and orig.diag.constraint_name in constraints
+
+
+@contextmanager
+def references_checked() -> Iterator[None]:
+    """A state or label the request names that a concurrent request deleted after it was
+    checked is refused like one that never existed (422), not with a 500."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if violated_foreign_key(exc, STATE_REFERENCE):
+            raise unknown_reference("state_id", "state") from exc
+        if violated_foreign_key(exc, LABEL_REFERENCE):
+            raise unknown_reference("label_ids", "label") from exc
+        raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -30,3 +30,11 @@ async def would_loop(
     )
     found = await session.scalar(select(exists().where(ancestors.c.id == node_id)))
     return bool(found)
+
+
+async def lock_hierarchy(session: AsyncSession, kind: str, project_id: UUID) -> None:
+    """Serialise the changes of parents of one kind in a project until commit: two changes
+    that each pass `would_loop` alone could close a loop together (or, for issues, whose
+    rows they lock, deadlock). Taken before any row lock."""
+    key = func.hashtextextended(f"{kind}-parents:{project_id}", 0)
+    await session.execute(select(func.pg_advisory_xact_lock(key)))

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from worksync.resources.fields import HoursPerWeek, JobRole, Notes, NotNull
+from worksync.resources.fields import Day, HoursPerWeek, JobRole, Notes, NotNull
 
 
 class AllocationCreate(BaseModel):
@@ -19,8 +19,8 @@ class AllocationCreate(BaseModel):
     project_id: UUID = Field(description="A live, non-archived project of the workspace")
     role: JobRole | None = Field(default=None, description="The member's role on the project")
     hours_per_week: HoursPerWeek
-    start_date: date
-    end_date: date = Field(description="Included; not before start_date")
+    start_date: Day
+    end_date: Day = Field(description="Included; not before start_date")
     notes: Notes | None = None
 
     @field_validator("end_date")
@@ -39,8 +39,8 @@ class AllocationUpdate(BaseModel):
     project_id: Annotated[UUID | None, NotNull] = None
     role: JobRole | None = None
     hours_per_week: Annotated[HoursPerWeek | None, NotNull] = None
-    start_date: Annotated[date | None, NotNull] = None
-    end_date: Annotated[date | None, NotNull] = None
+    start_date: Annotated[Day | None, NotNull] = None
+    end_date: Annotated[Day | None, NotNull] = None
     notes: Notes | None = None
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from worksync.resources.fields import (
     CurrencyCode,
+    Day,
     Hours,
     HoursPerWeek,
     JobRole,
@@ -74,8 +75,8 @@ class TeamMemberSort(StrEnum):
 class TimeOffCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start_date: date
-    end_date: date = Field(description="Included; not before start_date")
+    start_date: Day
+    end_date: Day = Field(description="Included; not before start_date")
     reason: Reason | None = None
 
     @field_validator("end_date")

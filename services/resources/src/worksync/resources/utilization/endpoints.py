@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from fastapi import APIRouter, Query
 from worksync.common.directory import DIRECTORY_ERRORS
 from worksync.common.errors import error_responses
 from worksync.resources.dependencies import MemberContext, UtilizationServiceDep
+from worksync.resources.fields import Day
 from worksync.resources.utilization.schemas import Granularity, UtilizationReport
 
 router = APIRouter(prefix="/workspaces/{ws}/utilization", tags=["utilization"])
@@ -24,8 +24,8 @@ router = APIRouter(prefix="/workspaces/{ws}/utilization", tags=["utilization"])
 async def get_utilization(
     context: MemberContext,
     service: UtilizationServiceDep,
-    from_date: Annotated[date, Query(alias="from", description="First day, included")],
-    to_date: Annotated[date, Query(alias="to", description="Last day, included (≤ 1 year)")],
+    from_date: Annotated[Day, Query(alias="from", description="First day, included")],
+    to_date: Annotated[Day, Query(alias="to", description="Last day, included (≤ 1 year)")],
     granularity: Granularity = Granularity.WEEK,
     user_id: Annotated[UUID | None, Query(description="One member")] = None,
 ) -> UtilizationReport:

@@ -44,7 +44,7 @@ from worksync.timetracking.issues.service import IssueLookup
 from worksync.timetracking.messaging.published import EntryCreated, EntryDeleted, EntryUpdated
 from worksync.timetracking.messaging.publishing import publish_entry
 from worksync.timetracking.models import EntrySource, TimeEntry
-from worksync.timetracking.timezones import instant, local_date, local_midnight
+from worksync.timetracking.timezones import check_day, instant, local_date, local_midnight
 
 FUTURE_LIMIT = timedelta(hours=24)
 MAX_TIMED_ENTRY = timedelta(days=31)
@@ -141,6 +141,7 @@ class EntryWrites:
             )
 
     def check_work_date(self, zone: ZoneInfo, work_date: date, field: str = "work_date") -> None:
+        check_day(work_date, field)
         if local_midnight(work_date, zone) > self.now + FUTURE_LIMIT:
             raise invalid_field(field, "may be at most 24 hours from now", code="entry_in_future")
 
@@ -191,6 +192,9 @@ class EntryWrites:
         return entry, project
 
     async def changed(self, entry: TimeEntry, actor_id: UUID) -> None:
+        """A new version and its event, unless the request left every value as it was."""
+        if not self.session.is_modified(entry):
+            return
         entry.version += 1
         await repository.save(self.session)
         await publish_entry(self.session, entry, EntryUpdated, actor_id)

@@ -15,7 +15,7 @@ from worksync.timetracking.entries import repository as entries
 from worksync.timetracking.entries.schemas import Entry
 from worksync.timetracking.errors import invalid_field
 from worksync.timetracking.models import TimeEntry
-from worksync.timetracking.timezones import local_date
+from worksync.timetracking.timezones import check_day, local_date
 from worksync.timetracking.views import repository
 from worksync.timetracking.views.repository import SummaryFilters
 from worksync.timetracking.views.schemas import (
@@ -51,6 +51,7 @@ class ViewService:
     async def week(self, workspace: WorkspaceContext, day: date | None) -> Timesheet:
         facts = await entries.user_facts(self.session, workspace.workspace_id, workspace.user_id)
         day = day or local_date(self.now, ZoneInfo(facts.timezone))
+        check_day(day, "date")
         start = WEEKDAYS.index(facts.week_start) if facts.week_start in WEEKDAYS else 0
         first = day - timedelta(days=(day.weekday() - start) % 7)
         return await self._timesheet(workspace, facts.timezone, first, first + timedelta(days=6))

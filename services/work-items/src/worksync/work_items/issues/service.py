@@ -20,7 +20,14 @@ from worksync.common.errors import Conflict
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.work_items.enums import DescriptionFormat, StateGroup
-from worksync.work_items.errors import NotAllowed, invalid_field, not_found, unknown_reference
+from worksync.work_items.errors import (
+    NotAllowed,
+    invalid_field,
+    not_found,
+    references_checked,
+    unknown_reference,
+)
+from worksync.work_items.hierarchy import lock_hierarchy
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.schemas import (
     Issue,
@@ -148,9 +155,10 @@ class IssueService:
             created_by=context.workspace.user_id,
             version=0,
         )
-        await self.issues.add(row)
-        await self.issues.set_assignees(row.id, assignee_ids)
-        await self.issues.set_labels(project.id, row.id, label_ids)
+        with references_checked():
+            await self.issues.add(row)
+            await self.issues.set_assignees(row.id, assignee_ids)
+            await self.issues.set_labels(project.id, row.id, label_ids)
         # Entries logged on this id before it was known count from the start.
         await TimeEntryRepository(self.session).recompute_logged_minutes([row.id])
         await self.session.refresh(row, ["logged_minutes"])
@@ -163,6 +171,8 @@ class IssueService:
         self, context: ProjectContext, issue_id: UUID, request: IssueUpdate, now: datetime
     ) -> Issue:
         project = context.project
+        if request.parent_id is not None:
+            await lock_hierarchy(self.session, "issue", project.id)
         row = await self._lock(project.id, issue_id)
         before = await load_view(self.session, row, project.identifier)
         fingerprint = before.fingerprint()
@@ -201,10 +211,11 @@ class IssueService:
             label_ids=label_ids,
         )
         if after.fingerprint() != fingerprint:
-            await self.issues.set_assignees(row.id, assignee_ids)
-            await self.issues.set_labels(project.id, row.id, label_ids)
-            await publish(self.session, after, IssueUpdated, actor_id=context.workspace.user_id)
-            await self.session.flush()
+            with references_checked():
+                await self.issues.set_assignees(row.id, assignee_ids)
+                await self.issues.set_labels(project.id, row.id, label_ids)
+                await publish(self.session, after, IssueUpdated, actor_id=context.workspace.user_id)
+                await self.session.flush()
         return after.read()
 
     async def delete(self, context: ProjectContext, issue_id: UUID, now: datetime) -> None:

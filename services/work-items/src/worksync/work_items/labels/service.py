@@ -13,6 +13,7 @@ from worksync.common.directory import ProjectContext
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.work_items.errors import NameTaken, invalid_field, not_found, unknown_reference
+from worksync.work_items.hierarchy import lock_hierarchy
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.service import republish
 from worksync.work_items.labels.repository import DuplicateName, LabelRepository
@@ -59,6 +60,8 @@ class LabelService:
         return Label.of(label)
 
     async def update(self, context: ProjectContext, label_id: UUID, request: LabelUpdate) -> Label:
+        if request.parent_id is not None:
+            await lock_hierarchy(self.session, "label", context.project.id)
         label = await self._get(context, label_id)
         changes: dict[str, Any] = request.model_dump(exclude_unset=True)
         parent_id = changes.get("parent_id")

@@ -15,13 +15,20 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import ProjectContext
 from worksync.common.errors import Conflict
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
-from worksync.work_items.errors import NameTaken, invalid_field, not_found
+from worksync.work_items.errors import (
+    STATE_REFERENCE,
+    NameTaken,
+    invalid_field,
+    not_found,
+    violated_foreign_key,
+)
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.service import republish
 from worksync.work_items.models import Issue
@@ -133,7 +140,13 @@ class StateService:
             for issue in issues:
                 issue.state_id = default.id
             await republish(self.session, context, issues, now)
-        await self.states.delete(state)
+        try:
+            await self.states.delete(state)
+        except IntegrityError as exc:
+            # An issue put into the state by a request that committed after the check.
+            if violated_foreign_key(exc, STATE_REFERENCE):
+                raise StateInUse() from exc
+            raise
 
     async def _get(self, context: ProjectContext, state_id: UUID) -> StateRow:
         state = await self.states.get(context.project.id, state_id)
