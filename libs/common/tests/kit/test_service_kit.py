@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import uuid
 
 import httpx
+import pytest
 
 PROBLEM = "application/problem+json"
 
@@ -45,6 +48,20 @@ async def test_validation_errors_are_problem_details_with_fields(
     body = response.json()
     assert body["code"] == "validation_failed"
     assert {e["field"] for e in body["errors"]} == {"name", "rank"}
+
+
+async def test_a_value_postgres_cannot_hold_is_422_and_writes_nothing(
+    client: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    name = _name()
+    for body in ({"name": f"{name}\u0000", "rank": 1}, {"name": name, "rank": 2**40}):
+        response = await client.post("/api/v1/widgets", json=body, headers=auth)
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["code"] == "invalid_value"
+    # Nothing of either attempt was kept: the name is still free.
+    created = await client.post("/api/v1/widgets", json={"name": name, "rank": 1}, headers=auth)
+    assert created.status_code == 201
 
 
 async def test_malformed_json_is_a_problem(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
@@ -188,3 +205,23 @@ async def test_openapi_declares_problem_responses(client: httpx.AsyncClient) -> 
     spec = (await client.get("/openapi.json")).json()
     assert "/api/v1/widgets" in spec["paths"]
     assert "/healthz" in spec["paths"]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["1", str(uuid.uuid4())],  # a string where the rank is a number
+        [1, 2],  # a number where the id is a UUID
+        [True, str(uuid.uuid4())],
+        [{"t": "dt", "v": "2026-01-01T00:00:00+00:00"}, {"t": "u", "v": str(uuid.uuid4())}],
+        [1.5, {"t": "u", "v": str(uuid.uuid4())}],
+    ],
+)
+async def test_a_forged_cursor_of_the_right_sort_is_400_not_a_database_error(
+    client: httpx.AsyncClient, values: list[object]
+) -> None:
+    payload = json.dumps({"s": "rank", "k": values}).encode()
+    cursor = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    forged = await client.get("/api/v1/widgets", params={"sort": "rank", "cursor": cursor})
+    assert forged.status_code == 400, forged.text
+    assert forged.json()["code"] == "invalid_cursor"

@@ -161,6 +161,13 @@ async def test_full_text_search_and_keys(
     assert await _keys(api, board_world, search="submarine") == []
 
 
+async def test_a_nul_character_in_a_search_is_422(client: httpx.AsyncClient, world: World) -> None:
+    response = await client.get(
+        world.url("/issues"), params={"search": "a\u0000b"}, headers=world.member.headers
+    )
+    assert_problem(response, 422, "invalid_value")
+
+
 async def test_search_ignores_html_markup(api: Api, world: World) -> None:
     issue = await api.issue(
         world, description='<p class="strong">Orbit</p>', description_format="html"

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -163,6 +164,17 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem_for_status(exc.status_code, detail), dict(exc.headers or {}))
 
 
+async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
+    """A value that passed validation but that PostgreSQL cannot hold (a NUL character in
+    text, a number out of a column's range): the client's input, so a 422; the request's
+    transaction is rolled back, so nothing was written."""
+    assert isinstance(exc, DataError)
+    logger.info("unstorable value on %s %s: %s", request.method, request.url.path, exc.orig)
+    return problem_response(
+        problem_for_status(422, "A value cannot be stored as given", code="invalid_value")
+    )
+
+
 async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(problem_for_status(500, "An unexpected error occurred"))
@@ -172,6 +184,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DataError, _unstorable_value)
     app.add_exception_handler(Exception, _unhandled_error)
 
 

@@ -105,8 +105,27 @@ def sort_key(name: str, *columns: InstrumentedAttribute[Any]) -> SortKey:
     return SortKey(name=name, columns=columns, descending=name.startswith("-"))
 
 
+def _fits(column: InstrumentedAttribute[Any], value: Any) -> bool:
+    """Whether a cursor value has the column's Python type: a forged cursor must be a 400,
+    not a comparison the database refuses."""
+    try:
+        expected: type = column.type.python_type
+    except NotImplementedError:
+        return value is not None
+    if expected is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is date:
+        # A datetime is a date too, but not one a date column compares with.
+        return type(value) is date
+    return isinstance(value, expected)
+
+
 def _after(key: SortKey, values: list[Any]) -> ColumnElement[bool]:
-    if len(values) != len(key.columns) or any(v is None for v in values):
+    if len(values) != len(key.columns) or not all(
+        _fits(column, value) for column, value in zip(key.columns, values, strict=True)
+    ):
         raise BadRequest("The cursor is not valid for this list", code="invalid_cursor")
     row = tuple_(*key.columns)
     return row < tuple_(*values) if key.descending else row > tuple_(*values)
