@@ -10,6 +10,7 @@ from worksync.common.testing.migrate import assert_migrations_round_trip
 
 TABLES = {
     "time_entries",
+    "daily_totals",
     "breaks",
     "user_settings",
     "issues",

@@ -18,6 +18,7 @@ from worksync.timetracking.models.entries import (
 )
 from worksync.timetracking.models.projections import Issue
 from worksync.timetracking.models.settings import UserSettings
+from worksync.timetracking.models.totals import DailyTotal
 
 __all__ = [
     "NO_OVERLAP_CONSTRAINT",
@@ -27,6 +28,7 @@ __all__ = [
     "ApprovalState",
     "Base",
     "Break",
+    "DailyTotal",
     "EntrySource",
     "Issue",
     "TimeEntry",

@@ -121,13 +121,6 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
         Index(
             "ix_time_entries_issue_id", "issue_id", postgresql_where=text("issue_id IS NOT NULL")
         ),
-        # The summaries: one range scan of a workspace's dates answered from the index alone.
-        Index(
-            "ix_time_entries_workspace_id_work_date_covering",
-            "workspace_id",
-            "work_date",
-            postgresql_include=["project_id", "user_id", "duration_seconds", "billable"],
-        ),
     )
 
 

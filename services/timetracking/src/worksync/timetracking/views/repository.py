@@ -1,5 +1,6 @@
-"""The summaries' SQL: each one statement, one scan of the entries with GROUPING SETS,
-names joined to the (few) aggregated rows afterwards."""
+"""The summaries' SQL: each one statement with GROUPING SETS, names joined to the (few)
+aggregated rows afterwards. The project summary groups by issue, so it reads the entries;
+the workspace summary reads the daily totals (a few rows per person and day)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ class SummaryFilters:
     from_date: date | None = None
     to_date: date | None = None
 
-    def where(self) -> tuple[str, dict[str, Any]]:
-        """The predicate on `e` (finished entries of the workspace) and its parameters."""
-        clauses = ["e.workspace_id = :workspace_id", "e.duration_seconds IS NOT NULL"]
+    def where(self, *conditions: str) -> tuple[str, dict[str, Any]]:
+        """The predicate on `e` (rows of the workspace that match the filters, and
+        `conditions`) and its parameters."""
+        clauses = ["e.workspace_id = :workspace_id", *conditions]
         for column, name in (
             ("project_id", "project_id"),
             ("user_id", "user_id"),
@@ -63,9 +65,8 @@ WITH totals AS (
     SELECT e.project_id, e.user_id, e.work_date,
            GROUPING(e.project_id) AS all_projects, GROUPING(e.user_id) AS all_users,
            GROUPING(e.work_date) AS all_days,
-           SUM(e.duration_seconds) AS seconds,
-           COALESCE(SUM(e.duration_seconds) FILTER (WHERE e.billable), 0) AS billable_seconds
-    FROM timetracking.time_entries AS e
+           SUM(e.seconds) AS seconds, SUM(e.billable_seconds) AS billable_seconds
+    FROM timetracking.daily_totals AS e
     WHERE {where}
     GROUP BY GROUPING SETS ((e.project_id), (e.user_id), (e.work_date), ())
 )
@@ -80,12 +81,14 @@ ORDER BY t.work_date NULLS LAST, t.seconds DESC, t.project_id, t.user_id
 
 
 async def worklog_summary(session: AsyncSession, filters: SummaryFilters) -> Sequence[Row[Any]]:
-    where, parameters = filters.where()
+    # Running and paused timers have no duration yet.
+    where, parameters = filters.where("e.duration_seconds IS NOT NULL")
     result = await session.execute(text(WORKLOG_SUMMARY_SQL.format(where=where)), parameters)
     return result.all()
 
 
 async def time_summary(session: AsyncSession, filters: SummaryFilters) -> Sequence[Row[Any]]:
+    # Daily totals hold finished time only.
     where, parameters = filters.where()
     result = await session.execute(text(TIME_SUMMARY_SQL.format(where=where)), parameters)
     return result.all()
