@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
 from worksync.common.app import create_service_app
-from worksync.common.directory import Directory
 from worksync.common.telemetry import configure_logging
 from worksync.resources.allocations.endpoints import router as allocations_router
 from worksync.resources.config import ResourcesSettings
@@ -25,21 +21,12 @@ DESCRIPTION = (
 
 
 def create_app(settings: ResourcesSettings | None = None) -> FastAPI:
-    settings = settings or ResourcesSettings()
-
-    @asynccontextmanager
-    async def directory_lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.directory = Directory(
-            directory, app.state.http_client, settings.workspace_api_url
-        )
-        yield
-
     return create_service_app(
-        settings,
+        settings or ResourcesSettings(),
         title="WorkSync resources",
         description=DESCRIPTION,
         routers=[team_members_router, allocations_router, conflicts_router, utilization_router],
-        extra_lifespan=directory_lifespan,
+        directory=directory,
     )
 
 

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from worksync.common.app import create_service_app
-from worksync.common.directory import Directory
 from worksync.common.telemetry import configure_logging
 from worksync.timetracking.config import TimetrackingSettings
 from worksync.timetracking.entries.endpoints import router as entries_router
@@ -30,9 +29,8 @@ def create_app(settings: TimetrackingSettings | None = None) -> FastAPI:
     settings = settings or TimetrackingSettings()
 
     @asynccontextmanager
-    async def lookups(app: FastAPI) -> AsyncIterator[None]:
+    async def issue_lookup(app: FastAPI) -> AsyncIterator[None]:
         client = app.state.http_client
-        app.state.directory = Directory(directory, client, settings.workspace_api_url)
         app.state.issue_lookup = IssueLookup(WorkItemsApi(client, settings.work_items_api_url))
         yield
 
@@ -41,7 +39,8 @@ def create_app(settings: TimetrackingSettings | None = None) -> FastAPI:
         title="WorkSync timetracking",
         description=DESCRIPTION,
         routers=[entries_router, worklogs_router, timer_router, views_router, settings_router],
-        extra_lifespan=lookups,
+        directory=directory,
+        extra_lifespan=issue_lookup,
     )
 
 

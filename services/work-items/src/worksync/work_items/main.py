@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
 from worksync.common.app import create_service_app
-from worksync.common.directory import Directory
 from worksync.common.telemetry import configure_logging
 from worksync.work_items.config import WorkItemsSettings
 from worksync.work_items.issues.endpoints import router as issues_router
@@ -23,21 +19,12 @@ DESCRIPTION = (
 
 
 def create_app(settings: WorkItemsSettings | None = None) -> FastAPI:
-    settings = settings or WorkItemsSettings()
-
-    @asynccontextmanager
-    async def directory_lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.directory = Directory(
-            directory, app.state.http_client, settings.workspace_api_url
-        )
-        yield
-
     return create_service_app(
-        settings,
+        settings or WorkItemsSettings(),
         title="WorkSync work items",
         description=DESCRIPTION,
         routers=[states_router, issues_router, labels_router],
-        extra_lifespan=directory_lifespan,
+        directory=directory,
     )
 
 
