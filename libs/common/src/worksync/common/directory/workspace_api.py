@@ -1,28 +1,20 @@
-"""The workspace service's public API, as the directory's fallback reads it.
-
-Calls carry the caller's own `Authorization` header, so the workspace service answers
-exactly what that caller may see. 200 is an answer, 404 is "no"; anything else (a network
-error, a timeout, a 5xx, an unexpected status or body) makes the directory unavailable.
+"""The workspace service's public API, as the directory's fallback reads it (through
+`PeerApi`: the caller's token, 404 is "no", any failure makes the directory unavailable).
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
-from urllib.parse import quote
 from uuid import UUID
 
 import httpx
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from worksync.common.directory.roles import ProjectRole, WorkspaceRole
 from worksync.common.errors import AppError
+from worksync.common.peer_api import PeerApi
 
-logger = logging.getLogger(__name__)
-
-API_PREFIX = "/api/v1"
 RETRY_AFTER_SECONDS = 1
 
 
@@ -93,38 +85,37 @@ class ProjectMemberAnswer(_Answer):
     version: int
 
 
-AnswerT = TypeVar("AnswerT", bound=_Answer)
-
-
 class WorkspaceApi:
     def __init__(
         self, client: httpx.AsyncClient, base_url: str, *, timeout_seconds: float = 5.0
     ) -> None:
-        self._client = client
-        self._base_url = base_url.rstrip("/")
-        self._timeout = timeout_seconds
+        self._peer = PeerApi(
+            client, base_url, unavailable=DirectoryUnavailable, timeout_seconds=timeout_seconds
+        )
 
     async def membership(self, slug: str, authorization: str) -> MemberAnswer | None:
-        return await self._get(MemberAnswer, authorization, "workspaces", slug, "members", "me")
+        return await self._peer.get(
+            MemberAnswer, authorization, "workspaces", slug, "members", "me"
+        )
 
     async def member(
         self, slug: str, user_id: UUID, authorization: str
     ) -> WorkspaceMemberAnswer | None:
-        return await self._get(
+        return await self._peer.get(
             WorkspaceMemberAnswer, authorization, "workspaces", slug, "members", str(user_id)
         )
 
     async def project(
         self, slug: str, project_id: UUID, authorization: str
     ) -> ProjectAnswer | None:
-        return await self._get(
+        return await self._peer.get(
             ProjectAnswer, authorization, "workspaces", slug, "projects", str(project_id)
         )
 
     async def project_member(
         self, slug: str, project_id: UUID, user_id: UUID, authorization: str
     ) -> ProjectMemberAnswer | None:
-        return await self._get(
+        return await self._peer.get(
             ProjectMemberAnswer,
             authorization,
             "workspaces",
@@ -134,27 +125,3 @@ class WorkspaceApi:
             "members",
             str(user_id),
         )
-
-    async def _get(
-        self, model: type[AnswerT], authorization: str, *segments: str
-    ) -> AnswerT | None:
-        # Every segment is quoted: a slug from a request path must not walk to another route.
-        path = "/".join(quote(segment, safe="") for segment in segments)
-        url = f"{self._base_url}{API_PREFIX}/{path}"
-        try:
-            response = await self._client.get(
-                url, headers={"Authorization": authorization}, timeout=self._timeout
-            )
-        except httpx.HTTPError as exc:
-            logger.warning("directory fallback: GET %s failed: %r", url, exc)
-            raise DirectoryUnavailable() from exc
-        if response.status_code == 404:
-            return None
-        if response.status_code != 200:
-            logger.warning("directory fallback: GET %s answered %d", url, response.status_code)
-            raise DirectoryUnavailable()
-        try:
-            return model.model_validate_json(response.content)
-        except ValidationError as exc:
-            logger.warning("directory fallback: GET %s answered an unexpected body: %s", url, exc)
-            raise DirectoryUnavailable() from exc
