@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,32 +13,11 @@ import pytest
 
 from scripts.local_system import RunningSystem
 
+from .people import Person, eventually
+
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-PASSWORD = "correct horse battery staple"
 # Lets the timer accumulate worked time between its steps: the clock is the subject here.
 TIMER_STEP_SECONDS = 1.1
-
-
-class Person:
-    def __init__(self, client: httpx.Client, name: str) -> None:
-        self.email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-        registered = client.post(
-            "/api/v1/auth/register",
-            json={"email": self.email, "password": PASSWORD, "display_name": name.title()},
-        )
-        assert registered.status_code == 201, registered.text
-        self.id: str = registered.json()["id"]
-        login = client.post("/api/v1/auth/login", json={"email": self.email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
-        self.headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-
-
-def _eventually(check: Callable[[], bool], *, seconds: float = 30.0) -> None:
-    """Wait (bounded) for something that an event carries from one service to another."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the event never arrived"
-        time.sleep(0.2)
 
 
 def _ok(response: httpx.Response, status: int = 200) -> Any:
@@ -177,7 +155,7 @@ def test_issue_timer_worklog_summary_allocation_and_utilization(system: RunningS
         assert per_member["logged_minutes"] == 90
         assert summary["total_minutes"] == 90
 
-        _eventually(
+        eventually(
             lambda: (
                 client.get(f"{issues}/{issue['id']}", headers=run.member.headers).json()[
                     "logged_minutes"
@@ -186,7 +164,7 @@ def test_issue_timer_worklog_summary_allocation_and_utilization(system: RunningS
             )
         )
 
-        _eventually(
+        eventually(
             lambda: any(
                 profile["user_id"] == run.member.id
                 for profile in client.get(
@@ -215,7 +193,7 @@ def test_issue_timer_worklog_summary_allocation_and_utilization(system: RunningS
             rows = _ok(client.get(utilization_url, headers=run.owner.headers))["items"]
             return sum(float(row["actual_hours"]) for row in rows)
 
-        _eventually(lambda: round(actual_hours(), 1) == 1.5)
+        eventually(lambda: round(actual_hours(), 1) == 1.5)
 
         _ok(
             client.patch(
@@ -241,4 +219,4 @@ def test_issue_timer_worklog_summary_allocation_and_utilization(system: RunningS
             assert response.json()["code"] == "time_tracking_disabled"
             return True
 
-        _eventually(worklog_refused)
+        eventually(worklog_refused)

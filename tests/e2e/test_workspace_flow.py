@@ -4,39 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 import uuid
-from collections.abc import Callable
 
 import httpx
 import pytest
 
 from scripts.local_system import RunningSystem
 
+from .people import Person, eventually
+
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-PASSWORD = "correct horse battery staple"
-
-
-class Person:
-    def __init__(self, client: httpx.Client, name: str) -> None:
-        self.email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-        registered = client.post(
-            "/api/v1/auth/register",
-            json={"email": self.email, "password": PASSWORD, "display_name": name.title()},
-        )
-        assert registered.status_code == 201, registered.text
-        self.id: str = registered.json()["id"]
-        login = client.post("/api/v1/auth/login", json={"email": self.email, "password": PASSWORD})
-        assert login.status_code == 200, login.text
-        self.headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-
-
-def _eventually(check: Callable[[], bool], *, seconds: float = 30.0) -> None:
-    """Wait (bounded) for something that an event carries from one service to another."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "the event never arrived"
-        time.sleep(0.2)
 
 
 def test_invite_accept_project_and_membership_reach_every_service(system: RunningSystem) -> None:
@@ -97,7 +74,7 @@ def test_invite_accept_project_and_membership_reach_every_service(system: Runnin
         )
 
         # identity learns from workspace events that the two now share a workspace.
-        _eventually(
+        eventually(
             lambda: (
                 client.get(f"/api/v1/users/{member.id}", headers=owner.headers).status_code == 200
             )
