@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -53,6 +53,12 @@ class Model(DeclarativeBase):
     """
 
     __abstract__ = True
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """A check-constraint expression: `column` holds one of `values` (a StrEnum's too)."""
+    literals = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+    return f"{column} IN ({literals})"
 
 
 def async_url(url: str) -> str:

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from worksync.common.db import IdMixin, Model, TimestampMixin, service_metadata
+from worksync.common.db import IdMixin, Model, TimestampMixin, one_of, service_metadata
 from worksync.common.events.tables import messaging_tables
 from worksync.common.idempotency import idempotency_table
 
@@ -45,10 +45,6 @@ idempotency_keys = idempotency_table(Base.metadata)
 
 DATE_FORMATS = ("YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY")
 WEEK_STARTS = ("monday", "sunday", "saturday")
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class User(IdMixin, TimestampMixin, Base):
@@ -78,8 +74,8 @@ class User(IdMixin, TimestampMixin, Base):
         Index("ix_users_created_at_id", "created_at", "id"),
         CheckConstraint("position('@' in email) > 1", name="email_has_local_part"),
         CheckConstraint("char_length(btrim(display_name)) > 0", name="display_name_not_blank"),
-        CheckConstraint(_one_of("date_format", DATE_FORMATS), name="date_format_known"),
-        CheckConstraint(_one_of("week_start", WEEK_STARTS), name="week_start_known"),
+        CheckConstraint(one_of("date_format", DATE_FORMATS), name="date_format_known"),
+        CheckConstraint(one_of("week_start", WEEK_STARTS), name="week_start_known"),
         CheckConstraint("version >= 0", name="version_not_negative"),
     )
 
@@ -139,7 +135,7 @@ class OneTimeToken(IdMixin, Base):
     __table_args__ = (
         Index("ix_one_time_tokens_user_id_purpose", "user_id", "purpose"),
         CheckConstraint(
-            _one_of("purpose", tuple(p.value for p in OneTimeTokenPurpose)), name="purpose_known"
+            one_of("purpose", tuple(p.value for p in OneTimeTokenPurpose)), name="purpose_known"
         ),
     )
 

@@ -33,8 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from worksync.common.db import IdMixin, TimestampMixin
-from worksync.timetracking.models.base import CURRENCY_PATTERN, Base, one_of
+from worksync.common.db import IdMixin, TimestampMixin, one_of
+from worksync.timetracking.models.base import CURRENCY_PATTERN, Base
 
 
 class EntrySource(StrEnum):

@@ -3,7 +3,6 @@ idempotency keys."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from worksync.common.db import Model, service_metadata
@@ -27,8 +26,3 @@ class Base(Model):
 directory = directory_tables(Base.metadata)
 messaging = messaging_tables(Base.metadata)
 idempotency_keys = idempotency_table(Base.metadata)
-
-
-def one_of(column: str, values: type[StrEnum]) -> str:
-    """A check-constraint expression: `column` holds one of the enum's values."""
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"

@@ -31,9 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, Unmapped, mapped_column, unmapped_column
 
-from worksync.common.db import IdMixin, TimestampMixin
+from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.work_items.enums import DescriptionFormat, Priority
-from worksync.work_items.models.base import Base, one_of
+from worksync.work_items.models.base import Base
 
 PRIORITY_RANK = (
     "CASE priority "

@@ -26,9 +26,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from worksync.common.db import IdMixin, TimestampMixin
+from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.work_items.enums import StateGroup
-from worksync.work_items.models.base import COLOUR_PATTERN, Base, one_of
+from worksync.work_items.models.base import COLOUR_PATTERN, Base
 
 
 class IssueCounter(Base):

@@ -29,14 +29,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from worksync.common.db import IdMixin, TimestampMixin
+from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.workspace.enums import (
     ProjectMembershipSource,
     ProjectPriority,
     ProjectRole,
     ProjectStatus,
 )
-from worksync.workspace.models.base import CURRENCY_PATTERN, IDENTIFIER_PATTERN, Base, one_of
+from worksync.workspace.models.base import CURRENCY_PATTERN, IDENTIFIER_PATTERN, Base
 
 MEMBERSHIP_KEY = ("memberships.workspace_id", "memberships.user_id")
 

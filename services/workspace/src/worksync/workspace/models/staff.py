@@ -23,9 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from worksync.common.db import IdMixin, TimestampMixin
+from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.workspace.enums import EmploymentStatus
-from worksync.workspace.models.base import PHONE_PATTERN, STAFF_ID_PATTERN, Base, one_of
+from worksync.workspace.models.base import PHONE_PATTERN, STAFF_ID_PATTERN, Base
 from worksync.workspace.models.departments import LIVE
 from worksync.workspace.models.projects import MEMBERSHIP_KEY
 

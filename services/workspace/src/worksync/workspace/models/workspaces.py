@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from worksync.common.db import IdMixin, TimestampMixin
+from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.workspace.enums import (
     InvitationRole,
     RoundingAppliesTo,
@@ -38,7 +38,6 @@ from worksync.workspace.models.base import (
     SLUG_MIN_LENGTH,
     SLUG_PATTERN,
     Base,
-    one_of,
 )
 
 
