@@ -13,7 +13,7 @@ import pytest
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.workspace_events import workspace_event
-from worksync.timetracking.testing import Issues, World, arrange_world
+from worksync.timetracking.testing import Issues, World, arrange_world, issue_event
 
 
 async def create(
@@ -164,6 +164,30 @@ async def test_the_projects_worklog_summary(
     assert members[world.bob.id]["logged_minutes"] == 50
     assert summary["total_minutes"] == 190
     assert summary["total_estimate_minutes"] == 120
+    assert not first["deleted"]
+
+    # Deleted in work-items: its time still counts, its estimate leaves the total.
+    await issues.deliver(
+        issue_event(
+            "deleted",
+            world.issue_id,
+            workspace_id=world.workspace.id,
+            project_id=world.project.id,
+            sequence=2,
+            deleted_at=datetime.now(UTC),
+        )
+    )
+    after = (
+        await client.get(
+            url, params={"from": "2024-05-01", "to": "2024-05-31"}, headers=world.bob.headers
+        )
+    ).json()
+    assert after["total_minutes"] == 190
+    assert after["total_estimate_minutes"] == 0
+    assert {i["issue_id"]: i["deleted"] for i in after["issues"]} == {
+        str(world.issue_id): True,
+        str(second_issue): False,
+    }
     everything = (await client.get(url, headers=world.admin.headers)).json()
     assert everything["total_minutes"] == 290
     assert_problem(await client.get(url, headers=world.guest.headers), 403, "insufficient_role")

@@ -51,8 +51,10 @@ WITH totals AS (
     GROUP BY GROUPING SETS ((e.issue_id), (e.user_id), ())
 )
 SELECT t.issue_id, t.user_id, t.all_issues, t.all_users, t.seconds,
-       i.key, i.title, i.estimate_minutes, m.display_name,
-       SUM(i.estimate_minutes) OVER () AS total_estimate_minutes
+       i.key, i.title, i.estimate_minutes, COALESCE(i.deleted, false) AS issue_deleted,
+       m.display_name,
+       -- A deleted issue's time still happened; its estimate no longer plans anything.
+       SUM(i.estimate_minutes) FILTER (WHERE NOT i.deleted) OVER () AS total_estimate_minutes
 FROM totals AS t
 LEFT JOIN timetracking.issues AS i ON t.all_issues = 0 AND i.issue_id = t.issue_id
 LEFT JOIN timetracking.directory_members AS m

@@ -35,6 +35,9 @@ class IssueLogged(BaseModel):
     logged_minutes: int
     remaining_minutes: int | None = Field(description="Estimate less logged, not below 0")
     over_estimate: bool
+    deleted: bool = Field(
+        description="The issue was deleted: its time still counts, its estimate not in the total"
+    )
 
 
 class MemberLogged(BaseModel):
@@ -49,7 +52,9 @@ class WorklogSummary(BaseModel):
     issues: list[IssueLogged]
     members: list[MemberLogged]
     total_minutes: int
-    total_estimate_minutes: int = Field(description="The estimates of the issues listed")
+    total_estimate_minutes: int = Field(
+        description="The estimates of the issues listed, deleted issues left out"
+    )
 
 
 class ProjectTotal(BaseModel):

@@ -118,6 +118,7 @@ class ViewService:
                         logged_minutes=minutes,
                         remaining_minutes=None if estimate is None else max(estimate - minutes, 0),
                         over_estimate=estimate is not None and minutes > estimate,
+                        deleted=row.issue_deleted,
                     )
                 )
             elif not row.all_users:
