@@ -6,13 +6,14 @@ import asyncio
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
-from worksync.work_items.models import IssueCounter, Label
+from worksync.common.testing.waiting import eventually, someone_waits_for_a_lock
+from worksync.work_items.models import IssueCounter, IssueLabel, Label
 from worksync.work_items.testing import Api, World, arrange_world, issue_events
 
 
@@ -122,13 +123,37 @@ async def test_a_label_deleted_while_an_issue_is_given_it_is_no_500(
         create = asyncio.create_task(
             api.client.post(world.url("/issues"), json=body, headers=world.member.headers)
         )
-        await asyncio.sleep(0.3)
+        await eventually(lambda: someone_waits_for_a_lock(sessionmaker))
         deleted = await api.client.delete(
             world.url(f"/labels/{label['id']}"), headers=world.admin.headers
         )
         assert deleted.status_code == 204, deleted.text
         await blocker.rollback()
     assert_problem(await create, 422, "unknown_reference", fields={"label_ids"})
+
+
+async def test_a_label_put_on_an_issue_while_it_is_deleted_comes_off_with_an_event(
+    api: Api, world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    label = await api.label(world, "Fleeting")
+    issue = await api.issue(world)
+    # A write putting the label on the issue, not yet committed when the deletion starts.
+    async with sessionmaker() as writer:
+        await writer.execute(
+            insert(IssueLabel).values(
+                issue_id=issue["id"], label_id=label["id"], project_id=world.project.id
+            )
+        )
+        deletion = asyncio.create_task(
+            api.client.delete(world.url(f"/labels/{label['id']}"), headers=world.admin.headers)
+        )
+        await eventually(lambda: someone_waits_for_a_lock(sessionmaker))
+        await writer.commit()
+    assert (await deletion).status_code == 204
+    # The deletion saw the label on the issue: consumers hear that it came off.
+    events = await issue_events(sessionmaker, issue["id"])
+    assert events[-1]["type"] == "workitems.issue.updated"
+    assert events[-1]["data"]["label_ids"] == []
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
+from worksync.common.testing.waiting import eventually, someone_waits_for_a_lock
 from worksync.common.testing.workspace_events import project_event
 from worksync.work_items.models import IssueCounter, State
 from worksync.work_items.testing import Api, FakeWorkspaceApi, World, issue_events
@@ -290,7 +291,7 @@ async def test_a_state_deleted_while_an_issue_is_put_into_it_is_no_500(
             .with_for_update()
         )
         create = asyncio.create_task(client.post(url, json=body, headers=world.member.headers))
-        await asyncio.sleep(0.3)
+        await eventually(lambda: someone_waits_for_a_lock(sessionmaker))
         deleted = await client.delete(
             world.url(f"/states/{review['id']}"), headers=world.admin.headers
         )
@@ -306,7 +307,7 @@ async def test_a_state_deleted_while_an_issue_is_put_into_it_is_no_500(
         delete = asyncio.create_task(
             client.delete(world.url(f"/states/{other['id']}"), headers=world.admin.headers)
         )
-        await asyncio.sleep(0.3)
+        await eventually(lambda: someone_waits_for_a_lock(sessionmaker))
         await api.post(url, world.member, {**body, "state_id": other["id"]})
         await blocker.rollback()
     assert_problem(await delete, 409, "state_in_use")

@@ -1,4 +1,5 @@
-"""Waiting in tests for what happens asynchronously (events crossing the broker)."""
+"""Waiting in tests for what happens asynchronously (events crossing the broker, requests
+reaching a lock)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from aio_pika.abc import AbstractConnection
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 # Bounds that only keep a broken build from hanging; they measure nothing.
 WAIT_LIMIT_SECONDS = 30.0
@@ -25,3 +28,17 @@ async def queued_message_count(connection: AbstractConnection, queue: str) -> in
     async with await connection.channel() as channel:
         declared = await channel.declare_queue(queue, passive=True)
         return declared.declaration_result.message_count or 0
+
+
+async def someone_waits_for_a_lock(sessionmaker: async_sessionmaker[AsyncSession]) -> bool:
+    """Whether a session of this database waits for a row or table lock: the moment a
+    request under test has reached the lock a test holds, so that a race is staged in
+    the order the test means, without sleeping."""
+    async with sessionmaker() as session:
+        waiting = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+    return bool(waiting)

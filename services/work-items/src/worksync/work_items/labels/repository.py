@@ -38,10 +38,11 @@ class LabelRepository:
                 raise DuplicateName from exc
             raise
 
-    async def get(self, project_id: UUID, label_id: UUID) -> Label | None:
-        return await self.session.scalar(
-            select(Label).where(Label.project_id == project_id, Label.id == label_id)
-        )
+    async def get(
+        self, project_id: UUID, label_id: UUID, *, for_update: bool = False
+    ) -> Label | None:
+        query = select(Label).where(Label.project_id == project_id, Label.id == label_id)
+        return await self.session.scalar(query.with_for_update() if for_update else query)
 
     async def page(
         self, workspace_id: UUID, project_id: UUID, key: SortKey, params: PageParams

@@ -76,7 +76,12 @@ class LabelService:
         return Label.of(label)
 
     async def delete(self, context: ProjectContext, label_id: UUID, now: datetime) -> None:
-        label = await self._get(context, label_id)
+        # Locked first: a write putting the label on an issue holds a key-share lock on it
+        # until it commits, so the issues read next include that one (and republish it);
+        # a write that comes later waits, then finds the label gone.
+        label = await self.labels.get(context.project.id, label_id, for_update=True)
+        if label is None:
+            raise not_found("label")
         issues = await IssueRepository(self.session).lock_with_label(context.project.id, label.id)
         await self.labels.delete(label)
         await republish(self.session, context, issues, now)
