@@ -13,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
 from worksync.resources.models import Conflict
-from worksync.resources.testing import Team, allocate, outbox_events, profile_of
+from worksync.resources.testing import (
+    FakeWorkspaceApi,
+    Team,
+    allocate,
+    outbox_events,
+    profile_of,
+)
 
 
 async def conflicts(
@@ -151,6 +157,29 @@ async def test_raising_capacity_resolves_and_lowering_detects(
     assert conflict["id"] not in {c["id"] for c in found}
 
 
+async def test_creating_a_profile_recomputes_what_the_defaults_allowed(
+    client: httpx.AsyncClient, team: Team, seeder: DirectorySeeder, workspace_api: FakeWorkspaceApi
+) -> None:
+    # Added a moment ago: allocated while still counted with the defaults (40 h).
+    newcomer = seeder.user("Nia Newcomer")
+    workspace_api.add_member(team.workspace, newcomer)
+    allocation = await allocate(client, team, 30, "2026-01-05", "2026-01-16", user=newcomer)
+    params = {"user_id": str(newcomer.id), "status": "open"}
+    response = await client.get(f"{team.base}/conflicts", params=params, headers=team.admin.headers)
+    assert response.json()["items"] == []
+    response = await client.post(
+        f"{team.base}/team-members",
+        json={"user_id": str(newcomer.id), "hours_per_week": 20},
+        headers=team.admin.headers,
+    )
+    assert response.status_code == 201, response.text
+    response = await client.get(f"{team.base}/conflicts", params=params, headers=team.admin.headers)
+    [conflict] = response.json()["items"]
+    assert (conflict["start_date"], conflict["end_date"]) == ("2026-01-05", "2026-01-16")
+    assert (conflict["capacity_hours_per_week"], conflict["allocated_hours_per_week"]) == (20, 30)
+    assert conflict["allocation_ids"] == [allocation["id"]]
+
+
 async def test_time_off_detects_and_its_removal_resolves(
     client: httpx.AsyncClient, team: Team
 ) -> None:
@@ -207,6 +236,35 @@ async def test_an_ignored_conflict_stays_ignored_while_its_allocations_overlap(
         "resources.conflict.detected",
         "resources.conflict.resolved",
     ]
+
+
+async def test_ignoring_one_conflict_leaves_the_others_of_its_allocations_open(
+    client: httpx.AsyncClient, team: Team, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # Time off splits one over-allocation into three conflicts of the same allocation.
+    apollo = await allocate(client, team, 45, "2026-01-05", "2026-01-30")
+    profile = await profile_of(client, team, team.member)
+    response = await client.post(
+        f"{team.base}/team-members/{profile['id']}/time-off",
+        json={"start_date": "2026-01-14", "end_date": "2026-01-15"},
+        headers=team.admin.headers,
+    )
+    assert response.status_code == 201, response.text
+    first, *others = await conflicts(client, team)
+    assert [(c["start_date"], c["end_date"]) for c in others] == [
+        ("2026-01-14", "2026-01-15"),
+        ("2026-01-16", "2026-01-30"),
+    ]
+    response = await client.post(
+        f"{team.base}/conflicts/{first['id']}/ignore", headers=team.admin.headers
+    )
+    assert response.status_code == 200, response.text
+    # A change that leaves the over-allocation as it was keeps the others open and quiet.
+    await patch(client, team, apollo, notes="Kick-off in January")
+    assert [c["id"] for c in await conflicts(client, team)] == [c["id"] for c in others]
+    for conflict in others:
+        events = await outbox_events(sessionmaker, conflict["id"])
+        assert [e["type"] for e in events] == ["resources.conflict.detected"]
 
 
 async def test_admins_resolve_by_hand_and_members_see_their_own(

@@ -7,7 +7,7 @@ conflicts:
 - a found conflict equal to an open one (same dates, allocations and amounts) keeps that row;
 - an open conflict no longer found is resolved (`resources.conflict.resolved`);
 - a found conflict that is new is stored open (`resources.conflict.detected`);
-- an ignored conflict silences every found conflict made of the same allocations, for as
+- an ignored conflict silences every new conflict made of the same allocations, for as
   long as those allocations over-book the member; once they no longer do, it is resolved.
 
 An admin's `resolve` settles a conflict by hand; if the allocations still over-book the
@@ -94,9 +94,11 @@ async def _reconcile(
     now = datetime.now(UTC)
     new: list[Overbooking] = []
     for overbooking in found:
-        if overbooking.allocation_ids in ignored_sets:
+        # An open conflict still found keeps its row, even when a conflict of the same
+        # allocations was ignored since; the ignored one silences only new ones.
+        if open_by_key.pop(_key(overbooking, overbooking.allocation_ids), None) is not None:
             continue
-        if open_by_key.pop(_key(overbooking, overbooking.allocation_ids), None) is None:
+        if overbooking.allocation_ids not in ignored_sets:
             new.append(overbooking)
     vanished = list(open_by_key.values())
     vanished += [c for c in ignored if frozenset(links[c.id]) not in found_sets]

@@ -154,6 +154,10 @@ class TeamMemberService:
             self.session, profile, CapacityProfileCreated, actor_id=context.user_id
         )
         await self.session.flush()
+        # Allocations made before the profile existed were checked against the defaults.
+        await recompute_conflicts(
+            self.session, context.workspace_id, [profile.user_id], context.user_id
+        )
         return await self._read_one(profile)
 
     async def update(
