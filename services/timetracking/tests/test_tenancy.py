@@ -34,6 +34,7 @@ def _body(method: str, template: str, ids: dict[str, str]) -> dict[str, Any]:
             "duration_seconds": 60,
         },
         ("PATCH", "/workspaces/{ws}/time-entries/{entry_id}"): {"description": "Renamed"},
+        ("POST", "/workspaces/{ws}/time-entries/{entry_id}/duplicate"): {"work_date": "2024-05-07"},
         ("POST", "/workspaces/{ws}/projects/{pid}/issues/{iid}/worklogs"): {"duration_minutes": 5},
         ("PATCH", "/workspaces/{ws}/projects/{pid}/issues/{iid}/worklogs/{worklog_id}"): {
             "duration_minutes": 6

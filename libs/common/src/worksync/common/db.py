@@ -113,3 +113,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # `scope="function"` makes the commit happen before the response is sent, so a client never
 # sees a success whose transaction then failed.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    """For work that outlives the request's session: a streamed response reads in its own."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    return sessionmaker
+
+
+SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]

@@ -11,7 +11,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, Path, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.auth import CurrentPrincipal
 from worksync.common.db import SessionDep
@@ -51,14 +50,6 @@ def get_settings(request: Request) -> WorkspaceSettings:
 
 SettingsDep = Annotated[WorkspaceSettings, Depends(get_settings)]
 
-
-def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
-    """For work that outlives the request's session: a streamed response reads in its own."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    return sessionmaker
-
-
-SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]
 
 WorkspaceSlug = Annotated[str, Path(description="The workspace's slug")]
 ProjectId = Annotated[UUID, Path(description="The project's id")]

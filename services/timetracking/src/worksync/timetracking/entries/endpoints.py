@@ -6,18 +6,20 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Body, Depends, Query, Response, status
+from fastapi.responses import JSONResponse, StreamingResponse
 
-from worksync.common.db import SessionDep
+from worksync.common.db import SessionDep, SessionmakerDep
 from worksync.common.directory import DIRECTORY_ERRORS
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
 from worksync.timetracking.dependencies import EntryServiceDep, MemberDep
+from worksync.timetracking.entries.export import entries_csv
 from worksync.timetracking.entries.schemas import (
     Entry,
     EntryCreate,
+    EntryDuplicate,
     EntryFilters,
     EntrySort,
     EntryUpdate,
@@ -63,6 +65,33 @@ async def list_entries(
     return Page(items=items, next_cursor=next_cursor)
 
 
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The finished entries as CSV, with a header row",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **READ_ERRORS,
+    },
+)
+async def export_entries(
+    workspace: MemberDep,
+    service: EntryServiceDep,
+    sessionmaker: SessionmakerDep,
+    filters: Annotated[EntryFilters, Depends(entry_filters)],
+) -> StreamingResponse:
+    """The finished entries the caller may see, with the list's filters, as CSV (newest
+    start first)."""
+    query = service.export_query(workspace, filters)
+    return StreamingResponse(
+        entries_csv(sessionmaker, query),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="time-entries.csv"'},
+    )
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Entry, responses=WRITE_ERRORS)
 async def create_entry(
     request: EntryCreate,
@@ -91,6 +120,38 @@ async def create_entry(
 async def get_entry(workspace: MemberDep, service: EntryServiceDep, entry_id: UUID) -> Entry:
     """One entry the caller may see."""
     return await service.get(workspace, entry_id)
+
+
+@router.post(
+    "/{entry_id}/duplicate",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Entry,
+    responses=WRITE_ERRORS,
+)
+async def duplicate_entry(
+    workspace: MemberDep,
+    service: EntryServiceDep,
+    session: SessionDep,
+    entry_id: UUID,
+    request: Annotated[EntryDuplicate | None, Body()] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Log a finished entry again (one the caller may change): on `work_date`, default
+    today; a timed entry at the same local times of day."""
+    body = request or EntryDuplicate()
+
+    async def duplicate() -> Entry:
+        return await service.duplicate(workspace, entry_id, body)
+
+    return await idempotent(
+        session,
+        idempotency_keys,
+        key=idempotency_key,
+        scope=f"time_entries.duplicate:{workspace.workspace_id}:{workspace.user_id}:{entry_id}",
+        payload=body,
+        status_code=status.HTTP_201_CREATED,
+        produce=duplicate,
+    )
 
 
 @router.patch("/{entry_id}", response_model=Entry, responses=WRITE_ERRORS)

@@ -46,6 +46,15 @@ class EntryCreate(BaseModel):
     tags: Tags = Field(default_factory=list)
 
 
+class EntryDuplicate(BaseModel):
+    """Where the copy goes: a duration-only entry onto `work_date`, a timed one at the same
+    local times of day, starting on `work_date`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    work_date: date | None = Field(default=None, description="Default: today (local)")
+
+
 class EntryUpdate(BaseModel):
     """The fields to change. A timed entry changes its ends, a duration-only one its date
     and duration."""

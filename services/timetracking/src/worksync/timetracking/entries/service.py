@@ -9,7 +9,7 @@ from decimal import Decimal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import (
@@ -35,6 +35,7 @@ from worksync.timetracking.entries.repository import UserFacts
 from worksync.timetracking.entries.schemas import (
     Entry,
     EntryCreate,
+    EntryDuplicate,
     EntryFilters,
     EntrySort,
     EntryUpdate,
@@ -350,13 +351,10 @@ class EntryService:
         entry, _ = await self.writes.owned_entry(workspace, entry_id, writing=True)
         await self.writes.remove(entry, workspace.user_id)
 
-    async def page(
-        self,
-        workspace: WorkspaceContext,
-        filters: EntryFilters,
-        sort: EntrySort,
-        params: PageParams,
-    ) -> tuple[list[Entry], str | None]:
+    def visible_query(
+        self, workspace: WorkspaceContext, filters: EntryFilters
+    ) -> Select[TimeEntry]:
+        """The entries the caller may see, narrowed by the list's filters."""
         if filters.from_date and filters.to_date and filters.from_date > filters.to_date:
             raise invalid_field("to", "must not be before from")
         query = select(TimeEntry).where(
@@ -375,7 +373,75 @@ class EntryService:
             query = query.where(TimeEntry.work_date >= filters.from_date)
         if filters.to_date is not None:
             query = query.where(TimeEntry.work_date <= filters.to_date)
+        return query
+
+    def export_query(self, workspace: WorkspaceContext, filters: EntryFilters) -> Select[TimeEntry]:
+        """The finished entries the export writes (read later, in a session of its own)."""
+        return self.visible_query(workspace, filters).where(TimeEntry.duration_seconds.is_not(None))
+
+    async def page(
+        self,
+        workspace: WorkspaceContext,
+        filters: EntryFilters,
+        sort: EntrySort,
+        params: PageParams,
+    ) -> tuple[list[Entry], str | None]:
+        query = self.visible_query(workspace, filters)
         key = SORTS[sort]
         rows = list(await self.session.scalars(apply_keyset(query, key, params)))
         items, next_cursor = build_page(rows, key, params)
         return [Entry.of(entry) for entry in items], next_cursor
+
+    async def duplicate(
+        self, workspace: WorkspaceContext, entry_id: UUID, request: EntryDuplicate
+    ) -> Entry:
+        """A new entry like a finished one the caller may change, on `work_date` (default:
+        today, local): a duration-only one as it is, a timed one at the same local times
+        of day. The rate is resolved again; the usual rules apply."""
+        source, _ = await self.writes.owned_entry(workspace, entry_id, writing=True)
+        target = await self.writes.target(
+            workspace, source.project_id, source.issue_id, source.user_id
+        )
+        self.writes.check_description(target.facts, source.description)
+        rate, currency = await self.writes.rate(workspace, target, None)
+        zone = target.zone
+        work_date = request.work_date or local_date(self.writes.now, zone)
+        started: datetime | None = None
+        ended: datetime | None = None
+        duration = source.duration_seconds
+        if source.started_at is not None and source.ended_at is not None:
+            check_day(work_date, "work_date")
+            source_zone = ZoneInfo(source.timezone)
+            local_start = source.started_at.astimezone(source_zone)
+            local_end = source.ended_at.astimezone(source_zone)
+            days = local_end.date() - local_start.date()
+            try:
+                start = datetime.combine(work_date, local_start.time().replace(tzinfo=None))
+                end = datetime.combine(work_date + days, local_end.time().replace(tzinfo=None))
+            except OverflowError:
+                raise invalid_field("work_date", "out of range") from None
+            started, ended = self.writes.interval(zone, start, end)
+            work_date = local_date(started, zone)
+            duration = int((ended - started).total_seconds())
+        else:
+            self.writes.check_work_date(zone, work_date)
+        entry = TimeEntry(
+            workspace_id=workspace.workspace_id,
+            project_id=source.project_id,
+            issue_id=source.issue_id,
+            user_id=source.user_id,
+            description=source.description,
+            work_date=work_date,
+            started_at=started,
+            ended_at=ended,
+            duration_seconds=duration,
+            billable=source.billable,
+            hourly_rate=rate,
+            currency=currency,
+            tags=list(source.tags),
+            source=EntrySource.MANUAL,
+            timezone=zone.key,
+            sort_at=started or local_midnight(work_date, zone),
+            version=1,
+        )
+        return Entry.of(await self.writes.insert(entry, workspace.user_id))

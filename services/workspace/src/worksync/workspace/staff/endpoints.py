@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from worksync.common.db import SessionDep
+from worksync.common.db import SessionDep, SessionmakerDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
@@ -18,7 +18,6 @@ from worksync.workspace.dependencies import (
     AdminAccessDep,
     MemberAccessDep,
     NowDep,
-    SessionmakerDep,
     StaffImportDep,
     StaffServiceDep,
 )

@@ -1,0 +1,118 @@
+"""The time-entries CSV export, streamed as it is read.
+
+Columns, in this order: `id`, `date` (work date), `started_at`, `ended_at` (RFC 3339 UTC,
+empty for duration-only entries), `duration_seconds`, `duration_hours` (2 decimals),
+`project_id`, `issue_id`, `user_id`, `description`, `billable` (`true`/`false`),
+`hourly_rate`, `currency`, `amount` (rate times hours, 2 decimals, empty without a rate),
+`tags` (`;`-joined), `source`. A text cell starting with `=`, `+`, `-`, `@`, a tab or a
+carriage return gets a leading apostrophe, so that a spreadsheet does not run it.
+
+The response outlives the request's session, so the rows are read in a session of their
+own, in keyset batches ordered like the list's default (`-started_at`), after the endpoint
+has checked the caller's access.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from uuid import UUID
+
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.timetracking.models import TimeEntry
+
+COLUMNS = (
+    "id",
+    "date",
+    "started_at",
+    "ended_at",
+    "duration_seconds",
+    "duration_hours",
+    "project_id",
+    "issue_id",
+    "user_id",
+    "description",
+    "billable",
+    "hourly_rate",
+    "currency",
+    "amount",
+    "tags",
+    "source",
+)
+ROWS_PER_BATCH = 500
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CENTS = Decimal("0.01")
+
+
+def text_cell(value: str | None) -> str:
+    """Free text, neutralised against CSV formula injection."""
+    if not value:
+        return ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _instant(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _optional(value: UUID | None) -> str:
+    return "" if value is None else str(value)
+
+
+def row_of(entry: TimeEntry) -> list[str]:
+    seconds = entry.duration_seconds or 0
+    hours = Decimal(seconds) / Decimal(3600)
+    rate = entry.hourly_rate
+    return [
+        str(entry.id),
+        entry.work_date.isoformat(),
+        _instant(entry.started_at),
+        _instant(entry.ended_at),
+        str(seconds),
+        str(hours.quantize(CENTS, ROUND_HALF_UP)),
+        str(entry.project_id),
+        _optional(entry.issue_id),
+        str(entry.user_id),
+        text_cell(entry.description),
+        "true" if entry.billable else "false",
+        "" if rate is None else f"{rate:.2f}",
+        text_cell(entry.currency),
+        "" if rate is None else str((rate * hours).quantize(CENTS, ROUND_HALF_UP)),
+        text_cell(";".join(entry.tags)),
+        text_cell(str(entry.source)),
+    ]
+
+
+def _csv(rows: Iterable[Iterable[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+async def entries_csv(
+    sessionmaker: async_sessionmaker[AsyncSession], query: Select[TimeEntry]
+) -> AsyncIterator[str]:
+    """The header, then the entries `query` selects, newest start first, batch by batch."""
+    yield _csv([COLUMNS])
+    after: tuple[datetime, UUID] | None = None
+    while True:
+        batch_query = query.order_by(TimeEntry.sort_at.desc(), TimeEntry.id.desc()).limit(
+            ROWS_PER_BATCH
+        )
+        if after is not None:
+            batch_query = batch_query.where(tuple_(TimeEntry.sort_at, TimeEntry.id) < after)
+        async with sessionmaker() as session:
+            batch = list(await session.scalars(batch_query))
+        if not batch:
+            return
+        yield _csv(row_of(entry) for entry in batch)
+        if len(batch) < ROWS_PER_BATCH:
+            return
+        after = (batch[-1].sort_at, batch[-1].id)
