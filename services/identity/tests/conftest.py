@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -11,12 +11,6 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.clients import asgi_client
-from worksync.common.testing.infra import (
-    TestInfrastructure,
-    create_database,
-    drop_database,
-    unique_name,
-)
 from worksync.common.testing.migrate import upgrade_to_head
 from worksync.identity.config import IdentitySettings
 from worksync.identity.main import create_app
@@ -74,11 +68,3 @@ def sessionmaker(app: FastAPI, client: httpx.AsyncClient) -> async_sessionmaker[
 @pytest.fixture
 def accounts(client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]) -> Accounts:
     return Accounts(client, sessionmaker)
-
-
-@pytest.fixture
-def fresh_database_url(worksync_infra: TestInfrastructure) -> Iterator[str]:
-    """An empty database of its own, for tests that must not share state (dropped after)."""
-    name = unique_name("identity_fresh")
-    yield create_database(worksync_infra.admin_database_url, name)
-    drop_database(worksync_infra.admin_database_url, name)

@@ -22,6 +22,6 @@ TABLES = {
 
 
 async def test_downgrade_to_base_and_upgrade_again(
-    fresh_database_url: str, alembic_ini: Path
+    worksync_fresh_database_url: str, alembic_ini: Path
 ) -> None:
-    await assert_migrations_round_trip(alembic_ini, fresh_database_url, "identity", TABLES)
+    await assert_migrations_round_trip(alembic_ini, worksync_fresh_database_url, "identity", TABLES)

@@ -3,7 +3,7 @@ a stand-in workspace API, and the directory arranged through the service's own h
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -14,12 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.directory import Directory
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.directory import DirectorySeeder
-from worksync.common.testing.infra import (
-    TestInfrastructure,
-    create_database,
-    drop_database,
-    unique_name,
-)
 from worksync.common.testing.migrate import upgrade_to_head
 from worksync.common.testing.tokens import TokenMinter
 from worksync.resources.config import ResourcesSettings
@@ -89,11 +83,3 @@ def seeder(sessionmaker: async_sessionmaker[AsyncSession], minter: TokenMinter) 
 @pytest.fixture
 async def team(seeder: DirectorySeeder) -> Team:
     return await make_team(seeder)
-
-
-@pytest.fixture
-def fresh_database_url(worksync_infra: TestInfrastructure) -> Iterator[str]:
-    """An empty database of its own (dropped after)."""
-    name = unique_name("resources_fresh")
-    yield create_database(worksync_infra.admin_database_url, name)
-    drop_database(worksync_infra.admin_database_url, name)

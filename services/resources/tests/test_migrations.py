@@ -25,6 +25,8 @@ TABLES = {
 
 
 async def test_downgrade_to_base_and_upgrade_again(
-    fresh_database_url: str, alembic_ini: Path
+    worksync_fresh_database_url: str, alembic_ini: Path
 ) -> None:
-    await assert_migrations_round_trip(alembic_ini, fresh_database_url, "resources", TABLES)
+    await assert_migrations_round_trip(
+        alembic_ini, worksync_fresh_database_url, "resources", TABLES
+    )

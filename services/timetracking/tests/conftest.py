@@ -4,7 +4,7 @@ arranged through the service's own handlers."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -14,12 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.directory import DirectorySeeder
-from worksync.common.testing.infra import (
-    TestInfrastructure,
-    create_database,
-    drop_database,
-    unique_name,
-)
 from worksync.common.testing.migrate import upgrade_to_head
 from worksync.common.testing.servers import serve
 from worksync.common.testing.tokens import TokenMinter
@@ -110,11 +104,3 @@ def issues(sessionmaker: async_sessionmaker[AsyncSession]) -> Issues:
 @pytest.fixture
 async def world(seeder: DirectorySeeder, issues: Issues) -> World:
     return await arrange_world(seeder, issues)
-
-
-@pytest.fixture
-def fresh_database_url(worksync_infra: TestInfrastructure) -> Iterator[str]:
-    """An empty database of its own (dropped after)."""
-    name = unique_name("timetracking_fresh")
-    yield create_database(worksync_infra.admin_database_url, name)
-    drop_database(worksync_infra.admin_database_url, name)

@@ -34,8 +34,10 @@ def _btree_gist_schema(url: str) -> str | None:
 
 
 async def test_downgrade_to_base_and_upgrade_again(
-    fresh_database_url: str, alembic_ini: Path
+    worksync_fresh_database_url: str, alembic_ini: Path
 ) -> None:
-    await assert_migrations_round_trip(alembic_ini, fresh_database_url, "timetracking", TABLES)
+    await assert_migrations_round_trip(
+        alembic_ini, worksync_fresh_database_url, "timetracking", TABLES
+    )
     # Shared by the database, the extension stays after the downgrade.
-    assert _btree_gist_schema(fresh_database_url) == "public"
+    assert _btree_gist_schema(worksync_fresh_database_url) == "public"

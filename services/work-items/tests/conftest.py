@@ -3,7 +3,7 @@ a stand-in workspace API, the directory arranged through the service's own handl
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -14,12 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.directory import Directory
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.directory import DirectorySeeder
-from worksync.common.testing.infra import (
-    TestInfrastructure,
-    create_database,
-    drop_database,
-    unique_name,
-)
 from worksync.common.testing.migrate import upgrade_to_head
 from worksync.common.testing.tokens import TokenMinter
 from worksync.work_items.config import WorkItemsSettings
@@ -116,11 +110,3 @@ async def shared_world(
 ) -> World:
     """One world for a module's tests that leave it as they found it (refused requests)."""
     return await arrange_world(DirectorySeeder(HANDLERS, sessionmaker, minter))
-
-
-@pytest.fixture
-def fresh_database_url(worksync_infra: TestInfrastructure) -> Iterator[str]:
-    """An empty database of its own, for tests that must not share state (dropped after)."""
-    name = unique_name("work_items_fresh")
-    yield create_database(worksync_infra.admin_database_url, name)
-    drop_database(worksync_infra.admin_database_url, name)

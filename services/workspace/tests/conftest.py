@@ -3,7 +3,7 @@ users announced through identity's events, and API shortcuts."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -12,12 +12,6 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.clients import asgi_client
-from worksync.common.testing.infra import (
-    TestInfrastructure,
-    create_database,
-    drop_database,
-    unique_name,
-)
 from worksync.common.testing.migrate import upgrade_to_head
 from worksync.common.testing.tokens import TokenMinter
 from worksync.workspace.config import WorkspaceSettings
@@ -82,11 +76,3 @@ def people(minter: TokenMinter, sessionmaker: async_sessionmaker[AsyncSession]) 
 @pytest.fixture
 def workspaces(client: httpx.AsyncClient) -> Workspaces:
     return Workspaces(client)
-
-
-@pytest.fixture
-def fresh_database_url(worksync_infra: TestInfrastructure) -> Iterator[str]:
-    """An empty database of its own, for tests that must not share state (dropped after)."""
-    name = unique_name("workspace_fresh")
-    yield create_database(worksync_infra.admin_database_url, name)
-    drop_database(worksync_infra.admin_database_url, name)

@@ -110,10 +110,10 @@ async def test_private_keys_are_stored_encrypted(
 
 
 async def test_processes_starting_together_make_one_first_key(
-    fresh_database_url: str, alembic_ini: Path, settings: IdentitySettings
+    worksync_fresh_database_url: str, alembic_ini: Path, settings: IdentitySettings
 ) -> None:
-    await asyncio.to_thread(upgrade_to_head, alembic_ini, fresh_database_url)
-    engine = create_engine(fresh_database_url, pool_size=4)
+    await asyncio.to_thread(upgrade_to_head, alembic_ini, worksync_fresh_database_url)
+    engine = create_engine(worksync_fresh_database_url, pool_size=4)
     sessionmaker = create_sessionmaker(engine)
 
     async def start_one() -> str:

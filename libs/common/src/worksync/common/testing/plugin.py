@@ -41,6 +41,15 @@ def worksync_database_url(worksync_infra: TestInfrastructure) -> Iterator[str]:
     drop_database(worksync_infra.admin_database_url, name)
 
 
+@pytest.fixture
+def worksync_fresh_database_url(worksync_infra: TestInfrastructure) -> Iterator[str]:
+    """An empty database of its own, for a test that must not share state (dropped after):
+    migrations run from nothing, roles connecting to it."""
+    name = unique_name("worksync_fresh")
+    yield create_database(worksync_infra.admin_database_url, name)
+    drop_database(worksync_infra.admin_database_url, name)
+
+
 @pytest.fixture(scope="session")
 def worksync_amqp_url(worksync_infra: TestInfrastructure) -> str:
     return worksync_infra.amqp_url
