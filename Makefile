@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # uv is used from PATH; when missing it is installed with pip and run as `python3 -m uv`.
 UV := $(shell command -v uv 2>/dev/null || { python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv >&2; echo "python3 -m uv"; })
 
-.PHONY: up test lint typecheck sync migrate bench contracts
+.PHONY: up test test-fast lint typecheck sync migrate bench contracts
 
 # Bytecode compiled ahead: where PYTHONDONTWRITEBYTECODE is set, every process would
 # otherwise compile every module it imports, and the system starts eleven of them.
@@ -21,6 +21,7 @@ migrate: sync
 lint: sync
 	@$(UV) run --frozen ruff check .
 	@$(UV) run --frozen ruff format --check .
+	@$(UV) run --frozen lint-imports --no-cache
 
 typecheck: sync
 	@$(UV) run --frozen mypy
@@ -28,6 +29,10 @@ typecheck: sync
 ## test: lint, types, then every test (unit, API, contract, end-to-end).
 test: lint typecheck
 	@$(UV) run --frozen pytest -n 2 --dist loadgroup
+
+## test-fast: the pure rules alone, no database or broker needed; seconds.
+test-fast: sync
+	@$(UV) run --frozen pytest -m fast -p no:worksync -q
 
 bench: sync
 	@$(UV) run --frozen python -m bench.run $(ARGS)

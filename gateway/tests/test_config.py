@@ -6,6 +6,8 @@ import pytest
 
 from worksync.gateway.config import GatewaySettings
 
+pytestmark = pytest.mark.fast
+
 
 def test_only_identity_is_enabled_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("WORKSPACE", "WORK_ITEMS", "TIMETRACKING", "RESOURCES"):

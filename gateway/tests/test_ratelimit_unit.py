@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from worksync.gateway.ratelimit import TokenBucketLimiter, retry_after_header
+
+pytestmark = pytest.mark.fast
 
 
 class Clock:

@@ -6,6 +6,8 @@ import pytest
 
 from worksync.gateway.routes import ROUTE_TABLE, Route, RouteMatcher
 
+pytestmark = pytest.mark.fast
+
 MATCHER = RouteMatcher(ROUTE_TABLE)
 WS = "/api/v1/workspaces/acme"
 PROJECT = WS + "/projects/0190a8f0"

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.schema import CreateSchema, DropSchema
 
 from worksync.common.db import create_engine, create_sessionmaker, service_metadata
-from worksync.common.events.tables import MessagingTables, messaging_tables
+from worksync.common.events.tables import MessagingTables, define_messaging_tables
 from worksync.common.events.topology import dead_queue_name, declare_topology
 
 # Generous bounds for conditions that normally hold within milliseconds; they only keep a
@@ -79,7 +79,7 @@ async def metadata(engine: AsyncEngine) -> AsyncIterator[MetaData]:
     """Outbox, inbox and an `effects` table (what handlers did) in a schema of its own."""
     schema = f"evt_{uuid.uuid4().hex[:12]}"
     metadata = service_metadata(schema)
-    messaging_tables(metadata)
+    define_messaging_tables(metadata)
     Table(
         "effects",
         metadata,

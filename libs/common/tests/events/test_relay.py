@@ -4,6 +4,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.envelope import CONTENT_TYPE, CloudEvent, IntegrationEvent
-from worksync.common.events.outbox import Outbox
+from worksync.common.events.outbox import EventRecorder, Outbox
 from worksync.common.events.relay import OutboxRelay
 from worksync.common.events.tables import MessagingTables
 from worksync.common.ids import new_id
@@ -87,14 +88,25 @@ async def running(*relays: OutboxRelay) -> AsyncIterator[None]:
             await asyncio.gather(*tasks)
 
 
+@dataclass
+class Thing:
+    """An aggregate as the recorder sees it: an id and a version."""
+
+    id: UUID = field(default_factory=new_id)
+    version: int = 0
+
+
+async def record(session: AsyncSession, outbox: Outbox, n: int) -> CloudEvent:
+    return await EventRecorder(outbox).record(
+        session, Thing(), ThingHappened(n=n), workspace_id=None, actor_id=None
+    )
+
+
 async def write_events(
     sessionmaker: async_sessionmaker[AsyncSession], outbox: Outbox, count: int
 ) -> list[UUID]:
     async with sessionmaker.begin() as session:
-        events = [
-            await outbox.add(session, ThingHappened(n=n), subject=new_id(), sequence=n)
-            for n in range(count)
-        ]
+        events = [await record(session, outbox, n) for n in range(count)]
     return [event.id for event in events]
 
 
@@ -123,7 +135,7 @@ async def test_an_event_of_a_rolled_back_transaction_is_never_published(
     drain: Drain,
 ) -> None:
     async with sessionmaker() as session:
-        await outbox.add(session, ThingHappened(n=1), subject=new_id(), sequence=1)
+        await record(session, outbox, 1)
         await session.rollback()
 
     assert await make_relay().publish_pending() == 0
@@ -264,3 +276,29 @@ async def test_purging_deletes_only_published_rows(
     async with sessionmaker() as session:
         remaining = (await session.scalars(select(outbox.table.c.id))).all()
     assert remaining == [pending_id]
+
+
+async def test_recording_makes_the_event_the_aggregates_next_version(
+    sessionmaker: async_sessionmaker[AsyncSession], outbox: Outbox
+) -> None:
+    thing = Thing(version=4)
+    workspace_id, actor_id = new_id(), new_id()
+    async with sessionmaker.begin() as session:
+        first = await EventRecorder(outbox).record(
+            session, thing, ThingHappened(n=1), workspace_id=workspace_id, actor_id=actor_id
+        )
+        second = await EventRecorder(outbox).record(
+            session, thing, ThingHappened(n=2), workspace_id=workspace_id, actor_id=actor_id
+        )
+
+    assert thing.version == 6
+    assert (first.sequence, second.sequence) == (5, 6)
+    assert first.subject == second.subject == str(thing.id)
+    assert (first.workspaceid, first.actorid) == (str(workspace_id), str(actor_id))
+    async with sessionmaker() as session:
+        envelopes = (
+            await session.scalars(
+                select(outbox.table.c.envelope).where(outbox.table.c.id.in_([first.id, second.id]))
+            )
+        ).all()
+    assert sorted(envelope["sequence"] for envelope in envelopes) == [5, 6]

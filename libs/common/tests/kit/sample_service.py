@@ -17,7 +17,7 @@ from worksync.common.auth import CurrentPrincipal
 from worksync.common.config import CommonSettings
 from worksync.common.db import IdMixin, Model, SessionDep, TimestampMixin, service_metadata
 from worksync.common.errors import Conflict, NotFound
-from worksync.common.idempotency import IdempotencyKeyHeader, idempotency_table, idempotent
+from worksync.common.idempotency import IdempotencyKeyHeader, define_idempotency_table, idempotent
 from worksync.common.pagination import (
     Page,
     PageParams,
@@ -42,7 +42,7 @@ class Widget(IdMixin, TimestampMixin, Base):
     rank: Mapped[int]
 
 
-idempotency_keys = idempotency_table(Base.metadata)
+idempotency_keys = define_idempotency_table(Base.metadata)
 
 
 class WidgetCreate(BaseModel):

@@ -9,6 +9,8 @@ from pydantic import ValidationError
 
 from worksync.common.config import CommonSettings, Environment
 
+pytestmark = pytest.mark.fast
+
 
 class SampleServiceSettings(CommonSettings):
     service_env_prefix: ClassVar[str] = "SAMPLE_"

@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 from worksync.common.auth import JwksCache, TokenVerifier, http_jwks_source
 from worksync.common.config import CommonSettings
 from worksync.common.db import create_engine, create_sessionmaker
-from worksync.common.directory import Directory, DirectoryTables
+from worksync.common.directory import Directory, DirectoryTables, ProjectSetUp
 from worksync.common.errors import install_error_handlers, problem_media_types
 from worksync.common.health import BrokerProbe, health_router
 from worksync.common.middleware import RequestIdMiddleware
@@ -35,14 +35,16 @@ def create_service_app(
     routers: Sequence[APIRouter],
     internal_routers: Sequence[APIRouter] = (),
     root_routers: Sequence[APIRouter] = (),
-    directory: DirectoryTables | None = None,
+    directory_tables: DirectoryTables | None = None,
+    project_set_up: ProjectSetUp | None = None,
     extra_lifespan: ExtraLifespan | None = None,
 ) -> FastAPI:
     """Build a service app: database, token verification, errors, health, telemetry.
 
     `app.state` carries `settings`, `engine`, `sessionmaker`, `http_client`,
     `token_verifier` and `broker_probe`, and `directory` (the membership directory over
-    these tables, asking the workspace API on a miss) when `directory` is given;
+    these tables, asking the workspace API on a miss) when `directory_tables` are given,
+    with `project_set_up` run on a project's first request;
     `extra_lifespan` runs inside that and may add
     (or replace) state, e.g. identity verifies tokens with its own keys.
     `internal_routers` are mounted at the root (`/internal/...`), which the gateway never
@@ -61,8 +63,11 @@ def create_service_app(
             app.state.sessionmaker = create_sessionmaker(engine)
             app.state.http_client = http_client
             app.state.broker_probe = BrokerProbe(settings.amqp_url)
-            if directory is not None:
-                app.state.directory = Directory(directory, http_client, settings.workspace_api_url)
+            app.state.project_set_up = project_set_up
+            if directory_tables is not None:
+                app.state.directory = Directory(
+                    directory_tables, http_client, settings.workspace_api_url
+                )
             app.state.token_verifier = TokenVerifier(
                 JwksCache(
                     http_jwks_source(settings.jwks_url, http_client),

@@ -53,6 +53,9 @@ class Model(DeclarativeBase):
     """
 
     __abstract__ = True
+    # Server-generated values (timestamps, defaults) come back with INSERT/UPDATE ... RETURNING,
+    # so objects stay readable after a flush without a lazy load.
+    __mapper_args__: Any = {"eager_defaults": True}
 
 
 def one_of(column: str, values: Iterable[str]) -> str:

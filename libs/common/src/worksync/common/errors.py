@@ -92,6 +92,16 @@ class Conflict(AppError):
         super().__init__(detail=detail, code=code, status=409)
 
 
+class NameTaken(Conflict):
+    """`what` names the resource: `team` -> 409 `team_name_taken`; names ignore case."""
+
+    def __init__(self, what: str, *, where: str = "of this workspace") -> None:
+        super().__init__(
+            f"Another {what.replace('_', ' ')} {where} has this name (names ignore case)",
+            code=f"{what}_name_taken",
+        )
+
+
 class Unprocessable(AppError):
     def __init__(
         self,
@@ -110,6 +120,26 @@ class TooManyRequests(AppError):
             status=429,
             headers={"Retry-After": str(max(1, retry_after_seconds))},
         )
+
+
+def not_found(what: str) -> NotFound:
+    """`what` is the snake_case name of the resource: `project` -> 404 `project_not_found`.
+
+    Rows of other workspaces, and rows the caller may not see, answer the same.
+    """
+    return NotFound(f"No such {what.replace('_', ' ')}", code=f"{what}_not_found")
+
+
+def invalid_field(field: str, message: str, code: str = "validation_failed") -> Unprocessable:
+    """A 422 about one field of the request, shaped like request validation errors."""
+    return Unprocessable(
+        "The request is not valid", code=code, errors=[FieldError(field=field, message=message)]
+    )
+
+
+def unknown_reference(field: str, what: str, *, where: str = "in this workspace") -> Unprocessable:
+    """The request names a row that does not exist `where` (or may not be used)."""
+    return invalid_field(field, f"no such {what} {where}", code="unknown_reference")
 
 
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:

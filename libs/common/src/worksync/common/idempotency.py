@@ -45,7 +45,7 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
-def idempotency_table(metadata: MetaData) -> Table:
+def define_idempotency_table(metadata: MetaData) -> Table:
     return Table(
         "idempotency_keys",
         metadata,

@@ -1,18 +1,27 @@
-"""Alembic support shared by every service's `migrations/env.py`.
+"""Alembic support shared by every service's `migrations/env.py` and its migrations.
 
 Each service migrates only its own schema and keeps its version table inside it, so
 services can share one database without seeing each other's history.
+
+The kit's own tables (outbox and inbox, idempotency keys, the directory projection) are
+defined once, in the kit. A migration creates or drops them with one call each, e.g.
+`create_messaging_tables("billing")` in `upgrade()` and `drop_messaging_tables("billing")`
+in `downgrade()`, instead of re-typing them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from alembic import context, op
 from sqlalchemy import Connection, MetaData, create_engine, pool, text
 from sqlalchemy.engine import make_url
 
-from worksync.common.db import async_url
+from worksync.common.db import async_url, service_metadata
+from worksync.common.directory.tables import define_directory_tables
+from worksync.common.events.tables import define_messaging_tables
+from worksync.common.idempotency import define_idempotency_table
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -41,6 +50,59 @@ def create_shared_extension(name: str) -> None:
         $$
         """
     )
+
+
+def _kit_metadata(schema: str, define: Callable[[MetaData], object]) -> MetaData:
+    """Fresh metadata of `schema` holding only the tables `define` puts on it."""
+    metadata = service_metadata(schema)
+    define(metadata)
+    return metadata
+
+
+def _create_tables(metadata: MetaData) -> None:
+    # The operations implementation emits CREATE TABLE and then CREATE INDEX for each of
+    # the table's indexes, online or as `--sql` output, exactly as the Table object says.
+    impl = op.get_context().impl
+    for table in metadata.sorted_tables:
+        impl.create_table(table)
+
+
+def _drop_tables(metadata: MetaData) -> None:
+    # Dropping a table drops its indexes and constraints with it.
+    impl = op.get_context().impl
+    for table in reversed(metadata.sorted_tables):
+        impl.drop_table(table)
+
+
+def create_messaging_tables(schema: str) -> None:
+    """In a migration: create `outbox` and `inbox` in `schema`, as the kit defines them."""
+    _create_tables(_kit_metadata(schema, define_messaging_tables))
+
+
+def drop_messaging_tables(schema: str) -> None:
+    """In a migration's downgrade: drop what `create_messaging_tables` created."""
+    _drop_tables(_kit_metadata(schema, define_messaging_tables))
+
+
+def create_idempotency_table(schema: str) -> None:
+    """In a migration: create `idempotency_keys` in `schema`, as the kit defines it."""
+    _create_tables(_kit_metadata(schema, define_idempotency_table))
+
+
+def drop_idempotency_table(schema: str) -> None:
+    """In a migration's downgrade: drop what `create_idempotency_table` created."""
+    _drop_tables(_kit_metadata(schema, define_idempotency_table))
+
+
+def create_directory_tables(schema: str) -> None:
+    """In a migration: create the `directory_*` projection tables in `schema`, as the kit
+    defines them."""
+    _create_tables(_kit_metadata(schema, define_directory_tables))
+
+
+def drop_directory_tables(schema: str) -> None:
+    """In a migration's downgrade: drop what `create_directory_tables` created."""
+    _drop_tables(_kit_metadata(schema, define_directory_tables))
 
 
 def grant_service_role(connection: Connection, schema: str, role: str, password: str) -> None:

@@ -5,48 +5,64 @@ project memberships, fed by `workspace.*` events, from which a service authorise
 requests without a network call; on a miss it asks the workspace API once with the
 caller's token (see `access` for the rule). A service wires it in three places:
 
-- `tables.directory_tables(Base.metadata)` beside its models (its migrations create them);
+- `tables.define_directory_tables(Base.metadata)` beside its models (its migrations create them);
 - `handlers.directory_handlers(tables)` in its worker's event consumer;
-- `access.Directory(tables, http_client, workspace_api_url)` at `app.state.directory`,
-  and the `dependencies` in its endpoints.
+- `create_service_app(directory_tables=...)` builds the `access.Directory` at
+  `app.state.directory`; endpoints take the role guards of `dependencies` (`WorkspaceMember`,
+  `ProjectAdmin`, …) and services the `DirectoryDep`.
 """
 
 from worksync.common.directory.access import (
     Directory,
-    InsufficientRole,
-    ProjectAccess,
+    DirectoryProject,
     ProjectNotFound,
     WorkspaceNotFound,
     ensure_role,
 )
 from worksync.common.directory.dependencies import (
     DIRECTORY_ERRORS,
+    DirectoryDep,
+    ProjectAdmin,
     ProjectContext,
+    ProjectMember,
+    ProjectSetUp,
+    ProjectViewer,
+    WorkspaceAdmin,
     WorkspaceContext,
+    WorkspaceGuest,
+    WorkspaceMember,
     project_context,
     workspace_context,
 )
 from worksync.common.directory.handlers import directory_handlers, merge_handlers
-from worksync.common.directory.roles import Membership, ProjectRole, WorkspaceRole
-from worksync.common.directory.tables import DirectoryTables, directory_tables
+from worksync.common.directory.store import DirectoryMembership
+from worksync.common.directory.tables import DirectoryTables, define_directory_tables
 from worksync.common.directory.workspace_api import DirectoryUnavailable
+from worksync.common.roles import ProjectRole, WorkspaceRole
 
 __all__ = [
     "DIRECTORY_ERRORS",
     "Directory",
+    "DirectoryDep",
+    "DirectoryMembership",
+    "DirectoryProject",
     "DirectoryTables",
     "DirectoryUnavailable",
-    "InsufficientRole",
-    "Membership",
-    "ProjectAccess",
+    "ProjectAdmin",
     "ProjectContext",
+    "ProjectMember",
     "ProjectNotFound",
     "ProjectRole",
+    "ProjectSetUp",
+    "ProjectViewer",
+    "WorkspaceAdmin",
     "WorkspaceContext",
+    "WorkspaceGuest",
+    "WorkspaceMember",
     "WorkspaceNotFound",
     "WorkspaceRole",
+    "define_directory_tables",
     "directory_handlers",
-    "directory_tables",
     "ensure_role",
     "merge_handlers",
     "project_context",

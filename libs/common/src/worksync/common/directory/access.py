@@ -43,15 +43,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.auth import Principal
 from worksync.common.directory import store
-from worksync.common.directory.roles import Membership, ProjectRole, WorkspaceRole
-from worksync.common.directory.store import StoredProject
+from worksync.common.directory.store import DirectoryMembership, StoredProject
 from worksync.common.directory.tables import DirectoryTables
 from worksync.common.directory.workspace_api import (
     ProjectAnswer,
     WorkspaceApi,
     WorkspaceMemberAnswer,
 )
-from worksync.common.errors import Forbidden, NotFound
+from worksync.common.errors import NotFound
+from worksync.common.roles import (
+    InsufficientRole,
+    ProjectRole,
+    WorkspaceRole,
+    effective_project_role,
+)
 
 MEMBER_LOOK_UPS_AT_ONCE = 8
 """How many members one request asks the workspace API about concurrently."""
@@ -67,13 +72,8 @@ class ProjectNotFound(NotFound):
         super().__init__("Project not found", code="project_not_found")
 
 
-class InsufficientRole(Forbidden):
-    def __init__(self, required: str) -> None:
-        super().__init__(f"This needs the role {required} or higher", code="insufficient_role")
-
-
 @dataclass(frozen=True)
-class ProjectAccess:
+class DirectoryProject:
     """A project the caller may see, and their effective role in it.
 
     `role` is None for a workspace member who sees the project without belonging to it.
@@ -89,16 +89,10 @@ class ProjectAccess:
     role: ProjectRole | None
 
 
-def ensure_role(membership: Membership, at_least: WorkspaceRole) -> Membership:
+def ensure_role(membership: DirectoryMembership, at_least: WorkspaceRole) -> DirectoryMembership:
     if not membership.role.at_least(at_least):
         raise InsufficientRole(at_least.value)
     return membership
-
-
-def effective_project_role(
-    workspace_role: WorkspaceRole, member_role: ProjectRole | None
-) -> ProjectRole | None:
-    return ProjectRole.ADMIN if workspace_role.administers else member_role
 
 
 class Directory:
@@ -115,7 +109,7 @@ class Directory:
 
     async def membership(
         self, session: AsyncSession, slug: str, principal: Principal, authorization: str
-    ) -> Membership:
+    ) -> DirectoryMembership:
         """The caller's membership of the workspace `slug`; 404 for anyone else."""
         found = await store.find_membership(
             session, self.tables, slug=slug, user_id=principal.user_id
@@ -147,8 +141,12 @@ class Directory:
         return found
 
     async def workspace_member(
-        self, session: AsyncSession, membership: Membership, user_id: UUID, authorization: str
-    ) -> Membership | None:
+        self,
+        session: AsyncSession,
+        membership: DirectoryMembership,
+        user_id: UUID,
+        authorization: str,
+    ) -> DirectoryMembership | None:
         """`user_id`'s live membership of the workspace of `membership` (the caller's), or
         None when they are no member: for a request that names another user."""
         found = await self.workspace_members(session, membership, [user_id], authorization)
@@ -157,10 +155,10 @@ class Directory:
     async def workspace_members(
         self,
         session: AsyncSession,
-        membership: Membership,
+        membership: DirectoryMembership,
         user_ids: Iterable[UUID],
         authorization: str,
-    ) -> dict[UUID, Membership]:
+    ) -> dict[UUID, DirectoryMembership]:
         """The live memberships, by user id, of those of `user_ids` who are members of the
         workspace of `membership` (the caller's); the others are left out. Only the ids the
         projection misses are asked about, once each."""
@@ -180,7 +178,7 @@ class Directory:
                 session, self.tables, workspace_id=workspace_id, user_ids=missing
             )
         return {
-            user_id: Membership(workspace_id, membership.slug, user_id, role)
+            user_id: DirectoryMembership(workspace_id, membership.slug, user_id, role)
             for user_id, role in found.items()
         }
 
@@ -216,7 +214,7 @@ class Directory:
         authorization: str,
         *,
         at_least: WorkspaceRole,
-    ) -> Membership:
+    ) -> DirectoryMembership:
         """The caller's membership, which must hold `at_least` (403 otherwise)."""
         membership = await self.membership(session, slug, principal, authorization)
         return ensure_role(membership, at_least)
@@ -224,12 +222,12 @@ class Directory:
     async def project(
         self,
         session: AsyncSession,
-        membership: Membership,
+        membership: DirectoryMembership,
         project_id: UUID,
         authorization: str,
         *,
         at_least: ProjectRole | None = None,
-    ) -> ProjectAccess:
+    ) -> DirectoryProject:
         """A project of the member's workspace that they may see (404 otherwise), with
         their effective role, which must hold `at_least` when given (403 otherwise)."""
         stored = await self._stored_project(session, membership, project_id, authorization)
@@ -244,7 +242,7 @@ class Directory:
             raise ProjectNotFound()
         if at_least is not None and (role is None or not role.at_least(at_least)):
             raise InsufficientRole(at_least.value)
-        return ProjectAccess(
+        return DirectoryProject(
             id=stored.id,
             workspace_id=stored.workspace_id,
             identifier=stored.identifier,
@@ -258,7 +256,7 @@ class Directory:
     async def _stored_project(
         self,
         session: AsyncSession,
-        membership: Membership,
+        membership: DirectoryMembership,
         project_id: UUID,
         authorization: str,
     ) -> StoredProject:
@@ -283,7 +281,7 @@ class Directory:
     async def _ask_project_member(
         self,
         session: AsyncSession,
-        membership: Membership,
+        membership: DirectoryMembership,
         stored: StoredProject,
         authorization: str,
     ) -> StoredProject:

@@ -20,12 +20,18 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Path, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.auth import CurrentPrincipal, Principal
 from worksync.common.db import SessionDep
-from worksync.common.directory.access import Directory, ProjectAccess, ensure_role
-from worksync.common.directory.roles import Membership, ProjectRole, WorkspaceRole
+from worksync.common.directory.access import Directory, DirectoryProject, ensure_role
+from worksync.common.directory.store import DirectoryMembership
 from worksync.common.errors import error_responses
+from worksync.common.roles import ProjectRole, WorkspaceRole
+
+ProjectSetUp = Callable[[AsyncSession, DirectoryProject], Awaitable[None]]
+"""What a service prepares for a project the first time a request reaches it (e.g. default
+states), race-safe, in the request's session; given to `create_service_app`."""
 
 DIRECTORY_ERRORS: dict[int | str, dict[str, Any]] = error_responses(401, 403, 404, 503)
 """The errors an endpoint guarded by these dependencies may answer, for `responses=`."""
@@ -33,7 +39,7 @@ DIRECTORY_ERRORS: dict[int | str, dict[str, Any]] = error_responses(401, 403, 40
 
 @dataclass(frozen=True)
 class WorkspaceContext:
-    membership: Membership
+    membership: DirectoryMembership
     principal: Principal
     # The caller's own header: later look-ups (a project) may need the fallback too.
     authorization: str
@@ -54,7 +60,7 @@ class WorkspaceContext:
 @dataclass(frozen=True)
 class ProjectContext:
     workspace: WorkspaceContext
-    project: ProjectAccess
+    project: DirectoryProject
 
 
 def directory_of(request: Request) -> Directory:
@@ -104,6 +110,23 @@ def project_context(
         project = await directory_of(request).project(
             session, workspace.membership, pid, workspace.authorization, at_least=at_least
         )
+        set_up: ProjectSetUp | None = getattr(request.app.state, "project_set_up", None)
+        if set_up is not None:
+            await set_up(session, project)
         return ProjectContext(workspace=workspace, project=project)
 
     return resolve_project
+
+
+DirectoryDep = Annotated[Directory, Depends(directory_of)]
+
+# The role guards, named by what the caller must be. Non-members get 404, members whose role
+# falls short 403 (see `access`).
+WorkspaceGuest = Annotated[WorkspaceContext, Depends(workspace_context())]
+"""Anyone in the workspace, guests included."""
+WorkspaceMember = Annotated[WorkspaceContext, Depends(workspace_context(WorkspaceRole.MEMBER))]
+WorkspaceAdmin = Annotated[WorkspaceContext, Depends(workspace_context(WorkspaceRole.ADMIN))]
+ProjectViewer = Annotated[ProjectContext, Depends(project_context())]
+"""Anyone who sees the project: workspace members, and guests who belong to it."""
+ProjectMember = Annotated[ProjectContext, Depends(project_context(ProjectRole.MEMBER))]
+ProjectAdmin = Annotated[ProjectContext, Depends(project_context(ProjectRole.ADMIN))]

@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
-from worksync.common.directory.roles import ProjectRole, WorkspaceRole
 from worksync.common.events.envelope import IntegrationEvent
+from worksync.common.roles import ProjectRole, WorkspaceRole
 
 
 class WorkspaceState(IntegrationEvent):

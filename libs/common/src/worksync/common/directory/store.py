@@ -17,14 +17,24 @@ from sqlalchemy import ColumnElement, Table, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.directory.roles import Membership, ProjectRole, WorkspaceRole
 from worksync.common.directory.tables import DirectoryTables
+from worksync.common.roles import ProjectRole, WorkspaceRole
 
 ColumnValues = Mapping[str, object]
 
 UNKNOWN_SEQUENCE = -1
 """The sequence of a workspace row the fallback created without knowing its version: lower
 than any real version, so the workspace's first event fills it in."""
+
+
+@dataclass(frozen=True)
+class DirectoryMembership:
+    """A user's live membership of a workspace, as the directory knows it."""
+
+    workspace_id: UUID
+    slug: str
+    user_id: UUID
+    role: WorkspaceRole
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,7 @@ async def apply_project_member(
 
 async def find_membership(
     session: AsyncSession, tables: DirectoryTables, *, slug: str, user_id: UUID
-) -> Membership | None:
+) -> DirectoryMembership | None:
     """The user's live membership of the live workspace named `slug`, if the projection has it."""
     workspaces, members = tables.workspaces, tables.members
     query = (
@@ -179,7 +189,7 @@ async def find_membership(
     row = (await session.execute(query)).one_or_none()
     if row is None:
         return None
-    return Membership(
+    return DirectoryMembership(
         workspace_id=row.id, slug=row.slug, user_id=user_id, role=WorkspaceRole(row.role)
     )
 

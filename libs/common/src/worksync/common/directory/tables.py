@@ -7,7 +7,7 @@ autogenerate puts them into the service's migrations like any other table::
         __abstract__ = True
         metadata = service_metadata("timetracking")
 
-    directory = directory_tables(Base.metadata)
+    directory = define_directory_tables(Base.metadata)
 
 Rows are never deleted: a removed membership or a deleted project stays as a tombstone
 carrying the sequence (the producer's row version) of the event that removed it, so that an
@@ -52,7 +52,7 @@ def _sequence() -> Column[int]:
     return Column("sequence", BigInteger, nullable=False)
 
 
-def directory_tables(metadata: MetaData) -> DirectoryTables:
+def define_directory_tables(metadata: MetaData) -> DirectoryTables:
     workspaces = Table(
         "directory_workspaces",
         metadata,

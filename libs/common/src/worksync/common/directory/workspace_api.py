@@ -11,9 +11,9 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from worksync.common.directory.roles import ProjectRole, WorkspaceRole
 from worksync.common.errors import AppError
 from worksync.common.peer_api import PeerApi
+from worksync.common.roles import ProjectRole, WorkspaceRole
 
 RETRY_AFTER_SECONDS = 1
 

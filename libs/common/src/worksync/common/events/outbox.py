@@ -1,7 +1,14 @@
-"""Writing events: into the outbox, in the caller's transaction, never straight to the broker."""
+"""Writing events: into the outbox, in the caller's transaction, never straight to the broker.
+
+`EventRecorder.record` is the only way an event reaches the outbox (the role eShop gives its
+`…IntegrationEventService`): each service builds one over its `Outbox` in
+`messaging/recording.py`, next to the functions that turn its rows into the events of
+`messaging/published.py`.
+"""
 
 from __future__ import annotations
 
+from typing import Protocol
 from uuid import UUID
 
 from opentelemetry import propagate
@@ -17,42 +24,64 @@ def notify_channel(schema: str) -> str:
 
 
 class Outbox:
+    """One service's outbox table, the events' source, and the channel that wakes its relay."""
+
     def __init__(self, table: Table, *, source: str) -> None:
         self.table = table
         self.source = source
         self.channel = notify_channel(table.schema or "public")
 
-    async def add(
+
+class Aggregate(Protocol):
+    """A row whose changes are published: its id is the events' subject, its version their
+    sequence."""
+
+    @property
+    def id(self) -> UUID: ...
+
+    version: int
+
+
+class EventRecorder:
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    async def record(
         self,
         session: AsyncSession,
+        aggregate: Aggregate,
         data: IntegrationEvent,
         *,
-        subject: UUID | str,
-        sequence: int,
-        workspace_id: UUID | None = None,
-        actor_id: UUID | None = None,
+        workspace_id: UUID | None,
+        actor_id: UUID | None,
     ) -> CloudEvent:
-        """Record `data` as an event; it is published only if the transaction commits."""
+        """Make `data` the aggregate's next version and record it as an event, with that
+        version as its `sequence`; it is published only if the transaction commits.
+
+        Consumers keep the newest sequence per aggregate, so every recorded event must be a
+        new version: the bump happens here, never beside it.
+        """
+        aggregate.version += 1
         carrier: dict[str, str] = {}
         propagate.inject(carrier)
         event = CloudEvent(
-            source=self.source,
+            source=self.outbox.source,
             type=data.event_type,
             dataschema=data.version,
-            subject=str(subject),
+            subject=str(aggregate.id),
             workspaceid=str(workspace_id) if workspace_id else None,
             actorid=str(actor_id) if actor_id else None,
             traceparent=carrier.get("traceparent"),
-            sequence=sequence,
+            sequence=aggregate.version,
             data=data.model_dump(mode="json"),
         )
         await session.execute(
-            self.table.insert().values(
+            self.outbox.table.insert().values(
                 id=event.id,
                 event_type=event.type,
                 envelope=event.model_dump(mode="json", exclude_none=True),
             )
         )
         # Delivered by Postgres only at commit, so the relay wakes exactly when there is work.
-        await session.execute(select(func.pg_notify(self.channel, "")))
+        await session.execute(select(func.pg_notify(self.outbox.channel, "")))
         return event

@@ -56,9 +56,9 @@ def _message(envelope: Mapping[str, Any]) -> Message:
 class OutboxRelay:
     """Moves one service's outbox to the broker: at least once, in creation order per relay.
 
-    Woken by NOTIFY on the outbox channel (sent at commit by `Outbox.add`), with a slow poll
-    as fallback. Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas can run side by
-    side, and marked published only after the broker confirmed them. A publish that fails
+    Woken by NOTIFY on the outbox channel (sent at commit by `EventRecorder.record`), with a
+    slow poll as fallback. Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas can run
+    side by side, and marked published only after the broker confirmed them. A publish that fails
     leaves its row pending, with `attempts` and `last_error` telling operators why.
     """
 

@@ -26,7 +26,7 @@ class MessagingTables:
     inbox: Table
 
 
-def messaging_tables(metadata: MetaData) -> MessagingTables:
+def define_messaging_tables(metadata: MetaData) -> MessagingTables:
     outbox = Table(
         "outbox",
         metadata,

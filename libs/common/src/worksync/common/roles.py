@@ -1,10 +1,11 @@
-"""Workspace and project roles, ordered from least to most privileged, and a membership."""
+"""Workspace and project roles, ordered from least to most privileged: one vocabulary for the
+workspace service, which grants them, and every service that checks them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-from uuid import UUID
+
+from worksync.common.errors import Forbidden
 
 
 class WorkspaceRole(StrEnum):
@@ -35,11 +36,12 @@ class ProjectRole(StrEnum):
         return order.index(self) >= order.index(required)
 
 
-@dataclass(frozen=True)
-class Membership:
-    """A user's live membership of a workspace, as the directory knows it."""
+class InsufficientRole(Forbidden):
+    def __init__(self, required: str) -> None:
+        super().__init__(f"This needs the role {required} or higher", code="insufficient_role")
 
-    workspace_id: UUID
-    slug: str
-    user_id: UUID
-    role: WorkspaceRole
+
+def effective_project_role(
+    workspace_role: WorkspaceRole, member_role: ProjectRole | None
+) -> ProjectRole | None:
+    return ProjectRole.ADMIN if workspace_role.administers else member_role

@@ -1,0 +1,89 @@
+"""The base of every repository: it holds the session, owns flushing, and turns the
+constraints the database refused into the service's own errors, by constraint name.
+
+Repositories hold SQL and nothing else; services hold the rules and never flush or catch
+database errors themselves. A repository names what its constraints mean once::
+
+    class TeamRepository(Repository):
+        constraint_errors = {NAME_UNIQUE: lambda: NameTaken("team")}
+
+and every write through it (`add`, `flush`, `delete`, `execute`) answers that error when the
+database refuses it. A constraint not named stays an `IntegrityError`: a defect, not a
+client's mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, ClassVar, TypeVar
+
+from sqlalchemy import Executable, Result, Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+RowT = TypeVar("RowT")
+
+ErrorFactory = Callable[[], Exception]
+
+
+def violated_constraint(exc: IntegrityError) -> str | None:
+    """The name of the constraint (or unique index) a failed statement ran into."""
+    diag = getattr(exc.orig, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    return name if isinstance(name, str) else None
+
+
+class Repository:
+    constraint_errors: ClassVar[Mapping[str, ErrorFactory]] = {}
+    """Constraint name -> the error a client gets when a write runs into it."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @contextmanager
+    def constraints_checked(self) -> Iterator[None]:
+        """Around any statement that may run into a named constraint."""
+        try:
+            yield
+        except IntegrityError as exc:
+            error = self.constraint_errors.get(violated_constraint(exc) or "")
+            if error is None:
+                raise
+            raise error() from exc
+
+    async def flush(self) -> None:
+        """Send pending changes now, so a refused constraint surfaces here as its error."""
+        with self.constraints_checked():
+            await self.session.flush()
+
+    async def add(self, row: object) -> None:
+        self.session.add(row)
+        await self.flush()
+
+    async def add_all(self, rows: list[Any]) -> None:
+        self.session.add_all(rows)
+        await self.flush()
+
+    async def delete(self, row: object) -> None:
+        await self.session.delete(row)
+        await self.flush()
+
+    async def execute(self, statement: Executable) -> Result[Any]:
+        with self.constraints_checked():
+            return await self.session.execute(statement)
+
+    async def lock_for_update(self, statement: Select[RowT]) -> RowT | None:
+        """The one row `statement` selects, locked until the transaction ends and read afresh
+        (pending changes are flushed first, or the re-read would overwrite them)."""
+        await self.flush()
+        row: RowT | None = await self.session.scalar(
+            statement.with_for_update().execution_options(populate_existing=True)
+        )
+        return row
+
+    async def lock_key(self, key: str) -> None:
+        """Serialise transactions on `key` (a user, a project…) until this one ends."""
+        await self.session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0)))
+        )

@@ -1,0 +1,117 @@
+"""The base repository: flushing through it turns a named constraint into the service's
+error and leaves every other refusal a defect; locking reads afresh."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import CheckConstraint, String, UniqueConstraint, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.schema import CreateSchema, DropSchema
+
+from worksync.common.db import (
+    IdMixin,
+    Model,
+    create_engine,
+    create_sessionmaker,
+    service_metadata,
+)
+from worksync.common.errors import Conflict
+from worksync.common.repository import Repository
+
+SCHEMA = f"repo_{uuid.uuid4().hex[:12]}"
+
+
+class Base(Model):
+    __abstract__ = True
+    metadata = service_metadata(SCHEMA)
+
+
+class Gadget(IdMixin, Base):
+    __tablename__ = "gadgets"
+    __table_args__ = (
+        UniqueConstraint("name"),
+        CheckConstraint("length(name) > 1", name="name_long_enough"),
+    )
+
+    name: Mapped[str] = mapped_column(String(50))
+
+
+class NameTaken(Conflict):
+    def __init__(self) -> None:
+        super().__init__("Another gadget has this name", code="gadget_name_taken")
+
+
+class GadgetRepository(Repository):
+    constraint_errors = {"uq_gadgets_name": NameTaken}
+
+
+@pytest.fixture(scope="module")
+async def engine(worksync_database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(worksync_database_url, pool_size=2)
+    async with engine.begin() as connection:
+        await connection.execute(CreateSchema(SCHEMA))
+        await connection.run_sync(Base.metadata.create_all)
+    yield engine
+    async with engine.begin() as connection:
+        await connection.execute(DropSchema(SCHEMA, cascade=True))
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return create_sessionmaker(engine)
+
+
+async def test_a_named_constraint_becomes_the_services_error(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    name = uuid.uuid4().hex
+    async with sessionmaker.begin() as session:
+        await GadgetRepository(session).add(Gadget(name=name))
+
+    async with sessionmaker() as session:
+        with pytest.raises(NameTaken) as refused:
+            await GadgetRepository(session).add(Gadget(name=name))
+        assert isinstance(refused.value.__cause__, IntegrityError)
+
+
+async def test_a_constraint_it_does_not_name_stays_a_defect(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session:
+        with pytest.raises(IntegrityError):
+            await GadgetRepository(session).add(Gadget(name="x"))
+
+
+async def test_statements_run_through_it_are_checked_too(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    name = uuid.uuid4().hex
+    async with sessionmaker.begin() as session:
+        await GadgetRepository(session).add(Gadget(name=name))
+
+    async with sessionmaker() as session:
+        with pytest.raises(NameTaken):
+            await GadgetRepository(session).execute(
+                insert(Gadget).values(id=uuid.uuid4(), name=name)
+            )
+
+
+async def test_locking_flushes_pending_changes_and_reads_the_row_afresh(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    gadget = Gadget(name=uuid.uuid4().hex)
+    async with sessionmaker.begin() as session:
+        repository = GadgetRepository(session)
+        await repository.add(gadget)
+        gadget.name = renamed = uuid.uuid4().hex
+
+        locked = await repository.lock_for_update(select(Gadget).where(Gadget.id == gadget.id))
+
+        assert locked is gadget
+        assert locked.name == renamed
