@@ -26,12 +26,12 @@ from worksync.common.directory import (
     DIRECTORY_ERRORS,
     Directory,
     WorkspaceContext,
+    define_directory_tables,
     directory_handlers,
-    directory_tables,
     workspace_context,
 )
 from worksync.common.events.consumer import EventConsumer
-from worksync.common.events.tables import messaging_tables
+from worksync.common.events.tables import define_messaging_tables
 from worksync.common.events.topology import declare_topology
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.infra import delete_amqp_objects
@@ -40,8 +40,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 PASSWORD = "correct horse battery staple"
 SCHEMA = f"e2e_directory_{uuid.uuid4().hex[:8]}"
 metadata = service_metadata(SCHEMA)
-tables = directory_tables(metadata)
-messaging = messaging_tables(metadata)
+tables = define_directory_tables(metadata)
+messaging = define_messaging_tables(metadata)
 
 router = APIRouter(prefix="/workspaces/{ws}")
 

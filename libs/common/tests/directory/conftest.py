@@ -1,4 +1,5 @@
-"""Directory fixtures: a schema per test module, a running consumer, the fake workspace API."""
+"""Directory fixtures: a schema per test module, a running consumer, the directory asking
+the plugin's stand-in workspace API (`workspace_api`, served at `workspace_api_url`)."""
 
 from __future__ import annotations
 
@@ -19,17 +20,17 @@ from worksync.common.db import create_engine, create_sessionmaker, service_metad
 from worksync.common.directory import (
     Directory,
     DirectoryTables,
+    define_directory_tables,
     directory_handlers,
-    directory_tables,
 )
 from worksync.common.events.consumer import EventConsumer, Handler
 from worksync.common.events.envelope import CloudEvent
-from worksync.common.events.tables import MessagingTables, messaging_tables
+from worksync.common.events.tables import MessagingTables, define_messaging_tables
 from worksync.common.events.topology import dead_queue_name, declare_topology
-from worksync.common.testing.servers import serve
-from worksync.common.testing.tokens import TokenMinter
 
-from .fake_workspace_api import FakeWorkspaceApi
+# The kit's stand-in workspace API, as every suite gets it.
+from worksync.common.testing.fixtures import workspace_api, workspace_api_url  # noqa: F401
+from worksync.common.testing.tokens import TokenMinter
 
 # Generous bounds for what normally takes milliseconds: they only keep a broken build
 # from hanging, they measure nothing.
@@ -67,7 +68,7 @@ async def projection(engine: AsyncEngine) -> AsyncIterator[Projection]:
     """The directory's tables, inbox and outbox in a schema of the module's own."""
     schema = f"directory_{uuid.uuid4().hex[:12]}"
     metadata = service_metadata(schema)
-    projection = Projection(directory_tables(metadata), messaging_tables(metadata))
+    projection = Projection(define_directory_tables(metadata), define_messaging_tables(metadata))
     async with engine.begin() as connection:
         await connection.execute(CreateSchema(schema))
         await connection.run_sync(metadata.create_all)
@@ -192,19 +193,6 @@ def minter() -> TokenMinter:
 
 
 @pytest.fixture(scope="module")
-async def fake_api(minter: TokenMinter) -> AsyncIterator[tuple[FakeWorkspaceApi, str]]:
-    """The fake workspace API and its base URL."""
-    fake = FakeWorkspaceApi(minter.verifier())
-    async with serve(fake.app()) as url:
-        yield fake, url
-
-
-@pytest.fixture
-def workspace_api(fake_api: tuple[FakeWorkspaceApi, str]) -> FakeWorkspaceApi:
-    return fake_api[0]
-
-
-@pytest.fixture(scope="module")
 async def http_client() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient() as client:
         yield client
@@ -214,6 +202,6 @@ async def http_client() -> AsyncIterator[httpx.AsyncClient]:
 def directory(
     tables: DirectoryTables,
     http_client: httpx.AsyncClient,
-    fake_api: tuple[FakeWorkspaceApi, str],
+    workspace_api_url: str,  # noqa: F811 (the fixture imported above)
 ) -> Directory:
-    return Directory(tables, http_client, fake_api[1])
+    return Directory(tables, http_client, workspace_api_url)

@@ -13,10 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.auth import Principal
 from worksync.common.directory import (
     Directory,
+    DirectoryMembership,
     DirectoryTables,
     DirectoryUnavailable,
-    InsufficientRole,
-    Membership,
     ProjectNotFound,
     ProjectRole,
     WorkspaceNotFound,
@@ -25,15 +24,16 @@ from worksync.common.directory import (
 )
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
+from worksync.common.roles import InsufficientRole
+from worksync.common.testing.servers import closed_port_url
 from worksync.common.testing.tokens import TokenMinter
+from worksync.common.testing.workspace_api import FakeWorkspaceApi
 from worksync.common.testing.workspace_events import (
     member_event,
     project_event,
     project_member_event,
     workspace_event,
 )
-
-from .fake_workspace_api import FakeWorkspaceApi, closed_port_url
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ async def membership_of(
     sessionmaker: async_sessionmaker[AsyncSession],
     workspace: Workspace,
     caller: Caller,
-) -> Membership:
+) -> DirectoryMembership:
     async with sessionmaker.begin() as session:  # a request's session: commits at the end
         return await directory.membership(
             session, workspace.slug, caller.principal, caller.authorization
@@ -102,7 +102,9 @@ async def test_a_member_gets_their_role_without_a_call(
 
     membership = await membership_of(directory, sessionmaker, workspace, caller)
 
-    assert membership == Membership(workspace.id, workspace.slug, user_id, WorkspaceRole.ADMIN)
+    assert membership == DirectoryMembership(
+        workspace.id, workspace.slug, user_id, WorkspaceRole.ADMIN
+    )
     assert workspace_api.calls_about(workspace.slug) == 0
 
 
@@ -160,12 +162,12 @@ async def test_a_removal_newer_than_the_fallback_answer_still_wins(
         member_event("removed", workspace.id, user_id, role="member", sequence=5),
     )
     # A stale answer (an older version than the removal already applied) changes nothing.
-    workspace_api.add_member(workspace.slug, workspace.id, user_id, role="member", version=4)
+    workspace_api.put_member(workspace.slug, workspace.id, user_id, role="member", version=4)
     with pytest.raises(WorkspaceNotFound):
         await membership_of(directory, sessionmaker, workspace, caller)
 
     # A re-addition a moment ago: the removed row is a miss, and the newer answer wins.
-    workspace_api.add_member(workspace.slug, workspace.id, user_id, role="member", version=6)
+    workspace_api.put_member(workspace.slug, workspace.id, user_id, role="member", version=6)
     membership = await membership_of(directory, sessionmaker, workspace, caller)
 
     assert membership.role is WorkspaceRole.MEMBER
@@ -212,7 +214,7 @@ async def test_project_roles_follow_workspace_and_project_roles(
     async def role_as(
         workspace_role: WorkspaceRole, at_least: ProjectRole | None = None
     ) -> ProjectRole | None:
-        membership = Membership(workspace.id, workspace.slug, user_id, workspace_role)
+        membership = DirectoryMembership(workspace.id, workspace.slug, user_id, workspace_role)
         async with sessionmaker.begin() as session:
             access = await directory.project(
                 session, membership, project_id, caller.authorization, at_least=at_least
@@ -260,7 +262,9 @@ async def test_projects_elsewhere_or_deleted_are_not_found_without_a_call(
         project_event("created", foreign, new_id(), sequence=1),
         project_event("deleted", deleted, workspace.id, sequence=2),
     )
-    owner = Membership(workspace.id, workspace.slug, caller.principal.user_id, WorkspaceRole.OWNER)
+    owner = DirectoryMembership(
+        workspace.id, workspace.slug, caller.principal.user_id, WorkspaceRole.OWNER
+    )
 
     for project_id in (foreign, deleted):
         async with sessionmaker.begin() as session:
@@ -280,7 +284,7 @@ async def test_a_project_and_a_project_membership_just_created_are_found_by_the_
     project_id, user_id = new_id(), caller.principal.user_id
     workspace_api.add_project(workspace.slug, project_id, workspace.id, version=3)
     workspace_api.add_project_member(workspace.slug, project_id, user_id, role="member", version=2)
-    member = Membership(workspace.id, workspace.slug, user_id, WorkspaceRole.MEMBER)
+    member = DirectoryMembership(workspace.id, workspace.slug, user_id, WorkspaceRole.MEMBER)
 
     for _ in range(2):
         async with sessionmaker.begin() as session:
@@ -303,9 +307,11 @@ async def test_a_project_and_a_project_membership_just_created_are_found_by_the_
     assert (project_sequence, str(rate)) == (3, "95.00")
 
 
-def member_of(workspace: Workspace, caller: Caller) -> Membership:
+def member_of(workspace: Workspace, caller: Caller) -> DirectoryMembership:
     """The caller's membership, as a request's dependency resolved it."""
-    return Membership(workspace.id, workspace.slug, caller.principal.user_id, WorkspaceRole.MEMBER)
+    return DirectoryMembership(
+        workspace.id, workspace.slug, caller.principal.user_id, WorkspaceRole.MEMBER
+    )
 
 
 async def other_member(
@@ -314,7 +320,7 @@ async def other_member(
     workspace: Workspace,
     caller: Caller,
     user_id: UUID,
-) -> Membership | None:
+) -> DirectoryMembership | None:
     async with sessionmaker.begin() as session:
         return await directory.workspace_member(
             session, member_of(workspace, caller), user_id, caller.authorization
@@ -338,7 +344,9 @@ async def test_another_member_in_the_projection_is_found_without_a_call(
 
     found = await other_member(directory, sessionmaker, workspace, caller, colleague)
 
-    assert found == Membership(workspace.id, workspace.slug, colleague, WorkspaceRole.GUEST)
+    assert found == DirectoryMembership(
+        workspace.id, workspace.slug, colleague, WorkspaceRole.GUEST
+    )
     assert workspace_api.calls_about(workspace.slug) == 0
 
 
@@ -351,11 +359,13 @@ async def test_a_member_added_a_moment_ago_is_asked_for_once_and_stored(
     caller: Caller,
 ) -> None:
     newcomer = new_id()
-    workspace_api.add_member(workspace.slug, workspace.id, newcomer, role="admin", version=3)
+    workspace_api.put_member(workspace.slug, workspace.id, newcomer, role="admin", version=3)
 
     for _ in range(2):
         found = await other_member(directory, sessionmaker, workspace, caller, newcomer)
-        assert found == Membership(workspace.id, workspace.slug, newcomer, WorkspaceRole.ADMIN)
+        assert found == DirectoryMembership(
+            workspace.id, workspace.slug, newcomer, WorkspaceRole.ADMIN
+        )
     assert workspace_api.calls_about(workspace.slug) == 1
 
     members = tables.members
@@ -423,13 +433,13 @@ async def test_another_members_removal_newer_than_the_answer_still_wins(
         member_event("removed", workspace.id, leaver, role="member", sequence=5),
     )
     # A stale answer (older than the removal already applied) changes nothing.
-    workspace_api.add_member(workspace.slug, workspace.id, leaver, role="member", version=4)
+    workspace_api.put_member(workspace.slug, workspace.id, leaver, role="member", version=4)
     assert await other_member(directory, sessionmaker, workspace, caller, leaver) is None
 
     # Re-added a moment ago: the tombstone is a miss, and the newer answer wins.
-    workspace_api.add_member(workspace.slug, workspace.id, leaver, role="member", version=6)
+    workspace_api.put_member(workspace.slug, workspace.id, leaver, role="member", version=6)
     found = await other_member(directory, sessionmaker, workspace, caller, leaver)
-    assert found == Membership(workspace.id, workspace.slug, leaver, WorkspaceRole.MEMBER)
+    assert found == DirectoryMembership(workspace.id, workspace.slug, leaver, WorkspaceRole.MEMBER)
     assert workspace_api.calls_about(workspace.slug) == 2
 
 
@@ -446,7 +456,7 @@ async def test_several_members_ask_only_about_those_the_projection_misses(
         tables, sessionmaker, member_event("added", workspace.id, known, role="member", sequence=1)
     )
     for version, newcomer in enumerate(newcomers, start=1):
-        workspace_api.add_member(
+        workspace_api.put_member(
             workspace.slug, workspace.id, newcomer, role="guest", version=version
         )
 
@@ -459,9 +469,11 @@ async def test_several_members_ask_only_about_those_the_projection_misses(
         )
 
     assert found == {
-        known: Membership(workspace.id, workspace.slug, known, WorkspaceRole.MEMBER),
+        known: DirectoryMembership(workspace.id, workspace.slug, known, WorkspaceRole.MEMBER),
         **{
-            newcomer: Membership(workspace.id, workspace.slug, newcomer, WorkspaceRole.GUEST)
+            newcomer: DirectoryMembership(
+                workspace.id, workspace.slug, newcomer, WorkspaceRole.GUEST
+            )
             for newcomer in newcomers
         },
     }

@@ -16,12 +16,13 @@ from worksync.common.directory import DirectoryTables
 from worksync.common.errors import PROBLEM_JSON
 from worksync.common.ids import new_id
 from worksync.common.testing.clients import asgi_client
+from worksync.common.testing.servers import closed_port_url
 from worksync.common.testing.tokens import TokenMinter
+from worksync.common.testing.workspace_api import FakeWorkspaceApi
 from worksync.common.testing.workspace_events import member_event, project_event, workspace_event
 
 from .conftest import Bus, Projection
 from .consuming_service import consuming_service
-from .fake_workspace_api import FakeWorkspaceApi, closed_port_url
 
 NEWCOMERS = 5
 
@@ -42,9 +43,9 @@ async def service(
     settings: CommonSettings,
     minter: TokenMinter,
     projection: Projection,
-    fake_api: tuple[FakeWorkspaceApi, str],
+    workspace_api_url: str,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = consuming_service(settings, minter, projection.tables, fake_api[1])
+    app = consuming_service(settings, minter, projection.tables, workspace_api_url)
     async with asgi_client(app) as client:
         yield client
 
@@ -71,7 +72,7 @@ async def test_answered_by_the_fallback_before_the_event_which_then_changes_noth
 ) -> None:
     workspace_id, user_id, slug = new_id(), new_id(), new_slug()
     # Upstream: added as member (version 1), promoted to admin (version 2) at once.
-    workspace_api.add_member(slug, workspace_id, user_id, role="admin", version=2)
+    workspace_api.put_member(slug, workspace_id, user_id, role="admin", version=2)
     headers = bearer(minter, user_id)
 
     for _ in range(2):
@@ -126,7 +127,7 @@ async def test_whichever_comes_first_within_the_same_second_the_answer_is_right(
     await bus.publish(workspace_event("created", workspace_id, slug=slug, sequence=1))
     newcomers = [new_id() for _ in range(NEWCOMERS)]
     for user_id in newcomers:
-        workspace_api.add_member(slug, workspace_id, user_id, role="member", version=1)
+        workspace_api.put_member(slug, workspace_id, user_id, role="member", version=1)
         await bus.publish(member_event("added", workspace_id, user_id, role="member", sequence=1))
         response = await service.get(
             f"/api/v1/workspaces/{slug}/whoami", headers=bearer(minter, user_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +15,7 @@ from aio_pika.abc import AbstractChannel, AbstractQueue
 from worksync.common.config import CommonSettings
 from worksync.common.events.runner import Runnable
 from worksync.common.events.topology import declare_topology
+from worksync.common.testing.waiting import eventually
 
 
 @dataclass
@@ -32,6 +33,19 @@ class EventTap:
 
     async def about(self, subject: str) -> list[dict[str, Any]]:
         return [event for event in await self.drain() if event["subject"] == subject]
+
+    async def first(self, matches: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """The first event that `matches`, once one has arrived (waiting as `eventually`)."""
+
+        async def arrived() -> bool:
+            return any(matches(event) for event in await self.drain())
+
+        await eventually(arrived)
+        return next(event for event in self.received if matches(event))
+
+    async def first_about(self, subject: str) -> dict[str, Any]:
+        """The first event about `subject`, once one has arrived."""
+        return await self.first(lambda event: event["subject"] == subject)
 
 
 async def tap_events(

@@ -198,22 +198,5 @@ class DirectorySeeder:
         )
 
 
-def member_answer(
-    workspace: SeededWorkspace, user: SeededUser, *, role: str = "member", version: int = 1
-) -> dict[str, Any]:
-    """What the workspace API answers to `GET /workspaces/{slug}/members/{user_id}` about
-    `user`, for a stand-in of it: a member the projection has not heard of yet."""
-    return {
-        "id": str(_pair(workspace.id, user.id)),
-        "workspace_id": str(workspace.id),
-        "user_id": str(user.id),
-        "role": role,
-        "email": user.email,
-        "display_name": user.display_name,
-        "joined_at": "2030-01-01T00:00:00Z",
-        "version": version,
-    }
-
-
 def _pair(first: UUID, second: UUID) -> UUID:
     return uuid.uuid5(first, str(second))

@@ -1,8 +1,11 @@
-"""pytest plugin: real Postgres and RabbitMQ, a fresh database per run, token minting.
+"""pytest plugin: real Postgres and RabbitMQ, a fresh database per run, token minting, and
+the broker's test objects.
 
 URLs come from `WORKSYNC_TEST_DATABASE_URL` and `WORKSYNC_TEST_AMQP_URL` (defaults: the local
 services). When nothing answers there and Docker is available, testcontainers starts them;
 otherwise the run stops with one message saying how to start them.
+
+The fixtures a service's suite builds from its description are in `fixtures`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Serving a stand-in ASGI app over real HTTP inside a test's event loop."""
+"""Serving a stand-in ASGI app over real HTTP inside a test's event loop (and a URL where
+nothing answers)."""
 
 from __future__ import annotations
 
@@ -34,3 +35,11 @@ async def serve(app: ASGIApp) -> AsyncIterator[str]:
         server.should_exit = True
         await task
         sock.close()
+
+
+def closed_port_url() -> str:
+    """The URL of a local port nobody listens on: connections are refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -1,13 +1,18 @@
-"""A stand-in for the workspace service's public API, served over real HTTP.
+"""A stand-in for the workspace service's public API, served over real HTTP (`serve`).
 
 It answers the four look-ups the directory falls back to, in the documented shapes, from
-dicts a test fills, for the caller its bearer token names; and it counts the calls. Tests
-keep apart by using fresh slugs, and count the calls about their own slug.
+dicts a test fills, for the caller its bearer token names (checked with the test minter's
+key); and it counts the calls. Whatever a test did not register answers 404: the workspace
+service knows nothing the events did not say. Tests keep apart by using fresh slugs, and
+count the calls about their own slug::
+
+    newcomer = seeder.user("Nia Newcomer")
+    workspace_api.add_member(world.workspace, newcomer)  # their event is still on the way
 """
 
 from __future__ import annotations
 
-import socket
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,13 +25,16 @@ from starlette.types import ASGIApp
 
 from worksync.common.auth import TokenVerifier
 from worksync.common.errors import problem_for_status, problem_response
+from worksync.common.testing.directory import SeededUser, SeededWorkspace
+
+JOINED_AT = "2030-01-01T00:00:00Z"
 
 
 @dataclass
 class FakeWorkspaceApi:
     verifier: TokenVerifier
-    # (slug, user id) -> the members/me answer, also served (without the slug) as the
-    # members/{user_id} answer to any caller
+    # (slug, user id) -> the member: answered as `members/me` to that user and as
+    # `members/{user_id}` to any caller
     members: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
     # (slug, project id) -> the project answer
     projects: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
@@ -34,16 +42,49 @@ class FakeWorkspaceApi:
     project_members: dict[tuple[str, UUID, UUID], dict[str, Any]] = field(default_factory=dict)
     # slugs whose look-ups answer 500
     failing: set[str] = field(default_factory=set)
+    # (slug, path below the workspace) of every call, in order
     calls: list[tuple[str, str]] = field(default_factory=list)
 
     def add_member(
-        self, slug: str, workspace_id: UUID, user_id: UUID, *, role: str, version: int
+        self,
+        workspace: SeededWorkspace,
+        user: SeededUser,
+        *,
+        role: str = "member",
+        version: int = 1,
     ) -> None:
+        """A member the workspace service has, whose event has not arrived."""
+        self.put_member(
+            workspace.slug,
+            workspace.id,
+            user.id,
+            role=role,
+            version=version,
+            email=user.email,
+            display_name=user.display_name,
+        )
+
+    def put_member(
+        self,
+        slug: str,
+        workspace_id: UUID,
+        user_id: UUID,
+        *,
+        role: str,
+        version: int = 1,
+        email: str | None = None,
+        display_name: str = "Newly Added",
+    ) -> None:
+        """`add_member` by ids, for tests without seeded workspaces and users."""
         self.members[slug, user_id] = {
+            "id": str(uuid.uuid5(workspace_id, str(user_id))),
             "workspace_id": str(workspace_id),
             "slug": slug,
             "user_id": str(user_id),
             "role": role,
+            "email": email or f"{user_id.hex[-10:]}@example.com",
+            "display_name": display_name,
+            "joined_at": JOINED_AT,
             "version": version,
         }
 
@@ -52,14 +93,16 @@ class FakeWorkspaceApi:
         slug: str,
         project_id: UUID,
         workspace_id: UUID,
+        identifier: str = "APL",
         *,
-        version: int,
+        version: int = 1,
         archived_at: datetime | None = None,
     ) -> None:
+        """A project the workspace service has, whose event has not arrived."""
         self.projects[slug, project_id] = {
             "id": str(project_id),
             "workspace_id": str(workspace_id),
-            "identifier": "APL",
+            "identifier": identifier,
             "name": "Apollo",
             "description": "To the moon",
             "status": "active",
@@ -74,7 +117,7 @@ class FakeWorkspaceApi:
         }
 
     def add_project_member(
-        self, slug: str, project_id: UUID, user_id: UUID, *, role: str, version: int
+        self, slug: str, project_id: UUID, user_id: UUID, *, role: str, version: int = 1
     ) -> None:
         self.project_members[slug, project_id, user_id] = {
             "project_id": str(project_id),
@@ -118,17 +161,12 @@ class FakeWorkspaceApi:
         async def member(
             slug: str, user_id: UUID, authorization: str | None = Header(None)
         ) -> JSONResponse:
-            def look_up(_: UUID) -> dict[str, Any] | None:
-                found = self.members.get((slug, user_id))
-                if found is None:
-                    return None
-                return {
-                    **{name: value for name, value in found.items() if name != "slug"},
-                    "email": f"{user_id.hex[-10:]}@example.com",
-                    "display_name": "Newly Added",
-                }
-
-            return await answer(slug, f"members/{user_id}", authorization, look_up)
+            return await answer(
+                slug,
+                f"members/{user_id}",
+                authorization,
+                lambda _: self.members.get((slug, user_id)),
+            )
 
         @api.get("/api/v1/workspaces/{slug}/projects/{project_id}")
         async def project(
@@ -153,11 +191,3 @@ class FakeWorkspaceApi:
             )
 
         return api
-
-
-def closed_port_url() -> str:
-    """The URL of a local port nobody listens on: connections are refused."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
