@@ -18,9 +18,10 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.openapi import ApiOperation, api_operations
 from worksync.workspace.models import messaging
-from worksync.workspace.testing import API, People, Person, Workspaces, unique_email
+from worksync.workspace.testing import API, People, Workspaces, unique_email
 
 # Routes outside any workspace: listing/creating one's own, and the invitation link (whose
 # secret is the only key; a workspace id never appears).
@@ -50,9 +51,9 @@ GUEST_ALLOWED = {
 class World:
     """A workspace with one of everything, and people in each role."""
 
-    owner: Person
-    member: Person
-    guest: Person
+    owner: SeededUser
+    member: SeededUser
+    guest: SeededUser
     slug: str
     ids: dict[str, str]
 
@@ -142,7 +143,7 @@ def _body(method: str, template: str, user_id: str) -> Any:
 
 
 async def _call(
-    client: httpx.AsyncClient, operation: ApiOperation, url: str, person: Person, user_id: str
+    client: httpx.AsyncClient, operation: ApiOperation, url: str, person: SeededUser, user_id: str
 ) -> httpx.Response:
     body = _body(operation.method, operation.template, user_id) if operation.has_body else None
     return await client.request(operation.method, url, json=body, headers=person.headers)

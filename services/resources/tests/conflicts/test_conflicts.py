@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
+from worksync.common.testing.workspace_api import FakeWorkspaceApi
 from worksync.resources.models import Conflict
 from worksync.resources.testing import (
-    FakeWorkspaceApi,
     Team,
     allocate,
     outbox_events,

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
+import pytest
+
 from worksync.common.ids import new_id
 from worksync.resources.conflicts.detection import (
     Availability,
@@ -13,6 +15,8 @@ from worksync.resources.conflicts.detection import (
     Overbooking,
     find_overbookings,
 )
+
+pytestmark = pytest.mark.fast
 
 FULL_TIME = Availability(Decimal(40), frozenset({1, 2, 3, 4, 5}))
 

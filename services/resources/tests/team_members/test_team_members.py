@@ -13,8 +13,9 @@ from worksync.common.directory import directory_handlers
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.tokens import TokenMinter
-from worksync.resources.models import directory
-from worksync.resources.testing import FakeWorkspaceApi, Team, outbox_events, profile_of
+from worksync.common.testing.workspace_api import FakeWorkspaceApi
+from worksync.resources.models import directory_tables
+from worksync.resources.testing import Team, outbox_events, profile_of
 
 
 async def test_members_get_a_default_profile_when_they_join(
@@ -79,7 +80,7 @@ async def _member_without_profile(
 ) -> SeededUser:
     """A member the directory knows without the profile handler having run (as when the
     directory learnt them from the workspace API)."""
-    only_directory = DirectorySeeder(directory_handlers(directory), sessionmaker, minter)
+    only_directory = DirectorySeeder(directory_handlers(directory_tables), sessionmaker, minter)
     return await only_directory.member(team.workspace, display_name="Nia New")
 
 

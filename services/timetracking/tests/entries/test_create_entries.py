@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
+from worksync.common.testing.workspace_api import FakeWorkspaceApi
 from worksync.timetracking.testing import (
-    FakeWorkItemsApi,
     World,
     entries_of,
     outbox_of,
@@ -299,12 +299,12 @@ async def test_an_admin_logs_time_for_a_member_added_a_moment_ago(
     client: httpx.AsyncClient,
     world: World,
     seeder: DirectorySeeder,
-    work_items_api: FakeWorkItemsApi,
+    workspace_api: FakeWorkspaceApi,
 ) -> None:
     # The workspace service has them; their event has not reached the projection yet.
     newcomer, guest = seeder.user("Nia Newcomer"), seeder.user("Gil Guest")
-    work_items_api.add_member(world.workspace, newcomer)
-    work_items_api.add_member(world.workspace, guest, role="guest")
+    workspace_api.add_member(world.workspace, newcomer)
+    workspace_api.add_member(world.workspace, guest, role="guest")
     duration = {"work_date": "2024-05-06", "duration_seconds": 600}
     created = await create(client, world, world.admin, **duration, user_id=str(newcomer.id))
     assert created.status_code == 201, created.text

@@ -145,7 +145,7 @@ async def test_a_bad_cursor_is_400(client: httpx.AsyncClient, world: World) -> N
     assert_problem(response, 400, "invalid_cursor")
 
 
-async def test_changes_and_deletion_publish_with_rising_sequences(
+async def test_changes_and_deletion_are_recorded_with_rising_sequences(
     client: httpx.AsyncClient, world: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     entry = await timed(client, world, world.ada, "2024-05-06")
@@ -188,7 +188,7 @@ async def test_changes_and_deletion_publish_with_rising_sequences(
     assert events[3]["data"]["hourly_rate"] == "99.00"
 
 
-async def test_a_change_that_changes_nothing_publishes_nothing(
+async def test_a_change_that_changes_nothing_records_nothing(
     client: httpx.AsyncClient, world: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     entry = await timed(client, world, world.ada, "2024-05-06")

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
+from worksync.common.testing.workspace_api import FakeWorkspaceApi
 from worksync.work_items.models import Issue, IssueCounter
 from worksync.work_items.testing import (
     Api,
-    FakeWorkspaceApi,
     World,
     arrange_world,
     issue_events,

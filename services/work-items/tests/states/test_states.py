@@ -14,9 +14,10 @@ from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.waiting import eventually, someone_waits_for_a_lock
+from worksync.common.testing.workspace_api import FakeWorkspaceApi
 from worksync.common.testing.workspace_events import project_event
 from worksync.work_items.models import IssueCounter, State
-from worksync.work_items.testing import Api, FakeWorkspaceApi, World, issue_events
+from worksync.work_items.testing import Api, World, issue_events
 
 DEFAULT_SET = [
     ("Backlog", "backlog", True),

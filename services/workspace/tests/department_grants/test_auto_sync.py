@@ -9,11 +9,11 @@ import httpx
 from sqlalchemy import Integer, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.directory import SeededUser
 from worksync.workspace.models import messaging
 from worksync.workspace.testing import (
     API,
     People,
-    Person,
     Workspaces,
     deliver,
     identity_event,
@@ -23,13 +23,15 @@ from worksync.workspace.testing import (
 class Org:
     """A workspace with an owner and helpers to look at project memberships."""
 
-    def __init__(self, client: httpx.AsyncClient, workspaces: Workspaces, owner: Person) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, workspaces: Workspaces, owner: SeededUser
+    ) -> None:
         self.client = client
         self.workspaces = workspaces
         self.owner = owner
         self.slug = ""
 
-    async def start(self, *members: Person) -> None:
+    async def start(self, *members: SeededUser) -> None:
         self.slug = (await self.workspaces.create(self.owner))["slug"]
         for member in members:
             await self.workspaces.add_member(self.slug, self.owner, member)

@@ -10,13 +10,14 @@ import httpx
 from sqlalchemy import Integer, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.workspace.models import messaging
-from worksync.workspace.testing import API, People, Person, Workspaces
+from worksync.workspace.testing import API, People, Workspaces
 
 
 async def _chain(
-    workspaces: Workspaces, slug: str, admin: Person, codes: list[str], parent_id: str | None
+    workspaces: Workspaces, slug: str, admin: SeededUser, codes: list[str], parent_id: str | None
 ) -> list[dict[str, Any]]:
     """Departments each under the one before, the first under `parent_id`."""
     chain: list[dict[str, Any]] = []
@@ -27,7 +28,9 @@ async def _chain(
     return chain
 
 
-async def _level(client: httpx.AsyncClient, slug: str, admin: Person, department_id: str) -> int:
+async def _level(
+    client: httpx.AsyncClient, slug: str, admin: SeededUser, department_id: str
+) -> int:
     response = await client.get(
         f"{API}/workspaces/{slug}/departments/{department_id}", headers=admin.headers
     )

@@ -10,20 +10,20 @@ import httpx
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.tokens import TokenMinter
 from worksync.workspace.models import Invitation, idempotency_keys
 from worksync.workspace.testing import (
     API,
     People,
-    Person,
     Workspaces,
     unique_email,
 )
 
 
 async def _invite(
-    client: httpx.AsyncClient, slug: str, admin: Person, email: str, role: str = "member"
+    client: httpx.AsyncClient, slug: str, admin: SeededUser, email: str, role: str = "member"
 ) -> httpx.Response:
     return await client.post(
         f"{API}/workspaces/{slug}/invitations",

@@ -7,12 +7,13 @@ from typing import Any
 
 import httpx
 
+from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.problems import assert_problem
-from worksync.workspace.testing import API, People, Person, Workspaces
+from worksync.workspace.testing import API, People, Workspaces
 
 
 async def _members(
-    client: httpx.AsyncClient, slug: str, person: Person, **params: str
+    client: httpx.AsyncClient, slug: str, person: SeededUser, **params: str
 ) -> list[dict[str, Any]]:
     response = await client.get(
         f"{API}/workspaces/{slug}/members", params=params, headers=person.headers

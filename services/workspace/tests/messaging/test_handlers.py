@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.workspace.models import User, messaging
 from worksync.workspace.testing import (
     API,
     People,
-    Person,
     Workspaces,
     deliver,
     identity_event,
@@ -48,7 +48,7 @@ async def _member_event_count(
 
 
 async def _member(
-    client: httpx.AsyncClient, slug: str, viewer: Person, user_id: uuid.UUID
+    client: httpx.AsyncClient, slug: str, viewer: SeededUser, user_id: uuid.UUID
 ) -> dict[str, Any]:
     response = await client.get(f"{API}/workspaces/{slug}/members", headers=viewer.headers)
     return next(m for m in response.json()["items"] if m["user_id"] == str(user_id))

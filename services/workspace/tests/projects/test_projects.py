@@ -7,8 +7,9 @@ from typing import Any
 
 import httpx
 
+from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.problems import assert_problem
-from worksync.workspace.testing import API, People, Person, Workspaces
+from worksync.workspace.testing import API, People, Workspaces
 
 
 def _projects(slug: str) -> str:
@@ -205,7 +206,9 @@ async def test_updates_change_what_is_given(
     assert_problem(nulls, 422, "validation_failed", fields={"name", "status"})
 
 
-async def _list(client: httpx.AsyncClient, slug: str, person: Person, **params: Any) -> list[str]:
+async def _list(
+    client: httpx.AsyncClient, slug: str, person: SeededUser, **params: Any
+) -> list[str]:
     response = await client.get(_projects(slug), params=params, headers=person.headers)
     assert response.status_code == 200, response.text
     return [p["identifier"] for p in response.json()["items"]]

@@ -12,16 +12,17 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.workspace.models import StaffProfile, messaging
-from worksync.workspace.testing import API, People, Person, Workspaces
+from worksync.workspace.testing import API, People, Workspaces
 
 
 @dataclass
 class Office:
     slug: str
-    admin: Person
-    people: list[Person]
+    admin: SeededUser
+    people: list[SeededUser]
     department: dict[str, Any]
 
     @property

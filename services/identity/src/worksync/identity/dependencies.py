@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from worksync.common.auth import CurrentPrincipal
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.identity.api_tokens.service import ApiTokenService
 from worksync.identity.auth.access_tokens import AccessTokenIssuer
@@ -20,14 +21,6 @@ from worksync.identity.mail.outgoing import OutgoingMailDep
 from worksync.identity.passwords import Passwords
 from worksync.identity.sessions.service import ClientInfo, SessionService
 from worksync.identity.users.service import UserService
-
-
-def utc_now() -> datetime:
-    """One timestamp per request, so that everything a request writes agrees."""
-    return datetime.now(UTC)
-
-
-NowDep = Annotated[datetime, Depends(utc_now)]
 
 
 def get_settings(request: Request) -> IdentitySettings:

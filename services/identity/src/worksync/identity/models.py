@@ -26,8 +26,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, Model, TimestampMixin, one_of, service_metadata
-from worksync.common.events.tables import messaging_tables
-from worksync.common.idempotency import idempotency_table
+from worksync.common.tables import define_kit_tables
 
 SCHEMA = "identity"
 
@@ -35,13 +34,9 @@ SCHEMA = "identity"
 class Base(Model):
     __abstract__ = True
     metadata = service_metadata(SCHEMA)
-    # Server-generated values (timestamps, defaults) come back with INSERT/UPDATE ... RETURNING,
-    # so objects stay readable after a flush without a lazy load.
-    __mapper_args__: Any = {"eager_defaults": True}
 
 
-messaging = messaging_tables(Base.metadata)
-idempotency_keys = idempotency_table(Base.metadata)
+messaging, idempotency_keys = define_kit_tables(Base.metadata)
 
 DATE_FORMATS = ("YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY")
 WEEK_STARTS = ("monday", "sunday", "saturday")
@@ -66,7 +61,7 @@ class User(IdMixin, TimestampMixin, Base):
         String(16), default=WEEK_STARTS[0], server_default=WEEK_STARTS[0]
     )
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The sequence of this user's events: bumped by every change that publishes one.
+    # The sequence of this user's events: bumped by every change that records one.
     version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     __table_args__ = (

@@ -11,40 +11,40 @@ from uuid import UUID
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from worksync.common.repository import Repository
 from worksync.identity.models import WorkspaceMembership
 
 
-async def apply_membership(
-    session: AsyncSession, *, workspace_id: UUID, user_id: UUID, sequence: int, removed: bool
-) -> None:
-    statement = insert(WorkspaceMembership).values(
-        workspace_id=workspace_id, user_id=user_id, sequence=sequence, removed=removed
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[WorkspaceMembership.workspace_id, WorkspaceMembership.user_id],
-            set_={
-                "sequence": statement.excluded.sequence,
-                "removed": statement.excluded.removed,
-                "updated_at": statement.excluded.updated_at,
-            },
-            where=WorkspaceMembership.sequence < statement.excluded.sequence,
+class MembershipRepository(Repository):
+    async def apply(
+        self, *, workspace_id: UUID, user_id: UUID, sequence: int, removed: bool
+    ) -> None:
+        statement = insert(WorkspaceMembership).values(
+            workspace_id=workspace_id, user_id=user_id, sequence=sequence, removed=removed
         )
-    )
-
-
-async def share_a_workspace(session: AsyncSession, user_id: UUID, other_user_id: UUID) -> bool:
-    mine, theirs = aliased(WorkspaceMembership), aliased(WorkspaceMembership)
-    shared = exists().where(
-        and_(
-            mine.user_id == user_id,
-            theirs.user_id == other_user_id,
-            mine.workspace_id == theirs.workspace_id,
-            mine.removed.is_(False),
-            theirs.removed.is_(False),
+        await self.execute(
+            statement.on_conflict_do_update(
+                index_elements=[WorkspaceMembership.workspace_id, WorkspaceMembership.user_id],
+                set_={
+                    "sequence": statement.excluded.sequence,
+                    "removed": statement.excluded.removed,
+                    "updated_at": statement.excluded.updated_at,
+                },
+                where=WorkspaceMembership.sequence < statement.excluded.sequence,
+            )
         )
-    )
-    return bool(await session.scalar(select(shared)))
+
+    async def share_a_workspace(self, user_id: UUID, other_user_id: UUID) -> bool:
+        mine, theirs = aliased(WorkspaceMembership), aliased(WorkspaceMembership)
+        shared = exists().where(
+            and_(
+                mine.user_id == user_id,
+                theirs.user_id == other_user_id,
+                mine.workspace_id == theirs.workspace_id,
+                mine.removed.is_(False),
+                theirs.removed.is_(False),
+            )
+        )
+        return bool(await self.session.scalar(select(shared)))

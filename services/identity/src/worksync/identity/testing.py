@@ -1,5 +1,5 @@
 """Test support for identity (and for suites that run it): a capturing mailer, accounts
-made through the API, problem+json assertions and cheap-hash settings."""
+made through the API and cheap-hash settings."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.testing.settings import build_test_settings
-from worksync.identity.config import IdentitySettings
 from worksync.identity.mail.mailer import MailMessage
 from worksync.identity.models import User
 
@@ -112,14 +110,11 @@ class Accounts:
             )
 
 
-def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> IdentitySettings:
-    defaults: dict[str, Any] = {
-        # Cheap hashes keep the suite fast; one test checks the real defaults.
-        "argon2_memory_cost_kib": 1024,
-        "argon2_time_cost": 1,
-        "own_jwks_refresh_min_interval_seconds": 0,
-        "public_base_url": "https://app.worksync.test",
-    }
-    return build_test_settings(
-        IdentitySettings, database_url, amqp_url, **{**defaults, **overrides}
-    )
+# Identity's settings in tests, beside the kit's test defaults.
+TEST_SETTINGS: dict[str, Any] = {
+    # Cheap hashes keep the suite fast; one test checks the real defaults.
+    "argon2_memory_cost_kib": 1024,
+    "argon2_time_cost": 1,
+    "own_jwks_refresh_min_interval_seconds": 0,
+    "public_base_url": "https://app.worksync.test",
+}

@@ -1,42 +1,22 @@
-"""FastAPI dependencies: the caller's membership (from the directory), the clock, services.
+"""FastAPI dependencies: the services, over the request's session and the directory.
 
-The membership dependencies resolve `{ws}` before anything else runs, so a foreign
-workspace is a 404 whatever the rest of the request holds, and guests get 403 from every
-route (resources are planned by members, for members).
+Endpoints guard with the kit's `WorkspaceMember` and `WorkspaceAdmin`, which resolve `{ws}`
+before anything else runs: a foreign workspace is a 404 whatever the rest of the request
+holds, and guests get 403 from every route (resources are planned by members, for members).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
 from worksync.common.db import SessionDep
-from worksync.common.directory import Directory, WorkspaceContext, WorkspaceRole, workspace_context
+from worksync.common.directory import DirectoryDep
 from worksync.resources.allocations.service import AllocationService
 from worksync.resources.conflicts.service import ConflictService
 from worksync.resources.team_members.service import TeamMemberService
 from worksync.resources.utilization.service import UtilizationService
-
-
-def utc_now() -> datetime:
-    """One timestamp per request, so that everything a request writes agrees."""
-    return datetime.now(UTC)
-
-
-NowDep = Annotated[datetime, Depends(utc_now)]
-
-MemberContext = Annotated[WorkspaceContext, Depends(workspace_context(WorkspaceRole.MEMBER))]
-AdminContext = Annotated[WorkspaceContext, Depends(workspace_context(WorkspaceRole.ADMIN))]
-
-
-def get_directory(request: Request) -> Directory:
-    directory: Directory = request.app.state.directory
-    return directory
-
-
-DirectoryDep = Annotated[Directory, Depends(get_directory)]
 
 
 def get_team_member_service(session: SessionDep, directory: DirectoryDep) -> TeamMemberService:

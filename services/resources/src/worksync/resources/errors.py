@@ -1,27 +1,8 @@
-"""The errors the resources service answers with, beyond the shared and directory ones."""
+"""The errors the resources service answers with, beyond the kit's and the directory's."""
 
 from __future__ import annotations
 
-from worksync.common.errors import Conflict, FieldError, NotFound, Unprocessable
-
-
-def not_found(what: str) -> NotFound:
-    """`what` is the snake_case name of the resource: `allocation` -> 404
-    `allocation_not_found`. Rows of other workspaces, and rows the caller may not see,
-    answer the same."""
-    return NotFound(f"No such {what.replace('_', ' ')}", code=f"{what}_not_found")
-
-
-def invalid_field(field: str, message: str, code: str = "validation_failed") -> Unprocessable:
-    """A 422 about one field of the request, shaped like request validation errors."""
-    return Unprocessable(
-        "The request is not valid", code=code, errors=[FieldError(field=field, message=message)]
-    )
-
-
-def unknown_reference(field: str, what: str) -> Unprocessable:
-    """The request names a row that does not exist in this workspace (or may not be used)."""
-    return invalid_field(field, f"no such {what} in this workspace", code="unknown_reference")
+from worksync.common.errors import Conflict
 
 
 class ProfileExists(Conflict):

@@ -1,24 +1,18 @@
-"""Field types the API shares: hours, percentages, money, skills, working days, names.
+"""Field types of this service's API: days, hours, percentages, skills, working days, names.
 
-Hours travel as JSON numbers (up to two decimal places); money as a decimal string with
-two places (`"85.00"`) and a currency code.
+Hours travel as JSON numbers (up to two decimal places); money is the kit's (`Money`, a
+decimal string with two places) beside a currency code.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    BeforeValidator,
-    Field,
-    PlainSerializer,
-    StringConstraints,
-)
+from pydantic import AfterValidator, Field, PlainSerializer, StringConstraints, ValidationInfo
 
-CENT = Decimal("0.01")
+from worksync.resources.models import CURRENCY_PATTERN
 
 # Planned days stay clear of the ends of the calendar: detection looks at the day after an
 # end, and weeks and months of a report reach past the range they cover.
@@ -26,14 +20,13 @@ FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)
 Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 
-def _refuse_null(value: Any) -> Any:
-    if value is None:
-        raise ValueError("may be left out but not null")
-    return value
+def not_before_start(end_date: date, info: ValidationInfo) -> date:
+    """The `end_date` validator of a period: it ends on or after its `start_date`."""
+    start_date = info.data.get("start_date")
+    if start_date is not None and end_date < start_date:
+        raise ValueError("must not be before start_date")
+    return end_date
 
-
-# For PATCH fields that may be left out but make no sense as null.
-NotNull = BeforeValidator(_refuse_null)
 
 AsNumber = PlainSerializer(float, return_type=float, when_used="json")
 
@@ -54,13 +47,7 @@ HoursPerWeek = Annotated[
     Field(gt=0, le=168, max_digits=5, decimal_places=2, examples=[40]),
     AsNumber,
 ]
-Money = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=12, decimal_places=2, examples=["85.00"]),
-    AfterValidator(lambda value: value.quantize(CENT)),
-    PlainSerializer(str, return_type=str, when_used="json"),
-]
-CurrencyCode = Annotated[str, Field(pattern="^[A-Z]{3}$", examples=["EUR"])]
+CurrencyCode = Annotated[str, Field(pattern=CURRENCY_PATTERN, examples=["EUR"])]
 JobRole = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Skill = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Notes = Annotated[str, StringConstraints(max_length=5000)]

@@ -9,7 +9,7 @@ from worksync.common.telemetry import configure_logging
 from worksync.resources.allocations.endpoints import router as allocations_router
 from worksync.resources.config import ResourcesSettings
 from worksync.resources.conflicts.endpoints import router as conflicts_router
-from worksync.resources.models import directory
+from worksync.resources.models import directory_tables
 from worksync.resources.team_members.endpoints import router as team_members_router
 from worksync.resources.utilization.endpoints import router as utilization_router
 
@@ -26,7 +26,7 @@ def create_app(settings: ResourcesSettings | None = None) -> FastAPI:
         title="WorkSync resources",
         description=DESCRIPTION,
         routers=[team_members_router, allocations_router, conflicts_router, utilization_router],
-        directory=directory,
+        directory_tables=directory_tables,
     )
 
 

@@ -1,13 +1,10 @@
-"""Test support for the resources service (and suites that run it): settings, a stand-in
-for the workspace API (the directory's fallback), timetracking entry events as timetracking
-publishes them, and reading the outbox."""
+"""Test support for the resources service (and suites that run it): timetracking entry
+events as timetracking publishes them, reading the outbox, and an arranged team."""
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -23,52 +20,12 @@ from worksync.common.testing.directory import (
     SeededProject,
     SeededUser,
     SeededWorkspace,
-    member_answer,
 )
-from worksync.common.testing.settings import build_test_settings
-from worksync.resources.config import ResourcesSettings
+
+# The stand-in for the workspace API is the kit's (the plugin's `workspace_api` fixture).
 from worksync.resources.models import messaging
 
 API = "/api/v1"
-
-
-def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> ResourcesSettings:
-    defaults: dict[str, Any] = {
-        # Nothing listens here: a directory miss answers 503 at once instead of waiting.
-        "workspace_api_url": "http://127.0.0.1:9",
-    }
-    return build_test_settings(
-        ResourcesSettings, database_url, amqp_url, **{**defaults, **overrides}
-    )
-
-
-_MEMBER_PATH = re.compile(r"^/api/v1/workspaces/([^/]+)/members/([0-9a-f-]{36})$")
-
-
-@dataclass
-class FakeWorkspaceApi:
-    """The workspace API as the directory's fallback sees it: everything the tests arranged
-    arrived as events, so whatever the projection misses the caller may not see (404), but
-    for the members a test registers as added a moment ago (their events still on the way).
-    """
-
-    members: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
-
-    def add_member(
-        self, workspace: SeededWorkspace, user: SeededUser, *, role: str = "member"
-    ) -> None:
-        self.members[workspace.slug, user.id] = member_answer(workspace, user, role=role)
-
-    def answer(self, request: httpx.Request) -> httpx.Response:
-        found = _MEMBER_PATH.match(request.url.path)
-        if found is not None:
-            member = self.members.get((found.group(1), UUID(found.group(2))))
-            if member is not None:
-                return httpx.Response(200, content=json.dumps(member))
-        return httpx.Response(404, json={"code": "not_found"})
-
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.MockTransport(self.answer))
 
 
 def entry_event(

@@ -10,61 +10,48 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import (
     Directory,
-    InsufficientRole,
-    ProjectAccess,
+    DirectoryProject,
     ProjectRole,
     WorkspaceContext,
 )
+from worksync.common.roles import InsufficientRole
+from worksync.timetracking.entries.repository import Reader
 from worksync.timetracking.errors import ProjectArchived, TimeTrackingDisabled
-from worksync.timetracking.models import TimeEntry, directory
 
 
 async def project_of(
-    session: AsyncSession, directory_: Directory, workspace: WorkspaceContext, project_id: UUID
-) -> ProjectAccess:
+    session: AsyncSession, directory: Directory, workspace: WorkspaceContext, project_id: UUID
+) -> DirectoryProject:
     """A project of the workspace the caller sees (404 otherwise), with their role."""
-    return await directory_.project(
+    return await directory.project(
         session, workspace.membership, project_id, workspace.authorization
     )
 
 
-def ensure_open_for_time(project: ProjectAccess) -> None:
+def ensure_open_for_time(project: DirectoryProject) -> None:
     if project.archived_at is not None:
         raise ProjectArchived()
     if not project.is_time_tracking_enabled:
         raise TimeTrackingDisabled()
 
 
-def administers(project: ProjectAccess) -> bool:
+def administers(project: DirectoryProject) -> bool:
     return project.role is ProjectRole.ADMIN
 
 
-def ensure_may_act_for(project: ProjectAccess, workspace: WorkspaceContext, user_id: UUID) -> None:
+def ensure_may_act_for(
+    project: DirectoryProject, workspace: WorkspaceContext, user_id: UUID
+) -> None:
     """Anyone may act for themself; for others it takes a project (or workspace) admin."""
     if user_id != workspace.user_id and not administers(project):
         raise InsufficientRole(ProjectRole.ADMIN.value)
 
 
-def administered_projects(workspace: WorkspaceContext) -> Select[tuple[UUID]]:
-    members = directory.project_members
-    return select(members.c.project_id).where(
-        members.c.workspace_id == workspace.workspace_id,
-        members.c.user_id == workspace.user_id,
-        members.c.role == ProjectRole.ADMIN.value,
-        members.c.removed.is_(False),
-    )
-
-
-def visible_entries(workspace: WorkspaceContext) -> ColumnElement[bool]:
-    """The entries of the workspace the caller may read."""
-    if workspace.role.administers:
-        return true()
-    return or_(
-        TimeEntry.user_id == workspace.user_id,
-        TimeEntry.project_id.in_(administered_projects(workspace)),
-    )
+def entry_reader(workspace: WorkspaceContext) -> Reader:
+    """Whose entries the caller reads: workspace owners and admins everyone's, others their
+    own and those of the projects they administer."""
+    return Reader(workspace.workspace_id, workspace.user_id, everyone=workspace.role.administers)

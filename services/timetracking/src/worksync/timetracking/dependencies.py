@@ -1,37 +1,20 @@
-"""FastAPI dependencies: the request's clock, the caller's membership (members and above:
-guests may do nothing here) and the services."""
+"""FastAPI dependencies: the services, built over the request's session and clock."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
-from worksync.common.directory import Directory, WorkspaceContext, WorkspaceRole, workspace_context
+from worksync.common.directory import DirectoryDep
 from worksync.timetracking.entries.service import EntryService, EntryWrites
 from worksync.timetracking.issues.service import IssueLookup
+from worksync.timetracking.reports.service import ReportService
 from worksync.timetracking.timers.service import TimerService
-from worksync.timetracking.timezones import whole_seconds
 from worksync.timetracking.user_settings.service import UserSettingsService
-from worksync.timetracking.views.service import ViewService
 from worksync.timetracking.worklogs.service import WorklogService
-
-
-def utc_now() -> datetime:
-    """One instant per request (in whole seconds), so that everything it writes agrees."""
-    return whole_seconds(datetime.now(UTC))
-
-
-NowDep = Annotated[datetime, Depends(utc_now)]
-
-MemberDep = Annotated[WorkspaceContext, Depends(workspace_context(WorkspaceRole.MEMBER))]
-
-
-def get_directory(request: Request) -> Directory:
-    directory: Directory = request.app.state.directory
-    return directory
 
 
 def get_issue_lookup(request: Request) -> IssueLookup:
@@ -39,7 +22,6 @@ def get_issue_lookup(request: Request) -> IssueLookup:
     return issues
 
 
-DirectoryDep = Annotated[Directory, Depends(get_directory)]
 IssueLookupDep = Annotated[IssueLookup, Depends(get_issue_lookup)]
 
 
@@ -64,8 +46,8 @@ def get_timer_service(writes: EntryWritesDep) -> TimerService:
     return TimerService(writes)
 
 
-def get_view_service(session: SessionDep, now: NowDep) -> ViewService:
-    return ViewService(session, now)
+def get_report_service(session: SessionDep, now: NowDep) -> ReportService:
+    return ReportService(session, now)
 
 
 def get_user_settings_service(session: SessionDep) -> UserSettingsService:
@@ -75,5 +57,5 @@ def get_user_settings_service(session: SessionDep) -> UserSettingsService:
 EntryServiceDep = Annotated[EntryService, Depends(get_entry_service)]
 WorklogServiceDep = Annotated[WorklogService, Depends(get_worklog_service)]
 TimerServiceDep = Annotated[TimerService, Depends(get_timer_service)]
-ViewServiceDep = Annotated[ViewService, Depends(get_view_service)]
+ReportServiceDep = Annotated[ReportService, Depends(get_report_service)]
 UserSettingsServiceDep = Annotated[UserSettingsService, Depends(get_user_settings_service)]

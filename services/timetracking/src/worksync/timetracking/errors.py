@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from worksync.common.errors import AppError, Conflict, FieldError, NotFound, Unprocessable
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from worksync.common.errors import AppError, Conflict, NotFound, invalid_field
+from worksync.timetracking.time_rules import TimeRuleViolation
 
 
-def not_found(what: str) -> NotFound:
-    """`what` is the snake_case name of the resource: `time_entry` -> `time_entry_not_found`.
-
-    Rows of other workspaces, and rows the caller may not see, answer the same.
-    """
-    return NotFound(f"No such {what.replace('_', ' ')}", code=f"{what}_not_found")
-
-
-def invalid_field(field: str, message: str, code: str = "validation_failed") -> Unprocessable:
-    """A 422 about one field of the request, shaped like request validation errors."""
-    return Unprocessable(
-        "The request is not valid", code=code, errors=[FieldError(field=field, message=message)]
-    )
+@contextmanager
+def invalid_times() -> Iterator[None]:
+    """What the time rules refuse (`TimeRuleViolation`), as a 422 on the field it names."""
+    try:
+        yield
+    except TimeRuleViolation as exc:
+        raise invalid_field(exc.field, exc.message, code=exc.code) from exc
 
 
 class TimerAlreadyRunning(Conflict):

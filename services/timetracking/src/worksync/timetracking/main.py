@@ -1,4 +1,5 @@
-"""The timetracking API: time entries, worklogs, the timer, views, summaries and settings."""
+"""The timetracking API: time entries, worklogs, the timer, reports (day, week and
+summaries) and settings."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from worksync.timetracking.config import TimetrackingSettings
 from worksync.timetracking.entries.endpoints import router as entries_router
 from worksync.timetracking.issues.service import IssueLookup
 from worksync.timetracking.issues.work_items_api import WorkItemsApi
-from worksync.timetracking.models import directory
+from worksync.timetracking.models import directory_tables
+from worksync.timetracking.reports.endpoints import router as reports_router
 from worksync.timetracking.timers.endpoints import router as timer_router
 from worksync.timetracking.user_settings.endpoints import router as settings_router
-from worksync.timetracking.views.endpoints import router as views_router
 from worksync.timetracking.worklogs.endpoints import router as worklogs_router
 
+# The OpenAPI text as published ("views": the reports' today and week).
 DESCRIPTION = (
     "Where the time went: time entries (timed, duration-only, from timers), worklogs on "
     "issues, the timer with pauses, day and week views, summaries, and user time settings."
@@ -38,8 +40,8 @@ def create_app(settings: TimetrackingSettings | None = None) -> FastAPI:
         settings,
         title="WorkSync timetracking",
         description=DESCRIPTION,
-        routers=[entries_router, worklogs_router, timer_router, views_router, settings_router],
-        directory=directory,
+        routers=[entries_router, worklogs_router, timer_router, reports_router, settings_router],
+        directory_tables=directory_tables,
         extra_lifespan=issue_lookup,
     )
 

@@ -1,5 +1,5 @@
-"""Test support for the timetracking service (and suites that run it): settings, issues as
-work-items announces them, and a stand-in for the work-items API served over real HTTP."""
+"""Test support for the timetracking service (and suites that run it): issues as work-items
+announces them, and a stand-in for the work-items API served over real HTTP."""
 
 from __future__ import annotations
 
@@ -23,17 +23,11 @@ from worksync.common.testing.directory import (
     SeededProject,
     SeededUser,
     SeededWorkspace,
-    member_answer,
 )
-from worksync.common.testing.settings import build_test_settings
-from worksync.timetracking.config import TimetrackingSettings
+from worksync.common.testing.workspace_api import FakeWorkspaceApi
 from worksync.timetracking.models import Break, TimeEntry, messaging
 
 API = "/api/v1"
-
-
-def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> TimetrackingSettings:
-    return build_test_settings(TimetrackingSettings, database_url, amqp_url, **overrides)
 
 
 def issue_event(
@@ -218,20 +212,13 @@ async def arrange_world(seeder: DirectorySeeder, issues: Issues, **project: Any)
 @dataclass
 class FakeWorkItemsApi:
     """Answers `GET .../projects/{pid}/issues/{iid}` from `issues` (keyed by issue id), or
-    500 for the issue ids in `failing`; counts the calls. Stands in for the workspace API
-    too: `GET .../members/{user_id}` from `members`, 404 for everything else."""
+    500 for the issue ids in `failing`; counts the calls. The workspace API beside it is the
+    kit's stand-in (`workspace_api`)."""
 
+    workspace_api: FakeWorkspaceApi
     issues: dict[UUID, dict[str, Any]] = field(default_factory=dict)
     failing: set[UUID] = field(default_factory=set)
     calls: list[UUID] = field(default_factory=list)
-    # (slug, user id) -> the workspace API's answer about that member
-    members: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
-
-    def add_member(
-        self, workspace: SeededWorkspace, user: SeededUser, *, role: str = "member"
-    ) -> None:
-        """A member the workspace service has, whose event has not arrived."""
-        self.members[workspace.slug, user.id] = member_answer(workspace, user, role=role)
 
     def add_issue(
         self, issue_id: UUID, project_id: UUID, *, version: int = 3, key: str = "APL-9"
@@ -264,26 +251,5 @@ class FakeWorkItemsApi:
             if found is None or found["project_id"] != str(project_id):
                 return problem_response(problem_for_status(404, "Not found"))
             return JSONResponse(found)
-
-        @api.get("/api/v1/workspaces/{slug}/members/{user_id}")
-        async def member(slug: str, user_id: str) -> JSONResponse:
-            # A string: `members/me` is answered here too (404: not known either).
-            found = next(
-                (
-                    answer
-                    for (known_slug, known_id), answer in self.members.items()
-                    if (known_slug, str(known_id)) == (slug, user_id)
-                ),
-                None,
-            )
-            if found is None:
-                return problem_response(problem_for_status(404, "Not found"))
-            return JSONResponse(found)
-
-        @api.get("/api/v1/{path:path}")
-        async def anything_else(path: str) -> JSONResponse:
-            """The workspace API's look-ups: nobody is a member of what the projection
-            does not know."""
-            return problem_response(problem_for_status(404, "Not found"))
 
         return api

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from worksync.work_items.models.base import COLOUR_PATTERN
-
-
-def _refuse_null(value: Any) -> Any:
-    if value is None:
-        raise ValueError("may be left out but not null")
-    return value
-
-
-# For PATCH fields that may be left out but make no sense as null.
-NotNull = BeforeValidator(_refuse_null)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Colour = Annotated[str, StringConstraints(pattern=COLOUR_PATTERN), Field(examples=["#3B82F6"])]

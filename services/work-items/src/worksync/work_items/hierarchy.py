@@ -1,40 +1,43 @@
-"""Parent links (sub-issues, nested labels) must never form a loop."""
+"""Rows that hang under a parent of their own kind (sub-issues, nested labels): the parent
+links must never form a loop."""
 
 from __future__ import annotations
 
+from typing import ClassVar
 from uuid import UUID
 
-from sqlalchemy import exists, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import exists, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-
-async def would_loop(
-    session: AsyncSession,
-    id_column: InstrumentedAttribute[UUID],
-    parent_column: InstrumentedAttribute[UUID | None],
-    *,
-    node_id: UUID,
-    parent_id: UUID,
-) -> bool:
-    """Whether making `parent_id` the parent of `node_id` closes a loop: `node_id` is
-    `parent_id` itself or one of its ancestors (one recursive query, whatever the depth)."""
-    ancestors = (
-        select(id_column.label("id"), parent_column.label("parent_id"))
-        .where(id_column == parent_id)
-        .cte("ancestors", recursive=True)
-    )
-    # UNION, not UNION ALL: a loop already in the data ends the walk instead of spinning.
-    ancestors = ancestors.union(
-        select(id_column, parent_column).join(ancestors, id_column == ancestors.c.parent_id)
-    )
-    found = await session.scalar(select(exists().where(ancestors.c.id == node_id)))
-    return bool(found)
+from worksync.common.repository import Repository
 
 
-async def lock_hierarchy(session: AsyncSession, kind: str, project_id: UUID) -> None:
-    """Serialise the changes of parents of one kind in a project until commit: two changes
-    that each pass `would_loop` alone could close a loop together (or, for issues, whose
-    rows they lock, deadlock). Taken before any row lock."""
-    key = func.hashtextextended(f"{kind}-parents:{project_id}", 0)
-    await session.execute(select(func.pg_advisory_xact_lock(key)))
+class HierarchyRepository(Repository):
+    """A repository whose rows name a parent of the same kind in the same project."""
+
+    kind: ClassVar[str]
+    """What the rows are (`issue`), naming the project's lock on their parent changes."""
+    id_column: ClassVar[InstrumentedAttribute[UUID]]
+    parent_column: ClassVar[InstrumentedAttribute[UUID | None]]
+
+    async def lock_parents(self, project_id: UUID) -> None:
+        """Changes of parents of this kind in the project take turns until commit: two that
+        each pass `closes_loop` alone could close a loop together. Taken before any row lock."""
+        await self.lock_key(f"{self.kind}-parents:{project_id}")
+
+    async def closes_loop(self, node_id: UUID, parent_id: UUID) -> bool:
+        """Whether making `parent_id` the parent of `node_id` closes a loop: `node_id` is
+        `parent_id` itself or one of its ancestors (one recursive query, whatever the depth)."""
+        # Read from the class: on an instance the columns would act as row attributes.
+        node, parent = type(self).id_column, type(self).parent_column
+        ancestors = (
+            select(node.label("id"), parent.label("parent_id"))
+            .where(node == parent_id)
+            .cte("ancestors", recursive=True)
+        )
+        # UNION, not UNION ALL: a loop already in the data ends the walk instead of spinning.
+        ancestors = ancestors.union(
+            select(node, parent).join(ancestors, node == ancestors.c.parent_id)
+        )
+        found = await self.session.scalar(select(exists().where(ancestors.c.id == node_id)))
+        return bool(found)

@@ -9,7 +9,8 @@ from worksync.common.telemetry import configure_logging
 from worksync.work_items.config import WorkItemsSettings
 from worksync.work_items.issues.endpoints import router as issues_router
 from worksync.work_items.labels.endpoints import router as labels_router
-from worksync.work_items.models import directory
+from worksync.work_items.models import directory_tables
+from worksync.work_items.projects.service import ensure_project_set_up
 from worksync.work_items.states.endpoints import router as states_router
 
 DESCRIPTION = (
@@ -24,7 +25,8 @@ def create_app(settings: WorkItemsSettings | None = None) -> FastAPI:
         title="WorkSync work items",
         description=DESCRIPTION,
         routers=[states_router, issues_router, labels_router],
-        directory=directory,
+        directory_tables=directory_tables,
+        project_set_up=ensure_project_set_up,
     )
 
 

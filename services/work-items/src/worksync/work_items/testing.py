@@ -1,13 +1,9 @@
-"""Test support for the work-items service: settings, a stand-in for the workspace API
-(the directory's fallback), arranged workspaces, and API shortcuts."""
+"""Test support for the work-items service: arranged workspaces and API shortcuts."""
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
 import httpx
 from sqlalchemy import func, select
@@ -18,65 +14,12 @@ from worksync.common.testing.directory import (
     SeededProject,
     SeededUser,
     SeededWorkspace,
-    member_answer,
 )
-from worksync.common.testing.settings import build_test_settings
-from worksync.work_items.config import WorkItemsSettings
+
+# The stand-in for the workspace API is the kit's (the plugin's `workspace_api` fixture).
 from worksync.work_items.models import messaging
 
 API = "/api/v1"
-WORKSPACE_API_URL = "http://workspace.test"
-_PROJECT_PATH = re.compile(r"^/api/v1/workspaces/([^/]+)/projects/([0-9a-f-]{36})$")
-_MEMBER_PATH = re.compile(r"^/api/v1/workspaces/([^/]+)/members/([0-9a-f-]{36})$")
-
-
-def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> WorkItemsSettings:
-    defaults: dict[str, Any] = {
-        "workspace_api_url": WORKSPACE_API_URL,
-    }
-    return build_test_settings(
-        WorkItemsSettings, database_url, amqp_url, **{**defaults, **overrides}
-    )
-
-
-@dataclass
-class FakeWorkspaceApi:
-    """Answers the directory's project and member look-ups for the projects and members a
-    test registers, 404 for everything else (the workspace service knows nothing the events
-    did not say)."""
-
-    projects: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
-    members: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
-
-    def add_project(self, slug: str, project_id: UUID, workspace_id: UUID, identifier: str) -> None:
-        self.projects[slug, project_id] = {
-            "id": str(project_id),
-            "workspace_id": str(workspace_id),
-            "identifier": identifier,
-            "name": "Known through the fallback",
-            "status": "active",
-            "is_time_tracking_enabled": True,
-            "archived_at": None,
-            "version": 1,
-        }
-
-    def add_member(
-        self, workspace: SeededWorkspace, user: SeededUser, *, role: str = "member"
-    ) -> None:
-        """A member the workspace service has, whose event has not arrived."""
-        self.members[workspace.slug, user.id] = member_answer(workspace, user, role=role)
-
-    def answer(self, request: httpx.Request) -> httpx.Response:
-        for pattern, known in ((_PROJECT_PATH, self.projects), (_MEMBER_PATH, self.members)):
-            found = pattern.match(request.url.path)
-            if found is not None:
-                answer = known.get((found.group(1), UUID(found.group(2))))
-                if answer is not None:
-                    return httpx.Response(200, content=json.dumps(answer))
-        return httpx.Response(404, json={"status": 404, "code": "not_found"})
-
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.MockTransport(self.answer))
 
 
 @dataclass(frozen=True)

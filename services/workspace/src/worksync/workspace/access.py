@@ -1,22 +1,40 @@
-"""Who the caller is inside a workspace (and a project), resolved from the path.
+"""Who the caller is inside a workspace (and a project), resolved from the path, and the
+role guards endpoints take.
 
 Every workspace-scoped endpoint starts here: the slug must name a live workspace the
 caller is a member of, else 404 — a workspace the caller does not belong to is
-indistinguishable from one that does not exist (OWASP API1).
+indistinguishable from one that does not exist (OWASP API1). The guards resolve `{ws}`
+(and `{project_id}`) before anything else runs, so a foreign workspace or project is a 404
+whatever the rest of the request holds; a member whose role falls short gets 403.
+
+The guards have the names of the kit's (`worksync.common.directory`) and mean the same
+capability, but read this service's own tables: it is where memberships are made.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Annotated
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import Depends, Path
 
-from worksync.common.auth import Principal
-from worksync.workspace.enums import ProjectRole, WorkspaceRole
-from worksync.workspace.errors import RoleRequired, not_found
+from worksync.common.auth import CurrentPrincipal, Principal
+from worksync.common.db import SessionDep
+from worksync.common.errors import not_found
+from worksync.common.roles import (
+    InsufficientRole,
+    ProjectRole,
+    WorkspaceRole,
+    effective_project_role,
+)
 from worksync.workspace.models import Membership, Project, ProjectMembership, Workspace
+from worksync.workspace.projects.repository import ProjectRepository
+from worksync.workspace.workspaces.repository import WorkspaceRepository
+
+WorkspaceSlug = Annotated[str, Path(description="The workspace's slug")]
+ProjectId = Annotated[UUID, Path(description="The project's id")]
 
 
 @dataclass(frozen=True)
@@ -39,32 +57,12 @@ class WorkspaceAccess:
 
     @property
     def is_admin(self) -> bool:
-        return self.role.at_least(WorkspaceRole.ADMIN)
+        return self.role.administers
 
     def require(self, minimum: WorkspaceRole) -> WorkspaceAccess:
         if not self.role.at_least(minimum):
-            raise RoleRequired(minimum)
+            raise InsufficientRole(minimum.value)
         return self
-
-
-async def resolve_workspace_access(
-    session: AsyncSession, slug: str, principal: Principal
-) -> WorkspaceAccess:
-    row = (
-        await session.execute(
-            select(Workspace, Membership)
-            .join(Membership, Membership.workspace_id == Workspace.id)
-            .where(
-                Workspace.slug == slug,
-                Workspace.deleted_at.is_(None),
-                Membership.user_id == principal.user_id,
-                Membership.removed_at.is_(None),
-            )
-        )
-    ).one_or_none()
-    if row is None:
-        raise not_found("workspace")
-    return WorkspaceAccess(principal=principal, workspace=row.Workspace, membership=row.Membership)
 
 
 @dataclass(frozen=True)
@@ -79,9 +77,8 @@ class ProjectAccess:
     @property
     def role(self) -> ProjectRole | None:
         """Workspace owners and admins are project admins whether or not they are members."""
-        if self.workspace.is_admin:
-            return ProjectRole.ADMIN
-        return ProjectRole(self.membership.role) if self.membership else None
+        member_role = ProjectRole(self.membership.role) if self.membership else None
+        return effective_project_role(self.workspace.role, member_role)
 
     @property
     def is_admin(self) -> bool:
@@ -89,30 +86,64 @@ class ProjectAccess:
 
     def require_admin(self) -> ProjectAccess:
         if not self.is_admin:
-            raise RoleRequired("project admin")
+            raise InsufficientRole(f"project {ProjectRole.ADMIN}")
         return self
 
 
-async def resolve_project_access(
-    session: AsyncSession, access: WorkspaceAccess, project_id: UUID
+async def _workspace_access(
+    ws: WorkspaceSlug, principal: CurrentPrincipal, session: SessionDep
+) -> WorkspaceAccess:
+    found = await WorkspaceRepository(session).live_with_membership(ws, principal.user_id)
+    if found is None:
+        raise not_found("workspace")
+    return WorkspaceAccess(
+        principal=principal, workspace=found.Workspace, membership=found.Membership
+    )
+
+
+def _workspace_role(
+    at_least: WorkspaceRole,
+) -> Callable[[WorkspaceAccess], Awaitable[WorkspaceAccess]]:
+    """A dependency: the caller's access to `{ws}`, holding at least `at_least` (resolved
+    once per request however many guards ask)."""
+
+    async def require_workspace_role(
+        access: Annotated[WorkspaceAccess, Depends(_workspace_access)],
+    ) -> WorkspaceAccess:
+        return access.require(at_least)
+
+    return require_workspace_role
+
+
+async def _project_access(
+    access: Annotated[WorkspaceAccess, Depends(_workspace_access)],
+    project_id: ProjectId,
+    session: SessionDep,
 ) -> ProjectAccess:
     """Guests see only the projects they are members of; to everyone else the rest is 404."""
-    row = (
-        await session.execute(
-            select(Project, ProjectMembership)
-            .outerjoin(
-                ProjectMembership,
-                (ProjectMembership.project_id == Project.id)
-                & (ProjectMembership.user_id == access.user_id)
-                & ProjectMembership.removed_at.is_(None),
-            )
-            .where(
-                Project.id == project_id,
-                Project.workspace_id == access.workspace_id,
-                Project.deleted_at.is_(None),
-            )
-        )
-    ).one_or_none()
-    if row is None or (access.role is WorkspaceRole.GUEST and row.ProjectMembership is None):
+    found = await ProjectRepository(session).live_with_membership(
+        access.workspace_id, project_id, access.user_id
+    )
+    if found is None or (access.role is WorkspaceRole.GUEST and found.ProjectMembership is None):
         raise not_found("project")
-    return ProjectAccess(workspace=access, project=row.Project, membership=row.ProjectMembership)
+    return ProjectAccess(
+        workspace=access, project=found.Project, membership=found.ProjectMembership
+    )
+
+
+async def _project_admin(
+    project: Annotated[ProjectAccess, Depends(_project_access)],
+) -> ProjectAccess:
+    return project.require_admin()
+
+
+# The role guards, named by what the caller must be.
+WorkspaceGuest = Annotated[WorkspaceAccess, Depends(_workspace_access)]
+"""Anyone in the workspace, guests included (they see only what they take part in)."""
+WorkspaceMember = Annotated[WorkspaceAccess, Depends(_workspace_role(WorkspaceRole.MEMBER))]
+WorkspaceAdmin = Annotated[WorkspaceAccess, Depends(_workspace_role(WorkspaceRole.ADMIN))]
+WorkspaceOwner = Annotated[WorkspaceAccess, Depends(_workspace_role(WorkspaceRole.OWNER))]
+ProjectViewer = Annotated[ProjectAccess, Depends(_project_access)]
+"""Anyone who sees the project: workspace members, and guests who belong to it."""
+ProjectAdmin = Annotated[ProjectAccess, Depends(_project_admin)]
+"""Project admins, workspace owners and admins included."""

@@ -1,30 +1,21 @@
-"""FastAPI dependencies: the request's clock and settings, and the caller's access.
+"""FastAPI dependencies: the settings and the services endpoints use.
 
-The access dependencies resolve `{ws}` (and `{project_id}`) before anything else runs,
-so a foreign workspace or project is a 404 whatever the rest of the request holds.
+The caller's access (the role guards) is in `access`; the request's clock is the kit's
+`NowDep` (`worksync.common.clock`).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
-from uuid import UUID
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 
-from worksync.common.auth import CurrentPrincipal
 from worksync.common.db import SessionDep
-from worksync.workspace.access import (
-    ProjectAccess,
-    WorkspaceAccess,
-    resolve_project_access,
-    resolve_workspace_access,
-)
 from worksync.workspace.categories.service import CategoryService
 from worksync.workspace.clients.service import ClientService
 from worksync.workspace.config import WorkspaceSettings
 from worksync.workspace.departments.service import DepartmentService
-from worksync.workspace.enums import WorkspaceRole
 from worksync.workspace.invitations.service import InvitationService
 from worksync.workspace.members.service import MemberService
 from worksync.workspace.project_members.service import ProjectMemberService
@@ -35,67 +26,12 @@ from worksync.workspace.teams.service import TeamService
 from worksync.workspace.workspaces.service import WorkspaceService
 
 
-def utc_now() -> datetime:
-    """One timestamp per request, so that everything a request writes agrees."""
-    return datetime.now(UTC)
-
-
-NowDep = Annotated[datetime, Depends(utc_now)]
-
-
 def get_settings(request: Request) -> WorkspaceSettings:
     settings: WorkspaceSettings = request.app.state.settings
     return settings
 
 
 SettingsDep = Annotated[WorkspaceSettings, Depends(get_settings)]
-
-
-WorkspaceSlug = Annotated[str, Path(description="The workspace's slug")]
-ProjectId = Annotated[UUID, Path(description="The project's id")]
-
-
-async def get_workspace_access(
-    ws: WorkspaceSlug, principal: CurrentPrincipal, session: SessionDep
-) -> WorkspaceAccess:
-    return await resolve_workspace_access(session, ws, principal)
-
-
-WorkspaceAccessDep = Annotated[WorkspaceAccess, Depends(get_workspace_access)]
-
-
-def require_member(access: WorkspaceAccessDep) -> WorkspaceAccess:
-    """Members and above: guests only see what they take part in."""
-    return access.require(WorkspaceRole.MEMBER)
-
-
-def require_admin(access: WorkspaceAccessDep) -> WorkspaceAccess:
-    return access.require(WorkspaceRole.ADMIN)
-
-
-def require_owner(access: WorkspaceAccessDep) -> WorkspaceAccess:
-    return access.require(WorkspaceRole.OWNER)
-
-
-MemberAccessDep = Annotated[WorkspaceAccess, Depends(require_member)]
-AdminAccessDep = Annotated[WorkspaceAccess, Depends(require_admin)]
-OwnerAccessDep = Annotated[WorkspaceAccess, Depends(require_owner)]
-
-
-async def get_project_access(
-    access: WorkspaceAccessDep, project_id: ProjectId, session: SessionDep
-) -> ProjectAccess:
-    return await resolve_project_access(session, access, project_id)
-
-
-ProjectAccessDep = Annotated[ProjectAccess, Depends(get_project_access)]
-
-
-def require_project_admin(project: ProjectAccessDep) -> ProjectAccess:
-    return project.require_admin()
-
-
-ProjectAdminAccessDep = Annotated[ProjectAccess, Depends(require_project_admin)]
 
 
 def get_workspace_service(session: SessionDep) -> WorkspaceService:

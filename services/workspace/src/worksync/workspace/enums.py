@@ -1,4 +1,6 @@
-"""The closed vocabularies of the workspace context: roles, project states, settings choices.
+"""The closed vocabularies of the workspace context: project states, settings choices, the
+roles an invitation grants. Workspace and project roles are the kit's
+(`worksync.common.roles`): every service checks the roles this one grants.
 
 The database checks the same values (see `models`), and the API and events publish them.
 """
@@ -8,33 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 
-class WorkspaceRole(StrEnum):
-    OWNER = "owner"
-    ADMIN = "admin"
-    MEMBER = "member"
-    GUEST = "guest"
-
-    def at_least(self, minimum: WorkspaceRole) -> bool:
-        return _WORKSPACE_RANK[self] >= _WORKSPACE_RANK[minimum]
-
-
-_WORKSPACE_RANK = {
-    WorkspaceRole.GUEST: 0,
-    WorkspaceRole.MEMBER: 1,
-    WorkspaceRole.ADMIN: 2,
-    WorkspaceRole.OWNER: 3,
-}
-
-
 class InvitationRole(StrEnum):
     """Roles an invitation may grant; owners are made by promoting a member."""
 
-    ADMIN = "admin"
-    MEMBER = "member"
-    GUEST = "guest"
-
-
-class ProjectRole(StrEnum):
     ADMIN = "admin"
     MEMBER = "member"
     GUEST = "guest"

@@ -1,22 +1,14 @@
-"""The errors the workspace service answers with, beyond the shared ones."""
+"""The errors the workspace service answers with, beyond the kit's (`worksync.common.errors`:
+`not_found`, `invalid_field`, `unknown_reference`; a role that falls short is the kit's
+`InsufficientRole`).
+
+The conflicts a unique constraint decides are here too: repositories raise them through
+their `constraint_errors`, services where their rules find them first.
+"""
 
 from __future__ import annotations
 
-from worksync.common.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable
-from worksync.workspace.enums import WorkspaceRole
-
-
-def not_found(what: str) -> NotFound:
-    """`what` is the snake_case name of the resource: `project` -> 404 `project_not_found`.
-
-    Rows of other workspaces, and rows the caller may not see, answer the same.
-    """
-    return NotFound(f"No such {what.replace('_', ' ')}", code=f"{what}_not_found")
-
-
-class RoleRequired(Forbidden):
-    def __init__(self, minimum: WorkspaceRole | str) -> None:
-        super().__init__(f"This needs the {minimum} role or higher", code="insufficient_role")
+from worksync.common.errors import Conflict, Forbidden
 
 
 class OwnerRequired(Forbidden):
@@ -32,9 +24,32 @@ class LastOwner(Conflict):
         )
 
 
+class SlugTaken(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This slug is taken; slugs are never reused", code="slug_taken")
+
+
 class AlreadyMember(Conflict):
     def __init__(self) -> None:
         super().__init__("This user is a member already", code="already_member")
+
+
+class AlreadyProjectMember(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This user is a member of the project already", code="already_member")
+
+
+class AlreadyTeamMember(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This user is a member of the team already", code="already_member")
+
+
+class InvitationPending(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "An invitation to this address is pending; revoke it to send another",
+            code="invitation_pending",
+        )
 
 
 class InvitationEmailMismatch(Forbidden):
@@ -45,13 +60,10 @@ class InvitationEmailMismatch(Forbidden):
         )
 
 
-class NameTaken(Conflict):
-    """`what` names the resource: `team` -> 409 `team_name_taken`."""
-
-    def __init__(self, what: str) -> None:
+class IdentifierTaken(Conflict):
+    def __init__(self) -> None:
         super().__init__(
-            f"Another {what.replace('_', ' ')} of this workspace has this name",
-            code=f"{what}_name_taken",
+            "Another project of this workspace has this identifier", code="identifier_taken"
         )
 
 
@@ -63,13 +75,18 @@ class InUse(Conflict):
         )
 
 
-def invalid_field(field: str, message: str, code: str = "validation_failed") -> Unprocessable:
-    """A 422 about one field of the request body, shaped like request validation errors."""
-    return Unprocessable(
-        "The request is not valid", code=code, errors=[FieldError(field=field, message=message)]
-    )
+class DepartmentFieldTaken(Conflict):
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            f"Another department of this workspace has this {field.replace('_', ' ')}",
+            # `code_taken` alone would not say whose code.
+            code="department_code_taken" if field == "code" else f"{field}_taken",
+        )
 
 
-def unknown_reference(field: str, what: str) -> Unprocessable:
-    """The body names a row that does not exist in this workspace (or may not be used)."""
-    return invalid_field(field, f"no such {what} in this workspace", code="unknown_reference")
+class StaffFieldTaken(Conflict):
+    def __init__(self, field: str) -> None:
+        if field == "user_id":
+            super().__init__("This member has a staff profile already", code="staff_profile_exists")
+        else:
+            super().__init__("Another staff member has this staff id", code="staff_id_taken")

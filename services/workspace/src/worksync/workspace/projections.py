@@ -12,9 +12,9 @@ from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.auth import Principal
+from worksync.common.repository import Repository
 from worksync.workspace.models import User
 
 
@@ -26,51 +26,45 @@ class Profile:
     display_name: str
 
 
-async def apply_user_event(
-    session: AsyncSession,
-    *,
-    user_id: UUID,
-    sequence: int,
-    is_active: bool,
-    profile: Profile | None,
-) -> bool:
-    """Store what the event says unless a newer event was applied; True if it was stored.
+class UserRepository(Repository):
+    async def apply_event(
+        self, *, user_id: UUID, sequence: int, is_active: bool, profile: Profile | None
+    ) -> bool:
+        """Store what the event says unless a newer event was applied; True if it was stored.
 
-    `profile` is None for events that carry none (a deactivation): the stored one stays.
-    """
-    values: dict[str, Any] = {"user_id": user_id, "sequence": sequence, "is_active": is_active}
-    if profile is not None:
-        values |= {"email": profile.email, "display_name": profile.display_name}
-    statement = insert(User).values(**values)
-    changed = {name: statement.excluded[name] for name in values if name != "user_id"}
-    applied = await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[User.user_id],
-            set_={**changed, "updated_at": statement.excluded.updated_at},
-            where=User.sequence < statement.excluded.sequence,
-        ).returning(User.user_id)
-    )
-    return applied.first() is not None
-
-
-async def active_user_profile(session: AsyncSession, user_id: UUID) -> Profile | None:
-    """The profile of an active user we know of, else None."""
-    row = (
-        await session.execute(
-            select(User.email, User.display_name).where(
-                User.user_id == user_id, User.is_active.is_(True), User.email.is_not(None)
-            )
+        `profile` is None for events that carry none (a deactivation): the stored one stays.
+        """
+        values: dict[str, Any] = {"user_id": user_id, "sequence": sequence, "is_active": is_active}
+        if profile is not None:
+            values |= {"email": profile.email, "display_name": profile.display_name}
+        statement = insert(User).values(**values)
+        changed = {name: statement.excluded[name] for name in values if name != "user_id"}
+        applied = await self.execute(
+            statement.on_conflict_do_update(
+                index_elements=[User.user_id],
+                set_={**changed, "updated_at": statement.excluded.updated_at},
+                where=User.sequence < statement.excluded.sequence,
+            ).returning(User.user_id)
         )
-    ).one_or_none()
-    if row is None or row.email is None:
-        return None
-    return Profile(email=row.email, display_name=row.display_name or row.email)
+        return applied.first() is not None
 
+    async def active_profile(self, user_id: UUID) -> Profile | None:
+        """The profile of an active user we know of, else None."""
+        row = (
+            await self.session.execute(
+                select(User.email, User.display_name).where(
+                    User.user_id == user_id, User.is_active.is_(True), User.email.is_not(None)
+                )
+            )
+        ).one_or_none()
+        if row is None or row.email is None:
+            return None
+        return Profile(email=row.email, display_name=row.display_name or row.email)
 
-async def caller_profile(session: AsyncSession, principal: Principal) -> Profile:
-    """The caller's profile: from identity's events if they arrived, else from the token
-    (a user who registers and at once creates a workspace may be ahead of the events)."""
-    known = await active_user_profile(session, principal.user_id)
-    if known is not None:
-        return known
-    return Profile(email=principal.email, display_name=principal.name or principal.email)
+    async def caller_profile(self, principal: Principal) -> Profile:
+        """The caller's profile: from identity's events if they arrived, else from the token
+        (a user who registers and at once creates a workspace may be ahead of the events)."""
+        known = await self.active_profile(principal.user_id)
+        if known is not None:
+            return known
+        return Profile(email=principal.email, display_name=principal.name or principal.email)

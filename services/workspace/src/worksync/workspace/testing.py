@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -13,9 +12,8 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.envelope import CloudEvent
-from worksync.common.testing.settings import build_test_settings
+from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.tokens import TokenMinter
-from worksync.workspace.config import WorkspaceSettings
 from worksync.workspace.messaging.handlers import HANDLERS
 
 API = "/api/v1"
@@ -45,18 +43,6 @@ async def deliver(sessionmaker: async_sessionmaker[AsyncSession], event: CloudEv
         await HANDLERS[event.type](session, event)
 
 
-@dataclass
-class Person:
-    id: UUID
-    email: str
-    display_name: str
-    token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
-
-
 class People:
     """Users as identity announced them (registered events), with tokens the app trusts."""
 
@@ -64,7 +50,7 @@ class People:
         self.minter = minter
         self.sessionmaker = sessionmaker
 
-    async def register(self, display_name: str = "Ada", *, announce: bool = True) -> Person:
+    async def register(self, display_name: str = "Ada", *, announce: bool = True) -> SeededUser:
         """A new user; `announce=False` leaves identity's event unsent (not yet arrived)."""
         user_id, email = uuid.uuid4(), unique_email()
         if announce:
@@ -73,7 +59,7 @@ class People:
             )
             await deliver(self.sessionmaker, event)
         token = self.minter.mint(user_id, email=email, name=display_name)
-        return Person(id=user_id, email=email, display_name=display_name, token=token)
+        return SeededUser(id=user_id, email=email, display_name=display_name, token=token)
 
 
 class Workspaces:
@@ -84,7 +70,7 @@ class Workspaces:
         # Short names and numbers of departments, distinct within a test's workspaces.
         self.department_numbers = itertools.count(1)
 
-    async def create(self, owner: Person, **body: Any) -> dict[str, Any]:
+    async def create(self, owner: SeededUser, **body: Any) -> dict[str, Any]:
         payload = {"slug": unique_slug(), "name": "Acme", **body}
         response = await self.client.post(f"{API}/workspaces", json=payload, headers=owner.headers)
         assert response.status_code == 201, response.text
@@ -92,7 +78,7 @@ class Workspaces:
         return workspace
 
     async def add_member(
-        self, slug: str, admin: Person, person: Person, role: str = "member"
+        self, slug: str, admin: SeededUser, person: SeededUser, role: str = "member"
     ) -> dict[str, Any]:
         response = await self.client.post(
             f"{API}/workspaces/{slug}/members",
@@ -103,7 +89,7 @@ class Workspaces:
         member: dict[str, Any] = response.json()
         return member
 
-    async def create_project(self, slug: str, person: Person, **body: Any) -> dict[str, Any]:
+    async def create_project(self, slug: str, person: SeededUser, **body: Any) -> dict[str, Any]:
         identifier = "".join(chr(ord("A") + int(c, 16) % 26) for c in uuid.uuid4().hex[:6])
         payload = {"identifier": identifier, "name": "Website", **body}
         response = await self.client.post(
@@ -114,7 +100,7 @@ class Workspaces:
         return project
 
     async def create_department(
-        self, slug: str, admin: Person, code: str, **body: Any
+        self, slug: str, admin: SeededUser, code: str, **body: Any
     ) -> dict[str, Any]:
         """A department named after `code`, with a short name and number of its own."""
         number = next(self.department_numbers)
@@ -128,18 +114,14 @@ class Workspaces:
         return await self.post(f"/workspaces/{slug}/departments", admin, payload)
 
     async def create_staff(
-        self, slug: str, admin: Person, person: Person, staff_id: str, **body: Any
+        self, slug: str, admin: SeededUser, person: SeededUser, staff_id: str, **body: Any
     ) -> dict[str, Any]:
         payload = {"user_id": str(person.id), "staff_id": staff_id, **body}
         return await self.post(f"/workspaces/{slug}/staff", admin, payload)
 
-    async def post(self, path: str, person: Person, body: dict[str, Any]) -> dict[str, Any]:
+    async def post(self, path: str, person: SeededUser, body: dict[str, Any]) -> dict[str, Any]:
         """POST under /api/v1 expecting 200 or 201."""
         response = await self.client.post(f"{API}{path}", json=body, headers=person.headers)
         assert response.status_code in (200, 201), response.text
         created: dict[str, Any] = response.json()
         return created
-
-
-def build_settings(database_url: str, amqp_url: str, **overrides: Any) -> WorkspaceSettings:
-    return build_test_settings(WorkspaceSettings, database_url, amqp_url, **overrides)

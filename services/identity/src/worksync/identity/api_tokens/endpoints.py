@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
@@ -23,7 +24,6 @@ from worksync.identity.api_tokens.schemas import (
 )
 from worksync.identity.dependencies import (
     ApiTokenServiceDep,
-    NowDep,
     SessionCallerDep,
     SettingsDep,
 )

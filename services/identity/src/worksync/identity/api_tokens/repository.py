@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Row, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import Repository
 from worksync.identity.models import ApiToken, User
 
 
@@ -20,14 +20,7 @@ def _live(now: datetime) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-class ApiTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, token: ApiToken) -> None:
-        self.session.add(token)
-        await self.session.flush()
-
+class ApiTokenRepository(Repository):
     async def get_unrevoked(self, user_id: UUID, token_id: UUID) -> ApiToken | None:
         return await self.session.scalar(
             select(ApiToken).where(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
@@ -23,7 +24,6 @@ from worksync.identity.dependencies import (
     AuthServiceDep,
     CallerDep,
     ClientInfoDep,
-    NowDep,
     SessionCallerDep,
 )
 from worksync.identity.models import idempotency_keys

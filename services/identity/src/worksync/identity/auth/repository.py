@@ -7,19 +7,12 @@ from uuid import UUID
 
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.repository import Repository
 from worksync.identity.models import LoginThrottle, OneTimeToken, OneTimeTokenPurpose
 
 
-class OneTimeTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, token: OneTimeToken) -> None:
-        self.session.add(token)
-        await self.session.flush()
-
+class OneTimeTokenRepository(Repository):
     async def consume(
         self, token_hash: bytes, purpose: OneTimeTokenPurpose, now: datetime
     ) -> UUID | None:
@@ -51,10 +44,7 @@ class OneTimeTokenRepository:
         )
 
 
-class LoginThrottleRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class LoginThrottleRepository(Repository):
     async def locked_until(self, email_key: str, now: datetime) -> datetime | None:
         return await self.session.scalar(
             select(LoginThrottle.locked_until).where(

@@ -24,6 +24,7 @@ from worksync.identity.errors import (
 from worksync.identity.mail import messages
 from worksync.identity.mail.outgoing import OutgoingMail
 from worksync.identity.messaging.published import UserRegistered
+from worksync.identity.messaging.recording import record_user
 from worksync.identity.models import OneTimeToken, OneTimeTokenPurpose, User
 from worksync.identity.passwords import Passwords
 from worksync.identity.sessions.service import (
@@ -33,8 +34,7 @@ from worksync.identity.sessions.service import (
     SessionService,
 )
 from worksync.identity.tokens import new_opaque_token, token_digest
-from worksync.identity.users.repository import DuplicateEmail, UserRepository
-from worksync.identity.users.service import publish_user_event
+from worksync.identity.users.repository import UserRepository
 
 
 class AuthService:
@@ -70,17 +70,9 @@ class AuthService:
             display_name=registration.display_name,
             password_hash=await self.passwords.hash(registration.password),
         )
-        try:
-            await self.users.add(user)
-        except DuplicateEmail as exc:
-            raise EmailTaken() from exc
-        await publish_user_event(
-            self.session,
-            user,
-            UserRegistered(user_id=user.id, email=user.email, display_name=user.display_name),
-            actor_id=user.id,
-        )
-        await self._mail_verification_link(user, now)
+        await self.users.add(user)
+        await record_user(self.session, user, UserRegistered, actor_id=user.id)
+        await self._mail_link(user, OneTimeTokenPurpose.EMAIL_VERIFICATION, new_opaque_token(), now)
         return user
 
     async def login(
@@ -117,19 +109,7 @@ class AuthService:
         token = new_opaque_token()
         if user is None or not user.is_active:
             return
-        valid_for = timedelta(seconds=self.settings.password_reset_ttl_seconds)
-        await self._issue_one_time_token(
-            user, OneTimeTokenPurpose.PASSWORD_RESET, token, now, valid_for
-        )
-        self.mail.send_after_response(
-            messages.password_reset(
-                user.email,
-                user.display_name,
-                base_url=self.settings.public_base_url,
-                token=token,
-                valid_for=valid_for,
-            )
-        )
+        await self._mail_link(user, OneTimeTokenPurpose.PASSWORD_RESET, token, now)
 
     async def reset_password(self, token: str, new_password: str, now: datetime) -> None:
         user = await self._consume(token, OneTimeTokenPurpose.PASSWORD_RESET, now)
@@ -145,13 +125,13 @@ class AuthService:
     async def verify_email(self, token: str, now: datetime) -> User:
         user = await self._consume(token, OneTimeTokenPurpose.EMAIL_VERIFICATION, now)
         user.email_verified = True
-        await self.session.flush()
+        await self.users.flush()
         return user
 
     async def resend_verification(self, user: User, now: datetime) -> None:
         if user.email_verified:
             raise EmailAlreadyVerified()
-        await self._mail_verification_link(user, now)
+        await self._mail_link(user, OneTimeTokenPurpose.EMAIL_VERIFICATION, new_opaque_token(), now)
 
     async def change_password(
         self, caller: SessionCaller, current_password: str, new_password: str, now: datetime
@@ -175,31 +155,15 @@ class AuthService:
             expires_in=access.expires_in_seconds,
         )
 
-    async def _mail_verification_link(self, user: User, now: datetime) -> None:
-        token = new_opaque_token()
-        valid_for = timedelta(seconds=self.settings.email_verification_ttl_seconds)
-        await self._issue_one_time_token(
-            user, OneTimeTokenPurpose.EMAIL_VERIFICATION, token, now, valid_for
-        )
-        self.mail.send_after_response(
-            messages.email_verification(
-                user.email,
-                user.display_name,
-                base_url=self.settings.public_base_url,
-                token=token,
-                valid_for=valid_for,
-            )
-        )
-
-    async def _issue_one_time_token(
-        self,
-        user: User,
-        purpose: OneTimeTokenPurpose,
-        token: str,
-        now: datetime,
-        valid_for: timedelta,
+    async def _mail_link(
+        self, user: User, purpose: OneTimeTokenPurpose, token: str, now: datetime
     ) -> None:
-        """Store `token` (hashed) as the user's only usable token of its purpose."""
+        """Make `token` (hashed) the user's only usable token of `purpose`, and mail its link."""
+        if purpose is OneTimeTokenPurpose.PASSWORD_RESET:
+            ttl, compose = self.settings.password_reset_ttl_seconds, messages.password_reset
+        else:
+            ttl, compose = self.settings.email_verification_ttl_seconds, messages.email_verification
+        valid_for = timedelta(seconds=ttl)
         await self.one_time_tokens.invalidate_unused(user.id, purpose, now)
         await self.one_time_tokens.add(
             OneTimeToken(
@@ -207,6 +171,15 @@ class AuthService:
                 purpose=purpose,
                 token_hash=token_digest(token),
                 expires_at=now + valid_for,
+            )
+        )
+        self.mail.send_after_response(
+            compose(
+                user.email,
+                user.display_name,
+                base_url=self.settings.public_base_url,
+                token=token,
+                valid_for=valid_for,
             )
         )
 

@@ -5,22 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, or_, select, update
 
+from worksync.common.repository import Repository
 from worksync.identity.models import SigningKey
 
-# pg_advisory_xact_lock key ("WSIDKEYS"): serialises key creation across processes.
-SIGNING_KEYS_LOCK = 0x5753_4944_4B45_5953
 
-
-class SigningKeyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class SigningKeyRepository(Repository):
     async def lock(self) -> None:
-        """Hold the signing-keys lock until the transaction ends."""
-        await self.session.execute(select(func.pg_advisory_xact_lock(SIGNING_KEYS_LOCK)))
+        """Serialise key creation and removal across processes until the transaction ends."""
+        await self.lock_key("identity.signing_keys")
 
     async def active_kid(self) -> str | None:
         return await self.session.scalar(
@@ -46,10 +40,6 @@ class SigningKeyRepository:
         return (
             await self.session.scalars(select(SigningKey).order_by(SigningKey.activated_at))
         ).all()
-
-    async def add(self, key: SigningKey) -> None:
-        self.session.add(key)
-        await self.session.flush()
 
     async def retire_active(self, at: datetime) -> None:
         await self.session.execute(

@@ -13,13 +13,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.clock import utc_now
 from worksync.identity.config import IdentitySettings
 from worksync.identity.keys.crypto import ALGORITHM, generate_key, load_private_key
 from worksync.identity.keys.repository import SigningKeyRepository
@@ -52,14 +53,14 @@ class KeyService:
         await repository.lock()
         kid = await repository.active_kid()
         if kid is None:
-            kid = await self._add_new_key(repository, datetime.now(UTC))
+            kid = await self._add_new_key(repository, utc_now())
         return kid
 
     async def rotate(self, session: AsyncSession) -> str:
         """Activate a new key and retire the current one; returns the new kid."""
         repository = SigningKeyRepository(session)
         await repository.lock()
-        now = datetime.now(UTC)
+        now = utc_now()
         await repository.retire_active(now)
         return await self._add_new_key(repository, now)
 
@@ -102,7 +103,7 @@ class KeyService:
         return jwt.encode(claims, private_key, algorithm=ALGORITHM, headers={"kid": kid})
 
     def _publication_cutoff(self) -> datetime:
-        return datetime.now(UTC) - self.publication_window
+        return utc_now() - self.publication_window
 
     async def _add_new_key(self, repository: SigningKeyRepository, now: datetime) -> str:
         generated = await asyncio.to_thread(generate_key, self._secret)

@@ -9,33 +9,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
-from worksync.identity import projections
 from worksync.identity.messaging.consumed import WorkspaceMemberAdded, WorkspaceMemberRemoved
+from worksync.identity.projections import MembershipRepository
 
 
-async def on_member_added(session: AsyncSession, event: CloudEvent) -> None:
-    data = event.parse_data(WorkspaceMemberAdded)
-    await projections.apply_membership(
-        session,
-        workspace_id=data.workspace_id,
-        user_id=data.user_id,
-        sequence=event.sequence,
-        removed=False,
-    )
+def _membership_handler(
+    event_class: type[WorkspaceMemberAdded | WorkspaceMemberRemoved], *, removed: bool
+) -> Handler:
+    """A handler storing the membership an event names, as current or removed."""
 
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        data = event.parse_data(event_class)
+        await MembershipRepository(session).apply(
+            workspace_id=data.workspace_id,
+            user_id=data.user_id,
+            sequence=event.sequence,
+            removed=removed,
+        )
 
-async def on_member_removed(session: AsyncSession, event: CloudEvent) -> None:
-    data = event.parse_data(WorkspaceMemberRemoved)
-    await projections.apply_membership(
-        session,
-        workspace_id=data.workspace_id,
-        user_id=data.user_id,
-        sequence=event.sequence,
-        removed=True,
-    )
+    return handle
 
 
 HANDLERS: Mapping[str, Handler] = {
-    WorkspaceMemberAdded.event_type: on_member_added,
-    WorkspaceMemberRemoved.event_type: on_member_removed,
+    WorkspaceMemberAdded.event_type: _membership_handler(WorkspaceMemberAdded, removed=False),
+    WorkspaceMemberRemoved.event_type: _membership_handler(WorkspaceMemberRemoved, removed=True),
 }

@@ -7,9 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, status
 
+from worksync.common.clock import NowDep
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.identity.dependencies import NowDep, SessionCallerDep, SessionServiceDep
+from worksync.identity.dependencies import SessionCallerDep, SessionServiceDep
 from worksync.identity.sessions.schemas import Session
 
 router = APIRouter(prefix="/auth/sessions", tags=["sessions"])

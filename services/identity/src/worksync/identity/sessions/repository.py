@@ -7,9 +7,9 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Row, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import Repository
 from worksync.identity.models import RefreshToken, User, UserSession
 
 
@@ -17,14 +17,7 @@ def _live(now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (UserSession.revoked_at.is_(None), UserSession.expires_at > now)
 
 
-class SessionRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, user_session: UserSession) -> None:
-        self.session.add(user_session)
-        await self.session.flush()
-
+class SessionRepository(Repository):
     async def get_live(self, user_id: UUID, session_id: UUID, now: datetime) -> UserSession | None:
         return await self.session.scalar(
             select(UserSession).where(
@@ -56,14 +49,7 @@ class SessionRepository:
         await self.session.execute(statement.values(revoked_at=now, revoked_reason=reason))
 
 
-class RefreshTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, token: RefreshToken) -> None:
-        self.session.add(token)
-        await self.session.flush()
-
+class RefreshTokenRepository(Repository):
     async def find(
         self, token_hash: bytes, *, for_update: bool = False
     ) -> Row[RefreshToken, UserSession, User] | None:

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.errors import NotFound
+from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.identity.errors import AccountInactive, InvalidRefreshToken, RefreshTokenReused
 from worksync.identity.models import RefreshToken, User, UserSession
@@ -110,7 +110,7 @@ class SessionService:
     async def revoke_own(self, user_id: UUID, session_id: UUID, now: datetime) -> None:
         """Revoke one of the caller's live sessions; any other id is 404."""
         if await self.sessions.get_live(user_id, session_id, now) is None:
-            raise NotFound("No such session", code="session_not_found")
+            raise not_found("session")
         await self.sessions.revoke(session_id, RevokeReason.REVOKED_BY_USER, now)
 
     async def revoke_all(

@@ -7,9 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
+from worksync.common.clock import NowDep
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.identity.dependencies import CallerDep, NowDep, PlatformAdminDep, UserServiceDep
+from worksync.identity.dependencies import CallerDep, PlatformAdminDep, UserServiceDep
 from worksync.identity.users.schemas import MeUpdate, User, UserAdminUpdate, UserProfile, UserSort
 
 me_router = APIRouter(prefix="/auth", tags=["me"])

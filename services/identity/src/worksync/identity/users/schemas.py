@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    HttpUrl,
-    StringConstraints,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
 
+from worksync.common.fields import NotNull, TimeZone
 from worksync.identity import models
 
 # BCP 47 language tags as browsers send them: `en`, `de-CH`, `zh-Hant-TW`.
 _LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-
-
-@cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def _check_time_zone(value: str) -> str:
-    if value not in _time_zones():
-        raise ValueError("must be an IANA time zone such as Europe/Berlin")
-    return value
 
 
 def _check_locale(value: str) -> str:
@@ -43,22 +23,11 @@ def _check_locale(value: str) -> str:
     return value
 
 
-def _refuse_null(value: Any) -> Any:
-    if value is None:
-        raise ValueError("may be left out but not null")
-    return value
-
-
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 AvatarUrl = Annotated[HttpUrl, Field(max_length=2048)]
-TimeZone = Annotated[
-    str, Field(max_length=64, examples=["Europe/Berlin"]), AfterValidator(_check_time_zone)
-]
 Locale = Annotated[str, Field(max_length=35, examples=["en"]), AfterValidator(_check_locale)]
 DateFormat = Literal["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"]
 WeekStart = Literal["monday", "sunday", "saturday"]
-# For PATCH fields that may be left out but make no sense as null.
-NotNull = BeforeValidator(_refuse_null)
 
 
 class Preferences(BaseModel):

@@ -1,4 +1,4 @@
-"""Users: own profile, admin management, visibility, and the events their changes publish."""
+"""Users: own profile, admin management, visibility, and the events their changes record."""
 
 from __future__ import annotations
 
@@ -7,18 +7,14 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.errors import NotFound
-from worksync.common.events.envelope import IntegrationEvent
+from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
-from worksync.identity import projections
 from worksync.identity.api_tokens.repository import ApiTokenRepository
 from worksync.identity.errors import OwnAdminStatus
-from worksync.identity.messaging.published import (
-    UserDeactivated,
-    UserUpdated,
-    outbox,
-)
+from worksync.identity.messaging.published import UserDeactivated, UserUpdated
+from worksync.identity.messaging.recording import record_user, user_event
 from worksync.identity.models import User as UserRow
+from worksync.identity.projections import MembershipRepository
 from worksync.identity.sessions.repository import SessionRepository
 from worksync.identity.sessions.service import RevokeReason
 from worksync.identity.users.repository import UserRepository
@@ -36,31 +32,16 @@ SORT_KEYS = {
 }
 
 
-async def publish_user_event(
-    session: AsyncSession, user: UserRow, event: IntegrationEvent, *, actor_id: UUID | None
-) -> None:
-    """Write `event` to the outbox as the user's next version."""
-    user.version += 1
-    await outbox.add(session, event, subject=user.id, sequence=user.version, actor_id=actor_id)
-
-
-def _profile_snapshot(user: UserRow) -> UserUpdated:
-    return UserUpdated(
-        user_id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        avatar_url=user.avatar_url,
-        is_active=user.is_active,
-    )
-
-
 class UserService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.users = UserRepository(session)
+        self.memberships = MembershipRepository(session)
+        self.sessions = SessionRepository(session)
+        self.api_tokens = ApiTokenRepository(session)
 
     async def update_me(self, user: UserRow, update: MeUpdate) -> User:
-        before = _profile_snapshot(user)
+        before = user_event(user, UserUpdated)
         if update.display_name is not None:
             user.display_name = update.display_name
         if "avatar_url" in update.model_fields_set:
@@ -68,8 +49,8 @@ class UserService:
         if update.preferences is not None:
             for name, value in update.preferences.model_dump(exclude_unset=True).items():
                 setattr(user, name, value)
-        await self._publish_if_profile_changed(user, before, actor_id=user.id)
-        await self.session.flush()
+        await self._record_if_profile_changed(user, before, actor_id=user.id)
+        await self.users.flush()
         return User.of(user)
 
     async def get_visible(self, viewer: UserRow, user_id: UUID) -> User | UserProfile:
@@ -78,12 +59,12 @@ class UserService:
             return User.of(viewer)
         user = await self.users.get(user_id)
         if user is None:
-            raise NotFound("No such user", code="user_not_found")
+            raise not_found("user")
         if viewer.is_platform_admin:
             return User.of(user)
-        if await projections.share_a_workspace(self.session, viewer.id, user_id):
+        if await self.memberships.share_a_workspace(viewer.id, user_id):
             return UserProfile.of(user)
-        raise NotFound("No such user", code="user_not_found")
+        raise not_found("user")
 
     async def page(
         self, search: str | None, sort: UserSort, params: PageParams
@@ -99,7 +80,7 @@ class UserService:
         user = await self._get(user_id)
         if user.id == admin.id and (update.is_active is False or update.is_platform_admin is False):
             raise OwnAdminStatus()
-        before = _profile_snapshot(user)
+        before = user_event(user, UserUpdated)
         if update.display_name is not None:
             user.display_name = update.display_name
         if update.is_platform_admin is not None:
@@ -108,13 +89,13 @@ class UserService:
             user.email_verified = update.email_verified
         if update.is_active is False and user.is_active:
             # Everything else changes first, so the deactivation is the last event.
-            await self._publish_if_profile_changed(user, before, actor_id=admin.id)
+            await self._record_if_profile_changed(user, before, actor_id=admin.id)
             await self._deactivate(user, admin.id, now)
         else:
             if update.is_active is not None:
                 user.is_active = update.is_active
-            await self._publish_if_profile_changed(user, before, actor_id=admin.id)
-        await self.session.flush()
+            await self._record_if_profile_changed(user, before, actor_id=admin.id)
+        await self.users.flush()
         return User.of(user)
 
     async def deactivate(self, admin: UserRow, user_id: UUID, now: datetime) -> None:
@@ -127,23 +108,18 @@ class UserService:
     async def _get(self, user_id: UUID) -> UserRow:
         user = await self.users.get(user_id)
         if user is None:
-            raise NotFound("No such user", code="user_not_found")
+            raise not_found("user")
         return user
 
     async def _deactivate(self, user: UserRow, actor_id: UUID, now: datetime) -> None:
         """Deactivated users cannot log in, refresh, or use their API tokens."""
         user.is_active = False
-        await SessionRepository(self.session).revoke_all(
-            user.id, RevokeReason.USER_DEACTIVATED, now
-        )
-        await ApiTokenRepository(self.session).revoke_all(user.id, now)
-        await publish_user_event(
-            self.session, user, UserDeactivated(user_id=user.id), actor_id=actor_id
-        )
+        await self.sessions.revoke_all(user.id, RevokeReason.USER_DEACTIVATED, now)
+        await self.api_tokens.revoke_all(user.id, now)
+        await record_user(self.session, user, UserDeactivated, actor_id=actor_id)
 
-    async def _publish_if_profile_changed(
+    async def _record_if_profile_changed(
         self, user: UserRow, before: UserUpdated, *, actor_id: UUID
     ) -> None:
-        after = _profile_snapshot(user)
-        if after != before:
-            await publish_user_event(self.session, user, after, actor_id=actor_id)
+        if user_event(user, UserUpdated) != before:
+            await record_user(self.session, user, UserUpdated, actor_id=actor_id)

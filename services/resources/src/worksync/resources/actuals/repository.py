@@ -8,15 +8,12 @@ from uuid import UUID
 
 from sqlalchemy import delete, func, insert
 from sqlalchemy.dialects.postgresql import insert as upsert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.repository import Repository
 from worksync.resources.models import ActualDay, ActualEntry
 
 
-class ActualsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ActualsRepository(Repository):
     async def store_entry(
         self,
         *,

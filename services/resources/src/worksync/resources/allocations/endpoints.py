@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS
-from worksync.common.errors import error_responses
+from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
+from worksync.common.errors import error_responses, invalid_field
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
 from worksync.resources.allocations.repository import AllocationFilter
@@ -24,8 +24,7 @@ from worksync.resources.allocations.schemas import (
     AllocationSort,
     AllocationUpdate,
 )
-from worksync.resources.dependencies import AllocationServiceDep, MemberContext
-from worksync.resources.errors import invalid_field
+from worksync.resources.dependencies import AllocationServiceDep
 from worksync.resources.models import idempotency_keys
 
 router = APIRouter(prefix="/workspaces/{ws}/allocations", tags=["allocations"])
@@ -56,7 +55,7 @@ def allocation_filter(
     responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
 )
 async def list_allocations(
-    context: MemberContext,
+    context: WorkspaceMember,
     service: AllocationServiceDep,
     params: Paging,
     where: Annotated[AllocationFilter, Depends(allocation_filter)],
@@ -76,7 +75,7 @@ async def list_allocations(
 )
 async def create_allocation(
     request: AllocationCreate,
-    context: MemberContext,
+    context: WorkspaceMember,
     service: AllocationServiceDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -103,7 +102,7 @@ async def create_allocation(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def get_allocation(
-    allocation_id: UUID, context: MemberContext, service: AllocationServiceDep
+    allocation_id: UUID, context: WorkspaceMember, service: AllocationServiceDep
 ) -> AllocationRead:
     """An allocation."""
     return await service.get(context, allocation_id)
@@ -117,7 +116,7 @@ async def get_allocation(
 async def update_allocation(
     allocation_id: UUID,
     request: AllocationUpdate,
-    context: MemberContext,
+    context: WorkspaceMember,
     service: AllocationServiceDep,
 ) -> AllocationRead:
     """Change an allocation (workspace admins, project admins)."""
@@ -130,7 +129,7 @@ async def update_allocation(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def delete_allocation(
-    allocation_id: UUID, context: MemberContext, service: AllocationServiceDep
+    allocation_id: UUID, context: WorkspaceMember, service: AllocationServiceDep
 ) -> None:
     """Delete an allocation (workspace admins, project admins)."""
     await service.delete(context, allocation_id)

@@ -8,9 +8,9 @@ from datetime import date
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import Repository
 from worksync.resources.models import Allocation
 
 
@@ -23,14 +23,7 @@ class AllocationFilter:
     to_date: date | None = None
 
 
-class AllocationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, allocation: Allocation) -> None:
-        self.session.add(allocation)
-        await self.session.flush()
-
+class AllocationRepository(Repository):
     async def get(
         self, workspace_id: UUID, allocation_id: UUID, *, for_update: bool = False
     ) -> Allocation | None:
@@ -38,7 +31,7 @@ class AllocationRepository:
             Allocation.workspace_id == workspace_id, Allocation.id == allocation_id
         )
         if for_update:
-            statement = statement.with_for_update().execution_options(populate_existing=True)
+            return await self.lock_for_update(statement)
         return await self.session.scalar(statement)
 
     async def page(
@@ -54,7 +47,3 @@ class AllocationRepository:
         if where.to_date is not None:
             statement = statement.where(Allocation.start_date <= where.to_date)
         return (await self.session.scalars(apply_keyset(statement, key, params))).all()
-
-    async def delete(self, allocation: Allocation) -> None:
-        await self.session.delete(allocation)
-        await self.session.flush()

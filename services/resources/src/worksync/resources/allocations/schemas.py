@@ -7,9 +7,10 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from worksync.resources.fields import Day, HoursPerWeek, JobRole, Notes, NotNull
+from worksync.common.fields import NotNull
+from worksync.resources.fields import Day, HoursPerWeek, JobRole, Notes, not_before_start
 
 
 class AllocationCreate(BaseModel):
@@ -23,13 +24,7 @@ class AllocationCreate(BaseModel):
     end_date: Day = Field(description="Included; not before start_date")
     notes: Notes | None = None
 
-    @field_validator("end_date")
-    @classmethod
-    def _not_before_start(cls, end_date: date, info: ValidationInfo) -> date:
-        start_date = info.data.get("start_date")
-        if start_date is not None and end_date < start_date:
-            raise ValueError("must not be before start_date")
-        return end_date
+    _ends_after_start = field_validator("end_date")(not_before_start)
 
 
 class AllocationUpdate(BaseModel):

@@ -14,14 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import (
     Directory,
-    InsufficientRole,
-    ProjectAccess,
+    DirectoryProject,
     ProjectNotFound,
-    ProjectRole,
     WorkspaceContext,
-    WorkspaceRole,
 )
+from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.roles import InsufficientRole, ProjectRole, WorkspaceRole
 from worksync.resources.allocations.repository import AllocationFilter, AllocationRepository
 from worksync.resources.allocations.schemas import (
     AllocationCreate,
@@ -30,14 +29,13 @@ from worksync.resources.allocations.schemas import (
     AllocationUpdate,
 )
 from worksync.resources.conflicts.service import recompute_conflicts
-from worksync.resources.errors import invalid_field, not_found, unknown_reference
-from worksync.resources.members import is_live_member
+from worksync.resources.members import require_live_member
 from worksync.resources.messaging.published import (
     AllocationCreated,
     AllocationDeleted,
     AllocationUpdated,
-    publish_allocation,
 )
+from worksync.resources.messaging.recording import record_allocation
 from worksync.resources.models import Allocation
 
 SORT_KEYS = {
@@ -78,13 +76,13 @@ class AllocationService:
 
     async def create(self, context: WorkspaceContext, request: AllocationCreate) -> AllocationRead:
         await self._check_new_project(context, request.project_id)
-        await self._check_member(context, request.user_id)
+        await require_live_member(self.session, self.directory, context, request.user_id)
         allocation = Allocation(workspace_id=context.workspace_id, **request.model_dump())
         await self.allocations.add(allocation)
-        await publish_allocation(
+        await record_allocation(
             self.session, allocation, AllocationCreated, actor_id=context.user_id
         )
-        await self.session.flush()
+        await self.allocations.flush()
         await recompute_conflicts(
             self.session, context.workspace_id, [allocation.user_id], context.user_id
         )
@@ -102,15 +100,15 @@ class AllocationService:
         if after["project_id"] != before["project_id"]:
             await self._check_new_project(context, after["project_id"])
         if after["user_id"] != before["user_id"]:
-            await self._check_member(context, after["user_id"])
+            await require_live_member(self.session, self.directory, context, after["user_id"])
         if after == before:
             return _read(allocation)
         for name, value in after.items():
             setattr(allocation, name, value)
-        await publish_allocation(
+        await record_allocation(
             self.session, allocation, AllocationUpdated, actor_id=context.user_id
         )
-        await self.session.flush()
+        await self.allocations.flush()
         await recompute_conflicts(
             self.session,
             context.workspace_id,
@@ -122,7 +120,7 @@ class AllocationService:
     async def delete(self, context: WorkspaceContext, allocation_id: UUID) -> None:
         allocation = await self._get(context, allocation_id, for_update=True)
         await self._check_manages(context, allocation.project_id)
-        await publish_allocation(
+        await record_allocation(
             self.session, allocation, AllocationDeleted, actor_id=context.user_id
         )
         await self.allocations.delete(allocation)
@@ -149,7 +147,7 @@ class AllocationService:
         if project.archived_at is not None:
             raise invalid_field("project_id", "the project is archived", code="project_archived")
 
-    async def _project(self, context: WorkspaceContext, project_id: UUID) -> ProjectAccess:
+    async def _project(self, context: WorkspaceContext, project_id: UUID) -> DirectoryProject:
         return await self.directory.project(
             self.session,
             context.membership,
@@ -157,10 +155,6 @@ class AllocationService:
             context.authorization,
             at_least=ProjectRole.ADMIN,
         )
-
-    async def _check_member(self, context: WorkspaceContext, user_id: UUID) -> None:
-        if not await is_live_member(self.session, self.directory, context, user_id):
-            raise unknown_reference("user_id", "member")
 
     async def _get(
         self, context: WorkspaceContext, allocation_id: UUID, *, for_update: bool = False

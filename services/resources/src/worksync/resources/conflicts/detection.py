@@ -25,8 +25,9 @@ from decimal import Decimal
 from itertools import pairwise
 from uuid import UUID
 
+from worksync.common.fields import CENT
+
 ONE_DAY = timedelta(days=1)
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
 
-from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceAdmin, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
 from worksync.resources.conflicts.schemas import ConflictRead, ConflictSort
-from worksync.resources.dependencies import AdminContext, ConflictServiceDep, MemberContext
+from worksync.resources.dependencies import ConflictServiceDep
 from worksync.resources.models import ConflictStatus
 
 router = APIRouter(prefix="/workspaces/{ws}/conflicts", tags=["conflicts"])
@@ -28,7 +28,7 @@ Paging = Annotated[PageParams, Depends(page_params)]
     responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
 )
 async def list_conflicts(
-    context: MemberContext,
+    context: WorkspaceMember,
     service: ConflictServiceDep,
     params: Paging,
     status: ConflictStatus | None = None,
@@ -48,7 +48,7 @@ async def list_conflicts(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def get_conflict(
-    conflict_id: UUID, context: MemberContext, service: ConflictServiceDep
+    conflict_id: UUID, context: WorkspaceMember, service: ConflictServiceDep
 ) -> ConflictRead:
     """A conflict with the allocations it is made of."""
     return await service.get(context, conflict_id)
@@ -60,7 +60,7 @@ async def get_conflict(
     responses={**DIRECTORY_ERRORS, **error_responses(409, 422)},
 )
 async def resolve_conflict(
-    conflict_id: UUID, context: AdminContext, service: ConflictServiceDep
+    conflict_id: UUID, context: WorkspaceAdmin, service: ConflictServiceDep
 ) -> ConflictRead:
     """Settle a conflict by hand (admins); detected again if it still holds at the next change."""
     return await service.resolve(context, conflict_id)
@@ -72,7 +72,7 @@ async def resolve_conflict(
     responses={**DIRECTORY_ERRORS, **error_responses(409, 422)},
 )
 async def ignore_conflict(
-    conflict_id: UUID, context: AdminContext, service: ConflictServiceDep
+    conflict_id: UUID, context: WorkspaceAdmin, service: ConflictServiceDep
 ) -> ConflictRead:
     """Ignore an open conflict while the same allocations overlap (admins)."""
     return await service.ignore(context, conflict_id)

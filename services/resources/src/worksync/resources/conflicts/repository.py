@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from uuid import UUID
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import Repository
 from worksync.resources.conflicts.detection import Availability, Booking
 from worksync.resources.models import (
     DEFAULT_HOURS_PER_WEEK,
@@ -23,16 +23,12 @@ from worksync.resources.models import (
 )
 
 
-class ConflictRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ConflictRepository(Repository):
     async def lock_user(self, workspace_id: UUID, user_id: UUID) -> None:
         """Serialise the recomputation of one member's conflicts until the transaction
         ends: the next writer reads allocations and conflicts only after this one
         committed, so concurrent changes never leave stale conflicts behind."""
-        key = func.hashtextextended(f"resources.conflicts:{workspace_id}:{user_id}", 0)
-        await self.session.execute(select(func.pg_advisory_xact_lock(key)))
+        await self.lock_key(f"resources.conflicts:{workspace_id}:{user_id}")
 
     async def bookings(self, workspace_id: UUID, user_id: UUID) -> list[Booking]:
         rows = await self.session.execute(
@@ -108,14 +104,15 @@ class ConflictRepository:
             found[row.conflict_id].append(row.allocation_id)
         return found
 
-    async def add(self, conflict: Conflict, allocation_ids: Iterable[UUID]) -> None:
-        self.session.add(conflict)
-        await self.session.flush()
-        self.session.add_all(
-            ConflictAllocation(conflict_id=conflict.id, allocation_id=allocation_id)
-            for allocation_id in allocation_ids
+    async def add_conflict(self, conflict: Conflict, allocation_ids: Iterable[UUID]) -> None:
+        """The conflict and its links to the allocations it is made of."""
+        await self.add(conflict)
+        await self.add_all(
+            [
+                ConflictAllocation(conflict_id=conflict.id, allocation_id=allocation_id)
+                for allocation_id in allocation_ids
+            ]
         )
-        await self.session.flush()
 
     async def get(
         self, workspace_id: UUID, conflict_id: UUID, *, for_update: bool = False
@@ -124,7 +121,7 @@ class ConflictRepository:
             Conflict.workspace_id == workspace_id, Conflict.id == conflict_id
         )
         if for_update:
-            statement = statement.with_for_update().execution_options(populate_existing=True)
+            return await self.lock_for_update(statement)
         return await self.session.scalar(statement)
 
     async def page(

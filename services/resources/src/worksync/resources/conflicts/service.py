@@ -18,22 +18,21 @@ silence a known over-allocation).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.directory import InsufficientRole, WorkspaceContext, WorkspaceRole
+from worksync.common.clock import utc_now
+from worksync.common.directory import WorkspaceContext
+from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.roles import InsufficientRole, WorkspaceRole
 from worksync.resources.conflicts.detection import Overbooking, find_overbookings
 from worksync.resources.conflicts.repository import ConflictRepository
 from worksync.resources.conflicts.schemas import ConflictRead, ConflictSort
-from worksync.resources.errors import ConflictSettled, not_found
-from worksync.resources.messaging.published import (
-    ConflictDetected,
-    ConflictResolved,
-    publish_conflict,
-)
+from worksync.resources.errors import ConflictSettled
+from worksync.resources.messaging.published import ConflictDetected, ConflictResolved
+from worksync.resources.messaging.recording import record_conflict
 from worksync.resources.models import Conflict, ConflictStatus
 
 SORT_KEYS = {
@@ -91,7 +90,7 @@ async def _reconcile(
     ignored_sets = {frozenset(links[c.id]) for c in ignored}
     found_sets = {overbooking.allocation_ids for overbooking in found}
     open_by_key = {_key(c, links[c.id]): c for c in stored if c.status == ConflictStatus.OPEN}
-    now = datetime.now(UTC)
+    now = utc_now()
     new: list[Overbooking] = []
     for overbooking in found:
         # An open conflict still found keeps its row, even when a conflict of the same
@@ -105,8 +104,12 @@ async def _reconcile(
     for conflict in vanished:
         conflict.status = ConflictStatus.RESOLVED
         conflict.resolved_at = now
-        await publish_conflict(
-            session, conflict, links[conflict.id], ConflictResolved, actor_id=actor_id
+        await record_conflict(
+            session,
+            conflict,
+            ConflictResolved,
+            allocation_ids=links[conflict.id],
+            actor_id=actor_id,
         )
     for overbooking in new:
         conflict = Conflict(
@@ -121,11 +124,11 @@ async def _reconcile(
             detected_at=now,
         )
         allocation_ids = sorted(overbooking.allocation_ids)
-        await repository.add(conflict, allocation_ids)
-        await publish_conflict(
-            session, conflict, allocation_ids, ConflictDetected, actor_id=actor_id
+        await repository.add_conflict(conflict, allocation_ids)
+        await record_conflict(
+            session, conflict, ConflictDetected, allocation_ids=allocation_ids, actor_id=actor_id
         )
-    await session.flush()
+    await repository.flush()
 
 
 class ConflictService:
@@ -166,25 +169,31 @@ class ConflictService:
         if conflict.status == ConflictStatus.RESOLVED:
             raise ConflictSettled(conflict.status)
         conflict.status = ConflictStatus.RESOLVED
-        conflict.resolved_at = datetime.now(UTC)
+        conflict.resolved_at = utc_now()
         conflict.resolved_by_id = context.user_id
         links = await self.conflicts.allocation_ids([conflict.id])
-        await publish_conflict(
-            self.session, conflict, links[conflict.id], ConflictResolved, actor_id=context.user_id
+        await record_conflict(
+            self.session,
+            conflict,
+            ConflictResolved,
+            allocation_ids=links[conflict.id],
+            actor_id=context.user_id,
         )
-        await self.session.flush()
+        await self.conflicts.flush()
         return _read(conflict, links[conflict.id])
 
     async def ignore(self, context: WorkspaceContext, conflict_id: UUID) -> ConflictRead:
-        """Ignoring changes what consumers were told nothing about: no event."""
+        """Ignoring changes what consumers were told nothing about: no event, so the version
+        is bumped here rather than by the recorder (the next event's sequence skips it, which
+        consumers keeping the newest do not mind)."""
         conflict = await self._get(context, conflict_id, for_update=True)
         if conflict.status != ConflictStatus.OPEN:
             raise ConflictSettled(conflict.status)
         conflict.status = ConflictStatus.IGNORED
-        conflict.ignored_at = datetime.now(UTC)
+        conflict.ignored_at = utc_now()
         conflict.ignored_by_id = context.user_id
         conflict.version += 1
-        await self.session.flush()
+        await self.conflicts.flush()
         return await self._read_one(conflict)
 
     async def _read_one(self, conflict: Conflict) -> ConflictRead:

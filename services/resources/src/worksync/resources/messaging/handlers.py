@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import directory_handlers, merge_handlers
 from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
 from worksync.resources.actuals.service import apply_entry
+from worksync.resources.members import MemberRepository
 from worksync.resources.messaging.consumed import (
     EntryCreated,
     EntryDeleted,
@@ -33,19 +33,14 @@ from worksync.resources.messaging.consumed import (
     MemberRemoved,
     MemberUpdated,
 )
-from worksync.resources.models import directory
+from worksync.resources.models import directory_tables
 from worksync.resources.team_members.service import join, leave
 
 
 async def _is_current_membership(session: AsyncSession, data: MemberChange, sequence: int) -> bool:
     """Whether the directory holds exactly this event's version of the membership (an
     older event left it as it was)."""
-    members = directory.members
-    stored = await session.scalar(
-        select(members.c.sequence).where(
-            members.c.workspace_id == data.workspace_id, members.c.user_id == data.user_id
-        )
-    )
+    stored = await MemberRepository(session).sequence(data.workspace_id, data.user_id)
     return stored == sequence
 
 
@@ -77,7 +72,7 @@ def _on_entry(model: type[EntrySnapshot], *, deleted: bool) -> Handler:
 
 
 HANDLERS: Mapping[str, Handler] = merge_handlers(
-    directory_handlers(directory),
+    directory_handlers(directory_tables),
     {
         MemberAdded.event_type: on_member_added,
         MemberUpdated.event_type: on_member_updated,

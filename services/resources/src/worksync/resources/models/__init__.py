@@ -2,8 +2,15 @@
 
 from worksync.resources.models.actuals import ActualDay, ActualEntry
 from worksync.resources.models.allocations import Allocation
-from worksync.resources.models.base import SCHEMA, Base, directory, idempotency_keys, messaging
+from worksync.resources.models.base import (
+    SCHEMA,
+    Base,
+    directory_tables,
+    idempotency_keys,
+    messaging,
+)
 from worksync.resources.models.capacity import (
+    CURRENCY_PATTERN,
     DEFAULT_HOURS_PER_WEEK,
     DEFAULT_WORKING_DAYS,
     CapacityProfile,
@@ -12,6 +19,7 @@ from worksync.resources.models.capacity import (
 from worksync.resources.models.conflicts import Conflict, ConflictAllocation, ConflictStatus
 
 __all__ = [
+    "CURRENCY_PATTERN",
     "DEFAULT_HOURS_PER_WEEK",
     "DEFAULT_WORKING_DAYS",
     "SCHEMA",
@@ -24,7 +32,7 @@ __all__ = [
     "ConflictAllocation",
     "ConflictStatus",
     "TimeOff",
-    "directory",
+    "directory_tables",
     "idempotency_keys",
     "messaging",
 ]

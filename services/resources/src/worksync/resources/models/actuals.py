@@ -8,16 +8,14 @@ from uuid import UUID
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
-    Index,
     Integer,
     false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.schema import CheckConstraint, ForeignKey, Index
 
 from worksync.resources.models.base import Base
 

@@ -28,8 +28,9 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin
-from worksync.resources.models.base import CURRENCY_PATTERN, Base
+from worksync.resources.models.base import Base
 
+CURRENCY_PATTERN = "^[A-Z]{3}$"
 DEFAULT_HOURS_PER_WEEK = Decimal(40)
 DEFAULT_WORKING_DAYS = (1, 2, 3, 4, 5)
 

@@ -8,19 +8,16 @@ from enum import StrEnum
 from uuid import UUID
 
 from sqlalchemy import (
-    CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
-    Index,
     Integer,
     Numeric,
     String,
-    UniqueConstraint,
     func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.schema import CheckConstraint, ForeignKey, Index, UniqueConstraint
 
 from worksync.common.db import IdMixin
 from worksync.resources.models.base import Base

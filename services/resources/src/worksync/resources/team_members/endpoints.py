@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceAdmin, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.resources.dependencies import AdminContext, MemberContext, TeamMemberServiceDep
+from worksync.resources.dependencies import TeamMemberServiceDep
 from worksync.resources.models import idempotency_keys
 from worksync.resources.team_members.schemas import (
     TeamMember,
@@ -39,7 +39,7 @@ Paging = Annotated[PageParams, Depends(page_params)]
     responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
 )
 async def list_team_members(
-    context: MemberContext,
+    context: WorkspaceMember,
     service: TeamMemberServiceDep,
     params: Paging,
     is_active: bool | None = None,
@@ -58,7 +58,7 @@ async def list_team_members(
 )
 async def create_team_member(
     request: TeamMemberCreate,
-    context: AdminContext,
+    context: WorkspaceAdmin,
     service: TeamMemberServiceDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -85,7 +85,7 @@ async def create_team_member(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def get_team_member(
-    profile_id: UUID, context: MemberContext, service: TeamMemberServiceDep
+    profile_id: UUID, context: WorkspaceMember, service: TeamMemberServiceDep
 ) -> TeamMember:
     """A capacity profile."""
     return await service.get(context, profile_id)
@@ -99,7 +99,7 @@ async def get_team_member(
 async def update_team_member(
     profile_id: UUID,
     request: TeamMemberUpdate,
-    context: AdminContext,
+    context: WorkspaceAdmin,
     service: TeamMemberServiceDep,
 ) -> TeamMember:
     """Change a profile (admins); capacity changes recompute the member's conflicts."""
@@ -112,7 +112,7 @@ async def update_team_member(
     responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
 )
 async def list_time_off(
-    profile_id: UUID, context: MemberContext, service: TeamMemberServiceDep, params: Paging
+    profile_id: UUID, context: WorkspaceMember, service: TeamMemberServiceDep, params: Paging
 ) -> Page[TimeOffRead]:
     """The member's time off, earliest first."""
     items, next_cursor = await service.page_time_off(context, profile_id, params)
@@ -128,7 +128,7 @@ async def list_time_off(
 async def add_time_off(
     profile_id: UUID,
     request: TimeOffCreate,
-    context: AdminContext,
+    context: WorkspaceAdmin,
     service: TeamMemberServiceDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -155,7 +155,7 @@ async def add_time_off(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def delete_time_off(
-    profile_id: UUID, time_off_id: UUID, context: AdminContext, service: TeamMemberServiceDep
+    profile_id: UUID, time_off_id: UUID, context: WorkspaceAdmin, service: TeamMemberServiceDep
 ) -> None:
     """Remove a time-off period (admins)."""
     await service.delete_time_off(context, profile_id, time_off_id)

@@ -5,43 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from psycopg.errors import ExclusionViolation, UniqueViolation
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import Repository
+from worksync.resources.errors import ProfileExists, TimeOffOverlaps
 from worksync.resources.models import CapacityProfile, TimeOff
 
 ONE_PER_MEMBER = "uq_capacity_profiles_workspace_id_user_id"
 NO_OVERLAP = "ex_time_off_no_overlap"
 
 
-class DuplicateProfile(Exception):
-    pass
-
-
-class OverlappingTimeOff(Exception):
-    pass
-
-
-def _violated(exc: IntegrityError, error: type[Exception], constraint: str) -> bool:
-    orig = exc.orig
-    return isinstance(orig, error) and orig.diag.constraint_name == constraint  # type: ignore[attr-defined]
-
-
-class TeamMemberRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, profile: CapacityProfile) -> None:
-        self.session.add(profile)
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if _violated(exc, UniqueViolation, ONE_PER_MEMBER):
-                raise DuplicateProfile from exc
-            raise
+class TeamMemberRepository(Repository):
+    constraint_errors = {ONE_PER_MEMBER: ProfileExists, NO_OVERLAP: TimeOffOverlaps}
 
     async def get(
         self, workspace_id: UUID, profile_id: UUID, *, for_update: bool = False
@@ -50,7 +26,7 @@ class TeamMemberRepository:
             CapacityProfile.workspace_id == workspace_id, CapacityProfile.id == profile_id
         )
         if for_update:
-            statement = statement.with_for_update().execution_options(populate_existing=True)
+            return await self.lock_for_update(statement)
         return await self.session.scalar(statement)
 
     async def of_user(
@@ -60,7 +36,7 @@ class TeamMemberRepository:
             CapacityProfile.workspace_id == workspace_id, CapacityProfile.user_id == user_id
         )
         if for_update:
-            statement = statement.with_for_update().execution_options(populate_existing=True)
+            return await self.lock_for_update(statement)
         return await self.session.scalar(statement)
 
     async def page(
@@ -77,17 +53,8 @@ class TeamMemberRepository:
         statement = select(TimeOff).where(TimeOff.profile_id == profile_id)
         return (await self.session.scalars(apply_keyset(statement, key, params))).all()
 
-    async def add_time_off(self, period: TimeOff) -> None:
-        self.session.add(period)
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if _violated(exc, ExclusionViolation, NO_OVERLAP):
-                raise OverlappingTimeOff from exc
-            raise
-
     async def delete_time_off(self, profile_id: UUID, time_off_id: UUID) -> bool:
-        result = await self.session.execute(
+        result = await self.execute(
             delete(TimeOff)
             .where(TimeOff.profile_id == profile_id, TimeOff.id == time_off_id)
             .returning(TimeOff.id)

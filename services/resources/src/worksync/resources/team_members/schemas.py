@@ -8,19 +8,19 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from worksync.common.fields import CENT, Money, NotNull
 from worksync.resources.fields import (
     CurrencyCode,
     Day,
     Hours,
     HoursPerWeek,
     JobRole,
-    Money,
-    NotNull,
     Reason,
     Skills,
     WorkingDays,
+    not_before_start,
 )
 from worksync.resources.models import DEFAULT_HOURS_PER_WEEK, DEFAULT_WORKING_DAYS
 
@@ -79,13 +79,7 @@ class TimeOffCreate(BaseModel):
     end_date: Day = Field(description="Included; not before start_date")
     reason: Reason | None = None
 
-    @field_validator("end_date")
-    @classmethod
-    def _not_before_start(cls, end_date: date, info: ValidationInfo) -> date:
-        start_date = info.data.get("start_date")
-        if start_date is not None and end_date < start_date:
-            raise ValueError("must not be before start_date")
-        return end_date
+    _ends_after_start = field_validator("end_date")(not_before_start)
 
 
 class TimeOffRead(BaseModel):
@@ -98,4 +92,4 @@ class TimeOffRead(BaseModel):
 
 
 def per_day(hours_per_week: Decimal, working_days: list[int]) -> Decimal:
-    return (hours_per_week / len(working_days)).quantize(Decimal("0.01"))
+    return (hours_per_week / len(working_days)).quantize(CENT)

@@ -14,27 +14,14 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import Directory, WorkspaceContext
+from worksync.common.errors import invalid_field, not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.resources.conflicts.service import recompute_conflicts
-from worksync.resources.errors import (
-    ProfileExists,
-    TimeOffOverlaps,
-    invalid_field,
-    not_found,
-    unknown_reference,
-)
-from worksync.resources.members import display_names, is_live_member
-from worksync.resources.messaging.published import (
-    CapacityProfileCreated,
-    CapacityProfileUpdated,
-    publish_profile,
-)
+from worksync.resources.members import MemberRepository, require_live_member
+from worksync.resources.messaging.published import CapacityProfileCreated, CapacityProfileUpdated
+from worksync.resources.messaging.recording import record_profile
 from worksync.resources.models import CapacityProfile, TimeOff
-from worksync.resources.team_members.repository import (
-    DuplicateProfile,
-    OverlappingTimeOff,
-    TeamMemberRepository,
-)
+from worksync.resources.team_members.repository import TeamMemberRepository
 from worksync.resources.team_members.schemas import (
     TeamMember,
     TeamMemberCreate,
@@ -101,20 +88,21 @@ async def join(
     if profile is None:
         profile = CapacityProfile(workspace_id=workspace_id, user_id=user_id)
         await repository.add(profile)
-        await publish_profile(session, profile, CapacityProfileCreated, actor_id=None)
+        await record_profile(session, profile, CapacityProfileCreated, actor_id=None)
     elif reactivate and not profile.is_active:
         profile.is_active = True
-        await publish_profile(session, profile, CapacityProfileUpdated, actor_id=None)
-    await session.flush()
+        await record_profile(session, profile, CapacityProfileUpdated, actor_id=None)
+    await repository.flush()
 
 
 async def leave(session: AsyncSession, workspace_id: UUID, user_id: UUID) -> None:
     """A member left: their profile (if any) is inactive; allocations and history stay."""
-    profile = await TeamMemberRepository(session).of_user(workspace_id, user_id, for_update=True)
+    repository = TeamMemberRepository(session)
+    profile = await repository.of_user(workspace_id, user_id, for_update=True)
     if profile is not None and profile.is_active:
         profile.is_active = False
-        await publish_profile(session, profile, CapacityProfileUpdated, actor_id=None)
-        await session.flush()
+        await record_profile(session, profile, CapacityProfileUpdated, actor_id=None)
+        await repository.flush()
 
 
 class TeamMemberService:
@@ -122,6 +110,7 @@ class TeamMemberService:
         self.session = session
         self.directory = directory
         self.profiles = TeamMemberRepository(session)
+        self.members = MemberRepository(session)
 
     async def page(
         self,
@@ -133,7 +122,7 @@ class TeamMemberService:
         key = SORT_KEYS[sort]
         rows = await self.profiles.page(context.workspace_id, is_active, key, params)
         items, next_cursor = build_page(rows, key, params)
-        names = await display_names(self.session, context.workspace_id, (p.user_id for p in items))
+        names = await self.members.display_names(context.workspace_id, (p.user_id for p in items))
         return [_read(item, names.get(item.user_id)) for item in items], next_cursor
 
     async def get(self, context: WorkspaceContext, profile_id: UUID) -> TeamMember:
@@ -141,19 +130,13 @@ class TeamMemberService:
 
     async def create(self, context: WorkspaceContext, request: TeamMemberCreate) -> TeamMember:
         _check_cost_rate(request.cost_rate, request.currency)
-        if not await is_live_member(self.session, self.directory, context, request.user_id):
-            raise unknown_reference("user_id", "member")
-        if await self.profiles.of_user(context.workspace_id, request.user_id) is not None:
-            raise ProfileExists()
+        await require_live_member(self.session, self.directory, context, request.user_id)
         profile = CapacityProfile(workspace_id=context.workspace_id, **request.model_dump())
-        try:
-            await self.profiles.add(profile)
-        except DuplicateProfile as exc:
-            raise ProfileExists() from exc
-        await publish_profile(
+        await self.profiles.add(profile)
+        await record_profile(
             self.session, profile, CapacityProfileCreated, actor_id=context.user_id
         )
-        await self.session.flush()
+        await self.profiles.flush()
         # Allocations made before the profile existed were checked against the defaults.
         await recompute_conflicts(
             self.session, context.workspace_id, [profile.user_id], context.user_id
@@ -172,10 +155,10 @@ class TeamMemberService:
             return await self._read_one(profile)
         for name, value in changes.items():
             setattr(profile, name, value)
-        await publish_profile(
+        await record_profile(
             self.session, profile, CapacityProfileUpdated, actor_id=context.user_id
         )
-        await self.session.flush()
+        await self.profiles.flush()
         if any(after[name] != before[name] for name in CAPACITY_FIELDS):
             await recompute_conflicts(
                 self.session, context.workspace_id, [profile.user_id], context.user_id
@@ -199,10 +182,7 @@ class TeamMemberService:
         period = TimeOff(
             workspace_id=context.workspace_id, profile_id=profile.id, **request.model_dump()
         )
-        try:
-            await self.profiles.add_time_off(period)
-        except OverlappingTimeOff as exc:
-            raise TimeOffOverlaps() from exc
+        await self.profiles.add(period)
         await recompute_conflicts(
             self.session, context.workspace_id, [profile.user_id], context.user_id
         )
@@ -219,7 +199,7 @@ class TeamMemberService:
         )
 
     async def _read_one(self, profile: CapacityProfile) -> TeamMember:
-        names = await display_names(self.session, profile.workspace_id, [profile.user_id])
+        names = await self.members.display_names(profile.workspace_id, [profile.user_id])
         return _read(profile, names.get(profile.user_id))
 
     async def _get(

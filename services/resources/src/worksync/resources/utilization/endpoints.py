@@ -7,9 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
-from worksync.resources.dependencies import MemberContext, UtilizationServiceDep
+from worksync.resources.dependencies import UtilizationServiceDep
 from worksync.resources.fields import Day
 from worksync.resources.utilization.schemas import Granularity, UtilizationReport
 
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/workspaces/{ws}/utilization", tags=["utilization"])
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def get_utilization(
-    context: MemberContext,
+    context: WorkspaceMember,
     service: UtilizationServiceDep,
     from_date: Annotated[Day, Query(alias="from", description="First day, included")],
     to_date: Annotated[Day, Query(alias="to", description="Last day, included (≤ 1 year)")],

@@ -16,10 +16,10 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, bindparam, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Date, Integer, String, Uuid
 
-from worksync.resources.models import directory
+from worksync.common.repository import Repository
+from worksync.resources.models import directory_tables
 
 REPORT = text(
     """
@@ -108,13 +108,10 @@ ORDER BY member.display_name NULLS LAST, summed.user_id, summed.period_start
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-class UtilizationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class UtilizationRepository(Repository):
     async def week_start(self, workspace_id: UUID) -> int:
         """The workspace's first day of the week as an ISO weekday (Monday when unknown)."""
-        table = directory.workspaces
+        table = directory_tables.workspaces
         name = await self.session.scalar(
             select(table.c.week_start).where(table.c.id == workspace_id)
         )

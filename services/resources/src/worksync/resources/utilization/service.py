@@ -10,8 +10,9 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.directory import InsufficientRole, WorkspaceContext, WorkspaceRole
-from worksync.resources.errors import invalid_field
+from worksync.common.directory import WorkspaceContext
+from worksync.common.errors import invalid_field
+from worksync.common.roles import InsufficientRole, WorkspaceRole
 from worksync.resources.utilization.repository import UtilizationRepository
 from worksync.resources.utilization.schemas import (
     Granularity,

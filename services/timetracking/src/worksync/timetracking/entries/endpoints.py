@@ -10,11 +10,11 @@ from fastapi import APIRouter, Body, Depends, Query, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from worksync.common.db import SessionDep, SessionmakerDep
-from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.timetracking.dependencies import EntryServiceDep, MemberDep
+from worksync.timetracking.dependencies import EntryServiceDep
 from worksync.timetracking.entries.export import entries_csv
 from worksync.timetracking.entries.schemas import (
     Entry,
@@ -54,7 +54,7 @@ def entry_filters(
 
 @router.get("", response_model=Page[Entry], responses=READ_ERRORS)
 async def list_entries(
-    workspace: MemberDep,
+    workspace: WorkspaceMember,
     service: EntryServiceDep,
     filters: Annotated[EntryFilters, Depends(entry_filters)],
     params: Annotated[PageParams, Depends(page_params)],
@@ -77,7 +77,7 @@ async def list_entries(
     },
 )
 async def export_entries(
-    workspace: MemberDep,
+    workspace: WorkspaceMember,
     service: EntryServiceDep,
     sessionmaker: SessionmakerDep,
     filters: Annotated[EntryFilters, Depends(entry_filters)],
@@ -95,7 +95,7 @@ async def export_entries(
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Entry, responses=WRITE_ERRORS)
 async def create_entry(
     request: EntryCreate,
-    workspace: MemberDep,
+    workspace: WorkspaceMember,
     service: EntryServiceDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -117,7 +117,7 @@ async def create_entry(
 
 
 @router.get("/{entry_id}", response_model=Entry, responses=READ_ERRORS)
-async def get_entry(workspace: MemberDep, service: EntryServiceDep, entry_id: UUID) -> Entry:
+async def get_entry(workspace: WorkspaceMember, service: EntryServiceDep, entry_id: UUID) -> Entry:
     """One entry the caller may see."""
     return await service.get(workspace, entry_id)
 
@@ -129,7 +129,7 @@ async def get_entry(workspace: MemberDep, service: EntryServiceDep, entry_id: UU
     responses=WRITE_ERRORS,
 )
 async def duplicate_entry(
-    workspace: MemberDep,
+    workspace: WorkspaceMember,
     service: EntryServiceDep,
     session: SessionDep,
     entry_id: UUID,
@@ -156,14 +156,16 @@ async def duplicate_entry(
 
 @router.patch("/{entry_id}", response_model=Entry, responses=WRITE_ERRORS)
 async def update_entry(
-    request: EntryUpdate, workspace: MemberDep, service: EntryServiceDep, entry_id: UUID
+    request: EntryUpdate, workspace: WorkspaceMember, service: EntryServiceDep, entry_id: UUID
 ) -> Entry:
     """Change an entry (its owner, or an admin)."""
     return await service.update(workspace, entry_id, request)
 
 
 @router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_ERRORS)
-async def delete_entry(workspace: MemberDep, service: EntryServiceDep, entry_id: UUID) -> Response:
+async def delete_entry(
+    workspace: WorkspaceMember, service: EntryServiceDep, entry_id: UUID
+) -> Response:
     """Delete an entry (its owner, or an admin)."""
     await service.delete(workspace, entry_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -21,9 +21,11 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.fields import CENT, money_text
+from worksync.timetracking.entries.repository import EntryRepository
 from worksync.timetracking.models import TimeEntry
 
 COLUMNS = (
@@ -46,7 +48,6 @@ COLUMNS = (
 )
 ROWS_PER_BATCH = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CENTS = Decimal("0.01")
 
 
 def text_cell(value: str | None) -> str:
@@ -76,15 +77,15 @@ def row_of(entry: TimeEntry) -> list[str]:
         _instant(entry.started_at),
         _instant(entry.ended_at),
         str(seconds),
-        str(hours.quantize(CENTS, ROUND_HALF_UP)),
+        str(hours.quantize(CENT, ROUND_HALF_UP)),
         str(entry.project_id),
         _optional(entry.issue_id),
         str(entry.user_id),
         text_cell(entry.description),
         "true" if entry.billable else "false",
-        "" if rate is None else f"{rate:.2f}",
+        money_text(rate) or "",
         text_cell(entry.currency),
-        "" if rate is None else str((rate * hours).quantize(CENTS, ROUND_HALF_UP)),
+        "" if rate is None else str((rate * hours).quantize(CENT, ROUND_HALF_UP)),
         text_cell(";".join(entry.tags)),
         text_cell(str(entry.source)),
     ]
@@ -103,13 +104,8 @@ async def entries_csv(
     yield _csv([COLUMNS])
     after: tuple[datetime, UUID] | None = None
     while True:
-        batch_query = query.order_by(TimeEntry.sort_at.desc(), TimeEntry.id.desc()).limit(
-            ROWS_PER_BATCH
-        )
-        if after is not None:
-            batch_query = batch_query.where(tuple_(TimeEntry.sort_at, TimeEntry.id) < after)
         async with sessionmaker() as session:
-            batch = list(await session.scalars(batch_query))
+            batch = await EntryRepository(session).newest_first(query, after, ROWS_PER_BATCH)
         if not batch:
             return
         yield _csv(row_of(entry) for entry in batch)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
-from psycopg.errors import ExclusionViolation, UniqueViolation
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    Select,
     and_,
     cast,
     func,
@@ -20,10 +19,15 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    true,
+    tuple_,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.directory import ProjectRole
+from worksync.common.fields import CENT
+from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import Repository
+from worksync.timetracking.entries.schemas import EntryFilters
 from worksync.timetracking.errors import EntryOverlaps, TimerAlreadyRunning
 from worksync.timetracking.models import (
     NO_OVERLAP_CONSTRAINT,
@@ -31,9 +35,9 @@ from worksync.timetracking.models import (
     Break,
     TimeEntry,
     UserSettings,
-    directory,
+    directory_tables,
 )
-from worksync.timetracking.timezones import UTC_NAME
+from worksync.timetracking.time_rules import UTC_NAME, Pause
 
 DEFAULT_WEEK_START = "monday"
 
@@ -49,141 +53,14 @@ class UserFacts:
     require_description: bool
 
 
-@contextmanager
-def constraint_conflicts() -> Iterator[None]:
-    """Turn the invariants the database refused into their 409s, by constraint name."""
-    try:
-        yield
-    except IntegrityError as exc:
-        orig = exc.orig
-        name = getattr(getattr(orig, "diag", None), "constraint_name", None)
-        if isinstance(orig, UniqueViolation) and name == RUNNING_TIMER_INDEX:
-            raise TimerAlreadyRunning() from exc
-        if isinstance(orig, ExclusionViolation) and name == NO_OVERLAP_CONSTRAINT:
-            raise EntryOverlaps() from exc
-        raise
+@dataclass(frozen=True)
+class Reader:
+    """Who reads entries: every entry of the workspace (`everyone`, as its owners and
+    admins do), else their own and those of the projects they administer."""
 
-
-async def lock_user(session: AsyncSession, user_id: UUID) -> None:
-    """Serialise a user's timer operations until the transaction ends."""
-    await session.execute(
-        select(func.pg_advisory_xact_lock(func.hashtextextended(str(user_id), 0)))
-    )
-
-
-async def user_facts(session: AsyncSession, workspace_id: UUID, user_id: UUID) -> UserFacts:
-    """Time zone (user setting, else the workspace's, else UTC) and defaults of a user."""
-    workspaces = directory.workspaces
-    settings = (
-        select(UserSettings)
-        .where(UserSettings.workspace_id == workspace_id, UserSettings.user_id == user_id)
-        .subquery()
-    )
-    query = (
-        select(
-            func.coalesce(settings.c.timezone, workspaces.c.timezone, UTC_NAME),
-            func.coalesce(workspaces.c.week_start, DEFAULT_WEEK_START),
-            settings.c.default_hourly_rate,
-            func.coalesce(settings.c.default_billable, False),
-            func.coalesce(settings.c.require_description, False),
-        )
-        .select_from(workspaces)
-        .outerjoin(settings, settings.c.workspace_id == workspaces.c.id)
-        .where(workspaces.c.id == workspace_id)
-    )
-    row = (await session.execute(query)).one_or_none()
-    if row is None:  # the workspace row always exists once the caller's membership does
-        return UserFacts(UTC_NAME, DEFAULT_WEEK_START, None, False, False)
-    return UserFacts(*row)
-
-
-async def rate_for(
-    session: AsyncSession, workspace_id: UUID, project_id: UUID, user_id: UUID
-) -> tuple[Decimal | None, str | None]:
-    """The rate frozen into a new entry: the user's rate in the project, else the project's
-    default, else the user's default; in the project's currency, else the workspace's."""
-    projects, members, workspaces = (
-        directory.projects,
-        directory.project_members,
-        directory.workspaces,
-    )
-    query = (
-        select(
-            func.coalesce(
-                members.c.hourly_rate,
-                projects.c.default_hourly_rate,
-                UserSettings.default_hourly_rate,
-            ),
-            func.coalesce(projects.c.currency, workspaces.c.currency),
-        )
-        .select_from(projects)
-        .outerjoin(
-            members,
-            (members.c.project_id == projects.c.id)
-            & (members.c.user_id == user_id)
-            & members.c.removed.is_(False),
-        )
-        .outerjoin(workspaces, workspaces.c.id == projects.c.workspace_id)
-        .outerjoin(
-            UserSettings,
-            (UserSettings.workspace_id == projects.c.workspace_id)
-            & (UserSettings.user_id == user_id),
-        )
-        .where(projects.c.id == project_id, projects.c.workspace_id == workspace_id)
-    )
-    row = (await session.execute(query)).one_or_none()
-    if row is None or row[0] is None:
-        return None, None
-    return Decimal(row[0]).quantize(Decimal("0.01")), row[1]
-
-
-async def add_entry(session: AsyncSession, entry: TimeEntry) -> TimeEntry:
-    session.add(entry)
-    with constraint_conflicts():
-        await session.flush()
-    return entry
-
-
-async def save(session: AsyncSession) -> None:
-    """Flush pending changes, answering the invariants the database refuses as 409s."""
-    with constraint_conflicts():
-        await session.flush()
-
-
-async def find_entry(
-    session: AsyncSession, workspace_id: UUID, entry_id: UUID, *, for_update: bool = False
-) -> TimeEntry | None:
-    query = select(TimeEntry).where(
-        TimeEntry.id == entry_id, TimeEntry.workspace_id == workspace_id
-    )
-    if for_update:
-        query = query.with_for_update()
-    return await session.scalar(query)
-
-
-async def delete_entry(session: AsyncSession, entry: TimeEntry) -> None:
-    """Delete the entry (its breaks go with it: ON DELETE CASCADE)."""
-    await session.delete(entry)
-    await session.flush()
-
-
-async def running_timer(
-    session: AsyncSession, user_id: UUID, workspace_id: UUID | None = None
-) -> TimeEntry | None:
-    """The user's running or paused timer (in one workspace, or anywhere)."""
-    query = select(TimeEntry).where(
-        TimeEntry.user_id == user_id,
-        TimeEntry.started_at.is_not(None),
-        TimeEntry.ended_at.is_(None),
-    )
-    if workspace_id is not None:
-        query = query.where(TimeEntry.workspace_id == workspace_id)
-    return await session.scalar(query.with_for_update())
-
-
-async def breaks_of(session: AsyncSession, entry_id: UUID) -> list[Break]:
-    query = select(Break).where(Break.entry_id == entry_id).order_by(Break.started_at)
-    return list(await session.scalars(query))
+    workspace_id: UUID
+    user_id: UUID
+    everyone: bool
 
 
 # The worked seconds of entries split over local calendar days of `tz`: a timed entry's
@@ -227,9 +104,11 @@ HAVING SUM(seconds) > 0
 ORDER BY day
 """
 
+# One entry as the caller holds it (written or not yet), its breaks as stored.
 ONE_ENTRY = """
-    SELECT id, started_at, ended_at, work_date, duration_seconds
-    FROM timetracking.time_entries WHERE id = :entry_id AND duration_seconds IS NOT NULL
+    SELECT CAST(:entry_id AS uuid) AS id, CAST(:started_at AS timestamptz) AS started_at,
+           CAST(:ended_at AS timestamptz) AS ended_at, CAST(:work_date AS date) AS work_date,
+           CAST(:duration_seconds AS integer) AS duration_seconds
 """
 
 USER_ENTRIES_IN_RANGE = """
@@ -244,45 +123,27 @@ USER_ENTRIES_IN_RANGE = """
 """
 
 
-async def entry_days(session: AsyncSession, entry: TimeEntry) -> list[tuple[date, int]]:
-    """A finished entry's worked seconds per local day of its own time zone."""
-    statement = text(DAY_SPLIT_SQL.format(entries=ONE_ENTRY))
-    rows = await session.execute(
-        statement,
-        {
-            "entry_id": entry.id,
-            "tz": entry.timezone,
-            "first_day": date.min,
-            "last_day": date.max,
-        },
+def _administered_projects(reader: Reader) -> Select[UUID]:
+    members = directory_tables.project_members
+    return select(members.c.project_id).where(
+        members.c.workspace_id == reader.workspace_id,
+        members.c.user_id == reader.user_id,
+        members.c.role == ProjectRole.ADMIN.value,
+        members.c.removed.is_(False),
     )
-    return [(row.day, int(row.seconds)) for row in rows]
 
 
-async def user_days(
-    session: AsyncSession,
-    workspace_id: UUID,
-    user_id: UUID,
-    tz: str,
-    first_day: date,
-    last_day: date,
-) -> list[tuple[date, int]]:
-    """A user's worked seconds per local day of `tz`, for the days from first to last."""
-    statement = text(DAY_SPLIT_SQL.format(entries=USER_ENTRIES_IN_RANGE))
-    rows = await session.execute(
-        statement,
-        {
-            "workspace_id": workspace_id,
-            "user_id": user_id,
-            "tz": tz,
-            "first_day": first_day,
-            "last_day": last_day,
-        },
+def _readable(reader: Reader) -> ColumnElement[bool]:
+    """The entries of the workspace the reader may read."""
+    if reader.everyone:
+        return true()
+    return or_(
+        TimeEntry.user_id == reader.user_id,
+        TimeEntry.project_id.in_(_administered_projects(reader)),
     )
-    return [(row.day, int(row.seconds)) for row in rows]
 
 
-def in_local_range(tz: str, first_day: date, last_day: date) -> ColumnElement[bool]:
+def _in_local_range(tz: str, first_day: date, last_day: date) -> ColumnElement[bool]:
     """Finished entries that put time on a local day of `tz` from first to last."""
 
     def midnight(day: date) -> ColumnElement[datetime]:
@@ -298,3 +159,222 @@ def in_local_range(tz: str, first_day: date, last_day: date) -> ColumnElement[bo
             ),
         ),
     )
+
+
+class EntryRepository(Repository):
+    constraint_errors = {
+        RUNNING_TIMER_INDEX: TimerAlreadyRunning,
+        NO_OVERLAP_CONSTRAINT: EntryOverlaps,
+    }
+
+    async def user_facts(self, workspace_id: UUID, user_id: UUID) -> UserFacts:
+        """Time zone (user setting, else the workspace's, else UTC) and defaults of a user."""
+        workspaces = directory_tables.workspaces
+        settings = (
+            select(UserSettings)
+            .where(UserSettings.workspace_id == workspace_id, UserSettings.user_id == user_id)
+            .subquery()
+        )
+        query = (
+            select(
+                func.coalesce(settings.c.timezone, workspaces.c.timezone, UTC_NAME),
+                func.coalesce(workspaces.c.week_start, DEFAULT_WEEK_START),
+                settings.c.default_hourly_rate,
+                func.coalesce(settings.c.default_billable, False),
+                func.coalesce(settings.c.require_description, False),
+            )
+            .select_from(workspaces)
+            .outerjoin(settings, settings.c.workspace_id == workspaces.c.id)
+            .where(workspaces.c.id == workspace_id)
+        )
+        row = (await self.session.execute(query)).one_or_none()
+        if row is None:  # the workspace row always exists once the caller's membership does
+            return UserFacts(UTC_NAME, DEFAULT_WEEK_START, None, False, False)
+        return UserFacts(*row)
+
+    async def rate_for(
+        self, workspace_id: UUID, project_id: UUID, user_id: UUID
+    ) -> tuple[Decimal | None, str | None]:
+        """The rate frozen into a new entry: the user's rate in the project, else the
+        project's default, else the user's default; in the project's currency, else the
+        workspace's."""
+        projects, members, workspaces = (
+            directory_tables.projects,
+            directory_tables.project_members,
+            directory_tables.workspaces,
+        )
+        query = (
+            select(
+                func.coalesce(
+                    members.c.hourly_rate,
+                    projects.c.default_hourly_rate,
+                    UserSettings.default_hourly_rate,
+                ),
+                func.coalesce(projects.c.currency, workspaces.c.currency),
+            )
+            .select_from(projects)
+            .outerjoin(
+                members,
+                (members.c.project_id == projects.c.id)
+                & (members.c.user_id == user_id)
+                & members.c.removed.is_(False),
+            )
+            .outerjoin(workspaces, workspaces.c.id == projects.c.workspace_id)
+            .outerjoin(
+                UserSettings,
+                (UserSettings.workspace_id == projects.c.workspace_id)
+                & (UserSettings.user_id == user_id),
+            )
+            .where(projects.c.id == project_id, projects.c.workspace_id == workspace_id)
+        )
+        row = (await self.session.execute(query)).one_or_none()
+        if row is None or row[0] is None:
+            return None, None
+        return Decimal(row[0]).quantize(CENT), row[1]
+
+    async def get(
+        self, workspace_id: UUID, entry_id: UUID, *, for_update: bool = False
+    ) -> TimeEntry | None:
+        query = select(TimeEntry).where(
+            TimeEntry.id == entry_id, TimeEntry.workspace_id == workspace_id
+        )
+        if for_update:
+            return await self.lock_for_update(query)
+        return await self.session.scalar(query)
+
+    async def running_timer(
+        self, user_id: UUID, workspace_id: UUID | None = None
+    ) -> TimeEntry | None:
+        """The user's running or paused timer (in one workspace, or anywhere), locked."""
+        query = select(TimeEntry).where(
+            TimeEntry.user_id == user_id,
+            TimeEntry.started_at.is_not(None),
+            TimeEntry.ended_at.is_(None),
+        )
+        if workspace_id is not None:
+            query = query.where(TimeEntry.workspace_id == workspace_id)
+        return await self.lock_for_update(query)
+
+    async def breaks_of(self, entry_id: UUID) -> list[Break]:
+        query = select(Break).where(Break.entry_id == entry_id).order_by(Break.started_at)
+        return list(await self.session.scalars(query))
+
+    async def pauses_of(self, entry_id: UUID) -> list[Pause]:
+        """The entry's breaks as the time rules take them."""
+        return [Pause(b.started_at, b.ended_at, b.is_paid) for b in await self.breaks_of(entry_id)]
+
+    @staticmethod
+    def readable(reader: Reader, filters: EntryFilters) -> Select[TimeEntry]:
+        """The entries the reader may see, narrowed by the list's filters (also what the
+        export reads later, in sessions of its own)."""
+        query = select(TimeEntry).where(
+            TimeEntry.workspace_id == reader.workspace_id, _readable(reader)
+        )
+        for column, value in (
+            (TimeEntry.project_id, filters.project_id),
+            (TimeEntry.issue_id, filters.issue_id),
+            (TimeEntry.user_id, filters.user_id),
+            (TimeEntry.billable, filters.billable),
+            (TimeEntry.source, filters.source),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if filters.from_date is not None:
+            query = query.where(TimeEntry.work_date >= filters.from_date)
+        if filters.to_date is not None:
+            query = query.where(TimeEntry.work_date <= filters.to_date)
+        return query
+
+    @staticmethod
+    def readable_finished(reader: Reader, filters: EntryFilters) -> Select[TimeEntry]:
+        """The finished ones of `readable`."""
+        return EntryRepository.readable(reader, filters).where(
+            TimeEntry.duration_seconds.is_not(None)
+        )
+
+    async def newest_first(
+        self, query: Select[TimeEntry], after: tuple[datetime, UUID] | None, limit: int
+    ) -> list[TimeEntry]:
+        """Up to `limit` entries of `query` by newest start, those before `after` (the sort
+        key of the previous batch's last one): the export's keyset batches."""
+        batch = query.order_by(TimeEntry.sort_at.desc(), TimeEntry.id.desc()).limit(limit)
+        if after is not None:
+            batch = batch.where(tuple_(TimeEntry.sort_at, TimeEntry.id) < after)
+        return list(await self.session.scalars(batch))
+
+    async def page(
+        self, reader: Reader, filters: EntryFilters, key: SortKey, params: PageParams
+    ) -> list[TimeEntry]:
+        """A keyset page of `readable` (and a row more, telling whether another follows)."""
+        return await self._page(self.readable(reader, filters), key, params)
+
+    async def page_on_issue(
+        self, reader: Reader, project_id: UUID, issue_id: UUID, key: SortKey, params: PageParams
+    ) -> list[TimeEntry]:
+        """The finished entries on an issue the reader may see: its worklogs."""
+        query = select(TimeEntry).where(
+            TimeEntry.workspace_id == reader.workspace_id,
+            TimeEntry.project_id == project_id,
+            TimeEntry.issue_id == issue_id,
+            TimeEntry.duration_seconds.is_not(None),
+            _readable(reader),
+        )
+        return await self._page(query, key, params)
+
+    async def finished_on_local_days(
+        self, workspace_id: UUID, user_id: UUID, tz: str, first_day: date, last_day: date
+    ) -> Sequence[TimeEntry]:
+        """A user's finished entries putting time on a local day of `tz` from first to
+        last, in list order."""
+        query = (
+            select(TimeEntry)
+            .where(
+                TimeEntry.workspace_id == workspace_id,
+                TimeEntry.user_id == user_id,
+                _in_local_range(tz, first_day, last_day),
+            )
+            .order_by(TimeEntry.sort_at, TimeEntry.id)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def _page(
+        self, query: Select[TimeEntry], key: SortKey, params: PageParams
+    ) -> list[TimeEntry]:
+        return list(await self.session.scalars(apply_keyset(query, key, params)))
+
+    async def entry_days(self, entry: TimeEntry) -> list[tuple[date, int]]:
+        """A finished entry's worked seconds per local day of its own time zone, from its
+        values as they are now: a new entry's first event is recorded before its row is
+        written."""
+        statement = text(DAY_SPLIT_SQL.format(entries=ONE_ENTRY))
+        rows = await self.session.execute(
+            statement,
+            {
+                "entry_id": entry.id,
+                "started_at": entry.started_at,
+                "ended_at": entry.ended_at,
+                "work_date": entry.work_date,
+                "duration_seconds": entry.duration_seconds,
+                "tz": entry.timezone,
+                "first_day": date.min,
+                "last_day": date.max,
+            },
+        )
+        return [(row.day, int(row.seconds)) for row in rows]
+
+    async def user_days(
+        self, workspace_id: UUID, user_id: UUID, tz: str, first_day: date, last_day: date
+    ) -> list[tuple[date, int]]:
+        """A user's worked seconds per local day of `tz`, for the days from first to last."""
+        statement = text(DAY_SPLIT_SQL.format(entries=USER_ENTRIES_IN_RANGE))
+        rows = await self.session.execute(
+            statement,
+            {
+                "workspace_id": workspace_id,
+                "user_id": user_id,
+                "tz": tz,
+                "first_day": first_day,
+                "last_day": last_day,
+            },
+        )
+        return [(row.day, int(row.seconds)) for row in rows]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.fields import Money, NotNull
 from worksync.timetracking.models import EntrySource, TimeEntry
 
 MAX_DURATION_SECONDS = 24 * 3600
@@ -18,7 +18,6 @@ MAX_DURATION_SECONDS = 24 * 3600
 Description = Annotated[str, Field(max_length=2000)]
 Tag = Annotated[str, Field(min_length=1, max_length=50)]
 Tags = Annotated[list[Tag], Field(max_length=20)]
-Rate = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 Seconds = Annotated[int, Field(ge=1, le=MAX_DURATION_SECONDS)]
 
 
@@ -40,7 +39,7 @@ class EntryCreate(BaseModel):
     work_date: date | None = None
     duration_seconds: Seconds | None = None
     billable: bool | None = Field(default=None, description="Default: the user's setting")
-    hourly_rate: Rate | None = Field(
+    hourly_rate: Money | None = Field(
         default=None, description="An explicit rate (admins only); default: resolved"
     )
     tags: Tags = Field(default_factory=list)
@@ -62,14 +61,14 @@ class EntryUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     issue_id: UUID | None = None
-    description: Description | None = None
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    work_date: date | None = None
-    duration_seconds: Seconds | None = None
-    billable: bool | None = None
-    hourly_rate: Rate | None = None
-    tags: Tags | None = None
+    description: Annotated[Description | None, NotNull] = None
+    started_at: Annotated[datetime | None, NotNull] = None
+    ended_at: Annotated[datetime | None, NotNull] = None
+    work_date: Annotated[date | None, NotNull] = None
+    duration_seconds: Annotated[Seconds | None, NotNull] = None
+    billable: Annotated[bool | None, NotNull] = None
+    hourly_rate: Money | None = None
+    tags: Annotated[Tags | None, NotNull] = None
 
 
 class Entry(BaseModel):
@@ -84,7 +83,7 @@ class Entry(BaseModel):
     ended_at: datetime | None
     duration_seconds: int | None = Field(description="Worked seconds; null while running")
     billable: bool
-    hourly_rate: str | None = Field(examples=["80.00"])
+    hourly_rate: Money | None
     currency: str | None
     tags: list[str]
     source: EntrySource
@@ -108,7 +107,7 @@ class Entry(BaseModel):
             ended_at=entry.ended_at,
             duration_seconds=entry.duration_seconds,
             billable=entry.billable,
-            hourly_rate=None if entry.hourly_rate is None else f"{entry.hourly_rate:.2f}",
+            hourly_rate=entry.hourly_rate,
             currency=entry.currency,
             tags=list(entry.tags),
             source=EntrySource(entry.source),

@@ -4,34 +4,41 @@ entries API's use cases. Services never commit; events go to the outbox."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import (
     Directory,
-    InsufficientRole,
-    ProjectAccess,
+    DirectoryProject,
     ProjectNotFound,
     ProjectRole,
     WorkspaceContext,
     WorkspaceRole,
 )
-from worksync.common.errors import FieldError, Unprocessable
-from worksync.common.pagination import PageParams, SortKey, apply_keyset, build_page, sort_key
+from worksync.common.errors import (
+    FieldError,
+    Unprocessable,
+    invalid_field,
+    not_found,
+    unknown_reference,
+)
+from worksync.common.ids import new_id
+from worksync.common.pagination import PageParams, SortKey, build_page, sort_key
+from worksync.common.roles import InsufficientRole
+from worksync.timetracking import time_rules
 from worksync.timetracking.access import (
     administers,
     ensure_may_act_for,
     ensure_open_for_time,
+    entry_reader,
     project_of,
-    visible_entries,
 )
-from worksync.timetracking.entries import repository
-from worksync.timetracking.entries.repository import UserFacts
+from worksync.timetracking.entries.repository import EntryRepository, UserFacts
 from worksync.timetracking.entries.schemas import (
     Entry,
     EntryCreate,
@@ -40,15 +47,11 @@ from worksync.timetracking.entries.schemas import (
     EntrySort,
     EntryUpdate,
 )
-from worksync.timetracking.errors import EntryIsRunning, invalid_field, not_found
+from worksync.timetracking.errors import EntryIsRunning, invalid_times
 from worksync.timetracking.issues.service import IssueLookup
 from worksync.timetracking.messaging.published import EntryCreated, EntryDeleted, EntryUpdated
-from worksync.timetracking.messaging.publishing import publish_entry
-from worksync.timetracking.models import EntrySource, TimeEntry
-from worksync.timetracking.timezones import check_day, instant, local_date, local_midnight
-
-FUTURE_LIMIT = timedelta(hours=24)
-MAX_TIMED_ENTRY = timedelta(days=31)
+from worksync.timetracking.messaging.recording import record_entry
+from worksync.timetracking.models import ApprovalState, EntrySource, TimeEntry
 
 SORTS: dict[EntrySort, SortKey] = {
     EntrySort.NEWEST_START: sort_key("-started_at", TimeEntry.sort_at, TimeEntry.id),
@@ -63,7 +66,7 @@ class WriteTarget:
     """Whose time goes into which project, checked: the project is open for time and the
     caller may write for the user."""
 
-    project: ProjectAccess
+    project: DirectoryProject
     user_id: UUID
     facts: UserFacts
 
@@ -86,9 +89,11 @@ class EntryWrites:
         self, session: AsyncSession, directory: Directory, issues: IssueLookup, now: datetime
     ) -> None:
         self.session = session
+        self.entries = EntryRepository(session)
         self.directory = directory
         self.issues = issues
-        self.now = now
+        # Entries keep whole seconds, so that their split over days adds up exactly.
+        self.now = time_rules.whole_seconds(now)
 
     async def target(
         self,
@@ -107,12 +112,10 @@ class EntryWrites:
                 self.session, workspace.membership, user_id, workspace.authorization
             )
             if member is None or member.role is WorkspaceRole.GUEST:
-                raise invalid_field(
-                    "user_id", "not a member of this workspace", code="unknown_reference"
-                )
+                raise unknown_reference("user_id", "member")
         if issue_id is not None:
             await self.issues.live_issue(self.session, workspace, project.id, issue_id)
-        facts = await repository.user_facts(self.session, workspace.workspace_id, user_id)
+        facts = await self.entries.user_facts(workspace.workspace_id, user_id)
         return WriteTarget(project=project, user_id=user_id, facts=facts)
 
     @staticmethod
@@ -124,34 +127,19 @@ class EntryWrites:
         self, zone: ZoneInfo, started_at: datetime, ended_at: datetime
     ) -> tuple[datetime, datetime]:
         """Both ends as UTC instants; the end after the start, not too far ahead."""
-        started, ended = (
-            instant(started_at, zone, "started_at"),
-            instant(ended_at, zone, "ended_at"),
-        )
-        if ended <= started:
-            raise invalid_field("ended_at", "must be after started_at")
-        if ended - started > MAX_TIMED_ENTRY:
-            raise invalid_field("ended_at", "an entry may last 31 days at most")
-        self.check_not_future(ended)
-        return started, ended
-
-    def check_not_future(self, ended: datetime) -> None:
-        if ended > self.now + FUTURE_LIMIT:
-            raise invalid_field(
-                "ended_at", "may be at most 24 hours from now", code="entry_in_future"
-            )
+        with invalid_times():
+            return time_rules.interval(started_at, ended_at, zone, self.now)
 
     def check_work_date(self, zone: ZoneInfo, work_date: date, field: str = "work_date") -> None:
-        check_day(work_date, field)
-        if local_midnight(work_date, zone) > self.now + FUTURE_LIMIT:
-            raise invalid_field(field, "may be at most 24 hours from now", code="entry_in_future")
+        with invalid_times():
+            time_rules.check_work_date(work_date, zone, self.now, field)
 
     async def rate(
         self, workspace: WorkspaceContext, target: WriteTarget, explicit: Decimal | None
     ) -> tuple[Decimal | None, str | None]:
         """The rate frozen into the entry: an admin's explicit one, else the resolved one."""
-        resolved, currency = await repository.rate_for(
-            self.session, workspace.workspace_id, target.project.id, target.user_id
+        resolved, currency = await self.entries.rate_for(
+            workspace.workspace_id, target.project.id, target.user_id
         )
         if explicit is None:
             return resolved, currency
@@ -160,9 +148,11 @@ class EntryWrites:
         return explicit, currency
 
     async def insert(self, entry: TimeEntry, actor_id: UUID) -> TimeEntry:
-        await repository.add_entry(self.session, entry)
+        """Write a new entry (built at version 0); a finished one is recorded as created
+        first, so that the row is written at its first version (versions start at 1)."""
         if entry.duration_seconds is not None:
-            await publish_entry(self.session, entry, EntryCreated, actor_id)
+            await record_entry(self.session, entry, EntryCreated, actor_id=actor_id)
+        await self.entries.add(entry)
         return entry
 
     async def owned_entry(
@@ -172,12 +162,10 @@ class EntryWrites:
         *,
         writing: bool,
         what: str = "time_entry",
-    ) -> tuple[TimeEntry, ProjectAccess]:
+    ) -> tuple[TimeEntry, DirectoryProject]:
         """An entry the caller may see (their own, or one they administer), else 404;
         for writes, also a finished one in a project open for time."""
-        entry = await repository.find_entry(
-            self.session, workspace.workspace_id, entry_id, for_update=writing
-        )
+        entry = await self.entries.get(workspace.workspace_id, entry_id, for_update=writing)
         if entry is None:
             raise not_found(what)
         try:
@@ -196,20 +184,19 @@ class EntryWrites:
         """A new version and its event, unless the request left every value as it was."""
         if not self.session.is_modified(entry):
             return
-        entry.version += 1
-        await repository.save(self.session)
-        await publish_entry(self.session, entry, EntryUpdated, actor_id)
+        await self.entries.flush()
+        await record_entry(self.session, entry, EntryUpdated, actor_id=actor_id)
 
     async def remove(self, entry: TimeEntry, actor_id: UUID) -> None:
-        entry.version += 1
-        await publish_entry(self.session, entry, EntryDeleted, actor_id)
-        await repository.delete_entry(self.session, entry)
+        await record_entry(self.session, entry, EntryDeleted, actor_id=actor_id)
+        await self.entries.delete(entry)
 
 
 class EntryService:
     def __init__(self, writes: EntryWrites) -> None:
         self.writes = writes
         self.session = writes.session
+        self.entries = writes.entries
 
     async def create(self, workspace: WorkspaceContext, request: EntryCreate) -> Entry:
         target = await self.writes.target(
@@ -220,6 +207,7 @@ class EntryService:
         zone = target.zone
         started, ended, work_date, duration = self._times(zone, request)
         entry = TimeEntry(
+            id=new_id(),
             workspace_id=workspace.workspace_id,
             project_id=target.project.id,
             issue_id=request.issue_id,
@@ -237,8 +225,9 @@ class EntryService:
             tags=request.tags,
             source=EntrySource.MANUAL,
             timezone=zone.key,
-            sort_at=started or local_midnight(work_date, zone),
-            version=1,
+            sort_at=time_rules.sort_instant(started, work_date, zone),
+            approval_state=ApprovalState.DRAFT,
+            version=0,
         )
         return Entry.of(await self.writes.insert(entry, workspace.user_id))
 
@@ -264,7 +253,12 @@ class EntryService:
                 missing = [name for name in timed if name not in given_timed]
                 raise shape_error(missing, "required with " + given_timed[0])
             started, ended = self.writes.interval(zone, request.started_at, request.ended_at)
-            return started, ended, local_date(started, zone), int((ended - started).total_seconds())
+            return (
+                started,
+                ended,
+                time_rules.local_date(started, zone),
+                time_rules.duration_seconds(started, ended),
+            )
         if request.work_date is None or request.duration_seconds is None:
             missing = [name for name in dated if name not in given_dated]
             raise shape_error(missing, "required with " + given_dated[0])
@@ -280,16 +274,13 @@ class EntryService:
     ) -> Entry:
         entry, project = await self.writes.owned_entry(workspace, entry_id, writing=True)
         fields = request.model_fields_set
-        nullable = {"issue_id", "hourly_rate"}
-        if nulls := sorted(f for f in fields - nullable if getattr(request, f) is None):
-            raise shape_error(nulls, "may not be null")
         if not fields:
             return Entry.of(entry)
         if "issue_id" in fields and request.issue_id is not None:
             await self.writes.issues.live_issue(
                 self.session, workspace, entry.project_id, request.issue_id
             )
-        facts = await repository.user_facts(self.session, workspace.workspace_id, entry.user_id)
+        facts = await self.entries.user_facts(workspace.workspace_id, entry.user_id)
         target = WriteTarget(project=project, user_id=entry.user_id, facts=facts)
         if "description" in fields:
             self.writes.check_description(facts, request.description or "")
@@ -320,11 +311,12 @@ class EntryService:
                 request.started_at or entry.started_at.astimezone(zone),
                 request.ended_at or entry.ended_at.astimezone(zone),
             )
-            worked = await self._worked_seconds(entry.id, started, ended)
-            if worked < 1:
-                raise invalid_field("ended_at", "nothing is left once the breaks are taken out")
+            breaks = await self.entries.pauses_of(entry.id)
+            worked = time_rules.worked_seconds(started, ended, breaks)
+            with invalid_times():
+                time_rules.check_worked(worked)
             entry.started_at, entry.ended_at, entry.duration_seconds = started, ended, worked
-            entry.work_date, entry.sort_at = local_date(started, zone), started
+            entry.work_date, entry.sort_at = time_rules.local_date(started, zone), started
             entry.timezone = zone.key
             return
         if wrong := sorted(fields & {"started_at", "ended_at"}):
@@ -332,52 +324,24 @@ class EntryService:
         if request.work_date is not None:
             self.writes.check_work_date(zone, request.work_date)
             entry.work_date = request.work_date
-            entry.sort_at = local_midnight(request.work_date, zone)
+            entry.sort_at = time_rules.local_midnight(request.work_date, zone)
             entry.timezone = zone.key
         if request.duration_seconds is not None:
             entry.duration_seconds = request.duration_seconds
-
-    async def _worked_seconds(self, entry_id: UUID, started: datetime, ended: datetime) -> int:
-        """The interval less the unpaid breaks inside it."""
-        unpaid = 0.0
-        for pause in await repository.breaks_of(self.session, entry_id):
-            if pause.is_paid or pause.ended_at is None:
-                continue
-            overlap = min(pause.ended_at, ended) - max(pause.started_at, started)
-            unpaid += max(overlap.total_seconds(), 0.0)
-        return int((ended - started).total_seconds() - unpaid)
 
     async def delete(self, workspace: WorkspaceContext, entry_id: UUID) -> None:
         entry, _ = await self.writes.owned_entry(workspace, entry_id, writing=True)
         await self.writes.remove(entry, workspace.user_id)
 
-    def visible_query(
-        self, workspace: WorkspaceContext, filters: EntryFilters
-    ) -> Select[TimeEntry]:
-        """The entries the caller may see, narrowed by the list's filters."""
-        if filters.from_date and filters.to_date and filters.from_date > filters.to_date:
-            raise invalid_field("to", "must not be before from")
-        query = select(TimeEntry).where(
-            TimeEntry.workspace_id == workspace.workspace_id, visible_entries(workspace)
-        )
-        for column, value in (
-            (TimeEntry.project_id, filters.project_id),
-            (TimeEntry.issue_id, filters.issue_id),
-            (TimeEntry.user_id, filters.user_id),
-            (TimeEntry.billable, filters.billable),
-            (TimeEntry.source, filters.source),
-        ):
-            if value is not None:
-                query = query.where(column == value)
-        if filters.from_date is not None:
-            query = query.where(TimeEntry.work_date >= filters.from_date)
-        if filters.to_date is not None:
-            query = query.where(TimeEntry.work_date <= filters.to_date)
-        return query
+    @staticmethod
+    def check_filters(filters: EntryFilters) -> None:
+        with invalid_times():
+            time_rules.check_date_range(filters.from_date, filters.to_date)
 
     def export_query(self, workspace: WorkspaceContext, filters: EntryFilters) -> Select[TimeEntry]:
         """The finished entries the export writes (read later, in a session of its own)."""
-        return self.visible_query(workspace, filters).where(TimeEntry.duration_seconds.is_not(None))
+        self.check_filters(filters)
+        return EntryRepository.readable_finished(entry_reader(workspace), filters)
 
     async def page(
         self,
@@ -386,9 +350,9 @@ class EntryService:
         sort: EntrySort,
         params: PageParams,
     ) -> tuple[list[Entry], str | None]:
-        query = self.visible_query(workspace, filters)
+        self.check_filters(filters)
         key = SORTS[sort]
-        rows = list(await self.session.scalars(apply_keyset(query, key, params)))
+        rows = await self.entries.page(entry_reader(workspace), filters, key, params)
         items, next_cursor = build_page(rows, key, params)
         return [Entry.of(entry) for entry in items], next_cursor
 
@@ -405,27 +369,22 @@ class EntryService:
         self.writes.check_description(target.facts, source.description)
         rate, currency = await self.writes.rate(workspace, target, None)
         zone = target.zone
-        work_date = request.work_date or local_date(self.writes.now, zone)
+        work_date = request.work_date or time_rules.local_date(self.writes.now, zone)
         started: datetime | None = None
         ended: datetime | None = None
         duration = source.duration_seconds
         if source.started_at is not None and source.ended_at is not None:
-            check_day(work_date, "work_date")
-            source_zone = ZoneInfo(source.timezone)
-            local_start = source.started_at.astimezone(source_zone)
-            local_end = source.ended_at.astimezone(source_zone)
-            days = local_end.date() - local_start.date()
-            try:
-                start = datetime.combine(work_date, local_start.time().replace(tzinfo=None))
-                end = datetime.combine(work_date + days, local_end.time().replace(tzinfo=None))
-            except OverflowError:
-                raise invalid_field("work_date", "out of range") from None
+            with invalid_times():
+                start, end = time_rules.same_local_times(
+                    source.started_at, source.ended_at, ZoneInfo(source.timezone), work_date
+                )
             started, ended = self.writes.interval(zone, start, end)
-            work_date = local_date(started, zone)
-            duration = int((ended - started).total_seconds())
+            work_date = time_rules.local_date(started, zone)
+            duration = time_rules.duration_seconds(started, ended)
         else:
             self.writes.check_work_date(zone, work_date)
         entry = TimeEntry(
+            id=new_id(),
             workspace_id=workspace.workspace_id,
             project_id=source.project_id,
             issue_id=source.issue_id,
@@ -441,7 +400,8 @@ class EntryService:
             tags=list(source.tags),
             source=EntrySource.MANUAL,
             timezone=zone.key,
-            sort_at=started or local_midnight(work_date, zone),
-            version=1,
+            sort_at=time_rules.sort_instant(started, work_date, zone),
+            approval_state=ApprovalState.DRAFT,
+            version=0,
         )
         return Entry.of(await self.writes.insert(entry, workspace.user_id))

@@ -7,8 +7,8 @@ from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.repository import Repository
 from worksync.timetracking.models import Issue
 
 
@@ -24,18 +24,26 @@ class IssueState:
     deleted: bool
 
 
-async def apply_issue(session: AsyncSession, state: IssueState, *, sequence: int) -> None:
-    """Store the issue unless a newer (or the same) sequence is stored already."""
-    values = {**state.__dict__, "sequence": sequence}
-    statement = insert(Issue).values(values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Issue.issue_id],
-            set_={name: statement.excluded[name] for name in values if name != "issue_id"},
-            where=Issue.sequence < statement.excluded.sequence,
+class IssueRepository(Repository):
+    async def apply(self, state: IssueState, *, sequence: int) -> None:
+        """Store the issue unless a newer (or the same) sequence is stored already."""
+        values = {**state.__dict__, "sequence": sequence}
+        statement = insert(Issue).values(values)
+        await self.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Issue.issue_id],
+                set_={name: statement.excluded[name] for name in values if name != "issue_id"},
+                where=Issue.sequence < statement.excluded.sequence,
+            )
         )
-    )
 
+    async def get(self, issue_id: UUID) -> Issue | None:
+        return await self.session.scalar(select(Issue).where(Issue.issue_id == issue_id))
 
-async def find_issue(session: AsyncSession, issue_id: UUID) -> Issue | None:
-    return await session.scalar(select(Issue).where(Issue.issue_id == issue_id))
+    async def reread(self, issue_id: UUID) -> Issue | None:
+        """The issue as the projection holds it after an `apply`: flushed, read afresh."""
+        await self.flush()
+        found = await self.get(issue_id)
+        if found is not None:
+            await self.session.refresh(found)
+        return found

@@ -10,8 +10,8 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import WorkspaceContext
-from worksync.timetracking.errors import not_found
-from worksync.timetracking.issues.repository import IssueState, apply_issue, find_issue
+from worksync.common.errors import not_found
+from worksync.timetracking.issues.repository import IssueRepository, IssueState
 from worksync.timetracking.issues.work_items_api import WorkItemsApi
 from worksync.timetracking.models import Issue
 
@@ -28,7 +28,8 @@ class IssueLookup:
         issue_id: UUID,
     ) -> Issue:
         """The live issue `issue_id` of the project (404 `issue_not_found` otherwise)."""
-        found = await find_issue(session, issue_id)
+        issues = IssueRepository(session)
+        found = await issues.get(issue_id)
         if found is None or found.deleted:
             answer = await self.api.issue(
                 workspace.membership.slug, project_id, issue_id, workspace.authorization
@@ -45,11 +46,8 @@ class IssueLookup:
                 state_group=answer.state_group,
                 deleted=answer.deleted_at is not None,
             )
-            await apply_issue(session, state, sequence=answer.version)
-            await session.flush()
-            found = await find_issue(session, issue_id)
-            if found is not None:
-                await session.refresh(found)
+            await issues.apply(state, sequence=answer.version)
+            found = await issues.reread(issue_id)
         if (
             found is None
             or found.deleted

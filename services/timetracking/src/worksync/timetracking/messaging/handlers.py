@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.directory import directory_handlers, merge_handlers
 from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
-from worksync.timetracking.issues.repository import IssueState, apply_issue
+from worksync.timetracking.issues.repository import IssueRepository, IssueState
 from worksync.timetracking.messaging.consumed import ISSUE_EVENTS, IssueDeleted, IssueSnapshot
-from worksync.timetracking.models import directory
+from worksync.timetracking.models import directory_tables
 
 
 def _on_issue(model: type[IssueSnapshot]) -> Handler:
@@ -31,11 +31,13 @@ def _on_issue(model: type[IssueSnapshot]) -> Handler:
             state_group=data.state_group,
             deleted=model is IssueDeleted or data.deleted_at is not None,
         )
-        await apply_issue(session, state, sequence=event.sequence)
+        await IssueRepository(session).apply(state, sequence=event.sequence)
 
     return handle
 
 
 ISSUE_HANDLERS: dict[str, Handler] = {model.event_type: _on_issue(model) for model in ISSUE_EVENTS}
 
-HANDLERS: Mapping[str, Handler] = merge_handlers(directory_handlers(directory), ISSUE_HANDLERS)
+HANDLERS: Mapping[str, Handler] = merge_handlers(
+    directory_handlers(directory_tables), ISSUE_HANDLERS
+)

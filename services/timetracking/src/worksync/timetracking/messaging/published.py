@@ -8,21 +8,19 @@ timer's events and then, once it stops, its entry's events count in one sequence
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, ClassVar
+from typing import ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from worksync.common.events.envelope import IntegrationEvent
 from worksync.common.events.outbox import Outbox
+from worksync.common.fields import MoneyText
 from worksync.timetracking.models import EntrySource, messaging
 
 SOURCE = "worksync/timetracking"
 
 outbox = Outbox(messaging.outbox, source=SOURCE)
-
-# Money: a non-negative decimal string with two places, exact where a JSON number is not.
-Money = Annotated[str, Field(pattern=r"^\d+\.\d{2}$", examples=["80.00"])]
 
 
 class DaySeconds(BaseModel):
@@ -48,7 +46,7 @@ class EntrySnapshot(IntegrationEvent):
     # The worked seconds split over the user's local days; they add up to duration_seconds.
     days: list[DaySeconds]
     billable: bool
-    hourly_rate: Money | None
+    hourly_rate: MoneyText | None
     currency: str | None
     source: EntrySource
     approval_state: str

@@ -3,7 +3,7 @@
 from worksync.timetracking.models.base import (
     SCHEMA,
     Base,
-    directory,
+    directory_tables,
     idempotency_keys,
     messaging,
 )
@@ -33,7 +33,7 @@ __all__ = [
     "Issue",
     "TimeEntry",
     "UserSettings",
-    "directory",
+    "directory_tables",
     "idempotency_keys",
     "messaging",
 ]

@@ -6,10 +6,10 @@ from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
-from worksync.timetracking.dependencies import MemberDep, TimerServiceDep
+from worksync.timetracking.dependencies import TimerServiceDep
 from worksync.timetracking.entries.schemas import Entry
 from worksync.timetracking.models import idempotency_keys
 from worksync.timetracking.timers.schemas import Timer, TimerStart
@@ -20,7 +20,7 @@ TIMER_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 
 @router.get("", response_model=Timer, responses=DIRECTORY_ERRORS)
-async def get_timer(workspace: MemberDep, service: TimerServiceDep) -> Timer:
+async def get_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Timer:
     """The caller's running or paused timer in this workspace (404 `no_running_timer`)."""
     return await service.current(workspace)
 
@@ -30,7 +30,7 @@ async def get_timer(workspace: MemberDep, service: TimerServiceDep) -> Timer:
 )
 async def start_timer(
     request: TimerStart,
-    workspace: MemberDep,
+    workspace: WorkspaceMember,
     service: TimerServiceDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -52,25 +52,25 @@ async def start_timer(
 
 
 @router.post("/pause", response_model=Timer, responses=TIMER_ERRORS)
-async def pause_timer(workspace: MemberDep, service: TimerServiceDep) -> Timer:
+async def pause_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Timer:
     """Pause the timer: an unpaid break begins."""
     return await service.pause(workspace)
 
 
 @router.post("/resume", response_model=Timer, responses=TIMER_ERRORS)
-async def resume_timer(workspace: MemberDep, service: TimerServiceDep) -> Timer:
+async def resume_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Timer:
     """Resume the paused timer: its break ends."""
     return await service.resume(workspace)
 
 
 @router.post("/stop", response_model=Entry, responses=TIMER_ERRORS)
-async def stop_timer(workspace: MemberDep, service: TimerServiceDep) -> Entry:
+async def stop_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Entry:
     """Stop the timer; it becomes a finished entry (409 `timer_too_short` under a second)."""
     return await service.stop(workspace)
 
 
 @router.post("/discard", status_code=status.HTTP_204_NO_CONTENT, responses=TIMER_ERRORS)
-async def discard_timer(workspace: MemberDep, service: TimerServiceDep) -> Response:
+async def discard_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Response:
     """Throw the timer away; nothing is logged."""
     await service.discard(workspace)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,12 +8,8 @@ except when a new start stops it (`stop_running`), which discards it.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from worksync.common.directory import WorkspaceContext
-from worksync.timetracking.entries import repository
+from worksync.common.ids import new_id
 from worksync.timetracking.entries.schemas import Entry
 from worksync.timetracking.entries.service import EntryWrites
 from worksync.timetracking.errors import (
@@ -31,37 +27,28 @@ from worksync.timetracking.messaging.published import (
     TimerStarted,
     TimerStopped,
 )
-from worksync.timetracking.messaging.publishing import publish_entry, publish_timer
+from worksync.timetracking.messaging.recording import record_entry, record_timer
 from worksync.timetracking.models import Break, EntrySource, TimeEntry
+from worksync.timetracking.time_rules import local_date, worked_so_far
 from worksync.timetracking.timers.schemas import Timer, TimerStart
-from worksync.timetracking.timezones import local_date
-
-
-async def worked_seconds(session: AsyncSession, entry: TimeEntry, until: datetime) -> int:
-    """Seconds from the start until `until`, less unpaid breaks (an open one up to `until`)."""
-    assert entry.started_at is not None
-    unpaid = 0.0
-    for pause in await repository.breaks_of(session, entry.id):
-        if not pause.is_paid:
-            unpaid += ((pause.ended_at or until) - pause.started_at).total_seconds()
-    return int((until - entry.started_at).total_seconds() - unpaid)
 
 
 class TimerService:
     def __init__(self, writes: EntryWrites) -> None:
         self.writes = writes
         self.session = writes.session
+        self.entries = writes.entries
         self.now = writes.now
 
     async def current(self, workspace: WorkspaceContext) -> Timer:
         entry = await self._timer(workspace)
-        return await self._view(entry)
+        return await self._as_timer(entry)
 
     async def start(self, workspace: WorkspaceContext, request: TimerStart) -> Timer:
         target = await self.writes.target(workspace, request.project_id, request.issue_id)
         self.writes.check_description(target.facts, request.description)
-        await repository.lock_user(self.session, workspace.user_id)
-        running = await repository.running_timer(self.session, workspace.user_id)
+        await self.entries.lock_key(str(workspace.user_id))
+        running = await self.entries.running_timer(workspace.user_id)
         if running is not None:
             if not request.stop_running:
                 raise TimerAlreadyRunning()
@@ -69,6 +56,7 @@ class TimerService:
         rate, currency = await self.writes.rate(workspace, target, None)
         zone = target.zone
         entry = TimeEntry(
+            id=new_id(),
             workspace_id=workspace.workspace_id,
             project_id=target.project.id,
             issue_id=request.issue_id,
@@ -85,25 +73,24 @@ class TimerService:
             source=EntrySource.TIMER,
             timezone=zone.key,
             sort_at=self.now,
-            version=1,
+            version=0,
         )
+        # Recorded first, so that the row is written at its first version.
+        await record_timer(self.session, entry, TimerStarted, actor_id=workspace.user_id)
         await self.writes.insert(entry, workspace.user_id)
-        await publish_timer(self.session, entry, TimerStarted, workspace.user_id)
         return Timer.of(entry, paused_at=None, worked_seconds=0)
 
     async def pause(self, workspace: WorkspaceContext) -> Timer:
         entry = await self._timer(workspace)
         if await self._open_break(entry) is not None:
             raise TimerAlreadyPaused()
-        self.session.add(Break(entry_id=entry.id, started_at=self.now, is_paid=False))
-        entry.version += 1
-        await repository.save(self.session)
-        worked = await worked_seconds(self.session, entry, self.now)
-        await publish_timer(
+        await self.entries.add(Break(entry_id=entry.id, started_at=self.now, is_paid=False))
+        worked = await self._worked(entry)
+        await record_timer(
             self.session,
             entry,
             TimerPaused,
-            workspace.user_id,
+            actor_id=workspace.user_id,
             paused_at=self.now,
             worked_seconds=worked,
         )
@@ -115,11 +102,10 @@ class TimerService:
         if pause is None:
             raise TimerNotPaused()
         pause.ended_at = self.now
-        entry.version += 1
-        await repository.save(self.session)
-        worked = await worked_seconds(self.session, entry, self.now)
-        await publish_timer(
-            self.session, entry, TimerResumed, workspace.user_id, worked_seconds=worked
+        await self.entries.flush()
+        worked = await self._worked(entry)
+        await record_timer(
+            self.session, entry, TimerResumed, actor_id=workspace.user_id, worked_seconds=worked
         )
         return Timer.of(entry, paused_at=None, worked_seconds=worked)
 
@@ -133,28 +119,31 @@ class TimerService:
         await self._discard(entry, workspace)
 
     async def _timer(self, workspace: WorkspaceContext) -> TimeEntry:
-        await repository.lock_user(self.session, workspace.user_id)
-        entry = await repository.running_timer(
-            self.session, workspace.user_id, workspace.workspace_id
-        )
+        await self.entries.lock_key(str(workspace.user_id))
+        entry = await self.entries.running_timer(workspace.user_id, workspace.workspace_id)
         if entry is None:
             raise NoRunningTimer()
         return entry
 
     async def _open_break(self, entry: TimeEntry) -> Break | None:
-        pauses = await repository.breaks_of(self.session, entry.id)
-        return next((pause for pause in pauses if pause.ended_at is None), None)
+        breaks = await self.entries.breaks_of(entry.id)
+        return next((pause for pause in breaks if pause.ended_at is None), None)
 
-    async def _view(self, entry: TimeEntry) -> Timer:
+    async def _worked(self, entry: TimeEntry) -> int:
+        """Worked so far (until now), unpaid breaks excluded."""
+        assert entry.started_at is not None
+        return worked_so_far(entry.started_at, self.now, await self.entries.pauses_of(entry.id))
+
+    async def _as_timer(self, entry: TimeEntry) -> Timer:
         pause = await self._open_break(entry)
-        worked = await worked_seconds(self.session, entry, self.now)
+        worked = await self._worked(entry)
         return Timer.of(
             entry, paused_at=None if pause is None else pause.started_at, worked_seconds=worked
         )
 
     async def _stop(self, entry: TimeEntry, workspace: WorkspaceContext) -> None:
         """Close an open break and the entry at now; timer.stopped, then entry.created."""
-        worked = await worked_seconds(self.session, entry, self.now)
+        worked = await self._worked(entry)
         if worked < 1:
             raise TimerTooShort()
         pause = await self._open_break(entry)
@@ -162,31 +151,27 @@ class TimerService:
             pause.ended_at = self.now
         entry.ended_at = self.now
         entry.duration_seconds = worked
-        entry.version += 1
-        await repository.save(self.session)
-        await publish_timer(
-            self.session, entry, TimerStopped, workspace.user_id, worked_seconds=worked
+        await self.entries.flush()
+        await record_timer(
+            self.session, entry, TimerStopped, actor_id=workspace.user_id, worked_seconds=worked
         )
-        entry.version += 1
-        await repository.save(self.session)
-        await publish_entry(self.session, entry, EntryCreated, workspace.user_id)
+        await record_entry(self.session, entry, EntryCreated, actor_id=workspace.user_id)
 
     async def _discard(self, entry: TimeEntry, workspace: WorkspaceContext) -> None:
         pause = await self._open_break(entry)
-        worked = await worked_seconds(self.session, entry, self.now)
-        entry.version += 1
-        await publish_timer(
+        worked = await self._worked(entry)
+        await record_timer(
             self.session,
             entry,
             TimerDiscarded,
-            workspace.user_id,
+            actor_id=workspace.user_id,
             paused_at=None if pause is None else pause.started_at,
             worked_seconds=max(worked, 0),
         )
-        await repository.delete_entry(self.session, entry)
+        await self.entries.delete(entry)
 
     async def _stop_for_new_start(self, running: TimeEntry, workspace: WorkspaceContext) -> None:
-        if await worked_seconds(self.session, running, self.now) < 1:
+        if await self._worked(running) < 1:
             await self._discard(running, workspace)
         else:
             await self._stop(running, workspace)

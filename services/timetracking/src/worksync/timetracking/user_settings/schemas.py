@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Annotated
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from worksync.timetracking.timezones import is_known_zone
-
-Rate = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+from worksync.common.fields import Money
+from worksync.timetracking.time_rules import is_known_zone
 
 
 class TimeSettingsUpdate(BaseModel):
@@ -20,7 +16,7 @@ class TimeSettingsUpdate(BaseModel):
     timezone: str | None = Field(
         default=None, description="IANA name, e.g. Europe/Berlin; null: the workspace's zone"
     )
-    default_hourly_rate: Rate | None = None
+    default_hourly_rate: Money | None = None
     default_billable: bool = False
     require_description: bool = False
 
@@ -35,6 +31,6 @@ class TimeSettingsUpdate(BaseModel):
 class TimeSettings(BaseModel):
     timezone: str | None
     effective_timezone: str = Field(description="The zone in use: yours, the workspace's, or UTC")
-    default_hourly_rate: str | None = Field(examples=["80.00"])
+    default_hourly_rate: Money | None
     default_billable: bool
     require_description: bool

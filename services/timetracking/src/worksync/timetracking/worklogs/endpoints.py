@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Path, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.timetracking.dependencies import MemberDep, WorklogServiceDep
+from worksync.timetracking.dependencies import WorklogServiceDep
 from worksync.timetracking.models import idempotency_keys
 from worksync.timetracking.worklogs.schemas import (
     Worklog,
@@ -34,7 +34,7 @@ WRITE_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 @router.get("", response_model=Page[Worklog], responses=READ_ERRORS)
 async def list_worklogs(
-    workspace: MemberDep,
+    workspace: WorkspaceMember,
     service: WorklogServiceDep,
     pid: ProjectId,
     iid: IssueId,
@@ -51,7 +51,7 @@ async def list_worklogs(
 )
 async def create_worklog(
     request: WorklogCreate,
-    workspace: MemberDep,
+    workspace: WorkspaceMember,
     service: WorklogServiceDep,
     session: SessionDep,
     pid: ProjectId,
@@ -76,7 +76,11 @@ async def create_worklog(
 
 @router.get("/{worklog_id}", response_model=Worklog, responses=READ_ERRORS)
 async def get_worklog(
-    workspace: MemberDep, service: WorklogServiceDep, pid: ProjectId, iid: IssueId, worklog_id: UUID
+    workspace: WorkspaceMember,
+    service: WorklogServiceDep,
+    pid: ProjectId,
+    iid: IssueId,
+    worklog_id: UUID,
 ) -> Worklog:
     """One worklog of the issue."""
     return await service.get(workspace, pid, iid, worklog_id)
@@ -85,7 +89,7 @@ async def get_worklog(
 @router.patch("/{worklog_id}", response_model=Worklog, responses=WRITE_ERRORS)
 async def update_worklog(
     request: WorklogUpdate,
-    workspace: MemberDep,
+    workspace: WorkspaceMember,
     service: WorklogServiceDep,
     pid: ProjectId,
     iid: IssueId,
@@ -97,7 +101,11 @@ async def update_worklog(
 
 @router.delete("/{worklog_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_ERRORS)
 async def delete_worklog(
-    workspace: MemberDep, service: WorklogServiceDep, pid: ProjectId, iid: IssueId, worklog_id: UUID
+    workspace: WorkspaceMember,
+    service: WorklogServiceDep,
+    pid: ProjectId,
+    iid: IssueId,
+    worklog_id: UUID,
 ) -> Response:
     """Delete a worklog (its owner, or an admin)."""
     await service.delete(workspace, pid, iid, worklog_id)

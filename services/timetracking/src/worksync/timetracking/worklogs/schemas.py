@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.fields import NotNull
 from worksync.timetracking.entries.schemas import Description
 from worksync.timetracking.models import TimeEntry
 
@@ -26,9 +27,9 @@ class WorklogCreate(BaseModel):
 class WorklogUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    duration_minutes: Minutes | None = None
-    description: Description | None = None
-    logged_at: date | None = None
+    duration_minutes: Annotated[Minutes | None, NotNull] = None
+    description: Annotated[Description | None, NotNull] = None
+    logged_at: Annotated[date | None, NotNull] = None
 
 
 class Worklog(BaseModel):

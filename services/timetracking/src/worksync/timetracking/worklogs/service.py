@@ -6,16 +6,15 @@ from __future__ import annotations
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from worksync.common.directory import WorkspaceContext
-from worksync.common.pagination import PageParams, SortKey, apply_keyset, build_page, sort_key
-from worksync.timetracking.access import project_of, visible_entries
-from worksync.timetracking.entries import repository
-from worksync.timetracking.entries.service import EntryWrites, shape_error
-from worksync.timetracking.errors import EntryIsTimed, not_found
-from worksync.timetracking.models import EntrySource, TimeEntry
-from worksync.timetracking.timezones import local_date, local_midnight
+from worksync.common.errors import not_found
+from worksync.common.ids import new_id
+from worksync.common.pagination import PageParams, SortKey, build_page, sort_key
+from worksync.timetracking.access import entry_reader, project_of
+from worksync.timetracking.entries.service import EntryWrites
+from worksync.timetracking.errors import EntryIsTimed
+from worksync.timetracking.models import ApprovalState, EntrySource, TimeEntry
+from worksync.timetracking.time_rules import local_date, local_midnight
 from worksync.timetracking.worklogs.schemas import (
     Worklog,
     WorklogCreate,
@@ -34,6 +33,7 @@ class WorklogService:
     def __init__(self, writes: EntryWrites) -> None:
         self.writes = writes
         self.session = writes.session
+        self.entries = writes.entries
 
     async def page(
         self,
@@ -45,15 +45,10 @@ class WorklogService:
     ) -> tuple[list[Worklog], str | None]:
         project = await project_of(self.session, self.writes.directory, workspace, project_id)
         await self.writes.issues.live_issue(self.session, workspace, project.id, issue_id)
-        query = select(TimeEntry).where(
-            TimeEntry.workspace_id == workspace.workspace_id,
-            TimeEntry.project_id == project.id,
-            TimeEntry.issue_id == issue_id,
-            TimeEntry.duration_seconds.is_not(None),
-            visible_entries(workspace),
-        )
         key = SORTS[sort]
-        rows = list(await self.session.scalars(apply_keyset(query, key, params)))
+        rows = await self.entries.page_on_issue(
+            entry_reader(workspace), project.id, issue_id, key, params
+        )
         items, next_cursor = build_page(rows, key, params)
         return [Worklog.of(entry) for entry in items], next_cursor
 
@@ -67,6 +62,7 @@ class WorklogService:
         self.writes.check_work_date(zone, work_date, "logged_at")
         rate, currency = await self.writes.rate(workspace, target, None)
         entry = TimeEntry(
+            id=new_id(),
             workspace_id=workspace.workspace_id,
             project_id=target.project.id,
             issue_id=issue_id,
@@ -81,7 +77,8 @@ class WorklogService:
             source=EntrySource.WORKLOG,
             timezone=zone.key,
             sort_at=local_midnight(work_date, zone),
-            version=1,
+            approval_state=ApprovalState.DRAFT,
+            version=0,
         )
         return Worklog.of(await self.writes.insert(entry, workspace.user_id))
 
@@ -119,13 +116,11 @@ class WorklogService:
     ) -> Worklog:
         entry = await self._worklog(workspace, project_id, issue_id, worklog_id, writing=True)
         fields = request.model_fields_set
-        if nulls := sorted(f for f in fields if getattr(request, f) is None):
-            raise shape_error(nulls, "may not be null")
         if not fields:
             return Worklog.of(entry)
         if entry.started_at is not None and fields & {"duration_minutes", "logged_at"}:
             raise EntryIsTimed()
-        facts = await repository.user_facts(self.session, workspace.workspace_id, entry.user_id)
+        facts = await self.entries.user_facts(workspace.workspace_id, entry.user_id)
         if request.description is not None:
             self.writes.check_description(facts, request.description)
             entry.description = request.description

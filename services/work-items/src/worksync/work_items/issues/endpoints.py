@@ -9,17 +9,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.directory import DIRECTORY_ERRORS, ProjectMember, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.work_items.dependencies import (
-    IssueServiceDep,
-    NowDep,
-    ProjectMember,
-    ProjectReader,
-)
+from worksync.work_items.dependencies import IssueServiceDep
 from worksync.work_items.enums import Priority, StateGroup
 from worksync.work_items.issues.schemas import (
     Issue,
@@ -73,7 +69,7 @@ def issue_filters(
     "", response_model=Page[Issue], responses={**DIRECTORY_ERRORS, **error_responses(400, 422)}
 )
 async def list_issues(
-    context: ProjectReader,
+    context: ProjectViewer,
     service: IssueServiceDep,
     filters: Annotated[IssueFilters, Depends(issue_filters)],
     params: Annotated[PageParams, Depends(page_params)],
@@ -117,7 +113,7 @@ async def create_issue(
 @router.get("/{iid}", response_model=Issue, responses={**DIRECTORY_ERRORS, **error_responses(422)})
 async def get_issue(
     iid: IssueId,
-    context: ProjectReader,
+    context: ProjectViewer,
     service: IssueServiceDep,
     include_deleted: IncludeDeleted = False,
 ) -> Issue:

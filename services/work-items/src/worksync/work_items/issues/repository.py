@@ -9,12 +9,16 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.errors import unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.work_items.hierarchy import would_loop
+from worksync.work_items.hierarchy import HierarchyRepository
 from worksync.work_items.issues.schemas import IssueFilters
 from worksync.work_items.models import Issue, IssueAssignee, IssueLabel, Label, State
+
+# An issue's state and labels, as the database names the references.
+STATE_REFERENCE = "fk_issues_project_id_state_id_states"
+LABEL_REFERENCE = "fk_issue_labels_project_id_label_id_labels"
 
 POSITION_STEP = 1000.0
 SEARCH_CONFIG = "english"
@@ -67,31 +71,36 @@ def _filtered(query: Select[Issue], filters: IssueFilters, identifier: str) -> S
     return query
 
 
-class IssueRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+def _one(project_id: UUID, issue_id: UUID, include_deleted: bool) -> Select[Issue]:
+    query = select(Issue).where(Issue.project_id == project_id, Issue.id == issue_id)
+    if not include_deleted:
+        query = query.where(Issue.deleted_at.is_(None))
+    return query
 
-    async def add(self, issue: Issue) -> None:
-        self.session.add(issue)
-        await self.session.flush()
+
+class IssueRepository(HierarchyRepository):
+    # A state or label the request names that a concurrent request deleted after it was
+    # checked is refused like one that never existed (422), not with a 500.
+    constraint_errors = {
+        STATE_REFERENCE: lambda: unknown_reference("state_id", "state", where="here"),
+        LABEL_REFERENCE: lambda: unknown_reference("label_ids", "label", where="here"),
+    }
+    kind = "issue"
+    id_column = Issue.id
+    parent_column = Issue.parent_id
+
+    async def refresh_logged_minutes(self, issue: Issue) -> None:
+        await self.session.refresh(issue, ["logged_minutes"])
 
     async def get(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
     ) -> Issue | None:
-        query = select(Issue).where(Issue.project_id == project_id, Issue.id == issue_id)
-        if not include_deleted:
-            query = query.where(Issue.deleted_at.is_(None))
-        return await self.session.scalar(query)
+        return await self.session.scalar(_one(project_id, issue_id, include_deleted))
 
     async def get_for_update(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
     ) -> Issue | None:
-        query = select(Issue).where(Issue.project_id == project_id, Issue.id == issue_id)
-        if not include_deleted:
-            query = query.where(Issue.deleted_at.is_(None))
-        return await self.session.scalar(
-            query.with_for_update().execution_options(populate_existing=True)
-        )
+        return await self.lock_for_update(_one(project_id, issue_id, include_deleted))
 
     async def page(
         self,
@@ -133,11 +142,6 @@ class IssueRepository:
         )
         return (last or 0.0) + POSITION_STEP
 
-    async def would_loop(self, issue_id: UUID, parent_id: UUID) -> bool:
-        return await would_loop(
-            self.session, Issue.id, Issue.parent_id, node_id=issue_id, parent_id=parent_id
-        )
-
     async def assignees_of(self, issue_ids: Collection[UUID]) -> dict[UUID, list[UUID]]:
         """The assignees of all these issues, in one query."""
         found: defaultdict[UUID, list[UUID]] = defaultdict(list)
@@ -163,13 +167,13 @@ class IssueRepository:
         return found
 
     async def set_assignees(self, issue_id: UUID, user_ids: Collection[UUID]) -> None:
-        await self.session.execute(
+        await self.execute(
             delete(IssueAssignee).where(
                 IssueAssignee.issue_id == issue_id, IssueAssignee.user_id.not_in(user_ids)
             )
         )
         if user_ids:
-            await self.session.execute(
+            await self.execute(
                 insert(IssueAssignee)
                 .values([{"issue_id": issue_id, "user_id": user_id} for user_id in user_ids])
                 .on_conflict_do_nothing()
@@ -178,13 +182,13 @@ class IssueRepository:
     async def set_labels(
         self, project_id: UUID, issue_id: UUID, label_ids: Collection[UUID]
     ) -> None:
-        await self.session.execute(
+        await self.execute(
             delete(IssueLabel).where(
                 IssueLabel.issue_id == issue_id, IssueLabel.label_id.not_in(label_ids)
             )
         )
         if label_ids:
-            await self.session.execute(
+            await self.execute(
                 insert(IssueLabel)
                 .values(
                     [

@@ -10,8 +10,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from worksync.common.fields import NotNull
 from worksync.work_items.enums import DescriptionFormat, Priority, StateGroup
-from worksync.work_items.fields import NotNull, Position
+from worksync.work_items.fields import Position
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Description = Annotated[str, StringConstraints(max_length=100_000)]

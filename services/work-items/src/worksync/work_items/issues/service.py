@@ -16,18 +16,16 @@ import nh3
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import Directory, ProjectContext, ProjectRole
-from worksync.common.errors import Conflict
+from worksync.common.errors import Conflict, invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.work_items.enums import DescriptionFormat, StateGroup
-from worksync.work_items.errors import (
-    NotAllowed,
-    invalid_field,
-    not_found,
-    references_checked,
-    unknown_reference,
+from worksync.work_items.errors import NotAllowed
+from worksync.work_items.issues.read_model import (
+    IssueReadModel,
+    load_read_model,
+    load_read_models,
 )
-from worksync.work_items.hierarchy import lock_hierarchy
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.schemas import (
     Issue,
@@ -36,13 +34,13 @@ from worksync.work_items.issues.schemas import (
     IssueSort,
     IssueUpdate,
 )
-from worksync.work_items.issues.views import IssueView, load_view, load_views, publish
 from worksync.work_items.messaging.published import (
     IssueCreated,
     IssueDeleted,
     IssueRestored,
     IssueUpdated,
 )
+from worksync.work_items.messaging.recording import record_issue
 from worksync.work_items.models import Issue as IssueRow
 from worksync.work_items.models import State
 from worksync.work_items.projects.repository import ProjectRepository
@@ -116,15 +114,15 @@ class IssueService:
             project.workspace_id, project.id, project.identifier, filters, key, params
         )
         items, next_cursor = build_page(rows, key, params)
-        views = await load_views(self.session, items, project.identifier)
-        return [view.read() for view in views], next_cursor
+        issues = await load_read_models(self.session, items, project.identifier)
+        return [issue.read() for issue in issues], next_cursor
 
     async def get(self, context: ProjectContext, issue_id: UUID, include_deleted: bool) -> Issue:
         _require_admin_for_deleted(context, include_deleted)
         row = await self.issues.get(context.project.id, issue_id, include_deleted=include_deleted)
         if row is None:
             raise not_found("issue")
-        return (await load_view(self.session, row, context.project.identifier)).read()
+        return (await load_read_model(self.session, row, context.project.identifier)).read()
 
     async def create(self, context: ProjectContext, request: IssueCreate, now: datetime) -> Issue:
         project = context.project
@@ -155,26 +153,25 @@ class IssueService:
             created_by=context.workspace.user_id,
             version=0,
         )
-        with references_checked():
-            await self.issues.add(row)
-            await self.issues.set_assignees(row.id, assignee_ids)
-            await self.issues.set_labels(project.id, row.id, label_ids)
+        await self.issues.add(row)
+        await self.issues.set_assignees(row.id, assignee_ids)
+        await self.issues.set_labels(project.id, row.id, label_ids)
         # Entries logged on this id before it was known count from the start.
         await TimeEntryRepository(self.session).recompute_logged_minutes([row.id])
-        await self.session.refresh(row, ["logged_minutes"])
-        view = await load_view(self.session, row, project.identifier)
-        await publish(self.session, view, IssueCreated, actor_id=context.workspace.user_id)
-        await self.session.flush()
-        return view.read()
+        await self.issues.refresh_logged_minutes(row)
+        issue = await load_read_model(self.session, row, project.identifier)
+        await record_issue(self.session, issue, IssueCreated, actor_id=context.workspace.user_id)
+        await self.issues.flush()
+        return issue.read()
 
     async def update(
         self, context: ProjectContext, issue_id: UUID, request: IssueUpdate, now: datetime
     ) -> Issue:
         project = context.project
         if request.parent_id is not None:
-            await lock_hierarchy(self.session, "issue", project.id)
+            await self.issues.lock_parents(project.id)
         row = await self._lock(project.id, issue_id)
-        before = await load_view(self.session, row, project.identifier)
+        before = await load_read_model(self.session, row, project.identifier)
         fingerprint = before.fingerprint()
         changes: dict[str, Any] = request.model_dump(
             exclude_unset=True, exclude={"assignee_ids", "label_ids"}
@@ -203,7 +200,7 @@ class IssueService:
         for name, value in changes.items():
             setattr(row, name, value)
         row.completed_at = completed_at(group, row.completed_at, now)
-        after = IssueView(
+        after = IssueReadModel(
             row=row,
             key=before.key,
             state_group=group,
@@ -211,20 +208,21 @@ class IssueService:
             label_ids=label_ids,
         )
         if after.fingerprint() != fingerprint:
-            with references_checked():
-                await self.issues.set_assignees(row.id, assignee_ids)
-                await self.issues.set_labels(project.id, row.id, label_ids)
-                await publish(self.session, after, IssueUpdated, actor_id=context.workspace.user_id)
-                await self.session.flush()
+            await self.issues.set_assignees(row.id, assignee_ids)
+            await self.issues.set_labels(project.id, row.id, label_ids)
+            await record_issue(
+                self.session, after, IssueUpdated, actor_id=context.workspace.user_id
+            )
+            await self.issues.flush()
         return after.read()
 
     async def delete(self, context: ProjectContext, issue_id: UUID, now: datetime) -> None:
         row = await self._lock(context.project.id, issue_id)
         _may_delete(context, row)
         row.deleted_at = now
-        view = await load_view(self.session, row, context.project.identifier)
-        await publish(self.session, view, IssueDeleted, actor_id=context.workspace.user_id)
-        await self.session.flush()
+        issue = await load_read_model(self.session, row, context.project.identifier)
+        await record_issue(self.session, issue, IssueDeleted, actor_id=context.workspace.user_id)
+        await self.issues.flush()
 
     async def restore(self, context: ProjectContext, issue_id: UUID) -> Issue:
         row = await self._lock(context.project.id, issue_id, include_deleted=True)
@@ -232,10 +230,10 @@ class IssueService:
         if row.deleted_at is None:
             raise IssueNotDeleted()
         row.deleted_at = None
-        view = await load_view(self.session, row, context.project.identifier)
-        await publish(self.session, view, IssueRestored, actor_id=context.workspace.user_id)
-        await self.session.flush()
-        return view.read()
+        issue = await load_read_model(self.session, row, context.project.identifier)
+        await record_issue(self.session, issue, IssueRestored, actor_id=context.workspace.user_id)
+        await self.issues.flush()
+        return issue.read()
 
     async def _lock(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
@@ -252,7 +250,7 @@ class IssueService:
             return await self.states.default_of(project_id)
         state = await self.states.get(project_id, state_id)
         if state is None:
-            raise unknown_reference("state_id", "state")
+            raise unknown_reference("state_id", "state", where="here")
         return state
 
     async def _check_assignees(
@@ -266,23 +264,23 @@ class IssueService:
             self.session, workspace.membership, wanted, workspace.authorization
         )
         if wanted - members.keys():
-            raise unknown_reference("assignee_ids", "workspace member")
+            raise unknown_reference("assignee_ids", "workspace member", where="here")
         return wanted
 
     async def _check_labels(self, project_id: UUID, label_ids: Sequence[UUID]) -> set[UUID]:
         wanted = set(label_ids)
         if wanted - await self.issues.labels_in_project(project_id, wanted):
-            raise unknown_reference("label_ids", "label")
+            raise unknown_reference("label_ids", "label", where="here")
         return wanted
 
     async def _check_parent(self, project_id: UUID, issue_id: UUID | None, parent_id: UUID) -> None:
         if await self.issues.get(project_id, parent_id) is None:
-            raise unknown_reference("parent_id", "issue")
-        if issue_id is not None and await self.issues.would_loop(issue_id, parent_id):
+            raise unknown_reference("parent_id", "issue", where="here")
+        if issue_id is not None and await self.issues.closes_loop(issue_id, parent_id):
             raise invalid_field("parent_id", "would make the issue its own ancestor")
 
 
-async def republish(
+async def record_updates(
     session: AsyncSession,
     context: ProjectContext,
     rows: Sequence[IssueRow],
@@ -291,7 +289,7 @@ async def republish(
     """After a change to what these (locked) issues show that came from elsewhere (their
     state's group, a deleted label, a state moved): completion follows the state's group,
     and each issue records an update with its new version."""
-    for view in await load_views(session, rows, context.project.identifier):
-        view.row.completed_at = completed_at(view.state_group, view.row.completed_at, now)
-        await publish(session, view, IssueUpdated, actor_id=context.workspace.user_id)
-    await session.flush()
+    for issue in await load_read_models(session, rows, context.project.identifier):
+        issue.row.completed_at = completed_at(issue.state_group, issue.row.completed_at, now)
+        await record_issue(session, issue, IssueUpdated, actor_id=context.workspace.user_id)
+    await IssueRepository(session).flush()

@@ -8,18 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.directory import DIRECTORY_ERRORS, ProjectAdmin, ProjectMember, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.work_items.dependencies import (
-    LabelServiceDep,
-    NowDep,
-    ProjectAdmin,
-    ProjectMember,
-    ProjectReader,
-)
+from worksync.work_items.dependencies import LabelServiceDep
 from worksync.work_items.labels.schemas import Label, LabelCreate, LabelSort, LabelUpdate
 from worksync.work_items.models import idempotency_keys
 
@@ -32,7 +27,7 @@ LabelId = Annotated[UUID, Path(description="The label's id")]
     "", response_model=Page[Label], responses={**DIRECTORY_ERRORS, **error_responses(400, 422)}
 )
 async def list_labels(
-    context: ProjectReader,
+    context: ProjectViewer,
     service: LabelServiceDep,
     params: Annotated[PageParams, Depends(page_params)],
     sort: LabelSort = LabelSort.NAME,
@@ -74,7 +69,7 @@ async def create_label(
 @router.get(
     "/{label_id}", response_model=Label, responses={**DIRECTORY_ERRORS, **error_responses(422)}
 )
-async def get_label(label_id: LabelId, context: ProjectReader, service: LabelServiceDep) -> Label:
+async def get_label(label_id: LabelId, context: ProjectViewer, service: LabelServiceDep) -> Label:
     """One label."""
     return await service.get(context, label_id)
 

@@ -9,7 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from worksync.work_items.fields import Colour, Name, NotNull
+from worksync.common.fields import NotNull
+from worksync.work_items.fields import Colour, Name
 from worksync.work_items.models import Label as LabelRow
 
 

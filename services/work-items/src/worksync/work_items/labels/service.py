@@ -10,13 +10,12 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import ProjectContext
+from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
-from worksync.work_items.errors import NameTaken, invalid_field, not_found, unknown_reference
-from worksync.work_items.hierarchy import lock_hierarchy
 from worksync.work_items.issues.repository import IssueRepository
-from worksync.work_items.issues.service import republish
-from worksync.work_items.labels.repository import DuplicateName, LabelRepository
+from worksync.work_items.issues.service import record_updates
+from worksync.work_items.labels.repository import LabelRepository
 from worksync.work_items.labels.schemas import Label, LabelCreate, LabelSort, LabelUpdate
 from worksync.work_items.models import Label as LabelRow
 
@@ -53,15 +52,12 @@ class LabelService:
         )
         if request.parent_id is not None:
             await self._check_parent(context, label.id, request.parent_id)
-        try:
-            await self.labels.add(label)
-        except DuplicateName as exc:
-            raise NameTaken("label") from exc
+        await self.labels.add(label)
         return Label.of(label)
 
     async def update(self, context: ProjectContext, label_id: UUID, request: LabelUpdate) -> Label:
         if request.parent_id is not None:
-            await lock_hierarchy(self.session, "label", context.project.id)
+            await self.labels.lock_parents(context.project.id)
         label = await self._get(context, label_id)
         changes: dict[str, Any] = request.model_dump(exclude_unset=True)
         parent_id = changes.get("parent_id")
@@ -69,22 +65,21 @@ class LabelService:
             await self._check_parent(context, label.id, parent_id)
         for name, value in changes.items():
             setattr(label, name, value)
-        try:
-            await self.labels.save()
-        except DuplicateName as exc:
-            raise NameTaken("label") from exc
+        await self.labels.flush()
         return Label.of(label)
 
     async def delete(self, context: ProjectContext, label_id: UUID, now: datetime) -> None:
         # Locked first: a write putting the label on an issue holds a key-share lock on it
-        # until it commits, so the issues read next include that one (and republish it);
+        # until it commits, so the issues read next include that one (and record its update);
         # a write that comes later waits, then finds the label gone.
         label = await self.labels.get(context.project.id, label_id, for_update=True)
         if label is None:
             raise not_found("label")
         issues = await IssueRepository(self.session).lock_with_label(context.project.id, label.id)
+        await self.labels.detach_children(label)
+        # Its issues lose it (the database cascades).
         await self.labels.delete(label)
-        await republish(self.session, context, issues, now)
+        await record_updates(self.session, context, issues, now)
 
     async def _get(self, context: ProjectContext, label_id: UUID) -> LabelRow:
         label = await self.labels.get(context.project.id, label_id)
@@ -94,6 +89,6 @@ class LabelService:
 
     async def _check_parent(self, context: ProjectContext, label_id: UUID, parent_id: UUID) -> None:
         if await self.labels.get(context.project.id, parent_id) is None:
-            raise unknown_reference("parent_id", "label")
-        if await self.labels.would_loop(label_id, parent_id):
+            raise unknown_reference("parent_id", "label", where="here")
+        if await self.labels.closes_loop(label_id, parent_id):
             raise invalid_field("parent_id", "would make the label its own ancestor")

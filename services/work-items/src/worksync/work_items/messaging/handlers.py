@@ -21,7 +21,7 @@ from worksync.work_items.messaging.consumed import (
     EntryUpdated,
     ProjectCreated,
 )
-from worksync.work_items.models import directory
+from worksync.work_items.models import directory_tables
 from worksync.work_items.projects.service import set_up_project
 from worksync.work_items.time_logs.service import apply_entry
 
@@ -42,7 +42,7 @@ def _on_entry(model: type[EntrySnapshot], *, deleted: bool) -> Handler:
 
 
 HANDLERS: Mapping[str, Handler] = merge_handlers(
-    directory_handlers(directory),
+    directory_handlers(directory_tables),
     {
         ProjectCreated.event_type: on_project_created,
         EntryCreated.event_type: _on_entry(EntryCreated, deleted=False),

@@ -3,7 +3,7 @@
 from worksync.work_items.models.base import (
     SCHEMA,
     Base,
-    directory,
+    directory_tables,
     idempotency_keys,
     messaging,
 )
@@ -21,7 +21,7 @@ __all__ = [
     "Label",
     "State",
     "TimeEntry",
-    "directory",
+    "directory_tables",
     "idempotency_keys",
     "messaging",
 ]

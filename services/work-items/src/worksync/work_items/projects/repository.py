@@ -8,15 +8,12 @@ from uuid import UUID
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.repository import Repository
 from worksync.work_items.models import IssueCounter, State
 
 
-class ProjectRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class ProjectRepository(Repository):
     async def is_set_up(self, project_id: UUID) -> bool:
         found = await self.session.scalar(
             select(IssueCounter.project_id).where(IssueCounter.project_id == project_id)

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.directory import DirectoryProject
 from worksync.common.ids import new_id
 from worksync.work_items.enums import StateGroup
 from worksync.work_items.projects.repository import ProjectRepository
@@ -52,9 +53,8 @@ async def set_up_project(session: AsyncSession, workspace_id: UUID, project_id: 
     return True
 
 
-async def ensure_project_set_up(
-    session: AsyncSession, workspace_id: UUID, project_id: UUID
-) -> None:
-    """Before any use of a project: one primary-key look-up when it is set up already."""
-    if not await ProjectRepository(session).is_set_up(project_id):
-        await set_up_project(session, workspace_id, project_id)
+async def ensure_project_set_up(session: AsyncSession, project: DirectoryProject) -> None:
+    """Before any request's use of a project (the app's `project_set_up`): one primary-key
+    look-up when it is set up already."""
+    if not await ProjectRepository(session).is_set_up(project.id):
+        await set_up_project(session, project.workspace_id, project.id)

@@ -8,17 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS
+from worksync.common.directory import DIRECTORY_ERRORS, ProjectAdmin, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.work_items.dependencies import (
-    NowDep,
-    ProjectAdmin,
-    ProjectReader,
-    StateServiceDep,
-)
+from worksync.work_items.dependencies import StateServiceDep
 from worksync.work_items.models import idempotency_keys
 from worksync.work_items.states.schemas import State, StateCreate, StateSort, StateUpdate
 
@@ -31,7 +27,7 @@ StateId = Annotated[UUID, Path(description="The state's id")]
     "", response_model=Page[State], responses={**DIRECTORY_ERRORS, **error_responses(400, 422)}
 )
 async def list_states(
-    context: ProjectReader,
+    context: ProjectViewer,
     service: StateServiceDep,
     params: Annotated[PageParams, Depends(page_params)],
     sort: StateSort = StateSort.POSITION,
@@ -73,7 +69,7 @@ async def create_state(
 @router.get(
     "/{state_id}", response_model=State, responses={**DIRECTORY_ERRORS, **error_responses(422)}
 )
-async def get_state(state_id: StateId, context: ProjectReader, service: StateServiceDep) -> State:
+async def get_state(state_id: StateId, context: ProjectViewer, service: StateServiceDep) -> State:
     """One state."""
     return await service.get(context, state_id)
 

@@ -5,37 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select, update
 
+from worksync.common.errors import NameTaken
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.work_items.errors import violated_unique
+from worksync.common.repository import Repository
+from worksync.work_items.errors import StateInUse
+from worksync.work_items.issues.repository import STATE_REFERENCE
 from worksync.work_items.models import State
 
 NAME_UNIQUE = "uq_states_project_id_lower_name"
 
 
-class DuplicateName(Exception):
-    """Another state of the project has this name."""
-
-
-class StateRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, state: State) -> None:
-        self.session.add(state)
-        await self.save()
-
-    async def save(self) -> None:
-        """Flush pending changes; raises DuplicateName for a taken name."""
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if violated_unique(exc, NAME_UNIQUE):
-                raise DuplicateName from exc
-            raise
+class StateRepository(Repository):
+    constraint_errors = {
+        NAME_UNIQUE: lambda: NameTaken("state", where="of this project"),
+        # Deleting a state an issue was put into by a request that committed after the check.
+        STATE_REFERENCE: StateInUse,
+    }
 
     async def get(self, project_id: UUID, state_id: UUID) -> State | None:
         return await self.session.scalar(
@@ -88,6 +75,3 @@ class StateRepository:
         return await self.session.scalar(
             select(func.max(State.position)).where(State.project_id == project_id)
         )
-
-    async def delete(self, state: State) -> None:
-        await self.session.execute(delete(State).where(State.id == state.id))

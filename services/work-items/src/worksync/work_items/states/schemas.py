@@ -9,8 +9,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.fields import NotNull
 from worksync.work_items.enums import StateGroup
-from worksync.work_items.fields import Colour, Name, NotNull, Position
+from worksync.work_items.fields import Colour, Name, Position
 from worksync.work_items.models import State as StateRow
 
 

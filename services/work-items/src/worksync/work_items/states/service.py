@@ -15,39 +15,25 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import ProjectContext
-from worksync.common.errors import Conflict
+from worksync.common.errors import Conflict, invalid_field, not_found
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
-from worksync.work_items.errors import (
-    STATE_REFERENCE,
-    NameTaken,
-    invalid_field,
-    not_found,
-    violated_foreign_key,
-)
+from worksync.work_items.errors import StateInUse
 from worksync.work_items.issues.repository import IssueRepository
-from worksync.work_items.issues.service import republish
+from worksync.work_items.issues.service import record_updates
 from worksync.work_items.models import Issue
 from worksync.work_items.models import State as StateRow
 from worksync.work_items.projects.service import POSITION_STEP
-from worksync.work_items.states.repository import DuplicateName, StateRepository
+from worksync.work_items.states.repository import StateRepository
 from worksync.work_items.states.schemas import State, StateCreate, StateSort, StateUpdate
 
 SORT_KEYS = {
     StateSort.POSITION: sort_key("position", StateRow.position, StateRow.id),
     StateSort.NAME: sort_key("name", StateRow.name, StateRow.id),
 }
-
-
-class StateInUse(Conflict):
-    def __init__(self) -> None:
-        super().__init__(
-            "Issues are in this state; move them to another state first", code="state_in_use"
-        )
 
 
 class DefaultStateRequired(Conflict):
@@ -93,10 +79,7 @@ class StateService:
             position=position,
             is_default=request.is_default,
         )
-        try:
-            await self.states.add(state)
-        except DuplicateName as exc:
-            raise NameTaken("state") from exc
+        await self.states.add(state)
         return State.of(state)
 
     async def update(
@@ -118,12 +101,9 @@ class StateService:
         group_changed = "group" in changes and changes["group"] != state.group
         for name, value in changes.items():
             setattr(state, name, value)
-        try:
-            await self.states.save()
-        except DuplicateName as exc:
-            raise NameTaken("state") from exc
+        await self.states.flush()
         if group_changed:
-            await republish(self.session, context, issues, now)
+            await record_updates(self.session, context, issues, now)
         return State.of(state)
 
     async def delete(self, context: ProjectContext, state_id: UUID, now: datetime) -> None:
@@ -139,14 +119,10 @@ class StateService:
             default = await self.states.default_of(project.id)
             for issue in issues:
                 issue.state_id = default.id
-            await republish(self.session, context, issues, now)
-        try:
-            await self.states.delete(state)
-        except IntegrityError as exc:
-            # An issue put into the state by a request that committed after the check.
-            if violated_foreign_key(exc, STATE_REFERENCE):
-                raise StateInUse() from exc
-            raise
+            await record_updates(self.session, context, issues, now)
+        # Refused with StateInUse too when a request that committed after the check put an
+        # issue into the state.
+        await self.states.delete(state)
 
     async def _get(self, context: ProjectContext, state_id: UUID) -> StateRow:
         state = await self.states.get(context.project.id, state_id)

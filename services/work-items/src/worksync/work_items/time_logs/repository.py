@@ -8,8 +8,8 @@ from uuid import UUID
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.repository import Repository
 from worksync.work_items.models import Issue, TimeEntry
 
 
@@ -19,16 +19,11 @@ class StoredEntry:
     sequence: int
 
 
-class TimeEntryRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class TimeEntryRepository(Repository):
     async def lock(self, entry_id: UUID) -> StoredEntry | None:
         """The entry as stored, after taking the entry's lock until commit: events of one
         entry take turns, so each sees where the previous one left its time."""
-        await self.session.execute(
-            select(func.pg_advisory_xact_lock(func.hashtextextended(str(entry_id), 0)))
-        )
+        await self.lock_key(str(entry_id))
         row = (
             await self.session.execute(
                 select(TimeEntry.issue_id, TimeEntry.sequence).where(TimeEntry.entry_id == entry_id)

@@ -6,43 +6,25 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
+from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, SortKey, build_page
-from worksync.workspace.catalogue.repository import (
-    CatalogueRepository,
-    DuplicateName,
-    EntryRow,
-    StillReferenced,
-)
-from worksync.workspace.errors import InUse, NameTaken, not_found
+from worksync.workspace.catalogue.repository import CatalogueRepository, EntryRow
+from worksync.workspace.errors import InUse
 
 EntryRead = TypeVar("EntryRead", bound=BaseModel)
 
 
 class CatalogueService(Generic[EntryRow, EntryRead]):
-    """`kind` is the snake_case name used in error codes (`client`, `category`)."""
+    """`kind` is the snake_case name used in error codes (`client`, `category`); the
+    repository answers taken names and entries taken up by a project meanwhile."""
 
     def __init__(
-        self,
-        session: AsyncSession,
-        *,
-        model: type[EntryRow],
-        read_model: type[EntryRead],
-        kind: str,
-        name_unique_index: str,
-        project_reference: InstrumentedAttribute[UUID | None],
+        self, entries: CatalogueRepository[EntryRow], *, read_model: type[EntryRead], kind: str
     ) -> None:
-        self.model: type[EntryRow] = model
+        self.entries: CatalogueRepository[EntryRow] = entries
         self.read_model: type[EntryRead] = read_model
         self.kind = kind
-        self.entries: CatalogueRepository[EntryRow] = CatalogueRepository(
-            session,
-            model,
-            name_unique_index=name_unique_index,
-            project_reference=project_reference,
-        )
 
     async def exists(self, workspace_id: UUID, entry_id: UUID) -> bool:
         return await self.entries.get(workspace_id, entry_id) is not None
@@ -58,11 +40,8 @@ class CatalogueService(Generic[EntryRow, EntryRead]):
         return [self._read(row) for row in items], next_cursor
 
     async def create(self, workspace_id: UUID, values: dict[str, Any]) -> EntryRead:
-        entry = self.model(workspace_id=workspace_id, **values)
-        try:
-            await self.entries.add(entry)
-        except DuplicateName as exc:
-            raise NameTaken(self.kind) from exc
+        entry = self.entries.model(workspace_id=workspace_id, **values)
+        await self.entries.add(entry)
         return self._read(entry)
 
     async def update(
@@ -71,10 +50,7 @@ class CatalogueService(Generic[EntryRow, EntryRead]):
         entry = await self._get(workspace_id, entry_id)
         for name, value in changes.items():
             setattr(entry, name, value)
-        try:
-            await self.entries.save()
-        except DuplicateName as exc:
-            raise NameTaken(self.kind) from exc
+        await self.entries.flush()
         return self._read(entry)
 
     async def delete(self, workspace_id: UUID, entry_id: UUID) -> None:
@@ -82,10 +58,7 @@ class CatalogueService(Generic[EntryRow, EntryRead]):
         entry = await self._get(workspace_id, entry_id)
         if await self.entries.used_by_live_project(entry.id):
             raise InUse(self.kind)
-        try:
-            await self.entries.delete(entry)
-        except StillReferenced as exc:
-            raise InUse(self.kind) from exc
+        await self.entries.remove(entry)
 
     def _read(self, entry: EntryRow) -> EntryRead:
         return self.read_model.model_validate(entry, from_attributes=True)

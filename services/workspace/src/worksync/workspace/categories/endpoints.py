@@ -12,6 +12,7 @@ from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.workspace.access import WorkspaceAdmin, WorkspaceMember
 from worksync.workspace.categories.schemas import (
     CategoryCreate,
     CategorySort,
@@ -19,7 +20,7 @@ from worksync.workspace.categories.schemas import (
     ProjectCategory,
 )
 from worksync.workspace.categories.service import SORT_KEYS
-from worksync.workspace.dependencies import AdminAccessDep, CategoryServiceDep, MemberAccessDep
+from worksync.workspace.dependencies import CategoryServiceDep
 from worksync.workspace.models import idempotency_keys
 
 router = APIRouter(prefix="/workspaces/{ws}/project-categories", tags=["project categories"])
@@ -29,7 +30,7 @@ router = APIRouter(prefix="/workspaces/{ws}/project-categories", tags=["project 
     "", response_model=Page[ProjectCategory], responses=error_responses(400, 401, 403, 404, 422)
 )
 async def list_project_categories(
-    access: MemberAccessDep,
+    access: WorkspaceMember,
     service: CategoryServiceDep,
     params: Annotated[PageParams, Depends(page_params)],
     search: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
@@ -48,7 +49,7 @@ async def list_project_categories(
 )
 async def create_project_category(
     request: CategoryCreate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: CategoryServiceDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -73,7 +74,7 @@ async def create_project_category(
     "/{category_id}", response_model=ProjectCategory, responses=error_responses(401, 403, 404, 422)
 )
 async def get_project_category(
-    category_id: UUID, access: MemberAccessDep, service: CategoryServiceDep
+    category_id: UUID, access: WorkspaceMember, service: CategoryServiceDep
 ) -> ProjectCategory:
     """A project category."""
     return await service.get(access.workspace_id, category_id)
@@ -85,7 +86,7 @@ async def get_project_category(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def update_project_category(
-    category_id: UUID, request: CategoryUpdate, access: AdminAccessDep, service: CategoryServiceDep
+    category_id: UUID, request: CategoryUpdate, access: WorkspaceAdmin, service: CategoryServiceDep
 ) -> ProjectCategory:
     """Rename or describe a project category (admins)."""
     return await service.update(
@@ -99,7 +100,7 @@ async def update_project_category(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def delete_project_category(
-    category_id: UUID, access: AdminAccessDep, service: CategoryServiceDep
+    category_id: UUID, access: WorkspaceAdmin, service: CategoryServiceDep
 ) -> None:
     """Delete a project category no live project refers to (admins)."""
     await service.delete(access.workspace_id, category_id)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
-from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from worksync.workspace.fields import Description, Name, NotNull
+from worksync.common.fields import NotNull
+from worksync.workspace.catalogue.schemas import CatalogueEntry
+from worksync.workspace.fields import Description, Name
 
 
 class CategoryCreate(BaseModel):
@@ -26,13 +26,8 @@ class CategoryUpdate(BaseModel):
     description: Description | None = None
 
 
-class ProjectCategory(BaseModel):
-    id: UUID
-    workspace_id: UUID
-    name: str
-    description: str | None
-    created_at: datetime
-    updated_at: datetime
+class ProjectCategory(CatalogueEntry):
+    pass
 
 
 class CategorySort(StrEnum):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import sort_key
+from worksync.workspace.catalogue.repository import CategoryRepository
 from worksync.workspace.catalogue.service import CatalogueService
 from worksync.workspace.categories.schemas import CategorySort, ProjectCategory
-from worksync.workspace.models import Project
 from worksync.workspace.models import ProjectCategory as CategoryRow
 
 SORT_KEYS = {
@@ -19,11 +19,4 @@ SORT_KEYS = {
 
 class CategoryService(CatalogueService[CategoryRow, ProjectCategory]):
     def __init__(self, session: AsyncSession) -> None:
-        super().__init__(
-            session,
-            model=CategoryRow,
-            read_model=ProjectCategory,
-            kind="category",
-            name_unique_index="uq_project_categories_workspace_id_lower_name",
-            project_reference=Project.category_id,
-        )
+        super().__init__(CategoryRepository(session), read_model=ProjectCategory, kind="category")

@@ -12,9 +12,10 @@ from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.workspace.access import WorkspaceAdmin, WorkspaceMember
 from worksync.workspace.clients.schemas import Client, ClientCreate, ClientSort, ClientUpdate
 from worksync.workspace.clients.service import SORT_KEYS
-from worksync.workspace.dependencies import AdminAccessDep, ClientServiceDep, MemberAccessDep
+from worksync.workspace.dependencies import ClientServiceDep
 from worksync.workspace.models import idempotency_keys
 
 router = APIRouter(prefix="/workspaces/{ws}/clients", tags=["clients"])
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/workspaces/{ws}/clients", tags=["clients"])
 
 @router.get("", response_model=Page[Client], responses=error_responses(400, 401, 403, 404, 422))
 async def list_clients(
-    access: MemberAccessDep,
+    access: WorkspaceMember,
     service: ClientServiceDep,
     params: Annotated[PageParams, Depends(page_params)],
     search: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
@@ -41,7 +42,7 @@ async def list_clients(
 )
 async def create_client(
     request: ClientCreate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: ClientServiceDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -63,7 +64,7 @@ async def create_client(
 
 
 @router.get("/{client_id}", response_model=Client, responses=error_responses(401, 403, 404, 422))
-async def get_client(client_id: UUID, access: MemberAccessDep, service: ClientServiceDep) -> Client:
+async def get_client(client_id: UUID, access: WorkspaceMember, service: ClientServiceDep) -> Client:
     """A client."""
     return await service.get(access.workspace_id, client_id)
 
@@ -72,7 +73,7 @@ async def get_client(client_id: UUID, access: MemberAccessDep, service: ClientSe
     "/{client_id}", response_model=Client, responses=error_responses(401, 403, 404, 409, 422)
 )
 async def update_client(
-    client_id: UUID, request: ClientUpdate, access: AdminAccessDep, service: ClientServiceDep
+    client_id: UUID, request: ClientUpdate, access: WorkspaceAdmin, service: ClientServiceDep
 ) -> Client:
     """Rename or describe a client (admins)."""
     return await service.update(
@@ -85,6 +86,6 @@ async def update_client(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 409, 422),
 )
-async def delete_client(client_id: UUID, access: AdminAccessDep, service: ClientServiceDep) -> None:
+async def delete_client(client_id: UUID, access: WorkspaceAdmin, service: ClientServiceDep) -> None:
     """Delete a client no live project refers to (admins)."""
     await service.delete(access.workspace_id, client_id)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import sort_key
+from worksync.workspace.catalogue.repository import ClientRepository
 from worksync.workspace.catalogue.service import CatalogueService
 from worksync.workspace.clients.schemas import Client, ClientSort
 from worksync.workspace.models import Client as ClientRow
-from worksync.workspace.models import Project
 
 SORT_KEYS = {
     ClientSort.NAME: sort_key("name", ClientRow.name, ClientRow.id),
@@ -19,11 +19,4 @@ SORT_KEYS = {
 
 class ClientService(CatalogueService[ClientRow, Client]):
     def __init__(self, session: AsyncSession) -> None:
-        super().__init__(
-            session,
-            model=ClientRow,
-            read_model=Client,
-            kind="client",
-            name_unique_index="uq_clients_workspace_id_lower_name",
-            project_reference=Project.client_id,
-        )
+        super().__init__(ClientRepository(session), read_model=Client, kind="client")

@@ -7,10 +7,10 @@ from typing import NamedTuple
 from uuid import UUID
 
 from sqlalchemy import CTE, delete, insert, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from worksync.workspace.enums import WorkspaceRole
+from worksync.common.repository import Repository
+from worksync.common.roles import WorkspaceRole
 from worksync.workspace.models import (
     Department,
     DepartmentProjectGrant,
@@ -52,10 +52,7 @@ def _managed_subtrees(workspace_id: UUID) -> CTE:
     )
 
 
-class GrantRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
+class GrantRepository(Repository):
     async def desired(self, workspace_id: UUID) -> set[Grant]:
         """Every grant the tree calls for now: each manager (a live member who is not a
         guest) of a live department, for every live project linked in its subtree."""

@@ -26,19 +26,20 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from worksync.common.roles import ProjectRole
 from worksync.workspace.department_grants.repository import GrantRepository
 from worksync.workspace.departments.repository import DepartmentRepository
-from worksync.workspace.enums import ProjectMembershipSource, ProjectRole
+from worksync.workspace.enums import ProjectMembershipSource
 from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.messaging.published import (
     DepartmentUpdated,
     ProjectMemberRemoved,
     StaffUpdated,
 )
-from worksync.workspace.messaging.publishing import (
-    publish_department,
-    publish_project_member,
-    publish_staff,
+from worksync.workspace.messaging.recording import (
+    record_department,
+    record_project_member,
+    record_staff,
 )
 from worksync.workspace.models import Department, Project
 from worksync.workspace.project_members.repository import ProjectMemberRepository
@@ -50,8 +51,8 @@ async def sync_department_grants(
 ) -> None:
     """Bring grants, department-made project memberships and staff flags in line with the
     tree as it stands (pending changes are flushed first)."""
-    await session.flush()
     grants = GrantRepository(session)
+    await grants.flush()
     desired = await grants.desired(workspace_id)
     recorded = await grants.recorded(workspace_id)
     await grants.forget(recorded - desired)
@@ -69,8 +70,8 @@ async def sync_department_grants(
 
     for profile in await grants.staff_with_stale_manager_flag(workspace_id):
         profile.is_department_manager = not profile.is_department_manager
-        await publish_staff(session, profile, StaffUpdated, actor_id=actor_id)
-    await session.flush()
+        await record_staff(session, profile, StaffUpdated, actor_id=actor_id)
+    await grants.flush()
 
 
 async def _join(
@@ -106,7 +107,7 @@ async def _leave(
     ):
         return
     membership.removed_at = now
-    await publish_project_member(session, membership, ProjectMemberRemoved, actor_id=actor_id)
+    await record_project_member(session, membership, ProjectMemberRemoved, actor_id=actor_id)
 
 
 async def _clear_departments_where(
@@ -122,7 +123,7 @@ async def _clear_departments_where(
     await departments.lock_tree(workspace_id)
     for department in await departments.live_where(workspace_id, column, value):
         setattr(department, column.key, None)
-        await publish_department(session, department, DepartmentUpdated, actor_id=actor_id)
+        await record_department(session, department, DepartmentUpdated, actor_id=actor_id)
     await sync_department_grants(session, workspace_id, now=now, actor_id=actor_id)
 
 

@@ -9,10 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.workspace.access import WorkspaceAdmin, WorkspaceGuest
 from worksync.workspace.departments.schemas import (
     Department,
     DepartmentCreate,
@@ -21,12 +23,7 @@ from worksync.workspace.departments.schemas import (
     DepartmentTree,
     DepartmentUpdate,
 )
-from worksync.workspace.dependencies import (
-    AdminAccessDep,
-    DepartmentServiceDep,
-    NowDep,
-    WorkspaceAccessDep,
-)
+from worksync.workspace.dependencies import DepartmentServiceDep
 from worksync.workspace.models import idempotency_keys
 from worksync.workspace.models.departments import MAX_DEPARTMENT_LEVEL
 
@@ -57,7 +54,7 @@ def department_filters(
 
 @router.get("", response_model=Page[Department], responses=error_responses(400, 401, 403, 404, 422))
 async def list_departments(
-    access: WorkspaceAccessDep,
+    access: WorkspaceGuest,
     service: DepartmentServiceDep,
     filters: Annotated[DepartmentFilters, Depends(department_filters)],
     params: Annotated[PageParams, Depends(page_params)],
@@ -76,7 +73,7 @@ async def list_departments(
 )
 async def create_department(
     request: DepartmentCreate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: DepartmentServiceDep,
     session: SessionDep,
     now: NowDep,
@@ -100,7 +97,7 @@ async def create_department(
 
 @router.get("/tree", response_model=DepartmentTree, responses=error_responses(401, 404))
 async def get_department_tree(
-    access: WorkspaceAccessDep, service: DepartmentServiceDep
+    access: WorkspaceGuest, service: DepartmentServiceDep
 ) -> DepartmentTree:
     """Every live department, nested under its parent and ordered by name, with staff counts."""
     return await service.tree(access)
@@ -108,7 +105,7 @@ async def get_department_tree(
 
 @router.get("/{department_id}", response_model=Department, responses=error_responses(401, 404, 422))
 async def get_department(
-    department_id: UUID, access: WorkspaceAccessDep, service: DepartmentServiceDep
+    department_id: UUID, access: WorkspaceGuest, service: DepartmentServiceDep
 ) -> Department:
     """A department (admins also see deleted ones)."""
     return await service.get(access, department_id)
@@ -122,7 +119,7 @@ async def get_department(
 async def update_department(
     department_id: UUID,
     request: DepartmentUpdate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: DepartmentServiceDep,
     now: NowDep,
 ) -> Department:
@@ -137,7 +134,7 @@ async def update_department(
 )
 async def delete_department(
     department_id: UUID,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: DepartmentServiceDep,
     now: NowDep,
     cascade: Annotated[
@@ -154,7 +151,7 @@ async def delete_department(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def restore_department(
-    department_id: UUID, access: AdminAccessDep, service: DepartmentServiceDep, now: NowDep
+    department_id: UUID, access: WorkspaceAdmin, service: DepartmentServiceDep, now: NowDep
 ) -> Department:
     """Restore a deleted department (admins) whose parent is live."""
     return await service.restore(access, department_id, now)

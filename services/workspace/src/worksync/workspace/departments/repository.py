@@ -4,35 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import CTE, Row, exists, func, literal, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import Repository
 from worksync.workspace.departments.schemas import DepartmentFilters
 from worksync.workspace.enums import ACTIVE_EMPLOYMENT_STATUSES
-from worksync.workspace.integrity import violated_unique
+from worksync.workspace.errors import DepartmentFieldTaken
 from worksync.workspace.models import Department, StaffProfile
 from worksync.workspace.search import contains
-
-# Unique index -> the field whose value is taken.
-UNIQUE_FIELDS = {
-    "uq_departments_live_workspace_id_lower_code": "code",
-    "uq_departments_live_workspace_id_short_name": "short_name",
-    "uq_departments_live_workspace_id_dept_code": "dept_code",
-}
-
-
-class DuplicateDepartmentField(Exception):
-    """Another live department of the workspace has this code, short name or number."""
-
-    def __init__(self, field: str) -> None:
-        super().__init__(field)
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -71,9 +56,13 @@ def active_staff_counts() -> Any:
     )
 
 
-class DepartmentRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class DepartmentRepository(Repository):
+    # Another live department of the workspace has this code, short name or number.
+    constraint_errors = {
+        "uq_departments_live_workspace_id_lower_code": partial(DepartmentFieldTaken, "code"),
+        "uq_departments_live_workspace_id_short_name": partial(DepartmentFieldTaken, "short_name"),
+        "uq_departments_live_workspace_id_dept_code": partial(DepartmentFieldTaken, "dept_code"),
+    }
 
     async def lock_tree(self, workspace_id: UUID) -> None:
         """Serialise the department writes of one workspace until the transaction ends.
@@ -81,22 +70,7 @@ class DepartmentRepository:
         Moves, deletions and manager changes read the tree and then change it (cycle and
         depth checks, grants); one at a time per workspace keeps those reads true.
         """
-        key = func.hashtextextended(f"workspace.departments:{workspace_id}", 0)
-        await self.session.execute(select(func.pg_advisory_xact_lock(key)))
-
-    async def add(self, department: Department) -> None:
-        self.session.add(department)
-        await self.save()
-
-    async def save(self) -> None:
-        """Flush pending changes; raises DuplicateDepartmentField for a taken value."""
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            for index, field in UNIQUE_FIELDS.items():
-                if violated_unique(exc, index):
-                    raise DuplicateDepartmentField(field) from exc
-            raise
+        await self.lock_key(f"workspace.departments:{workspace_id}")
 
     async def get(
         self,

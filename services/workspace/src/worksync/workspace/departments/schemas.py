@@ -10,7 +10,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from worksync.workspace.fields import Description, LongName, NotNull
+from worksync.common.fields import NotNull
+from worksync.workspace.fields import Description, LongName
 from worksync.workspace.models import Department as DepartmentRow
 from worksync.workspace.models.base import (
     DEPARTMENT_CODE_PATTERN,

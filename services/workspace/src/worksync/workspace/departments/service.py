@@ -16,14 +16,12 @@ from uuid import UUID
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.errors import Conflict
+from worksync.common.errors import Conflict, invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAccess
 from worksync.workspace.department_grants.service import sync_department_grants
-from worksync.workspace.departments.repository import (
-    DepartmentRepository,
-    DuplicateDepartmentField,
-)
+from worksync.workspace.departments.repository import DepartmentRepository
 from worksync.workspace.departments.schemas import (
     Department,
     DepartmentCreate,
@@ -33,8 +31,6 @@ from worksync.workspace.departments.schemas import (
     DepartmentTree,
     DepartmentUpdate,
 )
-from worksync.workspace.enums import WorkspaceRole
-from worksync.workspace.errors import RoleRequired, invalid_field, not_found, unknown_reference
 from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.messaging.published import (
     DepartmentCreated,
@@ -44,7 +40,7 @@ from worksync.workspace.messaging.published import (
     DepartmentSnapshot,
     DepartmentUpdated,
 )
-from worksync.workspace.messaging.publishing import publish_department
+from worksync.workspace.messaging.recording import record_department
 from worksync.workspace.models import Department as DepartmentRow
 from worksync.workspace.models.departments import MAX_DEPARTMENT_LEVEL
 from worksync.workspace.projects.repository import ProjectRepository
@@ -60,15 +56,6 @@ SORT_KEYS = {
 # Fields whose change may alter what auto-sync grants.
 GRANTING_FIELDS = ("parent_id", "manager_id", "linked_project_id")
 TOO_DEEP = f"departments nest at most {MAX_DEPARTMENT_LEVEL} levels deep"
-
-
-class DepartmentFieldTaken(Conflict):
-    def __init__(self, field: str) -> None:
-        super().__init__(
-            f"Another department of this workspace has this {field.replace('_', ' ')}",
-            # `code_taken` alone would not say whose code.
-            code="department_code_taken" if field == "code" else f"{field}_taken",
-        )
 
 
 class DepartmentCycle(Conflict):
@@ -142,8 +129,8 @@ class DepartmentService:
         sort: DepartmentSort,
         params: PageParams,
     ) -> tuple[list[Department], str | None]:
-        if filters.include_deleted and not access.is_admin:
-            raise RoleRequired(WorkspaceRole.ADMIN)
+        if filters.include_deleted:
+            access.require(WorkspaceRole.ADMIN)
         key = SORT_KEYS[sort]
         rows = await self.departments.page(access.workspace_id, filters, key, params)
         items, next_cursor = build_page(rows, key, params)
@@ -171,8 +158,8 @@ class DepartmentService:
         department = DepartmentRow(
             workspace_id=access.workspace_id, level=level, **request.model_dump()
         )
-        await self._save(department, add=True)
-        await publish_department(
+        await self.departments.add(department)
+        await record_department(
             self.session, department, DepartmentCreated, actor_id=access.user_id
         )
         await sync_department_grants(
@@ -203,8 +190,8 @@ class DepartmentService:
         for name, value in changes.items():
             setattr(department, name, value)
         event: type[DepartmentSnapshot] = DepartmentMoved if moved else DepartmentUpdated
-        await publish_department(self.session, department, event, actor_id=access.user_id)
-        await self._save(department)
+        await record_department(self.session, department, event, actor_id=access.user_id)
+        await self.departments.flush()
         if moved:
             await self._relevel_below(department, actor_id=access.user_id)
         if any(name in changes for name in GRANTING_FIELDS):
@@ -232,7 +219,7 @@ class DepartmentService:
         # Deepest first: consumers hear of sub-departments going before their parent.
         for row in await self.departments.get_many_for_update(ids):
             row.deleted_at = now
-            await publish_department(self.session, row, DepartmentDeleted, actor_id=access.user_id)
+            await record_department(self.session, row, DepartmentDeleted, actor_id=access.user_id)
         await sync_department_grants(
             self.session, access.workspace_id, now=now, actor_id=access.user_id
         )
@@ -267,23 +254,14 @@ class DepartmentService:
         ):
             department.linked_project_id = None
         department.deleted_at = None
-        await publish_department(
+        await record_department(
             self.session, department, DepartmentRestored, actor_id=access.user_id
         )
-        await self._save(department)
+        await self.departments.flush()
         await sync_department_grants(
             self.session, access.workspace_id, now=now, actor_id=access.user_id
         )
         return Department.of(department)
-
-    async def _save(self, department: DepartmentRow, *, add: bool = False) -> None:
-        try:
-            if add:
-                await self.departments.add(department)
-            else:
-                await self.departments.save()
-        except DuplicateDepartmentField as exc:
-            raise DepartmentFieldTaken(exc.field) from exc
 
     async def _get_live_for_update(
         self, access: WorkspaceAccess, department_id: UUID
@@ -332,8 +310,8 @@ class DepartmentService:
         )
         for row in await self.departments.get_many_for_update(changed):
             if row.deleted_at is None:
-                await publish_department(self.session, row, DepartmentUpdated, actor_id=actor_id)
-        await self.session.flush()
+                await record_department(self.session, row, DepartmentUpdated, actor_id=actor_id)
+        await self.departments.flush()
 
     async def _may_manage(self, workspace_id: UUID, user_id: UUID) -> bool:
         member = await MemberRepository(self.session).get_live(workspace_id, user_id)

@@ -10,11 +10,13 @@ from fastapi import APIRouter, Depends, Path, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.auth import CurrentPrincipal
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.workspace.dependencies import AdminAccessDep, InvitationServiceDep, NowDep
+from worksync.workspace.access import WorkspaceAdmin
+from worksync.workspace.dependencies import InvitationServiceDep
 from worksync.workspace.invitations.schemas import (
     CreatedInvitation,
     Invitation,
@@ -38,7 +40,7 @@ InvitationToken = Annotated[str, Path(max_length=100, description="The invitatio
 )
 async def create_invitation(
     request: InvitationCreate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: InvitationServiceDep,
     session: SessionDep,
     now: NowDep,
@@ -70,7 +72,7 @@ async def create_invitation(
 
 @router.get("", response_model=Page[Invitation], responses=error_responses(400, 401, 403, 404, 422))
 async def list_invitations(
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: InvitationServiceDep,
     now: NowDep,
     params: Annotated[PageParams, Depends(page_params)],
@@ -86,7 +88,7 @@ async def list_invitations(
     responses=error_responses(401, 403, 404, 422),
 )
 async def revoke_invitation(
-    invitation_id: UUID, access: AdminAccessDep, service: InvitationServiceDep, now: NowDep
+    invitation_id: UUID, access: WorkspaceAdmin, service: InvitationServiceDep, now: NowDep
 ) -> None:
     """Revoke a pending invitation (admins)."""
     await service.revoke(access, invitation_id, now)

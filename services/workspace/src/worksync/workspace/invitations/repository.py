@@ -7,18 +7,11 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Row, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.workspace.integrity import violated_unique
+from worksync.common.repository import Repository
+from worksync.workspace.errors import InvitationPending
 from worksync.workspace.models import Invitation, Membership, Workspace
-
-OPEN_INVITATION_UNIQUE = "uq_invitations_open_workspace_id_lower_email"
-
-
-class DuplicateOpenInvitation(Exception):
-    """A racer sent an invitation to the same address."""
 
 
 def _open() -> ColumnElement[bool]:
@@ -29,18 +22,9 @@ def _pending(now: datetime) -> ColumnElement[bool]:
     return _open() & (Invitation.expires_at > now)
 
 
-class InvitationRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, invitation: Invitation) -> None:
-        self.session.add(invitation)
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if violated_unique(exc, OPEN_INVITATION_UNIQUE):
-                raise DuplicateOpenInvitation from exc
-            raise
+class InvitationRepository(Repository):
+    # A racer sent an invitation to the same address.
+    constraint_errors = {"uq_invitations_open_workspace_id_lower_email": InvitationPending}
 
     async def open_for_email(self, workspace_id: UUID, email: str) -> Invitation | None:
         """The invitation to `email` neither accepted nor revoked (perhaps expired), locked."""

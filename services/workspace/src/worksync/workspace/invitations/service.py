@@ -15,15 +15,12 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.auth import Principal
-from worksync.common.errors import Conflict
+from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAccess
-from worksync.workspace.enums import WorkspaceRole
-from worksync.workspace.errors import AlreadyMember, InvitationEmailMismatch, not_found
-from worksync.workspace.invitations.repository import (
-    DuplicateOpenInvitation,
-    InvitationRepository,
-)
+from worksync.workspace.errors import AlreadyMember, InvitationEmailMismatch, InvitationPending
+from worksync.workspace.invitations.repository import InvitationRepository
 from worksync.workspace.invitations.schemas import (
     Invitation,
     InvitationCreate,
@@ -33,7 +30,7 @@ from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.members.schemas import Member
 from worksync.workspace.members.service import join_workspace
 from worksync.workspace.models import Invitation as InvitationRow
-from worksync.workspace.projections import caller_profile
+from worksync.workspace.projections import UserRepository
 
 TOKEN_BYTES = 32
 OLDEST_FIRST = sort_key("created_at", InvitationRow.created_at, InvitationRow.id)
@@ -48,14 +45,6 @@ def mask_email(email: str) -> str:
     """`ada@example.com` -> `a***@example.com`: enough to recognise, not to harvest."""
     local, _, domain = email.partition("@")
     return f"{local[:1]}***@{domain}"
-
-
-class InvitationPending(Conflict):
-    def __init__(self) -> None:
-        super().__init__(
-            "An invitation to this address is pending; revoke it to send another",
-            code="invitation_pending",
-        )
 
 
 @dataclass(frozen=True)
@@ -82,7 +71,7 @@ class InvitationService:
                 raise InvitationPending()
             # An expired invitation makes way for its successor.
             open_invitation.revoked_at = now
-            await self.session.flush()
+            await self.invitations.flush()
         token = secrets.token_urlsafe(TOKEN_BYTES)
         invitation = InvitationRow(
             workspace_id=access.workspace_id,
@@ -93,10 +82,7 @@ class InvitationService:
             created_at=now,
             expires_at=now + self.ttl,
         )
-        try:
-            await self.invitations.add(invitation)
-        except DuplicateOpenInvitation as exc:
-            raise InvitationPending() from exc
+        await self.invitations.add(invitation)
         return NewInvitation(Invitation.of(invitation), token)
 
     async def page_pending(
@@ -111,7 +97,7 @@ class InvitationService:
         if invitation is None:
             raise not_found("invitation")
         invitation.revoked_at = now
-        await self.session.flush()
+        await self.invitations.flush()
 
     async def preview(self, token: str, now: datetime) -> InvitationPreview:
         found = await self.invitations.find_pending_by_digest(token_digest(token), now)
@@ -142,11 +128,11 @@ class InvitationService:
             workspace,
             principal.user_id,
             WorkspaceRole(invitation.role),
-            await caller_profile(self.session, principal),
+            await UserRepository(self.session).caller_profile(principal),
             now=now,
             actor_id=principal.user_id,
         )
         invitation.accepted_at = now
         invitation.accepted_by_id = principal.user_id
-        await self.session.flush()
+        await self.invitations.flush()
         return Member.of(membership)

@@ -17,12 +17,12 @@ from worksync.workspace.messaging.published import (
     TeamMemberRemoved,
     TeamUpdated,
 )
-from worksync.workspace.messaging.publishing import (
-    publish_member,
-    publish_project,
-    publish_project_member,
-    publish_team,
-    publish_team_member,
+from worksync.workspace.messaging.recording import (
+    record_member,
+    record_project,
+    record_project_member,
+    record_team,
+    record_team_member,
 )
 from worksync.workspace.models import Membership
 from worksync.workspace.project_members.repository import ProjectMemberRepository
@@ -41,28 +41,28 @@ async def end_membership(
     # First: it takes the workspace's department lock, which comes before row locks.
     await release_manager(session, workspace_id, user_id, now=now, actor_id=actor_id)
     membership.removed_at = now
-    await publish_member(session, membership, MemberRemoved, actor_id=actor_id)
+    await record_member(session, membership, MemberRemoved, actor_id=actor_id)
 
     for project_membership in await ProjectMemberRepository(session).live_of_user(
         workspace_id, user_id
     ):
         project_membership.removed_at = now
-        await publish_project_member(
+        await record_project_member(
             session, project_membership, ProjectMemberRemoved, actor_id=actor_id
         )
     for project in await ProjectRepository(session).led_by(workspace_id, user_id):
         project.lead_id = None
-        await publish_project(session, project, ProjectUpdated, actor_id=actor_id)
+        await record_project(session, project, ProjectUpdated, actor_id=actor_id)
 
     teams = TeamRepository(session)
     for team in await teams.led_by(workspace_id, user_id):
         team.lead_id = None
-        await publish_team(session, team, TeamUpdated, actor_id=actor_id)
+        await record_team(session, team, TeamUpdated, actor_id=actor_id)
     # The next query re-reads (and locks) teams: what changed above must be written first.
-    await session.flush()
+    await teams.flush()
     for team, team_membership in await teams.memberships_of_user(workspace_id, user_id):
-        await teams.delete_membership(team_membership)
-        await publish_team_member(
+        await teams.delete(team_membership)
+        await record_team_member(
             session, team, team_membership, TeamMemberRemoved, actor_id=actor_id
         )
-    await session.flush()
+    await teams.flush()

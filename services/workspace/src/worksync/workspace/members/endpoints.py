@@ -7,15 +7,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, status
 
+from worksync.common.clock import NowDep
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.workspace.dependencies import (
-    AdminAccessDep,
-    MemberServiceDep,
-    NowDep,
-    WorkspaceAccessDep,
-)
-from worksync.workspace.enums import WorkspaceRole
+from worksync.common.roles import WorkspaceRole
+from worksync.workspace.access import WorkspaceAdmin, WorkspaceGuest
+from worksync.workspace.dependencies import MemberServiceDep
 from worksync.workspace.members.schemas import (
     Member,
     MemberCreate,
@@ -29,7 +26,7 @@ router = APIRouter(prefix="/workspaces/{ws}/members", tags=["members"])
 
 @router.get("", response_model=Page[Member], responses=error_responses(400, 401, 404, 422))
 async def list_members(
-    access: WorkspaceAccessDep,
+    access: WorkspaceGuest,
     service: MemberServiceDep,
     params: Annotated[PageParams, Depends(page_params)],
     role: WorkspaceRole | None = None,
@@ -50,22 +47,20 @@ async def list_members(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def add_member(
-    request: MemberCreate, access: AdminAccessDep, service: MemberServiceDep, now: NowDep
+    request: MemberCreate, access: WorkspaceAdmin, service: MemberServiceDep, now: NowDep
 ) -> Member:
     """Add a registered user by id (admins; owners only by owners)."""
     return await service.add(access, request, now)
 
 
 @router.get("/me", response_model=MemberSelf, responses=error_responses(401, 404))
-async def get_my_membership(access: WorkspaceAccessDep, service: MemberServiceDep) -> MemberSelf:
+async def get_my_membership(access: WorkspaceGuest, service: MemberServiceDep) -> MemberSelf:
     """The caller's own membership: role and version."""
     return service.me(access)
 
 
 @router.get("/{user_id}", response_model=Member, responses=error_responses(401, 404, 422))
-async def get_member(
-    user_id: UUID, access: WorkspaceAccessDep, service: MemberServiceDep
-) -> Member:
+async def get_member(user_id: UUID, access: WorkspaceGuest, service: MemberServiceDep) -> Member:
     """One live member of the workspace, with the `version` of their membership."""
     return await service.get(access, user_id)
 
@@ -76,7 +71,7 @@ async def get_member(
 async def update_member(
     user_id: UUID,
     request: MemberUpdate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: MemberServiceDep,
     now: NowDep,
 ) -> Member:
@@ -90,7 +85,7 @@ async def update_member(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def remove_member(
-    user_id: UUID, access: WorkspaceAccessDep, service: MemberServiceDep, now: NowDep
+    user_id: UUID, access: WorkspaceGuest, service: MemberServiceDep, now: NowDep
 ) -> None:
     """Remove a member (admins), or leave (anyone); the last owner cannot go."""
     await service.remove(access, user_id, now)

@@ -6,25 +6,18 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.workspace.enums import WorkspaceRole
-from worksync.workspace.integrity import violated_unique
+from worksync.common.repository import Repository
+from worksync.common.roles import WorkspaceRole
+from worksync.workspace.errors import AlreadyMember
 from worksync.workspace.models import Membership
 from worksync.workspace.search import contains
 
-MEMBERSHIP_UNIQUE = "uq_memberships_workspace_id_user_id"
 
-
-class DuplicateMembership(Exception):
-    """The user has a membership row in this workspace already (a racer inserted it)."""
-
-
-class MemberRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class MemberRepository(Repository):
+    # The user has a membership row in this workspace already (a racer inserted it).
+    constraint_errors = {"uq_memberships_workspace_id_user_id": AlreadyMember}
 
     async def get(
         self, workspace_id: UUID, user_id: UUID, *, for_update: bool = False
@@ -42,15 +35,6 @@ class MemberRepository:
     ) -> Membership | None:
         membership = await self.get(workspace_id, user_id, for_update=for_update)
         return membership if membership is not None and membership.removed_at is None else None
-
-    async def add(self, membership: Membership) -> None:
-        self.session.add(membership)
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if violated_unique(exc, MEMBERSHIP_UNIQUE):
-                raise DuplicateMembership from exc
-            raise
 
     async def live_owners(self, workspace_id: UUID) -> Sequence[Membership]:
         """The owners, longest-standing first."""

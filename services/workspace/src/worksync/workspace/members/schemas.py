@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from worksync.workspace.enums import WorkspaceRole
+from worksync.common.roles import WorkspaceRole
 from worksync.workspace.models import Membership
 
 

@@ -12,13 +12,14 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAccess
 from worksync.workspace.department_grants.service import release_manager
-from worksync.workspace.enums import WorkspaceRole
-from worksync.workspace.errors import AlreadyMember, LastOwner, OwnerRequired, not_found
+from worksync.workspace.errors import AlreadyMember, LastOwner, OwnerRequired
 from worksync.workspace.members.departure import end_membership
-from worksync.workspace.members.repository import DuplicateMembership, MemberRepository
+from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.members.schemas import (
     Member,
     MemberCreate,
@@ -27,9 +28,9 @@ from worksync.workspace.members.schemas import (
     MemberUpdate,
 )
 from worksync.workspace.messaging.published import MemberAdded, MemberUpdated, WorkspaceUpdated
-from worksync.workspace.messaging.publishing import publish_member, publish_workspace
+from worksync.workspace.messaging.recording import record_member, record_workspace
 from worksync.workspace.models import Membership, Workspace
-from worksync.workspace.projections import Profile, active_user_profile
+from worksync.workspace.projections import Profile, UserRepository
 from worksync.workspace.workspaces.repository import WorkspaceRepository
 
 logger = logging.getLogger(__name__)
@@ -65,18 +66,15 @@ async def join_workspace(
             display_name=profile.display_name,
             joined_at=now,
         )
-        try:
-            await members.add(membership)
-        except DuplicateMembership as exc:
-            raise AlreadyMember() from exc
+        await members.add(membership)
     else:
         membership.role = role
         membership.email = profile.email
         membership.display_name = profile.display_name
         membership.joined_at = now
         membership.removed_at = None
-    await publish_member(session, membership, MemberAdded, actor_id=actor_id)
-    await session.flush()
+    await record_member(session, membership, MemberAdded, actor_id=actor_id)
+    await members.flush()
     return membership
 
 
@@ -84,12 +82,13 @@ async def hand_over_primary_ownership(
     session: AsyncSession, workspace: Workspace, *, actor_id: UUID | None
 ) -> None:
     """When the primary owner is no longer an owner, the longest-standing owner takes over."""
-    await session.flush()
-    owners = await MemberRepository(session).live_owners(workspace.id)
+    members = MemberRepository(session)
+    await members.flush()
+    owners = await members.live_owners(workspace.id)
     if not owners or any(owner.user_id == workspace.owner_id for owner in owners):
         return
     workspace.owner_id = owners[0].user_id
-    await publish_workspace(session, workspace, WorkspaceUpdated, actor_id=actor_id)
+    await record_workspace(session, workspace, WorkspaceUpdated, actor_id=actor_id)
 
 
 async def leave_if_not_last_owner(
@@ -116,13 +115,14 @@ async def leave_if_not_last_owner(
 
 async def refresh_member_profiles(session: AsyncSession, user_id: UUID, profile: Profile) -> None:
     """Copy a user's new email or name onto their memberships, announcing each change."""
-    for membership in await MemberRepository(session).live_of_user(user_id, for_update=True):
+    members = MemberRepository(session)
+    for membership in await members.live_of_user(user_id, for_update=True):
         if (membership.email, membership.display_name) == (profile.email, profile.display_name):
             continue
         membership.email = profile.email
         membership.display_name = profile.display_name
-        await publish_member(session, membership, MemberUpdated, actor_id=None)
-    await session.flush()
+        await record_member(session, membership, MemberUpdated, actor_id=None)
+    await members.flush()
 
 
 class MemberService:
@@ -163,7 +163,7 @@ class MemberService:
     async def add(self, access: WorkspaceAccess, request: MemberCreate, now: datetime) -> Member:
         if request.role == WorkspaceRole.OWNER and access.role != WorkspaceRole.OWNER:
             raise OwnerRequired()
-        profile = await active_user_profile(self.session, request.user_id)
+        profile = await UserRepository(self.session).active_profile(request.user_id)
         if profile is None:
             raise not_found("user")
         membership = await join_workspace(
@@ -190,14 +190,14 @@ class MemberService:
         if membership.role == WorkspaceRole.OWNER:
             await self._refuse_losing_last_owner(access.workspace_id)
         membership.role = request.role
-        await publish_member(self.session, membership, MemberUpdated, actor_id=access.user_id)
+        await record_member(self.session, membership, MemberUpdated, actor_id=access.user_id)
         await hand_over_primary_ownership(self.session, workspace, actor_id=access.user_id)
         if request.role == WorkspaceRole.GUEST:
             # Guests manage no departments (and auto-sync grants them nothing).
             await release_manager(
                 self.session, access.workspace_id, user_id, now=now, actor_id=access.user_id
             )
-        await self.session.flush()
+        await self.members.flush()
         return Member.of(membership)
 
     async def remove(self, access: WorkspaceAccess, user_id: UUID, now: datetime) -> None:

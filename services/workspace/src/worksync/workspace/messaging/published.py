@@ -10,32 +10,27 @@ consumers may apply newest-wins.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, ClassVar
+from typing import ClassVar
 from uuid import UUID
-
-from pydantic import Field
 
 from worksync.common.events.envelope import IntegrationEvent
 from worksync.common.events.outbox import Outbox
+from worksync.common.fields import MoneyText
+from worksync.common.roles import ProjectRole, WorkspaceRole
 from worksync.workspace.enums import (
     EmploymentStatus,
     ProjectPriority,
-    ProjectRole,
     ProjectStatus,
     RoundingAppliesTo,
     RoundingMode,
     TimesheetPeriod,
     WeekStart,
-    WorkspaceRole,
 )
 from worksync.workspace.models import messaging
 
 SOURCE = "worksync/workspace"
 
 outbox = Outbox(messaging.outbox, source=SOURCE)
-
-# Money: a non-negative decimal string with two places, exact where a JSON number is not.
-Money = Annotated[str, Field(pattern=r"^\d+\.\d{2}$", examples=["120.00"])]
 
 
 class WorkspaceSnapshot(IntegrationEvent):
@@ -111,8 +106,8 @@ class ProjectSnapshot(IntegrationEvent):
     priority: ProjectPriority
     is_time_tracking_enabled: bool
     currency: str
-    default_hourly_rate: Money | None
-    budget_amount: Money | None
+    default_hourly_rate: MoneyText | None
+    budget_amount: MoneyText | None
     budget_hours: float | None
     start_date: date | None
     end_date: date | None
@@ -157,7 +152,7 @@ class ProjectMemberSnapshot(IntegrationEvent):
     workspace_id: UUID
     user_id: UUID
     role: ProjectRole
-    hourly_rate: Money | None
+    hourly_rate: MoneyText | None
 
 
 class ProjectMemberAdded(ProjectMemberSnapshot):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from uuid import UUID
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, text
+from sqlalchemy.orm import MappedColumn, mapped_column
 
 from worksync.common.db import Model, service_metadata
-from worksync.common.events.tables import messaging_tables
-from worksync.common.idempotency import idempotency_table
+from worksync.common.tables import define_kit_tables
 
 SCHEMA = "workspace"
 
@@ -25,14 +27,34 @@ DEPT_CODE_PATTERN = "^[0-9]{4}$"
 STAFF_ID_PATTERN = "^[A-Z0-9]{1,8}$"
 PHONE_PATTERN = "^[0-9 +()-]{6,20}$"
 
+# References between workspace rows are composite foreign keys that include `workspace_id`,
+# so the database itself refuses a row of one workspace pointing into another.
+MEMBERSHIP_KEY = ("memberships.workspace_id", "memberships.user_id")
+PROJECT_KEY = ("projects.workspace_id", "projects.id")
+TEAM_KEY = ("teams.workspace_id", "teams.id")
+DEPARTMENT_KEY = ("departments.workspace_id", "departments.id")
+STAFF_PROFILE_KEY = ("staff_profiles.workspace_id", "staff_profiles.id")
+
 
 class Base(Model):
     __abstract__ = True
     metadata = service_metadata(SCHEMA)
-    # Server-generated values (timestamps, defaults) come back with INSERT/UPDATE ... RETURNING,
-    # so objects stay readable after a flush without a lazy load.
-    __mapper_args__: Any = {"eager_defaults": True}
 
 
-messaging = messaging_tables(Base.metadata)
-idempotency_keys = idempotency_table(Base.metadata)
+messaging, idempotency_keys = define_kit_tables(Base.metadata)
+
+
+def workspace_key() -> MappedColumn[UUID]:
+    """The `workspace_id` of a row the workspace owns: it goes when the workspace goes."""
+    return mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+
+
+def version_column() -> MappedColumn[int]:
+    """The `version` of a row whose changes are published: the sequence of its events, which
+    the recorder (`messaging/recording.py`) bumps with each one."""
+    return mapped_column(
+        Integer,
+        CheckConstraint("version >= 0", name="version_not_negative"),
+        default=0,
+        server_default=text("0"),
+    )

@@ -1,8 +1,4 @@
-"""Departments (a tree of at most five levels) and the project memberships they grant.
-
-Like every reference between workspace rows, the parent, the manager and the linked
-project are composite foreign keys that include `workspace_id`.
-"""
+"""Departments (a tree of at most five levels) and the project memberships they grant."""
 
 from __future__ import annotations
 
@@ -13,10 +9,8 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
-    Integer,
     SmallInteger,
     String,
     Text,
@@ -30,11 +24,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from worksync.common.db import IdMixin, TimestampMixin
 from worksync.workspace.models.base import (
     DEPARTMENT_CODE_PATTERN,
+    DEPARTMENT_KEY,
     DEPT_CODE_PATTERN,
+    MEMBERSHIP_KEY,
+    PROJECT_KEY,
     SHORT_NAME_PATTERN,
     Base,
+    version_column,
+    workspace_key,
 )
-from worksync.workspace.models.projects import MEMBERSHIP_KEY
 
 MAX_DEPARTMENT_LEVEL = 5
 LIVE = text("deleted_at IS NULL")
@@ -46,7 +44,7 @@ class Department(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "departments"
 
-    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[UUID] = workspace_key()
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(20))
     short_name: Mapped[str] = mapped_column(String(10))
@@ -61,17 +59,13 @@ class Department(IdMixin, TimestampMixin, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     description: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    version: Mapped[int] = version_column()
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "id"),
-        ForeignKeyConstraint(
-            ["workspace_id", "parent_id"], ["departments.workspace_id", "departments.id"]
-        ),
+        ForeignKeyConstraint(["workspace_id", "parent_id"], DEPARTMENT_KEY),
         ForeignKeyConstraint(["workspace_id", "manager_id"], MEMBERSHIP_KEY),
-        ForeignKeyConstraint(
-            ["workspace_id", "linked_project_id"], ["projects.workspace_id", "projects.id"]
-        ),
+        ForeignKeyConstraint(["workspace_id", "linked_project_id"], PROJECT_KEY),
         Index(
             "uq_departments_live_workspace_id_lower_code",
             "workspace_id",
@@ -106,7 +100,6 @@ class Department(IdMixin, TimestampMixin, Base):
         CheckConstraint(f"level BETWEEN 1 AND {MAX_DEPARTMENT_LEVEL}", name="level_in_range"),
         CheckConstraint("(parent_id IS NULL) = (level = 1)", name="roots_are_level_one"),
         CheckConstraint("parent_id <> id", name="not_own_parent"),
-        CheckConstraint("version >= 0", name="version_not_negative"),
     )
 
 
@@ -124,16 +117,8 @@ class DepartmentProjectGrant(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["workspace_id", "project_id"],
-            ["projects.workspace_id", "projects.id"],
-            ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["workspace_id", "department_id"],
-            ["departments.workspace_id", "departments.id"],
-            ondelete="CASCADE",
-        ),
+        ForeignKeyConstraint(["workspace_id", "project_id"], PROJECT_KEY, ondelete="CASCADE"),
+        ForeignKeyConstraint(["workspace_id", "department_id"], DEPARTMENT_KEY, ondelete="CASCADE"),
         ForeignKeyConstraint(["workspace_id", "user_id"], MEMBERSHIP_KEY),
         Index("ix_department_project_grants_workspace_id_user_id", "workspace_id", "user_id"),
         Index("ix_department_project_grants_department_id", "department_id"),

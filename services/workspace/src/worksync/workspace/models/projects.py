@@ -1,8 +1,4 @@
-"""Projects, their memberships, and the clients and categories projects refer to.
-
-References between workspace rows are composite foreign keys that include `workspace_id`,
-so the database itself refuses a project of one workspace pointing into another.
-"""
+"""Projects, their memberships, and the clients and categories projects refer to."""
 
 from __future__ import annotations
 
@@ -15,10 +11,8 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
-    Integer,
     Numeric,
     String,
     Text,
@@ -30,21 +24,24 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin, one_of
-from worksync.workspace.enums import (
-    ProjectMembershipSource,
-    ProjectPriority,
-    ProjectRole,
-    ProjectStatus,
+from worksync.common.roles import ProjectRole
+from worksync.workspace.enums import ProjectMembershipSource, ProjectPriority, ProjectStatus
+from worksync.workspace.models.base import (
+    CURRENCY_PATTERN,
+    DEPARTMENT_KEY,
+    IDENTIFIER_PATTERN,
+    MEMBERSHIP_KEY,
+    PROJECT_KEY,
+    Base,
+    version_column,
+    workspace_key,
 )
-from worksync.workspace.models.base import CURRENCY_PATTERN, IDENTIFIER_PATTERN, Base
-
-MEMBERSHIP_KEY = ("memberships.workspace_id", "memberships.user_id")
 
 
 class Client(IdMixin, TimestampMixin, Base):
     __tablename__ = "clients"
 
-    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[UUID] = workspace_key()
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
 
@@ -64,7 +61,7 @@ class Client(IdMixin, TimestampMixin, Base):
 class ProjectCategory(IdMixin, TimestampMixin, Base):
     __tablename__ = "project_categories"
 
-    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[UUID] = workspace_key()
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
 
@@ -86,7 +83,7 @@ class Project(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "projects"
 
-    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[UUID] = workspace_key()
     identifier: Mapped[str] = mapped_column(String(10))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
@@ -110,7 +107,7 @@ class Project(IdMixin, TimestampMixin, Base):
     created_by_id: Mapped[UUID]
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    version: Mapped[int] = version_column()
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "id"),
@@ -121,11 +118,7 @@ class Project(IdMixin, TimestampMixin, Base):
             ["project_categories.workspace_id", "project_categories.id"],
         ),
         # Departments refer to projects as well; this side is added after both tables exist.
-        ForeignKeyConstraint(
-            ["workspace_id", "department_id"],
-            ["departments.workspace_id", "departments.id"],
-            use_alter=True,
-        ),
+        ForeignKeyConstraint(["workspace_id", "department_id"], DEPARTMENT_KEY, use_alter=True),
         Index(
             "uq_projects_live_workspace_id_identifier",
             "workspace_id",
@@ -150,7 +143,6 @@ class Project(IdMixin, TimestampMixin, Base):
         CheckConstraint("budget_hours >= 0", name="budget_hours_not_negative"),
         CheckConstraint("default_hourly_rate >= 0", name="default_hourly_rate_not_negative"),
         CheckConstraint(f"currency ~ '{CURRENCY_PATTERN}'", name="currency_format"),
-        CheckConstraint("version >= 0", name="version_not_negative"),
     )
 
 
@@ -173,20 +165,15 @@ class ProjectMembership(IdMixin, TimestampMixin, Base):
     hourly_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    version: Mapped[int] = version_column()
 
     __table_args__ = (
         UniqueConstraint("project_id", "user_id"),
-        ForeignKeyConstraint(
-            ["workspace_id", "project_id"],
-            ["projects.workspace_id", "projects.id"],
-            ondelete="CASCADE",
-        ),
+        ForeignKeyConstraint(["workspace_id", "project_id"], PROJECT_KEY, ondelete="CASCADE"),
         ForeignKeyConstraint(["workspace_id", "user_id"], MEMBERSHIP_KEY),
         Index("ix_project_memberships_workspace_id_user_id", "workspace_id", "user_id"),
         Index("ix_project_memberships_project_id_joined_at_id", "project_id", "joined_at", "id"),
         CheckConstraint(one_of("role", ProjectRole), name="role_known"),
         CheckConstraint(one_of("source", ProjectMembershipSource), name="source_known"),
         CheckConstraint("hourly_rate >= 0", name="hourly_rate_not_negative"),
-        CheckConstraint("version >= 0", name="version_not_negative"),
     )

@@ -10,26 +10,29 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
-    Integer,
     String,
     Text,
     UniqueConstraint,
     false,
     func,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.workspace.enums import EmploymentStatus
-from worksync.workspace.models.base import PHONE_PATTERN, STAFF_ID_PATTERN, Base
+from worksync.workspace.models.base import (
+    DEPARTMENT_KEY,
+    MEMBERSHIP_KEY,
+    PHONE_PATTERN,
+    STAFF_ID_PATTERN,
+    STAFF_PROFILE_KEY,
+    Base,
+    version_column,
+    workspace_key,
+)
 from worksync.workspace.models.departments import LIVE
-from worksync.workspace.models.projects import MEMBERSHIP_KEY
-
-DEPARTMENT_KEY = ("departments.workspace_id", "departments.id")
 
 
 class StaffProfile(IdMixin, TimestampMixin, Base):
@@ -37,7 +40,7 @@ class StaffProfile(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "staff_profiles"
 
-    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[UUID] = workspace_key()
     user_id: Mapped[UUID]
     staff_id: Mapped[str] = mapped_column(String(8))
     department_id: Mapped[UUID | None]
@@ -54,7 +57,7 @@ class StaffProfile(IdMixin, TimestampMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     leaving_reason: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    version: Mapped[int] = version_column()
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "id"),
@@ -87,7 +90,6 @@ class StaffProfile(IdMixin, TimestampMixin, Base):
             " OR date_of_leaving >= date_of_joining",
             name="leaves_after_joining",
         ),
-        CheckConstraint("version >= 0", name="version_not_negative"),
     )
 
 
@@ -107,9 +109,7 @@ class StaffTransfer(IdMixin, Base):
 
     __table_args__ = (
         ForeignKeyConstraint(
-            ["workspace_id", "staff_profile_id"],
-            ["staff_profiles.workspace_id", "staff_profiles.id"],
-            ondelete="CASCADE",
+            ["workspace_id", "staff_profile_id"], STAFF_PROFILE_KEY, ondelete="CASCADE"
         ),
         ForeignKeyConstraint(["workspace_id", "from_department_id"], DEPARTMENT_KEY),
         ForeignKeyConstraint(["workspace_id", "to_department_id"], DEPARTMENT_KEY),

@@ -8,7 +8,6 @@ from uuid import UUID
 from sqlalchemy import (
     CheckConstraint,
     DateTime,
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -21,8 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin
-from worksync.workspace.models.base import Base
-from worksync.workspace.models.projects import MEMBERSHIP_KEY
+from worksync.workspace.models.base import (
+    MEMBERSHIP_KEY,
+    PROJECT_KEY,
+    TEAM_KEY,
+    Base,
+    version_column,
+    workspace_key,
+)
 
 
 class Team(IdMixin, TimestampMixin, Base):
@@ -30,11 +35,11 @@ class Team(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "teams"
 
-    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[UUID] = workspace_key()
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
     lead_id: Mapped[UUID | None]
-    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    version: Mapped[int] = version_column()
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "id"),
@@ -47,7 +52,6 @@ class Team(IdMixin, TimestampMixin, Base):
         ),
         Index("ix_teams_workspace_id_name_id", "workspace_id", "name", "id"),
         CheckConstraint("char_length(btrim(name)) > 0", name="name_not_blank"),
-        CheckConstraint("version >= 0", name="version_not_negative"),
     )
 
 
@@ -64,9 +68,7 @@ class TeamMembership(Base):
     )
 
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["workspace_id", "team_id"], ["teams.workspace_id", "teams.id"], ondelete="CASCADE"
-        ),
+        ForeignKeyConstraint(["workspace_id", "team_id"], TEAM_KEY, ondelete="CASCADE"),
         ForeignKeyConstraint(["workspace_id", "user_id"], MEMBERSHIP_KEY),
         Index("ix_team_memberships_workspace_id_user_id", "workspace_id", "user_id"),
         CheckConstraint("allocation_percent BETWEEN 0 AND 100", name="allocation_percent_in_range"),
@@ -84,13 +86,7 @@ class ProjectTeam(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["workspace_id", "project_id"],
-            ["projects.workspace_id", "projects.id"],
-            ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["workspace_id", "team_id"], ["teams.workspace_id", "teams.id"], ondelete="CASCADE"
-        ),
+        ForeignKeyConstraint(["workspace_id", "project_id"], PROJECT_KEY, ondelete="CASCADE"),
+        ForeignKeyConstraint(["workspace_id", "team_id"], TEAM_KEY, ondelete="CASCADE"),
         Index("ix_project_teams_team_id", "team_id"),
     )

@@ -10,7 +10,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -24,13 +23,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin, one_of
+from worksync.common.roles import WorkspaceRole
 from worksync.workspace.enums import (
     InvitationRole,
     RoundingAppliesTo,
     RoundingMode,
     TimesheetPeriod,
     WeekStart,
-    WorkspaceRole,
 )
 from worksync.workspace.models.base import (
     CURRENCY_PATTERN,
@@ -38,6 +37,8 @@ from worksync.workspace.models.base import (
     SLUG_MIN_LENGTH,
     SLUG_PATTERN,
     Base,
+    version_column,
+    workspace_key,
 )
 
 
@@ -75,8 +76,8 @@ class Workspace(IdMixin, TimestampMixin, Base):
         String(8), default=TimesheetPeriod.WEEKLY, server_default=TimesheetPeriod.WEEKLY.value
     )
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # The sequence of this workspace's events: bumped by every change that publishes one.
-    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # The sequence of this workspace's events: the recorder bumps it with each one.
+    version: Mapped[int] = version_column()
 
     __table_args__ = (
         CheckConstraint(f"slug ~ '{SLUG_PATTERN}'", name="slug_format"),
@@ -99,7 +100,6 @@ class Workspace(IdMixin, TimestampMixin, Base):
             one_of("rounding_applies_to", RoundingAppliesTo), name="rounding_applies_to_known"
         ),
         CheckConstraint(one_of("timesheet_period", TimesheetPeriod), name="timesheet_period_known"),
-        CheckConstraint("version >= 0", name="version_not_negative"),
     )
 
 
@@ -109,7 +109,7 @@ class Membership(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "memberships"
 
-    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[UUID] = workspace_key()
     user_id: Mapped[UUID]
     role: Mapped[str] = mapped_column(String(6))
     # Copied from the users projection (or the caller's token) for lists and events.
@@ -117,7 +117,7 @@ class Membership(IdMixin, TimestampMixin, Base):
     display_name: Mapped[str] = mapped_column(String(100))
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    version: Mapped[int] = version_column()
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "user_id"),
@@ -125,7 +125,6 @@ class Membership(IdMixin, TimestampMixin, Base):
         Index("ix_memberships_workspace_id_display_name_id", "workspace_id", "display_name", "id"),
         Index("ix_memberships_workspace_id_joined_at_id", "workspace_id", "joined_at", "id"),
         CheckConstraint(one_of("role", WorkspaceRole), name="role_known"),
-        CheckConstraint("version >= 0", name="version_not_negative"),
     )
 
 
@@ -134,7 +133,7 @@ class Invitation(IdMixin, Base):
 
     __tablename__ = "invitations"
 
-    workspace_id: Mapped[UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    workspace_id: Mapped[UUID] = workspace_key()
     email: Mapped[str] = mapped_column(String(320))
     role: Mapped[str] = mapped_column(String(6))
     token_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)

@@ -7,15 +7,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, status
 
+from worksync.common.clock import NowDep
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.workspace.dependencies import (
-    NowDep,
-    ProjectAccessDep,
-    ProjectAdminAccessDep,
-    ProjectMemberServiceDep,
-)
-from worksync.workspace.enums import ProjectRole
+from worksync.common.roles import ProjectRole
+from worksync.workspace.access import ProjectAdmin, ProjectViewer
+from worksync.workspace.dependencies import ProjectMemberServiceDep
 from worksync.workspace.project_members.schemas import (
     ProjectMember,
     ProjectMemberCreate,
@@ -29,7 +26,7 @@ router = APIRouter(
 
 @router.get("", response_model=Page[ProjectMember], responses=error_responses(400, 401, 404, 422))
 async def list_project_members(
-    access: ProjectAccessDep,
+    access: ProjectViewer,
     service: ProjectMemberServiceDep,
     params: Annotated[PageParams, Depends(page_params)],
     role: ProjectRole | None = None,
@@ -47,7 +44,7 @@ async def list_project_members(
 )
 async def add_project_member(
     request: ProjectMemberCreate,
-    access: ProjectAdminAccessDep,
+    access: ProjectAdmin,
     service: ProjectMemberServiceDep,
     now: NowDep,
 ) -> ProjectMember:
@@ -57,7 +54,7 @@ async def add_project_member(
 
 @router.get("/{user_id}", response_model=ProjectMember, responses=error_responses(401, 404, 422))
 async def get_project_member(
-    user_id: UUID, access: ProjectAccessDep, service: ProjectMemberServiceDep
+    user_id: UUID, access: ProjectViewer, service: ProjectMemberServiceDep
 ) -> ProjectMember:
     """One member of the project, with the `version` of their project membership."""
     return await service.get(access, user_id)
@@ -69,7 +66,7 @@ async def get_project_member(
 async def update_project_member(
     user_id: UUID,
     request: ProjectMemberUpdate,
-    access: ProjectAdminAccessDep,
+    access: ProjectAdmin,
     service: ProjectMemberServiceDep,
 ) -> ProjectMember:
     """Change a project member's role or hourly rate (project admins)."""
@@ -82,7 +79,7 @@ async def update_project_member(
     responses=error_responses(401, 403, 404, 422),
 )
 async def remove_project_member(
-    user_id: UUID, access: ProjectAccessDep, service: ProjectMemberServiceDep, now: NowDep
+    user_id: UUID, access: ProjectViewer, service: ProjectMemberServiceDep, now: NowDep
 ) -> None:
     """Remove a member from the project (project admins), or leave it (anyone)."""
     await service.remove(access, user_id, now)

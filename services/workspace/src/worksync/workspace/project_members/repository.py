@@ -6,24 +6,17 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import Row, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.workspace.enums import ProjectRole
-from worksync.workspace.integrity import violated_unique
+from worksync.common.repository import Repository
+from worksync.common.roles import ProjectRole
+from worksync.workspace.errors import AlreadyProjectMember
 from worksync.workspace.models import Membership, ProjectMembership
 
-PROJECT_MEMBERSHIP_UNIQUE = "uq_project_memberships_project_id_user_id"
 
-
-class DuplicateProjectMembership(Exception):
-    """A racer inserted the same user's membership of the project."""
-
-
-class ProjectMemberRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class ProjectMemberRepository(Repository):
+    # A racer inserted the same user's membership of the project.
+    constraint_errors = {"uq_project_memberships_project_id_user_id": AlreadyProjectMember}
 
     async def get_live(self, project_id: UUID, user_id: UUID) -> ProjectMembership | None:
         return await self.session.scalar(
@@ -42,15 +35,6 @@ class ProjectMemberRepository:
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-
-    async def add(self, membership: ProjectMembership) -> None:
-        self.session.add(membership)
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if violated_unique(exc, PROJECT_MEMBERSHIP_UNIQUE):
-                raise DuplicateProjectMembership from exc
-            raise
 
     async def live_of_user(self, workspace_id: UUID, user_id: UUID) -> Sequence[ProjectMembership]:
         return (

@@ -8,8 +8,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from worksync.workspace.enums import ProjectMembershipSource, ProjectRole
-from worksync.workspace.fields import NotNull, Rate
+from worksync.common.fields import Money, NotNull
+from worksync.common.roles import ProjectRole
+from worksync.workspace.enums import ProjectMembershipSource
 from worksync.workspace.models import Membership, ProjectMembership
 
 
@@ -20,14 +21,14 @@ class ProjectMemberCreate(BaseModel):
 
     user_id: UUID
     role: ProjectRole = ProjectRole.MEMBER
-    hourly_rate: Rate | None = Field(default=None, description="Overrides the project's rate")
+    hourly_rate: Money | None = Field(default=None, description="Overrides the project's rate")
 
 
 class ProjectMemberUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Annotated[ProjectRole | None, NotNull] = None
-    hourly_rate: Rate | None = None
+    hourly_rate: Money | None = None
 
 
 class ProjectMember(BaseModel):
@@ -39,7 +40,7 @@ class ProjectMember(BaseModel):
     source: ProjectMembershipSource = Field(
         description="`department` if a department's auto-sync made it (and may end it)"
     )
-    hourly_rate: Rate | None
+    hourly_rate: Money | None
     email: str
     display_name: str
     joined_at: datetime

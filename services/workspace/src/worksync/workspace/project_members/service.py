@@ -12,23 +12,21 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.errors import Conflict
+from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.roles import ProjectRole, WorkspaceRole
 from worksync.workspace.access import ProjectAccess
-from worksync.workspace.enums import ProjectMembershipSource, ProjectRole, WorkspaceRole
-from worksync.workspace.errors import invalid_field, not_found, unknown_reference
+from worksync.workspace.enums import ProjectMembershipSource
+from worksync.workspace.errors import AlreadyProjectMember
 from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.messaging.published import (
     ProjectMemberAdded,
     ProjectMemberRemoved,
     ProjectMemberUpdated,
 )
-from worksync.workspace.messaging.publishing import publish_project_member
+from worksync.workspace.messaging.recording import record_project_member
 from worksync.workspace.models import Membership, Project, ProjectMembership
-from worksync.workspace.project_members.repository import (
-    DuplicateProjectMembership,
-    ProjectMemberRepository,
-)
+from worksync.workspace.project_members.repository import ProjectMemberRepository
 from worksync.workspace.project_members.schemas import (
     ProjectMember,
     ProjectMemberCreate,
@@ -36,11 +34,6 @@ from worksync.workspace.project_members.schemas import (
 )
 
 JOINED_FIRST = sort_key("joined_at", ProjectMembership.joined_at, ProjectMembership.id)
-
-
-class AlreadyProjectMember(Conflict):
-    def __init__(self) -> None:
-        super().__init__("This user is a member of the project already", code="already_member")
 
 
 def refuse_guest_promotion(member: Membership, role: ProjectRole) -> None:
@@ -59,7 +52,8 @@ async def join_project(
     actor_id: UUID | None,
     source: ProjectMembershipSource = ProjectMembershipSource.MANUAL,
 ) -> ProjectMembership | None:
-    """Make a workspace member a project member; None if they are one already.
+    """Make a workspace member a project member; None if they are one already (one a
+    racer made just now is refused as `AlreadyProjectMember`).
 
     `source` says who did: a removed membership revived takes the new source.
     """
@@ -77,18 +71,15 @@ async def join_project(
             hourly_rate=hourly_rate,
             joined_at=now,
         )
-        try:
-            await repository.add(membership)
-        except DuplicateProjectMembership:
-            return None
+        await repository.add(membership)
     else:
         membership.role = role
         membership.source = source
         membership.hourly_rate = hourly_rate
         membership.joined_at = now
         membership.removed_at = None
-    await publish_project_member(session, membership, ProjectMemberAdded, actor_id=actor_id)
-    await session.flush()
+    await record_project_member(session, membership, ProjectMemberAdded, actor_id=actor_id)
+    await repository.flush()
     return membership
 
 
@@ -146,10 +137,10 @@ class ProjectMemberService:
         if "hourly_rate" in request.model_fields_set:
             membership.hourly_rate = request.hourly_rate
         if (membership.role, membership.hourly_rate) != before:
-            await publish_project_member(
+            await record_project_member(
                 self.session, membership, ProjectMemberUpdated, actor_id=access.workspace.user_id
             )
-            await self.session.flush()
+            await self.project_members.flush()
         return ProjectMember.with_member(membership, member)
 
     async def remove(self, access: ProjectAccess, user_id: UUID, now: datetime) -> None:
@@ -158,10 +149,10 @@ class ProjectMemberService:
             access.require_admin()
         membership, _ = await self._get_live_for_update(access, user_id)
         membership.removed_at = now
-        await publish_project_member(
+        await record_project_member(
             self.session, membership, ProjectMemberRemoved, actor_id=access.workspace.user_id
         )
-        await self.session.flush()
+        await self.project_members.flush()
 
     async def _get_live_for_update(
         self, access: ProjectAccess, user_id: UUID

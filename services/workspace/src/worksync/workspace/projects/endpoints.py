@@ -8,18 +8,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.workspace.dependencies import (
-    MemberAccessDep,
-    NowDep,
-    ProjectAccessDep,
-    ProjectAdminAccessDep,
-    ProjectServiceDep,
-    WorkspaceAccessDep,
-)
+from worksync.workspace.access import ProjectAdmin, ProjectViewer, WorkspaceGuest, WorkspaceMember
+from worksync.workspace.dependencies import ProjectServiceDep
 from worksync.workspace.enums import ProjectPriority, ProjectStatus
 from worksync.workspace.models import idempotency_keys
 from worksync.workspace.projects.schemas import (
@@ -59,7 +54,7 @@ def project_filters(
 
 @router.get("", response_model=Page[Project], responses=error_responses(400, 401, 404, 422))
 async def list_projects(
-    access: WorkspaceAccessDep,
+    access: WorkspaceGuest,
     service: ProjectServiceDep,
     filters: Annotated[ProjectFilters, Depends(project_filters)],
     params: Annotated[PageParams, Depends(page_params)],
@@ -78,7 +73,7 @@ async def list_projects(
 )
 async def create_project(
     request: ProjectCreate,
-    access: MemberAccessDep,
+    access: WorkspaceMember,
     service: ProjectServiceDep,
     session: SessionDep,
     now: NowDep,
@@ -101,7 +96,7 @@ async def create_project(
 
 
 @router.get("/{project_id}", response_model=Project, responses=error_responses(401, 404, 422))
-async def get_project(access: ProjectAccessDep) -> Project:
+async def get_project(access: ProjectViewer) -> Project:
     """A project, with its `version` (the sequence of its latest event)."""
     return Project.of(access.project)
 
@@ -110,7 +105,7 @@ async def get_project(access: ProjectAccessDep) -> Project:
     "/{project_id}", response_model=Project, responses=error_responses(401, 403, 404, 409, 422)
 )
 async def update_project(
-    request: ProjectUpdate, access: ProjectAdminAccessDep, service: ProjectServiceDep
+    request: ProjectUpdate, access: ProjectAdmin, service: ProjectServiceDep
 ) -> Project:
     """Change a project (project admins)."""
     return await service.update(access, request)
@@ -121,9 +116,7 @@ async def update_project(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )
-async def delete_project(
-    access: ProjectAdminAccessDep, service: ProjectServiceDep, now: NowDep
-) -> None:
+async def delete_project(access: ProjectAdmin, service: ProjectServiceDep, now: NowDep) -> None:
     """Delete a project (project admins); its identifier becomes free."""
     await service.delete(access, now)
 
@@ -133,9 +126,7 @@ async def delete_project(
     response_model=Project,
     responses=error_responses(401, 403, 404, 409, 422),
 )
-async def archive_project(
-    access: ProjectAdminAccessDep, service: ProjectServiceDep, now: NowDep
-) -> Project:
+async def archive_project(access: ProjectAdmin, service: ProjectServiceDep, now: NowDep) -> Project:
     """Archive a project (project admins)."""
     return await service.archive(access, now)
 
@@ -145,6 +136,6 @@ async def archive_project(
     response_model=Project,
     responses=error_responses(401, 403, 404, 409, 422),
 )
-async def unarchive_project(access: ProjectAdminAccessDep, service: ProjectServiceDep) -> Project:
+async def unarchive_project(access: ProjectAdmin, service: ProjectServiceDep) -> Project:
     """Bring an archived project back (project admins)."""
     return await service.unarchive(access)

@@ -6,40 +6,20 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Row, exists, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.workspace.integrity import violated_unique
+from worksync.common.repository import Repository
+from worksync.workspace.errors import IdentifierTaken
 from worksync.workspace.models import Project, ProjectMembership
 from worksync.workspace.projects.schemas import ProjectFilters
 from worksync.workspace.search import contains
 
-IDENTIFIER_UNIQUE = "uq_projects_live_workspace_id_identifier"
 
-
-class DuplicateIdentifier(Exception):
-    """Another live project of the workspace has this identifier."""
-
-
-class ProjectRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, project: Project) -> None:
-        self.session.add(project)
-        await self.save()
-
-    async def save(self) -> None:
-        """Flush pending changes; raises DuplicateIdentifier for a taken identifier."""
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if violated_unique(exc, IDENTIFIER_UNIQUE):
-                raise DuplicateIdentifier from exc
-            raise
+class ProjectRepository(Repository):
+    # Another live project of the workspace has the identifier.
+    constraint_errors = {"uq_projects_live_workspace_id_identifier": IdentifierTaken}
 
     async def get_live(self, workspace_id: UUID, project_id: UUID) -> Project | None:
         return await self.session.scalar(
@@ -49,6 +29,26 @@ class ProjectRepository:
                 Project.deleted_at.is_(None),
             )
         )
+
+    async def live_with_membership(
+        self, workspace_id: UUID, project_id: UUID, user_id: UUID
+    ) -> Row[Project, ProjectMembership | None] | None:
+        """The live project with `user_id`'s live membership of it (None if they have none)."""
+        statement = (
+            select(Project, ProjectMembership)
+            .outerjoin(
+                ProjectMembership,
+                (ProjectMembership.project_id == Project.id)
+                & (ProjectMembership.user_id == user_id)
+                & ProjectMembership.removed_at.is_(None),
+            )
+            .where(
+                Project.id == project_id,
+                Project.workspace_id == workspace_id,
+                Project.deleted_at.is_(None),
+            )
+        )
+        return (await self.session.execute(statement)).one_or_none()
 
     async def get_for_update(self, workspace_id: UUID, project_id: UUID) -> Project | None:
         return await self.session.scalar(

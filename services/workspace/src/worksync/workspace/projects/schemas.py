@@ -10,16 +10,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from worksync.common.fields import Money, NotNull
 from worksync.workspace.enums import ProjectPriority, ProjectStatus
-from worksync.workspace.fields import (
-    Amount,
-    CurrencyCode,
-    Description,
-    Hours,
-    LongName,
-    NotNull,
-    Rate,
-)
+from worksync.workspace.fields import Amount, CurrencyCode, Description, Hours, LongName
 from worksync.workspace.models import Project as ProjectRow
 from worksync.workspace.models.base import IDENTIFIER_PATTERN
 
@@ -45,7 +38,7 @@ class ProjectCreate(BaseModel):
     budget_amount: Amount | None = None
     budget_hours: Hours | None = None
     currency: CurrencyCode | None = None
-    default_hourly_rate: Rate | None = None
+    default_hourly_rate: Money | None = None
     lead_id: UUID | None = Field(default=None, description="A member of the workspace")
     client_id: UUID | None = None
     category_id: UUID | None = None
@@ -71,7 +64,7 @@ class ProjectUpdate(BaseModel):
     budget_amount: Amount | None = None
     budget_hours: Hours | None = None
     currency: Annotated[CurrencyCode | None, NotNull] = None
-    default_hourly_rate: Rate | None = None
+    default_hourly_rate: Money | None = None
     lead_id: UUID | None = None
     client_id: UUID | None = None
     category_id: UUID | None = None
@@ -92,7 +85,7 @@ class Project(BaseModel):
     budget_amount: Amount | None
     budget_hours: Hours | None
     currency: str
-    default_hourly_rate: Rate | None
+    default_hourly_rate: Money | None
     lead_id: UUID | None
     client_id: UUID | None
     category_id: UUID | None

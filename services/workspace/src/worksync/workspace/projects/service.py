@@ -14,15 +14,14 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.errors import Conflict, Forbidden
+from worksync.common.errors import Conflict, Forbidden, invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.roles import ProjectRole, WorkspaceRole
 from worksync.workspace.access import ProjectAccess, WorkspaceAccess
 from worksync.workspace.categories.service import CategoryService
 from worksync.workspace.clients.service import ClientService
 from worksync.workspace.department_grants.service import unlink_project
 from worksync.workspace.departments.repository import DepartmentRepository
-from worksync.workspace.enums import ProjectRole, WorkspaceRole
-from worksync.workspace.errors import invalid_field, not_found, unknown_reference
 from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.messaging.published import (
     ProjectArchived,
@@ -32,11 +31,11 @@ from worksync.workspace.messaging.published import (
     ProjectUnarchived,
     ProjectUpdated,
 )
-from worksync.workspace.messaging.publishing import publish_project, publish_project_member
+from worksync.workspace.messaging.recording import record_project, record_project_member
 from worksync.workspace.models import Project as ProjectRow
 from worksync.workspace.project_members.repository import ProjectMemberRepository
 from worksync.workspace.project_members.service import join_project
-from worksync.workspace.projects.repository import DuplicateIdentifier, ProjectRepository
+from worksync.workspace.projects.repository import ProjectRepository
 from worksync.workspace.projects.schemas import (
     Project,
     ProjectCreate,
@@ -52,13 +51,6 @@ SORT_KEYS = {
     ProjectSort.CREATED_AT: sort_key("created_at", ProjectRow.created_at, ProjectRow.id),
     ProjectSort.NEWEST_FIRST: sort_key("-created_at", ProjectRow.created_at, ProjectRow.id),
 }
-
-
-class IdentifierTaken(Conflict):
-    def __init__(self) -> None:
-        super().__init__(
-            "Another project of this workspace has this identifier", code="identifier_taken"
-        )
 
 
 class IdentifierFixed(Forbidden):
@@ -104,11 +96,8 @@ class ProjectService:
             created_by_id=access.user_id,
             **values,
         )
-        try:
-            await self.projects.add(project)
-        except DuplicateIdentifier as exc:
-            raise IdentifierTaken() from exc
-        await publish_project(self.session, project, ProjectCreated, actor_id=access.user_id)
+        await self.projects.add(project)
+        await record_project(self.session, project, ProjectCreated, actor_id=access.user_id)
         await join_project(
             self.session,
             project,
@@ -118,7 +107,7 @@ class ProjectService:
             now=now,
             actor_id=access.user_id,
         )
-        await self.session.flush()
+        await self.projects.flush()
         return Project.of(project)
 
     async def page(
@@ -154,13 +143,10 @@ class ProjectService:
         for name, value in changes.items():
             setattr(project, name, value)
         if _fields(project) != before:
-            await publish_project(
+            await record_project(
                 self.session, project, ProjectUpdated, actor_id=access.workspace.user_id
             )
-            try:
-                await self.projects.save()
-            except DuplicateIdentifier as exc:
-                raise IdentifierTaken() from exc
+            await self.projects.flush()
         return Project.of(project)
 
     async def archive(self, access: ProjectAccess, now: datetime) -> Project:
@@ -168,10 +154,10 @@ class ProjectService:
         if project.archived_at is not None:
             raise ProjectArchivedAlready()
         project.archived_at = now
-        await publish_project(
+        await record_project(
             self.session, project, ProjectArchived, actor_id=access.workspace.user_id
         )
-        await self.session.flush()
+        await self.projects.flush()
         return Project.of(project)
 
     async def unarchive(self, access: ProjectAccess) -> Project:
@@ -179,10 +165,10 @@ class ProjectService:
         if project.archived_at is None:
             raise ProjectNotArchived()
         project.archived_at = None
-        await publish_project(
+        await record_project(
             self.session, project, ProjectUnarchived, actor_id=access.workspace.user_id
         )
-        await self.session.flush()
+        await self.projects.flush()
         return Project.of(project)
 
     async def delete(self, access: ProjectAccess, now: datetime) -> None:
@@ -194,12 +180,12 @@ class ProjectService:
         await DepartmentRepository(self.session).lock_tree(project.workspace_id)
         for membership in await ProjectMemberRepository(self.session).live_of_project(project.id):
             membership.removed_at = now
-            await publish_project_member(
+            await record_project_member(
                 self.session, membership, ProjectMemberRemoved, actor_id=actor_id
             )
         await TeamRepository(self.session).unassign_all_from(project.id)
         project.deleted_at = now
-        await publish_project(self.session, project, ProjectDeleted, actor_id=actor_id)
+        await record_project(self.session, project, ProjectDeleted, actor_id=actor_id)
         await unlink_project(self.session, project, now=now, actor_id=actor_id)
 
     async def _lock(self, access: ProjectAccess) -> ProjectRow:

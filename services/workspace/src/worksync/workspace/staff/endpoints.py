@@ -10,17 +10,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep, SessionmakerDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.workspace.dependencies import (
-    AdminAccessDep,
-    MemberAccessDep,
-    NowDep,
-    StaffImportDep,
-    StaffServiceDep,
-)
+from worksync.workspace.access import WorkspaceAdmin, WorkspaceMember
+from worksync.workspace.dependencies import StaffImportDep, StaffServiceDep
 from worksync.workspace.enums import EmploymentStatus
 from worksync.workspace.models import idempotency_keys
 from worksync.workspace.staff.export import staff_csv
@@ -99,7 +95,7 @@ Filters = Annotated[StaffFilters, Depends(staff_filters)]
     "", response_model=Page[StaffProfile], responses=error_responses(400, 401, 403, 404, 422)
 )
 async def list_staff(
-    access: MemberAccessDep,
+    access: WorkspaceMember,
     service: StaffServiceDep,
     filters: Filters,
     params: Paging,
@@ -118,7 +114,7 @@ async def list_staff(
 )
 async def create_staff_profile(
     request: StaffCreate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: StaffServiceDep,
     session: SessionDep,
     now: NowDep,
@@ -149,7 +145,7 @@ async def create_staff_profile(
 )
 async def import_staff(
     http_request: Request,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     importer: StaffImportDep,
     session: SessionDep,
     now: NowDep,
@@ -184,7 +180,7 @@ async def import_staff(
     },
 )
 async def export_staff(
-    access: AdminAccessDep, sessionmaker: SessionmakerDep, filters: Filters
+    access: WorkspaceAdmin, sessionmaker: SessionmakerDep, filters: Filters
 ) -> StreamingResponse:
     """The live staff profiles matching the list's filters, as CSV (admins)."""
     filename = f"staff-{access.workspace.slug}.csv"
@@ -196,7 +192,7 @@ async def export_staff(
 
 
 @router.get("/stats", response_model=StaffStats, responses=error_responses(401, 403, 404))
-async def get_staff_stats(access: MemberAccessDep, service: StaffServiceDep) -> StaffStats:
+async def get_staff_stats(access: WorkspaceMember, service: StaffServiceDep) -> StaffStats:
     """Live staff counted per employment status and per department."""
     return await service.stats(access)
 
@@ -207,7 +203,7 @@ async def get_staff_stats(access: MemberAccessDep, service: StaffServiceDep) -> 
     responses=error_responses(401, 403, 404, 422),
 )
 async def get_staff_profile(
-    staff_profile_id: UUID, access: MemberAccessDep, service: StaffServiceDep
+    staff_profile_id: UUID, access: WorkspaceMember, service: StaffServiceDep
 ) -> StaffProfile:
     """A staff profile."""
     return await service.get(access, staff_profile_id)
@@ -221,7 +217,7 @@ async def get_staff_profile(
 async def update_staff_profile(
     staff_profile_id: UUID,
     request: StaffUpdate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: StaffServiceDep,
     now: NowDep,
 ) -> StaffProfile:
@@ -235,7 +231,7 @@ async def update_staff_profile(
     responses=error_responses(401, 403, 404, 422),
 )
 async def delete_staff_profile(
-    staff_profile_id: UUID, access: AdminAccessDep, service: StaffServiceDep, now: NowDep
+    staff_profile_id: UUID, access: WorkspaceAdmin, service: StaffServiceDep, now: NowDep
 ) -> None:
     """Delete a staff profile (admins)."""
     await service.delete(access, staff_profile_id, now)
@@ -250,7 +246,7 @@ async def delete_staff_profile(
 async def transfer_staff(
     staff_profile_id: UUID,
     request: StaffTransferCreate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: StaffServiceDep,
 ) -> StaffTransfer:
     """Move a staff member to another department (admins); the move is recorded."""
@@ -263,7 +259,7 @@ async def transfer_staff(
     responses=error_responses(400, 401, 403, 404, 422),
 )
 async def list_staff_transfers(
-    staff_profile_id: UUID, access: MemberAccessDep, service: StaffServiceDep, params: Paging
+    staff_profile_id: UUID, access: WorkspaceMember, service: StaffServiceDep, params: Paging
 ) -> Page[StaffTransfer]:
     """The staff member's transfers, oldest first."""
     items, next_cursor = await service.page_transfers(access, staff_profile_id, params)
@@ -278,7 +274,7 @@ async def list_staff_transfers(
 async def deactivate_staff(
     staff_profile_id: UUID,
     request: StaffDeactivation,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: StaffServiceDep,
     now: NowDep,
 ) -> StaffProfile:

@@ -66,10 +66,9 @@ async def staff_csv(
 ) -> AsyncIterator[str]:
     """The header, then the live profiles matching `filters` by staff id, in chunks."""
     yield _csv([COLUMNS])
-    statement = StaffRepository.export_statement(workspace_id, filters)
     async with sessionmaker() as session, session.begin():
-        result = await session.stream(statement.execution_options(yield_per=ROWS_PER_CHUNK))
-        async for chunk in result.partitions():
+        staff = StaffRepository(session)
+        async for chunk in staff.export_chunks(workspace_id, filters, ROWS_PER_CHUNK):
             yield _csv(
                 (
                     profile.staff_id,

@@ -23,11 +23,10 @@ from worksync.workspace.department_grants.service import release_manager
 from worksync.workspace.departments.repository import DepartmentRepository
 from worksync.workspace.enums import ACTIVE_EMPLOYMENT_STATUSES
 from worksync.workspace.messaging.published import StaffCreated
-from worksync.workspace.messaging.publishing import publish_staff
+from worksync.workspace.messaging.recording import record_staff
 from worksync.workspace.models import Membership, StaffProfile
-from worksync.workspace.staff.repository import DuplicateStaffField, StaffRepository
+from worksync.workspace.staff.repository import StaffRepository
 from worksync.workspace.staff.schemas import StaffImportResult, StaffImportRow
-from worksync.workspace.staff.service import StaffFieldTaken
 from worksync.workspace.staff.uploads import EXTRA_VALUES
 
 
@@ -136,18 +135,16 @@ class StaffImport:
             )
             for item in planned
         ]
-        try:
-            await self.staff.add(*profiles)
-        except DuplicateStaffField as exc:  # a profile changed its staff id meanwhile
-            raise StaffFieldTaken(exc.field) from exc
+        # A staff id another profile was given meanwhile is refused as `StaffFieldTaken`.
+        await self.staff.add_all(profiles)
         for profile in profiles:
             if profile.user_id in managers and not profile.is_department_manager:
                 # Imported as having left: like any such status, it ends management.
                 await release_manager(
                     self.session, workspace_id, profile.user_id, now=now, actor_id=access.user_id
                 )
-            await publish_staff(self.session, profile, StaffCreated, actor_id=access.user_id)
-        await self.session.flush()
+            await record_staff(self.session, profile, StaffCreated, actor_id=access.user_id)
+        await self.staff.flush()
         return StaffImportResult(
             created_count=len(profiles), staff_profile_ids=[profile.id for profile in profiles]
         )

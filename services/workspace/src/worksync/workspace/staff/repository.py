@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from functools import partial
 from typing import TypeVarTuple
 from uuid import UUID
 
 from sqlalchemy import Row, Select, func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import Repository
 from worksync.workspace.departments.repository import subtree_cte
-from worksync.workspace.integrity import violated_unique
+from worksync.workspace.errors import StaffFieldTaken
 from worksync.workspace.models import Department, Membership, StaffProfile, StaffTransfer
 from worksync.workspace.search import contains
 from worksync.workspace.staff.schemas import StaffFilters
 
-# Unique index -> the field whose value is taken.
-UNIQUE_FIELDS = {
-    "uq_staff_profiles_live_workspace_id_staff_id": "staff_id",
-    "uq_staff_profiles_live_workspace_id_user_id": "user_id",
-}
-
 Columns = TypeVarTuple("Columns")
 StaffRow = Row[StaffProfile, str, str]
-
-
-class DuplicateStaffField(Exception):
-    """Another live profile has this staff id, or the user has a live profile already."""
-
-    def __init__(self, field: str) -> None:
-        super().__init__(field)
-        self.field = field
+ExportRow = Row[StaffProfile, str, str, str | None]
 
 
 def _with_member() -> Select[StaffProfile, str, str]:
@@ -78,23 +65,12 @@ def filtered(
     return statement
 
 
-class StaffRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, *profiles: StaffProfile) -> None:
-        self.session.add_all(profiles)
-        await self.save()
-
-    async def save(self) -> None:
-        """Flush pending changes; raises DuplicateStaffField for a taken value."""
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            for index, field in UNIQUE_FIELDS.items():
-                if violated_unique(exc, index):
-                    raise DuplicateStaffField(field) from exc
-            raise
+class StaffRepository(Repository):
+    # Another live profile has this staff id, or the user has a live profile already.
+    constraint_errors = {
+        "uq_staff_profiles_live_workspace_id_staff_id": partial(StaffFieldTaken, "staff_id"),
+        "uq_staff_profiles_live_workspace_id_user_id": partial(StaffFieldTaken, "user_id"),
+    }
 
     async def get(
         self, workspace_id: UUID, staff_profile_id: UUID, *, for_update: bool = False
@@ -117,11 +93,11 @@ class StaffRepository:
         statement = filtered(_with_member(), workspace_id, filters)
         return (await self.session.execute(apply_keyset(statement, key, params))).all()
 
-    @staticmethod
-    def export_statement(
-        workspace_id: UUID, filters: StaffFilters
-    ) -> Select[StaffProfile, str, str, str | None]:
-        """What the CSV export reads: profiles, members and department codes, by staff id."""
+    async def export_chunks(
+        self, workspace_id: UUID, filters: StaffFilters, rows_per_chunk: int
+    ) -> AsyncIterator[Sequence[ExportRow]]:
+        """What the CSV export reads, profiles with their members and department codes by
+        staff id, in chunks read through a server-side cursor."""
         statement = (
             select(StaffProfile, Membership.email, Membership.display_name, Department.code)
             .join(
@@ -131,9 +107,12 @@ class StaffRepository:
             )
             .outerjoin(Department, Department.id == StaffProfile.department_id)
         )
-        return filtered(statement, workspace_id, filters).order_by(
+        statement = filtered(statement, workspace_id, filters).order_by(
             StaffProfile.staff_id, StaffProfile.id
         )
+        result = await self.session.stream(statement.execution_options(yield_per=rows_per_chunk))
+        async for chunk in result.partitions():
+            yield chunk
 
     async def counts(
         self, workspace_id: UUID
@@ -182,10 +161,6 @@ class StaffRepository:
                 )
             )
         ).all()
-
-    async def add_transfer(self, transfer: StaffTransfer) -> None:
-        self.session.add(transfer)
-        await self.session.flush()
 
     async def page_transfers(
         self, staff_profile_id: UUID, key: SortKey, params: PageParams

@@ -10,8 +10,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from worksync.common.fields import NotNull
 from worksync.workspace.enums import EmploymentStatus
-from worksync.workspace.fields import Description, NotNull
+from worksync.workspace.fields import Description
 from worksync.workspace.models import StaffProfile as StaffProfileRow
 from worksync.workspace.models import StaffTransfer as StaffTransferRow
 from worksync.workspace.models.base import PHONE_PATTERN, STAFF_ID_PATTERN
@@ -32,14 +33,12 @@ Note = Annotated[str, StringConstraints(max_length=2000)]
 PRIVATE = "Only admins, owners and the staff member themself see it; null for others"
 
 
-class StaffCreate(BaseModel):
-    """`is_department_manager` is not set here: it follows the departments' managers."""
+class NewStaffDetails(BaseModel):
+    """What a new profile may say besides whose it is and where they work: the same for
+    one created by itself and one imported."""
 
     model_config = ConfigDict(extra="forbid")
 
-    user_id: UUID = Field(description="A member of the workspace without a staff profile")
-    staff_id: StaffId
-    department_id: UUID | None = None
     position: Position | None = None
     job_grade: JobGrade | None = None
     phone: Phone | None = None
@@ -47,6 +46,14 @@ class StaffCreate(BaseModel):
     date_of_leaving: date | None = None
     employment_status: EmploymentStatus = EmploymentStatus.ACTIVE
     notes: Description | None = None
+
+
+class StaffCreate(NewStaffDetails):
+    """`is_department_manager` is not set here: it follows the departments' managers."""
+
+    user_id: UUID = Field(description="A member of the workspace without a staff profile")
+    staff_id: StaffId
+    department_id: UUID | None = None
 
 
 class StaffUpdate(BaseModel):
@@ -172,23 +179,14 @@ class StaffStats(BaseModel):
     by_department: list[DepartmentStaffCount]
 
 
-class StaffImportRow(BaseModel):
+class StaffImportRow(NewStaffDetails):
     """One staff member to import. The member is named by `user_id` or `email` (both must
     agree if both are given), the department by its `code`."""
-
-    model_config = ConfigDict(extra="forbid")
 
     staff_id: StaffId
     user_id: UUID | None = None
     email: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] | None = None
     department_code: Annotated[str, StringConstraints(max_length=20)] | None = None
-    position: Position | None = None
-    job_grade: JobGrade | None = None
-    phone: Phone | None = None
-    date_of_joining: date | None = None
-    date_of_leaving: date | None = None
-    employment_status: EmploymentStatus = EmploymentStatus.ACTIVE
-    notes: Description | None = None
 
 
 class StaffImportResult(BaseModel):

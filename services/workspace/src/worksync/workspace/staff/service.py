@@ -16,13 +16,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.errors import Conflict
+from worksync.common.errors import Conflict, invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.workspace.access import WorkspaceAccess
 from worksync.workspace.department_grants.service import release_manager
 from worksync.workspace.departments.repository import DepartmentRepository
 from worksync.workspace.enums import ACTIVE_EMPLOYMENT_STATUSES, EmploymentStatus
-from worksync.workspace.errors import invalid_field, not_found, unknown_reference
 from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.messaging.published import (
     StaffCreated,
@@ -32,10 +31,10 @@ from worksync.workspace.messaging.published import (
     StaffTransferred,
     StaffUpdated,
 )
-from worksync.workspace.messaging.publishing import publish_staff
+from worksync.workspace.messaging.recording import record_staff
 from worksync.workspace.models import StaffProfile as StaffProfileRow
 from worksync.workspace.models import StaffTransfer as StaffTransferRow
-from worksync.workspace.staff.repository import DuplicateStaffField, StaffRepository, StaffRow
+from worksync.workspace.staff.repository import StaffRepository, StaffRow
 from worksync.workspace.staff.schemas import (
     DepartmentStaffCount,
     LeavingStatus,
@@ -56,14 +55,6 @@ SORT_KEYS = {
     StaffSort.NEWEST_FIRST: sort_key("-created_at", StaffProfileRow.created_at, StaffProfileRow.id),
 }
 TRANSFERS_IN_ORDER = sort_key("created_at", StaffTransferRow.created_at, StaffTransferRow.id)
-
-
-class StaffFieldTaken(Conflict):
-    def __init__(self, field: str) -> None:
-        if field == "user_id":
-            super().__init__("This member has a staff profile already", code="staff_profile_exists")
-        else:
-            super().__init__("Another staff member has this staff id", code="staff_id_taken")
 
 
 class AlreadyInDepartment(Conflict):
@@ -141,10 +132,10 @@ class StaffService:
             ),
             **request.model_dump(),
         )
-        await self._save(profile, add=True)
+        await self.staff.add(profile)
         if not _is_active(profile.employment_status):
             await self._end_management(profile, now=now, actor_id=access.user_id)
-        await self._publish(profile, StaffCreated, access)
+        await self._record(profile, StaffCreated, access)
         return read_profile(access, profile, member.email, member.display_name)
 
     async def update(
@@ -172,17 +163,17 @@ class StaffService:
         leaves = "employment_status" in changes and not _is_active(changes["employment_status"])
         for name, value in changes.items():
             setattr(profile, name, value)
-        await self._save(profile)
+        await self.staff.flush()
         if leaves:
             await self._end_management(profile, now=now, actor_id=access.user_id)
-        await self._publish(profile, StaffUpdated, access)
+        await self._record(profile, StaffUpdated, access)
         return self._read(access, row)
 
     async def delete(self, access: WorkspaceAccess, staff_profile_id: UUID, now: datetime) -> None:
         """Mark the profile deleted; the member may get a new one."""
         profile = (await self._get(access, staff_profile_id, for_update=True)).StaffProfile
         profile.deleted_at = now
-        await self._publish(profile, StaffDeleted, access)
+        await self._record(profile, StaffDeleted, access)
 
     async def transfer(
         self, access: WorkspaceAccess, staff_profile_id: UUID, request: StaffTransferCreate
@@ -208,8 +199,8 @@ class StaffService:
             actor_id=access.user_id,
         )
         profile.department_id = request.department_id
-        await publish_staff(self.session, profile, StaffTransferred, actor_id=access.user_id)
-        await self.staff.add_transfer(transfer)
+        await record_staff(self.session, profile, StaffTransferred, actor_id=access.user_id)
+        await self.staff.add(transfer)
         return StaffTransfer.of(transfer)
 
     async def deactivate(
@@ -235,7 +226,7 @@ class StaffService:
         if request.reason is not None:
             profile.leaving_reason = request.reason
         await self._end_management(profile, now=now, actor_id=access.user_id)
-        await self._publish(profile, StaffDeactivated, access)
+        await self._record(profile, StaffDeactivated, access)
         return self._read(access, row)
 
     async def page_transfers(
@@ -279,20 +270,11 @@ class StaffService:
             raise not_found("staff_profile")
         return row
 
-    async def _save(self, profile: StaffProfileRow, *, add: bool = False) -> None:
-        try:
-            if add:
-                await self.staff.add(profile)
-            else:
-                await self.staff.save()
-        except DuplicateStaffField as exc:
-            raise StaffFieldTaken(exc.field) from exc
-
-    async def _publish(
+    async def _record(
         self, profile: StaffProfileRow, event: type[StaffSnapshot], access: WorkspaceAccess
     ) -> None:
-        await publish_staff(self.session, profile, event, actor_id=access.user_id)
-        await self.session.flush()
+        await record_staff(self.session, profile, event, actor_id=access.user_id)
+        await self.staff.flush()
 
     async def _end_management(
         self, profile: StaffProfileRow, *, now: datetime, actor_id: UUID

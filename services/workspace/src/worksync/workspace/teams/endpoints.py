@@ -12,18 +12,13 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import JSONResponse
 
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.workspace.dependencies import (
-    AdminAccessDep,
-    MemberAccessDep,
-    NowDep,
-    ProjectAccessDep,
-    ProjectAdminAccessDep,
-    TeamServiceDep,
-)
+from worksync.workspace.access import ProjectAdmin, ProjectViewer, WorkspaceAdmin, WorkspaceMember
+from worksync.workspace.dependencies import TeamServiceDep
 from worksync.workspace.models import idempotency_keys
 from worksync.workspace.teams.schemas import (
     AssignedTeam,
@@ -45,7 +40,7 @@ Paging = Annotated[PageParams, Depends(page_params)]
 
 @router.get("", response_model=Page[Team], responses=error_responses(400, 401, 403, 404, 422))
 async def list_teams(
-    access: MemberAccessDep,
+    access: WorkspaceMember,
     service: TeamServiceDep,
     params: Paging,
     search: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
@@ -64,7 +59,7 @@ async def list_teams(
 )
 async def create_team(
     request: TeamCreate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: TeamServiceDep,
     session: SessionDep,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -86,14 +81,14 @@ async def create_team(
 
 
 @router.get("/{team_id}", response_model=Team, responses=error_responses(401, 403, 404, 422))
-async def get_team(team_id: UUID, access: MemberAccessDep, service: TeamServiceDep) -> Team:
+async def get_team(team_id: UUID, access: WorkspaceMember, service: TeamServiceDep) -> Team:
     """A team."""
     return await service.get(access, team_id)
 
 
 @router.patch("/{team_id}", response_model=Team, responses=error_responses(401, 403, 404, 409, 422))
 async def update_team(
-    team_id: UUID, request: TeamUpdate, access: AdminAccessDep, service: TeamServiceDep
+    team_id: UUID, request: TeamUpdate, access: WorkspaceAdmin, service: TeamServiceDep
 ) -> Team:
     """Change a team's name, description or lead (admins)."""
     return await service.update(access, team_id, request)
@@ -104,7 +99,7 @@ async def update_team(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )
-async def delete_team(team_id: UUID, access: AdminAccessDep, service: TeamServiceDep) -> None:
+async def delete_team(team_id: UUID, access: WorkspaceAdmin, service: TeamServiceDep) -> None:
     """Delete a team with its memberships and project assignments (admins)."""
     await service.delete(access, team_id)
 
@@ -115,7 +110,7 @@ async def delete_team(team_id: UUID, access: AdminAccessDep, service: TeamServic
     responses=error_responses(400, 401, 403, 404, 422),
 )
 async def list_team_members(
-    team_id: UUID, access: MemberAccessDep, service: TeamServiceDep, params: Paging
+    team_id: UUID, access: WorkspaceMember, service: TeamServiceDep, params: Paging
 ) -> Page[TeamMember]:
     """The team's members and their allocations."""
     items, next_cursor = await service.page_members(access, team_id, params)
@@ -129,7 +124,7 @@ async def list_team_members(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def add_team_member(
-    team_id: UUID, request: TeamMemberCreate, access: AdminAccessDep, service: TeamServiceDep
+    team_id: UUID, request: TeamMemberCreate, access: WorkspaceAdmin, service: TeamServiceDep
 ) -> TeamMember:
     """Add a workspace member to the team (admins)."""
     return await service.add_member(access, team_id, request)
@@ -144,7 +139,7 @@ async def update_team_member(
     team_id: UUID,
     user_id: UUID,
     request: TeamMemberUpdate,
-    access: AdminAccessDep,
+    access: WorkspaceAdmin,
     service: TeamServiceDep,
 ) -> TeamMember:
     """Change a team member's allocation (admins)."""
@@ -157,7 +152,7 @@ async def update_team_member(
     responses=error_responses(401, 403, 404, 422),
 )
 async def remove_team_member(
-    team_id: UUID, user_id: UUID, access: AdminAccessDep, service: TeamServiceDep
+    team_id: UUID, user_id: UUID, access: WorkspaceAdmin, service: TeamServiceDep
 ) -> None:
     """Take a member off the team (admins)."""
     await service.remove_member(access, team_id, user_id)
@@ -167,7 +162,7 @@ async def remove_team_member(
     "", response_model=Page[AssignedTeam], responses=error_responses(400, 401, 403, 404, 422)
 )
 async def list_project_teams(
-    access: ProjectAccessDep, service: TeamServiceDep, params: Paging
+    access: ProjectViewer, service: TeamServiceDep, params: Paging
 ) -> Page[AssignedTeam]:
     """The teams assigned to the project (members and above)."""
     items, next_cursor = await service.page_assigned(access, params)
@@ -178,7 +173,7 @@ async def list_project_teams(
     "/{team_id}", response_model=TeamAssignment, responses=error_responses(401, 403, 404, 422)
 )
 async def assign_team(
-    team_id: UUID, access: ProjectAdminAccessDep, service: TeamServiceDep, now: NowDep
+    team_id: UUID, access: ProjectAdmin, service: TeamServiceDep, now: NowDep
 ) -> TeamAssignment:
     """Assign a team to the project and make its members project members (project admins);
     repeat to bring in members who joined the team since."""
@@ -190,8 +185,6 @@ async def assign_team(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )
-async def unassign_team(
-    team_id: UUID, access: ProjectAdminAccessDep, service: TeamServiceDep
-) -> None:
+async def unassign_team(team_id: UUID, access: ProjectAdmin, service: TeamServiceDep) -> None:
     """Unassign a team from the project; project memberships stay (project admins)."""
     await service.unassign(access, team_id)

@@ -7,41 +7,20 @@ from uuid import UUID
 
 from sqlalchemy import Row, delete, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.errors import NameTaken
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.workspace.integrity import violated_unique
+from worksync.common.repository import Repository
+from worksync.workspace.errors import AlreadyTeamMember
 from worksync.workspace.models import Membership, ProjectTeam, Team, TeamMembership
 from worksync.workspace.search import contains
 
-NAME_UNIQUE = "uq_teams_workspace_id_lower_name"
-MEMBERSHIP_PRIMARY_KEY = "pk_team_memberships"
 
-
-class DuplicateTeamName(Exception):
-    pass
-
-
-class DuplicateTeamMember(Exception):
-    pass
-
-
-class TeamRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, team: Team) -> None:
-        self.session.add(team)
-        await self.save()
-
-    async def save(self) -> None:
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if violated_unique(exc, NAME_UNIQUE):
-                raise DuplicateTeamName from exc
-            raise
+class TeamRepository(Repository):
+    constraint_errors = {
+        "uq_teams_workspace_id_lower_name": lambda: NameTaken("team"),
+        "pk_team_memberships": AlreadyTeamMember,
+    }
 
     async def get(
         self, workspace_id: UUID, team_id: UUID, *, for_update: bool = False
@@ -90,18 +69,6 @@ class TeamRepository:
     async def get_membership(self, team_id: UUID, user_id: UUID) -> TeamMembership | None:
         return await self.session.get(TeamMembership, (team_id, user_id))
 
-    async def add_membership(self, membership: TeamMembership) -> None:
-        self.session.add(membership)
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if violated_unique(exc, MEMBERSHIP_PRIMARY_KEY):
-                raise DuplicateTeamMember from exc
-            raise
-
-    async def delete_membership(self, membership: TeamMembership) -> None:
-        await self.session.delete(membership)
-
     async def page_members(
         self, team_id: UUID, key: SortKey, params: PageParams
     ) -> Sequence[Row[TeamMembership, str, str]]:
@@ -133,14 +100,14 @@ class TeamRepository:
 
     async def assign(self, workspace_id: UUID, project_id: UUID, team_id: UUID) -> None:
         """Assign the team to the project, unless it is already."""
-        await self.session.execute(
+        await self.execute(
             insert(ProjectTeam)
             .values(workspace_id=workspace_id, project_id=project_id, team_id=team_id)
             .on_conflict_do_nothing()
         )
 
     async def unassign(self, project_id: UUID, team_id: UUID) -> bool:
-        result = await self.session.execute(
+        result = await self.execute(
             delete(ProjectTeam)
             .where(ProjectTeam.project_id == project_id, ProjectTeam.team_id == team_id)
             .returning(ProjectTeam.team_id)
@@ -148,7 +115,7 @@ class TeamRepository:
         return result.first() is not None
 
     async def unassign_all_from(self, project_id: UUID) -> None:
-        await self.session.execute(delete(ProjectTeam).where(ProjectTeam.project_id == project_id))
+        await self.execute(delete(ProjectTeam).where(ProjectTeam.project_id == project_id))
 
     async def page_assigned(
         self, project_id: UUID, key: SortKey, params: PageParams

@@ -9,7 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from worksync.workspace.fields import Description, Name, NotNull, Percent
+from worksync.common.fields import NotNull
+from worksync.workspace.fields import Description, Name, Percent
 from worksync.workspace.models import TeamMembership
 
 

@@ -12,11 +12,10 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.errors import Conflict
+from worksync.common.errors import not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.roles import ProjectRole, WorkspaceRole
 from worksync.workspace.access import ProjectAccess, WorkspaceAccess
-from worksync.workspace.enums import ProjectRole, WorkspaceRole
-from worksync.workspace.errors import NameTaken, not_found, unknown_reference
 from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.messaging.published import (
     TeamCreated,
@@ -26,15 +25,11 @@ from worksync.workspace.messaging.published import (
     TeamMemberUpdated,
     TeamUpdated,
 )
-from worksync.workspace.messaging.publishing import publish_team, publish_team_member
+from worksync.workspace.messaging.recording import record_team, record_team_member
 from worksync.workspace.models import ProjectTeam, TeamMembership
 from worksync.workspace.models import Team as TeamRow
 from worksync.workspace.project_members.service import join_project
-from worksync.workspace.teams.repository import (
-    DuplicateTeamMember,
-    DuplicateTeamName,
-    TeamRepository,
-)
+from worksync.workspace.teams.repository import TeamRepository
 from worksync.workspace.teams.schemas import (
     AssignedTeam,
     Team,
@@ -54,11 +49,6 @@ SORT_KEYS = {
 }
 MEMBERS_BY_JOINING = sort_key("joined_at", TeamMembership.created_at, TeamMembership.user_id)
 ASSIGNED_FIRST = sort_key("assigned_at", ProjectTeam.created_at, ProjectTeam.team_id)
-
-
-class AlreadyTeamMember(Conflict):
-    def __init__(self) -> None:
-        super().__init__("This user is a member of the team already", code="already_member")
 
 
 def _read(team: TeamRow) -> Team:
@@ -85,12 +75,9 @@ class TeamService:
     async def create(self, access: WorkspaceAccess, request: TeamCreate) -> Team:
         await self._check_lead(access, request.lead_id)
         team = TeamRow(workspace_id=access.workspace_id, **request.model_dump())
-        try:
-            await self.teams.add(team)
-        except DuplicateTeamName as exc:
-            raise NameTaken("team") from exc
-        await publish_team(self.session, team, TeamCreated, actor_id=access.user_id)
-        await self.session.flush()
+        await self.teams.add(team)
+        await record_team(self.session, team, TeamCreated, actor_id=access.user_id)
+        await self.teams.flush()
         return _read(team)
 
     async def update(self, access: WorkspaceAccess, team_id: UUID, request: TeamUpdate) -> Team:
@@ -102,19 +89,15 @@ class TeamService:
         for name, value in changes.items():
             setattr(team, name, value)
         if (team.name, team.description, team.lead_id) != before:
-            await publish_team(self.session, team, TeamUpdated, actor_id=access.user_id)
-            try:
-                await self.teams.save()
-            except DuplicateTeamName as exc:
-                raise NameTaken("team") from exc
+            await record_team(self.session, team, TeamUpdated, actor_id=access.user_id)
+            await self.teams.flush()
         return _read(team)
 
     async def delete(self, access: WorkspaceAccess, team_id: UUID) -> None:
         """Delete the team; its memberships and assignments go with it (database cascade)."""
         team = await self._get(access, team_id, for_update=True)
-        await publish_team(self.session, team, TeamDeleted, actor_id=access.user_id)
-        await self.session.delete(team)
-        await self.session.flush()
+        await record_team(self.session, team, TeamDeleted, actor_id=access.user_id)
+        await self.teams.delete(team)
 
     async def page_members(
         self, access: WorkspaceAccess, team_id: UUID, params: PageParams
@@ -140,14 +123,11 @@ class TeamService:
             workspace_id=access.workspace_id,
             allocation_percent=request.allocation_percent,
         )
-        try:
-            await self.teams.add_membership(membership)
-        except DuplicateTeamMember as exc:
-            raise AlreadyTeamMember() from exc
-        await publish_team_member(
+        await self.teams.add(membership)
+        await record_team_member(
             self.session, team, membership, TeamMemberAdded, actor_id=access.user_id
         )
-        await self.session.flush()
+        await self.teams.flush()
         return TeamMember.of(membership, member.email, member.display_name)
 
     async def update_member(
@@ -157,10 +137,10 @@ class TeamService:
         membership = await self._get_membership(team_id, user_id)
         if membership.allocation_percent != request.allocation_percent:
             membership.allocation_percent = request.allocation_percent
-            await publish_team_member(
+            await record_team_member(
                 self.session, team, membership, TeamMemberUpdated, actor_id=access.user_id
             )
-            await self.session.flush()
+            await self.teams.flush()
         member = await self.members.get(access.workspace_id, user_id)
         assert member is not None, "a foreign key ties team members to memberships"
         return TeamMember.of(membership, member.email, member.display_name)
@@ -168,11 +148,11 @@ class TeamService:
     async def remove_member(self, access: WorkspaceAccess, team_id: UUID, user_id: UUID) -> None:
         team = await self._get(access, team_id, for_update=True)
         membership = await self._get_membership(team_id, user_id)
-        await self.teams.delete_membership(membership)
-        await publish_team_member(
+        await self.teams.delete(membership)
+        await record_team_member(
             self.session, team, membership, TeamMemberRemoved, actor_id=access.user_id
         )
-        await self.session.flush()
+        await self.teams.flush()
 
     async def page_assigned(
         self, access: ProjectAccess, params: PageParams

@@ -8,17 +8,13 @@ from fastapi import APIRouter, Depends, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.auth import CurrentPrincipal
+from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
-from worksync.workspace.dependencies import (
-    AdminAccessDep,
-    NowDep,
-    OwnerAccessDep,
-    WorkspaceAccessDep,
-    WorkspaceServiceDep,
-)
+from worksync.workspace.access import WorkspaceAdmin, WorkspaceGuest, WorkspaceOwner
+from worksync.workspace.dependencies import WorkspaceServiceDep
 from worksync.workspace.models import idempotency_keys
 from worksync.workspace.workspaces.schemas import (
     Workspace,
@@ -73,14 +69,14 @@ async def create_workspace(
 
 
 @router.get("/{ws}", response_model=Workspace, responses=error_responses(401, 404))
-async def get_workspace(access: WorkspaceAccessDep) -> Workspace:
+async def get_workspace(access: WorkspaceGuest) -> Workspace:
     """A workspace the caller is a member of."""
     return Workspace.of(access.workspace, access.role)
 
 
 @router.patch("/{ws}", response_model=Workspace, responses=error_responses(401, 403, 404, 422))
 async def update_workspace(
-    request: WorkspaceUpdate, access: AdminAccessDep, service: WorkspaceServiceDep
+    request: WorkspaceUpdate, access: WorkspaceAdmin, service: WorkspaceServiceDep
 ) -> Workspace:
     """Change the name, description or settings (admins and owners)."""
     return await service.update(access, request)
@@ -90,7 +86,7 @@ async def update_workspace(
     "/{ws}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 403, 404)
 )
 async def delete_workspace(
-    access: OwnerAccessDep, service: WorkspaceServiceDep, now: NowDep
+    access: WorkspaceOwner, service: WorkspaceServiceDep, now: NowDep
 ) -> None:
     """Delete the workspace and end every membership (owners)."""
     await service.delete(access, now)

@@ -6,33 +6,16 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import Row, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.workspace.integrity import violated_unique
+from worksync.common.repository import Repository
+from worksync.workspace.errors import SlugTaken
 from worksync.workspace.models import Membership, Workspace
 
-SLUG_UNIQUE = "uq_workspaces_slug"
 
-
-class DuplicateSlug(Exception):
-    """Another workspace, live or deleted, has this slug."""
-
-
-class WorkspaceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, workspace: Workspace) -> None:
-        """Insert `workspace`; raises DuplicateSlug when the slug is taken (even by a racer)."""
-        self.session.add(workspace)
-        try:
-            await self.session.flush()
-        except IntegrityError as exc:
-            if violated_unique(exc, SLUG_UNIQUE):
-                raise DuplicateSlug from exc
-            raise
+class WorkspaceRepository(Repository):
+    # Another workspace, live or deleted, has the slug (perhaps a racer's, just now).
+    constraint_errors = {"uq_workspaces_slug": SlugTaken}
 
     async def get_for_update(self, workspace_id: UUID) -> Workspace:
         """The workspace, locked: changes to its owners serialise on this lock."""
@@ -44,6 +27,22 @@ class WorkspaceRepository:
         )
         assert workspace is not None, "workspaces are never deleted from the table"
         return workspace
+
+    async def live_with_membership(
+        self, slug: str, user_id: UUID
+    ) -> Row[Workspace, Membership] | None:
+        """The live workspace `slug` with `user_id`'s live membership of it, if both exist."""
+        statement = (
+            select(Workspace, Membership)
+            .join(Membership, Membership.workspace_id == Workspace.id)
+            .where(
+                Workspace.slug == slug,
+                Workspace.deleted_at.is_(None),
+                Membership.user_id == user_id,
+                Membership.removed_at.is_(None),
+            )
+        )
+        return (await self.session.execute(statement)).one_or_none()
 
     async def page_of_member(
         self, user_id: UUID, key: SortKey, params: PageParams

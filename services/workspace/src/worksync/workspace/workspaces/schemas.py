@@ -10,21 +10,10 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from worksync.workspace.enums import (
-    RoundingAppliesTo,
-    RoundingMode,
-    TimesheetPeriod,
-    WeekStart,
-    WorkspaceRole,
-)
-from worksync.workspace.fields import (
-    CurrencyCode,
-    Description,
-    HoursPerDay,
-    Name,
-    NotNull,
-    TimeZone,
-)
+from worksync.common.fields import NotNull, TimeZone
+from worksync.common.roles import WorkspaceRole
+from worksync.workspace.enums import RoundingAppliesTo, RoundingMode, TimesheetPeriod, WeekStart
+from worksync.workspace.fields import CurrencyCode, Description, HoursPerDay, Name
 from worksync.workspace.models import Workspace as WorkspaceRow
 from worksync.workspace.models.base import SLUG_MAX_LENGTH, SLUG_MIN_LENGTH, SLUG_PATTERN
 

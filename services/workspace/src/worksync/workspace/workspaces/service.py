@@ -8,10 +8,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.auth import Principal
-from worksync.common.errors import Conflict
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAccess
-from worksync.workspace.enums import WorkspaceRole
 from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.members.service import join_workspace
 from worksync.workspace.messaging.published import (
@@ -20,10 +19,10 @@ from worksync.workspace.messaging.published import (
     WorkspaceDeleted,
     WorkspaceUpdated,
 )
-from worksync.workspace.messaging.publishing import publish_member, publish_workspace
+from worksync.workspace.messaging.recording import record_member, record_workspace
 from worksync.workspace.models import Workspace as WorkspaceRow
-from worksync.workspace.projections import caller_profile
-from worksync.workspace.workspaces.repository import DuplicateSlug, WorkspaceRepository
+from worksync.workspace.projections import UserRepository
+from worksync.workspace.workspaces.repository import WorkspaceRepository
 from worksync.workspace.workspaces.schemas import (
     Settings,
     SettingsUpdate,
@@ -39,11 +38,6 @@ SORT_KEYS = {
     WorkspaceSort.CREATED_AT: sort_key("created_at", WorkspaceRow.created_at, WorkspaceRow.id),
     WorkspaceSort.NEWEST_FIRST: sort_key("-created_at", WorkspaceRow.created_at, WorkspaceRow.id),
 }
-
-
-class SlugTaken(Conflict):
-    def __init__(self) -> None:
-        super().__init__("This slug is taken; slugs are never reused", code="slug_taken")
 
 
 def _columns(settings: Settings) -> dict[str, Any]:
@@ -76,11 +70,8 @@ class WorkspaceService:
             owner_id=principal.user_id,
             **_columns(request.settings),
         )
-        try:
-            await self.workspaces.add(workspace)
-        except DuplicateSlug as exc:
-            raise SlugTaken() from exc
-        await publish_workspace(
+        await self.workspaces.add(workspace)
+        await record_workspace(
             self.session, workspace, WorkspaceCreated, actor_id=principal.user_id
         )
         await join_workspace(
@@ -88,7 +79,7 @@ class WorkspaceService:
             workspace,
             principal.user_id,
             WorkspaceRole.OWNER,
-            await caller_profile(self.session, principal),
+            await UserRepository(self.session).caller_profile(principal),
             now=now,
             actor_id=principal.user_id,
         )
@@ -116,10 +107,10 @@ class WorkspaceService:
         for name, value in changes.items():
             setattr(workspace, name, value)
         if changed:
-            await publish_workspace(
+            await record_workspace(
                 self.session, workspace, WorkspaceUpdated, actor_id=access.user_id
             )
-            await self.session.flush()
+            await self.workspaces.flush()
         return Workspace.of(workspace, access.role)
 
     async def delete(self, access: WorkspaceAccess, now: datetime) -> None:
@@ -128,10 +119,10 @@ class WorkspaceService:
         workspace = await self.workspaces.get_for_update(access.workspace_id)
         for membership in await MemberRepository(self.session).live_of_workspace(workspace.id):
             membership.removed_at = now
-            await publish_member(self.session, membership, MemberRemoved, actor_id=access.user_id)
+            await record_member(self.session, membership, MemberRemoved, actor_id=access.user_id)
         workspace.deleted_at = now
-        await publish_workspace(self.session, workspace, WorkspaceDeleted, actor_id=access.user_id)
-        await self.session.flush()
+        await record_workspace(self.session, workspace, WorkspaceDeleted, actor_id=access.user_id)
+        await self.workspaces.flush()
 
 
 def _merged(current: Settings, update: SettingsUpdate) -> Settings:

@@ -6,35 +6,30 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from worksync.common.directory import (
-    DIRECTORY_ERRORS,
-    ProjectContext,
-    ProjectRole,
-    project_context,
-)
+from worksync.common.directory import DIRECTORY_ERRORS, ProjectMember, WorkspaceMember
 from worksync.common.errors import error_responses
-from worksync.timetracking.dependencies import MemberDep, ViewServiceDep
-from worksync.timetracking.views.schemas import Timesheet, TimeSummary, WorklogSummary
+from worksync.timetracking.dependencies import ReportServiceDep
+from worksync.timetracking.reports.schemas import Timesheet, TimeSummary, WorklogSummary
 
-router = APIRouter(prefix="/workspaces/{ws}", tags=["views"])
+router = APIRouter(prefix="/workspaces/{ws}", tags=["reports"])
 
-VIEW_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
+REPORT_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
 FromDate = Annotated[date | None, Query(alias="from", description="First work date")]
 ToDate = Annotated[date | None, Query(alias="to", description="Last work date")]
 
 
-@router.get("/time-tracking/today", response_model=Timesheet, responses=VIEW_ERRORS)
-async def today(workspace: MemberDep, service: ViewServiceDep) -> Timesheet:
+@router.get("/time-tracking/today", response_model=Timesheet, responses=REPORT_ERRORS)
+async def today(workspace: WorkspaceMember, service: ReportServiceDep) -> Timesheet:
     """The caller's entries and worked seconds today, in their time zone."""
     return await service.today(workspace)
 
 
-@router.get("/time-tracking/week", response_model=Timesheet, responses=VIEW_ERRORS)
+@router.get("/time-tracking/week", response_model=Timesheet, responses=REPORT_ERRORS)
 async def week(
-    workspace: MemberDep,
-    service: ViewServiceDep,
+    workspace: WorkspaceMember,
+    service: ReportServiceDep,
     day: Annotated[
         date | None, Query(alias="date", description="A day of the week (default: today)")
     ] = None,
@@ -43,10 +38,10 @@ async def week(
     return await service.week(workspace, day)
 
 
-@router.get("/time-tracking/summary", response_model=TimeSummary, responses=VIEW_ERRORS)
+@router.get("/time-tracking/summary", response_model=TimeSummary, responses=REPORT_ERRORS)
 async def time_summary(
-    workspace: MemberDep,
-    service: ViewServiceDep,
+    workspace: WorkspaceMember,
+    service: ReportServiceDep,
     project_id: UUID | None = None,
     user_id: UUID | None = None,
     from_date: FromDate = None,
@@ -57,12 +52,12 @@ async def time_summary(
 
 
 @router.get(
-    "/projects/{pid}/worklogs/summary", response_model=WorklogSummary, responses=VIEW_ERRORS
+    "/projects/{pid}/worklogs/summary", response_model=WorklogSummary, responses=REPORT_ERRORS
 )
 async def worklog_summary(
-    _: MemberDep,
-    context: Annotated[ProjectContext, Depends(project_context(at_least=ProjectRole.MEMBER))],
-    service: ViewServiceDep,
+    _: WorkspaceMember,
+    context: ProjectMember,
+    service: ReportServiceDep,
     from_date: FromDate = None,
     to_date: ToDate = None,
 ) -> WorklogSummary:

@@ -1,11 +1,11 @@
-"""An issue with everything its readers and its events show: key, state group, assignees
-and labels, loaded for many issues in one query per association; and its events."""
+"""An issue as its readers and its events see it: the row with its key, its state's group,
+its assignees and its labels, loaded for many issues in one query per association."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,11 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.work_items.enums import StateGroup
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.schemas import Issue
-from worksync.work_items.messaging.published import IssueSnapshot, outbox
 from worksync.work_items.models import Issue as IssueRow
 from worksync.work_items.states.repository import StateRepository
-
-SnapshotT = TypeVar("SnapshotT", bound=IssueSnapshot)
 
 # What a client can change and see; a write leaving all of these alone changed nothing.
 EDITABLE = (
@@ -36,7 +33,7 @@ EDITABLE = (
 )
 
 
-# The read model's fields that the row holds itself.
+# The API schema's fields that the row holds itself.
 ROW_FIELDS = tuple(set(Issue.model_fields) - {"key", "state_group", "assignee_ids", "label_ids"})
 
 
@@ -45,7 +42,7 @@ def issue_key(identifier: str, sequence_id: int) -> str:
 
 
 @dataclass(frozen=True)
-class IssueView:
+class IssueReadModel:
     row: IssueRow
     key: str
     state_group: StateGroup
@@ -63,28 +60,6 @@ class IssueView:
             }
         )
 
-    def snapshot(self, event: type[SnapshotT]) -> SnapshotT:
-        row = self.row
-        return event(
-            issue_id=row.id,
-            workspace_id=row.workspace_id,
-            project_id=row.project_id,
-            sequence_id=row.sequence_id,
-            key=self.key,
-            title=row.title,
-            state_id=row.state_id,
-            state_group=self.state_group,
-            priority=row.priority,
-            assignee_ids=list(self.assignee_ids),
-            label_ids=list(self.label_ids),
-            parent_id=row.parent_id,
-            start_date=row.start_date,
-            due_date=row.due_date,
-            estimate_minutes=row.estimate_minutes,
-            completed_at=row.completed_at,
-            deleted_at=row.deleted_at,
-        )
-
     def fingerprint(self) -> tuple[Any, ...]:
         return (
             tuple(getattr(self.row, field) for field in EDITABLE),
@@ -95,10 +70,10 @@ class IssueView:
         )
 
 
-async def load_views(
+async def load_read_models(
     session: AsyncSession, rows: Sequence[IssueRow], identifier: str
-) -> list[IssueView]:
-    """Views of `rows` (issues of one project): three queries however many rows."""
+) -> list[IssueReadModel]:
+    """Read models of `rows` (issues of one project): three queries however many rows."""
     if not rows:
         return []
     issues = IssueRepository(session)
@@ -107,7 +82,7 @@ async def load_views(
     labels = await issues.labels_of(ids)
     groups = await StateRepository(session).groups(row.state_id for row in rows)
     return [
-        IssueView(
+        IssueReadModel(
             row=row,
             key=issue_key(identifier, row.sequence_id),
             state_group=StateGroup(groups[row.state_id]),
@@ -118,22 +93,6 @@ async def load_views(
     ]
 
 
-async def load_view(session: AsyncSession, row: IssueRow, identifier: str) -> IssueView:
-    (view,) = await load_views(session, [row], identifier)
-    return view
-
-
-async def publish(
-    session: AsyncSession, view: IssueView, event: type[IssueSnapshot], *, actor_id: UUID | None
-) -> None:
-    """Bump the issue's version and record the event, with that version as its sequence."""
-    row = view.row
-    row.version += 1
-    await outbox.add(
-        session,
-        view.snapshot(event),
-        subject=row.id,
-        sequence=row.version,
-        workspace_id=row.workspace_id,
-        actor_id=actor_id,
-    )
+async def load_read_model(session: AsyncSession, row: IssueRow, identifier: str) -> IssueReadModel:
+    (issue,) = await load_read_models(session, [row], identifier)
+    return issue

@@ -11,7 +11,8 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, text
-from sqlalchemy.ext.asyncio import AsyncSession
+
+from worksync.common.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,17 @@ ORDER BY t.work_date NULLS LAST, t.seconds DESC, t.project_id, t.user_id
 """
 
 
-async def worklog_summary(session: AsyncSession, filters: SummaryFilters) -> Sequence[Row[Any]]:
-    # Running and paused timers have no duration yet.
-    where, parameters = filters.where("e.duration_seconds IS NOT NULL")
-    result = await session.execute(text(WORKLOG_SUMMARY_SQL.format(where=where)), parameters)
-    return result.all()
+class ReportRepository(Repository):
+    async def worklog_summary(self, filters: SummaryFilters) -> Sequence[Row[Any]]:
+        # Running and paused timers have no duration yet.
+        where, parameters = filters.where("e.duration_seconds IS NOT NULL")
+        result = await self.session.execute(
+            text(WORKLOG_SUMMARY_SQL.format(where=where)), parameters
+        )
+        return result.all()
 
-
-async def time_summary(session: AsyncSession, filters: SummaryFilters) -> Sequence[Row[Any]]:
-    # Daily totals hold finished time only.
-    where, parameters = filters.where()
-    result = await session.execute(text(TIME_SUMMARY_SQL.format(where=where)), parameters)
-    return result.all()
+    async def time_summary(self, filters: SummaryFilters) -> Sequence[Row[Any]]:
+        # Daily totals hold finished time only.
+        where, parameters = filters.where()
+        result = await self.session.execute(text(TIME_SUMMARY_SQL.format(where=where)), parameters)
+        return result.all()

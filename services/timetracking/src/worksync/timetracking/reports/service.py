@@ -1,24 +1,20 @@
-"""The caller's today and week (split at local midnights by the database), and the
-summaries (aggregated by the database; this only sorts the rows into their lists)."""
+"""Reports: the caller's today and week (split at local midnights by the database), and
+the summaries (aggregated by the database; this only sorts the rows into their lists)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import ProjectContext, WorkspaceContext
-from worksync.timetracking.entries import repository as entries
+from worksync.timetracking.entries.repository import EntryRepository
 from worksync.timetracking.entries.schemas import Entry
-from worksync.timetracking.errors import invalid_field
-from worksync.timetracking.models import TimeEntry
-from worksync.timetracking.timezones import check_day, local_date
-from worksync.timetracking.views import repository
-from worksync.timetracking.views.repository import SummaryFilters
-from worksync.timetracking.views.schemas import (
+from worksync.timetracking.errors import invalid_times
+from worksync.timetracking.reports.repository import ReportRepository, SummaryFilters
+from worksync.timetracking.reports.schemas import (
     DayBillable,
     DayTotal,
     IssueLogged,
@@ -29,57 +25,49 @@ from worksync.timetracking.views.schemas import (
     TimeSummary,
     WorklogSummary,
 )
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+from worksync.timetracking.time_rules import (
+    check_date_range,
+    check_day,
+    days_from,
+    local_date,
+    week_of,
+)
 
 
 def check_range(from_date: date | None, to_date: date | None) -> None:
-    if from_date is not None and to_date is not None and from_date > to_date:
-        raise invalid_field("to", "must not be before from")
+    with invalid_times():
+        check_date_range(from_date, to_date)
 
 
-class ViewService:
+class ReportService:
     def __init__(self, session: AsyncSession, now: datetime) -> None:
-        self.session = session
+        self.entries = EntryRepository(session)
+        self.reports = ReportRepository(session)
         self.now = now
 
     async def today(self, workspace: WorkspaceContext) -> Timesheet:
-        facts = await entries.user_facts(self.session, workspace.workspace_id, workspace.user_id)
+        facts = await self.entries.user_facts(workspace.workspace_id, workspace.user_id)
         today = local_date(self.now, ZoneInfo(facts.timezone))
         return await self._timesheet(workspace, facts.timezone, today, today)
 
     async def week(self, workspace: WorkspaceContext, day: date | None) -> Timesheet:
-        facts = await entries.user_facts(self.session, workspace.workspace_id, workspace.user_id)
+        facts = await self.entries.user_facts(workspace.workspace_id, workspace.user_id)
         day = day or local_date(self.now, ZoneInfo(facts.timezone))
-        check_day(day, "date")
-        start = WEEKDAYS.index(facts.week_start) if facts.week_start in WEEKDAYS else 0
-        first = day - timedelta(days=(day.weekday() - start) % 7)
-        return await self._timesheet(workspace, facts.timezone, first, first + timedelta(days=6))
+        with invalid_times():
+            check_day(day, "date")
+        first, last = week_of(day, facts.week_start)
+        return await self._timesheet(workspace, facts.timezone, first, last)
 
     async def _timesheet(
         self, workspace: WorkspaceContext, tz: str, first: date, last: date
     ) -> Timesheet:
         worked = dict(
-            await entries.user_days(
-                self.session, workspace.workspace_id, workspace.user_id, tz, first, last
-            )
+            await self.entries.user_days(workspace.workspace_id, workspace.user_id, tz, first, last)
         )
-        days = [
-            DayTotal(
-                date=first + timedelta(days=n), seconds=worked.get(first + timedelta(days=n), 0)
-            )
-            for n in range((last - first).days + 1)
-        ]
-        query = (
-            select(TimeEntry)
-            .where(
-                TimeEntry.workspace_id == workspace.workspace_id,
-                TimeEntry.user_id == workspace.user_id,
-                entries.in_local_range(tz, first, last),
-            )
-            .order_by(TimeEntry.sort_at, TimeEntry.id)
+        days = [DayTotal(date=day, seconds=worked.get(day, 0)) for day in days_from(first, last)]
+        rows = await self.entries.finished_on_local_days(
+            workspace.workspace_id, workspace.user_id, tz, first, last
         )
-        rows = await self.session.scalars(query)
         return Timesheet(
             timezone=tz,
             first_day=first,
@@ -102,7 +90,7 @@ class ViewService:
         issues: list[IssueLogged] = []
         members: list[MemberLogged] = []
         total_minutes, total_estimate = 0, 0
-        for row in await repository.worklog_summary(self.session, filters):
+        for row in await self.reports.worklog_summary(filters):
             minutes = int(row.seconds or 0) // 60
             total_estimate = int(row.total_estimate_minutes or 0)
             if row.all_issues and row.all_users:
@@ -160,7 +148,7 @@ class ViewService:
         summary = TimeSummary(
             by_project=[], by_member=[], by_day=[], total_seconds=0, billable_seconds=0
         )
-        for row in await repository.time_summary(self.session, filters):
+        for row in await self.reports.time_summary(filters):
             seconds, billable = int(row.seconds or 0), int(row.billable_seconds or 0)
             if not row.all_projects:
                 summary.by_project.append(

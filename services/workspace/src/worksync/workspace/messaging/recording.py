@@ -1,15 +1,18 @@
-"""Rows -> events -> outbox. Each publish bumps the row's `version` and uses it as the
-event's sequence, in the transaction that changed the row."""
+"""Rows turned into the events of `published.py`, and recorded in the outbox.
+
+Every event is read off its row as it stands, in the transaction that changed the row; the
+recorder makes it the row's next `version` and uses that as the event's sequence (team
+member events count in their team's).
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Protocol
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.events.envelope import IntegrationEvent
+from worksync.common.events.outbox import EventRecorder
+from worksync.common.fields import money_text
 from worksync.workspace.messaging.published import (
     DepartmentSnapshot,
     MemberSnapshot,
@@ -32,47 +35,17 @@ from worksync.workspace.models import (
     Workspace,
 )
 
-
-class _Aggregate(Protocol):
-    @property
-    def id(self) -> UUID: ...
-
-    @property
-    def version(self) -> int: ...
+recorder = EventRecorder(outbox)
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-async def _record(
-    session: AsyncSession,
-    aggregate: _Aggregate,
-    data: IntegrationEvent,
-    *,
-    workspace_id: UUID,
-    actor_id: UUID | None,
-) -> None:
-    """Into the outbox, with the aggregate as subject and its (bumped) version as sequence."""
-    await outbox.add(
-        session,
-        data,
-        subject=aggregate.id,
-        sequence=aggregate.version,
-        workspace_id=workspace_id,
-        actor_id=actor_id,
-    )
-
-
-async def publish_workspace(
+async def record_workspace(
     session: AsyncSession,
     workspace: Workspace,
-    event: type[WorkspaceSnapshot],
+    event_class: type[WorkspaceSnapshot],
     *,
     actor_id: UUID | None,
 ) -> None:
-    workspace.version += 1
-    data = event(
+    data = event_class(
         workspace_id=workspace.id,
         slug=workspace.slug,
         name=workspace.name,
@@ -87,38 +60,36 @@ async def publish_workspace(
         lockdown_date=workspace.lockdown_date,
         timesheet_period=workspace.timesheet_period,
     )
-    await _record(session, workspace, data, actor_id=actor_id, workspace_id=workspace.id)
+    await recorder.record(session, workspace, data, workspace_id=workspace.id, actor_id=actor_id)
 
 
-async def publish_member(
+async def record_member(
     session: AsyncSession,
     membership: Membership,
-    event: type[MemberSnapshot],
+    event_class: type[MemberSnapshot],
     *,
     actor_id: UUID | None,
 ) -> None:
-    membership.version += 1
-    data = event(
+    data = event_class(
         workspace_id=membership.workspace_id,
         user_id=membership.user_id,
         role=membership.role,
         email=membership.email,
         display_name=membership.display_name,
     )
-    await _record(
+    await recorder.record(
         session, membership, data, workspace_id=membership.workspace_id, actor_id=actor_id
     )
 
 
-async def publish_project(
+async def record_project(
     session: AsyncSession,
     project: Project,
-    event: type[ProjectSnapshot],
+    event_class: type[ProjectSnapshot],
     *,
     actor_id: UUID | None,
 ) -> None:
-    project.version += 1
-    data = event(
+    data = event_class(
         project_id=project.id,
         workspace_id=project.workspace_id,
         identifier=project.identifier,
@@ -127,8 +98,8 @@ async def publish_project(
         priority=project.priority,
         is_time_tracking_enabled=project.is_time_tracking_enabled,
         currency=project.currency,
-        default_hourly_rate=_money(project.default_hourly_rate),
-        budget_amount=_money(project.budget_amount),
+        default_hourly_rate=money_text(project.default_hourly_rate),
+        budget_amount=money_text(project.budget_amount),
         budget_hours=None if project.budget_hours is None else float(project.budget_hours),
         start_date=project.start_date,
         end_date=project.end_date,
@@ -137,50 +108,49 @@ async def publish_project(
         department_id=project.department_id,
         archived_at=project.archived_at,
     )
-    await _record(session, project, data, workspace_id=project.workspace_id, actor_id=actor_id)
+    await recorder.record(
+        session, project, data, workspace_id=project.workspace_id, actor_id=actor_id
+    )
 
 
-async def publish_project_member(
+async def record_project_member(
     session: AsyncSession,
     membership: ProjectMembership,
-    event: type[ProjectMemberSnapshot],
+    event_class: type[ProjectMemberSnapshot],
     *,
     actor_id: UUID | None,
 ) -> None:
-    membership.version += 1
-    data = event(
+    data = event_class(
         project_id=membership.project_id,
         workspace_id=membership.workspace_id,
         user_id=membership.user_id,
         role=membership.role,
-        hourly_rate=_money(membership.hourly_rate),
+        hourly_rate=money_text(membership.hourly_rate),
     )
-    await _record(
+    await recorder.record(
         session, membership, data, workspace_id=membership.workspace_id, actor_id=actor_id
     )
 
 
-async def publish_team(
-    session: AsyncSession, team: Team, event: type[TeamSnapshot], *, actor_id: UUID | None
+async def record_team(
+    session: AsyncSession, team: Team, event_class: type[TeamSnapshot], *, actor_id: UUID | None
 ) -> None:
-    team.version += 1
-    data = event(
+    data = event_class(
         team_id=team.id, workspace_id=team.workspace_id, name=team.name, lead_id=team.lead_id
     )
-    await _record(session, team, data, workspace_id=team.workspace_id, actor_id=actor_id)
+    await recorder.record(session, team, data, workspace_id=team.workspace_id, actor_id=actor_id)
 
 
-async def publish_team_member(
+async def record_team_member(
     session: AsyncSession,
     team: Team,
     membership: TeamMembership,
-    event: type[TeamMemberSnapshot],
+    event_class: type[TeamMemberSnapshot],
     *,
     actor_id: UUID | None,
 ) -> None:
     """Team member events count in the team's sequence: the team is their aggregate."""
-    team.version += 1
-    data = event(
+    data = event_class(
         team_id=team.id,
         workspace_id=team.workspace_id,
         name=team.name,
@@ -188,18 +158,17 @@ async def publish_team_member(
         user_id=membership.user_id,
         allocation_percent=membership.allocation_percent,
     )
-    await _record(session, team, data, workspace_id=team.workspace_id, actor_id=actor_id)
+    await recorder.record(session, team, data, workspace_id=team.workspace_id, actor_id=actor_id)
 
 
-async def publish_department(
+async def record_department(
     session: AsyncSession,
     department: Department,
-    event: type[DepartmentSnapshot],
+    event_class: type[DepartmentSnapshot],
     *,
     actor_id: UUID | None,
 ) -> None:
-    department.version += 1
-    data = event(
+    data = event_class(
         department_id=department.id,
         workspace_id=department.workspace_id,
         name=department.name,
@@ -212,20 +181,19 @@ async def publish_department(
         linked_project_id=department.linked_project_id,
         is_active=department.is_active,
     )
-    await _record(
+    await recorder.record(
         session, department, data, workspace_id=department.workspace_id, actor_id=actor_id
     )
 
 
-async def publish_staff(
+async def record_staff(
     session: AsyncSession,
     profile: StaffProfile,
-    event: type[StaffSnapshot],
+    event_class: type[StaffSnapshot],
     *,
     actor_id: UUID | None,
 ) -> None:
-    profile.version += 1
-    data = event(
+    data = event_class(
         staff_profile_id=profile.id,
         workspace_id=profile.workspace_id,
         user_id=profile.user_id,
@@ -238,4 +206,6 @@ async def publish_staff(
         date_of_joining=profile.date_of_joining,
         date_of_leaving=profile.date_of_leaving,
     )
-    await _record(session, profile, data, workspace_id=profile.workspace_id, actor_id=actor_id)
+    await recorder.record(
+        session, profile, data, workspace_id=profile.workspace_id, actor_id=actor_id
+    )

@@ -214,15 +214,15 @@ async def test_the_workspace_summary_shows_members_only_their_own(
     )
     await create(client, world, world.bob, work_date="2024-05-07", duration_seconds=600)
     url = f"{world.base}/time-tracking/summary"
-    admin_view = (await client.get(url, headers=world.admin.headers)).json()
-    assert (admin_view["total_seconds"], admin_view["billable_seconds"]) == (6000, 3600)
-    projects = {p["project_id"]: (p["name"], p["seconds"]) for p in admin_view["by_project"]}
+    admin_summary = (await client.get(url, headers=world.admin.headers)).json()
+    assert (admin_summary["total_seconds"], admin_summary["billable_seconds"]) == (6000, 3600)
+    projects = {p["project_id"]: (p["name"], p["seconds"]) for p in admin_summary["by_project"]}
     assert projects == {str(world.project.id): ("Apollo", 4200), str(other.id): ("Gemini", 1800)}
-    assert {m["display_name"]: m["seconds"] for m in admin_view["by_member"]} == {
+    assert {m["display_name"]: m["seconds"] for m in admin_summary["by_member"]} == {
         "Ada Lovelace": 5400,
         "Bob Builder": 600,
     }
-    assert admin_view["by_day"] == [
+    assert admin_summary["by_day"] == [
         {"date": "2024-05-06", "seconds": 3600, "billable_seconds": 3600},
         {"date": "2024-05-07", "seconds": 2400, "billable_seconds": 0},
     ]
@@ -230,9 +230,9 @@ async def test_the_workspace_summary_shows_members_only_their_own(
         await client.get(url, params={"project_id": str(other.id)}, headers=world.admin.headers)
     ).json()
     assert filtered["total_seconds"] == 1800
-    ada_view = (await client.get(url, headers=world.ada.headers)).json()
-    assert ada_view["total_seconds"] == 5400
-    assert [m["user_id"] for m in ada_view["by_member"]] == [str(world.ada.id)]
+    ada_summary = (await client.get(url, headers=world.ada.headers)).json()
+    assert ada_summary["total_seconds"] == 5400
+    assert [m["user_id"] for m in ada_summary["by_member"]] == [str(world.ada.id)]
     spying = await client.get(url, params={"user_id": str(world.bob.id)}, headers=world.ada.headers)
     assert spying.json()["total_seconds"] == 0
     ranged = await client.get(url, params={"from": "2024-05-07"}, headers=world.admin.headers)
@@ -249,6 +249,6 @@ async def test_the_workspace_summary_shows_members_only_their_own(
         "week?date=0001-01-01",
     ],
 )
-async def test_bad_view_parameters(client: httpx.AsyncClient, world: World, path: str) -> None:
+async def test_bad_report_parameters(client: httpx.AsyncClient, world: World, path: str) -> None:
     response = await client.get(f"{world.base}/time-tracking/{path}", headers=world.ada.headers)
     assert_problem(response, 422, "validation_failed")
