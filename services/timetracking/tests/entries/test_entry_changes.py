@@ -12,23 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
-from worksync.timetracking.testing import World, entries_of, outbox_of, outbox_size
-
-
-async def create(
-    client: httpx.AsyncClient, world: World, person: SeededUser, **body: Any
-) -> dict[str, Any]:
-    payload = {"project_id": str(world.project.id), **body}
-    response = await client.post(f"{world.base}/time-entries", json=payload, headers=person.headers)
-    assert response.status_code == 201, response.text
-    entry: dict[str, Any] = response.json()
-    return entry
+from worksync.timetracking.testing import World, create_entry, entries_of, outbox_of, outbox_size
 
 
 async def timed(
     client: httpx.AsyncClient, world: World, person: SeededUser, day: str
 ) -> dict[str, Any]:
-    return await create(
+    return await create_entry(
         client, world, person, started_at=f"{day}T09:00:00", ended_at=f"{day}T10:00:00"
     )
 
@@ -67,7 +57,7 @@ async def test_filters_sorts_and_pages(
     other = await seeder.project(world.workspace)
     days = ["2024-05-01", "2024-05-03", "2024-05-02", "2024-05-05", "2024-05-04"]
     created = [await timed(client, world, world.ada, day) for day in days]
-    logged = await create(
+    logged = await create_entry(
         client,
         world,
         world.ada,
@@ -76,7 +66,7 @@ async def test_filters_sorts_and_pages(
         issue_id=str(world.issue_id),
         billable=True,
     )
-    elsewhere = await create(
+    elsewhere = await create_entry(
         client,
         world,
         world.ada,
@@ -247,7 +237,7 @@ async def test_bad_changes_are_422_and_change_nothing(
 
 async def test_a_change_into_another_entry_is_409(client: httpx.AsyncClient, world: World) -> None:
     await timed(client, world, world.ada, "2024-05-06")
-    later = await create(
+    later = await create_entry(
         client, world, world.ada, started_at="2024-05-06T11:00:00", ended_at="2024-05-06T12:00:00"
     )
     response = await client.patch(
@@ -261,7 +251,9 @@ async def test_a_change_into_another_entry_is_409(client: httpx.AsyncClient, wor
 async def test_duration_only_entries_change_date_and_duration(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    entry = await create(client, world, world.ada, work_date="2024-05-06", duration_seconds=60)
+    entry = await create_entry(
+        client, world, world.ada, work_date="2024-05-06", duration_seconds=60
+    )
     url = f"{world.base}/time-entries/{entry['id']}"
     wrong = await client.patch(
         url, json={"started_at": "2024-05-06T09:00:00"}, headers=world.ada.headers

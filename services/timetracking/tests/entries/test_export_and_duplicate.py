@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -21,20 +20,11 @@ from worksync.timetracking.testing import (
     Issues,
     World,
     arrange_world,
+    create_entry,
     entries_of,
     outbox_of,
     outbox_size,
 )
-
-
-async def create(
-    client: httpx.AsyncClient, world: World, person: SeededUser, **body: Any
-) -> dict[str, Any]:
-    payload = {"project_id": str(world.project.id), **body}
-    response = await client.post(f"{world.base}/time-entries", json=payload, headers=person.headers)
-    assert response.status_code == 201, response.text
-    entry: dict[str, Any] = response.json()
-    return entry
 
 
 async def export(
@@ -56,7 +46,7 @@ def duplicate_url(world: World, entry_id: str) -> str:
 async def test_export_writes_the_columns_newest_first(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    timed = await create(
+    timed = await create_entry(
         client,
         world,
         world.ada,
@@ -67,7 +57,9 @@ async def test_export_writes_the_columns_newest_first(
         tags=["a", "b"],
         billable=True,
     )
-    dated = await create(client, world, world.ada, work_date="2024-05-03", duration_seconds=1800)
+    dated = await create_entry(
+        client, world, world.ada, work_date="2024-05-03", duration_seconds=1800
+    )
     rows = await export(client, world, world.ada)
     assert [row["id"] for row in rows] == [timed["id"], dated["id"]]
     first, second = rows
@@ -94,8 +86,8 @@ async def test_export_writes_the_columns_newest_first(
 
 
 async def test_export_filters_and_visibility(client: httpx.AsyncClient, world: World) -> None:
-    ada = await create(client, world, world.ada, work_date="2024-05-06", duration_seconds=60)
-    bob = await create(
+    ada = await create_entry(client, world, world.ada, work_date="2024-05-06", duration_seconds=60)
+    bob = await create_entry(
         client, world, world.bob, work_date="2024-05-08", duration_seconds=60, billable=True
     )
     timer = await client.post(
@@ -134,7 +126,7 @@ async def test_export_filters_and_visibility(client: httpx.AsyncClient, world: W
 
 
 async def test_export_neutralises_formulas(client: httpx.AsyncClient, world: World) -> None:
-    await create(
+    await create_entry(
         client,
         world,
         world.ada,
@@ -170,9 +162,11 @@ async def test_export_streams_more_than_a_batch(
 ) -> None:
     monkeypatch.setattr(export_module, "ROWS_PER_BATCH", 2)
     ids = [
-        (await create(client, world, world.ada, work_date=f"2024-05-0{day}", duration_seconds=60))[
-            "id"
-        ]
+        (
+            await create_entry(
+                client, world, world.ada, work_date=f"2024-05-0{day}", duration_seconds=60
+            )
+        )["id"]
         for day in range(1, 6)
     ]
     rows = await export(client, world, world.ada)
@@ -182,7 +176,7 @@ async def test_export_streams_more_than_a_batch(
 async def test_duplicate_a_duration_only_entry_today(
     client: httpx.AsyncClient, world: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    source = await create(
+    source = await create_entry(
         client,
         world,
         world.ada,
@@ -210,7 +204,7 @@ async def test_duplicate_a_duration_only_entry_today(
 async def test_duplicate_a_timed_entry_keeps_the_local_times(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    source = await create(
+    source = await create_entry(
         client, world, world.ada, started_at="2024-05-06T22:00:00", ended_at="2024-05-07T01:00:00"
     )
     response = await client.post(
@@ -238,7 +232,9 @@ async def test_duplicate_a_timed_entry_keeps_the_local_times(
 async def test_duplicate_is_idempotent(
     client: httpx.AsyncClient, world: World, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    source = await create(client, world, world.ada, work_date="2024-05-06", duration_seconds=60)
+    source = await create_entry(
+        client, world, world.ada, work_date="2024-05-06", duration_seconds=60
+    )
     headers = {**world.ada.headers, "Idempotency-Key": "dup-1"}
     first = await client.post(duplicate_url(world, source["id"]), json={}, headers=headers)
     second = await client.post(duplicate_url(world, source["id"]), json={}, headers=headers)
@@ -253,7 +249,9 @@ async def test_duplicate_refusals_write_nothing(
     seeder: DirectorySeeder,
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
-    source = await create(client, world, world.ada, work_date="2024-05-06", duration_seconds=60)
+    source = await create_entry(
+        client, world, world.ada, work_date="2024-05-06", duration_seconds=60
+    )
     timer = await client.post(
         f"{world.base}/timer/start",
         json={"project_id": str(world.project.id)},
@@ -282,6 +280,8 @@ async def test_another_workspaces_entry_is_not_found(
     client: httpx.AsyncClient, world: World, seeder: DirectorySeeder, issues: Issues
 ) -> None:
     other = await arrange_world(seeder, issues)
-    theirs = await create(client, other, other.ada, work_date="2024-05-06", duration_seconds=60)
+    theirs = await create_entry(
+        client, other, other.ada, work_date="2024-05-06", duration_seconds=60
+    )
     response = await client.post(duplicate_url(world, theirs["id"]), headers=world.admin.headers)
     assert_problem(response, 404, "time_entry_not_found")

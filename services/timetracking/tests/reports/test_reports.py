@@ -13,17 +13,7 @@ import pytest
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.workspace_events import workspace_event
-from worksync.timetracking.testing import Issues, World, arrange_world, issue_event
-
-
-async def create(
-    client: httpx.AsyncClient, world: World, person: SeededUser, **body: Any
-) -> dict[str, Any]:
-    payload = {"project_id": str(world.project.id), **body}
-    response = await client.post(f"{world.base}/time-entries", json=payload, headers=person.headers)
-    assert response.status_code == 201, response.text
-    entry: dict[str, Any] = response.json()
-    return entry
+from worksync.timetracking.testing import Issues, World, arrange_world, create_entry, issue_event
 
 
 async def week(client: httpx.AsyncClient, world: World, person: SeededUser, day: str) -> Any:
@@ -37,11 +27,13 @@ async def week(client: httpx.AsyncClient, world: World, person: SeededUser, day:
 async def test_an_entry_across_midnight_counts_on_both_days(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    night = await create(
+    night = await create_entry(
         client, world, world.ada, started_at="2024-05-07T22:00:00", ended_at="2024-05-08T02:00:00"
     )
-    logged = await create(client, world, world.ada, work_date="2024-05-08", duration_seconds=600)
-    await create(client, world, world.bob, work_date="2024-05-08", duration_seconds=999)
+    logged = await create_entry(
+        client, world, world.ada, work_date="2024-05-08", duration_seconds=600
+    )
+    await create_entry(client, world, world.bob, work_date="2024-05-08", duration_seconds=999)
     sheet = await week(client, world, world.ada, "2024-05-09")
     assert (sheet["first_day"], sheet["last_day"]) == ("2024-05-06", "2024-05-12")
     assert sheet["timezone"] == "Europe/Berlin"
@@ -80,7 +72,7 @@ async def test_a_week_crossing_a_clock_change_and_sunday_weeks(
             week_start="sunday",
         )
     )
-    await create(
+    await create_entry(
         client, world, world.ada, started_at="2024-10-26T23:00:00", ended_at="2024-10-27T04:00:00"
     )
     sheet = await week(client, world, world.ada, "2024-10-27")
@@ -94,10 +86,10 @@ async def test_a_week_crossing_a_clock_change_and_sunday_weeks(
 async def test_today_counts_its_part_of_last_night(client: httpx.AsyncClient, world: World) -> None:
     local_today = datetime.now(UTC).astimezone(ZoneInfo("Europe/Berlin")).date()
     today, yesterday = local_today.isoformat(), (local_today - timedelta(days=1)).isoformat()
-    night = await create(
+    night = await create_entry(
         client, world, world.ada, started_at=f"{yesterday}T23:00:00", ended_at=f"{today}T01:00:00"
     )
-    await create(client, world, world.ada, work_date=today, duration_seconds=1200)
+    await create_entry(client, world, world.ada, work_date=today, duration_seconds=1200)
     response = await client.get(f"{world.base}/time-tracking/today", headers=world.ada.headers)
     assert response.status_code == 200
     body = response.json()
@@ -121,7 +113,7 @@ async def test_the_projects_worklog_summary(
         (world.bob, world.issue_id, 50.5),
         (world.ada, second_issue, 30),
     ):
-        await create(
+        await create_entry(
             client,
             world,
             person,
@@ -129,8 +121,8 @@ async def test_the_projects_worklog_summary(
             work_date="2024-05-06",
             duration_seconds=int(minutes * 60),
         )
-    await create(client, world, world.ada, work_date="2024-05-07", duration_seconds=600)
-    await create(
+    await create_entry(client, world, world.ada, work_date="2024-05-07", duration_seconds=600)
+    await create_entry(
         client,
         world,
         world.ada,
@@ -201,10 +193,10 @@ async def test_the_workspace_summary_shows_members_only_their_own(
     client: httpx.AsyncClient, world: World, seeder: DirectorySeeder
 ) -> None:
     other = await seeder.project(world.workspace, name="Gemini")
-    await create(
+    await create_entry(
         client, world, world.ada, work_date="2024-05-06", duration_seconds=3600, billable=True
     )
-    await create(
+    await create_entry(
         client,
         world,
         world.ada,
@@ -212,7 +204,7 @@ async def test_the_workspace_summary_shows_members_only_their_own(
         work_date="2024-05-07",
         duration_seconds=1800,
     )
-    await create(client, world, world.bob, work_date="2024-05-07", duration_seconds=600)
+    await create_entry(client, world, world.bob, work_date="2024-05-07", duration_seconds=600)
     url = f"{world.base}/time-tracking/summary"
     admin_summary = (await client.get(url, headers=world.admin.headers)).json()
     assert (admin_summary["total_seconds"], admin_summary["billable_seconds"]) == (6000, 3600)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import httpx
 from fastapi import FastAPI, Header
 from fastapi.responses import JSONResponse
 from sqlalchemy import func, select, update
@@ -207,6 +208,17 @@ async def arrange_world(seeder: DirectorySeeder, issues: Issues, **project: Any)
     await seeder.project_member(seeded, guest, role="guest")
     issue_id = await issues.create(workspace.id, seeded.id)
     return World(workspace, admin, ada, bob, guest, seeded, issue_id)
+
+
+async def create_entry(
+    client: httpx.AsyncClient, world: World, person: SeededUser, **body: Any
+) -> dict[str, Any]:
+    """A time entry in the world's project, created through the API (201 expected)."""
+    payload = {"project_id": str(world.project.id), **body}
+    response = await client.post(f"{world.base}/time-entries", json=payload, headers=person.headers)
+    assert response.status_code == 201, response.text
+    entry: dict[str, Any] = response.json()
+    return entry
 
 
 @dataclass
