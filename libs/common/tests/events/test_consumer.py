@@ -1,24 +1,24 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from urllib.parse import urlsplit
 
 import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, HeadersType
 from opentelemetry import trace
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.db import create_engine, create_sessionmaker
 from worksync.common.events.consumer import EventConsumer, Handler
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.events.tables import MessagingTables
 from worksync.common.events.topology import dead_queue_name, declare_topology
 from worksync.common.ids import new_id
+from worksync.common.testing.links import TcpLink, tcp_link
 
 Eventually = Callable[[Callable[[], Awaitable[bool]]], Awaitable[None]]
 NextMessage = Callable[[AbstractQueue], Awaitable[AbstractIncomingMessage]]
@@ -61,9 +61,14 @@ def make_consumer(
     exchanges: tuple[str, str],
     queue_name: str,
 ) -> ConsumerFactory:
-    def make(handlers: dict[str, Handler], *, amqp_url: str = worksync_amqp_url) -> EventConsumer:
+    def make(
+        handlers: dict[str, Handler],
+        *,
+        amqp_url: str = worksync_amqp_url,
+        through: async_sessionmaker[AsyncSession] = sessionmaker,
+    ) -> EventConsumer:
         return EventConsumer(
-            sessionmaker=sessionmaker,
+            sessionmaker=through,
             inbox=messaging.inbox,
             amqp_url=amqp_url,
             exchange=exchanges[0],
@@ -229,59 +234,10 @@ async def test_what_is_no_cloudevent_or_has_no_handler_goes_to_the_dead_queue(
     assert await count(sessionmaker, effects) == 0
 
 
-class BrokerLink:
-    """A TCP hop between the consumer and RabbitMQ that a test can cut like a failing network."""
-
-    def __init__(self, broker_url: str) -> None:
-        self._broker_url = urlsplit(broker_url)
-        self._writers: set[asyncio.StreamWriter] = set()
-        self._server: asyncio.Server | None = None
-        self.url = ""
-
-    async def open(self) -> None:
-        self._server = await asyncio.start_server(self._forward, "127.0.0.1", 0)
-        port = self._server.sockets[0].getsockname()[1]
-        credentials = f"{self._broker_url.username}:{self._broker_url.password}"
-        self.url = self._broker_url._replace(netloc=f"{credentials}@127.0.0.1:{port}").geturl()
-
-    def cut(self) -> None:
-        """Abort every open connection; new connections still get through."""
-        for writer in list(self._writers):
-            writer.transport.abort()
-
-    async def close(self) -> None:
-        self.cut()
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-
-    async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        broker_reader, broker_writer = await asyncio.open_connection(
-            self._broker_url.hostname, self._broker_url.port or 5672
-        )
-        self._writers |= {writer, broker_writer}
-        try:
-            await asyncio.gather(
-                self._pipe(reader, broker_writer), self._pipe(broker_reader, writer)
-            )
-        finally:
-            self._writers -= {writer, broker_writer}
-
-    @staticmethod
-    async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(ConnectionError):
-            while data := await source.read(65536):
-                sink.write(data)
-                await sink.drain()
-        sink.close()
-
-
 @pytest.fixture
-async def broker_link(worksync_amqp_url: str) -> AsyncIterator[BrokerLink]:
-    link = BrokerLink(worksync_amqp_url)
-    await link.open()
-    yield link
-    await link.close()
+async def broker_link(worksync_amqp_url: str) -> AsyncIterator[TcpLink]:
+    async with tcp_link(worksync_amqp_url, 5672) as link:
+        yield link
 
 
 async def test_the_consumer_reconnects_after_losing_the_broker(
@@ -291,7 +247,7 @@ async def test_the_consumer_reconnects_after_losing_the_broker(
     make_consumer: ConsumerFactory,
     channel: AbstractChannel,
     exchanges: tuple[str, str],
-    broker_link: BrokerLink,
+    broker_link: TcpLink,
     eventually: Eventually,
 ) -> None:
     consumer = make_consumer({"test.good.*": record}, amqp_url=broker_link.url)
@@ -326,3 +282,136 @@ async def test_an_unreachable_broker_does_not_end_the_consumer(
     with caplog.at_level(logging.WARNING, logger="worksync.common.events.consumer"):
         async with running(consumer):
             await eventually(retried_several_times)
+
+
+# Far beyond what DELIVERY_LIMIT quick retries take (well under a second here): without the
+# pause, every event would be in the dead queue long before the database is back.
+OUTAGE_SECONDS = 3.0
+
+
+@pytest.fixture
+async def database_link(worksync_database_url: str) -> AsyncIterator[TcpLink]:
+    async with tcp_link(worksync_database_url, 5432) as link:
+        yield link
+
+
+@pytest.fixture
+async def linked_sessionmaker(
+    database_link: TcpLink,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions whose connections go through `database_link`."""
+    engine = create_engine(database_link.url, pool_size=2)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def test_an_unreachable_database_pauses_consumption_and_spends_no_delivery(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    linked_sessionmaker: async_sessionmaker[AsyncSession],
+    database_link: TcpLink,
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    eventually: Eventually,
+) -> None:
+    attempts: list[CloudEvent] = []
+
+    async def counting(session: AsyncSession, event: CloudEvent) -> None:
+        attempts.append(event)
+        await record(session, event)
+
+    consumer = make_consumer({"test.good.*": counting}, through=linked_sessionmaker)
+    queue, dead_queue = await declare_queue_of(consumer, channel)
+    events = [cloud_event() for _ in range(3)]
+
+    async def paused() -> bool:
+        return consumer.paused
+
+    async def all_handled() -> bool:
+        return await count(sessionmaker, effects) == len(events)
+
+    async with running(consumer):
+        database_link.down()
+        for event in events:
+            await publish(channel, exchanges[0], event.model_dump_json().encode(), event.type)
+        await eventually(paused)
+        await asyncio.sleep(OUTAGE_SECONDS)
+        assert consumer.paused
+        assert attempts == [], "no handler runs while the database is away"
+        database_link.up()
+        await eventually(all_handled)
+        assert not await paused()
+
+    async with sessionmaker() as session:
+        handled = (await session.execute(select(effects.c.event_id))).scalars().all()
+    assert sorted(handled) == sorted(event.id for event in events), "each effect exactly once"
+    assert await dead_queue.get(fail=False) is None
+    assert await queue.get(fail=False) is None
+
+
+async def test_a_connection_lost_inside_the_handler_is_retried_without_spending_deliveries(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    linked_sessionmaker: async_sessionmaker[AsyncSession],
+    database_link: TcpLink,
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    eventually: Eventually,
+) -> None:
+    """A failover mid-transaction: the handler's own statement fails on a dead connection."""
+    calls = 0
+
+    async def failover_during_the_first_call(session: AsyncSession, event: CloudEvent) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            database_link.down()
+            asyncio.get_running_loop().call_later(OUTAGE_SECONDS, database_link.up)
+        await record(session, event)
+
+    consumer = make_consumer(
+        {"test.good.*": failover_during_the_first_call}, through=linked_sessionmaker
+    )
+    _, dead_queue = await declare_queue_of(consumer, channel)
+    event = cloud_event()
+
+    async def handled() -> bool:
+        return await count(sessionmaker, effects) == 1
+
+    async with running(consumer):
+        await publish(channel, exchanges[0], event.model_dump_json().encode(), event.type)
+        await eventually(handled)
+
+    assert calls == 2
+    assert await dead_queue.get(fail=False) is None
+
+
+async def test_a_handler_error_is_still_counted_while_the_database_answers(
+    linked_sessionmaker: async_sessionmaker[AsyncSession],
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    next_message: NextMessage,
+) -> None:
+    """Only database outages are exempt: a handler's own database error is the handler's."""
+    attempts = 0
+
+    async def bad_sql(session: AsyncSession, event: CloudEvent) -> None:
+        nonlocal attempts
+        attempts += 1
+        await session.execute(text("SELECT * FROM no_such_table"))
+
+    consumer = make_consumer({"test.good.*": bad_sql}, through=linked_sessionmaker)
+    _, dead_queue = await declare_queue_of(consumer, channel)
+    event = cloud_event()
+
+    async with running(consumer):
+        await publish(channel, exchanges[0], event.model_dump_json().encode(), event.type)
+        dead = await next_message(dead_queue)
+
+    assert CloudEvent.model_validate_json(dead.body).id == event.id
+    assert attempts == DELIVERY_LIMIT + 1

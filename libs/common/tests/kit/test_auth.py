@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -15,7 +16,13 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from worksync.common.auth import InvalidToken, JwksCache, TokenVerifier, http_jwks_source
+from worksync.common.auth import (
+    InvalidToken,
+    JwksCache,
+    TokenExpired,
+    TokenVerifier,
+    http_jwks_source,
+)
 from worksync.common.testing.tokens import TokenMinter
 
 
@@ -51,7 +58,7 @@ async def test_a_valid_token_gives_the_principal() -> None:
 @pytest.mark.parametrize(
     ("overrides", "detail"),
     [
-        ({"exp": int(time.time()) - 10}, "expired"),
+        ({"exp": int(time.time()) - 60}, "expired"),
         ({"aud": "someone-else"}, "not valid"),
         ({"iss": "evil"}, "not valid"),
         ({"sub": "not-a-uuid"}, "not valid"),
@@ -63,6 +70,46 @@ async def test_claims_are_checked(overrides: dict[str, Any], detail: str) -> Non
     with pytest.raises(InvalidToken) as caught:
         await verifier.verify(minter.mint(**overrides))
     assert detail in (caught.value.detail or "")
+
+
+async def test_clock_skew_within_the_leeway_is_tolerated() -> None:
+    """Hosts' clocks differ by seconds: a token that just expired, or is issued a little in
+    the verifier's future, still verifies."""
+    minter = TokenMinter()
+    verifier, _ = _verifier_serving(minter)
+    now = int(time.time())
+    assert await verifier.verify(minter.mint(exp=now - 10))
+    assert await verifier.verify(minter.mint(iat=now + 10, nbf=now + 10))
+
+
+async def test_an_expired_token_has_its_own_code_and_a_malformed_one_does_not() -> None:
+    minter = TokenMinter()
+    verifier, _ = _verifier_serving(minter)
+    with pytest.raises(TokenExpired) as expired:
+        await verifier.verify(minter.mint(exp=int(time.time()) - 31))
+    assert expired.value.code == "token_expired"
+    assert expired.value.status == 401
+    with pytest.raises(InvalidToken) as malformed:
+        await verifier.verify("not.a.jwt")
+    assert malformed.value.code == "invalid_token"
+    with pytest.raises(InvalidToken) as future:
+        await verifier.verify(minter.mint(nbf=int(time.time()) + 120))
+    assert future.value.code == "invalid_token"
+
+
+async def test_without_leeway_a_just_expired_token_is_refused() -> None:
+    minter = TokenMinter()
+    cache = JwksCache(_static_source(minter))
+    strict = TokenVerifier(cache, issuer=minter.issuer, audience=minter.audience, leeway_seconds=0)
+    with pytest.raises(TokenExpired):
+        await strict.verify(minter.mint(exp=int(time.time()) - 2))
+
+
+def _static_source(minter: TokenMinter) -> Callable[[], Awaitable[dict[str, Any]]]:
+    async def source() -> dict[str, Any]:
+        return minter.jwks()
+
+    return source
 
 
 async def test_a_token_missing_required_claims_is_refused() -> None:
@@ -216,3 +263,30 @@ async def test_concurrent_callers_wait_for_a_reread_under_way() -> None:
     results = await asyncio.gather(*(caller() for _ in range(32)))
     assert all(all(found) for found in results)
     assert reads == ["read"], "one read serves every concurrent caller"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "verified"),
+    [
+        ({}, True),
+        ({"email_verified": False}, False),
+        ({"email_verified": "true"}, False),
+        ({"email_verified": 1}, False),
+    ],
+)
+async def test_email_verified_is_carried_and_only_a_literal_true_counts(
+    overrides: dict[str, Any], verified: bool
+) -> None:
+    minter = TokenMinter()
+    verifier, _ = _verifier_serving(minter)
+    principal = await verifier.verify(minter.mint(**overrides))
+    assert principal.email_verified is verified
+
+
+async def test_a_token_without_the_email_verified_claim_is_unverified() -> None:
+    minter = TokenMinter()
+    verifier, _ = _verifier_serving(minter)
+    claims = jwt.decode(minter.mint(), options={"verify_signature": False})
+    del claims["email_verified"]
+    token = jwt.encode(claims, minter._key, algorithm="RS256", headers={"kid": minter.kid})
+    assert (await verifier.verify(token)).email_verified is False

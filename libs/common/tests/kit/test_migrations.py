@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -84,3 +87,47 @@ def test_unsafe_role_names_are_refused(
             admin.execute(
                 sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
             )
+
+
+UPGRADE = """
+import sys
+from alembic import command
+from alembic.config import Config
+config = Config()
+config.set_main_option("script_location", sys.argv[1])
+config.attributes["database_url"] = sys.argv[2]
+command.upgrade(config, "head")
+"""
+
+
+def test_runs_of_one_schemas_migrations_at_once_take_turns(
+    worksync_fresh_database_url: str,
+) -> None:
+    # Alembic's context is process-global: concurrent runs need processes, as in production.
+    schema = f"kit_mig_{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "KIT_MIGRATION_SCHEMA": schema}
+    env.pop("KIT_ROLE", None)
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                UPGRADE,
+                str(HERE / "sample_migrations"),
+                worksync_fresh_database_url,
+            ],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for run in runs:
+        _, errors_text = run.communicate(timeout=120)
+        assert run.returncode == 0, errors_text
+
+    with psycopg.connect(worksync_fresh_database_url) as connection:
+        versions = connection.execute(
+            sql.SQL("SELECT version_num FROM {}.alembic_version").format(sql.Identifier(schema))
+        ).fetchall()
+    assert versions == [("0001",)]

@@ -10,6 +10,8 @@ import uuid
 import httpx
 import pytest
 
+from worksync.common.testing.tokens import TokenMinter
+
 PROBLEM = "application/problem+json"
 
 
@@ -102,6 +104,18 @@ async def test_missing_and_bad_tokens_are_401(client: httpx.AsyncClient) -> None
     assert bad.json()["code"] == "invalid_token"
 
 
+async def test_an_expired_token_is_401_token_expired(
+    client: httpx.AsyncClient, minter: TokenMinter
+) -> None:
+    expired = {"Authorization": f"Bearer {minter.mint(ttl_seconds=-120)}"}
+    response = await client.post(
+        "/api/v1/widgets", json={"name": _name(), "rank": 1}, headers=expired
+    )
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.json()["code"] == "token_expired"
+
+
 async def test_keyset_pagination_walks_every_row_once(
     client: httpx.AsyncClient, auth: dict[str, str]
 ) -> None:
@@ -188,14 +202,14 @@ async def test_a_failed_idempotent_request_can_be_retried(
 
 
 async def test_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
-    echoed = await client.get("/healthz", headers={"X-Request-ID": "req-123"})
+    echoed = await client.get("/livez", headers={"X-Request-ID": "req-123"})
     assert echoed.headers["x-request-id"] == "req-123"
-    made = await client.get("/healthz")
+    made = await client.get("/livez")
     assert len(made.headers["x-request-id"]) == 32
 
 
 async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.get("/livez")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
@@ -204,7 +218,7 @@ async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
 async def test_openapi_declares_problem_responses(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/openapi.json")).json()
     assert "/api/v1/widgets" in spec["paths"]
-    assert "/healthz" in spec["paths"]
+    assert "/livez" in spec["paths"]
 
 
 @pytest.mark.parametrize(

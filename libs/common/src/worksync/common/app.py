@@ -55,6 +55,8 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Also here, for a factory run by uvicorn directly rather than through `serve`.
+        settings.refuse_unsafe_start()
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
         async with httpx.AsyncClient(timeout=10.0) as http_client:
             instrument_httpx_client(http_client)
@@ -76,6 +78,7 @@ def create_service_app(
                 ),
                 issuer=settings.jwt_issuer,
                 audience=settings.jwt_audience,
+                leeway_seconds=settings.jwt_leeway_seconds,
             )
             try:
                 if extra_lifespan is None:

@@ -19,6 +19,7 @@ from worksync.common.errors import Unauthorized
 
 ALLOWED_ALGORITHMS = ("RS256",)
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "exp", "iat", "jti")
+DEFAULT_LEEWAY_SECONDS = 30.0
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,14 @@ logger = logging.getLogger(__name__)
 class InvalidToken(Unauthorized):
     def __init__(self, detail: str = "The access token is not valid") -> None:
         super().__init__(detail=detail, code="invalid_token")
+
+
+class TokenExpired(InvalidToken):
+    """A genuine token past its expiry (beyond the leeway): the client should refresh it."""
+
+    def __init__(self) -> None:
+        super().__init__("The access token has expired")
+        self.code = "token_expired"
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,8 @@ class Principal:
     name: str
     token_id: str
     claims: dict[str, Any]
+    # Whether identity has verified `email`; a token without the claim counts as unverified.
+    email_verified: bool = False
 
 
 JwksSource = Callable[[], Awaitable[dict[str, Any]]]
@@ -117,10 +128,21 @@ class JwksCache:
 
 
 class TokenVerifier:
-    def __init__(self, jwks: JwksCache, *, issuer: str, audience: str) -> None:
+    """Checks signature and claims; `leeway_seconds` absorbs clock skew between hosts in
+    `exp`, `iat` and `nbf`."""
+
+    def __init__(
+        self,
+        jwks: JwksCache,
+        *,
+        issuer: str,
+        audience: str,
+        leeway_seconds: float = DEFAULT_LEEWAY_SECONDS,
+    ) -> None:
         self._jwks = jwks
         self._issuer = issuer
         self._audience = audience
+        self._leeway = leeway_seconds
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -145,10 +167,11 @@ class TokenVerifier:
                 algorithms=list(ALLOWED_ALGORITHMS),
                 audience=self._audience,
                 issuer=self._issuer,
+                leeway=self._leeway,
                 options={"require": list(REQUIRED_CLAIMS)},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise InvalidToken("The access token has expired") from exc
+            raise TokenExpired() from exc
         except jwt.PyJWTError as exc:
             raise InvalidToken() from exc
         try:
@@ -161,6 +184,7 @@ class TokenVerifier:
             name=str(claims.get("name", "")),
             token_id=str(claims["jti"]),
             claims=claims,
+            email_verified=claims.get("email_verified") is True,
         )
 
 

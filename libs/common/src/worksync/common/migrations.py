@@ -138,22 +138,34 @@ def _run_sync(
     schema: str,
     role: tuple[str, str] | None,
 ) -> None:
-    connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}"))
-    connection.execute(text(f"SET search_path TO {_quoted(schema)}"))
+    # Two runs of one service's migrations at once (a Job retried while the first still runs,
+    # two upgrades, Compose beside Helm) take turns; the second then finds head. Session-level,
+    # so it spans the commits below.
+    lock = {"key": f"worksync.migrate.{schema}"}
+    connection.execute(text("SELECT pg_advisory_lock(hashtext(:key))"), lock)
     connection.commit()
-    context.configure(
-        connection=connection,
-        target_metadata=metadata,
-        version_table_schema=schema,
-        include_schemas=True,
-        include_name=lambda name, type_, _parent: type_ != "schema" or name == schema,
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-    if role is not None:
-        grant_service_role(connection, schema, *role)
+    try:
+        connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {_quoted(schema)}"))
+        connection.execute(text(f"SET search_path TO {_quoted(schema)}"))
         connection.commit()
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table_schema=schema,
+            include_schemas=True,
+            include_name=lambda name, type_, _parent: type_ != "schema" or name == schema,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        if role is not None:
+            grant_service_role(connection, schema, *role)
+            connection.commit()
+    finally:
+        if not connection.invalidated:
+            connection.rollback()
+            connection.execute(text("SELECT pg_advisory_unlock(hashtext(:key))"), lock)
+            connection.commit()
 
 
 def run_service_migrations(

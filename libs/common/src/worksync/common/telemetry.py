@@ -98,7 +98,7 @@ def _instrument_sqlalchemy_engines() -> None:
 def instrument_fastapi(app: Any) -> None:
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="livez,readyz")
 
 
 def instrument_httpx_client(client: Any) -> None:

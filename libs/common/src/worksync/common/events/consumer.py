@@ -12,13 +12,14 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, StatusCode
 from pydantic import ValidationError
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.events.runner import Backoff, wait_for_any
 from worksync.common.events.topology import declare_topology
+from worksync.common.outages import database_unavailable
 
 logger = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
@@ -53,6 +54,13 @@ class EventConsumer:
     A failing handler is retried (redelivered) until the queue's delivery limit, after
     which the broker moves the message to the dead queue, as it does at once with messages
     that are no CloudEvent or that no handler wants.
+
+    An unavailable database is no failure of the handler and spends no delivery: the
+    consumer pauses, holding its messages unsettled (which fills the prefetch window, so
+    the broker sends no more), probes the database with backoff and, once it answers,
+    applies the held messages again. Neither a requeue nor a closed channel would do: a
+    quorum queue counts both as a delivery. A message held longer than the broker's
+    `consumer_timeout` (30 min by default) is returned by the broker and counts once.
     """
 
     def __init__(
@@ -84,20 +92,34 @@ class EventConsumer:
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        # Cleared while the database is unavailable; one probe task sets it again.
+        self._database_up = asyncio.Event()
+        self._database_up.set()
+        self._probe: asyncio.Task[None] | None = None
+        # Set when the connection the current deliveries came through is ended: messages
+        # still waiting for the database then come back from the broker anyway.
+        self._released = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until `stop` is set, reconnecting after broker outages."""
         backoff = Backoff(self.reconnect_delay_seconds)
-        while not stop.is_set():
-            try:
-                await self._consume(stop, backoff)
-            except Exception as exc:  # a broker outage must not end the worker
-                logger.warning("consumer of %s failed, will reconnect: %r", self.queue, exc)
-            if not stop.is_set():
-                await wait_for_any(stop, at_most_seconds=backoff.next_delay())
+        try:
+            while not stop.is_set():
+                try:
+                    await self._consume(stop, backoff)
+                except Exception as exc:  # a broker outage must not end the worker
+                    logger.warning("consumer of %s failed, will reconnect: %r", self.queue, exc)
+                if not stop.is_set():
+                    await wait_for_any(stop, at_most_seconds=backoff.next_delay())
+        finally:
+            if self._probe is not None:
+                self._probe.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._probe
 
     async def handle(self, message: AbstractIncomingMessage) -> None:
-        """Process one delivery and settle it: ack, reject to the dead queue, or requeue."""
+        """Process one delivery and settle it: ack, reject to the dead queue, or requeue;
+        unsettled only when its connection ended while it waited for the database."""
         self._in_flight += 1
         self._idle.clear()
         try:
@@ -119,7 +141,19 @@ class EventConsumer:
             None,
         )
 
+    @property
+    def paused(self) -> bool:
+        """Whether the consumer waits for its database to answer again."""
+        return not self._database_up.is_set()
+
     async def _consume(self, stop: asyncio.Event, backoff: Backoff) -> None:
+        self._released = asyncio.Event()
+        try:
+            await self._consume_until_stopped(stop, backoff)
+        finally:
+            self._released.set()
+
+    async def _consume_until_stopped(self, stop: asyncio.Event, backoff: Backoff) -> None:
         async with await aio_pika.connect(
             self.amqp_url, timeout=CONNECT_TIMEOUT_SECONDS
         ) as connection:
@@ -142,6 +176,8 @@ class EventConsumer:
                 return
             await queue.cancel(consumer_tag)
             # Let handlers that are running commit and ack; what is left is redelivered.
+            # Those waiting for the database give up at once.
+            self._released.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._idle.wait(), DRAIN_TIMEOUT_SECONDS)
 
@@ -158,6 +194,7 @@ class EventConsumer:
         return stop.is_set() and not channel.is_closed
 
     async def _handle(self, message: AbstractIncomingMessage) -> None:
+        released = self._released
         try:
             event = CloudEvent.model_validate_json(message.body)
         except ValidationError as exc:
@@ -183,14 +220,56 @@ class EventConsumer:
             },
         ) as span:
             try:
-                first_delivery = await self._apply(handler, event)
+                first_delivery = await self._apply_when_available(handler, event, released)
             except Exception as exc:
                 span.record_exception(exc)
                 span.set_status(StatusCode.ERROR)
                 await self._retry_later(message, event, exc)
                 return
+            if first_delivery is None:
+                span.set_attribute("worksync.event.released", True)
+                return
             span.set_attribute("worksync.event.duplicate", not first_delivery)
             await message.ack()
+
+    async def _apply_when_available(
+        self, handler: Handler, event: CloudEvent, released: asyncio.Event
+    ) -> bool | None:
+        """`_apply` once the database answers; None when the delivery's connection ended
+        before it did (the broker has the message back)."""
+        while True:
+            await wait_for_any(self._database_up, released, at_most_seconds=None)
+            if released.is_set():
+                return None
+            try:
+                return await self._apply(handler, event)
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    raise
+                self._pause(exc)
+
+    def _pause(self, cause: Exception) -> None:
+        if self._database_up.is_set():
+            logger.warning(
+                "%s: database unavailable (%r); pausing until it answers", self.queue, cause
+            )
+            self._database_up.clear()
+        if self._probe is None or self._probe.done():
+            self._probe = asyncio.create_task(self._wait_for_database())
+
+    async def _wait_for_database(self) -> None:
+        backoff = Backoff(self.retry_delay_seconds, MAX_RETRY_DELAY_SECONDS)
+        while True:
+            await asyncio.sleep(backoff.next_delay())
+            try:
+                async with self.sessionmaker() as session:
+                    await session.execute(text("SELECT 1"))
+            except Exception as exc:  # still down, whatever the driver says
+                logger.debug("%s: database still unavailable: %r", self.queue, exc)
+                continue
+            logger.warning("%s: database answers again; resuming", self.queue)
+            self._database_up.set()
+            return
 
     async def _apply(self, handler: Handler, event: CloudEvent) -> bool:
         """Run `handler` in the transaction that records the event; False for a duplicate."""

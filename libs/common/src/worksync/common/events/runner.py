@@ -35,8 +35,8 @@ class Backoff:
         self._next = self.initial_seconds
 
 
-async def wait_for_any(*events: asyncio.Event, at_most_seconds: float) -> None:
-    """Return once any of `events` is set, or after `at_most_seconds`, whichever comes first."""
+async def wait_for_any(*events: asyncio.Event, at_most_seconds: float | None) -> None:
+    """Return once any of `events` is set, or after `at_most_seconds` (None: no bound)."""
     waiters = [asyncio.ensure_future(event.wait()) for event in events]
     try:
         await asyncio.wait(waiters, timeout=at_most_seconds, return_when=asyncio.FIRST_COMPLETED)

@@ -2,12 +2,15 @@
 
 Each service describes its worker once, from its own outbox, inbox and handlers::
 
-    WORKER = ServiceWorker(outbox=outbox, inbox=messaging.inbox, handlers=HANDLERS)
+    WORKER = ServiceWorker(
+        outbox=outbox, inbox=messaging.inbox, handlers=HANDLERS, idempotency_keys=keys
+    )
 
     if __name__ == "__main__":
         WORKER.main(TimetrackingSettings())
 
-and `python -m worksync.<service>.worker` relays and consumes until SIGINT or SIGTERM.
+and `python -m worksync.<service>.worker` relays, consumes and purges expired inbox rows
+and idempotency keys until SIGINT or SIGTERM.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.config import CommonSettings
 from worksync.common.db import create_engine, create_sessionmaker
 from worksync.common.events.consumer import EventConsumer, Handler
+from worksync.common.events.housekeeping import Housekeeper
 from worksync.common.events.outbox import Outbox
 from worksync.common.events.relay import OutboxRelay
 from worksync.common.events.runner import run_until_signalled
@@ -34,6 +39,8 @@ class ServiceWorker:
     inbox: Table
     # Event type (or topic pattern) -> handler; the consumer's queue is bound to these keys.
     handlers: Mapping[str, Handler]
+    # The service's idempotency keys, purged past their lifetime (None: it keeps none).
+    idempotency_keys: Table | None = None
 
     def relay(self, settings: CommonSettings) -> OutboxRelay:
         return OutboxRelay(
@@ -59,17 +66,32 @@ class ServiceWorker:
             delivery_limit=settings.event_delivery_limit,
         )
 
+    def housekeeper(
+        self, settings: CommonSettings, sessionmaker: async_sessionmaker[AsyncSession]
+    ) -> Housekeeper:
+        return Housekeeper(
+            sessionmaker,
+            inbox=self.inbox,
+            idempotency_keys=self.idempotency_keys,
+            inbox_retention=timedelta(hours=settings.inbox_retention_hours),
+            interval_seconds=settings.housekeeping_interval_seconds,
+        )
+
     async def run(self, settings: CommonSettings) -> None:
-        """Relay and consume until SIGINT or SIGTERM."""
+        """Relay, consume and keep house until SIGINT or SIGTERM."""
         engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+        sessionmaker = create_sessionmaker(engine)
         try:
             await run_until_signalled(
-                self.relay(settings), self.consumer(settings, create_sessionmaker(engine))
+                self.relay(settings),
+                self.consumer(settings, sessionmaker),
+                self.housekeeper(settings, sessionmaker),
             )
         finally:
             await engine.dispose()
 
     def main(self, settings: CommonSettings) -> None:
+        settings.refuse_unsafe_start()
         configure_logging(settings)
         configure_tracing(settings)
         asyncio.run(self.run(settings))

@@ -26,6 +26,12 @@ from worksync.common.testing.infra import (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests run in the `test` environment unless told otherwise: a service's app refuses
+    to start without an explicit environment."""
+    os.environ.setdefault("WORKSYNC_ENVIRONMENT", "test")
+
+
 @pytest.fixture(scope="session")
 def worksync_infra() -> Iterator[TestInfrastructure]:
     with resolve_infrastructure(

@@ -42,6 +42,7 @@ class TokenMinter:
         *,
         email: str = "user@example.com",
         name: str = "Test User",
+        email_verified: bool = True,
         ttl_seconds: int = 900,
         **overrides: Any,
     ) -> str:
@@ -52,6 +53,7 @@ class TokenMinter:
             "sub": str(user_id or new_id()),
             "email": email,
             "name": name,
+            "email_verified": email_verified,
             "iat": now,
             "exp": now + ttl_seconds,
             "jti": new_id().hex,

@@ -1,0 +1,48 @@
+"""Telling an unavailable database apart from a failing query.
+
+An API answers the first with 503 and `Retry-After` instead of 500; a consumer waits for
+the database instead of spending the event's delivery attempts, which are meant for
+handlers that fail on the event itself.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from sqlalchemy import exc as sa_exc
+
+# SQLSTATE classes and codes that say "the server or the connection", not "your statement":
+# connection exceptions, insufficient resources (too many connections, out of memory, disk
+# full), and the server shutting down, crashed or still starting.
+UNAVAILABLE_CLASSES = ("08", "53")
+UNAVAILABLE_CODES = frozenset({"57P01", "57P02", "57P03"})
+
+
+def _unavailable_driver_error(error: BaseException | None) -> bool:
+    if not isinstance(error, psycopg.OperationalError):
+        return False
+    # No SQLSTATE: the driver never reached a server (refused, reset, timed out).
+    sqlstate = error.sqlstate
+    return sqlstate is None or sqlstate[:2] in UNAVAILABLE_CLASSES or sqlstate in UNAVAILABLE_CODES
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """Whether `error` (or what it was raised from) means the database cannot be reached.
+
+    True for a refused or lost connection, a server shutting down or out of connections,
+    and the pool's wait for a connection timing out; False for what a statement did wrong
+    (constraints, deadlocks, cancelled statements), which retrying alone will not fix.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sa_exc.TimeoutError):
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and (
+            current.connection_invalidated or _unavailable_driver_error(current.orig)
+        ):
+            return True
+        if _unavailable_driver_error(current):
+            return True
+        current = current.__cause__
+    return False
