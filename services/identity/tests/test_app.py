@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import ValidationError
 
+from worksync.common.config import UnsafeSettings
 from worksync.identity.admin import UnknownUser, promote
 from worksync.identity.config import IdentitySettings
 from worksync.identity.testing import Accounts, unique_email
@@ -62,20 +62,22 @@ async def test_every_operation_documents_its_answers(client: httpx.AsyncClient) 
 
 
 async def test_health(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.get("/livez")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}
 
 
-def test_production_refuses_the_development_key_secret() -> None:
-    with pytest.raises(ValidationError, match="IDENTITY_KEY_ENCRYPTION_SECRET"):
-        IdentitySettings(environment="production", internal_secret="a real internal secret")
+def test_production_refuses_to_start_with_the_development_key_secret() -> None:
+    unsafe = IdentitySettings(environment="production", internal_secret="a real internal secret")
+    with pytest.raises(UnsafeSettings, match="IDENTITY_KEY_ENCRYPTION_SECRET"):
+        unsafe.refuse_unsafe_start()
     settings = IdentitySettings(
         environment="production",
         internal_secret="a real internal secret",
         key_encryption_secret="a real key encryption secret",
     )
+    settings.refuse_unsafe_start()
     assert settings.service_name == "identity"
     assert settings.port == 8001
 

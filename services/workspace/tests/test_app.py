@@ -52,7 +52,7 @@ async def test_money_is_a_string_and_hours_a_number_in_the_schema(
 
 
 async def test_health(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.get("/livez")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok", "broker": "ok"}

@@ -58,23 +58,24 @@ async def test_a_genuine_token_passes(
 
 
 @pytest.mark.parametrize(
-    ("changes", "reason"),
+    ("changes", "code"),
     [
-        ({"exp": int(time.time()) - 60, "iat": int(time.time()) - 1000}, "expired"),
-        ({"aud": "somebody-else"}, "wrong audience"),
-        ({"iss": "https://evil.example"}, "wrong issuer"),
+        ({"exp": int(time.time()) - 60, "iat": int(time.time()) - 1000}, "token_expired"),
+        ({"aud": "somebody-else"}, "invalid_token"),
+        ({"iss": "https://evil.example"}, "invalid_token"),
     ],
+    ids=["expired", "wrong audience", "wrong issuer"],
 )
 async def test_tokens_with_wrong_claims_are_refused(
     client: httpx.AsyncClient,
     accounts: Accounts,
     sign_with_identity_key: Sign,
     changes: dict[str, Any],
-    reason: str,
+    code: str,
 ) -> None:
     account = await accounts.create()
     token = await sign_with_identity_key(_claims_of(account, **changes))
-    assert_problem(await _me(client, token), 401, "invalid_token")
+    assert_problem(await _me(client, token), 401, code)
 
 
 async def test_a_token_signed_by_another_key_under_identitys_kid_is_refused(

@@ -85,7 +85,7 @@ async def test_listing_is_for_admins_only(client: httpx.AsyncClient, accounts: A
 
 
 async def test_who_sees_whom(client: httpx.AsyncClient, accounts: Accounts) -> None:
-    alice, bob = await accounts.create(), await accounts.create()
+    alice, bob = await accounts.create(verified=False), await accounts.create()
     admin = await accounts.create(admin=True)
     own = await client.get(f"{USERS}/{alice.id}", headers=alice.headers)
     assert own.status_code == 200

@@ -109,6 +109,35 @@ async def test_only_the_invited_address_may_accept(
     assert accepted.json()["role"] == "member"
 
 
+async def test_only_a_verified_address_may_accept(
+    client: httpx.AsyncClient,
+    people: People,
+    workspaces: Workspaces,
+    minter: TokenMinter,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Whoever registered someone else's address first must not join in their name."""
+    ada = await people.register()
+    slug = (await workspaces.create(ada))["slug"]
+    email = unique_email("invitee")
+    token = (await _invite(client, slug, ada, email)).json()["token"]
+    squatter_id = uuid.uuid4()
+    unverified = minter.mint(squatter_id, email=email, email_verified=False)
+    refused = await client.post(
+        f"{API}/invitations/{token}/accept", headers={"Authorization": f"Bearer {unverified}"}
+    )
+    assert_problem(refused, 403, "email_not_verified")
+    async with sessionmaker() as session:
+        row = await session.scalar(select(Invitation).where(Invitation.email == email))
+    assert row is not None
+    assert row.accepted_at is None
+    verified = minter.mint(squatter_id, email=email)
+    accepted = await client.post(
+        f"{API}/invitations/{token}/accept", headers={"Authorization": f"Bearer {verified}"}
+    )
+    assert accepted.status_code == 200, accepted.text
+
+
 async def test_expired_and_revoked_invitations_are_gone(
     client: httpx.AsyncClient,
     people: People,

@@ -296,7 +296,8 @@ async def test_the_export_is_csv_that_imports_again(
             "department_code": "ENG",
             "position": 'Lead, "platform"',
             "job_grade": "",
-            "phone": "+1 (555) 0100",
+            # Neutralised like every cell a spreadsheet could take for a formula.
+            "phone": "'+1 (555) 0100",
             "date_of_joining": "2024-01-15",
             "date_of_leaving": "",
             "employment_status": "active",
@@ -330,3 +331,115 @@ async def test_the_export_is_csv_that_imports_again(
         return [{k: v for k, v in item.items() if k not in volatile} for item in items]
 
     assert stable(again) == stable(listed)
+
+
+async def test_the_export_neutralises_formulas_and_the_import_restores_them(
+    client: httpx.AsyncClient, people: People, workspaces: Workspaces
+) -> None:
+    admin = await people.register("Ada")
+    slug = (await workspaces.create(admin))["slug"]
+    sneaky = await people.register('=HYPERLINK("https://evil.example")')
+    await workspaces.add_member(slug, admin, sneaky)
+    url = f"{API}/workspaces/{slug}/staff"
+    details = {
+        "position": "@SUM(A1:A9)",
+        "job_grade": "-2+3",
+        "phone": "+44 20 7946 0000",
+        "notes": "=1+1\n'=kept as typed",
+    }
+    await workspaces.create_staff(slug, admin, sneaky, "S1", **details)
+    quoted = await workspaces.create_staff(
+        slug, admin, await _member(people, workspaces, slug, admin), "S2", notes="'quoted"
+    )
+
+    export = await client.get(f"{url}/export", headers=admin.headers)
+    rows = {row["staff_id"]: row for row in csv.DictReader(io.StringIO(export.text, newline=""))}
+    assert rows["S1"]["display_name"] == '\'=HYPERLINK("https://evil.example")'
+    assert rows["S1"]["position"] == "'@SUM(A1:A9)"
+    assert rows["S1"]["job_grade"] == "'-2+3"
+    assert rows["S1"]["phone"] == "'+44 20 7946 0000"
+    assert rows["S1"]["notes"] == "'=1+1\n'=kept as typed"
+    # A leading apostrophe of the value itself is doubled, so that the import keeps it.
+    assert rows["S2"]["notes"] == "''quoted"
+    for cell in (cell for row in rows.values() for cell in row.values()):
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+    listed = (await client.get(url, headers=admin.headers)).json()["items"]
+    for item in listed:
+        await client.delete(f"{url}/{item['id']}", headers=admin.headers)
+    reimported = await client.post(
+        f"{url}/bulk-import",
+        content=export.content,
+        headers={**admin.headers, "Content-Type": "text/csv"},
+    )
+    assert reimported.status_code == 201, reimported.text
+    again = {
+        item["staff_id"]: item
+        for item in (await client.get(url, headers=admin.headers)).json()["items"]
+    }
+    assert {key: again["S1"][key] for key in details} == details
+    assert again["S2"]["notes"] == quoted["notes"] == "'quoted"
+
+
+async def _member(
+    people: People, workspaces: Workspaces, slug: str, admin: SeededUser
+) -> SeededUser:
+    member = await people.register("Bea")
+    await workspaces.add_member(slug, admin, member)
+    return member
+
+
+async def test_an_import_too_big_or_too_deep_is_refused_not_a_server_error(
+    client: httpx.AsyncClient, people: People, workspaces: Workspaces
+) -> None:
+    office = await _office(people, workspaces, 1)
+    url = f"{office.url}/bulk-import"
+    csv_headers = {**office.admin.headers, "Content-Type": "text/csv"}
+    json_headers = {**office.admin.headers, "Content-Type": "application/json"}
+
+    long_field = b"staff_id,notes\r\nA1," + b"x" * 200_000 + b"\r\n"
+    assert_problem(
+        await client.post(url, content=long_field, headers=csv_headers),
+        422,
+        "validation_failed",
+        fields={"rows[0]"},
+    )
+    quoted_forever = b'staff_id,notes\r\nA1,"' + b"x" * 200_000
+    assert_problem(
+        await client.post(url, content=quoted_forever, headers=csv_headers),
+        422,
+        "validation_failed",
+        fields={"rows[0]"},
+    )
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert_problem(
+        await client.post(url, content=deep, headers=json_headers),
+        422,
+        "validation_failed",
+        fields={"rows"},
+    )
+    nested_row = b'[{"staff_id": "A1", "notes": ' + b"[" * 5_000 + b"]" * 5_000 + b"}]"
+    assert_problem(
+        await client.post(url, content=nested_row, headers=json_headers),
+        422,
+        "validation_failed",
+        fields={"rows"},
+    )
+    shallower = b'[{"staff_id": "A1", "notes": ' + b"[" * 900 + b"]" * 900 + b"}]"
+    assert_problem(
+        await client.post(
+            url, content=shallower, headers={**json_headers, "Idempotency-Key": "deep-1"}
+        ),
+        422,
+        "validation_failed",
+        fields={"rows[0].notes"},
+    )
+    deep_file = {"file": ("staff.json", deep, "application/json")}
+    assert_problem(
+        await client.post(url, files=deep_file, headers=office.admin.headers),
+        422,
+        "validation_failed",
+        fields={"rows"},
+    )
+    huge = b"staff_id,notes\r\n" + b"A1,note\r\n" * 2_500_000
+    assert_problem(await client.post(url, content=huge, headers=csv_headers), 413, "body_too_large")

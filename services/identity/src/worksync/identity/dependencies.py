@@ -97,7 +97,9 @@ def get_user_service(session: SessionDep) -> UserService:
 
 def get_session_service(session: SessionDep, settings: SettingsDep) -> SessionService:
     return SessionService(
-        session, refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds)
+        session,
+        refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+        max_lifetime=timedelta(seconds=settings.session_max_lifetime_seconds),
     )
 
 

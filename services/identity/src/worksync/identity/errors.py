@@ -12,8 +12,8 @@ from worksync.common.errors import (
 )
 
 
-class InvalidCredentials(RecordedFailure):
-    """Wrong email or password; the failure counts towards the lockout, so it is kept."""
+class InvalidCredentials(AppError):
+    """Wrong email or password; the lockout counted the attempt before the check."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -24,7 +24,7 @@ class InvalidCredentials(RecordedFailure):
         )
 
 
-class CurrentPasswordIncorrect(RecordedFailure):
+class CurrentPasswordIncorrect(AppError):
     def __init__(self) -> None:
         super().__init__(
             detail="The current password is not correct",
@@ -79,6 +79,14 @@ class SessionRequired(Forbidden):
         super().__init__(
             "This needs a login session; API tokens cannot manage credentials",
             code="session_required",
+        )
+
+
+class EmailNotVerified(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "Verify your email address first (follow the link mailed to you)",
+            code="email_not_verified",
         )
 
 

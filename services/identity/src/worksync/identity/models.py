@@ -157,11 +157,13 @@ class ApiToken(IdMixin, Base):
 
 
 class LoginThrottle(Base):
-    """Consecutive failed logins per normalised email, whether or not such a user exists."""
+    """Recent login attempts per normalised email (whether or not such a user exists) and
+    client network; the network `*` counts the attempts from every network."""
 
     __tablename__ = "login_throttles"
 
     email_key: Mapped[str] = mapped_column(String(320), primary_key=True)
+    network: Mapped[str] = mapped_column(String(64), primary_key=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

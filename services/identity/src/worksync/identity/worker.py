@@ -6,10 +6,15 @@ from worksync.common.events.worker import ServiceWorker
 from worksync.identity.config import IdentitySettings
 from worksync.identity.messaging.handlers import HANDLERS
 from worksync.identity.messaging.published import outbox
-from worksync.identity.models import messaging
+from worksync.identity.models import idempotency_keys, messaging
 
 # Reads the workspace-membership events into the projection (queue `identity.events`).
-WORKER = ServiceWorker(outbox=outbox, inbox=messaging.inbox, handlers=HANDLERS)
+WORKER = ServiceWorker(
+    outbox=outbox,
+    inbox=messaging.inbox,
+    handlers=HANDLERS,
+    idempotency_keys=idempotency_keys,
+)
 
 
 def main() -> None:

@@ -11,6 +11,8 @@ from worksync.common.config import CommonSettings
 
 class WorkspaceSettings(CommonSettings):
     service_env_prefix: ClassVar[str] = "WORKSPACE_"
+    # Only identity and the gateway use the internal secret; this service never receives it.
+    production_secrets: ClassVar[tuple[str, ...]] = ()
 
     service_name: str = "workspace"
     port: int = Field(default=8002, ge=0, le=65535)

@@ -60,6 +60,14 @@ class InvitationEmailMismatch(Forbidden):
         )
 
 
+class EmailNotVerified(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "Verify your email address with identity before accepting an invitation",
+            code="email_not_verified",
+        )
+
+
 class IdentifierTaken(Conflict):
     def __init__(self) -> None:
         super().__init__(

@@ -6,10 +6,15 @@ from worksync.common.events.worker import ServiceWorker
 from worksync.workspace.config import WorkspaceSettings
 from worksync.workspace.messaging.handlers import HANDLERS
 from worksync.workspace.messaging.published import outbox
-from worksync.workspace.models import messaging
+from worksync.workspace.models import idempotency_keys, messaging
 
 # Reads identity's user events into the users projection (queue `workspace.events`).
-WORKER = ServiceWorker(outbox=outbox, inbox=messaging.inbox, handlers=HANDLERS)
+WORKER = ServiceWorker(
+    outbox=outbox,
+    inbox=messaging.inbox,
+    handlers=HANDLERS,
+    idempotency_keys=idempotency_keys,
+)
 
 
 def main() -> None:

@@ -59,11 +59,12 @@ async def create_api_token(
     now: NowDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    """Create an API token; its secret is in this response and nowhere else, ever."""
+    """Create an API token; its secret is in this response and nowhere else, ever. Needs a
+    verified email address (403 `email_not_verified`)."""
     secrets: list[str] = []
 
     async def create() -> CreatedApiToken:
-        created = await service.create(caller.user.id, request, now)
+        created = await service.create(caller.user, request, now)
         secrets.append(created.secret)
         # What the idempotency record keeps (and a replay answers) has no secret in it.
         return CreatedApiToken(**created.token.model_dump(), token=None)

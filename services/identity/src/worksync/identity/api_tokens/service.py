@@ -17,8 +17,9 @@ from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.identity.api_tokens.repository import ApiTokenRepository
 from worksync.identity.api_tokens.schemas import ApiToken, ApiTokenCreate, ExchangedAccessToken
 from worksync.identity.auth.access_tokens import AccessTokenIssuer
-from worksync.identity.errors import InvalidApiToken
+from worksync.identity.errors import EmailNotVerified, InvalidApiToken
 from worksync.identity.models import ApiToken as ApiTokenRow
+from worksync.identity.models import User
 from worksync.identity.tokens import new_opaque_token, token_digest
 
 TOKEN_PREFIX = "wsp_"
@@ -40,7 +41,11 @@ class ApiTokenService:
         self.tokens = ApiTokenRepository(session)
         self.issuer = issuer
 
-    async def create(self, user_id: UUID, request: ApiTokenCreate, now: datetime) -> NewApiToken:
+    async def create(self, user: User, request: ApiTokenCreate, now: datetime) -> NewApiToken:
+        """A new token; only for a proven mailbox, so that whoever registered someone
+        else's address first cannot leave a credential behind."""
+        if not user.email_verified:
+            raise EmailNotVerified()
         if request.expires_at is not None and request.expires_at <= now:
             raise Unprocessable(
                 "The expiry must lie in the future",
@@ -49,7 +54,7 @@ class ApiTokenService:
             )
         secret = TOKEN_PREFIX + new_opaque_token()
         row = ApiTokenRow(
-            user_id=user_id,
+            user_id=user.id,
             name=request.name,
             token_hash=token_digest(secret),
             prefix=secret[:DISPLAY_PREFIX_CHARS],

@@ -23,6 +23,7 @@ SESSION_CLAIM = "sid"
 API_TOKEN_CLAIM = "tid"
 VIA_CLAIM = "via"
 VIA_API_TOKEN = "api_token"
+EMAIL_VERIFIED_CLAIM = "email_verified"
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ class AccessTokenIssuer:
             "sub": str(user.id),
             "email": user.email,
             "name": user.display_name,
+            # Services that need a proven mailbox (invitations) read it from the token.
+            EMAIL_VERIFIED_CLAIM: user.email_verified,
             "iat": issued_at,
             "exp": issued_at + lifetime,
             "jti": new_id().hex,

@@ -105,7 +105,7 @@ async def forgot_password(
     "/reset-password", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(422)
 )
 async def reset_password(request: ResetPassword, service: AuthServiceDep, now: NowDep) -> None:
-    """Set a new password with a reset link's token; ends every session."""
+    """Set a new password with a reset link's token; ends every session and API token."""
     await service.reset_password(request.token, request.new_password, now)
 
 
@@ -133,7 +133,19 @@ async def resend_verification(caller: CallerDep, service: AuthServiceDep, now: N
     responses=error_responses(401, 403, 422, 429),
 )
 async def change_password(
-    change: PasswordChange, caller: SessionCallerDep, service: AuthServiceDep, now: NowDep
+    change: PasswordChange,
+    caller: SessionCallerDep,
+    service: AuthServiceDep,
+    client: ClientInfoDep,
+    now: NowDep,
 ) -> None:
-    """Change the password; every other session of the caller ends."""
-    await service.change_password(caller, change.current_password, change.new_password, now)
+    """Change the password; every other session of the caller ends, and every API token
+    unless `revoke_api_tokens` is false."""
+    await service.change_password(
+        caller,
+        change.current_password,
+        change.new_password,
+        client,
+        now,
+        revoke_api_tokens=change.revoke_api_tokens,
+    )

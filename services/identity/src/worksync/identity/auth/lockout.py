@@ -1,21 +1,37 @@
-"""Login lockout: after N consecutive failures for one email, refuse it for a while.
+"""Login throttling: a few failures from one client network lock that network out for a
+while; many failures from everywhere lock out every network the account never logged in
+from.
 
-Kept in Postgres so that every replica sees the same count. Keyed by the normalised email
+Kept in Postgres so that every replica sees the same counts. Keyed by the normalised email
 whether or not such a user exists, so the answers never tell whether an account exists.
+Each attempt is counted before the password is checked by one atomic upsert, committed at
+once, so parallel guesses cannot all pass the check (and a slow hash holds no row lock).
+A success takes its attempt back.
+
+Why per network: a lock per email alone lets anyone lock the owner out by guessing. Here a
+stranger locks only their own network; to lock the account for everyone else they must
+fail `max_failures_per_account` times, and even then the owner still gets in from any
+network a past login of theirs came from, and a password reset lifts every lock.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.identity.auth.repository import LoginThrottleRepository
+from worksync.identity.auth.repository import LoginThrottleRepository, ThrottleLimit
 from worksync.identity.errors import AccountLocked
 
 logger = logging.getLogger(__name__)
+
+# The `network` of the row that counts every network's attempts.
+EVERY_NETWORK = "*"
+
+KnownNetworks = Callable[[], Awaitable[set[str]]]
 
 
 def email_key(email: str) -> str:
@@ -23,22 +39,48 @@ def email_key(email: str) -> str:
 
 
 class LoginLockout:
-    def __init__(self, session: AsyncSession, *, max_failures: int, lockout: timedelta) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        *,
+        per_network: ThrottleLimit,
+        per_account: ThrottleLimit,
+    ) -> None:
+        self.session = session
         self.throttles = LoginThrottleRepository(session)
-        self.max_failures = max_failures
-        self.lockout = lockout
+        self.per_network = per_network
+        self.per_account = per_account
 
-    async def ensure_not_locked(self, email: str, now: datetime) -> None:
-        locked_until = await self.throttles.locked_until(email_key(email), now)
-        if locked_until is not None:
-            raise AccountLocked(math.ceil((locked_until - now).total_seconds()))
-
-    async def record_failure(self, email: str, now: datetime) -> None:
+    async def claim(
+        self, email: str, network: str, now: datetime, known_networks: KnownNetworks
+    ) -> None:
+        """Count an attempt from `network`, or refuse it (429) while locked.
+        `known_networks` (where the account logged in before) is asked only when the
+        whole account is locked."""
         key = email_key(email)
-        failures = await self.throttles.count_failure(key, now, forget_after=self.lockout)
-        if failures >= self.max_failures:
-            logger.warning("locking logins for %s after %d failures", key, failures)
-            await self.throttles.lock(key, now + self.lockout)
+        network_lock = await self.throttles.claim(key, network, now, self.per_network)
+        account_lock = (
+            None
+            if network_lock is not None
+            else await self.throttles.claim(key, EVERY_NETWORK, now, self.per_account)
+        )
+        # Counted for good, whatever the request's fate, and the rows' locks released
+        # before the slow hash; a second connection would do too, but could starve the pool.
+        await self.session.commit()
+        if network_lock is not None:
+            logger.warning("login attempts for %s from %s refused: locked", key, network)
+            raise AccountLocked(math.ceil((network_lock - now).total_seconds()))
+        if account_lock is not None and network not in await known_networks():
+            logger.warning("login attempts for %s refused: locked for new networks", key)
+            raise AccountLocked(math.ceil((account_lock - now).total_seconds()))
+
+    async def succeeded(self, email: str, network: str) -> None:
+        """The claimed attempt was right: its network starts afresh, and the attempt no
+        longer counts towards the account's."""
+        key = email_key(email)
+        await self.throttles.clear(key, network)
+        await self.throttles.forget_one(key, EVERY_NETWORK)
 
     async def reset(self, email: str) -> None:
+        """Lift every lock (a password reset proved the mailbox)."""
         await self.throttles.clear(email_key(email))

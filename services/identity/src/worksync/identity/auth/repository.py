@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import and_, case, delete, null, update
 from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.repository import Repository
@@ -44,45 +45,71 @@ class OneTimeTokenRepository(Repository):
         )
 
 
-class LoginThrottleRepository(Repository):
-    async def locked_until(self, email_key: str, now: datetime) -> datetime | None:
-        return await self.session.scalar(
-            select(LoginThrottle.locked_until).where(
-                LoginThrottle.email_key == email_key, LoginThrottle.locked_until > now
-            )
-        )
+@dataclass(frozen=True)
+class ThrottleLimit:
+    """At most `max_attempts` attempts within `window` of one another; the next one locks
+    the key for `lockout`."""
 
-    async def count_failure(self, email_key: str, now: datetime, forget_after: timedelta) -> int:
-        """Count one more failure, atomically; failures older than `forget_after` are
-        forgotten. Returns the number of consecutive failures."""
-        statement = insert(LoginThrottle).values(
-            email_key=email_key, failed_attempts=1, last_failed_at=now
+    max_attempts: int
+    window: timedelta
+    lockout: timedelta
+
+
+class LoginThrottleRepository(Repository):
+    async def claim(
+        self, email_key: str, network: str, now: datetime, limit: ThrottleLimit
+    ) -> datetime | None:
+        """Count one attempt, atomically, before the password is checked (so that parallel
+        guesses cannot all slip past the limit); answers when the key is locked until, if
+        the attempt is refused. A locked key counts nothing; an expired lock or a quiet
+        window starts afresh."""
+        table = LoginThrottle.__table__
+        locked = table.c.locked_until > now
+        continuing = and_(
+            table.c.locked_until.is_(None), table.c.last_failed_at >= now - limit.window
         )
-        counted = await self.session.scalar(
+        statement = insert(LoginThrottle).values(
+            email_key=email_key, network=network, failed_attempts=1, last_failed_at=now
+        )
+        locked_until = await self.session.scalar(
             statement.on_conflict_do_update(
-                index_elements=[LoginThrottle.email_key],
+                index_elements=[LoginThrottle.email_key, LoginThrottle.network],
                 set_={
                     "failed_attempts": case(
-                        (LoginThrottle.last_failed_at < now - forget_after, 1),
-                        else_=LoginThrottle.failed_attempts + 1,
+                        (locked, table.c.failed_attempts),
+                        (continuing, table.c.failed_attempts + 1),
+                        else_=1,
                     ),
-                    "last_failed_at": now,
+                    "locked_until": case(
+                        (locked, table.c.locked_until),
+                        (
+                            and_(continuing, table.c.failed_attempts + 1 > limit.max_attempts),
+                            now + limit.lockout,
+                        ),
+                        else_=null(),
+                    ),
+                    "last_failed_at": case((locked, table.c.last_failed_at), else_=now),
                 },
-            ).returning(LoginThrottle.failed_attempts)
+            ).returning(LoginThrottle.locked_until)
         )
-        return int(counted or 0)
+        return locked_until if locked_until is not None and locked_until > now else None
 
-    async def lock(self, email_key: str, until: datetime) -> None:
+    async def forget_one(self, email_key: str, network: str) -> None:
+        """Take back one counted attempt: it succeeded."""
         await self.session.execute(
             update(LoginThrottle)
-            .where(LoginThrottle.email_key == email_key)
-            .values(locked_until=until, failed_attempts=0)
+            .where(
+                LoginThrottle.email_key == email_key,
+                LoginThrottle.network == network,
+                LoginThrottle.failed_attempts > 0,
+            )
+            .values(failed_attempts=LoginThrottle.failed_attempts - 1)
             .execution_options(synchronize_session=False)
         )
 
-    async def clear(self, email_key: str) -> None:
-        await self.session.execute(
-            delete(LoginThrottle)
-            .where(LoginThrottle.email_key == email_key)
-            .execution_options(synchronize_session=False)
-        )
+    async def clear(self, email_key: str, network: str | None = None) -> None:
+        """Forget the attempts of one network, or of all of them."""
+        statement = delete(LoginThrottle).where(LoginThrottle.email_key == email_key)
+        if network is not None:
+            statement = statement.where(LoginThrottle.network == network)
+        await self.session.execute(statement.execution_options(synchronize_session=False))

@@ -56,6 +56,13 @@ class VerifyEmail(BaseModel):
 class PasswordChange(BaseModel):
     current_password: GivenPassword
     new_password: NewPassword
+    revoke_api_tokens: bool = Field(
+        default=True,
+        description=(
+            "Also revoke every personal API token. On by default: a password is often "
+            "changed because it leaked, and tokens made with it must not outlive it."
+        ),
+    )
 
 
 class Accepted(BaseModel):

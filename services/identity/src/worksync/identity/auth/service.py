@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.identity.api_tokens.repository import ApiTokenRepository
 from worksync.identity.auth.access_tokens import AccessTokenIssuer
 from worksync.identity.auth.caller import SessionCaller
 from worksync.identity.auth.lockout import LoginLockout
-from worksync.identity.auth.repository import OneTimeTokenRepository
+from worksync.identity.auth.networks import client_network
+from worksync.identity.auth.repository import OneTimeTokenRepository, ThrottleLimit
 from worksync.identity.auth.schemas import Registration, TokenPair
 from worksync.identity.config import IdentitySettings
 from worksync.identity.errors import (
@@ -27,6 +29,7 @@ from worksync.identity.messaging.published import UserRegistered
 from worksync.identity.messaging.recording import record_user
 from worksync.identity.models import OneTimeToken, OneTimeTokenPurpose, User
 from worksync.identity.passwords import Passwords
+from worksync.identity.sessions.repository import SessionRepository
 from worksync.identity.sessions.service import (
     ClientInfo,
     RevokeReason,
@@ -35,6 +38,9 @@ from worksync.identity.sessions.service import (
 )
 from worksync.identity.tokens import new_opaque_token, token_digest
 from worksync.identity.users.repository import UserRepository
+
+# How many of an account's latest sessions tell which networks it logs in from.
+KNOWN_NETWORK_SESSIONS = 50
 
 
 class AuthService:
@@ -53,13 +59,17 @@ class AuthService:
         self.mail = mail
         self.users = UserRepository(session)
         self.one_time_tokens = OneTimeTokenRepository(session)
+        self.api_tokens = ApiTokenRepository(session)
         self.sessions = SessionService(
-            session, refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds)
+            session,
+            refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+            max_lifetime=timedelta(seconds=settings.session_max_lifetime_seconds),
         )
+        lockout = timedelta(seconds=settings.login_lockout_seconds)
         self.lockout = LoginLockout(
             session,
-            max_failures=settings.login_max_failures,
-            lockout=timedelta(seconds=settings.login_lockout_seconds),
+            per_network=ThrottleLimit(settings.login_max_failures, lockout, lockout),
+            per_account=ThrottleLimit(settings.login_max_failures_per_account, lockout, lockout),
         )
 
     async def register(self, registration: Registration, now: datetime) -> User:
@@ -69,27 +79,35 @@ class AuthService:
             email=registration.email,
             display_name=registration.display_name,
             password_hash=await self.passwords.hash(registration.password),
+            email_verified=self.settings.auto_verify_emails,
         )
         await self.users.add(user)
         await record_user(self.session, user, UserRegistered, actor_id=user.id)
-        await self._mail_link(user, OneTimeTokenPurpose.EMAIL_VERIFICATION, new_opaque_token(), now)
+        if not user.email_verified:
+            await self._mail_link(
+                user, OneTimeTokenPurpose.EMAIL_VERIFICATION, new_opaque_token(), now
+            )
         return user
 
     async def login(
         self, email: str, password: str, client: ClientInfo, now: datetime
     ) -> TokenPair:
-        await self.lockout.ensure_not_locked(email, now)
+        network = client_network(client.ip)
+
+        async def known_networks() -> set[str]:
+            user = await self.users.get_by_email(email)
+            return set() if user is None else await self._known_networks(user)
+
+        await self.lockout.claim(email, network, now, known_networks)
         user = await self.users.get_by_email(email)
         if user is None:
             await self.passwords.verify_dummy(password)
-            await self.lockout.record_failure(email, now)
             raise InvalidCredentials()
         if not await self.passwords.verify(user.password_hash, password):
-            await self.lockout.record_failure(email, now)
             raise InvalidCredentials()
         if not user.is_active:
             raise AccountInactive()
-        await self.lockout.reset(email)
+        await self.lockout.succeeded(email, network)
         if self.passwords.needs_rehash(user.password_hash):
             user.password_hash = await self.passwords.hash(password)
         user.last_login_at = now
@@ -112,21 +130,34 @@ class AuthService:
         await self._mail_link(user, OneTimeTokenPurpose.PASSWORD_RESET, token, now)
 
     async def reset_password(self, token: str, new_password: str, now: datetime) -> None:
+        """Set the password and end every credential: whoever had it before (a thief, or
+        whoever registered the address first) keeps neither sessions nor API tokens."""
         user = await self._consume(token, OneTimeTokenPurpose.PASSWORD_RESET, now)
         user.password_hash = await self.passwords.hash(new_password)
-        # Following the link proved control of the mailbox.
-        user.email_verified = True
+        if not user.email_verified:
+            await self._prove_mailbox(user, RevokeReason.PASSWORD_RESET, now)
         await self.one_time_tokens.invalidate_unused(
             user.id, OneTimeTokenPurpose.PASSWORD_RESET, now
         )
         await self.sessions.revoke_all(user.id, RevokeReason.PASSWORD_RESET, now)
+        await self.api_tokens.revoke_all(user.id, now)
         await self.lockout.reset(user.email)
 
     async def verify_email(self, token: str, now: datetime) -> User:
         user = await self._consume(token, OneTimeTokenPurpose.EMAIL_VERIFICATION, now)
-        user.email_verified = True
+        if not user.email_verified:
+            await self._prove_mailbox(user, RevokeReason.EMAIL_VERIFIED, now)
         await self.users.flush()
         return user
+
+    async def _prove_mailbox(self, user: User, reason: RevokeReason, now: datetime) -> None:
+        """The first proof of the mailbox: until now anyone could have registered the
+        address (account pre-hijacking), so everything set up before it is revoked."""
+        user.email_verified = True
+        await self.sessions.revoke_all(user.id, reason, now)
+        await self.api_tokens.revoke_all(user.id, now)
+        for purpose in OneTimeTokenPurpose:
+            await self.one_time_tokens.invalidate_unused(user.id, purpose, now)
 
     async def resend_verification(self, user: User, now: datetime) -> None:
         if user.email_verified:
@@ -134,18 +165,33 @@ class AuthService:
         await self._mail_link(user, OneTimeTokenPurpose.EMAIL_VERIFICATION, new_opaque_token(), now)
 
     async def change_password(
-        self, caller: SessionCaller, current_password: str, new_password: str, now: datetime
+        self,
+        caller: SessionCaller,
+        current_password: str,
+        new_password: str,
+        client: ClientInfo,
+        now: datetime,
+        *,
+        revoke_api_tokens: bool,
     ) -> None:
-        """Set a new password and end every session but the caller's."""
+        """Set a new password and end every session but the caller's, and (if asked) every
+        API token. Wrong current passwords are throttled like logins."""
         user = caller.user
-        await self.lockout.ensure_not_locked(user.email, now)
+        network = client_network(client.ip)
+        await self.lockout.claim(user.email, network, now, lambda: self._known_networks(user))
         if not await self.passwords.verify(user.password_hash, current_password):
-            await self.lockout.record_failure(user.email, now)
             raise CurrentPasswordIncorrect()
+        await self.lockout.succeeded(user.email, network)
         user.password_hash = await self.passwords.hash(new_password)
         await self.sessions.revoke_all(
             user.id, RevokeReason.PASSWORD_CHANGED, now, except_session_id=caller.session_id
         )
+        if revoke_api_tokens:
+            await self.api_tokens.revoke_all(user.id, now)
+
+    async def _known_networks(self, user: User) -> set[str]:
+        ips = await SessionRepository(self.session).recent_ips(user.id, KNOWN_NETWORK_SESSIONS)
+        return {client_network(ip) for ip in ips}
 
     async def _token_pair(self, grant: SessionGrant, now: datetime) -> TokenPair:
         access = await self.issuer.for_session(self.session, grant.user, grant.session_id, now)

@@ -29,7 +29,9 @@ def email_verification(
         subject="Confirm your WorkSync email address",
         text=(
             f"Hello {display_name},\n\nplease confirm your email address by opening this link "
-            f"within {_duration(valid_for)}:\n{link}\n"
+            f"within {_duration(valid_for)}:\n{link}\n\n"
+            "If you did not sign up, do not open it: someone else chose this account's "
+            "password. Ignore this mail, or take the account over with 'Forgot password'.\n"
         ),
     )
 

@@ -31,6 +31,16 @@ class SessionRepository(Repository):
         statement = select(UserSession).where(UserSession.user_id == user_id, *_live(now))
         return (await self.session.scalars(apply_keyset(statement, key, params))).all()
 
+    async def recent_ips(self, user_id: UUID, limit: int) -> list[str]:
+        """The client addresses of the user's latest sessions, revoked ones included."""
+        statement = (
+            select(UserSession.ip)
+            .where(UserSession.user_id == user_id, UserSession.ip.is_not(None))
+            .order_by(UserSession.created_at.desc())
+            .limit(limit)
+        )
+        return [ip for ip in (await self.session.scalars(statement)).all() if ip is not None]
+
     async def revoke(self, session_id: UUID, reason: str, now: datetime) -> None:
         await self.session.execute(
             update(UserSession)

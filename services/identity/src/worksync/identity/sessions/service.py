@@ -35,6 +35,7 @@ class RevokeReason(StrEnum):
     REFRESH_TOKEN_REUSED = "refresh_token_reused"
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET = "password_reset"
+    EMAIL_VERIFIED = "email_verified"
     USER_DEACTIVATED = "user_deactivated"
 
 
@@ -54,16 +55,27 @@ class SessionGrant:
 
 
 class SessionService:
-    def __init__(self, session: AsyncSession, *, refresh_token_ttl: timedelta) -> None:
+    """`refresh_token_ttl` is how long a session may lie idle; `max_lifetime` how long it
+    lasts at most after its login, however often it is refreshed."""
+
+    def __init__(
+        self, session: AsyncSession, *, refresh_token_ttl: timedelta, max_lifetime: timedelta
+    ) -> None:
         self.sessions = SessionRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
         self.refresh_token_ttl = refresh_token_ttl
+        self.max_lifetime = max_lifetime
+
+    def _expiry(self, user_session: UserSession, now: datetime) -> datetime:
+        """When the session's next refresh token expires: idle limit or absolute end."""
+        return min(now + self.refresh_token_ttl, user_session.created_at + self.max_lifetime)
 
     async def start(self, user: User, client: ClientInfo, now: datetime) -> SessionGrant:
         user_session = UserSession(
             user_id=user.id,
+            created_at=now,
             last_used_at=now,
-            expires_at=now + self.refresh_token_ttl,
+            expires_at=now + min(self.refresh_token_ttl, self.max_lifetime),
             user_agent=client.user_agent[:USER_AGENT_MAX_CHARS] if client.user_agent else None,
             ip=client.ip,
         )
@@ -84,13 +96,15 @@ class SessionService:
             )
             await self.sessions.revoke(user_session.id, RevokeReason.REFRESH_TOKEN_REUSED, now)
             raise RefreshTokenReused()
+        if user_session.created_at + self.max_lifetime <= now:
+            raise InvalidRefreshToken("The session has reached its maximum lifetime; log in")
         if token.expires_at <= now:
             raise InvalidRefreshToken("The refresh token has expired")
         if not user.is_active:
             raise AccountInactive()
         await self.refresh_tokens.mark_rotated(token.id, now)
         user_session.last_used_at = now
-        user_session.expires_at = now + self.refresh_token_ttl
+        user_session.expires_at = self._expiry(user_session, now)
         return SessionGrant(user_session.id, user, await self._new_refresh_token(user_session, now))
 
     async def end(self, refresh_token: str, now: datetime) -> None:
@@ -124,7 +138,7 @@ class SessionService:
             RefreshToken(
                 session_id=user_session.id,
                 token_hash=token_digest(plain),
-                expires_at=now + self.refresh_token_ttl,
+                expires_at=self._expiry(user_session, now),
             )
         )
         return plain

@@ -113,5 +113,6 @@ async def accept_invitation(
     service: InvitationServiceDep,
     now: NowDep,
 ) -> Member:
-    """Join the workspace; the caller must be signed in with the invited email address."""
+    """Join the workspace; the caller must be signed in with the invited email address,
+    verified (403 `email_not_verified` otherwise)."""
     return await service.accept(principal, token, now)

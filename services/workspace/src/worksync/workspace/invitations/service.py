@@ -19,7 +19,12 @@ from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAccess
-from worksync.workspace.errors import AlreadyMember, InvitationEmailMismatch, InvitationPending
+from worksync.workspace.errors import (
+    AlreadyMember,
+    EmailNotVerified,
+    InvitationEmailMismatch,
+    InvitationPending,
+)
 from worksync.workspace.invitations.repository import InvitationRepository
 from worksync.workspace.invitations.schemas import (
     Invitation,
@@ -114,7 +119,8 @@ class InvitationService:
         )
 
     async def accept(self, principal: Principal, token: str, now: datetime) -> Member:
-        """Join as the invitation says, if the caller's token carries the invited address."""
+        """Join as the invitation says, if the caller's token carries the invited address,
+        verified: anyone may register an address at identity, only its owner verifies it."""
         found = await self.invitations.find_pending_by_digest(
             token_digest(token), now, for_update=True
         )
@@ -123,6 +129,8 @@ class InvitationService:
         invitation, workspace, _ = found
         if invitation.email.lower() != principal.email.lower():
             raise InvitationEmailMismatch()
+        if not principal.email_verified:
+            raise EmailNotVerified()
         membership = await join_workspace(
             self.session,
             workspace,

@@ -33,7 +33,7 @@ from worksync.workspace.staff.schemas import (
     StaffTransferCreate,
     StaffUpdate,
 )
-from worksync.workspace.staff.uploads import MAX_IMPORT_ROWS, read_rows
+from worksync.workspace.staff.uploads import MAX_IMPORT_ROWS, read_body, read_rows
 
 router = APIRouter(prefix="/workspaces/{ws}/staff", tags=["staff"])
 
@@ -152,7 +152,8 @@ async def import_staff(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Import staff profiles from CSV or JSON (admins): all rows or none."""
-    rows = read_rows(http_request.headers.get("content-type", ""), await http_request.body())
+    body = await read_body(http_request.stream(), http_request.headers.get("content-length"))
+    rows = read_rows(http_request.headers.get("content-type", ""), body)
 
     async def run() -> StaffImportResult:
         return await importer.run(access, rows, now)

@@ -10,15 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import AsyncIterator
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 
 from worksync.common.errors import AppError, BadRequest, FieldError, Unprocessable
+from worksync.workspace.staff.cells import read_text_cell
 from worksync.workspace.staff.schemas import StaffImportRow
 
 MAX_IMPORT_ROWS = 5000
+# Room for MAX_IMPORT_ROWS rows with long notes; the body is read no further.
+MAX_IMPORT_BYTES = 16 * 1024 * 1024
 # Columns the export writes that an import reads past: they are derived, not set.
 IGNORED_COLUMNS = frozenset({"display_name", "is_department_manager"})
 KNOWN_COLUMNS = frozenset(StaffImportRow.model_fields) | IGNORED_COLUMNS
@@ -33,6 +37,15 @@ class TooManyRows(AppError):
         super().__init__(
             detail=f"An import takes at most {MAX_IMPORT_ROWS} rows; split the file",
             code="too_many_rows",
+            status=413,
+        )
+
+
+class BodyTooLarge(AppError):
+    def __init__(self) -> None:
+        super().__init__(
+            detail=f"An import body takes at most {MAX_IMPORT_BYTES} bytes; split the file",
+            code="body_too_large",
             status=413,
         )
 
@@ -61,11 +74,26 @@ def _text(data: bytes) -> str:
         raise BadRequest("The body is not UTF-8 text", code="malformed_body") from exc
 
 
+async def read_body(chunks: AsyncIterator[bytes], declared_length: str | None) -> bytes:
+    """The request body, refused (413) as soon as it is known to exceed MAX_IMPORT_BYTES."""
+    if declared_length and declared_length.isdigit() and int(declared_length) > MAX_IMPORT_BYTES:
+        raise BodyTooLarge()
+    body = bytearray()
+    async for chunk in chunks:
+        body += chunk
+        if len(body) > MAX_IMPORT_BYTES:
+            raise BodyTooLarge()
+    return bytes(body)
+
+
 def _json_rows(data: bytes) -> Rows:
     try:
         rows = json.loads(_text(data))
     except json.JSONDecodeError as exc:
         raise BadRequest("The body is not valid JSON", code="malformed_body") from exc
+    except RecursionError as exc:
+        # Rows are flat objects: nesting this deep is no import.
+        raise _invalid("rows", "the JSON is nested too deeply") from exc
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise BadRequest("The body must be a JSON list of objects", code="malformed_body")
     return [{k: v for k, v in row.items() if k not in IGNORED_COLUMNS} for row in rows]
@@ -82,14 +110,26 @@ def _csv_rows(data: bytes) -> Rows:
         raise _invalid("columns", f"unknown columns: {', '.join(unknown)}")
     if len(set(columns)) != len(columns):
         raise _invalid("columns", "a column appears twice")
-    return [
-        {
-            column: value if column == EXTRA_VALUES else (value or None)
-            for column, value in row.items()
-            if column not in IGNORED_COLUMNS
-        }
-        for row in reader
-    ]
+    rows: Rows = []
+    try:
+        for row in reader:
+            rows.append(
+                {
+                    column: value if column == EXTRA_VALUES else _csv_value(value)
+                    for column, value in row.items()
+                    if column not in IGNORED_COLUMNS
+                }
+            )
+    except csv.Error as exc:
+        # A field past the csv module's limit (128 KiB, far beyond any column's maximum)
+        # or a quote never closed.
+        raise _invalid(f"rows[{len(rows)}]", f"cannot be read as CSV: {exc}") from exc
+    return rows
+
+
+def _csv_value(cell: str | None) -> str | None:
+    """An empty cell is an absent value; a neutralised formula is its text again."""
+    return read_text_cell(cell) if cell else None
 
 
 def _uploaded_file(content_type: str, body: bytes) -> tuple[bytes, bool]:
