@@ -18,7 +18,7 @@ IDENTITY_PATHS = [
     "/api/v1/users/{user_id}",
     "/.well-known/jwks.json",
     "/internal/api-tokens/exchange",
-    "/healthz",
+    "/livez",
     "/api/v1/workspaces",  # not identity's to expose: the route table sends it elsewhere
 ]
 WORKSPACE_PATHS = [

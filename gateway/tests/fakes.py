@@ -21,6 +21,8 @@ from .serving import INTERNAL_SECRET, serve_asgi
 
 # Waits in fake handlers end at teardown or after this long, whichever comes first.
 HANDLER_WAIT_LIMIT_SECONDS = 30.0
+# Like identity's schema: a longer token is a validation error (422), not a 401.
+MAX_EXCHANGED_TOKEN_CHARS = 200
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -66,6 +68,7 @@ class FakeUpstream:
         self.minter = minter
         self.openapi = openapi
         self.ready = True
+        self.readyz_calls = 0
         self.api_tokens: dict[str, UUID] = {}
         self.exchange_calls: Counter[str] = Counter()
         self.stream_gate = asyncio.Event()
@@ -93,6 +96,7 @@ class FakeUpstream:
         await self._stack.aclose()
 
     async def _readyz(self, _: Request) -> Response:
+        self.readyz_calls += 1
         status = 200 if self.ready else 503
         return JSONResponse({"status": "ok" if self.ready else "down"}, status_code=status)
 
@@ -106,6 +110,8 @@ class FakeUpstream:
         if request.headers.get("x-internal-secret") != INTERNAL_SECRET:
             return JSONResponse({"detail": "forbidden"}, status_code=403)
         token = str((await request.json())["token"])
+        if len(token) > MAX_EXCHANGED_TOKEN_CHARS:
+            return JSONResponse({"detail": "token too long"}, status_code=422)
         self.exchange_calls[token] += 1
         user_id = self.api_tokens.get(token)
         if user_id is None:

@@ -16,7 +16,7 @@ from worksync.common.config import Environment
 from worksync.common.testing.tokens import TokenMinter
 from worksync.gateway import create_app
 from worksync.gateway.config import GatewaySettings
-from worksync.gateway.main import SERVER_OPTIONS
+from worksync.gateway.main import SERVER_OPTIONS, server_options
 
 if TYPE_CHECKING:
     from .fakes import FakeUpstream
@@ -30,9 +30,11 @@ GatewayFactory = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
 @asynccontextmanager
-async def serve_asgi(app: ASGIApp) -> AsyncIterator[int]:
-    """Serve `app` on 127.0.0.1 in this event loop; yields the port."""
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", **SERVER_OPTIONS))
+async def serve_asgi(app: ASGIApp, **options: Any) -> AsyncIterator[int]:
+    """Serve `app` on 127.0.0.1 in this event loop (uvicorn `options` over the gateway's
+    SERVER_OPTIONS); yields the port."""
+    config = uvicorn.Config(app, log_level="warning", **{**SERVER_OPTIONS, **options})
+    server = uvicorn.Server(config)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port: int = sock.getsockname()[1]
@@ -73,10 +75,13 @@ def gateway_settings(
 
 
 @asynccontextmanager
-async def serve_gateway(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
-    """A running gateway and an httpx client pointed at it."""
+async def serve_gateway(
+    settings: GatewaySettings, **options: Any
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A running gateway, served as in production (uvicorn `options` over those), and an
+    httpx client pointed at it."""
     async with (
-        serve_asgi(create_app(settings)) as port,
+        serve_asgi(create_app(settings), **{**server_options(settings), **options}) as port,
         httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30.0) as client,
     ):
         yield client

@@ -39,7 +39,7 @@ async def test_the_gateway_process_serves(identity: FakeUpstream, minter: TokenM
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             for _ in range(STARTUP_POLLS):
                 try:
-                    if (await client.get("/healthz")).status_code == 200:
+                    if (await client.get("/livez")).status_code == 200:
                         break
                 except httpx.TransportError:
                     pass
@@ -58,6 +58,12 @@ async def test_the_gateway_process_serves(identity: FakeUpstream, minter: TokenM
             )
             assert response.status_code == 200
             assert (await client.get("/readyz")).json()["checks"] == {"identity": "ok"}
+        # Served with the edge limits: an oversized header is refused.
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /livez HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 65536 + b"\r\n\r\n")
+        answer = await asyncio.wait_for(reader.read(), 10)
+        writer.close()
+        assert answer.startswith(b"HTTP/1.1 431 ")
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), 30)

@@ -1,6 +1,8 @@
-"""/openapi.json, /docs, /healthz and /readyz."""
+"""/openapi.json, /docs, /livez and /readyz."""
 
 from __future__ import annotations
+
+import asyncio
 
 import httpx
 
@@ -54,8 +56,8 @@ async def test_docs_page(gateway: httpx.AsyncClient) -> None:
     assert response.headers["x-frame-options"] == "DENY"
 
 
-async def test_healthz(gateway: httpx.AsyncClient) -> None:
-    response = await gateway.get("/healthz")
+async def test_livez(gateway: httpx.AsyncClient) -> None:
+    response = await gateway.get("/livez")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
@@ -77,3 +79,27 @@ async def test_readyz_when_an_upstream_is_down(
     assert body["status"] == 503
     assert body["checks"]["identity"] == "ok"
     assert body["checks"]["workspace"].startswith("error")
+
+
+async def test_readyz_asks_the_upstreams_once_per_interval(
+    gateway_factory: GatewayFactory, identity: FakeUpstream
+) -> None:
+    async with gateway_factory(readiness_cache_seconds=60) as client:
+        before = identity.readyz_calls
+        answers = await asyncio.gather(*(client.get("/readyz") for _ in range(20)))
+        assert [answer.status_code for answer in answers] == [200] * 20
+        assert (await client.get("/readyz")).status_code == 200
+        assert identity.readyz_calls - before == 1
+
+
+async def test_readyz_sees_a_change_after_the_interval(
+    gateway_factory: GatewayFactory, identity: FakeUpstream
+) -> None:
+    async with gateway_factory(readiness_cache_seconds=0.2) as client:
+        assert (await client.get("/readyz")).status_code == 200
+        identity.ready = False
+        try:
+            await asyncio.sleep(0.3)
+            assert (await client.get("/readyz")).status_code == 503
+        finally:
+            identity.ready = True

@@ -56,7 +56,7 @@ async def test_security_headers(gateway: httpx.AsyncClient, auth: dict[str, str]
         await gateway.get("/api/v1/auth/me", headers=auth),
         await gateway.get("/api/v1/auth/me"),
         await gateway.get("/nowhere"),
-        await gateway.get("/healthz"),
+        await gateway.get("/livez"),
     ):
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"  # the upstream's is replaced
@@ -68,7 +68,7 @@ async def test_security_headers(gateway: httpx.AsyncClient, auth: dict[str, str]
 
 async def test_hsts_when_configured(gateway_factory: GatewayFactory) -> None:
     async with gateway_factory(hsts_max_age_seconds=31536000) as client:
-        response = await client.get("/healthz")
+        response = await client.get("/livez")
     assert response.headers["strict-transport-security"].startswith("max-age=31536000")
 
 
@@ -101,9 +101,11 @@ async def test_request_body_is_forwarded(gateway: httpx.AsyncClient, auth: dict[
     assert response.json()["body"] == body.decode()
 
 
-async def test_chunked_request_body_is_streamed_upstream(
+async def test_chunked_request_body_is_forwarded_whole(
     gateway: httpx.AsyncClient, auth: dict[str, str]
 ) -> None:
+    """Read before an upstream connection is taken, and sent with its length."""
+
     async def chunks() -> AsyncIterator[bytes]:
         for part in (b"one,", b"two,", b"three"):
             yield part
@@ -111,7 +113,8 @@ async def test_chunked_request_body_is_streamed_upstream(
     response = await gateway.post("/api/v1/auth/echo", content=chunks(), headers=auth)
     assert response.status_code == 200
     assert response.json()["body"] == "one,two,three"
-    assert response.json()["chunked"] is True
+    assert response.json()["chunked"] is False
+    assert response.json()["headers"]["content-length"] == "13"
 
 
 async def test_body_over_the_limit_is_413(

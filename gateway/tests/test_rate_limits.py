@@ -6,6 +6,7 @@ import httpx
 
 from worksync.common.testing.tokens import TokenMinter
 
+from .fakes import FakeUpstream
 from .serving import GatewayFactory
 
 SLOW = 0.001  # tokens per minute: nothing refills during a test
@@ -49,6 +50,31 @@ async def test_failed_authentication_counts_against_the_ip(
         for _ in range(2):
             assert (await client.get("/api/v1/auth/me", headers=bad)).status_code == 401
         _assert_rate_limited(await client.get("/api/v1/auth/me", headers=bad))
+
+
+async def test_oversized_api_tokens_count_against_the_ip(
+    gateway_factory: GatewayFactory, identity: FakeUpstream
+) -> None:
+    oversized = "wsp_" + "a" * 1000
+    bad = {"Authorization": f"Bearer {oversized}"}
+    async with gateway_factory(auth_burst=2, auth_rate_per_minute=SLOW) as client:
+        for _ in range(2):
+            response = await client.get("/api/v1/auth/me", headers=bad)
+            assert response.status_code == 401
+            assert response.json()["code"] == "invalid_token"
+        _assert_rate_limited(await client.get("/api/v1/auth/me", headers=bad))
+    assert identity.exchange_calls[oversized] == 0
+
+
+async def test_readyz_and_openapi_are_rate_limited_per_ip(
+    gateway_factory: GatewayFactory,
+) -> None:
+    async with gateway_factory(principal_burst=2, principal_rate_per_minute=SLOW) as client:
+        assert (await client.get("/readyz")).status_code == 200
+        assert (await client.get("/openapi.json")).status_code == 200
+        _assert_rate_limited(await client.get("/readyz"))
+        _assert_rate_limited(await client.get("/openapi.json"))
+        assert (await client.get("/livez")).status_code == 200
 
 
 async def test_rate_limits_can_be_switched_off(

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
@@ -235,3 +238,58 @@ async def test_request_is_sent_as_given(pool: UpstreamPool) -> None:
         b"PUT /a%20b?x=1 HTTP/1.1\r\nhost: " + host + b"\r\nx-one: 1\r\n"
         b"content-length: 5\r\n\r\nhello"
     ]
+
+
+def _read_request_blocking(conn: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            while len(body) < int(line.split(b":")[1]):
+                body += conn.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+async def test_a_connection_the_upstream_closed_while_idle_is_not_used(
+    pool: UpstreamPool,
+) -> None:
+    """The upstream ends an idle keep-alive connection and its close reaches this host
+    while the event loop is busy: a POST taken out right then must go on a live connection
+    (not be written into the closed one and lost)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    close_idle = threading.Event()
+    idle_closed = threading.Event()
+    received: list[bytes] = []
+
+    def upstream() -> None:
+        first, _ = listener.accept()
+        with first:
+            _read_request_blocking(first)
+            first.sendall(OK)
+            close_idle.wait(10)
+        idle_closed.set()
+        second, _ = listener.accept()
+        with second:
+            received.append(_read_request_blocking(second))
+            second.sendall(OK)
+
+    thread = threading.Thread(target=upstream, daemon=True)
+    thread.start()
+    try:
+        origin = Origin.parse(f"http://127.0.0.1:{port}")
+        assert await fetch(pool, origin, b"GET", b"/", seconds=5) == (200, b"ok")
+        # Blocking calls: the loop does not run until the POST below has been written.
+        close_idle.set()
+        assert idle_closed.wait(10)
+        time.sleep(0.05)
+        answer = await fetch(pool, origin, b"POST", b"/orders", body=b"{}", seconds=5)
+        assert answer == (200, b"ok")
+        assert len(received) == 1
+        assert received[0].startswith(b"POST /orders ")
+    finally:
+        close_idle.set()
+        listener.close()
+        thread.join(10)

@@ -11,7 +11,7 @@ from scripts.contracts.openapi_snapshots import current_spec
 from scripts.system import SERVICES
 from worksync.gateway.routes import ROUTE_TABLE, RouteMatcher
 
-SERVICE_OWN_PATHS = {"/healthz", "/readyz"}
+SERVICE_OWN_PATHS = {"/livez", "/readyz"}
 MATCHER = RouteMatcher(ROUTE_TABLE)
 
 

@@ -160,7 +160,7 @@ def test_personal_api_token_works_through_the_gateway(system: RunningSystem) -> 
 
 def test_gateway_health_docs_and_merged_openapi(system: RunningSystem) -> None:
     with httpx.Client(base_url=system.gateway_url, timeout=10) as client:
-        assert client.get("/healthz").status_code == 200
+        assert client.get("/livez").status_code == 200
         ready = client.get("/readyz")
         assert ready.status_code == 200
         spec = client.get("/openapi.json").json()

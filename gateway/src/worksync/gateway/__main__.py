@@ -5,7 +5,7 @@ from __future__ import annotations
 from worksync.common.serving import serve
 from worksync.common.telemetry import configure_logging
 from worksync.gateway.config import GatewaySettings
-from worksync.gateway.main import SERVER_OPTIONS
+from worksync.gateway.main import server_options
 
 if __name__ == "__main__":
     settings = GatewaySettings()
@@ -14,5 +14,5 @@ if __name__ == "__main__":
         "worksync.gateway.main:create_app_from_environment",
         settings,
         backlog=2048,
-        **SERVER_OPTIONS,
+        **server_options(settings),
     )

@@ -20,13 +20,14 @@ from worksync.common.middleware import request_id_var
 from worksync.gateway.authn import API_TOKEN_PREFIX, Authenticator, Caller
 from worksync.gateway.clientip import ClientIpResolver
 from worksync.gateway.config import GatewaySettings
-from worksync.gateway.local import LOCAL_PATHS, LocalEndpoints
+from worksync.gateway.local import FAN_OUT_PATHS, LOCAL_PATHS, LocalEndpoints
 from worksync.gateway.proxy import (
     DROPPED_REQUEST_HEADERS,
+    BodyLimits,
+    BodyTimeout,
     BodyTooLarge,
     ClientGone,
     Forwarder,
-    StreamedBody,
     read_body,
 )
 from worksync.gateway.ratelimit import TokenBucketLimiter, retry_after_header
@@ -57,14 +58,27 @@ class GatewayApp:
             burst=settings.principal_burst,
             max_buckets=settings.rate_limit_max_buckets,
         )
+        self._body = BodyLimits(
+            max_bytes=settings.max_body_bytes,
+            idle_seconds=settings.body_idle_timeout_seconds,
+            total_seconds=settings.body_timeout_seconds,
+        )
         self._pool = UpstreamPool(
             max_connections_per_origin=settings.upstream_max_connections,
             connect_timeout=settings.upstream_connect_timeout_seconds,
             read_timeout=settings.upstream_timeout_seconds,
             keepalive_seconds=settings.upstream_keepalive_seconds,
         )
+        # The gateway's own calls (token exchange, readiness, OpenAPI) have a pool of their
+        # own, so clients keeping every upstream connection busy cannot starve them.
+        self._internal_pool = UpstreamPool(
+            max_connections_per_origin=settings.internal_max_connections,
+            connect_timeout=settings.internal_call_timeout_seconds,
+            read_timeout=settings.internal_call_timeout_seconds,
+            keepalive_seconds=settings.upstream_keepalive_seconds,
+        )
         self._forwarder = Forwarder(self._pool)
-        self._local = LocalEndpoints(settings, self.upstreams, self._matcher, self._pool)
+        self._local = LocalEndpoints(settings, self.upstreams, self._matcher, self._internal_pool)
         # JWKS comes through the shared kit's cache (httpx); a fetch every few minutes.
         self._jwks_client = httpx.AsyncClient(timeout=5.0)
         self._authenticator = Authenticator(
@@ -77,7 +91,7 @@ class GatewayApp:
                 issuer=settings.jwt_issuer,
                 audience=settings.jwt_audience,
             ),
-            pool=self._pool,
+            pool=self._internal_pool,
             identity=Origin.parse(settings.identity_url),
             internal_secret=settings.internal_secret.get_secret_value(),
             cache_size=settings.token_cache_size,
@@ -94,6 +108,7 @@ class GatewayApp:
         await send({"type": "lifespan.startup.complete"})
         await receive()
         self._pool.close()
+        self._internal_pool.close()
         await self._jwks_client.aclose()
         await send({"type": "lifespan.shutdown.complete"})
 
@@ -147,7 +162,14 @@ class GatewayApp:
             return 400
         if method == "OPTIONS" and incoming.preflight_method is not None:
             return await self._local.preflight(send, self._cors, incoming, response_headers)
+        client = scope.get("client")
+        peer: str = client[0] if client else ""
+        client_ip = self._client_ip.resolve(peer, incoming.forwarded_for)
         if path in LOCAL_PATHS:
+            if path in FAN_OUT_PATHS and self.settings.rate_limit_enabled:
+                wait = self._principal_limiter.acquire("ip:" + client_ip)
+                if wait > 0.0:
+                    return await self._too_many(send, wait, response_headers)
             return await self._local.serve(path, send, response_headers)
         route = self._matcher.match(path)
         upstream = self.upstreams.get(route.upstream) if route is not None else None
@@ -155,9 +177,6 @@ class GatewayApp:
             await send_problem(send, response_headers, 404, "No such resource", "not_found")
             return 404
 
-        client = scope.get("client")
-        peer: str = client[0] if client else ""
-        client_ip = self._client_ip.resolve(peer, incoming.forwarded_for)
         public = method in route.public_methods
         try:
             caller = await self._authenticate(incoming, public)
@@ -172,20 +191,18 @@ class GatewayApp:
             if wait > 0.0:
                 return await self._too_many(send, wait, response_headers)
 
-        body: bytes | StreamedBody | None = None
-        max_body = self.settings.max_body_bytes
-        if incoming.content_length is not None:
-            if incoming.content_length > max_body:
+        body: bytes | None = None
+        if incoming.content_length is not None and incoming.content_length > self._body.max_bytes:
+            return await Forwarder.too_large(send, response_headers)
+        if incoming.chunked or incoming.content_length:
+            try:
+                body = await read_body(receive, self._body)
+            except BodyTooLarge:
                 return await Forwarder.too_large(send, response_headers)
-            if incoming.content_length > 0:
-                try:
-                    body = await read_body(receive, max_body)
-                except BodyTooLarge:
-                    return await Forwarder.too_large(send, response_headers)
-                except ClientGone:
-                    return 0
-        elif incoming.chunked:
-            body = StreamedBody(receive, max_body)
+            except BodyTimeout:
+                return await Forwarder.too_slow(send, response_headers)
+            except ClientGone:
+                return 0
 
         headers = incoming.forward
         if caller is not None and caller.forwarded_authorization is not None:

@@ -47,6 +47,10 @@ class GatewaySettings(CommonSettings):
     cors_max_age_seconds: int = Field(default=600, ge=0)
 
     max_body_bytes: int = Field(default=MIB, ge=0)
+    # A request body is read whole before an upstream connection is taken: each piece must
+    # arrive within the idle timeout and the whole body within the total (else 408).
+    body_idle_timeout_seconds: float = Field(default=10.0, gt=0)
+    body_timeout_seconds: float = Field(default=30.0, gt=0)
     upstream_timeout_seconds: float = Field(default=30.0, gt=0)
     upstream_connect_timeout_seconds: float = Field(default=5.0, gt=0)
     # Per upstream; when all are busy a request waits up to the connect timeout (then 503).
@@ -54,9 +58,13 @@ class GatewaySettings(CommonSettings):
     # Below uvicorn's default keep-alive (5 s) so we close idle connections before the
     # upstream does, instead of racing its close with a new request.
     upstream_keepalive_seconds: float = Field(default=4.0, gt=0)
-    # The gateway's own calls: upstream /readyz and /openapi.json, API-token exchange.
+    # The gateway's own calls: upstream /readyz and /openapi.json, API-token exchange, on
+    # a pool of their own (connections per upstream).
     internal_call_timeout_seconds: float = Field(default=2.0, gt=0)
+    internal_max_connections: int = Field(default=32, ge=1)
     openapi_cache_seconds: float = Field(default=60.0, ge=0)
+    # /readyz answers from one check of the upstreams for this long.
+    readiness_cache_seconds: float = Field(default=1.0, ge=0)
 
     rate_limit_enabled: bool = True
     auth_rate_per_minute: float = Field(default=20.0, gt=0)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import AsyncIterable, Callable
+import select
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 from urllib.parse import urlsplit
@@ -169,7 +170,6 @@ class UpstreamConnection(asyncio.Protocol):
         self._keep_alive = True
         self._head = False
         self._reading_paused = False
-        self._drain_waiter: asyncio.Future[None] | None = None
 
     # --- asyncio protocol ---------------------------------------------------------
 
@@ -198,16 +198,6 @@ class UpstreamConnection(asyncio.Protocol):
                 response._wake()
             else:
                 response._fail(UpstreamBroken("the upstream closed the connection"))
-        if self._drain_waiter is not None and not self._drain_waiter.done():
-            self._drain_waiter.set_result(None)
-
-    def pause_writing(self) -> None:
-        self._drain_waiter = asyncio.get_running_loop().create_future()
-
-    def resume_writing(self) -> None:
-        if self._drain_waiter is not None and not self._drain_waiter.done():
-            self._drain_waiter.set_result(None)
-        self._drain_waiter = None
 
     # --- httptools callbacks --------------------------------------------------------
 
@@ -258,31 +248,34 @@ class UpstreamConnection(asyncio.Protocol):
             self._reading_paused = False
             self.transport.resume_reading()
 
+    def dropped(self) -> bool:
+        """Whether the upstream has ended (or written to) this idle connection, looking at
+        the socket itself: its close may have arrived while the event loop was busy and
+        not yet been seen here. Writing a request into it would lose the request."""
+        if self.closed or self.transport is None or self.transport.is_closing():
+            return True
+        sock = self.transport.get_extra_info("socket")
+        if sock is None:
+            return False
+        poller = select.poll()
+        try:
+            poller.register(sock.fileno(), select.POLLIN)
+            return bool(poller.poll(0))
+        except (OSError, ValueError):
+            return True
+
     def close(self) -> None:
         self.closed = True
         if self.transport is not None:
             self.transport.close()
 
-    async def exchange(
-        self, head: bytes, body: bytes | AsyncIterable[bytes] | None, is_head: bool
-    ) -> UpstreamResponse:
+    async def exchange(self, head: bytes, body: bytes | None, is_head: bool) -> UpstreamResponse:
         assert self.transport is not None
         response = self._response = UpstreamResponse(self)
         self._parser = HttpResponseParser(self)
         self.received_any = False
         self._head = is_head
-        if body is None or isinstance(body, bytes):
-            self.transport.write(head + body if body else head)
-        else:
-            self.transport.write(head)
-            async for chunk in body:
-                if chunk:
-                    self.transport.write(b"%x\r\n%b\r\n" % (len(chunk), chunk))
-                    if self._drain_waiter is not None:
-                        await self._drain_waiter
-                if self.closed:
-                    break
-            self.transport.write(b"0\r\n\r\n")
+        self.transport.write(head + body if body else head)
         while response.status == 0:
             if response._error is not None:
                 raise response._error

@@ -1,18 +1,29 @@
-"""`/readyz`: ready when every enabled upstream's own `/readyz` answers 200."""
+"""`/readyz`: ready when every enabled upstream's own `/readyz` answers 200.
+
+The outcome is kept for `cache_seconds` and concurrent callers share one check, so the
+probe reaches the upstreams at most once per that interval however often it is called.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 from worksync.gateway.responses import problem_body
 from worksync.gateway.upstream import Origin, UpstreamError, UpstreamPool, fetch
 
 
 class ReadinessProbe:
-    def __init__(self, upstreams: dict[str, Origin], timeout_seconds: float) -> None:
+    def __init__(
+        self, upstreams: dict[str, Origin], timeout_seconds: float, cache_seconds: float
+    ) -> None:
         self._upstreams = upstreams
         self._timeout = timeout_seconds
+        self._cache_seconds = cache_seconds
+        self._answer: tuple[int, bytes] | None = None
+        self._answered_at = 0.0
+        self._in_flight: asyncio.Future[tuple[int, bytes]] | None = None
 
     async def _check(self, pool: UpstreamPool, origin: Origin) -> str:
         try:
@@ -23,10 +34,27 @@ class ReadinessProbe:
 
     async def check(self, pool: UpstreamPool) -> tuple[int, bytes]:
         """(status, body): 200 with each upstream's outcome, or a 503 problem listing them."""
-        outcomes = await asyncio.gather(
-            *(self._check(pool, origin) for origin in self._upstreams.values())
-        )
-        checks = dict(zip(self._upstreams, outcomes, strict=True))
-        if all(outcome == "ok" for outcome in outcomes):
-            return 200, json.dumps({"status": "ok", "checks": checks}).encode()
-        return 503, problem_body(503, "An upstream is not ready", "not_ready", checks=checks)
+        if self._answer is not None and time.monotonic() - self._answered_at < self._cache_seconds:
+            return self._answer
+        if self._in_flight is None:
+            # Shielded: a caller that goes away does not cancel the others' check.
+            self._in_flight = asyncio.ensure_future(self._check_all(pool))
+        return await asyncio.shield(self._in_flight)
+
+    async def _check_all(self, pool: UpstreamPool) -> tuple[int, bytes]:
+        try:
+            outcomes = await asyncio.gather(
+                *(self._check(pool, origin) for origin in self._upstreams.values())
+            )
+            checks = dict(zip(self._upstreams, outcomes, strict=True))
+            if all(outcome == "ok" for outcome in outcomes):
+                answer = 200, json.dumps({"status": "ok", "checks": checks}).encode()
+            else:
+                answer = (
+                    503,
+                    problem_body(503, "An upstream is not ready", "not_ready", checks=checks),
+                )
+            self._answer, self._answered_at = answer, time.monotonic()
+            return answer
+        finally:
+            self._in_flight = None

@@ -22,7 +22,9 @@ from worksync.gateway.responses import (
 from worksync.gateway.routes import RouteMatcher
 from worksync.gateway.upstream import Origin, UpstreamPool
 
-LOCAL_PATHS = frozenset({"/healthz", "/readyz", "/openapi.json", "/docs"})
+LOCAL_PATHS = frozenset({"/livez", "/readyz", "/openapi.json", "/docs"})
+# Answered from what the upstreams said: rate limited like anonymous calls, per client IP.
+FAN_OUT_PATHS = frozenset({"/readyz", "/openapi.json"})
 HEALTHZ_BODY = b'{"status":"ok"}'
 
 
@@ -38,7 +40,11 @@ class LocalEndpoints:
         self._security = security_headers(settings.hsts_max_age_seconds)
         # Swagger UI needs its scripts and styles; every other answer keeps the strict CSP.
         self.docs_security = security_headers(settings.hsts_max_age_seconds, DOCS_CSP)
-        self._readiness = ReadinessProbe(upstreams, settings.internal_call_timeout_seconds)
+        self._readiness = ReadinessProbe(
+            upstreams,
+            settings.internal_call_timeout_seconds,
+            settings.readiness_cache_seconds,
+        )
         self._openapi = OpenApiAggregator(
             upstreams,
             matcher,
@@ -47,7 +53,7 @@ class LocalEndpoints:
         )
 
     async def serve(self, path: str, send: Send, response_headers: Headers) -> int:
-        if path == "/healthz":
+        if path == "/livez":
             await send_body(send, 200, HEALTHZ_BODY, JSON, response_headers)
             return 200
         if path == "/readyz":

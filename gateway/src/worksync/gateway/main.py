@@ -10,16 +10,23 @@ from worksync.common.telemetry import configure_logging
 from worksync.gateway.app import create_app
 from worksync.gateway.config import GatewaySettings
 
-# How uvicorn serves the gateway (also in tests): httptools for speed, no uvicorn access
-# log (the gateway has its own, off by default), no `server` header, and no uvicorn
-# X-Forwarded-For handling (the gateway decides whom to trust).
+# How uvicorn serves the gateway (also in tests): httptools, with the edge limits of
+# `edge.EdgeHttpProtocol` (head size and time), idle keep-alive connections closed after
+# 5 s, no uvicorn access log (the gateway has its own, off by default), no `server` header,
+# and no uvicorn X-Forwarded-For handling (the gateway decides whom to trust).
 SERVER_OPTIONS: dict[str, Any] = {
-    "http": "httptools",
+    "http": "worksync.common.edge:EdgeHttpProtocol",
+    "timeout_keep_alive": 5,
     "lifespan": "on",
     "access_log": False,
     "server_header": False,
     "proxy_headers": False,
 }
+
+
+def server_options(settings: GatewaySettings) -> dict[str, Any]:
+    """SERVER_OPTIONS with the connection cap from the settings."""
+    return {**SERVER_OPTIONS, "limit_concurrency": settings.max_connections}
 
 
 def create_app_from_environment() -> ASGIApp:

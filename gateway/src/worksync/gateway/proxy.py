@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from starlette.types import Message, Receive, Send
@@ -48,6 +47,7 @@ DROPPED_REQUEST_HEADERS = frozenset(
         b"x-internal-secret",
     }
 )
+CONNECTION_CLOSE = (b"connection", b"close")
 DROPPED_RESPONSE_HEADERS = GATEWAY_OWNED_RESPONSE_HEADERS | {
     b"connection",
     b"keep-alive",
@@ -67,57 +67,51 @@ class BodyTooLarge(Exception):
     pass
 
 
+class BodyTimeout(Exception):
+    """The client stalled: a body piece or the whole body did not arrive in time."""
+
+
 class ClientGone(Exception):
     pass
 
 
-@dataclass(slots=True)
-class StreamedBody:
-    """A chunked request body passed upstream as it arrives, cut off past `limit`."""
+@dataclass(frozen=True, slots=True)
+class BodyLimits:
+    """How much body a client may send, and how long it may take: a body is read whole
+    within these before an upstream connection is taken, so a stalled upload holds only
+    its own client connection, never an upstream slot."""
 
-    receive: Receive
-    limit: int
-    received: int = 0
-    complete: bool = False
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        while True:
-            message = await self.receive()
-            if message["type"] == "http.disconnect":
-                raise ClientGone()
-            chunk: bytes = message.get("body", b"")
-            self.received += len(chunk)
-            if self.received > self.limit:
-                raise BodyTooLarge()
-            if chunk:
-                yield chunk
-            if not message.get("more_body", False):
-                self.complete = True
-                return
+    max_bytes: int
+    idle_seconds: float
+    total_seconds: float
 
 
-async def read_body(receive: Receive, limit: int) -> bytes:
-    """A body whose Content-Length was already checked against the limit; still counted,
-    since a client may send more than it announced."""
-    first = await receive()
-    if first["type"] == "http.disconnect":
-        raise ClientGone()
-    body: bytes = first.get("body", b"")
-    if not first.get("more_body", False):
-        return body
-    parts = [body]
-    size = len(body)
+async def read_body(receive: Receive, limits: BodyLimits) -> bytes:
+    """The whole request body (Content-Length or chunked), counted against the size limit
+    (a client may send more than it announced) and read within the time limits."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limits.total_seconds
+    parts: list[bytes] = []
+    size = 0
     while True:
-        message = await receive()
+        wait = min(limits.idle_seconds, deadline - loop.time())
+        try:
+            async with asyncio.timeout(wait):
+                message = await receive()
+        except TimeoutError as exc:
+            raise BodyTimeout() from exc
         if message["type"] == "http.disconnect":
             raise ClientGone()
-        chunk = message.get("body", b"")
+        chunk: bytes = message.get("body", b"")
         size += len(chunk)
-        if size > limit:
+        if size > limits.max_bytes:
             raise BodyTooLarge()
-        parts.append(chunk)
         if not message.get("more_body", False):
+            if not parts:
+                return chunk
+            parts.append(chunk)
             return b"".join(parts)
+        parts.append(chunk)
 
 
 class Forwarder:
@@ -131,17 +125,16 @@ class Forwarder:
         method: bytes,
         target: bytes,
         headers: RawHeaders,
-        body: bytes | StreamedBody | None,
+        body: bytes | None,
         receive: Receive,
         send: Send,
         response_headers: Headers,
     ) -> int:
-        """Proxy one exchange; returns the status sent (0 if none could be)."""
-        streamed = body if isinstance(body, StreamedBody) else None
-        data = body.chunks() if isinstance(body, StreamedBody) else body
+        """Proxy one exchange (the body already read); returns the status sent (0 if none
+        could be)."""
         try:
-            upstream = await self._pool.request(origin, method, target, headers, data)
-        except (BodyTooLarge, ClientGone, UpstreamError) as exc:
+            upstream = await self._pool.request(origin, method, target, headers, body)
+        except UpstreamError as exc:
             return await self._send_failure(exc, method, target, send, response_headers)
         try:
             out = list(response_headers)
@@ -151,12 +144,8 @@ class Forwarder:
             status = upstream.status
             await send({"type": "http.response.start", "status": status, "headers": out})
             # A body of unknown length may run long: stop pulling it once the client is
-            # gone. The watcher reads `receive`, so only once the request body is read.
-            if (
-                not upstream.has_length
-                and not upstream.drained
-                and (streamed is None or streamed.complete)
-            ):
+            # gone (the request body is already read, so `receive` is free to watch).
+            if not upstream.has_length and not upstream.drained:
                 await self._stream_until_disconnect(upstream, receive, send)
             else:
                 await self._stream(upstream, send)
@@ -170,16 +159,12 @@ class Forwarder:
 
     async def _send_failure(
         self,
-        exc: BaseException,
+        exc: UpstreamError,
         method: bytes,
         target: bytes,
         send: Send,
         response_headers: Headers,
     ) -> int:
-        if isinstance(exc, BodyTooLarge):
-            return await self.too_large(send, response_headers)
-        if isinstance(exc, ClientGone):
-            return 0
         if isinstance(exc, UpstreamUnavailable):
             status, detail, code = 503, "The service is unavailable", "upstream_unavailable"
         elif isinstance(exc, UpstreamTimeout):
@@ -192,10 +177,18 @@ class Forwarder:
 
     @staticmethod
     async def too_large(send: Send, response_headers: Headers) -> int:
-        await send_problem(
-            send, response_headers, 413, "The request body is too large", "payload_too_large"
-        )
+        # The rest of the body is not read: the connection closes after the answer.
+        headers = [*response_headers, CONNECTION_CLOSE]
+        await send_problem(send, headers, 413, "The request body is too large", "payload_too_large")
         return 413
+
+    @staticmethod
+    async def too_slow(send: Send, response_headers: Headers) -> int:
+        headers = [*response_headers, CONNECTION_CLOSE]
+        await send_problem(
+            send, headers, 408, "The request body did not arrive in time", "request_timeout"
+        )
+        return 408
 
     @staticmethod
     async def _stream(upstream: UpstreamResponse, send: Send) -> None:

@@ -83,6 +83,9 @@ ROUTE_TABLE: tuple[Route, ...] = (
     Route(_WS + "/time-entries", TIMETRACKING),
     Route(_WS + "/timer", TIMETRACKING),
     Route(_WS + "/time-tracking", TIMETRACKING),
+    Route(_WS + "/timesheets", TIMETRACKING),
+    Route(_WS + "/modification-requests", TIMETRACKING),
+    Route(_PROJECT + "/budget", TIMETRACKING, exact=True),
     # resources
     Route(_WS + "/team-members", RESOURCES),
     Route(_WS + "/allocations", RESOURCES),

@@ -26,6 +26,6 @@ def instrument(gateway: GatewayApp, settings: GatewaySettings) -> ASGIApp:
     provider = configure_tracing(settings)
     gateway.inject_trace_context = inject_trace_context
     app: ASGIApp = OpenTelemetryMiddleware(
-        gateway, excluded_urls="healthz,readyz", tracer_provider=provider
+        gateway, excluded_urls="livez,readyz", tracer_provider=provider
     )
     return app

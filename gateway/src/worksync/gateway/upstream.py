@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from collections.abc import AsyncIterable
 
 from worksync.gateway.connection import (
     Origin,
@@ -42,7 +41,9 @@ __all__ = [
 
 class UpstreamPool:
     """Keep-alive connections per origin, most recently used first; idle connections
-    older than `keepalive_seconds` are not reused (the upstream may be closing them)."""
+    older than `keepalive_seconds` are not reused (the upstream may be closing them), nor
+    ones the upstream has closed or written to meanwhile (checked on the socket just before
+    the request is written, so a request never goes into a connection already ended)."""
 
     def __init__(
         self,
@@ -66,16 +67,14 @@ class UpstreamPool:
         method: bytes,
         target: bytes,
         headers: RawHeaders,
-        body: bytes | AsyncIterable[bytes] | None = None,
+        body: bytes | None = None,
     ) -> UpstreamResponse:
         """Send one request; the caller must `release` the response when done with it."""
         lines = [method, b" ", target, b" HTTP/1.1\r\nhost: ", origin.host_header, b"\r\n"]
         for name, value in headers:
             lines += (name, b": ", value, b"\r\n")
-        if isinstance(body, bytes):
+        if body is not None:
             lines += (b"content-length: ", str(len(body)).encode(), b"\r\n")
-        elif body is not None:
-            lines.append(b"transfer-encoding: chunked\r\n")
         lines.append(b"\r\n")
         head = b"".join(lines)
         slots = self._slots.get(origin)
@@ -98,7 +97,7 @@ class UpstreamPool:
             except UpstreamBroken:
                 # A reused connection the upstream closed meanwhile: retry once on a fresh
                 # one when that cannot repeat a side effect.
-                replayable = method in IDEMPOTENT_METHODS and not isinstance(body, AsyncIterable)
+                replayable = method in IDEMPOTENT_METHODS
                 if not (connection.reused and not connection.received_any and replayable):
                     raise
                 connection.close()
@@ -127,7 +126,7 @@ class UpstreamPool:
         now = time.monotonic()
         while idle:
             connection = idle.pop()
-            if not connection.closed and now - connection.idle_since < self._keepalive:
+            if now - connection.idle_since < self._keepalive and not connection.dropped():
                 return connection
             connection.close()
         return None
