@@ -2,8 +2,9 @@
 
 `make up` runs this (`python -m scripts.run_system`). Configuration comes from the
 environment (see the README); ports move with `<SERVICE>_PORT`, the database with
-`WORKSYNC_DATABASE_URL`. Ctrl-C (or SIGTERM) stops every process; if one process dies,
-the others are stopped too.
+`WORKSYNC_DATABASE_URL`. Services listen on 127.0.0.1 (`<SERVICE>_HOST` overrides), only
+the gateway on every interface (`GATEWAY_HOST` overrides). Ctrl-C (or SIGTERM) stops
+every process; if one process dies, the others are stopped too.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from psycopg import sql
 from scripts.system import GATEWAY, ROOT, SERVICES
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@localhost:5432/worksync"
+LOOPBACK = "127.0.0.1"
+# The gateway is the one listener beyond loopback.
+GATEWAY_DEFAULT_HOST = "0.0.0.0"
 # Eleven processes importing at once on a small, busy machine (CI) take a while.
 STARTUP_TIMEOUT_SECONDS = 120.0
 STOP_TIMEOUT_SECONDS = 10.0
@@ -46,6 +50,10 @@ def ensure_database(url: str) -> None:
 def system_environment() -> dict[str, str]:
     """Tell every process where the others are, unless the caller said otherwise."""
     env = dict(os.environ)
+    env.setdefault("WORKSYNC_ENVIRONMENT", "development")
+    # On a laptop an account is usable at once; identity allows this in development only.
+    if env.get("IDENTITY_ENVIRONMENT", env["WORKSYNC_ENVIRONMENT"]) == "development":
+        env.setdefault("IDENTITY_AUTO_VERIFY_EMAILS", "true")
     env.setdefault("WORKSYNC_DATABASE_URL", database_url())
     by_name = {service.name: service for service in SERVICES}
     env.setdefault("WORKSYNC_JWKS_URL", f"{by_name['identity'].url}/.well-known/jwks.json")
@@ -54,6 +62,10 @@ def system_environment() -> dict[str, str]:
     env.setdefault("TIMETRACKING_WORK_ITEMS_API_URL", by_name["work-items"].url)
     for service in SERVICES:
         env.setdefault(f"GATEWAY_{service.env_prefix}_URL", service.url)
+        # Services listen on loopback only, so nothing reaches them around the gateway.
+        env.setdefault(f"{service.env_prefix}_HOST", LOOPBACK)
+    # The gateway is the one front door: every interface, unless GATEWAY_HOST says otherwise.
+    env.setdefault(f"{GATEWAY.env_prefix}_HOST", GATEWAY_DEFAULT_HOST)
     env.setdefault("GATEWAY_ENABLED_UPSTREAMS", ",".join(s.name for s in SERVICES))
     return env
 
