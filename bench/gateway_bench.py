@@ -252,7 +252,7 @@ async def main(arguments: argparse.Namespace) -> int:
     async with httpx.AsyncClient(timeout=30.0) as client:
         for name, url in (("gateway", gateway), ("identity", identity)):
             try:
-                (await client.get(url + "/healthz")).raise_for_status()
+                (await client.get(url + "/livez")).raise_for_status()
             except httpx.HTTPError as exc:
                 print(f"{name} is not answering at {url}: {exc}", file=sys.stderr)
                 return 2
