@@ -33,7 +33,21 @@ MEMBER_ALLOWED = {
     ("GET", "/workspaces/{ws}/conflicts"),
     ("GET", "/workspaces/{ws}/conflicts/{conflict_id}"),
     ("GET", "/workspaces/{ws}/utilization"),
+    ("GET", "/workspaces/{ws}/projects/{pid}/milestones"),
+    ("GET", "/workspaces/{ws}/projects/{pid}/milestones/{milestone_id}"),
+    ("GET", "/workspaces/{ws}/projects/{pid}/milestones/{milestone_id}/deliverables"),
+    (
+        "GET",
+        "/workspaces/{ws}/projects/{pid}/milestones/{milestone_id}/deliverables/{deliverable_id}",
+    ),
+    ("GET", "/workspaces/{ws}/projects/{pid}/critical-path"),
+    ("GET", "/workspaces/{ws}/projects/{pid}/milestone-report"),
+    ("GET", "/workspaces/{ws}/capacity-forecast"),
+    ("GET", "/workspaces/{ws}/milestone-templates"),
+    ("GET", "/workspaces/{ws}/milestone-templates/{template_id}"),
 }
+PLAN = [{"key": "a", "title": "A", "offset_days": 0, "duration_days": 2}]
+MILESTONE = "/workspaces/{ws}/projects/{pid}/milestones"
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/workspaces/{ws}/utilization"): {"from": "2026-01-05", "to": "2026-01-11"},
 }
@@ -56,7 +70,35 @@ async def _world(client: httpx.AsyncClient, seeder: DirectorySeeder) -> World:
         headers=team.admin.headers,
     )
     conflicts = await client.get(f"{team.base}/conflicts", headers=team.admin.headers)
+    milestones = f"{team.base}/projects/{team.project.id}/milestones"
+    dates = {"start_date": "2026-01-05", "due_date": "2026-01-09"}
+    first = await client.post(
+        milestones, json={"title": "First", **dates}, headers=team.admin.headers
+    )
+    second = await client.post(
+        milestones, json={"title": "Second", **dates}, headers=team.admin.headers
+    )
+    await client.post(
+        f"{milestones}/{second.json()['id']}/dependencies",
+        json={"depends_on_id": first.json()["id"]},
+        headers=team.admin.headers,
+    )
+    deliverable = await client.post(
+        f"{milestones}/{second.json()['id']}/deliverables",
+        json={"title": "Spec"},
+        headers=team.admin.headers,
+    )
+    template = await client.post(
+        f"{team.base}/milestone-templates",
+        json={"name": "Plan", "milestones": PLAN},
+        headers=team.admin.headers,
+    )
     ids = {
+        "template_id": template.json()["id"],
+        "pid": str(team.project.id),
+        "milestone_id": second.json()["id"],
+        "depends_on_id": first.json()["id"],
+        "deliverable_id": deliverable.json()["id"],
         "profile_id": profile["id"],
         "time_off_id": time_off.json()["id"],
         "allocation_id": allocation["id"],
@@ -83,6 +125,33 @@ def _body(method: str, template: str, world: World) -> Any:
             "end_date": "2030-01-31",
         },
         ("PATCH", "/workspaces/{ws}/allocations/{allocation_id}"): {"notes": "Moved"},
+        ("PUT", "/workspaces/{ws}/allocations/bulk"): {
+            "operations": [
+                {
+                    "action": "create",
+                    "user_id": str(team.member.id),
+                    "project_id": str(team.project.id),
+                    "hours_per_week": 5,
+                    "start_date": "2030-01-01",
+                    "end_date": "2030-01-31",
+                },
+                {"action": "delete", "id": world.ids["allocation_id"]},
+            ]
+        },
+        ("POST", MILESTONE): {"title": "New", "start_date": "2026-02-02", "due_date": "2026-02-06"},
+        ("PATCH", MILESTONE + "/{milestone_id}"): {"title": "Renamed"},
+        ("POST", MILESTONE + "/{milestone_id}/dependencies"): {
+            "depends_on_id": world.ids["depends_on_id"],
+            "lag_days": 1,
+        },
+        ("POST", MILESTONE + "/{milestone_id}/deliverables"): {"title": "Code"},
+        ("POST", "/workspaces/{ws}/milestone-templates"): {"name": "New", "milestones": PLAN},
+        ("PATCH", "/workspaces/{ws}/milestone-templates/{template_id}"): {"name": "Renamed"},
+        ("POST", MILESTONE + "/from-template"): {
+            "template_id": world.ids["template_id"],
+            "anchor_date": "2026-03-02",
+        },
+        ("PATCH", MILESTONE + "/{milestone_id}/deliverables/{deliverable_id}"): {"status": "done"},
     }
     return bodies[(method, template)]
 
@@ -120,8 +189,19 @@ async def worlds(client: httpx.AsyncClient, seeder: DirectorySeeder) -> tuple[Wo
 
 async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None:
     operations = api_operations(app)
-    assert len(operations) == 17
-    known = {"ws", "profile_id", "time_off_id", "allocation_id", "conflict_id"}
+    assert len(operations) == 39
+    known = {
+        "ws",
+        "profile_id",
+        "time_off_id",
+        "allocation_id",
+        "conflict_id",
+        "pid",
+        "milestone_id",
+        "depends_on_id",
+        "deliverable_id",
+        "template_id",
+    }
     for operation in operations:
         assert set(operation.parameters) <= known, operation
 

@@ -11,6 +11,8 @@ from worksync.common.config import CommonSettings
 
 class ResourcesSettings(CommonSettings):
     service_env_prefix: ClassVar[str] = "RESOURCES_"
+    # Only identity and the gateway use the internal secret; this service never receives it.
+    production_secrets: ClassVar[tuple[str, ...]] = ()
 
     service_name: str = "resources"
     port: int = Field(default=8005, ge=0, le=65535)

@@ -15,7 +15,11 @@ from worksync.common.db import SessionDep
 from worksync.common.directory import DirectoryDep
 from worksync.resources.allocations.service import AllocationService
 from worksync.resources.conflicts.service import ConflictService
+from worksync.resources.deliverables.service import DeliverableService
+from worksync.resources.forecast.service import ForecastService
+from worksync.resources.milestones.service import MilestoneService
 from worksync.resources.team_members.service import TeamMemberService
+from worksync.resources.templates.service import TemplateService
 from worksync.resources.utilization.service import UtilizationService
 
 
@@ -35,7 +39,27 @@ def get_utilization_service(session: SessionDep) -> UtilizationService:
     return UtilizationService(session)
 
 
+def get_milestone_service(session: SessionDep, directory: DirectoryDep) -> MilestoneService:
+    return MilestoneService(session, directory)
+
+
+def get_deliverable_service(session: SessionDep, directory: DirectoryDep) -> DeliverableService:
+    return DeliverableService(session, directory)
+
+
+def get_template_service(session: SessionDep) -> TemplateService:
+    return TemplateService(session)
+
+
+def get_forecast_service(session: SessionDep) -> ForecastService:
+    return ForecastService(session)
+
+
 TeamMemberServiceDep = Annotated[TeamMemberService, Depends(get_team_member_service)]
 AllocationServiceDep = Annotated[AllocationService, Depends(get_allocation_service)]
 ConflictServiceDep = Annotated[ConflictService, Depends(get_conflict_service)]
 UtilizationServiceDep = Annotated[UtilizationService, Depends(get_utilization_service)]
+MilestoneServiceDep = Annotated[MilestoneService, Depends(get_milestone_service)]
+DeliverableServiceDep = Annotated[DeliverableService, Depends(get_deliverable_service)]
+TemplateServiceDep = Annotated[TemplateService, Depends(get_template_service)]
+ForecastServiceDep = Annotated[ForecastService, Depends(get_forecast_service)]

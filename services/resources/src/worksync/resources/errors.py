@@ -24,3 +24,25 @@ class ConflictSettled(Conflict):
 
     def __init__(self, status: str) -> None:
         super().__init__(f"This conflict is {status} already", code="conflict_not_open")
+
+
+class DependencyCycle(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This dependency would close a cycle among the project's milestones",
+            code="dependency_cycle",
+        )
+
+
+class DependencyExists(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This milestone depends on that one already", code="dependency_exists")
+
+
+class RequiredDeliverablesOpen(Conflict):
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            f"{count} required deliverable(s) of this milestone are still open; a workspace "
+            "admin may complete it with force=true",
+            code="required_deliverables_open",
+        )

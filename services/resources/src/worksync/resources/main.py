@@ -1,4 +1,5 @@
-"""The resources API: capacity profiles and time off, allocations, conflicts, utilization."""
+"""The resources API: capacity profiles and time off, allocations, conflicts, utilization,
+milestones with their dependencies and deliverables, the critical path and the report."""
 
 from __future__ import annotations
 
@@ -9,14 +10,19 @@ from worksync.common.telemetry import configure_logging
 from worksync.resources.allocations.endpoints import router as allocations_router
 from worksync.resources.config import ResourcesSettings
 from worksync.resources.conflicts.endpoints import router as conflicts_router
+from worksync.resources.deliverables.endpoints import router as deliverables_router
+from worksync.resources.forecast.endpoints import router as forecast_router
+from worksync.resources.milestones.endpoints import router as milestones_router
 from worksync.resources.models import directory_tables
 from worksync.resources.team_members.endpoints import router as team_members_router
+from worksync.resources.templates.endpoints import router as templates_router
 from worksync.resources.utilization.endpoints import router as utilization_router
 
 DESCRIPTION = (
     "Capacity and allocation: members' capacity profiles and time off, their allocations "
     "to projects, the over-allocation conflicts these cause, and utilization (capacity, "
-    "allocated and tracked hours per week or month)."
+    "allocated and tracked hours per week or month); project milestones with their "
+    "dependencies and deliverables, the critical path and the milestone report."
 )
 
 
@@ -25,7 +31,16 @@ def create_app(settings: ResourcesSettings | None = None) -> FastAPI:
         settings or ResourcesSettings(),
         title="WorkSync resources",
         description=DESCRIPTION,
-        routers=[team_members_router, allocations_router, conflicts_router, utilization_router],
+        routers=[
+            team_members_router,
+            allocations_router,
+            conflicts_router,
+            utilization_router,
+            milestones_router,
+            deliverables_router,
+            templates_router,
+            forecast_router,
+        ],
         directory_tables=directory_tables,
     )
 

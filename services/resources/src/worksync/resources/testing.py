@@ -1,5 +1,6 @@
 """Test support for the resources service (and suites that run it): timetracking entry
-events as timetracking publishes them, reading the outbox, and an arranged team."""
+and work-items issue events as their services publish them, reading the outbox, and an
+arranged team."""
 
 from __future__ import annotations
 
@@ -70,6 +71,48 @@ def entry_event(
     )
 
 
+def issue_event(
+    verb: str,
+    *,
+    issue_id: UUID,
+    workspace_id: UUID,
+    project_id: UUID,
+    sequence: int,
+    state_group: str = "unstarted",
+    estimate_minutes: int | None = None,
+    deleted: bool = False,
+) -> CloudEvent:
+    """`workitems.issue.<verb>` with an IssueSnapshot as work-items publishes it."""
+    data = {
+        "issue_id": str(issue_id),
+        "workspace_id": str(workspace_id),
+        "project_id": str(project_id),
+        "sequence_id": 1,
+        "key": "APO-1",
+        "title": "An issue",
+        "state_id": str(new_id()),
+        "state_group": state_group,
+        "priority": "none",
+        "assignee_ids": [],
+        "label_ids": [],
+        "parent_id": None,
+        "start_date": None,
+        "due_date": None,
+        "estimate_minutes": estimate_minutes,
+        "completed_at": "2026-01-09T10:00:00Z" if state_group == "completed" else None,
+        "deleted_at": "2026-01-09T11:00:00Z" if deleted else None,
+    }
+    return CloudEvent(
+        id=new_id(),
+        source="worksync/work-items",
+        type=f"workitems.issue.{verb}",
+        subject=str(issue_id),
+        workspaceid=str(workspace_id),
+        sequence=sequence,
+        data=data,
+    )
+
+
 async def outbox_events(
     sessionmaker: async_sessionmaker[AsyncSession], subject: UUID | str
 ) -> list[dict[str, Any]]:
@@ -84,7 +127,8 @@ async def outbox_events(
 
 @dataclass(frozen=True)
 class Team:
-    """A workspace with an admin (its owner), a member, a guest and two projects."""
+    """A workspace with an admin (its owner), a member (of the first project), a guest and
+    two projects."""
 
     workspace: SeededWorkspace
     admin: SeededUser
@@ -100,7 +144,7 @@ class Team:
 
 async def make_team(seeder: DirectorySeeder) -> Team:
     workspace = await seeder.workspace()
-    return Team(
+    team = Team(
         workspace=workspace,
         admin=workspace.owner,
         member=await seeder.member(workspace, display_name="Mia Member"),
@@ -108,6 +152,8 @@ async def make_team(seeder: DirectorySeeder) -> Team:
         project=await seeder.project(workspace, name="Apollo"),
         other_project=await seeder.project(workspace, name="Borealis"),
     )
+    await seeder.project_member(team.project, team.member)
+    return team
 
 
 async def allocate(

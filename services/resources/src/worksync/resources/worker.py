@@ -6,10 +6,15 @@ from worksync.common.events.worker import ServiceWorker
 from worksync.resources.config import ResourcesSettings
 from worksync.resources.messaging.handlers import HANDLERS
 from worksync.resources.messaging.published import outbox
-from worksync.resources.models import messaging
+from worksync.resources.models import idempotency_keys, messaging
 
 # Reads workspace and timetracking events (queue `resources.events`).
-WORKER = ServiceWorker(outbox=outbox, inbox=messaging.inbox, handlers=HANDLERS)
+WORKER = ServiceWorker(
+    outbox=outbox,
+    inbox=messaging.inbox,
+    handlers=HANDLERS,
+    idempotency_keys=idempotency_keys,
+)
 
 
 def main() -> None:

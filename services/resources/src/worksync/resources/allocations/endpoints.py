@@ -23,6 +23,8 @@ from worksync.resources.allocations.schemas import (
     AllocationRead,
     AllocationSort,
     AllocationUpdate,
+    BulkRequest,
+    BulkResponse,
 )
 from worksync.resources.dependencies import AllocationServiceDep
 from worksync.resources.models import idempotency_keys
@@ -133,3 +135,34 @@ async def delete_allocation(
 ) -> None:
     """Delete an allocation (workspace admins, project admins)."""
     await service.delete(context, allocation_id)
+
+
+@router.put(
+    "/bulk",
+    response_model=BulkResponse,
+    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+)
+async def bulk_allocations(
+    request: BulkRequest,
+    context: WorkspaceMember,
+    service: AllocationServiceDep,
+    session: SessionDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    """Create, change and delete many allocations at once (workspace admins, project admins
+    of every project involved): all or nothing. A refusal lists every bad row as
+    `operations.<index>.<field>`: 403 when a row needs a role the caller lacks, else 422.
+    Conflicts are recomputed once per member touched."""
+
+    async def apply() -> BulkResponse:
+        return await service.bulk(context, request)
+
+    return await idempotent(
+        session,
+        idempotency_keys,
+        key=idempotency_key,
+        scope=f"allocations.bulk:{context.workspace_id}:{context.user_id}",
+        payload=request,
+        status_code=status.HTTP_200_OK,
+        produce=apply,
+    )

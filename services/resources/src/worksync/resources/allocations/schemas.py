@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -59,3 +59,42 @@ class AllocationSort(StrEnum):
     START_DATE_DESCENDING = "-start_date"
     CREATED_AT = "created_at"
     NEWEST_FIRST = "-created_at"
+
+
+MAX_BULK_OPERATIONS = 500
+
+
+class BulkCreate(AllocationCreate):
+    action: Literal["create"]
+
+
+class BulkUpdate(AllocationUpdate):
+    action: Literal["update"]
+    id: UUID
+
+
+class BulkDelete(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["delete"]
+    id: UUID
+
+
+BulkOperation = Annotated[BulkCreate | BulkUpdate | BulkDelete, Field(discriminator="action")]
+
+
+class BulkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    operations: list[BulkOperation] = Field(min_length=1, max_length=MAX_BULK_OPERATIONS)
+
+
+class BulkResult(BaseModel):
+    index: int
+    action: Literal["create", "update", "delete"]
+    id: UUID
+    allocation: AllocationRead | None = Field(description="Null for a deletion")
+
+
+class BulkResponse(BaseModel):
+    results: list[BulkResult]

@@ -6,7 +6,7 @@ events are read here as well, for capacity profiles.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 from uuid import UUID
 
@@ -62,3 +62,30 @@ class EntryUpdated(EntrySnapshot):
 
 class EntryDeleted(EntrySnapshot):
     event_type: ClassVar[str] = "timetracking.entry.deleted"
+
+
+class IssueSnapshot(IntegrationEvent):
+    """A `workitems.issue.*` event (IssueSnapshot): what milestone progress needs."""
+
+    issue_id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    state_group: str
+    estimate_minutes: int | None = Field(default=None, ge=0)
+    deleted_at: datetime | None
+
+
+class IssueCreated(IssueSnapshot):
+    event_type: ClassVar[str] = "workitems.issue.created"
+
+
+class IssueUpdated(IssueSnapshot):
+    event_type: ClassVar[str] = "workitems.issue.updated"
+
+
+class IssueDeleted(IssueSnapshot):
+    event_type: ClassVar[str] = "workitems.issue.deleted"
+
+
+class IssueRestored(IssueSnapshot):
+    event_type: ClassVar[str] = "workitems.issue.restored"

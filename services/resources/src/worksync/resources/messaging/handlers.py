@@ -10,6 +10,9 @@ directory's first), so a late or repeated membership event changes nothing:
 - `workspace.member.updated`: the same, except that an inactive profile stays so (an
   admin may have deactivated it); it covers an `added` that arrives after its update;
 - `workspace.member.removed`: the profile, if any, becomes inactive.
+
+`workitems.issue.*` feed the tracked-issue projection and milestone progress
+(`milestones.issues`).
 """
 
 from __future__ import annotations
@@ -28,11 +31,17 @@ from worksync.resources.messaging.consumed import (
     EntryDeleted,
     EntrySnapshot,
     EntryUpdated,
+    IssueCreated,
+    IssueDeleted,
+    IssueRestored,
+    IssueSnapshot,
+    IssueUpdated,
     MemberAdded,
     MemberChange,
     MemberRemoved,
     MemberUpdated,
 )
+from worksync.resources.milestones.issues import apply_issue
 from worksync.resources.models import directory_tables
 from worksync.resources.team_members.service import join, leave
 
@@ -71,6 +80,10 @@ def _on_entry(model: type[EntrySnapshot], *, deleted: bool) -> Handler:
     return handle
 
 
+async def on_issue(session: AsyncSession, event: CloudEvent) -> None:
+    await apply_issue(session, event.parse_data(IssueSnapshot), sequence=event.sequence)
+
+
 HANDLERS: Mapping[str, Handler] = merge_handlers(
     directory_handlers(directory_tables),
     {
@@ -80,5 +93,9 @@ HANDLERS: Mapping[str, Handler] = merge_handlers(
         EntryCreated.event_type: _on_entry(EntryCreated, deleted=False),
         EntryUpdated.event_type: _on_entry(EntryUpdated, deleted=False),
         EntryDeleted.event_type: _on_entry(EntryDeleted, deleted=True),
+        IssueCreated.event_type: on_issue,
+        IssueUpdated.event_type: on_issue,
+        IssueDeleted.event_type: on_issue,
+        IssueRestored.event_type: on_issue,
     },
 )

@@ -2,17 +2,18 @@
 outbox; `recording` turns rows into them.
 
 Each event's subject is the id of the row it describes and its sequence that row's
-`version`: allocations (deletion is a version too), conflicts and capacity profiles. Every
+`version`: allocations (deletion is a version too), conflicts, capacity profiles and
+milestones. Every
 verb carries the whole state, so consumers apply newest-wins.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, ClassVar
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from worksync.common.events.envelope import IntegrationEvent
 from worksync.common.events.outbox import Outbox
@@ -101,3 +102,43 @@ class CapacityProfileUpdated(CapacityProfileSnapshot):
     """A capacity profile changed, or was deactivated or reactivated with its member."""
 
     event_type: ClassVar[str] = "resources.capacity_profile.updated"
+
+
+class MilestoneDependencySnapshot(BaseModel):
+    depends_on_id: UUID
+    lag_days: int
+
+
+class MilestoneSnapshot(IntegrationEvent):
+    milestone_id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    title: str
+    status: str
+    priority: str
+    start_date: date
+    due_date: date
+    # 0-100: derived from the linked issues when any count, else set by hand.
+    progress: int
+    assignee_ids: list[UUID]
+    issue_ids: list[UUID]
+    depends_on: list[MilestoneDependencySnapshot]
+    completed_at: datetime | None
+
+
+class MilestoneCreated(MilestoneSnapshot):
+    """A milestone was added to a project."""
+
+    event_type: ClassVar[str] = "resources.milestone.created"
+
+
+class MilestoneUpdated(MilestoneSnapshot):
+    """A milestone changed: its fields, its dependencies, or its progress (linked issues)."""
+
+    event_type: ClassVar[str] = "resources.milestone.updated"
+
+
+class MilestoneDeleted(MilestoneSnapshot):
+    """A milestone was deleted; carries its last state."""
+
+    event_type: ClassVar[str] = "resources.milestone.deleted"

@@ -16,9 +16,17 @@ from worksync.resources.messaging.published import (
     AllocationSnapshot,
     CapacityProfileSnapshot,
     ConflictSnapshot,
+    MilestoneDependencySnapshot,
+    MilestoneSnapshot,
     outbox,
 )
-from worksync.resources.models import Allocation, CapacityProfile, Conflict
+from worksync.resources.models import (
+    Allocation,
+    CapacityProfile,
+    Conflict,
+    Milestone,
+    MilestoneDependency,
+)
 
 recorder = EventRecorder(outbox)
 
@@ -87,4 +95,35 @@ async def record_profile(
     )
     await recorder.record(
         session, profile, data, workspace_id=profile.workspace_id, actor_id=actor_id
+    )
+
+
+async def record_milestone(
+    session: AsyncSession,
+    milestone: Milestone,
+    event: type[MilestoneSnapshot],
+    *,
+    dependencies: Iterable[MilestoneDependency],
+    actor_id: UUID | None,
+) -> None:
+    data = event(
+        milestone_id=milestone.id,
+        workspace_id=milestone.workspace_id,
+        project_id=milestone.project_id,
+        title=milestone.title,
+        status=milestone.status,
+        priority=milestone.priority,
+        start_date=milestone.start_date,
+        due_date=milestone.due_date,
+        progress=milestone.progress,
+        assignee_ids=list(milestone.assignee_ids),
+        issue_ids=list(milestone.issue_ids),
+        depends_on=[
+            MilestoneDependencySnapshot(depends_on_id=d.depends_on_id, lag_days=d.lag_days)
+            for d in dependencies
+        ],
+        completed_at=milestone.completed_at,
+    )
+    await recorder.record(
+        session, milestone, data, workspace_id=milestone.workspace_id, actor_id=actor_id
     )

@@ -17,11 +17,31 @@ from worksync.resources.models.capacity import (
     TimeOff,
 )
 from worksync.resources.models.conflicts import Conflict, ConflictAllocation, ConflictStatus
+from worksync.resources.models.milestones import (
+    MAX_ASSIGNEES,
+    MAX_LAG_DAYS,
+    MAX_LINKED_ISSUES,
+    OPEN_DELIVERABLE_STATUSES,
+    Deliverable,
+    DeliverableStatus,
+    DeliverableType,
+    Milestone,
+    MilestoneDependency,
+    MilestonePriority,
+    MilestoneStatus,
+    TrackedIssue,
+)
+from worksync.resources.models.templates import MAX_TEMPLATE_MILESTONES, MilestoneTemplate
 
 __all__ = [
     "CURRENCY_PATTERN",
     "DEFAULT_HOURS_PER_WEEK",
     "DEFAULT_WORKING_DAYS",
+    "MAX_ASSIGNEES",
+    "MAX_LAG_DAYS",
+    "MAX_LINKED_ISSUES",
+    "MAX_TEMPLATE_MILESTONES",
+    "OPEN_DELIVERABLE_STATUSES",
     "SCHEMA",
     "ActualDay",
     "ActualEntry",
@@ -31,7 +51,16 @@ __all__ = [
     "Conflict",
     "ConflictAllocation",
     "ConflictStatus",
+    "Deliverable",
+    "DeliverableStatus",
+    "DeliverableType",
+    "Milestone",
+    "MilestoneDependency",
+    "MilestonePriority",
+    "MilestoneStatus",
+    "MilestoneTemplate",
     "TimeOff",
+    "TrackedIssue",
     "directory_tables",
     "idempotency_keys",
     "messaging",
