@@ -12,9 +12,15 @@ from fastapi import Depends
 
 from worksync.common.db import SessionDep
 from worksync.common.directory import DirectoryDep
+from worksync.work_items.activity.service import ActivityService
+from worksync.work_items.boards.moves import MoveService
+from worksync.work_items.boards.service import BoardService
+from worksync.work_items.comments.service import CommentService
 from worksync.work_items.issues.service import IssueService
 from worksync.work_items.labels.service import LabelService
+from worksync.work_items.relations.service import RelationService
 from worksync.work_items.states.service import StateService
+from worksync.work_items.templates.service import TemplateService
 
 
 def get_state_service(session: SessionDep) -> StateService:
@@ -29,6 +35,36 @@ def get_label_service(session: SessionDep) -> LabelService:
     return LabelService(session)
 
 
+def get_activity_service(session: SessionDep) -> ActivityService:
+    return ActivityService(session)
+
+
+def get_comment_service(session: SessionDep, directory: DirectoryDep) -> CommentService:
+    return CommentService(session, directory)
+
+
+def get_board_service(session: SessionDep, directory: DirectoryDep) -> BoardService:
+    return BoardService(session, directory)
+
+
+def get_move_service(session: SessionDep) -> MoveService:
+    return MoveService(session)
+
+
+def get_relation_service(session: SessionDep) -> RelationService:
+    return RelationService(session)
+
+
+def get_template_service(session: SessionDep, directory: DirectoryDep) -> TemplateService:
+    return TemplateService(session, directory)
+
+
 StateServiceDep = Annotated[StateService, Depends(get_state_service)]
 IssueServiceDep = Annotated[IssueService, Depends(get_issue_service)]
 LabelServiceDep = Annotated[LabelService, Depends(get_label_service)]
+ActivityServiceDep = Annotated[ActivityService, Depends(get_activity_service)]
+CommentServiceDep = Annotated[CommentService, Depends(get_comment_service)]
+BoardServiceDep = Annotated[BoardService, Depends(get_board_service)]
+MoveServiceDep = Annotated[MoveService, Depends(get_move_service)]
+RelationServiceDep = Annotated[RelationService, Depends(get_relation_service)]
+TemplateServiceDep = Annotated[TemplateService, Depends(get_template_service)]

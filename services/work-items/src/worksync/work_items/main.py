@@ -6,12 +6,17 @@ from fastapi import FastAPI
 
 from worksync.common.app import create_service_app
 from worksync.common.telemetry import configure_logging
+from worksync.work_items.activity.endpoints import router as activity_router
+from worksync.work_items.boards.endpoints import router as boards_router
+from worksync.work_items.comments.endpoints import router as comments_router
 from worksync.work_items.config import WorkItemsSettings
 from worksync.work_items.issues.endpoints import router as issues_router
 from worksync.work_items.labels.endpoints import router as labels_router
 from worksync.work_items.models import directory_tables
 from worksync.work_items.projects.service import ensure_project_set_up
+from worksync.work_items.relations.endpoints import router as relations_router
 from worksync.work_items.states.endpoints import router as states_router
+from worksync.work_items.templates.endpoints import router as templates_router
 
 DESCRIPTION = (
     "Issues and their workflow: the states of each project, issues with keys, assignees, "
@@ -24,7 +29,16 @@ def create_app(settings: WorkItemsSettings | None = None) -> FastAPI:
         settings or WorkItemsSettings(),
         title="WorkSync work items",
         description=DESCRIPTION,
-        routers=[states_router, issues_router, labels_router],
+        routers=[
+            states_router,
+            issues_router,
+            labels_router,
+            activity_router,
+            comments_router,
+            boards_router,
+            relations_router,
+            templates_router,
+        ],
         directory_tables=directory_tables,
         project_set_up=ensure_project_set_up,
     )

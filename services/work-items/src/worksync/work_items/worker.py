@@ -6,11 +6,16 @@ from worksync.common.events.worker import ServiceWorker
 from worksync.work_items.config import WorkItemsSettings
 from worksync.work_items.messaging.handlers import HANDLERS
 from worksync.work_items.messaging.published import outbox
-from worksync.work_items.models import messaging
+from worksync.work_items.models import idempotency_keys, messaging
 
 # Reads workspace events (the directory, default states) and time-tracking entries (logged
 # minutes) from the queue `work-items.events`.
-WORKER = ServiceWorker(outbox=outbox, inbox=messaging.inbox, handlers=HANDLERS)
+WORKER = ServiceWorker(
+    outbox=outbox,
+    inbox=messaging.inbox,
+    handlers=HANDLERS,
+    idempotency_keys=idempotency_keys,
+)
 
 
 def main() -> None:

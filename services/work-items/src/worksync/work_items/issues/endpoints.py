@@ -152,6 +152,8 @@ async def delete_issue(
     response_model=Issue,
     responses={**DIRECTORY_ERRORS, **error_responses(409, 422)},
 )
-async def restore_issue(iid: IssueId, context: ProjectMember, service: IssueServiceDep) -> Issue:
+async def restore_issue(
+    iid: IssueId, context: ProjectMember, service: IssueServiceDep, now: NowDep
+) -> Issue:
     """Restore a deleted issue (its creator or a project admin)."""
-    return await service.restore(context, iid)
+    return await service.restore(context, iid, now)

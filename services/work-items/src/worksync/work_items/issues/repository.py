@@ -117,6 +117,15 @@ class IssueRepository(HierarchyRepository):
         query = apply_keyset(_filtered(query, filters, identifier), key, params)
         return (await self.session.scalars(query)).all()
 
+    async def live_in_rank_order(self, project_id: UUID) -> Sequence[Issue]:
+        return (
+            await self.session.scalars(
+                select(Issue)
+                .where(Issue.project_id == project_id, Issue.deleted_at.is_(None))
+                .order_by(Issue.rank, Issue.id)
+            )
+        ).all()
+
     async def lock_where(self, *conditions: ColumnElement[bool]) -> Sequence[Issue]:
         """Lock the issues matching `conditions`, in id order (as every caller locks)."""
         return (

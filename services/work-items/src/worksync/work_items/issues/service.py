@@ -19,7 +19,10 @@ from worksync.common.directory import Directory, ProjectContext, ProjectRole
 from worksync.common.errors import Conflict, invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
-from worksync.work_items.enums import DescriptionFormat, StateGroup
+from worksync.work_items.activity.service import record_activity, record_changes, tracked_fields
+from worksync.work_items.boards.rank_repository import RankRepository
+from worksync.work_items.boards.wip import check_wip
+from worksync.work_items.enums import ActivityKind, DescriptionFormat, StateGroup
 from worksync.work_items.errors import NotAllowed
 from worksync.work_items.issues.read_model import (
     IssueReadModel,
@@ -134,6 +137,8 @@ class IssueService:
         _check_dates(request.start_date, request.due_date)
         # Last, so that nothing refused takes a number; the counter stays locked until commit.
         sequence_id = await ProjectRepository(self.session).next_sequence_id(project.id)
+        ranks = RankRepository(self.session)
+        await ranks.lock(project.id)
         row = IssueRow(
             id=new_id(),
             workspace_id=project.workspace_id,
@@ -150,6 +155,7 @@ class IssueService:
             estimate_minutes=request.estimate_minutes,
             completed_at=completed_at(StateGroup(state.group), None, now),
             position=await self.issues.next_position(project.id),
+            rank=await ranks.next_rank(project.id),
             created_by=context.workspace.user_id,
             version=0,
         )
@@ -161,6 +167,9 @@ class IssueService:
         await self.issues.refresh_logged_minutes(row)
         issue = await load_read_model(self.session, row, project.identifier)
         await record_issue(self.session, issue, IssueCreated, actor_id=context.workspace.user_id)
+        await record_activity(
+            self.session, row, ActivityKind.CREATED, context.workspace.user_id, now
+        )
         await self.issues.flush()
         return issue.read()
 
@@ -168,11 +177,16 @@ class IssueService:
         self, context: ProjectContext, issue_id: UUID, request: IssueUpdate, now: datetime
     ) -> Issue:
         project = context.project
+        if request.state_id is not None:
+            # A state change takes turns with board moves (WIP limits), as they lock: the
+            # project's rank lock before the issue.
+            await RankRepository(self.session).lock(project.id)
         if request.parent_id is not None:
             await self.issues.lock_parents(project.id)
         row = await self._lock(project.id, issue_id)
         before = await load_read_model(self.session, row, project.identifier)
         fingerprint = before.fingerprint()
+        tracked_before = tracked_fields(before)
         changes: dict[str, Any] = request.model_dump(
             exclude_unset=True, exclude={"assignee_ids", "label_ids"}
         )
@@ -187,6 +201,7 @@ class IssueService:
         group = before.state_group
         if "state_id" in changes and changes["state_id"] != row.state_id:
             group = StateGroup((await self._state(project.id, changes["state_id"])).group)
+            await check_wip(self.session, context, row, changes["state_id"], force=False)
         if changes.get("parent_id") is not None and changes["parent_id"] != row.parent_id:
             await self._check_parent(project.id, row.id, changes["parent_id"])
         _check_dates(
@@ -213,6 +228,14 @@ class IssueService:
             await record_issue(
                 self.session, after, IssueUpdated, actor_id=context.workspace.user_id
             )
+            await record_changes(
+                self.session,
+                row,
+                tracked_before,
+                tracked_fields(after),
+                context.workspace.user_id,
+                now,
+            )
             await self.issues.flush()
         return after.read()
 
@@ -222,9 +245,12 @@ class IssueService:
         row.deleted_at = now
         issue = await load_read_model(self.session, row, context.project.identifier)
         await record_issue(self.session, issue, IssueDeleted, actor_id=context.workspace.user_id)
+        await record_activity(
+            self.session, row, ActivityKind.DELETED, context.workspace.user_id, now
+        )
         await self.issues.flush()
 
-    async def restore(self, context: ProjectContext, issue_id: UUID) -> Issue:
+    async def restore(self, context: ProjectContext, issue_id: UUID, now: datetime) -> Issue:
         row = await self._lock(context.project.id, issue_id, include_deleted=True)
         _may_delete(context, row)
         if row.deleted_at is None:
@@ -232,6 +258,9 @@ class IssueService:
         row.deleted_at = None
         issue = await load_read_model(self.session, row, context.project.identifier)
         await record_issue(self.session, issue, IssueRestored, actor_id=context.workspace.user_id)
+        await record_activity(
+            self.session, row, ActivityKind.RESTORED, context.workspace.user_id, now
+        )
         await self.issues.flush()
         return issue.read()
 
@@ -280,16 +309,30 @@ class IssueService:
             raise invalid_field("parent_id", "would make the issue its own ancestor")
 
 
+async def tracked_of(
+    session: AsyncSession, context: ProjectContext, rows: Sequence[IssueRow]
+) -> dict[UUID, dict[str, Any]]:
+    """The tracked fields of these issues now, for `record_updates` after the change."""
+    issues = await load_read_models(session, rows, context.project.identifier)
+    return {issue.row.id: tracked_fields(issue) for issue in issues}
+
+
 async def record_updates(
     session: AsyncSession,
     context: ProjectContext,
     rows: Sequence[IssueRow],
     now: datetime,
+    before: dict[UUID, dict[str, Any]],
 ) -> None:
     """After a change to what these (locked) issues show that came from elsewhere (their
     state's group, a deleted label, a state moved): completion follows the state's group,
-    and each issue records an update with its new version."""
+    each issue records an update with its new version, and the feed the fields that changed
+    since `before` (`tracked_of`)."""
+    actor_id = context.workspace.user_id
     for issue in await load_read_models(session, rows, context.project.identifier):
         issue.row.completed_at = completed_at(issue.state_group, issue.row.completed_at, now)
-        await record_issue(session, issue, IssueUpdated, actor_id=context.workspace.user_id)
+        await record_issue(session, issue, IssueUpdated, actor_id=actor_id)
+        await record_changes(
+            session, issue.row, before[issue.row.id], tracked_fields(issue), actor_id, now
+        )
     await IssueRepository(session).flush()

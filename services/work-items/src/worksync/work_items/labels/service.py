@@ -14,7 +14,7 @@ from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.work_items.issues.repository import IssueRepository
-from worksync.work_items.issues.service import record_updates
+from worksync.work_items.issues.service import record_updates, tracked_of
 from worksync.work_items.labels.repository import LabelRepository
 from worksync.work_items.labels.schemas import Label, LabelCreate, LabelSort, LabelUpdate
 from worksync.work_items.models import Label as LabelRow
@@ -76,10 +76,11 @@ class LabelService:
         if label is None:
             raise not_found("label")
         issues = await IssueRepository(self.session).lock_with_label(context.project.id, label.id)
+        before = await tracked_of(self.session, context, issues)
         await self.labels.detach_children(label)
         # Its issues lose it (the database cascades).
         await self.labels.delete(label)
-        await record_updates(self.session, context, issues, now)
+        await record_updates(self.session, context, issues, now, before)
 
     async def _get(self, context: ProjectContext, label_id: UUID) -> LabelRow:
         label = await self.labels.get(context.project.id, label_id)

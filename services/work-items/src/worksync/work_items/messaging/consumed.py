@@ -20,11 +20,12 @@ class ProjectCreated(IntegrationEvent):
 
 
 class EntrySnapshot(IntegrationEvent):
-    """A finished time entry; only what logged minutes need."""
+    """A finished time entry; only what logged minutes and the activity feed need."""
 
     entry_id: UUID
     workspace_id: UUID
     issue_id: UUID | None
+    user_id: UUID
     duration_seconds: int
 
 

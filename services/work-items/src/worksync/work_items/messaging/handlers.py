@@ -35,7 +35,11 @@ async def on_project_created(session: AsyncSession, event: CloudEvent) -> None:
 def _on_entry(model: type[EntrySnapshot], *, deleted: bool) -> Handler:
     async def handle(session: AsyncSession, event: CloudEvent) -> None:
         await apply_entry(
-            session, event.parse_data(model), deleted=deleted, sequence=event.sequence
+            session,
+            event.parse_data(model),
+            deleted=deleted,
+            sequence=event.sequence,
+            occurred_at=event.time,
         )
 
     return handle

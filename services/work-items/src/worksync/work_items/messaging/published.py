@@ -14,7 +14,7 @@ from uuid import UUID
 
 from worksync.common.events.envelope import IntegrationEvent
 from worksync.common.events.outbox import Outbox
-from worksync.work_items.enums import Priority, StateGroup
+from worksync.work_items.enums import CommentFormat, Priority, RelationKind, StateGroup
 from worksync.work_items.models import messaging
 
 SOURCE = "worksync/work-items"
@@ -66,3 +66,105 @@ class IssueRestored(IssueSnapshot):
     """A deleted issue was restored; `deleted_at` is null again."""
 
     event_type: ClassVar[str] = "workitems.issue.restored"
+
+
+class CommentSnapshot(IntegrationEvent):
+    """A comment as every comment event carries it; subject the comment id, sequence its
+    version. `new_mention_ids` are the members mentioned by this change (all of them on
+    create, the added ones on edit), for a notifier."""
+
+    comment_id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    issue_id: UUID
+    parent_id: UUID | None
+    author_id: UUID
+    body: str | None
+    body_format: CommentFormat
+    mention_ids: list[UUID]
+    new_mention_ids: list[UUID]
+    edited_at: datetime | None
+    deleted_at: datetime | None
+
+
+class CommentCreated(CommentSnapshot):
+    """A comment or a reply was written."""
+
+    event_type: ClassVar[str] = "workitems.comment.created"
+
+
+class CommentUpdated(CommentSnapshot):
+    """A comment was edited."""
+
+    event_type: ClassVar[str] = "workitems.comment.updated"
+
+
+class CommentDeleted(CommentSnapshot):
+    """A comment was deleted (with replies it stays as a placeholder without its body)."""
+
+    event_type: ClassVar[str] = "workitems.comment.deleted"
+
+
+class BoardColumnSnapshot(IntegrationEvent):
+    column_id: UUID
+    name: str
+    position: int
+    colour: str
+    wip_limit: int | None
+    is_done: bool
+    state_ids: list[UUID]
+
+
+class BoardSnapshot(IntegrationEvent):
+    """A board with its columns, as every board event carries it; subject the board id,
+    sequence its version (a change of its columns is a change of the board)."""
+
+    board_id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    name: str
+    label_id: UUID | None
+    assignee_id: UUID | None
+    columns: list[BoardColumnSnapshot]
+
+
+class BoardCreated(BoardSnapshot):
+    """A board was created."""
+
+    event_type: ClassVar[str] = "workitems.board.created"
+
+
+class BoardUpdated(BoardSnapshot):
+    """A board or its columns changed."""
+
+    event_type: ClassVar[str] = "workitems.board.updated"
+
+
+class BoardDeleted(BoardSnapshot):
+    """A board was deleted (its issues stay)."""
+
+    event_type: ClassVar[str] = "workitems.board.deleted"
+
+
+class RelationSnapshot(IntegrationEvent):
+    """A relation between two issues as stored: `blocks` and `duplicates` point from
+    `issue_id` to `related_id`; `relates_to` has no direction. Subject the relation id."""
+
+    relation_id: UUID
+    workspace_id: UUID
+    project_id: UUID
+    issue_id: UUID
+    related_id: UUID
+    kind: RelationKind
+
+
+class RelationCreated(RelationSnapshot):
+    """Two issues were related."""
+
+    event_type: ClassVar[str] = "workitems.relation.created"
+
+
+class RelationDeleted(RelationSnapshot):
+    """A relation between two issues was removed."""
+
+    event_type: ClassVar[str] = "workitems.relation.deleted"

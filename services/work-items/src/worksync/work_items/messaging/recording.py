@@ -6,14 +6,24 @@ the change the issue's next `version`, which is the event's sequence.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import TypeVar
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.events.outbox import EventRecorder
+from worksync.work_items.enums import CommentFormat, RelationKind
 from worksync.work_items.issues.read_model import IssueReadModel
-from worksync.work_items.messaging.published import IssueSnapshot, outbox
+from worksync.work_items.messaging.published import (
+    BoardColumnSnapshot,
+    BoardSnapshot,
+    CommentSnapshot,
+    IssueSnapshot,
+    RelationSnapshot,
+    outbox,
+)
+from worksync.work_items.models import Board, BoardColumn, Comment, IssueRelation
 
 SnapshotT = TypeVar("SnapshotT", bound=IssueSnapshot)
 
@@ -57,5 +67,97 @@ async def record_issue(
         issue.row,
         issue_snapshot(issue, event_class),
         workspace_id=issue.row.workspace_id,
+        actor_id=actor_id,
+    )
+
+
+async def record_comment(
+    session: AsyncSession,
+    comment: Comment,
+    event_class: type[CommentSnapshot],
+    *,
+    mention_ids: Collection[UUID],
+    new_mention_ids: Collection[UUID],
+    actor_id: UUID,
+) -> None:
+    """Record the event with the whole comment as its next version."""
+    await recorder.record(
+        session,
+        comment,
+        event_class(
+            comment_id=comment.id,
+            workspace_id=comment.workspace_id,
+            project_id=comment.project_id,
+            issue_id=comment.issue_id,
+            parent_id=comment.parent_id,
+            author_id=comment.author_id,
+            body=None if comment.deleted_at else comment.body,
+            body_format=CommentFormat(comment.body_format),
+            mention_ids=sorted(mention_ids),
+            new_mention_ids=sorted(new_mention_ids),
+            edited_at=comment.edited_at,
+            deleted_at=comment.deleted_at,
+        ),
+        workspace_id=comment.workspace_id,
+        actor_id=actor_id,
+    )
+
+
+async def record_board(
+    session: AsyncSession,
+    board: Board,
+    columns: Sequence[tuple[BoardColumn, Sequence[UUID]]],
+    event_class: type[BoardSnapshot],
+    *,
+    actor_id: UUID,
+) -> None:
+    """Record the event with the whole board (columns with their states) as its next version."""
+    await recorder.record(
+        session,
+        board,
+        event_class(
+            board_id=board.id,
+            workspace_id=board.workspace_id,
+            project_id=board.project_id,
+            name=board.name,
+            label_id=board.label_id,
+            assignee_id=board.assignee_id,
+            columns=[
+                BoardColumnSnapshot(
+                    column_id=column.id,
+                    name=column.name,
+                    position=column.position,
+                    colour=column.colour,
+                    wip_limit=column.wip_limit,
+                    is_done=column.is_done,
+                    state_ids=list(state_ids),
+                )
+                for column, state_ids in columns
+            ],
+        ),
+        workspace_id=board.workspace_id,
+        actor_id=actor_id,
+    )
+
+
+async def record_relation(
+    session: AsyncSession,
+    relation: IssueRelation,
+    event_class: type[RelationSnapshot],
+    *,
+    actor_id: UUID,
+) -> None:
+    await recorder.record(
+        session,
+        relation,
+        event_class(
+            relation_id=relation.id,
+            workspace_id=relation.workspace_id,
+            project_id=relation.project_id,
+            issue_id=relation.issue_id,
+            related_id=relation.related_id,
+            kind=RelationKind(relation.kind),
+        ),
+        workspace_id=relation.workspace_id,
         actor_id=actor_id,
     )

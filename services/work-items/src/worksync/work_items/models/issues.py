@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, Unmapped, mapped_column, unmapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin, one_of
+from worksync.work_items.boards.ranks import PATTERN as RANK_PATTERN
 from worksync.work_items.enums import DescriptionFormat, Priority
 from worksync.work_items.models.base import Base
 
@@ -85,6 +86,9 @@ class Issue(IdMixin, TimestampMixin, Base):
     logged_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     position: Mapped[float] = mapped_column(Double)
+    # The card's place on boards (`boards/ranks.py`), unique in the project; clients never
+    # see it, they name a card's neighbours.
+    rank: Mapped[str] = mapped_column(String(64, collation="C"))
     created_by: Mapped[UUID]
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -104,6 +108,9 @@ class Issue(IdMixin, TimestampMixin, Base):
         _keyset_index("priority_rank"),
         _keyset_index("position"),
         Index("ix_issues_project_id_state_id", "project_id", "state_id"),
+        Index("ix_issues_project_id_state_id_rank_id", "project_id", "state_id", "rank", "id"),
+        UniqueConstraint("project_id", "rank", deferrable=True, initially="DEFERRED"),
+        CheckConstraint(f"rank ~ '{RANK_PATTERN}'", name="rank_format"),
         Index("ix_issues_parent_id", "parent_id"),
         Index("ix_issues_search_vector", "search_vector", postgresql_using="gin"),
         CheckConstraint("char_length(btrim(title)) > 0", name="title_not_blank"),

@@ -45,3 +45,13 @@ class ProjectRepository(Repository):
             .returning(IssueCounter.last_sequence_id)
         )
         return int((await self.session.execute(statement)).scalar_one())
+
+    async def reserve_sequence_ids(self, project_id: UUID, count: int) -> int:
+        """The first of `count` consecutive issue numbers (as `next_sequence_id`, at once)."""
+        statement = (
+            update(IssueCounter)
+            .where(IssueCounter.project_id == project_id)
+            .values(last_sequence_id=IssueCounter.last_sequence_id + count)
+            .returning(IssueCounter.last_sequence_id)
+        )
+        return int((await self.session.execute(statement)).scalar_one()) - count + 1

@@ -23,7 +23,7 @@ from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
 from worksync.work_items.errors import StateInUse
 from worksync.work_items.issues.repository import IssueRepository
-from worksync.work_items.issues.service import record_updates
+from worksync.work_items.issues.service import record_updates, tracked_of
 from worksync.work_items.models import Issue
 from worksync.work_items.models import State as StateRow
 from worksync.work_items.projects.service import POSITION_STEP
@@ -91,6 +91,7 @@ class StateService:
         if "group" in changes:
             # Issues before states, the order in which issue writers lock them.
             issues = await IssueRepository(self.session).lock_in_state(project.id, state_id)
+        before = await tracked_of(self.session, context, issues)
         # Locked before reading, so that concurrent changes of the default take turns.
         await self.states.lock_all(project.id)
         state = await self._get(context, state_id)
@@ -103,7 +104,7 @@ class StateService:
             setattr(state, name, value)
         await self.states.flush()
         if group_changed:
-            await record_updates(self.session, context, issues, now)
+            await record_updates(self.session, context, issues, now, before)
         return State.of(state)
 
     async def delete(self, context: ProjectContext, state_id: UUID, now: datetime) -> None:
@@ -116,10 +117,11 @@ class StateService:
         if any(issue.deleted_at is None for issue in issues):
             raise StateInUse()
         if issues:
+            before = await tracked_of(self.session, context, issues)
             default = await self.states.default_of(project.id)
             for issue in issues:
                 issue.state_id = default.id
-            await record_updates(self.session, context, issues, now)
+            await record_updates(self.session, context, issues, now, before)
         # Refused with StateInUse too when a request that committed after the check put an
         # issue into the state.
         await self.states.delete(state)

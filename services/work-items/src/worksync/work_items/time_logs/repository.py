@@ -16,6 +16,8 @@ from worksync.work_items.models import Issue, TimeEntry
 @dataclass(frozen=True)
 class StoredEntry:
     issue_id: UUID | None
+    duration_seconds: int
+    deleted: bool
     sequence: int
 
 
@@ -26,10 +28,22 @@ class TimeEntryRepository(Repository):
         await self.lock_key(str(entry_id))
         row = (
             await self.session.execute(
-                select(TimeEntry.issue_id, TimeEntry.sequence).where(TimeEntry.entry_id == entry_id)
+                select(
+                    TimeEntry.issue_id,
+                    TimeEntry.duration_seconds,
+                    TimeEntry.deleted,
+                    TimeEntry.sequence,
+                ).where(TimeEntry.entry_id == entry_id)
             )
         ).one_or_none()
-        return None if row is None else StoredEntry(issue_id=row.issue_id, sequence=row.sequence)
+        if row is None:
+            return None
+        return StoredEntry(
+            issue_id=row.issue_id,
+            duration_seconds=row.duration_seconds,
+            deleted=row.deleted,
+            sequence=row.sequence,
+        )
 
     async def store(
         self,

@@ -1,0 +1,47 @@
+"""SQL of the activity feed."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, insert, select
+
+from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import Repository
+from worksync.work_items.activity.schemas import ActivityFilters
+from worksync.work_items.models import Issue, IssueActivity
+
+
+class ActivityRepository(Repository):
+    async def add_entries(self, entries: Sequence[dict[str, Any]]) -> None:
+        if entries:
+            await self.execute(insert(IssueActivity).values(list(entries)))
+
+    async def issues_in_workspace(
+        self, workspace_id: UUID, issue_ids: Collection[UUID]
+    ) -> dict[UUID, UUID]:
+        """The project of each of these issues that exists in the workspace, deleted or not."""
+        rows = await self.session.execute(
+            select(Issue.id, Issue.project_id).where(
+                Issue.workspace_id == workspace_id, Issue.id.in_(issue_ids)
+            )
+        )
+        return {row.id: row.project_id for row in rows}
+
+    async def page(
+        self,
+        where: Sequence[ColumnElement[bool]],
+        filters: ActivityFilters,
+        key: SortKey,
+        params: PageParams,
+    ) -> Sequence[IssueActivity]:
+        query = select(IssueActivity).where(*where)
+        if filters.kinds:
+            query = query.where(IssueActivity.kind.in_([kind.value for kind in filters.kinds]))
+        if filters.actor_id is not None:
+            query = query.where(IssueActivity.actor_id == filters.actor_id)
+        if filters.since is not None:
+            query = query.where(IssueActivity.occurred_at >= filters.since)
+        return (await self.session.scalars(apply_keyset(query, key, params))).all()
