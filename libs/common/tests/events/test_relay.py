@@ -302,3 +302,25 @@ async def test_recording_makes_the_event_the_aggregates_next_version(
             )
         ).all()
     assert sorted(envelope["sequence"] for envelope in envelopes) == [5, 6]
+
+
+async def test_many_events_are_recorded_at_once_each_as_its_aggregates_next_version(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    outbox: Outbox,
+    make_relay: RelayFactory,
+    tap: AbstractQueue,
+    drain: Drain,
+) -> None:
+    things = [Thing(version=n) for n in range(3)]
+    async with sessionmaker.begin() as session:
+        events = await EventRecorder(outbox).record_all(
+            session,
+            [(thing, ThingHappened(n=n), None) for n, thing in enumerate(things)],
+            actor_id=None,
+        )
+
+    assert [thing.version for thing in things] == [1, 2, 3]
+    assert [event.sequence for event in events] == [1, 2, 3]
+    assert [event.subject for event in events] == [str(thing.id) for thing in things]
+    assert await make_relay().publish_pending() == 3
+    assert sorted(event_ids(await drain(tap))) == sorted(event.id for event in events)

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 from uuid import UUID
 
@@ -61,27 +62,51 @@ class EventRecorder:
         Consumers keep the newest sequence per aggregate, so every recorded event must be a
         new version: the bump happens here, never beside it.
         """
-        aggregate.version += 1
+        (event,) = await self.record_all(
+            session, [(aggregate, data, workspace_id)], actor_id=actor_id
+        )
+        return event
+
+    async def record_all(
+        self,
+        session: AsyncSession,
+        changes: Sequence[tuple[Aggregate, IntegrationEvent, UUID | None]],
+        *,
+        actor_id: UUID | None,
+    ) -> list[CloudEvent]:
+        """`record` for many (aggregate, event, workspace id) at once, in one statement: a
+        change that creates hundreds of rows (a template applied) costs one round trip."""
         carrier: dict[str, str] = {}
         propagate.inject(carrier)
-        event = CloudEvent(
-            source=self.outbox.source,
-            type=data.event_type,
-            dataschema=data.version,
-            subject=str(aggregate.id),
-            workspaceid=str(workspace_id) if workspace_id else None,
-            actorid=str(actor_id) if actor_id else None,
-            traceparent=carrier.get("traceparent"),
-            sequence=aggregate.version,
-            data=data.model_dump(mode="json"),
-        )
-        await session.execute(
-            self.outbox.table.insert().values(
-                id=event.id,
-                event_type=event.type,
-                envelope=event.model_dump(mode="json", exclude_none=True),
+        events: list[CloudEvent] = []
+        for aggregate, data, workspace_id in changes:
+            aggregate.version += 1
+            events.append(
+                CloudEvent(
+                    source=self.outbox.source,
+                    type=data.event_type,
+                    dataschema=data.version,
+                    subject=str(aggregate.id),
+                    workspaceid=str(workspace_id) if workspace_id else None,
+                    actorid=str(actor_id) if actor_id else None,
+                    traceparent=carrier.get("traceparent"),
+                    sequence=aggregate.version,
+                    data=data.model_dump(mode="json"),
+                )
             )
+        if not events:
+            return events
+        await session.execute(
+            self.outbox.table.insert(),
+            [
+                {
+                    "id": event.id,
+                    "event_type": event.type,
+                    "envelope": event.model_dump(mode="json", exclude_none=True),
+                }
+                for event in events
+            ],
         )
         # Delivered by Postgres only at commit, so the relay wakes exactly when there is work.
         await session.execute(select(func.pg_notify(self.outbox.channel, "")))
-        return event
+        return events

@@ -19,6 +19,7 @@ from worksync.work_items.messaging.published import (
     BoardColumnSnapshot,
     BoardSnapshot,
     CommentSnapshot,
+    IssueCreated,
     IssueSnapshot,
     RelationSnapshot,
     outbox,
@@ -67,6 +68,20 @@ async def record_issue(
         issue.row,
         issue_snapshot(issue, event_class),
         workspace_id=issue.row.workspace_id,
+        actor_id=actor_id,
+    )
+
+
+async def record_issues_created(
+    session: AsyncSession, issues: Sequence[IssueReadModel], *, actor_id: UUID | None
+) -> None:
+    """`record_issue` with `IssueCreated` for many new issues in one statement."""
+    await recorder.record_all(
+        session,
+        [
+            (issue.row, issue_snapshot(issue, IssueCreated), issue.row.workspace_id)
+            for issue in issues
+        ],
         actor_id=actor_id,
     )
 
@@ -140,24 +155,30 @@ async def record_board(
     )
 
 
-async def record_relation(
+async def record_relations(
     session: AsyncSession,
-    relation: IssueRelation,
+    relations: Sequence[IssueRelation],
     event_class: type[RelationSnapshot],
     *,
     actor_id: UUID,
 ) -> None:
-    await recorder.record(
+    """One event per relation, all in one statement (a template applies many at once)."""
+    await recorder.record_all(
         session,
-        relation,
-        event_class(
-            relation_id=relation.id,
-            workspace_id=relation.workspace_id,
-            project_id=relation.project_id,
-            issue_id=relation.issue_id,
-            related_id=relation.related_id,
-            kind=RelationKind(relation.kind),
-        ),
-        workspace_id=relation.workspace_id,
+        [
+            (
+                relation,
+                event_class(
+                    relation_id=relation.id,
+                    workspace_id=relation.workspace_id,
+                    project_id=relation.project_id,
+                    issue_id=relation.issue_id,
+                    related_id=relation.related_id,
+                    kind=RelationKind(relation.kind),
+                ),
+                relation.workspace_id,
+            )
+            for relation in relations
+        ],
         actor_id=actor_id,
     )

@@ -24,7 +24,7 @@ from worksync.work_items.messaging.published import (
     RelationDeleted,
     RelationSnapshot,
 )
-from worksync.work_items.messaging.recording import record_relation
+from worksync.work_items.messaging.recording import record_relations
 from worksync.work_items.models import Issue, IssueRelation
 from worksync.work_items.relations.cycles import closes_cycle
 from worksync.work_items.relations.repository import RelationRepository
@@ -135,7 +135,7 @@ class RelationService:
         now: datetime,
     ) -> None:
         actor_id = context.workspace.user_id
-        await record_relation(self.session, relation, event, actor_id=actor_id)
+        await record_relations(self.session, [relation], event, actor_id=actor_id)
         kind = (
             ActivityKind.RELATION_ADDED
             if event is RelationCreated

@@ -32,8 +32,8 @@ from worksync.work_items.errors import NotAllowed
 from worksync.work_items.issues.read_model import IssueReadModel, issue_key
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.service import completed_at
-from worksync.work_items.messaging.published import IssueCreated, RelationCreated
-from worksync.work_items.messaging.recording import record_issue, record_relation
+from worksync.work_items.messaging.published import RelationCreated
+from worksync.work_items.messaging.recording import record_issues_created, record_relations
 from worksync.work_items.models import (
     Issue,
     IssueRelation,
@@ -276,15 +276,20 @@ class TemplateService:
         await issue_rows.add_all([row for row in rows if row.parent_id is None])
         await issue_rows.add_all([row for row in rows if row.parent_id is not None])
         key = project.identifier
-        for row in rows:
-            read = IssueReadModel(
-                row=row,
-                key=issue_key(key, row.sequence_id),
-                state_group=group,
-                assignee_ids=(),
-                label_ids=(),
-            )
-            await record_issue(self.session, read, IssueCreated, actor_id=context.user_id)
+        await record_issues_created(
+            self.session,
+            [
+                IssueReadModel(
+                    row=row,
+                    key=issue_key(key, row.sequence_id),
+                    state_group=group,
+                    assignee_ids=(),
+                    label_ids=(),
+                )
+                for row in rows
+            ],
+            actor_id=context.user_id,
+        )
         await ActivityRepository(self.session).add_entries(
             [_activity(row, ActivityKind.CREATED, context.user_id, now, None) for row in rows]
         )
@@ -318,8 +323,8 @@ class TemplateService:
         await RelationRepository(self.session).add_all(relations)
         by_id = {row.id: row for row in task_issue.values()}
         entries = []
+        await record_relations(self.session, relations, RelationCreated, actor_id=context.user_id)
         for relation in relations:
-            await record_relation(self.session, relation, RelationCreated, actor_id=context.user_id)
             blocker, blocked = by_id[relation.issue_id], by_id[relation.related_id]
             for row, seen, other in (
                 (blocker, RelationType.BLOCKS, blocked),
