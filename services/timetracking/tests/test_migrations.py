@@ -10,6 +10,11 @@ from worksync.common.testing.migrate import assert_migrations_round_trip
 
 TABLES = {
     "time_entries",
+    "timesheets",
+    "budget_thresholds",
+    "modification_requests",
+    "teams",
+    "team_members",
     "daily_totals",
     "breaks",
     "user_settings",

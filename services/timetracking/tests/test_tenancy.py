@@ -44,6 +44,18 @@ def _body(method: str, template: str, ids: dict[str, str]) -> dict[str, Any]:
             "issue_id": ids["iid"],
         },
         ("PUT", "/workspaces/{ws}/time-tracking/settings"): {"timezone": "UTC"},
+        ("POST", "/workspaces/{ws}/timesheets/submit"): {"date": "2024-05-20"},
+        ("POST", "/workspaces/{ws}/timesheets/{timesheet_id}/reject"): {"comment": "Fix it"},
+        ("POST", "/workspaces/{ws}/timesheets/{timesheet_id}/reopen"): {"reason": "Payroll"},
+        ("POST", "/workspaces/{ws}/time-entries/{entry_id}/modification-requests"): {
+            "action": "delete",
+            "reason": "Double booked",
+        },
+        ("POST", "/workspaces/{ws}/time-entries/{entry_id}/breaks"): {
+            "started_at": "2024-05-13T10:00:00",
+            "ended_at": "2024-05-13T10:10:00",
+        },
+        ("POST", "/workspaces/{ws}/modification-requests/{request_id}/decline"): {"comment": "No"},
     }
     return bodies[(method, template)]
 
@@ -79,11 +91,42 @@ async def _arrange(client: httpx.AsyncClient, seeder: DirectorySeeder, issues: I
     worklog = await client.post(
         f"{world.issue_url()}/worklogs", json={"duration_minutes": 5}, headers=world.ada.headers
     )
+    timesheet = await client.post(
+        f"{world.base}/timesheets/submit", json={"date": "2024-05-06"}, headers=world.ada.headers
+    )
+    approved = await client.post(
+        f"{world.base}/timesheets/{timesheet.json()['id']}/approve", headers=world.owner.headers
+    )
+    assert approved.status_code == 200, approved.text
+    request = await client.post(
+        f"{world.base}/time-entries/{entry.json()['id']}/modification-requests",
+        json={"action": "change", "changes": {"description": "Fixed"}, "reason": "Typo"},
+        headers=world.ada.headers,
+    )
+    assert request.status_code == 201, request.text
+    timed = await client.post(
+        f"{world.base}/time-entries",
+        json={
+            "project_id": str(world.project.id),
+            "started_at": "2024-05-13T09:00:00",
+            "ended_at": "2024-05-13T12:00:00",
+        },
+        headers=world.ada.headers,
+    )
+    pause = await client.post(
+        f"{world.base}/time-entries/{timed.json()['id']}/breaks",
+        json={"started_at": "2024-05-13T10:00:00", "ended_at": "2024-05-13T10:30:00"},
+        headers=world.ada.headers,
+    )
+    assert pause.status_code == 201, pause.text
     ids = {
         "pid": str(world.project.id),
         "iid": str(world.issue_id),
         "entry_id": entry.json()["id"],
         "worklog_id": worklog.json()["id"],
+        "timesheet_id": timesheet.json()["id"],
+        "request_id": request.json()["id"],
+        "break_id": pause.json()["breaks"][0]["id"],
     }
     return Arranged(world, ids)
 
@@ -119,7 +162,16 @@ async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None
     operations = api_operations(app)
     assert len(operations) >= 20
     for operation in operations:
-        assert set(operation.parameters) <= {"ws", "pid", "iid", "entry_id", "worklog_id"}
+        assert set(operation.parameters) <= {
+            "ws",
+            "pid",
+            "iid",
+            "entry_id",
+            "worklog_id",
+            "timesheet_id",
+            "request_id",
+            "break_id",
+        }
         if operation.has_body:
             _body(operation.method, operation.template, _ANY)
 

@@ -24,8 +24,10 @@ from worksync.timetracking.time_rules import (
     instant,
     interval,
     is_known_zone,
+    is_locked,
     local_date,
     local_midnight,
+    period_of,
     same_local_times,
     sort_instant,
     week_of,
@@ -398,3 +400,53 @@ def test_days_from_first_to_last_both_included() -> None:
         date(2024, 3, 1),
     ]
     assert days_from(date(2024, 5, 8), date(2024, 5, 7)) == []
+
+
+def test_a_day_locks_at_its_local_end_plus_grace() -> None:
+    day = date(2026, 11, 30)
+    end_of_day = datetime(2026, 12, 1, tzinfo=BERLIN).astimezone(UTC)
+    just_before = end_of_day - timedelta(seconds=1)
+    assert not is_locked(day, day, BERLIN, timedelta(0), just_before)
+    assert is_locked(day, day, BERLIN, timedelta(0), end_of_day)
+    grace = timedelta(hours=48)
+    assert not is_locked(day, day, BERLIN, grace, end_of_day + timedelta(hours=47))
+    assert is_locked(day, day, BERLIN, grace, end_of_day + grace)
+    # Older days are past their grace already: moving the date forward locks them at once.
+    assert is_locked(date(2026, 11, 27), day, BERLIN, grace, end_of_day)
+
+
+def test_days_after_the_lockdown_date_and_no_date_lock_nothing() -> None:
+    now = datetime(2026, 12, 6, tzinfo=UTC)
+    assert not is_locked(date(2026, 12, 1), date(2026, 11, 30), BERLIN, timedelta(0), now)
+    assert not is_locked(date(2026, 11, 1), None, BERLIN, timedelta(0), now)
+    assert not is_locked(date(9999, 12, 30), date(9999, 12, 31), BERLIN, timedelta(0), now)
+
+
+@pytest.mark.parametrize(
+    ("day", "period", "week_start", "expected"),
+    [
+        (date(2026, 12, 6), "weekly", "monday", (date(2026, 11, 30), date(2026, 12, 6))),
+        (date(2026, 12, 6), "weekly", "sunday", (date(2026, 12, 6), date(2026, 12, 12))),
+        (date(2026, 12, 6), "weekly", "nonsense", (date(2026, 11, 30), date(2026, 12, 6))),
+        (date(2024, 2, 29), "monthly", "monday", (date(2024, 2, 1), date(2024, 2, 29))),
+        (date(2026, 12, 31), "monthly", "monday", (date(2026, 12, 1), date(2026, 12, 31))),
+        (date(2024, 1, 1), "biweekly", "monday", (date(2024, 1, 1), date(2024, 1, 14))),
+        (date(2024, 1, 14), "biweekly", "monday", (date(2024, 1, 1), date(2024, 1, 14))),
+        (date(2024, 1, 15), "biweekly", "monday", (date(2024, 1, 15), date(2024, 1, 28))),
+        (date(2023, 12, 31), "biweekly", "monday", (date(2023, 12, 18), date(2023, 12, 31))),
+        (date(2024, 1, 6), "biweekly", "sunday", (date(2023, 12, 31), date(2024, 1, 13))),
+    ],
+)
+def test_timesheet_periods(
+    day: date, period: str, week_start: str, expected: tuple[date, date]
+) -> None:
+    assert period_of(day, period, week_start) == expected
+
+
+def test_every_day_lies_in_exactly_one_biweekly_period() -> None:
+    day = date(2023, 6, 1)
+    periods = {period_of(day + timedelta(days=n), "biweekly", "wednesday") for n in range(200)}
+    ordered = sorted(periods)
+    for (_, last), (first, _) in pairwise(ordered):
+        assert first == last + timedelta(days=1)
+    assert all((last - first).days == 13 for first, last in ordered)

@@ -70,6 +70,8 @@ async def test_export_writes_the_columns_newest_first(
         "ended_at": "2024-05-06T08:30:00Z",
         "duration_seconds": "5400",
         "duration_hours": "1.50",
+        "rounded_duration_seconds": "5400",
+        "rounded_hours": "1.50",
         "project_id": str(world.project.id),
         "issue_id": str(world.issue_id),
         "user_id": str(world.ada.id),

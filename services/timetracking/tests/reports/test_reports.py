@@ -12,8 +12,14 @@ import pytest
 
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
-from worksync.common.testing.workspace_events import workspace_event
-from worksync.timetracking.testing import Issues, World, arrange_world, create_entry, issue_event
+from worksync.timetracking.testing import (
+    Issues,
+    World,
+    arrange_world,
+    create_entry,
+    issue_event,
+    set_workspace_settings,
+)
 
 
 async def week(client: httpx.AsyncClient, world: World, person: SeededUser, day: str) -> Any:
@@ -61,17 +67,7 @@ async def test_a_week_crossing_a_clock_change_and_sunday_weeks(
     client: httpx.AsyncClient, seeder: DirectorySeeder, issues: Issues
 ) -> None:
     world = await arrange_world(seeder, issues)
-    await seeder.deliver(
-        workspace_event(
-            "updated",
-            world.workspace.id,
-            slug=world.workspace.slug,
-            sequence=seeder.next_sequence("workspace", world.workspace.id),
-            owner_id=world.owner.id,
-            timezone="Europe/Berlin",
-            week_start="sunday",
-        )
-    )
+    await set_workspace_settings(seeder, world.workspace, week_start="sunday")
     await create_entry(
         client, world, world.ada, started_at="2024-10-26T23:00:00", ended_at="2024-10-27T04:00:00"
     )

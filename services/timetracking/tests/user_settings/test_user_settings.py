@@ -20,6 +20,7 @@ async def test_defaults_then_replaced(client: httpx.AsyncClient, world: World) -
         "default_hourly_rate": None,
         "default_billable": False,
         "require_description": False,
+        "auto_stop_minutes": None,
     }
     body = {"timezone": "Asia/Tokyo", "default_hourly_rate": "12.5", "default_billable": True}
     replaced = await client.put(url, json=body, headers=world.ada.headers)
@@ -29,6 +30,7 @@ async def test_defaults_then_replaced(client: httpx.AsyncClient, world: World) -
         "default_hourly_rate": "12.50",
         "default_billable": True,
         "require_description": False,
+        "auto_stop_minutes": None,
     }
     # Naive times are now Tokyo time.
     entry = await client.post(

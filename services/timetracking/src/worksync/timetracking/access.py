@@ -2,7 +2,7 @@
 
 - Guests may do nothing here (every route needs the member role).
 - Members write and read their own entries; workspace owners and admins, and project
-  admins within their projects, anyone's.
+  admins within their projects, anyone's; team leads read (not write) their members'.
 - Every write refuses a project whose time tracking is disabled or that is archived.
 """
 
@@ -53,5 +53,6 @@ def ensure_may_act_for(
 
 def entry_reader(workspace: WorkspaceContext) -> Reader:
     """Whose entries the caller reads: workspace owners and admins everyone's, others their
-    own and those of the projects they administer."""
+    own, those of the projects they administer and those of the members of the teams they
+    lead."""
     return Reader(workspace.workspace_id, workspace.user_id, everyone=workspace.role.administers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from worksync.common.errors import AppError, Conflict, NotFound, invalid_field
+from worksync.common.errors import AppError, Conflict, Forbidden, NotFound, invalid_field
 from worksync.timetracking.time_rules import TimeRuleViolation
 
 
@@ -91,3 +91,105 @@ class WorkItemsUnavailable(AppError):
             status=503,
             headers={"Retry-After": "1"},
         )
+
+
+class PeriodLocked(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This day is locked (the workspace's lockdown); only admins change its time",
+            code="period_locked",
+        )
+
+
+class TimesheetSubmitted(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This time belongs to a submitted timesheet; withdraw it first",
+            code="timesheet_submitted",
+        )
+
+
+class TimesheetApproved(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This time belongs to an approved timesheet; ask for a modification instead",
+            code="timesheet_approved",
+        )
+
+
+class TimesheetNotOpen(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This timesheet is submitted or approved already", code="timesheet_not_open"
+        )
+
+
+class TimesheetNotSubmitted(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This timesheet is not awaiting a decision (someone may have decided already)",
+            code="timesheet_not_submitted",
+        )
+
+
+class TimesheetNotApproved(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "Only an approved timesheet can be reopened", code="timesheet_not_approved"
+        )
+
+
+class TimerRunningInPeriod(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "A timer is running in this period; stop it before submitting", code="timer_running"
+        )
+
+
+class NotAnApprover(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "Only workspace admins and the user's team leads decide on a timesheet, "
+            "never its own user",
+            code="not_an_approver",
+        )
+
+
+class EntryNotApproved(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This entry's timesheet is not approved; change the entry itself",
+            code="entry_not_approved",
+        )
+
+
+class ModificationRequestPending(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "A modification request for this entry awaits a decision already",
+            code="modification_request_pending",
+        )
+
+
+class ModificationRequestDecided(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This modification request was decided already", code="modification_request_decided"
+        )
+
+
+class BreaksOverlap(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This overlaps another break of the entry", code="breaks_overlap")
+
+
+class EntryHasNoTimes(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "A duration-only entry has no span to take a break from", code="entry_has_no_times"
+        )
+
+
+class TooManyBreaks(Conflict):
+    def __init__(self) -> None:
+        super().__init__("This entry has as many breaks as it may have", code="too_many_breaks")

@@ -5,25 +5,32 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from worksync.common.app import create_service_app
 from worksync.common.telemetry import configure_logging
+from worksync.timetracking.breaks.endpoints import router as breaks_router
+from worksync.timetracking.budgets.endpoints import router as budgets_router
 from worksync.timetracking.config import TimetrackingSettings
 from worksync.timetracking.entries.endpoints import router as entries_router
 from worksync.timetracking.issues.service import IssueLookup
 from worksync.timetracking.issues.work_items_api import WorkItemsApi
 from worksync.timetracking.models import directory_tables
+from worksync.timetracking.modifications.endpoints import router as modifications_router
 from worksync.timetracking.reports.endpoints import router as reports_router
 from worksync.timetracking.timers.endpoints import router as timer_router
+from worksync.timetracking.timesheets.endpoints import router as timesheets_router
 from worksync.timetracking.user_settings.endpoints import router as settings_router
 from worksync.timetracking.worklogs.endpoints import router as worklogs_router
 
 # The OpenAPI text as published ("views": the reports' today and week).
 DESCRIPTION = (
-    "Where the time went: time entries (timed, duration-only, from timers), worklogs on "
-    "issues, the timer with pauses, day and week views, summaries, and user time settings."
+    "Where the time went: time entries (timed, duration-only, from timers) rounded with "
+    "their raw times kept, breaks, worklogs on issues, the timer with pauses and auto-stop, "
+    "day and week views, summaries, the report, overtime, timesheets with approval and "
+    "modification requests, lockdown, budgets, and user time settings."
 )
 
 
@@ -34,13 +41,24 @@ def create_app(settings: TimetrackingSettings | None = None) -> FastAPI:
     async def issue_lookup(app: FastAPI) -> AsyncIterator[None]:
         client = app.state.http_client
         app.state.issue_lookup = IssueLookup(WorkItemsApi(client, settings.work_items_api_url))
+        app.state.lockdown_grace = timedelta(hours=settings.lockdown_grace_hours)
         yield
 
     return create_service_app(
         settings,
         title="WorkSync timetracking",
         description=DESCRIPTION,
-        routers=[entries_router, worklogs_router, timer_router, reports_router, settings_router],
+        routers=[
+            entries_router,
+            worklogs_router,
+            timer_router,
+            timesheets_router,
+            modifications_router,
+            budgets_router,
+            breaks_router,
+            reports_router,
+            settings_router,
+        ],
         directory_tables=directory_tables,
         extra_lifespan=issue_lookup,
     )

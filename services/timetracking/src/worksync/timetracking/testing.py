@@ -26,6 +26,7 @@ from worksync.common.testing.directory import (
     SeededWorkspace,
 )
 from worksync.common.testing.workspace_api import FakeWorkspaceApi
+from worksync.common.testing.workspace_events import project_event, workspace_event
 from worksync.timetracking.models import Break, TimeEntry, messaging
 
 API = "/api/v1"
@@ -171,10 +172,36 @@ async def outbox_size(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
         return int(await session.scalar(select(func.count()).select_from(messaging.outbox)) or 0)
 
 
+NO_ROUNDING_NOR_LOCKDOWN: dict[str, Any] = {
+    "rounding_step_minutes": 0,
+    "rounding_mode": "nearest",
+    "rounding_applies_to": "duration",
+    "lockdown_date": None,
+}
+
+
+async def set_workspace_settings(
+    seeder: DirectorySeeder, workspace: SeededWorkspace, **settings: Any
+) -> None:
+    """A `workspace.workspace.updated` event: no rounding and no lockdown unless `settings`
+    say otherwise (rounding_step_minutes, rounding_mode, rounding_applies_to, lockdown_date
+    (ISO text or None), timesheet_period, week_start)."""
+    event = workspace_event(
+        "updated",
+        workspace.id,
+        slug=workspace.slug,
+        sequence=seeder.next_sequence("workspace", workspace.id),
+        owner_id=workspace.owner.id,
+        timezone=workspace.timezone,
+    )
+    event.data.update({**NO_ROUNDING_NOR_LOCKDOWN, **settings})
+    await seeder.deliver(event)
+
+
 @dataclass(frozen=True)
 class World:
-    """A workspace (Europe/Berlin) with people in each role, a project they belong to
-    (default rate 80.00 EUR) and an issue of it."""
+    """A workspace (Europe/Berlin, no rounding, no lockdown) with people in each role, a
+    project they belong to (default rate 80.00 EUR) and an issue of it."""
 
     workspace: SeededWorkspace
     admin: SeededUser
@@ -197,7 +224,9 @@ class World:
 
 
 async def arrange_world(seeder: DirectorySeeder, issues: Issues, **project: Any) -> World:
+    """The world's workspace neither rounds nor locks; tests of those rules set them."""
     workspace = await seeder.workspace(timezone="Europe/Berlin")
+    await set_workspace_settings(seeder, workspace)
     admin = await seeder.member(workspace, role="admin", display_name="Alan Admin")
     ada = await seeder.member(workspace, role="member", display_name="Ada Lovelace")
     bob = await seeder.member(workspace, role="member", display_name="Bob Builder")
@@ -265,3 +294,82 @@ class FakeWorkItemsApi:
             return JSONResponse(found)
 
         return api
+
+
+def team_event(
+    verb: str,
+    team_id: UUID,
+    workspace_id: UUID,
+    *,
+    sequence: int,
+    lead_id: UUID | None,
+    user_id: UUID | None = None,
+) -> CloudEvent:
+    """A `workspace.team.<verb>` event in the workspace service's shape (a membership's
+    verbs `member_added|member_updated|member_removed` name `user_id`)."""
+    data: dict[str, Any] = {
+        "team_id": str(team_id),
+        "workspace_id": str(workspace_id),
+        "name": "Rocketeers",
+        "lead_id": None if lead_id is None else str(lead_id),
+    }
+    if user_id is not None:
+        data |= {"user_id": str(user_id), "allocation_percent": 100}
+    return CloudEvent(
+        source="worksync/workspace",
+        type=f"workspace.team.{verb}",
+        subject=str(team_id),
+        workspaceid=str(workspace_id),
+        sequence=sequence,
+        data=data,
+    )
+
+
+async def arrange_team(
+    seeder: DirectorySeeder,
+    workspace: SeededWorkspace,
+    lead: SeededUser | None,
+    members: list[SeededUser],
+) -> UUID:
+    """A team of the workspace led by `lead`, with `members`, as the workspace announces it."""
+    team_id = new_id()
+    lead_id = None if lead is None else lead.id
+
+    def sequence() -> int:
+        return seeder.next_sequence("team", team_id)
+
+    await seeder.deliver(
+        team_event("created", team_id, workspace.id, sequence=sequence(), lead_id=lead_id)
+    )
+    for member in members:
+        await seeder.deliver(
+            team_event(
+                "member_added",
+                team_id,
+                workspace.id,
+                sequence=sequence(),
+                lead_id=lead_id,
+                user_id=member.id,
+            )
+        )
+    return team_id
+
+
+async def set_project_budget(
+    seeder: DirectorySeeder,
+    project: SeededProject,
+    *,
+    budget_hours: str | None,
+    budget_amount: str | None,
+) -> None:
+    """A `workspace.project.updated` event carrying the project with these budgets."""
+    event = project_event(
+        "updated",
+        project.id,
+        project.workspace.id,
+        sequence=seeder.next_sequence("project", project.id),
+        name=project.name,
+        identifier=project.identifier,
+    )
+    event.data.update(budget_hours=budget_hours, budget_amount=budget_amount)
+    await seeder.deliver(event)

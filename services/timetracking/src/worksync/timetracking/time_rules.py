@@ -204,3 +204,37 @@ def week_of(day: date, week_start: str) -> tuple[date, date]:
 def days_from(first: date, last: date) -> list[date]:
     """Every day from `first` to `last`, both included."""
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def is_locked(
+    day: date, lockdown_date: date | None, zone: ZoneInfo, grace: timedelta, now: datetime
+) -> bool:
+    """Whether time on `day` is locked now: the workspace's `lockdown_date` locks it and
+    every day before, each once its local end (the midnight after it, in `zone`) plus
+    `grace` has passed. A day of the last `grace` stays open, while older days lock at once
+    when the date moves forward."""
+    if lockdown_date is None or day > lockdown_date or day.year > LAST_YEAR:
+        return False
+    return now >= local_midnight(day + timedelta(days=1), zone) + grace
+
+
+# Biweekly periods count pairs of weeks from the week holding this day.
+BIWEEKLY_ANCHOR = date(2024, 1, 1)
+
+
+def period_of(day: date, period: str, week_start: str) -> tuple[date, date]:
+    """The first and last day of the timesheet period holding `day`: a calendar month
+    (`monthly`), two weeks counted from the week of `BIWEEKLY_ANCHOR` (`biweekly`), else
+    the week (`weekly`), weeks beginning on `week_start`."""
+    check_day(day, "date")
+    if period == "monthly":
+        first = day.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return first, following - timedelta(days=1)
+    first, last = week_of(day, week_start)
+    if period == "biweekly":
+        anchor, _ = week_of(BIWEEKLY_ANCHOR, week_start)
+        if (first - anchor).days // 7 % 2:
+            first -= timedelta(days=7)
+        return first, first + timedelta(days=13)
+    return first, last

@@ -1,9 +1,10 @@
 """The time-entries CSV export, streamed as it is read.
 
 Columns, in this order: `id`, `date` (work date), `started_at`, `ended_at` (RFC 3339 UTC,
-empty for duration-only entries), `duration_seconds`, `duration_hours` (2 decimals),
-`project_id`, `issue_id`, `user_id`, `description`, `billable` (`true`/`false`),
-`hourly_rate`, `currency`, `amount` (rate times hours, 2 decimals, empty without a rate),
+empty for duration-only entries), `duration_seconds`, `duration_hours` (2 decimals; raw),
+`rounded_duration_seconds`, `rounded_hours` (as rounded at write), `project_id`,
+`issue_id`, `user_id`, `description`, `billable` (`true`/`false`), `hourly_rate`,
+`currency`, `amount` (rate times rounded hours, 2 decimals, empty without a rate),
 `tags` (`;`-joined), `source`. A text cell starting with `=`, `+`, `-`, `@`, a tab or a
 carriage return gets a leading apostrophe, so that a spreadsheet does not run it.
 
@@ -35,6 +36,8 @@ COLUMNS = (
     "ended_at",
     "duration_seconds",
     "duration_hours",
+    "rounded_duration_seconds",
+    "rounded_hours",
     "project_id",
     "issue_id",
     "user_id",
@@ -70,6 +73,8 @@ def _optional(value: UUID | None) -> str:
 def row_of(entry: TimeEntry) -> list[str]:
     seconds = entry.duration_seconds or 0
     hours = Decimal(seconds) / Decimal(3600)
+    rounded_seconds = entry.rounded_duration_seconds or 0
+    rounded_hours = Decimal(rounded_seconds) / Decimal(3600)
     rate = entry.hourly_rate
     return [
         str(entry.id),
@@ -78,6 +83,8 @@ def row_of(entry: TimeEntry) -> list[str]:
         _instant(entry.ended_at),
         str(seconds),
         str(hours.quantize(CENT, ROUND_HALF_UP)),
+        str(rounded_seconds),
+        str(rounded_hours.quantize(CENT, ROUND_HALF_UP)),
         str(entry.project_id),
         _optional(entry.issue_id),
         str(entry.user_id),
@@ -85,7 +92,7 @@ def row_of(entry: TimeEntry) -> list[str]:
         "true" if entry.billable else "false",
         money_text(rate) or "",
         text_cell(entry.currency),
-        "" if rate is None else str((rate * hours).quantize(CENT, ROUND_HALF_UP)),
+        "" if rate is None else str((rate * rounded_hours).quantize(CENT, ROUND_HALF_UP)),
         text_cell(";".join(entry.tags)),
         text_cell(str(entry.source)),
     ]

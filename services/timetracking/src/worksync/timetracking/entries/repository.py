@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -34,12 +34,16 @@ from worksync.timetracking.models import (
     RUNNING_TIMER_INDEX,
     Break,
     TimeEntry,
+    Timesheet,
     UserSettings,
     directory_tables,
 )
+from worksync.timetracking.rounding import Rounding
 from worksync.timetracking.time_rules import UTC_NAME, Pause
+from worksync.timetracking.timesheets.teams import members_led_by
 
 DEFAULT_WEEK_START = "monday"
+DEFAULT_TIMESHEET_PERIOD = "weekly"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,10 @@ class UserFacts:
     default_hourly_rate: Decimal | None
     default_billable: bool
     require_description: bool
+    rounding: Rounding = field(default_factory=Rounding)
+    lockdown_date: date | None = None
+    timesheet_period: str = DEFAULT_TIMESHEET_PERIOD
+    auto_stop_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,13 +141,15 @@ def _administered_projects(reader: Reader) -> Select[UUID]:
     )
 
 
-def _readable(reader: Reader) -> ColumnElement[bool]:
-    """The entries of the workspace the reader may read."""
+def readable_by(reader: Reader) -> ColumnElement[bool]:
+    """The entries of the workspace the reader may read: their own, their administered
+    projects', and those of the members of the teams they lead (all, for admins)."""
     if reader.everyone:
         return true()
     return or_(
         TimeEntry.user_id == reader.user_id,
         TimeEntry.project_id.in_(_administered_projects(reader)),
+        TimeEntry.user_id.in_(members_led_by(reader.workspace_id, reader.user_id)),
     )
 
 
@@ -182,6 +192,12 @@ class EntryRepository(Repository):
                 settings.c.default_hourly_rate,
                 func.coalesce(settings.c.default_billable, False),
                 func.coalesce(settings.c.require_description, False),
+                workspaces.c.rounding_step_minutes,
+                workspaces.c.rounding_mode,
+                workspaces.c.rounding_applies_to,
+                workspaces.c.lockdown_date,
+                func.coalesce(workspaces.c.timesheet_period, DEFAULT_TIMESHEET_PERIOD),
+                settings.c.auto_stop_minutes,
             )
             .select_from(workspaces)
             .outerjoin(settings, settings.c.workspace_id == workspaces.c.id)
@@ -190,7 +206,30 @@ class EntryRepository(Repository):
         row = (await self.session.execute(query)).one_or_none()
         if row is None:  # the workspace row always exists once the caller's membership does
             return UserFacts(UTC_NAME, DEFAULT_WEEK_START, None, False, False)
-        return UserFacts(*row)
+        (
+            zone,
+            week_start,
+            rate,
+            billable,
+            require,
+            step,
+            mode,
+            applies_to,
+            lockdown,
+            period,
+            stop,
+        ) = row
+        return UserFacts(
+            zone,
+            week_start,
+            rate,
+            billable,
+            require,
+            Rounding.of_setting(step, mode, applies_to),
+            lockdown,
+            period,
+            stop,
+        )
 
     async def rate_for(
         self, workspace_id: UUID, project_id: UUID, user_id: UUID
@@ -232,6 +271,20 @@ class EntryRepository(Repository):
             return None, None
         return Decimal(row[0]).quantize(CENT), row[1]
 
+    async def timesheet_state(self, workspace_id: UUID, user_id: UUID, day: date) -> str | None:
+        """The state of the user's timesheet holding `day`, if one was ever submitted; its
+        transitions and every write of the user's time serialise on one key first."""
+        await self.lock_key(f"timesheet:{workspace_id}:{user_id}")
+        state: str | None = await self.session.scalar(
+            select(Timesheet.state).where(
+                Timesheet.workspace_id == workspace_id,
+                Timesheet.user_id == user_id,
+                Timesheet.period_start <= day,
+                Timesheet.period_end >= day,
+            )
+        )
+        return state
+
     async def get(
         self, workspace_id: UUID, entry_id: UUID, *, for_update: bool = False
     ) -> TimeEntry | None:
@@ -268,7 +321,7 @@ class EntryRepository(Repository):
         """The entries the reader may see, narrowed by the list's filters (also what the
         export reads later, in sessions of its own)."""
         query = select(TimeEntry).where(
-            TimeEntry.workspace_id == reader.workspace_id, _readable(reader)
+            TimeEntry.workspace_id == reader.workspace_id, readable_by(reader)
         )
         for column, value in (
             (TimeEntry.project_id, filters.project_id),
@@ -317,7 +370,7 @@ class EntryRepository(Repository):
             TimeEntry.project_id == project_id,
             TimeEntry.issue_id == issue_id,
             TimeEntry.duration_seconds.is_not(None),
-            _readable(reader),
+            readable_by(reader),
         )
         return await self._page(query, key, params)
 

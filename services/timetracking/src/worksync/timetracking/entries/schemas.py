@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from worksync.common.fields import Money, NotNull
 from worksync.timetracking.models import EntrySource, TimeEntry
+from worksync.timetracking.rounding import RoundingAppliesTo, RoundingMode
 
 MAX_DURATION_SECONDS = 24 * 3600
 
@@ -71,6 +72,22 @@ class EntryUpdate(BaseModel):
     tags: Annotated[Tags | None, NotNull] = None
 
 
+class EntryRounding(BaseModel):
+    step_minutes: int
+    mode: RoundingMode
+    applies_to: RoundingAppliesTo
+
+    @classmethod
+    def of(cls, entry: TimeEntry) -> EntryRounding | None:
+        if entry.rounding_mode is None or entry.rounding_applies_to is None:
+            return None
+        return cls(
+            step_minutes=entry.rounding_step_minutes,
+            mode=RoundingMode(entry.rounding_mode),
+            applies_to=RoundingAppliesTo(entry.rounding_applies_to),
+        )
+
+
 class Entry(BaseModel):
     id: UUID
     workspace_id: UUID
@@ -81,7 +98,19 @@ class Entry(BaseModel):
     work_date: date
     started_at: datetime | None
     ended_at: datetime | None
-    duration_seconds: int | None = Field(description="Worked seconds; null while running")
+    duration_seconds: int | None = Field(
+        description="Worked seconds (raw, unrounded); null while running"
+    )
+    rounded_started_at: datetime | None = Field(
+        description="The start as rounded (timed entries, once finished)"
+    )
+    rounded_ended_at: datetime | None = Field(description="The end as rounded")
+    rounded_duration_seconds: int | None = Field(
+        description="Worked seconds as rounded, what summaries count; null while running"
+    )
+    rounding: EntryRounding | None = Field(
+        description="The rule that rounded this entry, frozen at its first write; null: none"
+    )
     billable: bool
     hourly_rate: Money | None
     currency: str | None
@@ -106,6 +135,10 @@ class Entry(BaseModel):
             started_at=entry.started_at,
             ended_at=entry.ended_at,
             duration_seconds=entry.duration_seconds,
+            rounded_started_at=entry.rounded_started_at,
+            rounded_ended_at=entry.rounded_ended_at,
+            rounded_duration_seconds=entry.rounded_duration_seconds,
+            rounding=EntryRounding.of(entry),
             billable=entry.billable,
             hourly_rate=entry.hourly_rate,
             currency=entry.currency,

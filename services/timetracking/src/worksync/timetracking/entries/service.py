@@ -4,7 +4,7 @@ entries API's use cases. Services never commit; events go to the outbox."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -38,6 +38,7 @@ from worksync.timetracking.access import (
     entry_reader,
     project_of,
 )
+from worksync.timetracking.budgets.service import BudgetWatch
 from worksync.timetracking.entries.repository import EntryRepository, UserFacts
 from worksync.timetracking.entries.schemas import (
     Entry,
@@ -47,11 +48,19 @@ from worksync.timetracking.entries.schemas import (
     EntrySort,
     EntryUpdate,
 )
-from worksync.timetracking.errors import EntryIsRunning, invalid_times
+from worksync.timetracking.errors import (
+    EntryIsRunning,
+    PeriodLocked,
+    TimesheetApproved,
+    TimesheetSubmitted,
+    invalid_times,
+)
 from worksync.timetracking.issues.service import IssueLookup
 from worksync.timetracking.messaging.published import EntryCreated, EntryDeleted, EntryUpdated
 from worksync.timetracking.messaging.recording import record_entry
-from worksync.timetracking.models import ApprovalState, EntrySource, TimeEntry
+from worksync.timetracking.models import ApprovalState, EntrySource, TimeEntry, TimesheetState
+from worksync.timetracking.rounding import Rounding, round_entry
+from worksync.timetracking.timesheets.teams import TeamRepository
 
 SORTS: dict[EntrySort, SortKey] = {
     EntrySort.NEWEST_START: sort_key("-started_at", TimeEntry.sort_at, TimeEntry.id),
@@ -86,7 +95,12 @@ class EntryWrites:
     """What every write of an entry shares: target, rules, rate, times and events."""
 
     def __init__(
-        self, session: AsyncSession, directory: Directory, issues: IssueLookup, now: datetime
+        self,
+        session: AsyncSession,
+        directory: Directory,
+        issues: IssueLookup,
+        now: datetime,
+        lockdown_grace: timedelta = timedelta(0),
     ) -> None:
         self.session = session
         self.entries = EntryRepository(session)
@@ -94,6 +108,48 @@ class EntryWrites:
         self.issues = issues
         # Entries keep whole seconds, so that their split over days adds up exactly.
         self.now = time_rules.whole_seconds(now)
+        self.lockdown_grace = lockdown_grace
+        self.budgets = BudgetWatch(session)
+
+    async def check_open(
+        self,
+        workspace: WorkspaceContext,
+        facts: UserFacts,
+        user_id: UUID,
+        day: date,
+        *,
+        decision: bool = False,
+    ) -> None:
+        """Whether the user's time on `day` may change: not while its timesheet is approved
+        (409, anyone, unless an approver applies an accepted modification request:
+        `decision`), nor by the user while it is submitted (409); not on a locked day (the
+        workspace's lockdown, in the user's zone, once the day's grace has passed) but by
+        workspace owners and admins (409)."""
+        state = await self.entries.timesheet_state(workspace.workspace_id, user_id, day)
+        if state == TimesheetState.APPROVED and not decision:
+            raise TimesheetApproved()
+        if state == TimesheetState.SUBMITTED and user_id == workspace.user_id:
+            raise TimesheetSubmitted()
+        if workspace.role.administers:
+            return
+        zone = ZoneInfo(facts.timezone)
+        if time_rules.is_locked(day, facts.lockdown_date, zone, self.lockdown_grace, self.now):
+            raise PeriodLocked()
+
+    @staticmethod
+    def round(entry: TimeEntry) -> None:
+        """A finished entry's rounded values, by the rule frozen on it."""
+        if entry.duration_seconds is None:
+            return
+        rule = Rounding.of_setting(
+            entry.rounding_step_minutes, entry.rounding_mode, entry.rounding_applies_to
+        )
+        rounded = round_entry(
+            rule, ZoneInfo(entry.timezone), entry.duration_seconds, entry.started_at, entry.ended_at
+        )
+        entry.rounded_started_at = rounded.started_at
+        entry.rounded_ended_at = rounded.ended_at
+        entry.rounded_duration_seconds = rounded.duration_seconds
 
     async def target(
         self,
@@ -147,12 +203,24 @@ class EntryWrites:
             raise InsufficientRole(ProjectRole.ADMIN.value)
         return explicit, currency
 
-    async def insert(self, entry: TimeEntry, actor_id: UUID) -> TimeEntry:
-        """Write a new entry (built at version 0); a finished one is recorded as created
-        first, so that the row is written at its first version (versions start at 1)."""
+    async def insert(
+        self, entry: TimeEntry, workspace: WorkspaceContext, facts: UserFacts
+    ) -> TimeEntry:
+        """Write a new entry (built at version 0) on an open day, the workspace's rounding
+        rule frozen on it; a finished one is rounded and recorded as created first, so that
+        the row is written at its first version (versions start at 1)."""
+        await self.check_open(workspace, facts, entry.user_id, entry.work_date)
+        (
+            entry.rounding_step_minutes,
+            entry.rounding_mode,
+            entry.rounding_applies_to,
+        ) = facts.rounding.as_setting()
         if entry.duration_seconds is not None:
-            await record_entry(self.session, entry, EntryCreated, actor_id=actor_id)
+            self.round(entry)
+            await record_entry(self.session, entry, EntryCreated, actor_id=workspace.user_id)
         await self.entries.add(entry)
+        if entry.duration_seconds is not None:
+            await self.budgets.check(entry.workspace_id, entry.project_id, workspace.user_id)
         return entry
 
     async def owned_entry(
@@ -162,9 +230,12 @@ class EntryWrites:
         *,
         writing: bool,
         what: str = "time_entry",
+        decision: bool = False,
     ) -> tuple[TimeEntry, DirectoryProject]:
-        """An entry the caller may see (their own, or one they administer), else 404;
-        for writes, also a finished one in a project open for time."""
+        """An entry the caller may see (their own, one they administer, or for reading one
+        of a member of a team they lead; any, for an approver applying an accepted
+        modification request: `decision`), else 404; for writes, also a finished one in a
+        project open for time."""
         entry = await self.entries.get(workspace.workspace_id, entry_id, for_update=writing)
         if entry is None:
             raise not_found(what)
@@ -172,7 +243,12 @@ class EntryWrites:
             project = await project_of(self.session, self.directory, workspace, entry.project_id)
         except ProjectNotFound:
             raise not_found(what) from None
-        if entry.user_id != workspace.user_id and not administers(project):
+        if (
+            entry.user_id != workspace.user_id
+            and not administers(project)
+            and not decision
+            and (writing or not await self._leads(workspace, entry.user_id))
+        ):
             raise not_found(what)
         if writing:
             ensure_open_for_time(project)
@@ -180,12 +256,21 @@ class EntryWrites:
                 raise EntryIsRunning()
         return entry, project
 
+    async def _leads(self, workspace: WorkspaceContext, user_id: UUID) -> bool:
+        """Whether the caller leads a team the user belongs to (they read its time)."""
+        return await TeamRepository(self.session).leads(
+            workspace.workspace_id, workspace.user_id, user_id
+        )
+
     async def changed(self, entry: TimeEntry, actor_id: UUID) -> None:
-        """A new version and its event, unless the request left every value as it was."""
+        """Rounded again by its own rule; a new version and its event, unless the request
+        left every value as it was."""
+        self.round(entry)
         if not self.session.is_modified(entry):
             return
         await self.entries.flush()
         await record_entry(self.session, entry, EntryUpdated, actor_id=actor_id)
+        await self.budgets.check(entry.workspace_id, entry.project_id, actor_id)
 
     async def remove(self, entry: TimeEntry, actor_id: UUID) -> None:
         await record_entry(self.session, entry, EntryDeleted, actor_id=actor_id)
@@ -229,7 +314,7 @@ class EntryService:
             approval_state=ApprovalState.DRAFT,
             version=0,
         )
-        return Entry.of(await self.writes.insert(entry, workspace.user_id))
+        return Entry.of(await self.writes.insert(entry, workspace, target.facts))
 
     def _times(
         self, zone: ZoneInfo, request: EntryCreate
@@ -270,9 +355,18 @@ class EntryService:
         return Entry.of(entry)
 
     async def update(
-        self, workspace: WorkspaceContext, entry_id: UUID, request: EntryUpdate
+        self,
+        workspace: WorkspaceContext,
+        entry_id: UUID,
+        request: EntryUpdate,
+        *,
+        decision: bool = False,
     ) -> Entry:
-        entry, project = await self.writes.owned_entry(workspace, entry_id, writing=True)
+        """Change an entry; `decision`: an approver applies an accepted modification
+        request (to an entry of an approved timesheet, whoever's it is)."""
+        entry, project = await self.writes.owned_entry(
+            workspace, entry_id, writing=True, decision=decision
+        )
         fields = request.model_fields_set
         if not fields:
             return Entry.of(entry)
@@ -281,6 +375,9 @@ class EntryService:
                 self.session, workspace, entry.project_id, request.issue_id
             )
         facts = await self.entries.user_facts(workspace.workspace_id, entry.user_id)
+        await self.writes.check_open(
+            workspace, facts, entry.user_id, entry.work_date, decision=decision
+        )
         target = WriteTarget(project=project, user_id=entry.user_id, facts=facts)
         if "description" in fields:
             self.writes.check_description(facts, request.description or "")
@@ -292,6 +389,9 @@ class EntryService:
                 workspace, target, request.hourly_rate
             )
         await self._retime(entry, target, request)
+        await self.writes.check_open(
+            workspace, facts, entry.user_id, entry.work_date, decision=decision
+        )
         for name in ("issue_id", "description", "billable", "tags"):
             if name in fields:
                 setattr(entry, name, getattr(request, name))
@@ -329,8 +429,16 @@ class EntryService:
         if request.duration_seconds is not None:
             entry.duration_seconds = request.duration_seconds
 
-    async def delete(self, workspace: WorkspaceContext, entry_id: UUID) -> None:
-        entry, _ = await self.writes.owned_entry(workspace, entry_id, writing=True)
+    async def delete(
+        self, workspace: WorkspaceContext, entry_id: UUID, *, decision: bool = False
+    ) -> None:
+        entry, _ = await self.writes.owned_entry(
+            workspace, entry_id, writing=True, decision=decision
+        )
+        facts = await self.entries.user_facts(workspace.workspace_id, entry.user_id)
+        await self.writes.check_open(
+            workspace, facts, entry.user_id, entry.work_date, decision=decision
+        )
         await self.writes.remove(entry, workspace.user_id)
 
     @staticmethod
@@ -404,4 +512,4 @@ class EntryService:
             approval_state=ApprovalState.DRAFT,
             version=0,
         )
-        return Entry.of(await self.writes.insert(entry, workspace.user_id))
+        return Entry.of(await self.writes.insert(entry, workspace, target.facts))

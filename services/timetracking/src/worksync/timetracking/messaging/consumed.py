@@ -43,3 +43,48 @@ ISSUE_EVENTS: tuple[type[IssueSnapshot], ...] = (
     IssueDeleted,
     IssueRestored,
 )
+
+
+class TeamSnapshot(IntegrationEvent):
+    """The workspace's team events (the fields kept: who leads it); a membership event
+    counts in its team's sequence and carries the team too."""
+
+    team_id: UUID
+    workspace_id: UUID
+    lead_id: UUID | None = None
+
+
+class TeamCreated(TeamSnapshot):
+    event_type: ClassVar[str] = "workspace.team.created"
+
+
+class TeamUpdated(TeamSnapshot):
+    event_type: ClassVar[str] = "workspace.team.updated"
+
+
+class TeamDeleted(TeamSnapshot):
+    event_type: ClassVar[str] = "workspace.team.deleted"
+
+
+class TeamMemberSnapshot(TeamSnapshot):
+    user_id: UUID
+
+
+class TeamMemberAdded(TeamMemberSnapshot):
+    event_type: ClassVar[str] = "workspace.team.member_added"
+
+
+class TeamMemberUpdated(TeamMemberSnapshot):
+    event_type: ClassVar[str] = "workspace.team.member_updated"
+
+
+class TeamMemberRemoved(TeamMemberSnapshot):
+    event_type: ClassVar[str] = "workspace.team.member_removed"
+
+
+TEAM_EVENTS: tuple[type[TeamSnapshot], ...] = (TeamCreated, TeamUpdated, TeamDeleted)
+TEAM_MEMBER_EVENTS: tuple[type[TeamMemberSnapshot], ...] = (
+    TeamMemberAdded,
+    TeamMemberUpdated,
+    TeamMemberRemoved,
+)

@@ -1,4 +1,4 @@
-"""Consumed events -> the directory and the issue projection.
+"""Consumed events -> the directory, the issue projection and the teams projection.
 
 Idempotent: the consumer's inbox drops duplicates, and the projection applies an event only
 when its sequence is newer than the stored one, so redelivery and reordering are harmless.
@@ -14,8 +14,19 @@ from worksync.common.directory import directory_handlers, merge_handlers
 from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
 from worksync.timetracking.issues.repository import IssueRepository, IssueState
-from worksync.timetracking.messaging.consumed import ISSUE_EVENTS, IssueDeleted, IssueSnapshot
+from worksync.timetracking.messaging.consumed import (
+    ISSUE_EVENTS,
+    TEAM_EVENTS,
+    TEAM_MEMBER_EVENTS,
+    IssueDeleted,
+    IssueSnapshot,
+    TeamDeleted,
+    TeamMemberRemoved,
+    TeamMemberSnapshot,
+    TeamSnapshot,
+)
 from worksync.timetracking.models import directory_tables
+from worksync.timetracking.timesheets.teams import TeamRepository
 
 
 def _on_issue(model: type[IssueSnapshot]) -> Handler:
@@ -38,6 +49,46 @@ def _on_issue(model: type[IssueSnapshot]) -> Handler:
 
 ISSUE_HANDLERS: dict[str, Handler] = {model.event_type: _on_issue(model) for model in ISSUE_EVENTS}
 
+
+def _on_team(model: type[TeamSnapshot]) -> Handler:
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        data = event.parse_data(model)
+        await TeamRepository(session).apply_team(
+            data.team_id,
+            data.workspace_id,
+            data.lead_id,
+            deleted=model is TeamDeleted,
+            sequence=event.sequence,
+        )
+
+    return handle
+
+
+def _on_team_member(model: type[TeamMemberSnapshot]) -> Handler:
+    """A membership event carries its team as of the same sequence: both are applied."""
+
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        data = event.parse_data(model)
+        teams = TeamRepository(session)
+        await teams.apply_team(
+            data.team_id, data.workspace_id, data.lead_id, deleted=False, sequence=event.sequence
+        )
+        await teams.apply_member(
+            data.team_id,
+            data.user_id,
+            data.workspace_id,
+            removed=model is TeamMemberRemoved,
+            sequence=event.sequence,
+        )
+
+    return handle
+
+
+TEAM_HANDLERS: dict[str, Handler] = {
+    **{model.event_type: _on_team(model) for model in TEAM_EVENTS},
+    **{model.event_type: _on_team_member(model) for model in TEAM_MEMBER_EVENTS},
+}
+
 HANDLERS: Mapping[str, Handler] = merge_handlers(
-    directory_handlers(directory_tables), ISSUE_HANDLERS
+    directory_handlers(directory_tables), ISSUE_HANDLERS, TEAM_HANDLERS
 )

@@ -7,7 +7,9 @@ from worksync.timetracking.models.base import (
     idempotency_keys,
     messaging,
 )
+from worksync.timetracking.models.budgets import BudgetMeasure, BudgetThreshold
 from worksync.timetracking.models.entries import (
+    BREAKS_NO_OVERLAP,
     NO_OVERLAP_CONSTRAINT,
     OPEN_BREAK_INDEX,
     RUNNING_TIMER_INDEX,
@@ -18,20 +20,41 @@ from worksync.timetracking.models.entries import (
 )
 from worksync.timetracking.models.projections import Issue
 from worksync.timetracking.models.settings import UserSettings
+from worksync.timetracking.models.timesheets import (
+    PENDING_REQUEST_INDEX,
+    ModificationRequest,
+    RequestAction,
+    RequestState,
+    Team,
+    TeamMember,
+    Timesheet,
+    TimesheetState,
+)
 from worksync.timetracking.models.totals import DailyTotal
 
 __all__ = [
+    "BREAKS_NO_OVERLAP",
     "NO_OVERLAP_CONSTRAINT",
     "OPEN_BREAK_INDEX",
+    "PENDING_REQUEST_INDEX",
     "RUNNING_TIMER_INDEX",
     "SCHEMA",
     "ApprovalState",
     "Base",
     "Break",
+    "BudgetMeasure",
+    "BudgetThreshold",
     "DailyTotal",
     "EntrySource",
     "Issue",
+    "ModificationRequest",
+    "RequestAction",
+    "RequestState",
+    "Team",
+    "TeamMember",
     "TimeEntry",
+    "Timesheet",
+    "TimesheetState",
     "UserSettings",
     "directory_tables",
     "idempotency_keys",

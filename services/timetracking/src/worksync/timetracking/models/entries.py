@@ -7,7 +7,9 @@ can break them:
   `tstzrange(started_at, COALESCE(ended_at, 'infinity'), '[)')` (a running timer reaches
   to infinity), which needs btree_gist for `user_id WITH =`;
 - shapes: both ends null (a duration-only worklog) or a start; an end after the start;
-  a finished entry has a positive duration no longer than its interval.
+  a finished entry has a positive duration no longer than its interval;
+- rounding: a finished entry has a rounded duration (zero or more), a finished timed one
+  rounded edges in order, and the rule that rounded it is a known one.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.timetracking.models.base import CURRENCY_PATTERN, Base
+from worksync.timetracking.rounding import RoundingAppliesTo, RoundingMode
 
 
 class EntrySource(StrEnum):
@@ -51,6 +54,7 @@ class ApprovalState(StrEnum):
 RUNNING_TIMER_INDEX = "uq_time_entries_running_timer"
 NO_OVERLAP_CONSTRAINT = "ex_time_entries_no_overlap"
 OPEN_BREAK_INDEX = "uq_breaks_open_break"
+BREAKS_NO_OVERLAP = "ex_breaks_no_overlap"
 
 TIMER_RUNNING = "ended_at IS NULL AND started_at IS NOT NULL"
 
@@ -78,6 +82,21 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
     approval_state: Mapped[str] = mapped_column(Text, nullable=False, server_default="draft")
     # The user's time zone when the entry was written: its work_date and its days.
     timezone: Mapped[str] = mapped_column(Text, nullable=False)
+    # Rounded at write by the rule frozen below (the workspace's then); the raw values above
+    # stay. Null while the timer runs; the edges also for a duration-only entry.
+    rounded_started_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    rounded_ended_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    rounded_duration_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The rounding rule frozen at the first write; step 0: none.
+    rounding_step_minutes: Mapped[int] = mapped_column(
+        Integer, nullable=False, server_default=text("0")
+    )
+    rounding_mode: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rounding_applies_to: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The list order of `-started_at`: the start, else midnight of work_date in `timezone`.
     sort_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
@@ -102,6 +121,26 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
         CheckConstraint(one_of("source", EntrySource), name="source"),
         CheckConstraint(one_of("approval_state", ApprovalState), name="approval_state"),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint(
+            "(duration_seconds IS NULL) = (rounded_duration_seconds IS NULL)"
+            " AND COALESCE(rounded_duration_seconds, 0) >= 0",
+            name="rounded_duration",
+        ),
+        CheckConstraint(
+            "(rounded_started_at IS NULL) = (started_at IS NULL OR ended_at IS NULL)"
+            " AND (rounded_started_at IS NULL) = (rounded_ended_at IS NULL)"
+            " AND (rounded_ended_at IS NULL OR rounded_ended_at >= rounded_started_at)",
+            name="rounded_edges",
+        ),
+        CheckConstraint(
+            "(rounding_step_minutes = 0 AND rounding_mode IS NULL"
+            " AND rounding_applies_to IS NULL)"
+            " OR (rounding_step_minutes BETWEEN 1 AND 1440"
+            " AND rounding_mode IS NOT NULL AND rounding_applies_to IS NOT NULL"
+            f" AND {one_of('rounding_mode', RoundingMode)}"
+            f" AND {one_of('rounding_applies_to', RoundingAppliesTo)})",
+            name="rounding_rule",
+        ),
         Index(RUNNING_TIMER_INDEX, "user_id", unique=True, postgresql_where=text(TIMER_RUNNING)),
         ExcludeConstraint(
             ("user_id", "="),
@@ -121,6 +160,10 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
         Index(
             "ix_time_entries_issue_id", "issue_id", postgresql_where=text("issue_id IS NOT NULL")
         ),
+        # The worker's auto-stop: running timers by start.
+        Index(
+            "ix_time_entries_running_started_at", "started_at", postgresql_where=text(TIMER_RUNNING)
+        ),
     )
 
 
@@ -139,4 +182,11 @@ class Break(IdMixin, Base):
         CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),
         Index(OPEN_BREAK_INDEX, "entry_id", unique=True, postgresql_where=text("ended_at IS NULL")),
         Index("ix_breaks_entry_id", "entry_id"),
+        # An entry's breaks never overlap (an open one reaches to infinity).
+        ExcludeConstraint(
+            ("entry_id", "="),
+            (text("tstzrange(started_at, COALESCE(ended_at, 'infinity'), '[)')"), "&&"),
+            name=BREAKS_NO_OVERLAP,
+            using="gist",
+        ),
     )

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Numeric, Text, false, func
+from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, Numeric, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.timetracking.models.base import Base
@@ -24,6 +24,8 @@ class UserSettings(Base):
     require_description: Mapped[bool] = mapped_column(
         Boolean, nullable=False, server_default=false()
     )
+    # The worker stops a timer running longer than this (minutes); null: never.
+    auto_stop_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )
@@ -31,5 +33,9 @@ class UserSettings(Base):
     __table_args__ = (
         CheckConstraint(
             "default_hourly_rate IS NULL OR default_hourly_rate >= 0", name="rate_not_negative"
+        ),
+        CheckConstraint(
+            "auto_stop_minutes IS NULL OR auto_stop_minutes BETWEEN 1 AND 1440",
+            name="auto_stop_within_a_day",
         ),
     )

@@ -6,11 +6,24 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from worksync.common.directory import DIRECTORY_ERRORS, ProjectMember, WorkspaceMember
 from worksync.common.errors import error_responses
-from worksync.timetracking.dependencies import ReportServiceDep
+from worksync.timetracking.dependencies import (
+    OvertimeServiceDep,
+    ReportServiceDep,
+    TimeReportServiceDep,
+)
+from worksync.timetracking.models import TimesheetState
+from worksync.timetracking.reports.overtime import Overtime
+from worksync.timetracking.reports.report import (
+    MAX_FILTER_IDS,
+    Dimension,
+    Report,
+    ReportQuery,
+    report_csv,
+)
 from worksync.timetracking.reports.schemas import Timesheet, TimeSummary, WorklogSummary
 
 router = APIRouter(prefix="/workspaces/{ws}", tags=["reports"])
@@ -24,6 +37,81 @@ ToDate = Annotated[date | None, Query(alias="to", description="Last work date")]
 async def today(workspace: WorkspaceMember, service: ReportServiceDep) -> Timesheet:
     """The caller's entries and worked seconds today, in their time zone."""
     return await service.today(workspace)
+
+
+def report_query(
+    group_by: Annotated[Dimension, Query(description="The first grouping")],
+    from_date: Annotated[date, Query(alias="from", description="First work date")],
+    to_date: Annotated[date, Query(alias="to", description="Last work date (366 days at most)")],
+    then_by: Annotated[Dimension | None, Query(description="A second grouping")] = None,
+    project_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_IDS)] = None,
+    user_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_IDS)] = None,
+    billable: bool | None = None,
+    approval_state: Annotated[
+        TimesheetState | None, Query(description="The state of the entries' timesheets")
+    ] = None,
+) -> ReportQuery:
+    return ReportQuery(
+        group_by=group_by,
+        then_by=then_by,
+        from_date=from_date,
+        to_date=to_date,
+        project_ids=project_id or [],
+        user_ids=user_id or [],
+        billable=billable,
+        approval_state=approval_state,
+    )
+
+
+@router.get("/time-tracking/report", response_model=Report, responses=REPORT_ERRORS)
+async def report(
+    workspace: WorkspaceMember,
+    service: TimeReportServiceDep,
+    query: Annotated[ReportQuery, Depends(report_query)],
+) -> Report:
+    """Rounded hours, billable hours and billable amount of the entries the caller may see,
+    grouped by one or two dimensions."""
+    return await service.report(workspace, query)
+
+
+@router.get(
+    "/time-tracking/report/csv",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report's rows as CSV, with a header row",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        },
+        **REPORT_ERRORS,
+    },
+)
+async def report_as_csv(
+    workspace: WorkspaceMember,
+    service: TimeReportServiceDep,
+    query: Annotated[ReportQuery, Depends(report_query)],
+) -> Response:
+    """The report as CSV."""
+    built = await service.report(workspace, query)
+    return Response(
+        report_csv(built),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="time-report.csv"'},
+    )
+
+
+@router.get("/time-tracking/overtime", response_model=Overtime, responses=REPORT_ERRORS)
+async def overtime(
+    workspace: WorkspaceMember,
+    service: OvertimeServiceDep,
+    from_date: Annotated[date, Query(alias="from", description="First day")],
+    to_date: Annotated[date, Query(alias="to", description="Last day (366 days at most)")],
+    user_id: Annotated[
+        UUID | None, Query(description="Whose (default: the caller; others: their approvers)")
+    ] = None,
+) -> Overtime:
+    """Expected (working hours on working days) against worked rounded time, per day with
+    the running balance, per week and in total."""
+    return await service.of(workspace, from_date, to_date, user_id)
 
 
 @router.get("/time-tracking/week", response_model=Timesheet, responses=REPORT_ERRORS)

@@ -46,7 +46,7 @@ WORKLOG_SUMMARY_SQL = """
 WITH totals AS (
     SELECT e.issue_id, e.user_id,
            GROUPING(e.issue_id) AS all_issues, GROUPING(e.user_id) AS all_users,
-           SUM(e.duration_seconds) AS seconds
+           SUM(e.rounded_duration_seconds) AS seconds
     FROM timetracking.time_entries AS e
     WHERE {where}
     GROUP BY GROUPING SETS ((e.issue_id), (e.user_id), ())

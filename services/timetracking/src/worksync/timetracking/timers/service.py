@@ -77,7 +77,7 @@ class TimerService:
         )
         # Recorded first, so that the row is written at its first version.
         await record_timer(self.session, entry, TimerStarted, actor_id=workspace.user_id)
-        await self.writes.insert(entry, workspace.user_id)
+        await self.writes.insert(entry, workspace, target.facts)
         return Timer.of(entry, paused_at=None, worked_seconds=0)
 
     async def pause(self, workspace: WorkspaceContext) -> Timer:
@@ -151,11 +151,13 @@ class TimerService:
             pause.ended_at = self.now
         entry.ended_at = self.now
         entry.duration_seconds = worked
+        self.writes.round(entry)
         await self.entries.flush()
         await record_timer(
             self.session, entry, TimerStopped, actor_id=workspace.user_id, worked_seconds=worked
         )
         await record_entry(self.session, entry, EntryCreated, actor_id=workspace.user_id)
+        await self.writes.budgets.check(entry.workspace_id, entry.project_id, workspace.user_id)
 
     async def _discard(self, entry: TimeEntry, workspace: WorkspaceContext) -> None:
         pause = await self._open_break(entry)

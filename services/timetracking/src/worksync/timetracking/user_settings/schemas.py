@@ -19,6 +19,12 @@ class TimeSettingsUpdate(BaseModel):
     default_hourly_rate: Money | None = None
     default_billable: bool = False
     require_description: bool = False
+    auto_stop_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        le=1440,
+        description="Stop a timer running longer than this, at its start plus this; null: never",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -34,3 +40,4 @@ class TimeSettings(BaseModel):
     default_hourly_rate: Money | None
     default_billable: bool
     require_description: bool
+    auto_stop_minutes: int | None

@@ -25,6 +25,7 @@ class UserSettingsService:
             default_hourly_rate=facts.default_hourly_rate,
             default_billable=facts.default_billable,
             require_description=facts.require_description,
+            auto_stop_minutes=facts.auto_stop_minutes,
         )
 
     async def replace(

@@ -80,7 +80,7 @@ class WorklogService:
             approval_state=ApprovalState.DRAFT,
             version=0,
         )
-        return Worklog.of(await self.writes.insert(entry, workspace.user_id))
+        return Worklog.of(await self.writes.insert(entry, workspace, target.facts))
 
     async def _worklog(
         self,
@@ -121,6 +121,7 @@ class WorklogService:
         if entry.started_at is not None and fields & {"duration_minutes", "logged_at"}:
             raise EntryIsTimed()
         facts = await self.entries.user_facts(workspace.workspace_id, entry.user_id)
+        await self.writes.check_open(workspace, facts, entry.user_id, entry.work_date)
         if request.description is not None:
             self.writes.check_description(facts, request.description)
             entry.description = request.description
@@ -134,6 +135,7 @@ class WorklogService:
             entry.timezone = facts.timezone
         if request.duration_minutes is not None:
             entry.duration_seconds = request.duration_minutes * 60
+        await self.writes.check_open(workspace, facts, entry.user_id, entry.work_date)
         await self.writes.changed(entry, workspace.user_id)
         return Worklog.of(entry)
 
@@ -141,4 +143,6 @@ class WorklogService:
         self, workspace: WorkspaceContext, project_id: UUID, issue_id: UUID, worklog_id: UUID
     ) -> None:
         entry = await self._worklog(workspace, project_id, issue_id, worklog_id, writing=True)
+        facts = await self.entries.user_facts(workspace.workspace_id, entry.user_id)
+        await self.writes.check_open(workspace, facts, entry.user_id, entry.work_date)
         await self.writes.remove(entry, workspace.user_id)

@@ -1,0 +1,1 @@
+"""Breaks of a finished timed entry, through the API: paid or unpaid."""

@@ -1,0 +1,113 @@
+"""A project's budget and consumption, and the thresholds it reached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+
+from worksync.common.repository import Repository
+from worksync.timetracking.models import BudgetThreshold, TimeEntry, directory_tables
+
+SECONDS_PER_HOUR = Decimal(3600)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Budget:
+    budget_hours: Decimal | None
+    budget_amount: Decimal | None
+    currency: str | None
+
+    @property
+    def any(self) -> bool:
+        return self.budget_hours is not None or self.budget_amount is not None
+
+
+@dataclass(frozen=True)
+class Consumed:
+    """Rounded hours of the project's finished entries, and their billable amount."""
+
+    hours: Decimal
+    amount: Decimal
+
+
+class BudgetRepository(Repository):
+    async def budget(self, workspace_id: UUID, project_id: UUID) -> Budget:
+        projects, workspaces = directory_tables.projects, directory_tables.workspaces
+        row = (
+            await self.session.execute(
+                select(
+                    projects.c.budget_hours,
+                    projects.c.budget_amount,
+                    func.coalesce(projects.c.currency, workspaces.c.currency),
+                )
+                .select_from(projects)
+                .outerjoin(workspaces, workspaces.c.id == projects.c.workspace_id)
+                .where(projects.c.id == project_id, projects.c.workspace_id == workspace_id)
+            )
+        ).one_or_none()
+        if row is None:
+            return Budget(None, None, None)
+        hours, amount, currency = row
+        return Budget(
+            None if hours is None else Decimal(hours),
+            None if amount is None else Decimal(amount),
+            currency,
+        )
+
+    async def consumed(self, workspace_id: UUID, project_id: UUID) -> Consumed:
+        seconds = func.coalesce(func.sum(TimeEntry.rounded_duration_seconds), 0)
+        amount = func.coalesce(
+            func.sum(TimeEntry.rounded_duration_seconds * TimeEntry.hourly_rate).filter(
+                TimeEntry.billable.is_(True)
+            ),
+            0,
+        )
+        row = (
+            await self.session.execute(
+                select(seconds, amount).where(
+                    TimeEntry.workspace_id == workspace_id,
+                    TimeEntry.project_id == project_id,
+                    TimeEntry.duration_seconds.is_not(None),
+                )
+            )
+        ).one()
+        return Consumed(
+            hours=(Decimal(row[0] or 0) / SECONDS_PER_HOUR).quantize(CENT),
+            amount=(Decimal(row[1] or 0) / SECONDS_PER_HOUR).quantize(CENT),
+        )
+
+    async def reach(
+        self,
+        workspace_id: UUID,
+        project_id: UUID,
+        measure: str,
+        budget: Decimal,
+        percent: int,
+        consumed: Decimal,
+    ) -> BudgetThreshold | None:
+        """The threshold's row if this call wrote it (None: reached before)."""
+        statement = (
+            insert(BudgetThreshold)
+            .values(
+                workspace_id=workspace_id,
+                project_id=project_id,
+                measure=measure,
+                budget=budget,
+                threshold_percent=percent,
+                consumed=consumed,
+                version=1,
+            )
+            .on_conflict_do_nothing(
+                index_elements=["project_id", "measure", "budget", "threshold_percent"]
+            )
+            .returning(BudgetThreshold)
+        )
+        reached: BudgetThreshold | None = await self.session.scalar(
+            select(BudgetThreshold).from_statement(statement)
+        )
+        return reached

@@ -1,0 +1,1 @@
+"""Modification requests: changes to the entries of approved timesheets."""

@@ -1,0 +1,1 @@
+"""Timesheets: a user's time for one period and its approval."""

@@ -1,0 +1,171 @@
+"""The report: rounded hours, billable hours and amount grouped by one or two dimensions,
+filtered; visibility per role; the same as CSV; bad inputs refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import httpx
+
+from worksync.common.testing.directory import DirectorySeeder
+from worksync.timetracking.testing import (
+    World,
+    arrange_team,
+    create_entry,
+    set_workspace_settings,
+)
+
+
+async def report(
+    client: httpx.AsyncClient, world: World, person: Any, **params: Any
+) -> dict[str, Any]:
+    response = await client.get(
+        f"{world.base}/time-tracking/report",
+        params={"from": "2024-05-01", "to": "2024-05-31", **params},
+        headers=person.headers,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def arrange(client: httpx.AsyncClient, seeder: DirectorySeeder, world: World) -> None:
+    """Rounded up to 15 minutes: Ada 46 min (1 h) billable on Mon 6 May and 2 h on Tue 14 May,
+    Bob 30 min non-billable on Mon 6 May; the project's rate is 80.00 EUR."""
+    await set_workspace_settings(
+        seeder,
+        world.workspace,
+        rounding_step_minutes=15,
+        rounding_mode="up",
+        rounding_applies_to="duration",
+    )
+    await create_entry(
+        client,
+        world,
+        world.ada,
+        started_at="2024-05-06T09:07:00",
+        ended_at="2024-05-06T09:53:00",
+        billable=True,
+        issue_id=str(world.issue_id),
+    )
+    await create_entry(
+        client, world, world.ada, work_date="2024-05-14", duration_seconds=7200, billable=True
+    )
+    await create_entry(client, world, world.bob, work_date="2024-05-06", duration_seconds=1800)
+
+
+async def test_grouped_by_project_and_user_with_rounded_hours_and_amount(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    await arrange(client, seeder, world)
+    body = await report(client, world, world.owner, group_by="project", then_by="user")
+    assert body["currency"] == "EUR"
+    rows = {row["then"]["label"]: row for row in body["rows"]}
+    assert set(rows) == {"Ada Lovelace", "Bob Builder"}
+    ada = rows["Ada Lovelace"]
+    assert ada["group"] == {"dimension": "project", "key": str(world.project.id), "label": "Apollo"}
+    assert (ada["hours"], ada["billable_hours"], ada["amount"]) == ("3.00", "3.00", "240.00")
+    assert (rows["Bob Builder"]["hours"], rows["Bob Builder"]["amount"]) == ("0.50", "0.00")
+    assert (body["total_hours"], body["billable_hours"], body["amount"]) == (
+        "3.50",
+        "3.00",
+        "240.00",
+    )
+    assert body["other_currency_entries"] == 0
+
+
+async def test_time_dimensions_and_filters(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    await arrange(client, seeder, world)
+    weeks = await report(client, world, world.owner, group_by="week")
+    assert [(r["group"]["key"], r["hours"]) for r in weeks["rows"]] == [
+        ("2024-05-06", "1.50"),
+        ("2024-05-13", "2.00"),
+    ]
+    months = await report(client, world, world.owner, group_by="month", then_by="day")
+    assert [(r["group"]["key"], r["then"]["key"]) for r in months["rows"]] == [
+        ("2024-05", "2024-05-06"),
+        ("2024-05", "2024-05-14"),
+    ]
+    issues = await report(client, world, world.owner, group_by="issue")
+    labels = [r["group"]["label"] for r in issues["rows"]]
+    assert labels[0].startswith("APL-")
+    billable = await report(client, world, world.owner, group_by="user", billable="true")
+    assert [r["group"]["key"] for r in billable["rows"]] == [str(world.ada.id)]
+    only_bob = await report(client, world, world.owner, group_by="day", user_id=str(world.bob.id))
+    assert only_bob["total_hours"] == "0.50"
+    narrow = await report(
+        client, world, world.owner, group_by="day", **{"from": "2024-05-10", "to": "2024-05-31"}
+    )
+    assert narrow["total_hours"] == "2.00"
+    submitted = await client.post(
+        f"{world.base}/timesheets/submit", json={"date": "2024-05-06"}, headers=world.ada.headers
+    )
+    assert submitted.status_code == 200, submitted.text
+    in_review = await report(
+        client, world, world.owner, group_by="user", approval_state="submitted"
+    )
+    assert in_review["total_hours"] == "1.00"
+    still_open = await report(client, world, world.owner, group_by="user", approval_state="open")
+    assert still_open["total_hours"] == "2.50"
+
+
+async def test_who_sees_what(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    await arrange(client, seeder, world)
+    mine = await report(client, world, world.ada, group_by="user")
+    assert [r["group"]["key"] for r in mine["rows"]] == [str(world.ada.id)]
+    carl = await seeder.member(world.workspace, display_name="Carl Coder")
+    assert (await report(client, world, carl, group_by="user"))["rows"] == []
+    await arrange_team(seeder, world.workspace, carl, [world.bob])
+    led = await report(client, world, carl, group_by="user")
+    assert [r["group"]["key"] for r in led["rows"]] == [str(world.bob.id)]
+    await seeder.project_member(world.project, world.bob, role="admin", verb="updated")
+    project_admin = await report(client, world, world.bob, group_by="user")
+    assert len(project_admin["rows"]) == 2
+    guest = await client.get(
+        f"{world.base}/time-tracking/report",
+        params={"group_by": "user", "from": "2024-05-01", "to": "2024-05-31"},
+        headers=world.guest.headers,
+    )
+    assert guest.status_code == 403
+
+
+async def test_the_csv_has_the_same_rows(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    await arrange(client, seeder, world)
+    response = await client.get(
+        f"{world.base}/time-tracking/report/csv",
+        params={"group_by": "user", "then_by": "project", "from": "2024-05-01", "to": "2024-05-31"},
+        headers=world.owner.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    by_user = {row["group_label"]: row for row in rows}
+    assert by_user["Ada Lovelace"]["hours"] == "3.00"
+    assert by_user["Ada Lovelace"]["amount"] == "240.00"
+    assert by_user["Ada Lovelace"]["then_label"] == "Apollo"
+    assert by_user["Bob Builder"]["currency"] == "EUR"
+
+
+async def test_bad_reports_are_refused(client: httpx.AsyncClient, world: World) -> None:
+    url = f"{world.base}/time-tracking/report"
+    span = {"from": "2024-05-01", "to": "2024-05-31"}
+    for params in (
+        {"group_by": "user"},
+        {**span},
+        {**span, "group_by": "client"},
+        {**span, "group_by": "user", "then_by": "user"},
+        {"group_by": "user", "from": "2024-05-31", "to": "2024-05-01"},
+        {"group_by": "user", "from": "2023-01-01", "to": "2024-05-31"},
+        {**span, "group_by": "user", "approval_state": "lost"},
+        {**span, "group_by": "user", "user_id": [str(world.ada.id)] * 51},
+    ):
+        response = await client.get(url, params=params, headers=world.owner.headers)
+        assert response.status_code == 422, (params, response.text)
