@@ -63,8 +63,16 @@ async def test_a_project_with_every_field(
     assert project["archived_at"] is None
     assert project["created_by_id"] == str(ada.id)
     assert project["version"] == 1
-    fetched = await client.get(f"{_projects(slug)}/{project['id']}", headers=lead.headers)
+    fetched = await client.get(f"{_projects(slug)}/{project['id']}", headers=ada.headers)
     assert fetched.json() == project
+    # The lead is a member, not the project's admin: the money is not theirs to see.
+    by_lead = await client.get(f"{_projects(slug)}/{project['id']}", headers=lead.headers)
+    assert by_lead.json() == {
+        **project,
+        "budget_amount": None,
+        "budget_hours": None,
+        "default_hourly_rate": None,
+    }
 
     members = await client.get(f"{_projects(slug)}/{project['id']}/members", headers=ada.headers)
     assert [(m["user_id"], m["role"]) for m in members.json()["items"]] == [(str(ada.id), "admin")]

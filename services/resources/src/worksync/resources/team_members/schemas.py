@@ -49,6 +49,9 @@ class TeamMemberUpdate(BaseModel):
     is_active: Annotated[bool | None, NotNull] = None
 
 
+COST_SHOWN_TO = "Shown to workspace admins and the profile's own member only (null to others)"
+
+
 class TeamMember(BaseModel):
     id: UUID
     workspace_id: UUID
@@ -59,8 +62,8 @@ class TeamMember(BaseModel):
     hours_per_week: HoursPerWeek
     working_days: list[int]
     capacity_hours_per_day: Hours = Field(description="hours_per_week / number of working days")
-    cost_rate: Money | None
-    currency: str | None
+    cost_rate: Money | None = Field(description=COST_SHOWN_TO)
+    currency: str | None = Field(description=f"The cost rate's currency. {COST_SHOWN_TO}")
     is_active: bool
     version: int
     created_at: datetime

@@ -1,6 +1,7 @@
 """Capacity profiles ("team members"): one per workspace member, created when they join
 (or by an admin for a member who has none), deactivated when they leave, reactivated when
-they return. Admins change profiles and time off; members read them.
+they return. Admins change profiles and time off; members read them, but a cost rate
+(and its currency) only their own: what someone costs is the admins' planning data.
 
 Changing hours, working days or time off changes capacity, so the member's conflicts are
 recomputed in the same transaction.
@@ -54,7 +55,14 @@ EDITABLE = (
 )
 
 
-def _read(profile: CapacityProfile, display_name: str | None) -> TeamMember:
+def sees_cost_rate(context: WorkspaceContext, profile: CapacityProfile) -> bool:
+    """Workspace admins see every cost rate, a member their own."""
+    return context.role.administers or profile.user_id == context.user_id
+
+
+def _read(
+    profile: CapacityProfile, display_name: str | None, *, shows_cost_rate: bool
+) -> TeamMember:
     return TeamMember(
         id=profile.id,
         workspace_id=profile.workspace_id,
@@ -65,8 +73,8 @@ def _read(profile: CapacityProfile, display_name: str | None) -> TeamMember:
         hours_per_week=profile.hours_per_week,
         working_days=list(profile.working_days),
         capacity_hours_per_day=per_day(profile.hours_per_week, list(profile.working_days)),
-        cost_rate=profile.cost_rate,
-        currency=profile.currency,
+        cost_rate=profile.cost_rate if shows_cost_rate else None,
+        currency=profile.currency if shows_cost_rate else None,
         is_active=profile.is_active,
         version=profile.version,
         created_at=profile.created_at,
@@ -123,10 +131,13 @@ class TeamMemberService:
         rows = await self.profiles.page(context.workspace_id, is_active, key, params)
         items, next_cursor = build_page(rows, key, params)
         names = await self.members.display_names(context.workspace_id, (p.user_id for p in items))
-        return [_read(item, names.get(item.user_id)) for item in items], next_cursor
+        return [
+            _read(item, names.get(item.user_id), shows_cost_rate=sees_cost_rate(context, item))
+            for item in items
+        ], next_cursor
 
     async def get(self, context: WorkspaceContext, profile_id: UUID) -> TeamMember:
-        return await self._read_one(await self._get(context, profile_id))
+        return await self._read_one(context, await self._get(context, profile_id))
 
     async def create(self, context: WorkspaceContext, request: TeamMemberCreate) -> TeamMember:
         _check_cost_rate(request.cost_rate, request.currency)
@@ -141,7 +152,7 @@ class TeamMemberService:
         await recompute_conflicts(
             self.session, context.workspace_id, [profile.user_id], context.user_id
         )
-        return await self._read_one(profile)
+        return await self._read_one(context, profile)
 
     async def update(
         self, context: WorkspaceContext, profile_id: UUID, request: TeamMemberUpdate
@@ -152,7 +163,7 @@ class TeamMemberService:
         after = {**before, **changes}
         _check_cost_rate(after["cost_rate"], after["currency"])
         if after == before:
-            return await self._read_one(profile)
+            return await self._read_one(context, profile)
         for name, value in changes.items():
             setattr(profile, name, value)
         await record_profile(
@@ -163,7 +174,7 @@ class TeamMemberService:
             await recompute_conflicts(
                 self.session, context.workspace_id, [profile.user_id], context.user_id
             )
-        return await self._read_one(profile)
+        return await self._read_one(context, profile)
 
     async def page_time_off(
         self, context: WorkspaceContext, profile_id: UUID, params: PageParams
@@ -198,9 +209,13 @@ class TeamMemberService:
             self.session, context.workspace_id, [profile.user_id], context.user_id
         )
 
-    async def _read_one(self, profile: CapacityProfile) -> TeamMember:
+    async def _read_one(self, context: WorkspaceContext, profile: CapacityProfile) -> TeamMember:
         names = await self.members.display_names(profile.workspace_id, [profile.user_id])
-        return _read(profile, names.get(profile.user_id))
+        return _read(
+            profile,
+            names.get(profile.user_id),
+            shows_cost_rate=sees_cost_rate(context, profile),
+        )
 
     async def _get(
         self, context: WorkspaceContext, profile_id: UUID, *, for_update: bool = False

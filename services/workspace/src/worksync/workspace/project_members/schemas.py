@@ -40,14 +40,18 @@ class ProjectMember(BaseModel):
     source: ProjectMembershipSource = Field(
         description="`department` if a department's auto-sync made it (and may end it)"
     )
-    hourly_rate: Money | None
+    hourly_rate: Money | None = Field(
+        description="Shown to workspace admins, project admins and the member themself only "
+        "(null to others)"
+    )
     email: str
     display_name: str
     joined_at: datetime
     version: int = Field(description="Rises with every change; the sequence of its events")
 
     @classmethod
-    def of(cls, row: ProjectMembership, email: str, display_name: str) -> Self:
+    def of(cls, row: ProjectMembership, email: str, display_name: str, *, shows_rate: bool) -> Self:
+        """The membership as the caller may see it: without the rate unless `shows_rate`."""
         return cls.model_validate(
             {
                 "id": row.id,
@@ -56,7 +60,7 @@ class ProjectMember(BaseModel):
                 "user_id": row.user_id,
                 "role": row.role,
                 "source": row.source,
-                "hourly_rate": row.hourly_rate,
+                "hourly_rate": row.hourly_rate if shows_rate else None,
                 "email": email,
                 "display_name": display_name,
                 "joined_at": row.joined_at,
@@ -65,5 +69,5 @@ class ProjectMember(BaseModel):
         )
 
     @classmethod
-    def with_member(cls, row: ProjectMembership, member: Membership) -> Self:
-        return cls.of(row, member.email, member.display_name)
+    def with_member(cls, row: ProjectMembership, member: Membership, *, shows_rate: bool) -> Self:
+        return cls.of(row, member.email, member.display_name, shows_rate=shows_rate)

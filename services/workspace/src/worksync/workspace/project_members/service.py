@@ -2,6 +2,8 @@
 
 Workspace owners and admins are project admins without a membership row; the list shows
 explicit members only. Like workspace memberships, rows are revived, never deleted.
+A member's rate is money the project's admins manage: shown to them and to the member
+whose rate it is, null to everyone else.
 """
 
 from __future__ import annotations
@@ -34,6 +36,11 @@ from worksync.workspace.project_members.schemas import (
 )
 
 JOINED_FIRST = sort_key("joined_at", ProjectMembership.joined_at, ProjectMembership.id)
+
+
+def sees_rate(access: ProjectAccess, membership: ProjectMembership) -> bool:
+    """Project admins (workspace admins included) see every rate, a member their own."""
+    return access.is_admin or membership.user_id == access.workspace.user_id
 
 
 def refuse_guest_promotion(member: Membership, role: ProjectRole) -> None:
@@ -97,14 +104,19 @@ class ProjectMemberService:
         items, next_cursor = build_page(
             [row.ProjectMembership for row in rows], JOINED_FIRST, params
         )
-        return [ProjectMember.of(item, *names[item.id]) for item in items], next_cursor
+        return [
+            ProjectMember.of(item, *names[item.id], shows_rate=sees_rate(access, item))
+            for item in items
+        ], next_cursor
 
     async def get(self, access: ProjectAccess, user_id: UUID) -> ProjectMember:
         membership = await self.project_members.get_live(access.project.id, user_id)
         member = await self.members.get(access.workspace.workspace_id, user_id)
         if membership is None or member is None:
             raise not_found("project_member")
-        return ProjectMember.with_member(membership, member)
+        return ProjectMember.with_member(
+            membership, member, shows_rate=sees_rate(access, membership)
+        )
 
     async def add(
         self, access: ProjectAccess, request: ProjectMemberCreate, now: datetime
@@ -124,7 +136,9 @@ class ProjectMemberService:
         )
         if membership is None:
             raise AlreadyProjectMember()
-        return ProjectMember.with_member(membership, member)
+        return ProjectMember.with_member(
+            membership, member, shows_rate=sees_rate(access, membership)
+        )
 
     async def update(
         self, access: ProjectAccess, user_id: UUID, request: ProjectMemberUpdate
@@ -141,7 +155,9 @@ class ProjectMemberService:
                 self.session, membership, ProjectMemberUpdated, actor_id=access.workspace.user_id
             )
             await self.project_members.flush()
-        return ProjectMember.with_member(membership, member)
+        return ProjectMember.with_member(
+            membership, member, shows_rate=sees_rate(access, membership)
+        )
 
     async def remove(self, access: ProjectAccess, user_id: UUID, now: datetime) -> None:
         """Project admins remove members; a member may leave."""

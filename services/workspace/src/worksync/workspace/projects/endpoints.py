@@ -60,7 +60,8 @@ async def list_projects(
     params: Annotated[PageParams, Depends(page_params)],
     sort: ProjectSort = ProjectSort.NAME,
 ) -> Page[Project]:
-    """The workspace's projects (for guests: those they are members of)."""
+    """The workspace's projects (for guests: those they are members of); the money of
+    those the caller administers."""
     items, next_cursor = await service.page(access, filters, sort, params)
     return Page(items=items, next_cursor=next_cursor)
 
@@ -97,8 +98,9 @@ async def create_project(
 
 @router.get("/{project_id}", response_model=Project, responses=error_responses(401, 404, 422))
 async def get_project(access: ProjectViewer) -> Project:
-    """A project, with its `version` (the sequence of its latest event)."""
-    return Project.of(access.project)
+    """A project, with its `version` (the sequence of its latest event); its money only
+    for project admins."""
+    return Project.of(access.project, shows_money=access.is_admin)
 
 
 @router.patch(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
+from worksync.common.roles import ProjectRole
 from worksync.workspace.errors import IdentifierTaken
 from worksync.workspace.models import Project, ProjectMembership
 from worksync.workspace.projects.schemas import ProjectFilters
@@ -76,6 +77,16 @@ class ProjectRepository(Repository):
                 .execution_options(populate_existing=True)
             )
         ).all()
+
+    async def administered_by(self, user_id: UUID, project_ids: Sequence[UUID]) -> set[UUID]:
+        """Those of `project_ids` that `user_id` is a live project admin of."""
+        statement = select(ProjectMembership.project_id).where(
+            ProjectMembership.project_id.in_(project_ids),
+            ProjectMembership.user_id == user_id,
+            ProjectMembership.role == ProjectRole.ADMIN,
+            ProjectMembership.removed_at.is_(None),
+        )
+        return set((await self.session.scalars(statement)).all())
 
     async def any_live_refers_to(
         self, column: InstrumentedAttribute[Any], referenced_id: UUID

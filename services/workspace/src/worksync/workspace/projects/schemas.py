@@ -72,6 +72,11 @@ class ProjectUpdate(BaseModel):
     department_id: UUID | None = None
 
 
+# Money of a project, and the hours its budget buys: only those who manage the project see them.
+MONEY_SHOWN_TO = "Shown to workspace admins and project admins only (null to others)"
+MONEY_FIELDS = ("budget_amount", "budget_hours", "default_hourly_rate")
+
+
 class Project(BaseModel):
     id: UUID
     workspace_id: UUID
@@ -82,10 +87,10 @@ class Project(BaseModel):
     priority: ProjectPriority
     start_date: date | None
     end_date: date | None
-    budget_amount: Amount | None
-    budget_hours: Hours | None
+    budget_amount: Amount | None = Field(description=MONEY_SHOWN_TO)
+    budget_hours: Hours | None = Field(description=MONEY_SHOWN_TO)
     currency: str
-    default_hourly_rate: Money | None
+    default_hourly_rate: Money | None = Field(description=MONEY_SHOWN_TO)
     lead_id: UUID | None
     client_id: UUID | None
     category_id: UUID | None
@@ -98,8 +103,10 @@ class Project(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, row: ProjectRow) -> Self:
-        return cls.model_validate(row, from_attributes=True)
+    def of(cls, row: ProjectRow, *, shows_money: bool) -> Self:
+        """The project as the caller may see it: without its money unless `shows_money`."""
+        project = cls.model_validate(row, from_attributes=True)
+        return project if shows_money else project.model_copy(update=dict.fromkeys(MONEY_FIELDS))
 
 
 class ProjectSort(StrEnum):

@@ -3,7 +3,8 @@
 Workspace members see every project; guests only those they are project members of.
 Members and above create projects and become their admins; project admins (workspace
 admins and owners implicitly) change them. The identifier is fixed once created, except
-for workspace admins and owners: issue keys are built from it.
+for workspace admins and owners: issue keys are built from it. A project's money (budget,
+budget hours, default rate) is shown only to its admins, who are the ones managing it.
 """
 
 from __future__ import annotations
@@ -108,7 +109,8 @@ class ProjectService:
             actor_id=access.user_id,
         )
         await self.projects.flush()
-        return Project.of(project)
+        # The creator has just become the project's admin.
+        return Project.of(project, shows_money=True)
 
     async def page(
         self,
@@ -121,7 +123,12 @@ class ProjectService:
         only_of = access.user_id if access.role == WorkspaceRole.GUEST else None
         rows = await self.projects.page(access.workspace_id, filters, only_of, key, params)
         items, next_cursor = build_page(rows, key, params)
-        return [Project.of(row) for row in items], next_cursor
+        if access.is_admin:
+            return [Project.of(row, shows_money=True) for row in items], next_cursor
+        administered = await self.projects.administered_by(
+            access.user_id, [row.id for row in items]
+        )
+        return [Project.of(row, shows_money=row.id in administered) for row in items], next_cursor
 
     async def update(self, access: ProjectAccess, request: ProjectUpdate) -> Project:
         project = await self._lock(access)
@@ -147,7 +154,7 @@ class ProjectService:
                 self.session, project, ProjectUpdated, actor_id=access.workspace.user_id
             )
             await self.projects.flush()
-        return Project.of(project)
+        return Project.of(project, shows_money=access.is_admin)
 
     async def archive(self, access: ProjectAccess, now: datetime) -> Project:
         project = await self._lock(access)
@@ -158,7 +165,7 @@ class ProjectService:
             self.session, project, ProjectArchived, actor_id=access.workspace.user_id
         )
         await self.projects.flush()
-        return Project.of(project)
+        return Project.of(project, shows_money=access.is_admin)
 
     async def unarchive(self, access: ProjectAccess) -> Project:
         project = await self._lock(access)
@@ -169,7 +176,7 @@ class ProjectService:
             self.session, project, ProjectUnarchived, actor_id=access.workspace.user_id
         )
         await self.projects.flush()
-        return Project.of(project)
+        return Project.of(project, shows_money=access.is_admin)
 
     async def delete(self, access: ProjectAccess, now: datetime) -> None:
         """Mark the project deleted, after ending its memberships and team assignments;
