@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import httpx
 
@@ -52,8 +53,23 @@ async def test_docs_page(gateway: httpx.AsyncClient) -> None:
     assert "swagger-ui" in response.text
     assert "/openapi.json" in response.text
     csp = response.headers["content-security-policy"]
-    assert "script-src" in csp
+    assert "script-src 'self'" in csp
     assert response.headers["x-frame-options"] == "DENY"
+
+
+async def test_the_docs_page_loads_nothing_from_elsewhere(gateway: httpx.AsyncClient) -> None:
+    page = (await gateway.get("/docs")).text
+    references = re.findall(r'(?:src|href)="([^"]+)"', page)
+
+    assert references
+    assert not [url for url in references if "://" in url or url.startswith("//")]
+    assert "<script>" not in page
+    for url in references:
+        asset = await gateway.get(url)
+        assert asset.status_code == 200, url
+        assert asset.headers["cache-control"].startswith("public")
+    assert (await gateway.get("/docs/assets/index.html")).status_code == 404
+    assert (await gateway.get("/docs/assets/..%2Fpyproject.toml")).status_code == 404
 
 
 async def test_livez(gateway: httpx.AsyncClient) -> None:

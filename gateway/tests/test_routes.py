@@ -1,4 +1,4 @@
-"""The route table: the most specific route wins; nothing under /internal."""
+"""The route table: the most specific route wins; nothing under /internal or /metrics."""
 
 from __future__ import annotations
 
@@ -115,6 +115,12 @@ def test_public_routes(method: str, path: str, public: bool) -> None:
 def test_internal_routes_are_refused() -> None:
     with pytest.raises(ValueError, match="internal"):
         RouteMatcher((Route("/internal/x", "identity"),))
+
+
+def test_metrics_routes_are_refused() -> None:
+    with pytest.raises(ValueError, match="metrics"):
+        RouteMatcher((Route("/metrics", "identity", exact=True),))
+    assert MATCHER.match("/metrics") is None
 
 
 def test_duplicate_routes_are_refused() -> None:

@@ -22,8 +22,9 @@ import yaml
 from pydantic_settings import BaseSettings
 
 from scripts.system import GATEWAY, ROOT, SERVICES, Service
-from tests.deploy.helm import helm_binary
 from worksync.common.config import CommonSettings
+
+from .helm import helm_binary
 
 CHART = ROOT / "deploy" / "helm" / "worksync"
 PRODUCTION_VALUES = CHART / "values-production.yaml"
@@ -155,10 +156,31 @@ def test_the_values_describe_every_service_of_the_system() -> None:
     assert values["gateway"]["port"] == GATEWAY.default_port
 
 
+METRICS_PORT = 9000
+
+
 def _assert_probes(container: dict[str, Any], port: int) -> None:
-    assert container["ports"] == [{"name": "http", "containerPort": port}]
+    assert container["ports"][0] == {"name": "http", "containerPort": port}
     assert container["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "http"}
     assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+
+
+def _assert_scraped(deployment: Manifest, port: int) -> None:
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["prometheus.io/scrape"] == "true"
+    assert annotations["prometheus.io/port"] == str(port)
+    assert annotations["prometheus.io/path"] == "/metrics"
+
+
+def _assert_worker_probed(worker: Manifest) -> None:
+    """A worker has no API port: its monitoring port serves /metrics and /livez, which
+    fails when its relay or consumer stalls."""
+    container = _container(worker)
+    assert container["ports"] == [{"name": "metrics", "containerPort": METRICS_PORT}]
+    for probe in ("startupProbe", "livenessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/livez", "port": "metrics"}
+    assert "readinessProbe" not in container, "a worker takes no traffic"
+    _assert_scraped(worker, METRICS_PORT)
 
 
 def _assert_scaled_and_budgeted(manifests: list[Manifest], deployment: Manifest) -> None:
@@ -191,6 +213,8 @@ def test_every_service_has_its_api_worker_migration_service_and_probes(
         assert container["command"] == ["python", "-m", service.module]
         assert container["image"].rsplit(":", 1)[0].endswith(f"/{service.name}")
         _assert_probes(container, service.default_port)
+        assert len(container["ports"]) == 1, "an API serves /metrics on its own port"
+        _assert_scraped(api, service.default_port)
         _assert_scaled_and_budgeted(manifests, api)
         (port,) = services[_api_name(service)]["spec"]["ports"]
         assert port["port"] == service.default_port
@@ -199,9 +223,11 @@ def test_every_service_has_its_api_worker_migration_service_and_probes(
             == (api["spec"]["selector"]["matchLabels"])
         )
         if service.has_worker:
-            worker = _container(deployments[f"{_api_name(service)}-worker"])
+            worker_deployment = deployments[f"{_api_name(service)}-worker"]
+            worker = _container(worker_deployment)
             assert worker["command"] == ["python", "-m", f"{service.module}.worker"]
             assert worker["image"] == container["image"]
+            _assert_worker_probed(worker_deployment)
         assert service.migrations is not None
         job = jobs[f"{_api_name(service)}-migrate"]
         ini = service.migrations.relative_to(ROOT).as_posix()
@@ -212,6 +238,9 @@ def test_every_service_has_its_api_worker_migration_service_and_probes(
     gateway = deployments[f"{FULLNAME}-gateway"]
     assert _container(gateway)["command"] == ["python", "-m", GATEWAY.module]
     _assert_probes(_container(gateway), GATEWAY.default_port)
+    # Its metrics on a port of their own: the public one never serves them.
+    assert _container(gateway)["ports"][1:] == [{"name": "metrics", "containerPort": METRICS_PORT}]
+    _assert_scraped(gateway, METRICS_PORT)
     _assert_scaled_and_budgeted(manifests, gateway)
     assert f"{FULLNAME}-gateway" in services
     expected = {_api_name(s) for s in SERVICES}
@@ -446,3 +475,33 @@ def test_the_helm_test_runs_the_smoke_check_through_the_gateway(
     assert env["SMOKE_BASE_URL"] == f"http://{FULLNAME}-gateway:{service['port']}"
     assert _egress_to_release(manifests, _pod_labels(pod)) == {"gateway"}
     assert re.search(r"^COPY deploy/smoke\.py /app/smoke\.py$", DOCKERFILE.read_text(), re.M)
+
+
+def test_scrapes_are_admitted_only_from_the_configured_peers(helm: Path) -> None:
+    policy_name = f"{FULLNAME}-metrics"
+    assert policy_name not in _named(_render(helm, None), "NetworkPolicy"), "no peers, no policy"
+    monitoring = {"namespaceSelector": {"matchLabels": {"name": "monitoring"}}}
+    rendered = _run(
+        helm,
+        "template",
+        RELEASE,
+        str(CHART),
+        "--namespace",
+        "worksync",
+        "--set",
+        "metrics.scrapeFrom[0].namespaceSelector.matchLabels.name=monitoring",
+    )
+    manifests = [doc for doc in yaml.safe_load_all(rendered) if doc]
+    policy = _named(manifests, "NetworkPolicy")[policy_name]
+    kubernetes_validate.validate(policy, kubernetes_validate.latest_version(), strict=True)
+    (rule,) = policy["spec"]["ingress"]
+    assert rule["from"] == [monitoring]
+    ports = {port["port"] for port in rule["ports"]}
+    assert ports == {METRICS_PORT} | {service.default_port for service in SERVICES}
+    scraped = {
+        workload["metadata"]["name"].removeprefix(f"{FULLNAME}-")
+        for workload in _workloads(manifests)
+        if _selects(policy["spec"]["podSelector"], _pod_labels(workload))
+    }
+    expected = {s.name for s in SERVICES} | {f"{s.name}-worker" for s in SERVICES if s.has_worker}
+    assert scraped == expected | {"gateway"}

@@ -16,11 +16,19 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from worksync.common.auth import InvalidToken, JwksCache, TokenVerifier, http_jwks_source
 from worksync.common.errors import AppError
+from worksync.common.metrics import UNMATCHED_ROUTE, UNMEASURED_PATHS, HttpMetrics, new_registry
 from worksync.common.middleware import request_id_var
+from worksync.common.monitoring import MonitoringServer
+from worksync.common.telemetry import tracing_exported
 from worksync.gateway.authn import API_TOKEN_PREFIX, Authenticator, Caller
 from worksync.gateway.clientip import ClientIpResolver
 from worksync.gateway.config import GatewaySettings
-from worksync.gateway.local import FAN_OUT_PATHS, LOCAL_PATHS, LocalEndpoints
+from worksync.gateway.local import (
+    DOCS_ASSETS_PREFIX,
+    FAN_OUT_PATHS,
+    LOCAL_PATHS,
+    LocalEndpoints,
+)
 from worksync.gateway.proxy import (
     DROPPED_REQUEST_HEADERS,
     BodyLimits,
@@ -39,10 +47,28 @@ from worksync.gateway.upstream import Origin, RawHeaders, UpstreamPool
 logger = logging.getLogger("worksync.gateway")
 access_logger = logging.getLogger("worksync.gateway.access")
 
+# Where `_handle` leaves the route template it chose, for the request metrics.
+ROUTE_SCOPE_KEY = "worksync.route"
+
 
 class GatewayApp:
-    def __init__(self, settings: GatewaySettings) -> None:
+    """`serve_metrics`: serve `/metrics` on the monitoring port (`monitoring_port`), which is
+    never the public one, for the app's lifetime."""
+
+    def __init__(self, settings: GatewaySettings, *, serve_metrics: bool = False) -> None:
         self.settings = settings
+        self.metrics_registry = new_registry()
+        self._metrics = HttpMetrics(self.metrics_registry, settings.service_name)
+        self.monitoring = (
+            MonitoringServer(
+                host=settings.host,
+                port=settings.monitoring_port,
+                registry=self.metrics_registry,
+                reuse_port=settings.workers > 1,
+            )
+            if serve_metrics
+            else None
+        )
         self.upstreams = {name: Origin.parse(url) for name, url in settings.upstream_urls().items()}
         self._matcher = RouteMatcher(ROUTE_TABLE)
         self._cors = CorsPolicy(settings.cors_origins, settings.cors_max_age_seconds)
@@ -105,8 +131,16 @@ class GatewayApp:
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         await receive()  # startup: nothing to open, connections are made on demand
+        if self.monitoring is not None:
+            try:
+                await self.monitoring.start()
+            except OSError as exc:
+                await send({"type": "lifespan.startup.failed", "message": repr(exc)})
+                return
         await send({"type": "lifespan.startup.complete"})
         await receive()
+        if self.monitoring is not None:
+            await self.monitoring.close()
         self._pool.close()
         self._internal_pool.close()
         await self._jwks_client.aclose()
@@ -114,7 +148,7 @@ class GatewayApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            started = time.perf_counter() if self.settings.access_log else 0.0
+            started = time.perf_counter()
             incoming = parse_headers(scope["headers"], DROPPED_REQUEST_HEADERS)
             request_id = incoming.request_id or new_request_id()
             request_id_var.set(request_id)
@@ -133,14 +167,17 @@ class GatewayApp:
                 logger.exception("unhandled error on %s %s", scope["method"], scope["path"])
                 status = 500
                 await send_problem(send, response_headers, 500, "An unexpected error occurred")
-            if started:
-                elapsed_ms = (time.perf_counter() - started) * 1e3
+            elapsed = time.perf_counter() - started
+            if scope["path"] not in UNMEASURED_PATHS:
+                route = scope.get(ROUTE_SCOPE_KEY, UNMATCHED_ROUTE)
+                self._metrics.observe(scope["method"], route, status, elapsed)
+            if self.settings.access_log:
                 access_logger.info(
                     "%s %s %s",
                     scope["method"],
                     scope["path"],
                     status,
-                    extra={"status": status, "duration_ms": round(elapsed_ms, 3)},
+                    extra={"status": status, "duration_ms": round(elapsed * 1e3, 3)},
                 )
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)
@@ -166,16 +203,21 @@ class GatewayApp:
         peer: str = client[0] if client else ""
         client_ip = self._client_ip.resolve(peer, incoming.forwarded_for)
         if path in LOCAL_PATHS:
+            scope[ROUTE_SCOPE_KEY] = path
             if path in FAN_OUT_PATHS and self.settings.rate_limit_enabled:
                 wait = self._principal_limiter.acquire("ip:" + client_ip)
                 if wait > 0.0:
                     return await self._too_many(send, wait, response_headers)
             return await self._local.serve(path, send, response_headers)
+        if path.startswith(DOCS_ASSETS_PREFIX):
+            scope[ROUTE_SCOPE_KEY] = DOCS_ASSETS_PREFIX + "{name}"
+            return await self._local.serve_docs_asset(path, send, response_headers)
         route = self._matcher.match(path)
         upstream = self.upstreams.get(route.upstream) if route is not None else None
         if route is None or upstream is None:
             await send_problem(send, response_headers, 404, "No such resource", "not_found")
             return 404
+        scope[ROUTE_SCOPE_KEY] = route.pattern
 
         public = method in route.public_methods
         try:
@@ -287,13 +329,14 @@ def _bearer_token(authorization: bytes | None) -> str | None:
     return token.decode("latin-1") if token and b" " not in token else None
 
 
-def create_app(settings: GatewaySettings | None = None) -> ASGIApp:
-    """The gateway ASGI app. With an OTLP endpoint configured it is wrapped in
-    OpenTelemetry's ASGI middleware and injects its span's `traceparent` upstream;
-    otherwise `traceparent` passes through untouched, at no cost."""
+def create_app(settings: GatewaySettings | None = None, *, serve_metrics: bool = False) -> ASGIApp:
+    """The gateway ASGI app (`serve_metrics`: see `GatewayApp`). When traces are exported
+    (`telemetry.tracing_exported`) it is wrapped in OpenTelemetry's ASGI middleware and
+    injects its span's `traceparent` upstream; otherwise `traceparent` passes through
+    untouched, at no cost."""
     settings = settings or GatewaySettings()
-    gateway = GatewayApp(settings)
-    if settings.otel_exporter_otlp_endpoint:
+    gateway = GatewayApp(settings, serve_metrics=serve_metrics)
+    if tracing_exported(settings):
         from worksync.gateway.telemetry import instrument
 
         return instrument(gateway, settings)

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from starlette.types import Send
 
+from worksync.common.docs import (
+    ASSET_CACHE_CONTROL,
+    ASSETS_PATH,
+    DOCS_CSP,
+    docs_asset,
+    docs_page,
+)
 from worksync.gateway.config import GatewaySettings
 from worksync.gateway.health import ReadinessProbe
-from worksync.gateway.openapi import DOCS_CSP, DOCS_HTML, OpenApiAggregator
+from worksync.gateway.openapi import OpenApiAggregator
 from worksync.gateway.requests import IncomingHeaders
 from worksync.gateway.responses import (
     HTML,
@@ -23,6 +30,9 @@ from worksync.gateway.routes import RouteMatcher
 from worksync.gateway.upstream import Origin, UpstreamPool
 
 LOCAL_PATHS = frozenset({"/livez", "/readyz", "/openapi.json", "/docs"})
+# Swagger UI's files, served from the installed package (never a CDN), without a token.
+DOCS_ASSETS_PREFIX = ASSETS_PATH + "/"
+DOCS_HTML = docs_page("WorkSync API")
 # Answered from what the upstreams said: rate limited like anonymous calls, per client IP.
 FAN_OUT_PATHS = frozenset({"/readyz", "/openapi.json"})
 HEALTHZ_BODY = b'{"status":"ok"}'
@@ -39,7 +49,7 @@ class LocalEndpoints:
         self._pool = pool
         self._security = security_headers(settings.hsts_max_age_seconds)
         # Swagger UI needs its scripts and styles; every other answer keeps the strict CSP.
-        self.docs_security = security_headers(settings.hsts_max_age_seconds, DOCS_CSP)
+        self.docs_security = security_headers(settings.hsts_max_age_seconds, DOCS_CSP.encode())
         self._readiness = ReadinessProbe(
             upstreams,
             settings.internal_call_timeout_seconds,
@@ -66,6 +76,16 @@ class LocalEndpoints:
             await send_body(send, 200, document, JSON, response_headers)
             return 200
         await send_body(send, 200, DOCS_HTML, HTML, response_headers)
+        return 200
+
+    async def serve_docs_asset(self, path: str, send: Send, response_headers: Headers) -> int:
+        found = docs_asset(path.removeprefix(DOCS_ASSETS_PREFIX))
+        if found is None:
+            await send_problem(send, response_headers, 404, "No such resource", "not_found")
+            return 404
+        body, media_type = found
+        headers = [*response_headers, (b"cache-control", ASSET_CACHE_CONTROL.encode())]
+        await send_body(send, 200, body, media_type.encode(), headers)
         return 200
 
     async def preflight(

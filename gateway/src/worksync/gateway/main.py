@@ -30,7 +30,8 @@ def server_options(settings: GatewaySettings) -> dict[str, Any]:
 
 
 def create_app_from_environment() -> ASGIApp:
-    """The uvicorn factory: each worker process configures its logs and builds its app."""
+    """The uvicorn factory: each worker process configures its logs and builds its app,
+    which serves its metrics on the monitoring port."""
     settings = GatewaySettings()
     configure_logging(settings)
-    return create_app(settings)
+    return create_app(settings, serve_metrics=True)

@@ -1,11 +1,9 @@
-"""`/openapi.json`: the public paths of every enabled upstream, merged; `/docs` shows it."""
+"""`/openapi.json`: the public paths of every enabled upstream, merged (`/docs` shows it)."""
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import copy
-import hashlib
 import json
 import logging
 import time
@@ -147,32 +145,3 @@ class OpenApiAggregator:
             logger.warning("openapi of %s unavailable: %r", name, exc)
             return None
         return document
-
-
-SWAGGER_UI_VERSION = "5.17.14"
-_CDN = f"https://cdn.jsdelivr.net/npm/swagger-ui-dist@{SWAGGER_UI_VERSION}"
-_DOCS_SCRIPT = (
-    "window.ui = SwaggerUIBundle({url: '/openapi.json', dom_id: '#swagger-ui', "
-    "deepLinking: true, presets: [SwaggerUIBundle.presets.apis]});"
-)
-DOCS_HTML = f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>WorkSync API</title>
-<link rel="stylesheet" href="{_CDN}/swagger-ui.css">
-</head>
-<body>
-<div id="swagger-ui"></div>
-<script src="{_CDN}/swagger-ui-bundle.js"></script>
-<script>{_DOCS_SCRIPT}</script>
-</body>
-</html>
-""".encode()
-# The page may load Swagger UI from its CDN and run exactly its own inline script.
-_SCRIPT_HASH = base64.b64encode(hashlib.sha256(_DOCS_SCRIPT.encode()).digest()).decode()
-DOCS_CSP = (
-    f"default-src 'none'; script-src https://cdn.jsdelivr.net 'sha256-{_SCRIPT_HASH}'; "
-    "style-src https://cdn.jsdelivr.net 'unsafe-inline'; img-src 'self' data: "
-    "https://cdn.jsdelivr.net; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
-).encode()

@@ -17,6 +17,9 @@ WORK_ITEMS = "work-items"
 TIMETRACKING = "timetracking"
 RESOURCES = "resources"
 
+# A service's internal calls and its Prometheus metrics are never reachable from outside.
+UNROUTABLE = frozenset({"internal", "metrics"})
+
 _POST = frozenset({"POST"})
 _READ = frozenset({"GET", "HEAD"})
 
@@ -115,8 +118,8 @@ class RouteMatcher:
     def __init__(self, routes: tuple[Route, ...]) -> None:
         self._root = _Node()
         for route in routes:
-            if route.segments[0] == "internal":
-                raise ValueError("nothing under /internal may be routed")
+            if route.segments[0] in UNROUTABLE:
+                raise ValueError(f"nothing under /{route.segments[0]} may be routed")
             node = self._root
             for segment in route.segments:
                 if segment.startswith("{"):

@@ -304,7 +304,42 @@ async def test_a_project_and_a_project_membership_just_created_are_found_by_the_
                 tables.project_members.c.project_id == project_id
             )
         )
-    assert (project_sequence, str(rate)) == (3, "95.00")
+    # Stored one below the answer's version: the API withholds money from plain members, and
+    # the event of that version must still bring it.
+    assert (project_sequence, str(rate)) == (2, "95.00")
+
+
+async def test_the_event_of_a_version_the_fallback_stored_still_brings_what_it_lacked(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    project_id, user_id = new_id(), caller.principal.user_id
+    workspace_api.add_project(workspace.slug, project_id, workspace.id, version=3)
+    member = DirectoryMembership(workspace.id, workspace.slug, user_id, WorkspaceRole.MEMBER)
+    async with sessionmaker.begin() as session:
+        await directory.project(session, member, project_id, caller.authorization)
+
+    await apply(
+        tables,
+        sessionmaker,
+        project_event(
+            "updated", project_id, workspace.id, sequence=3, default_hourly_rate="120.00"
+        ),
+    )
+
+    async with sessionmaker() as session:
+        stored = (
+            await session.execute(
+                select(tables.projects.c.sequence, tables.projects.c.default_hourly_rate).where(
+                    tables.projects.c.id == project_id
+                )
+            )
+        ).one()
+    assert (stored.sequence, str(stored.default_hourly_rate)) == (3, "120.00")
 
 
 def member_of(workspace: Workspace, caller: Caller) -> DirectoryMembership:
@@ -477,6 +512,37 @@ async def test_several_members_ask_only_about_those_the_projection_misses(
             for newcomer in newcomers
         },
     }
-    asked = {path for slug, path in workspace_api.calls if slug == workspace.slug}
-    assert asked == {f"members/{user_id}" for user_id in (*newcomers, *strangers)}
-    assert workspace_api.calls_about(workspace.slug) == 4
+    asked = [path for slug, path in workspace_api.calls if slug == workspace.slug]
+    missing = ",".join(str(user_id) for user_id in sorted((*newcomers, *strangers)))
+    assert asked == [f"members?user_id={missing}"]
+
+
+async def test_a_hundred_unknown_users_cost_one_call_and_more_one_per_hundred(
+    directory: Directory,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    members = [new_id() for _ in range(3)]
+    for member in members:
+        workspace_api.put_member(workspace.slug, workspace.id, member, role="member")
+    named = [*members, *(new_id() for _ in range(97))]
+
+    async with sessionmaker.begin() as session:
+        found = await directory.workspace_members(
+            session, member_of(workspace, caller), named, caller.authorization
+        )
+    assert set(found) == set(members)
+    assert workspace_api.calls_about(workspace.slug) == 1
+
+    async with sessionmaker.begin() as session:
+        again = await directory.workspace_members(
+            session,
+            member_of(workspace, caller),
+            [*members, *(new_id() for _ in range(150))],
+            caller.authorization,
+        )
+    # The three are stored now; the 150 strangers take two calls of at most a hundred.
+    assert set(again) == set(members)
+    assert workspace_api.calls_about(workspace.slug) == 3

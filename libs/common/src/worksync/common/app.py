@@ -13,8 +13,10 @@ from worksync.common.auth import JwksCache, TokenVerifier, http_jwks_source
 from worksync.common.config import CommonSettings
 from worksync.common.db import create_engine, create_sessionmaker
 from worksync.common.directory import Directory, DirectoryTables, ProjectSetUp
+from worksync.common.docs import install_docs
 from worksync.common.errors import install_error_handlers, problem_media_types
 from worksync.common.health import BrokerProbe, health_router
+from worksync.common.metrics import install_metrics
 from worksync.common.middleware import RequestIdMiddleware
 from worksync.common.telemetry import (
     configure_tracing,
@@ -95,11 +97,13 @@ def create_service_app(
         version="1.0.0",
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     install_error_handlers(app)
+    install_docs(app, title)
     app.add_middleware(RequestIdMiddleware)
+    install_metrics(app, settings.service_name)
     app.include_router(health_router)
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)

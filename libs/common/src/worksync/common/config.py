@@ -76,6 +76,14 @@ class CommonSettings(BaseSettings):
     # (the relay's retries, the broker's redeliveries, a replay from the dead queue).
     inbox_retention_hours: float = Field(default=168.0, gt=0)
     housekeeping_interval_seconds: float = Field(default=3600.0, gt=0)
+    # The monitoring port of a worker (`/metrics`, `/livez`) and of the gateway (`/metrics`);
+    # unset: the API port + 1000, so that a host running every service has no clash.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    # A worker's `/livez` fails once its relay or consumer has not gone round (or a handler
+    # has run) for this long; above the relay's longest backoff and publish timeout (30 s).
+    worker_stall_seconds: float = Field(default=120.0, gt=0)
+    # How often a worker counts its outbox backlog and its queues' messages, for metrics.
+    backlog_sample_interval_seconds: float = Field(default=15.0, gt=0)
 
     jwt_issuer: str = "worksync-identity"
     jwt_audience: str = "worksync"
@@ -131,6 +139,13 @@ class CommonSettings(BaseSettings):
         if self.db_role and self.db_password is not None:
             return self.db_role, self.db_password.get_secret_value()
         return None
+
+    @property
+    def monitoring_port(self) -> int:
+        """`metrics_port`, else the API port + 1000 (0 stays 0: any free port)."""
+        if self.metrics_port is not None:
+            return self.metrics_port
+        return self.port + 1000 if self.port else 0
 
     @property
     def events_queue(self) -> str:

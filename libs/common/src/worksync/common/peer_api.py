@@ -9,7 +9,7 @@ timeout, a 5xx, an unexpected status or body) raises the error the caller names,
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 from urllib.parse import quote
 
@@ -39,14 +39,23 @@ class PeerApi:
         self._unavailable = unavailable
         self._timeout = timeout_seconds
 
-    async def get(self, model: type[AnswerT], authorization: str, *segments: str) -> AnswerT | None:
-        """`GET /api/v1/<segments>` read as `model`; None when the peer answers 404."""
+    async def get(
+        self,
+        model: type[AnswerT],
+        authorization: str,
+        *segments: str,
+        params: Mapping[str, str | Sequence[str]] | None = None,
+    ) -> AnswerT | None:
+        """`GET /api/v1/<segments>?<params>` read as `model`; None when the peer answers 404."""
         # Every segment is quoted: a slug from a request path must not walk to another route.
         path = "/".join(quote(segment, safe="") for segment in segments)
         url = f"{self._base_url}{API_PREFIX}/{path}"
         try:
             response = await self._client.get(
-                url, headers={"Authorization": authorization}, timeout=self._timeout
+                url,
+                params=params,
+                headers={"Authorization": authorization},
+                timeout=self._timeout,
             )
         except httpx.HTTPError as exc:
             logger.warning("fallback: GET %s failed: %r", url, exc)

@@ -1,8 +1,16 @@
-"""OpenTelemetry tracing and JSON logs that carry the current trace and span ids."""
+"""OpenTelemetry tracing and JSON logs that carry the current trace and span ids.
+
+Tracing follows the standard variables: `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, used as is), `OTEL_SERVICE_NAME` and
+`OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`,
+`OTEL_TRACES_EXPORTER=none` and `OTEL_SDK_DISABLED=true`. The older
+`WORKSYNC_OTEL_EXPORTER_OTLP_ENDPOINT` still works (and wins when set).
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any
 
@@ -10,7 +18,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 from pythonjsonlogger.json import JsonFormatter
 
 from worksync.common.config import CommonSettings
@@ -61,25 +69,57 @@ def configure_logging(settings: CommonSettings) -> None:
 _configured_provider: TracerProvider | None = None
 
 
+def _env(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def traces_endpoint(settings: CommonSettings) -> str | None:
+    """Where spans go (OTLP/HTTP), or None when they are not exported.
+
+    `OTEL_TRACES_EXPORTER=none` or `OTEL_SDK_DISABLED=true` turn export off; a signal's own
+    endpoint is used as is, a base endpoint gets `/v1/traces`, as the specification says.
+    """
+    if _env("OTEL_SDK_DISABLED").lower() == "true" or _env("OTEL_TRACES_EXPORTER") == "none":
+        return None
+    base = settings.otel_exporter_otlp_endpoint or None
+    if base is None:
+        traces = _env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+        if traces:
+            return traces
+        base = _env("OTEL_EXPORTER_OTLP_ENDPOINT") or None
+    return base.rstrip("/") + "/v1/traces" if base else None
+
+
+def tracing_exported(settings: CommonSettings) -> bool:
+    return traces_endpoint(settings) is not None
+
+
+def build_tracer_provider(settings: CommonSettings) -> TracerProvider:
+    """The provider `configure_tracing` installs: the service's resource (`OTEL_SERVICE_NAME`
+    over `service_name`), the sampler of `OTEL_TRACES_SAMPLER` (by default parent-based,
+    always on) and the OTLP exporter, when spans are exported."""
+    endpoint = traces_endpoint(settings)
+    attributes = {} if _env("OTEL_SERVICE_NAME") else {"service.name": settings.service_name}
+    # Without an exporter nothing would ever read a recorded span: spans are still made (so
+    # trace ids reach logs and `traceparent` headers) but not recorded, which costs little.
+    # With one, `None` lets the SDK read OTEL_TRACES_SAMPLER (default parentbased_always_on).
+    provider = TracerProvider(
+        resource=Resource.create(attributes),
+        sampler=None if endpoint else ALWAYS_OFF,
+    )
+    if endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
+    return provider
+
+
 def configure_tracing(settings: CommonSettings) -> TracerProvider:
-    """One tracer provider per process; spans are exported only when an endpoint is set."""
+    """One tracer provider per process (`build_tracer_provider`)."""
     global _configured_provider
     if _configured_provider is not None:
         return _configured_provider
-    # Without an exporter nothing would ever read a recorded span: spans are still made (so
-    # trace ids reach logs and `traceparent` headers) but not recorded, which costs little.
-    exporting = bool(settings.otel_exporter_otlp_endpoint)
-    provider = TracerProvider(
-        resource=Resource.create({"service.name": settings.service_name}),
-        sampler=ParentBased(ALWAYS_ON) if exporting else ALWAYS_OFF,
-    )
-    if settings.otel_exporter_otlp_endpoint:
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
-        exporter = OTLPSpanExporter(
-            endpoint=settings.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
-        )
-        provider.add_span_processor(BatchSpanProcessor(exporter))
+    provider = build_tracer_provider(settings)
     trace.set_tracer_provider(provider)
     _instrument_sqlalchemy_engines()
     _configured_provider = provider
@@ -98,7 +138,7 @@ def _instrument_sqlalchemy_engines() -> None:
 def instrument_fastapi(app: Any) -> None:
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="livez,readyz")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="livez,readyz,metrics")
 
 
 def instrument_httpx_client(client: Any) -> None:

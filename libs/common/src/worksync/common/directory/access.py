@@ -16,8 +16,9 @@ milliseconds an event takes:
   `DirectoryUnavailable` (503 `directory_unavailable`).
 - A request may name other users (an issue's assignees, whose time an admin records, whose
   capacity is planned): `workspace_member(s)` looks them up in the caller's workspace by
-  the same rule, with the caller's token, asking only about the ids that miss (a few at
-  once). A client that adds a member and names them a moment later is never refused.
+  the same rule, with the caller's token, asking only about the ids that miss, all in one
+  call (`members?user_id=...`, up to 100 ids a call). A client that adds a member and
+  names them a moment later is never refused.
 - Final states never fall back: a deleted workspace or project, and a project of another
   workspace (projects do not move), are 404 at once.
 - A project membership is only looked for when it decides the answer: for a guest (who sees
@@ -32,7 +33,6 @@ rolls its fallback answer back, and the next one asks again.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +46,7 @@ from worksync.common.directory import store
 from worksync.common.directory.store import DirectoryMembership, StoredProject
 from worksync.common.directory.tables import DirectoryTables
 from worksync.common.directory.workspace_api import (
+    MEMBERS_PER_CALL,
     ProjectAnswer,
     WorkspaceApi,
     WorkspaceMemberAnswer,
@@ -57,9 +58,6 @@ from worksync.common.roles import (
     WorkspaceRole,
     effective_project_role,
 )
-
-MEMBER_LOOK_UPS_AT_ONCE = 8
-"""How many members one request asks the workspace API about concurrently."""
 
 
 class WorkspaceNotFound(NotFound):
@@ -161,7 +159,7 @@ class Directory:
     ) -> dict[UUID, DirectoryMembership]:
         """The live memberships, by user id, of those of `user_ids` who are members of the
         workspace of `membership` (the caller's); the others are left out. Only the ids the
-        projection misses are asked about, once each."""
+        projection misses are asked about, together."""
         wanted = set(user_ids)
         workspace_id = membership.workspace_id
         found = await store.find_members(
@@ -185,26 +183,18 @@ class Directory:
     async def _ask_members(
         self, slug: str, user_ids: Iterable[UUID], authorization: str
     ) -> list[WorkspaceMemberAnswer]:
-        """The workspace API's answers about `user_ids` (404s left out); any failure makes
-        the directory unavailable, once every call has finished."""
-        limit = asyncio.Semaphore(MEMBER_LOOK_UPS_AT_ONCE)
-
-        async def ask(user_id: UUID) -> WorkspaceMemberAnswer | None:
-            async with limit:
-                return await self.api.member(slug, user_id, authorization)
-
-        # Answered in the order of the ids, so that two requests storing the same members
-        # lock their rows in one order and never deadlock.
-        results = await asyncio.gather(
-            *(ask(user_id) for user_id in sorted(user_ids)), return_exceptions=True
-        )
+        """The workspace API's answers about `user_ids`, the live members among them, in one
+        call per `MEMBERS_PER_CALL` ids (however many a request names, it costs the workspace
+        service one query, not one per user); any failure makes the directory unavailable."""
+        # Asked, and so answered and stored, in the order of the ids, so that two requests
+        # storing the same members lock their rows in one order and never deadlock.
+        ordered = sorted(user_ids)
         answers: list[WorkspaceMemberAnswer] = []
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-            if result is not None:
-                answers.append(result)
-        return answers
+        for start in range(0, len(ordered), MEMBERS_PER_CALL):
+            chunk = ordered[start : start + MEMBERS_PER_CALL]
+            # None: the caller lost the workspace a moment ago; they see no one in it.
+            answers += await self.api.members(slug, chunk, authorization) or []
+        return sorted(answers, key=lambda answer: answer.user_id)
 
     async def require_role(
         self,
@@ -268,8 +258,11 @@ class Directory:
         answer = await self.api.project(membership.slug, project_id, authorization)
         if answer is None:
             raise ProjectNotFound()
+        # The API withholds money (budget, default rate) from callers who do not manage the
+        # project: store its answer one sequence below, so the event of that version, which
+        # carries everything, still applies.
         await store.apply_project(
-            session, self.tables, _project_values(answer), sequence=answer.version
+            session, self.tables, _project_values(answer), sequence=answer.version - 1
         )
         found = await store.find_project(
             session, self.tables, project_id=project_id, user_id=membership.user_id

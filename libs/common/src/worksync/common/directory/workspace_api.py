@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -16,6 +17,8 @@ from worksync.common.peer_api import PeerApi
 from worksync.common.roles import ProjectRole, WorkspaceRole
 
 RETRY_AFTER_SECONDS = 1
+MEMBERS_PER_CALL = 100
+"""How many users one `members?user_id=...` call names: the workspace API's page size."""
 
 
 class DirectoryUnavailable(AppError):
@@ -48,7 +51,7 @@ class MemberAnswer(_Answer):
 
 
 class WorkspaceMemberAnswer(_Answer):
-    """`GET /workspaces/{slug}/members/{user_id}`: any live member, as the caller sees them."""
+    """A live member, as the caller sees them in `GET /workspaces/{slug}/members`."""
 
     workspace_id: UUID
     user_id: UUID
@@ -56,6 +59,12 @@ class WorkspaceMemberAnswer(_Answer):
     email: str | None = None
     display_name: str | None = None
     version: int
+
+
+class WorkspaceMembersAnswer(_Answer):
+    """`GET /workspaces/{slug}/members?user_id=...`: those named who are live members."""
+
+    items: list[WorkspaceMemberAnswer]
 
 
 class ProjectAnswer(_Answer):
@@ -98,12 +107,22 @@ class WorkspaceApi:
             MemberAnswer, authorization, "workspaces", slug, "members", "me"
         )
 
-    async def member(
-        self, slug: str, user_id: UUID, authorization: str
-    ) -> WorkspaceMemberAnswer | None:
-        return await self._peer.get(
-            WorkspaceMemberAnswer, authorization, "workspaces", slug, "members", str(user_id)
+    async def members(
+        self, slug: str, user_ids: Sequence[UUID], authorization: str
+    ) -> list[WorkspaceMemberAnswer] | None:
+        """The live members among `user_ids` (at most `MEMBERS_PER_CALL`), in one call; None
+        when the workspace is not found (for the caller)."""
+        if len(user_ids) > MEMBERS_PER_CALL:
+            raise ValueError(f"at most {MEMBERS_PER_CALL} users per call")
+        answer = await self._peer.get(
+            WorkspaceMembersAnswer,
+            authorization,
+            "workspaces",
+            slug,
+            "members",
+            params={"user_id": [str(user_id) for user_id in user_ids], "limit": str(len(user_ids))},
         )
+        return None if answer is None else answer.items
 
     async def project(
         self, slug: str, project_id: UUID, authorization: str

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
@@ -19,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.events.runner import Backoff, wait_for_any
 from worksync.common.events.topology import declare_topology
+from worksync.common.metrics import WorkerMetrics
+from worksync.common.monitoring import Heartbeat
 from worksync.common.outages import database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -29,6 +33,11 @@ Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 CONNECT_TIMEOUT_SECONDS = 10
 DRAIN_TIMEOUT_SECONDS = 30.0
 MAX_RETRY_DELAY_SECONDS = 10.0
+# How often an idle consumer's loop beats while it waits for messages.
+HEARTBEAT_SECONDS = 5.0
+# Event type labels for deliveries that name no type a handler wants (bounded series).
+INVALID_EVENT = "invalid"
+UNHANDLED_EVENT = "unhandled"
 
 
 def matches_topic(pattern: str, routing_key: str) -> bool:
@@ -61,6 +70,10 @@ class EventConsumer:
     applies the held messages again. Neither a requeue nor a closed channel would do: a
     quorum queue counts both as a delivery. A message held longer than the broker's
     `consumer_timeout` (30 min by default) is returned by the broker and counts once.
+
+    Its `heartbeat` beats while it consumes or reconnects, and counts a handler's
+    transaction as busy work (a handler that hangs is a stall); outcomes, handler times and
+    the events' age at handling go to `metrics`.
     """
 
     def __init__(
@@ -77,8 +90,13 @@ class EventConsumer:
         prefetch: int = 20,
         reconnect_delay_seconds: float = 1.0,
         retry_delay_seconds: float = 0.5,
+        metrics: WorkerMetrics | None = None,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
     ) -> None:
         self.sessionmaker = sessionmaker
+        self.metrics = metrics if metrics is not None else WorkerMetrics(queue)
+        self.heartbeat = Heartbeat()
+        self.heartbeat_seconds = heartbeat_seconds
         self.inbox = inbox
         self.amqp_url = amqp_url
         self.exchange = exchange
@@ -105,6 +123,7 @@ class EventConsumer:
         backoff = Backoff(self.reconnect_delay_seconds)
         try:
             while not stop.is_set():
+                self.heartbeat.beat()
                 try:
                     await self._consume(stop, backoff)
                 except Exception as exc:  # a broker outage must not end the worker
@@ -181,13 +200,18 @@ class EventConsumer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._idle.wait(), DRAIN_TIMEOUT_SECONDS)
 
-    @staticmethod
-    async def _until_stopped_or_closed(stop: asyncio.Event, channel: AbstractChannel) -> bool:
-        """Wait for `stop` or the channel's end; True when it was `stop`."""
+    async def _until_stopped_or_closed(self, stop: asyncio.Event, channel: AbstractChannel) -> bool:
+        """Wait for `stop` or the channel's end, beating meanwhile; True when it was `stop`."""
         closed = asyncio.ensure_future(channel.closed())
         stopped = asyncio.ensure_future(stop.wait())
         try:
-            await asyncio.wait({closed, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            while not (closed.done() or stopped.done()):
+                self.heartbeat.beat()
+                await asyncio.wait(
+                    {closed, stopped},
+                    timeout=self.heartbeat_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
         finally:
             closed.cancel()
             stopped.cancel()
@@ -199,11 +223,13 @@ class EventConsumer:
             event = CloudEvent.model_validate_json(message.body)
         except ValidationError as exc:
             logger.error("%s: message %s is no CloudEvent: %s", self.queue, message.message_id, exc)
+            self.metrics.consumer_outcome(self.queue, INVALID_EVENT, "rejected")
             await message.reject(requeue=False)
             return
         handler = self.handler_for(event.type)
         if handler is None:
             logger.error("%s: no handler for event %s of type %s", self.queue, event.id, event.type)
+            self.metrics.consumer_outcome(self.queue, UNHANDLED_EVENT, "rejected")
             await message.reject(requeue=False)
             return
         with tracer.start_as_current_span(
@@ -224,13 +250,18 @@ class EventConsumer:
             except Exception as exc:
                 span.record_exception(exc)
                 span.set_status(StatusCode.ERROR)
+                self.metrics.consumer_outcome(self.queue, event.type, "failed")
                 await self._retry_later(message, event, exc)
                 return
             if first_delivery is None:
                 span.set_attribute("worksync.event.released", True)
+                self.metrics.consumer_outcome(self.queue, event.type, "released")
                 return
             span.set_attribute("worksync.event.duplicate", not first_delivery)
             await message.ack()
+            self.metrics.consumer_outcome(
+                self.queue, event.type, "processed" if first_delivery else "duplicate"
+            )
 
     async def _apply_when_available(
         self, handler: Handler, event: CloudEvent, released: asyncio.Event
@@ -279,10 +310,20 @@ class EventConsumer:
             .on_conflict_do_nothing()
             .returning(self.inbox.c.event_id)
         )
-        async with self.sessionmaker() as session, session.begin():
-            if (await session.execute(recorded)).first() is None:
-                return False
-            await handler(session, event)
+        started = time.perf_counter()
+        with self.heartbeat.busy():
+            async with self.sessionmaker() as session, session.begin():
+                if (await session.execute(recorded)).first() is None:
+                    return False
+                await handler(session, event)
+        self.metrics.handler_duration.labels(self.metrics.service, self.queue, event.type).observe(
+            time.perf_counter() - started
+        )
+        recorded_at = event.time if event.time.tzinfo else event.time.replace(tzinfo=UTC)
+        age = (datetime.now(UTC) - recorded_at).total_seconds()
+        self.metrics.event_age.labels(self.metrics.service, self.queue, event.type).observe(
+            max(age, 0.0)
+        )
         return True
 
     async def _retry_later(

@@ -24,6 +24,8 @@ from worksync.common.events.envelope import CONTENT_TYPE
 from worksync.common.events.outbox import Outbox
 from worksync.common.events.runner import Backoff, wait_for_any
 from worksync.common.events.topology import declare_topology
+from worksync.common.metrics import WorkerMetrics
+from worksync.common.monitoring import Heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,9 @@ class OutboxRelay:
     slow poll as fallback. Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas can run
     side by side, and marked published only after the broker confirmed them. A publish that fails
     leaves its row pending, with `attempts` and `last_error` telling operators why.
+
+    Its `heartbeat` beats on every pass and batch; publishes are counted and timed in
+    `metrics`.
     """
 
     def __init__(
@@ -73,8 +78,11 @@ class OutboxRelay:
         batch_size: int = 100,
         poll_interval_seconds: float = 5.0,
         reconnect_delay_seconds: float = 1.0,
+        metrics: WorkerMetrics | None = None,
     ) -> None:
         self.outbox = outbox
+        self.metrics = metrics if metrics is not None else WorkerMetrics(outbox.source)
+        self.heartbeat = Heartbeat()
         self.amqp_url = amqp_url
         self.exchange = exchange
         self.dead_letter_exchange = dead_letter_exchange
@@ -95,6 +103,7 @@ class OutboxRelay:
         next_purge = time.monotonic()
         try:
             while not stop.is_set():
+                self.heartbeat.beat()
                 wake.clear()
                 try:
                     failure = (await self._publish_all(stop)).failure
@@ -143,6 +152,7 @@ class OutboxRelay:
         published = 0
         while True:
             batch = await self._publish_batch()
+            self.heartbeat.beat()
             published += batch.published
             done = batch.failure is not None or batch.published < self.batch_size
             # Checked between batches so that a long backlog does not hold up a shutdown.
@@ -165,6 +175,7 @@ class OutboxRelay:
                 try:
                     await self._publish(row.envelope)
                 except Exception as exc:  # whatever went wrong, the row stays pending
+                    self.metrics.publish_failures.inc()
                     logger.warning("publishing outbox event %s failed: %r", row.id, exc)
                     failure = exc
                     await db.execute(
@@ -185,10 +196,12 @@ class OutboxRelay:
                     .where(table.c.id.in_(published_ids))
                     .values(published_at=func.now())
                 )
+        self.metrics.published.inc(len(published_ids))
         return _PassOutcome(len(published_ids), failure)
 
     async def _publish(self, envelope: Mapping[str, Any]) -> None:
         exchange = await self._connected_exchange()
+        started = time.perf_counter()
         # With publisher confirms this returns only once the broker took responsibility
         # (and raises if it refused). Unroutable events are fine: nobody subscribed yet.
         await exchange.publish(
@@ -197,6 +210,7 @@ class OutboxRelay:
             mandatory=False,
             timeout=PUBLISH_TIMEOUT_SECONDS,
         )
+        self.metrics.publish_duration.observe(time.perf_counter() - started)
 
     async def _connected_exchange(self) -> AbstractExchange:
         if self._channel is not None and self._exchange is not None and not self._channel.is_closed:

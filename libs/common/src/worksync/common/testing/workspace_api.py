@@ -16,10 +16,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import FastAPI, Header
+from fastapi import FastAPI, Header, Query
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp
 
@@ -33,8 +33,8 @@ JOINED_AT = "2030-01-01T00:00:00Z"
 @dataclass
 class FakeWorkspaceApi:
     verifier: TokenVerifier
-    # (slug, user id) -> the member: answered as `members/me` to that user and as
-    # `members/{user_id}` to any caller
+    # (slug, user id) -> the member: answered as `members/me` to that user, and to any
+    # caller in `members?user_id=...` (a list of the live members among those named)
     members: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
     # (slug, project id) -> the project answer
     projects: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
@@ -42,7 +42,8 @@ class FakeWorkspaceApi:
     project_members: dict[tuple[str, UUID, UUID], dict[str, Any]] = field(default_factory=dict)
     # slugs whose look-ups answer 500
     failing: set[str] = field(default_factory=set)
-    # (slug, path below the workspace) of every call, in order
+    # (slug, path below the workspace) of every call, in order; a list of members as
+    # `members?user_id=<id>,<id>...` in the order asked
     calls: list[tuple[str, str]] = field(default_factory=list)
 
     def add_member(
@@ -157,16 +158,18 @@ class FakeWorkspaceApi:
                 slug, "members/me", authorization, lambda caller: self.members.get((slug, caller))
             )
 
-        @api.get("/api/v1/workspaces/{slug}/members/{user_id}")
-        async def member(
-            slug: str, user_id: UUID, authorization: str | None = Header(None)
+        @api.get("/api/v1/workspaces/{slug}/members")
+        async def members(
+            slug: str,
+            user_id: Annotated[list[UUID], Query(max_length=100)],
+            authorization: str | None = Header(None),
         ) -> JSONResponse:
-            return await answer(
-                slug,
-                f"members/{user_id}",
-                authorization,
-                lambda _: self.members.get((slug, user_id)),
-            )
+            def look_up(_caller: UUID) -> dict[str, Any]:
+                named = [self.members.get((slug, wanted)) for wanted in user_id]
+                return {"items": [m for m in named if m is not None], "next_cursor": None}
+
+            asked = ",".join(str(wanted) for wanted in user_id)
+            return await answer(slug, f"members?user_id={asked}", authorization, look_up)
 
         @api.get("/api/v1/workspaces/{slug}/projects/{project_id}")
         async def project(
