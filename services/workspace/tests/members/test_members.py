@@ -221,3 +221,35 @@ async def test_any_member_reads_one_live_member_with_its_version(
     again = await client.get(url, headers=ada.headers)
     assert (again.json()["role"], again.json()["version"]) == ("admin", rejoined["version"])
     assert rejoined["version"] == 3
+
+
+async def test_the_list_answers_several_named_users_at_once(
+    client: httpx.AsyncClient, people: People, workspaces: Workspaces
+) -> None:
+    ada, bob, cy, leaver, outsider = [await people.register() for _ in range(5)]
+    slug = (await workspaces.create(ada))["slug"]
+    await workspaces.add_member(slug, ada, bob)
+    await workspaces.add_member(slug, ada, cy, role="guest")
+    await workspaces.add_member(slug, ada, leaver)
+    left = await client.delete(
+        f"{API}/workspaces/{slug}/members/{leaver.id}", headers=leaver.headers
+    )
+    assert left.status_code == 204
+    unknown = [uuid.uuid4() for _ in range(95)]
+    named = [bob.id, cy.id, leaver.id, outsider.id, *unknown]
+    url = f"{API}/workspaces/{slug}/members"
+    response = await client.get(
+        url, params={"user_id": [str(i) for i in named], "limit": 100}, headers=cy.headers
+    )
+    assert response.status_code == 200, response.text
+    found = {m["user_id"]: m["role"] for m in response.json()["items"]}
+    assert found == {str(bob.id): "member", str(cy.id): "guest"}
+    assert response.json()["next_cursor"] is None
+
+    too_many = [str(uuid.uuid4()) for _ in range(101)]
+    refused = await client.get(url, params={"user_id": too_many}, headers=ada.headers)
+    assert_problem(refused, 422, "validation_failed", fields={"user_id"})
+    malformed = await client.get(url, params={"user_id": "nope"}, headers=ada.headers)
+    assert_problem(malformed, 422, "validation_failed", fields={"user_id.0"})
+    stranger = await client.get(url, params={"user_id": str(bob.id)}, headers=outsider.headers)
+    assert_problem(stranger, 404, "workspace_not_found")

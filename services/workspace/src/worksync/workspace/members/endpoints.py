@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from worksync.common.clock import NowDep
 from worksync.common.errors import error_responses
-from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.pagination import MAX_LIMIT, Page, PageParams, page_params
 from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAdmin, WorkspaceGuest
 from worksync.workspace.dependencies import MemberServiceDep
@@ -34,9 +34,17 @@ async def list_members(
         str | None, Query(max_length=100, description="Part of the name or email")
     ] = None,
     sort: MemberSort = MemberSort.DISPLAY_NAME,
+    user_id: Annotated[
+        list[UUID] | None,
+        Query(
+            max_length=MAX_LIMIT,
+            description="Only these users (repeat the parameter; at most one page's worth), "
+            "so that another service looks several up in one call",
+        ),
+    ] = None,
 ) -> Page[Member]:
     """The workspace's members."""
-    items, next_cursor = await service.page(access, role, search, sort, params)
+    items, next_cursor = await service.page(access, role, search, user_id, sort, params)
     return Page(items=items, next_cursor=next_cursor)
 
 

@@ -93,12 +93,15 @@ class MemberRepository(Repository):
         workspace_id: UUID,
         role: WorkspaceRole | None,
         search: str | None,
+        user_ids: list[UUID] | None,
         key: SortKey,
         params: PageParams,
     ) -> Sequence[Membership]:
         statement = select(Membership).where(
             Membership.workspace_id == workspace_id, Membership.removed_at.is_(None)
         )
+        if user_ids is not None:
+            statement = statement.where(Membership.user_id.in_(user_ids))
         if role is not None:
             statement = statement.where(Membership.role == role)
         if search:

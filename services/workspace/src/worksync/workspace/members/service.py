@@ -136,11 +136,12 @@ class MemberService:
         access: WorkspaceAccess,
         role: WorkspaceRole | None,
         search: str | None,
+        user_ids: list[UUID] | None,
         sort: MemberSort,
         params: PageParams,
     ) -> tuple[list[Member], str | None]:
         key = SORT_KEYS[sort]
-        rows = await self.members.page(access.workspace_id, role, search, key, params)
+        rows = await self.members.page(access.workspace_id, role, search, user_ids, key, params)
         items, next_cursor = build_page(rows, key, params)
         return [Member.of(row) for row in items], next_cursor
 
