@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -10,11 +11,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
+from psycopg import sql
+
+from scripts.run_system import DatabaseRole, database_roles
 from scripts.system import GATEWAY, ROOT, SERVICES
+from worksync.identity.config import DEVELOPMENT_KEY_ENCRYPTION_SECRET
 
 READY_TIMEOUT_SECONDS = 180.0
 STOP_TIMEOUT_SECONDS = 30.0
@@ -33,6 +39,12 @@ class RunningSystem:
     amqp_url: str
     env: dict[str, str]
     process: subprocess.Popen[bytes]
+    # Each service's own login role (by service name), as its API and worker connect.
+    database_roles: dict[str, DatabaseRole]
+
+    def service_database_url(self, service: str) -> str:
+        """The URL `service`'s processes connect with: its role, not the administrator."""
+        return self.database_roles[service].url(self.database_url)
 
     @property
     def exchange(self) -> str:
@@ -73,9 +85,19 @@ def running_system(
 
     Exchanges and queues are named after `name`, so that parallel systems on one broker
     never see each other's events. Raises `SystemFailed` when the system does not come up
-    or does not stop cleanly (exit code 0, every port closed).
+    or does not stop cleanly (exit code 0, every port closed). The services' database
+    roles (named after the database) are dropped at the end.
     """
     ports = {service.env_prefix: free_port() for service in (*SERVICES, GATEWAY)}
+    # Workers and the gateway serve metrics on a port of their own (by default the API port
+    # + 1000, which a random port may push past the range or onto a taken one).
+    metrics_ports = {service.env_prefix: free_port() for service in (*SERVICES, GATEWAY)}
+    # Chosen here rather than by the system, so that tests can connect as each role.
+    passwords = {
+        f"{service.env_prefix}_DB_PASSWORD": secrets.token_urlsafe(24)
+        for service in SERVICES
+        if service.schema is not None
+    }
     env = {
         **os.environ,
         "WORKSYNC_ENVIRONMENT": "test",
@@ -86,10 +108,17 @@ def running_system(
         "WORKSYNC_EVENTS_QUEUE_PREFIX": f"{name}.",
         "WORKSYNC_LOG_LEVEL": "WARNING",
         **{f"{prefix}_PORT": str(port) for prefix, port in ports.items()},
+        **{f"{prefix}_METRICS_PORT": str(port) for prefix, port in metrics_ports.items()},
         # People registered by a scenario act at once: identity verifies them itself, which
         # it allows only in development.
         "IDENTITY_ENVIRONMENT": "development",
         "IDENTITY_AUTO_VERIFY_EMAILS": "true",
+        **passwords,
+        # Given explicitly, as a deployment gives them, so that tests see where they go; the
+        # key-encryption secret keeps its development value, which tests reading identity's
+        # keys themselves use too.
+        "WORKSYNC_INTERNAL_SECRET": secrets.token_urlsafe(32),
+        "IDENTITY_KEY_ENCRYPTION_SECRET": DEVELOPMENT_KEY_ENCRYPTION_SECRET,
         **(extra_env or {}),
     }
     process = subprocess.Popen([sys.executable, "-m", "scripts.run_system"], cwd=ROOT, env=env)
@@ -101,6 +130,7 @@ def running_system(
         amqp_url=amqp_url,
         env=env,
         process=process,
+        database_roles=database_roles(env),
     )
     try:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
@@ -121,6 +151,17 @@ def running_system(
         if process.poll() is None:
             process.kill()
             process.wait()
+        _drop_roles(database_url, system.database_roles.values())
+
+
+def _drop_roles(database_url: str, roles: Iterable[DatabaseRole]) -> None:
+    """Roles belong to the whole server: drop them with their grants (in this database)."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for role in roles:
+            name = sql.Identifier(role.name)
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role.name,)).fetchone():
+                conn.execute(sql.SQL("DROP OWNED BY {}").format(name))
+                conn.execute(sql.SQL("DROP ROLE {}").format(name))
 
 
 def _answers(port: int) -> bool:

@@ -2,27 +2,36 @@
 
 `make up` runs this (`python -m scripts.run_system`). Configuration comes from the
 environment (see the README); ports move with `<SERVICE>_PORT`, the database with
-`WORKSYNC_DATABASE_URL`. Services listen on 127.0.0.1 (`<SERVICE>_HOST` overrides), only
-the gateway on every interface (`GATEWAY_HOST` overrides). Ctrl-C (or SIGTERM) stops
-every process; if one process dies, the others are stopped too.
+`WORKSYNC_DATABASE_URL`, which only migrations use. Least privilege: each service's
+migrations create (or update) the service's own login role, with rights on its own schema
+alone, and its API and worker connect as that role (`<SERVICE>_DATABASE_URL`, set here) and
+receive only the secrets they use (`SECRET_HOLDERS`). A role is named after the database and
+the schema (`worksync_identity`), or `<SERVICE>_DB_ROLE`; its password is
+`<SERVICE>_DB_PASSWORD`, or a new random one each run, never printed. Services listen on
+127.0.0.1 (`<SERVICE>_HOST` overrides), only the gateway on every interface (`GATEWAY_HOST`
+overrides). Ctrl-C (or SIGTERM) stops every process; if one process dies, the others are
+stopped too.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import secrets
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
 
 import psycopg
 from psycopg import sql
 
-from scripts.system import GATEWAY, ROOT, SERVICES
+from scripts.system import GATEWAY, ROOT, SERVICES, Service
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@localhost:5432/worksync"
 LOOPBACK = "127.0.0.1"
@@ -31,10 +40,61 @@ GATEWAY_DEFAULT_HOST = "0.0.0.0"
 # Eleven processes importing at once on a small, busy machine (CI) take a while.
 STARTUP_TIMEOUT_SECONDS = 120.0
 STOP_TIMEOUT_SECONDS = 10.0
+POSTGRES_NAME_LENGTH = 63
+# Secrets reach only the processes that use them (as in Compose): the internal secret
+# identity and the gateway, the key-encryption secret identity alone.
+SECRET_HOLDERS: dict[str, frozenset[str]] = {
+    "WORKSYNC_INTERNAL_SECRET": frozenset({"identity", GATEWAY.name}),
+    "IDENTITY_KEY_ENCRYPTION_SECRET": frozenset({"identity"}),
+}
+# What a role name may hold, as `worksync.common.migrations` accepts it.
+NOT_IN_ROLE_NAME = re.compile(r"[^a-z0-9_]")
 
 
 def database_url() -> str:
     return os.environ.get("WORKSYNC_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+@dataclass(frozen=True)
+class DatabaseRole:
+    """A service's own login role: its schema and nothing else."""
+
+    name: str
+    password: str
+
+    def url(self, admin_url: str) -> str:
+        """`admin_url` with this role's credentials instead of the administrator's."""
+        parts = urlsplit(admin_url)
+        host = parts.netloc.rpartition("@")[2]
+        credentials = f"{quote(self.name, safe='')}:{quote(self.password, safe='')}"
+        return parts._replace(netloc=f"{credentials}@{host}").geturl()
+
+
+def role_name(database: str, schema: str) -> str:
+    """`<database>_<schema>`: roles are shared by the whole server, so two databases on
+    one server (parallel test systems) never share a role or overwrite its password."""
+    prefix = NOT_IN_ROLE_NAME.sub("_", database.lower())
+    if not prefix[:1].isalpha():
+        prefix = f"db_{prefix}"
+    return f"{prefix[: POSTGRES_NAME_LENGTH - len(schema) - 1]}_{schema}"
+
+
+def database_roles(env: dict[str, str]) -> dict[str, DatabaseRole]:
+    """Each service's role by service name, from `<SERVICE>_DB_ROLE`/`_DB_PASSWORD` when
+    set, else named after the database with a password new for this run."""
+    database = database_name(env["WORKSYNC_DATABASE_URL"])
+    return {
+        service.name: DatabaseRole(
+            name=env.get(f"{service.env_prefix}_DB_ROLE") or role_name(database, service.schema),
+            password=env.get(f"{service.env_prefix}_DB_PASSWORD") or secrets.token_urlsafe(24),
+        )
+        for service in SERVICES
+        if service.schema is not None
+    }
 
 
 def ensure_database(url: str) -> None:
@@ -70,7 +130,42 @@ def system_environment() -> dict[str, str]:
     return env
 
 
-def migrate(env: dict[str, str]) -> None:
+def _without_database_credentials(env: dict[str, str]) -> dict[str, str]:
+    names = {"WORKSYNC_DATABASE_URL", "WORKSYNC_DB_ROLE", "WORKSYNC_DB_PASSWORD"}
+    for service in SERVICES:
+        names |= {f"{service.env_prefix}_{n}" for n in ("DATABASE_URL", "DB_ROLE", "DB_PASSWORD")}
+    return {key: value for key, value in env.items() if key not in names}
+
+
+def migration_environment(
+    env: dict[str, str], service: Service, role: DatabaseRole
+) -> dict[str, str]:
+    """Migrations alone connect as the administrator, and create or update `role`."""
+    prefix = service.env_prefix
+    return {
+        **_without_database_credentials(env),
+        f"{prefix}_DATABASE_URL": env["WORKSYNC_DATABASE_URL"],
+        f"{prefix}_DB_ROLE": role.name,
+        f"{prefix}_DB_PASSWORD": role.password,
+    }
+
+
+def serving_environment(
+    env: dict[str, str], service: Service, roles: dict[str, DatabaseRole]
+) -> dict[str, str]:
+    """An API or worker gets its own role's URL and no other credentials (the gateway none),
+    and only the secrets it uses."""
+    serving = _without_database_credentials(env)
+    for variable, holders in SECRET_HOLDERS.items():
+        if service.name not in holders:
+            serving.pop(variable, None)
+    role = roles.get(service.name)
+    if role is not None:
+        serving[f"{service.env_prefix}_DATABASE_URL"] = role.url(env["WORKSYNC_DATABASE_URL"])
+    return serving
+
+
+def migrate(env: dict[str, str], roles: dict[str, DatabaseRole]) -> None:
     for service in SERVICES:
         if service.migrations is None:
             continue
@@ -78,18 +173,21 @@ def migrate(env: dict[str, str]) -> None:
         subprocess.run(
             [sys.executable, "-m", "alembic", "-c", str(service.migrations), "upgrade", "head"],
             check=True,
-            env=env,
+            env=migration_environment(env, service, roles[service.name]),
             cwd=ROOT,
         )
 
 
-def start(env: dict[str, str]) -> dict[str, subprocess.Popen[bytes]]:
+def start(
+    env: dict[str, str], roles: dict[str, DatabaseRole]
+) -> dict[str, subprocess.Popen[bytes]]:
     processes: dict[str, subprocess.Popen[bytes]] = {}
     for service in (*SERVICES, GATEWAY):
-        processes[service.name] = subprocess.Popen([sys.executable, "-m", service.module], env=env)
+        own = serving_environment(env, service, roles)
+        processes[service.name] = subprocess.Popen([sys.executable, "-m", service.module], env=own)
         if service.has_worker:
             processes[f"{service.name}-worker"] = subprocess.Popen(
-                [sys.executable, "-m", f"{service.module}.worker"], env=env
+                [sys.executable, "-m", f"{service.module}.worker"], env=own
             )
     return processes
 
@@ -129,7 +227,8 @@ def main() -> int:
 
     env = system_environment()
     ensure_database(env["WORKSYNC_DATABASE_URL"])
-    migrate(env)
+    roles = database_roles(env)
+    migrate(env, roles)
     if args.migrate_only:
         return 0
 
@@ -141,7 +240,7 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    processes = start(env)
+    processes = start(env, roles)
     try:
         if not wait_until_ready(GATEWAY.url, processes):
             print("WorkSync did not become ready; stopping.", file=sys.stderr, flush=True)

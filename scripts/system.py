@@ -17,6 +17,8 @@ class Service:
     default_port: int
     migrations: Path | None
     has_worker: bool
+    # The Postgres schema the service owns; its login role may use this one only.
+    schema: str | None
     app_factory: str
 
     @property
@@ -36,6 +38,7 @@ SERVICES = (
         default_port=8001,
         migrations=ROOT / "services/identity/alembic.ini",
         has_worker=True,
+        schema="identity",
         app_factory="worksync.identity.main:create_app",
     ),
     Service(
@@ -45,6 +48,7 @@ SERVICES = (
         default_port=8002,
         migrations=ROOT / "services/workspace/alembic.ini",
         has_worker=True,
+        schema="workspace",
         app_factory="worksync.workspace.main:create_app",
     ),
     Service(
@@ -54,6 +58,7 @@ SERVICES = (
         default_port=8003,
         migrations=ROOT / "services/work-items/alembic.ini",
         has_worker=True,
+        schema="work_items",
         app_factory="worksync.work_items.main:create_app",
     ),
     Service(
@@ -63,6 +68,7 @@ SERVICES = (
         default_port=8004,
         migrations=ROOT / "services/timetracking/alembic.ini",
         has_worker=True,
+        schema="timetracking",
         app_factory="worksync.timetracking.main:create_app",
     ),
     Service(
@@ -72,6 +78,7 @@ SERVICES = (
         default_port=8005,
         migrations=ROOT / "services/resources/alembic.ini",
         has_worker=True,
+        schema="resources",
         app_factory="worksync.resources.main:create_app",
     ),
 )
@@ -82,5 +89,6 @@ GATEWAY = Service(
     default_port=8000,
     migrations=None,
     has_worker=False,
+    schema=None,
     app_factory="worksync.gateway.app:create_app",
 )

@@ -151,7 +151,7 @@ async def test_directory_answers_at_once_and_follows_events(system: RunningSyste
             now = await probe.get(f"/api/v1/workspaces/{slug}/role", headers=member)
             assert now.status_code == 200, now.text
             assert now.json() == "member"
-            # Another user named by a request: the real `GET .../members/{user_id}`.
+            # Another user named by a request: the real `GET .../members?user_id=...`.
             other = await probe.get(f"/api/v1/workspaces/{slug}/members/{member_id}", headers=owner)
             assert other.status_code == 200, other.text
             assert other.json() == "member"
