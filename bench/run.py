@@ -2,7 +2,8 @@
 
 Each benchmark prints its own figures; see bench/README.md for what they mean and the
 figures recorded on the reference machine. Needs `wrk` (Debian: `apt-get install wrk`).
-`WORKSYNC_BENCH_ONLY=summary,latency` runs some of them (gateway, lists, summary, latency);
+`WORKSYNC_BENCH_ONLY=summary,latency` runs some of them (gateway, lists, summary, latency,
+work-items, timetracking; the last two run in-process on databases of their own);
 extra arguments go to the gateway benchmark (`--duration`, `--pairs`, ...).
 """
 
@@ -13,7 +14,14 @@ import os
 import shutil
 import sys
 
-from bench import event_latency_bench, gateway_bench, list_bench, summary_bench
+from bench import (
+    event_latency_bench,
+    gateway_bench,
+    list_bench,
+    summary_bench,
+    timetracking_bench,
+    work_items_bench,
+)
 from scripts.local_system import running_system
 from worksync.common.testing.infra import (
     DEFAULT_AMQP_URL,
@@ -26,7 +34,7 @@ from worksync.common.testing.infra import (
 
 # Measured as deployed, minus the limits that would otherwise measure themselves.
 BENCH_ENV = {"GATEWAY_RATE_LIMIT_ENABLED": "false", "WORKSYNC_LOG_LEVEL": "WARNING"}
-BENCHMARKS = ("gateway", "lists", "summary", "latency")
+BENCHMARKS = ("gateway", "lists", "summary", "latency", "work-items", "timetracking")
 
 
 def selected() -> set[str]:
@@ -63,6 +71,10 @@ def main() -> int:
             if "latency" in chosen:
                 event_latency_bench.run(system.gateway_url, database_url)
         asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
+        if "work-items" in chosen:
+            work_items_bench.run(admin_url, amqp_url)
+        if "timetracking" in chosen:
+            timetracking_bench.run(admin_url, amqp_url)
         return status
     finally:
         drop_database(admin_url, name)
