@@ -3,7 +3,7 @@
 Each benchmark prints its own figures; see bench/README.md for what they mean and the
 figures recorded on the reference machine. Needs `wrk` (Debian: `apt-get install wrk`).
 `WORKSYNC_BENCH_ONLY=summary,latency` runs some of them (gateway, lists, summary, latency,
-work-items, timetracking; the last two run in-process on databases of their own);
+resources, work-items, timetracking; the last two run in-process on databases of their own);
 extra arguments go to the gateway benchmark (`--duration`, `--pairs`, ...).
 """
 
@@ -18,6 +18,7 @@ from bench import (
     event_latency_bench,
     gateway_bench,
     list_bench,
+    resources_bench,
     summary_bench,
     timetracking_bench,
     work_items_bench,
@@ -34,7 +35,15 @@ from worksync.common.testing.infra import (
 
 # Measured as deployed, minus the limits that would otherwise measure themselves.
 BENCH_ENV = {"GATEWAY_RATE_LIMIT_ENABLED": "false", "WORKSYNC_LOG_LEVEL": "WARNING"}
-BENCHMARKS = ("gateway", "lists", "summary", "latency", "work-items", "timetracking")
+BENCHMARKS = (
+    "gateway",
+    "lists",
+    "summary",
+    "latency",
+    "resources",
+    "work-items",
+    "timetracking",
+)
 
 
 def selected() -> set[str]:
@@ -70,6 +79,8 @@ def main() -> int:
                 summary_bench.run(system.gateway_url, database_url)
             if "latency" in chosen:
                 event_latency_bench.run(system.gateway_url, database_url)
+            if "resources" in chosen:
+                resources_bench.run(system.gateway_url, database_url)
         asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
         if "work-items" in chosen:
             work_items_bench.run(admin_url, amqp_url)

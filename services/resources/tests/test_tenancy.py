@@ -152,6 +152,10 @@ def _body(method: str, template: str, world: World) -> Any:
             "anchor_date": "2026-03-02",
         },
         ("PATCH", MILESTONE + "/{milestone_id}/deliverables/{deliverable_id}"): {"status": "done"},
+        ("POST", "/workspaces/{ws}/optimize-allocations"): {
+            "start_date": "2026-01-01",
+            "end_date": "2026-01-31",
+        },
     }
     return bodies[(method, template)]
 
@@ -189,7 +193,7 @@ async def worlds(client: httpx.AsyncClient, seeder: DirectorySeeder) -> tuple[Wo
 
 async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None:
     operations = api_operations(app)
-    assert len(operations) == 39
+    assert len(operations) == 40
     known = {
         "ws",
         "profile_id",

@@ -16,3 +16,5 @@ class ResourcesSettings(CommonSettings):
 
     service_name: str = "resources"
     port: int = Field(default=8005, ge=0, le=65535)
+    # The allocation optimiser's solver stops here and answers with the best plan found.
+    optimizer_time_limit_seconds: float = Field(default=10.0, gt=0, le=120)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from worksync.common.db import SessionDep
 from worksync.common.directory import DirectoryDep
 from worksync.resources.allocations.service import AllocationService
+from worksync.resources.config import ResourcesSettings
 from worksync.resources.conflicts.service import ConflictService
 from worksync.resources.deliverables.service import DeliverableService
 from worksync.resources.forecast.service import ForecastService
 from worksync.resources.milestones.service import MilestoneService
+from worksync.resources.optimizer.service import OptimizerService
 from worksync.resources.team_members.service import TeamMemberService
 from worksync.resources.templates.service import TemplateService
 from worksync.resources.utilization.service import UtilizationService
@@ -55,6 +57,11 @@ def get_forecast_service(session: SessionDep) -> ForecastService:
     return ForecastService(session)
 
 
+def get_optimizer_service(session: SessionDep, request: Request) -> OptimizerService:
+    settings: ResourcesSettings = request.app.state.settings
+    return OptimizerService(session, settings.optimizer_time_limit_seconds)
+
+
 TeamMemberServiceDep = Annotated[TeamMemberService, Depends(get_team_member_service)]
 AllocationServiceDep = Annotated[AllocationService, Depends(get_allocation_service)]
 ConflictServiceDep = Annotated[ConflictService, Depends(get_conflict_service)]
@@ -63,3 +70,4 @@ MilestoneServiceDep = Annotated[MilestoneService, Depends(get_milestone_service)
 DeliverableServiceDep = Annotated[DeliverableService, Depends(get_deliverable_service)]
 TemplateServiceDep = Annotated[TemplateService, Depends(get_template_service)]
 ForecastServiceDep = Annotated[ForecastService, Depends(get_forecast_service)]
+OptimizerServiceDep = Annotated[OptimizerService, Depends(get_optimizer_service)]

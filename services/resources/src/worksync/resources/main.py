@@ -14,6 +14,7 @@ from worksync.resources.deliverables.endpoints import router as deliverables_rou
 from worksync.resources.forecast.endpoints import router as forecast_router
 from worksync.resources.milestones.endpoints import router as milestones_router
 from worksync.resources.models import directory_tables
+from worksync.resources.optimizer.endpoints import router as optimizer_router
 from worksync.resources.team_members.endpoints import router as team_members_router
 from worksync.resources.templates.endpoints import router as templates_router
 from worksync.resources.utilization.endpoints import router as utilization_router
@@ -22,7 +23,8 @@ DESCRIPTION = (
     "Capacity and allocation: members' capacity profiles and time off, their allocations "
     "to projects, the over-allocation conflicts these cause, and utilization (capacity, "
     "allocated and tracked hours per week or month); project milestones with their "
-    "dependencies and deliverables, the critical path and the milestone report."
+    "dependencies and deliverables, the critical path and the milestone report; an "
+    "optimiser proposing moves and cuts of allocations that remove over-allocations."
 )
 
 
@@ -40,6 +42,7 @@ def create_app(settings: ResourcesSettings | None = None) -> FastAPI:
             deliverables_router,
             templates_router,
             forecast_router,
+            optimizer_router,
         ],
         directory_tables=directory_tables,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
@@ -60,9 +60,20 @@ class MilestoneRepository(Repository):
             statement = statement.where(Milestone.due_date <= where.due_to)
         return (await self.session.scalars(apply_keyset(statement, key, params))).all()
 
-    async def of_project(self, workspace_id: UUID, project_id: UUID) -> Sequence[Milestone]:
-        rows = await self.session.scalars(
-            select(Milestone)
+    async def of_project(
+        self, workspace_id: UUID, project_id: UUID
+    ) -> Sequence[Row[UUID, str, str, date, date, int]]:
+        """What scheduling and the report read of every milestone of a project, as plain
+        rows (thousands of ORM objects would cost more than the critical path itself)."""
+        rows = await self.session.execute(
+            select(
+                Milestone.id,
+                Milestone.title,
+                Milestone.status,
+                Milestone.start_date,
+                Milestone.due_date,
+                Milestone.progress,
+            )
             .where(Milestone.workspace_id == workspace_id, Milestone.project_id == project_id)
             .order_by(Milestone.due_date, Milestone.id)
         )
@@ -92,9 +103,14 @@ class MilestoneRepository(Repository):
         )
         return rows.all()
 
-    async def project_dependencies(self, project_id: UUID) -> Sequence[MilestoneDependency]:
-        rows = await self.session.scalars(
-            select(MilestoneDependency).where(MilestoneDependency.project_id == project_id)
+    async def project_dependencies(self, project_id: UUID) -> Sequence[Row[UUID, UUID, int]]:
+        """The project's dependencies as plain rows: `milestone_id, depends_on_id, lag_days`."""
+        rows = await self.session.execute(
+            select(
+                MilestoneDependency.milestone_id,
+                MilestoneDependency.depends_on_id,
+                MilestoneDependency.lag_days,
+            ).where(MilestoneDependency.project_id == project_id)
         )
         return rows.all()
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import Directory, ProjectContext
@@ -336,7 +337,7 @@ class MilestoneService:
 
     async def _schedule(
         self, context: ProjectContext
-    ) -> tuple[list[Milestone], CriticalPath[UUID]]:
+    ) -> tuple[list[Row[UUID, str, str, date, date, int]], CriticalPath[UUID]]:
         """The project's milestones but cancelled ones (due date order), and the critical
         path over them and the dependencies between them."""
         rows = await self.milestones.of_project(context.workspace.workspace_id, context.project.id)

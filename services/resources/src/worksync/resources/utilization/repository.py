@@ -47,14 +47,33 @@ WITH people AS (
            extract(isodow FROM day)::smallint = ANY (selected.working_days) AS is_working,
            selected.hours_per_week / cardinality(selected.working_days) AS hours_per_day,
            cardinality(selected.working_days) AS working_days_per_week,
-           EXISTS (
-               SELECT 1 FROM resources.time_off AS t
-               WHERE t.profile_id = selected.profile_id
-                 AND day::date BETWEEN t.start_date AND t.end_date
-           ) AS is_off
+           selected.profile_id
     FROM selected
     CROSS JOIN generate_series(CAST(:from_date AS date), CAST(:to_date AS date), interval '1 day')
          AS day
+), off_days AS (
+    -- Time off and allocations spread into days once, then joined by hash: a lookup per
+    -- (member, day) would cost more than everything else at hundreds of members.
+    SELECT DISTINCT t.profile_id, d::date AS day
+    FROM resources.time_off AS t
+    JOIN selected ON selected.profile_id = t.profile_id
+    CROSS JOIN LATERAL generate_series(
+        greatest(t.start_date, CAST(:from_date AS date)),
+        least(t.end_date, CAST(:to_date AS date)),
+        interval '1 day'
+    ) AS d
+    WHERE t.end_date >= :from_date AND t.start_date <= :to_date
+), booked AS (
+    SELECT a.user_id, d::date AS day, sum(a.hours_per_week) AS hours_per_week
+    FROM resources.allocations AS a
+    CROSS JOIN LATERAL generate_series(
+        greatest(a.start_date, CAST(:from_date AS date)),
+        least(a.end_date, CAST(:to_date AS date)),
+        interval '1 day'
+    ) AS d
+    WHERE a.workspace_id = :workspace_id
+      AND a.end_date >= :from_date AND a.start_date <= :to_date
+    GROUP BY a.user_id, d::date
 ), actual AS (
     SELECT user_id, day, sum(seconds) AS seconds
     FROM resources.actual_days
@@ -63,19 +82,16 @@ WITH people AS (
 ), summed AS (
     SELECT user_days.user_id,
            user_days.period_start,
-           sum(CASE WHEN is_working AND NOT is_off THEN hours_per_day ELSE 0 END)
+           sum(CASE WHEN is_working AND off_days.day IS NULL THEN hours_per_day ELSE 0 END)
                AS capacity_hours,
            sum(CASE WHEN is_working THEN coalesce(booked.hours_per_week, 0)
                                          / working_days_per_week
                     ELSE 0 END) AS allocated_hours,
            coalesce(sum(actual.seconds), 0) / 3600.0 AS actual_hours
     FROM user_days
-    LEFT JOIN LATERAL (
-        SELECT sum(a.hours_per_week) AS hours_per_week
-        FROM resources.allocations AS a
-        WHERE a.workspace_id = :workspace_id AND a.user_id = user_days.user_id
-          AND user_days.day BETWEEN a.start_date AND a.end_date
-    ) AS booked ON true
+    LEFT JOIN booked ON booked.user_id = user_days.user_id AND booked.day = user_days.day
+    LEFT JOIN off_days
+           ON off_days.profile_id = user_days.profile_id AND off_days.day = user_days.day
     LEFT JOIN actual ON actual.user_id = user_days.user_id AND actual.day = user_days.day
     GROUP BY user_days.user_id, user_days.period_start
 )
@@ -120,4 +136,8 @@ class UtilizationRepository(Repository):
     async def report(self, **parameters: Any) -> Sequence[Row[Any]]:
         """`parameters`: workspace_id, user_id (or None), from_date, to_date, granularity,
         week_start (ISO weekday)."""
+        # The planner cannot estimate generate_series and prices hundreds of members high
+        # enough to JIT-compile the statement, which then costs more than running it (0.7 of
+        # 1.1 s for 500 members x 26 weeks): off for this transaction.
+        await self.session.execute(text("SET LOCAL jit = off"))
         return (await self.session.execute(REPORT, parameters)).all()
