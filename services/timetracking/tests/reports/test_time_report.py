@@ -113,6 +113,34 @@ async def test_time_dimensions_and_filters(
     assert still_open["total_hours"] == "2.50"
 
 
+async def test_entries_without_an_issue_sunday_weeks_and_months_across_a_boundary(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    await arrange(client, seeder, world)
+    await set_workspace_settings(seeder, world.workspace, week_start="sunday")
+    await create_entry(
+        client, world, world.bob, work_date="2024-06-02", duration_seconds=3600, billable=True
+    )
+    span = {"from": "2024-05-01", "to": "2024-06-30"}
+    issues = await report(client, world, world.owner, group_by="issue", **span)
+    assert [(r["group"]["label"] or "")[:4] for r in issues["rows"]] == ["APL-", ""]
+    no_issue = issues["rows"][1]
+    assert (no_issue["group"]["key"], no_issue["hours"]) == (None, "3.50")
+    weeks = await report(client, world, world.owner, group_by="week", then_by="user", **span)
+    assert [(r["group"]["key"], r["then"]["label"], r["hours"]) for r in weeks["rows"]] == [
+        ("2024-05-05", "Ada Lovelace", "1.00"),
+        ("2024-05-05", "Bob Builder", "0.50"),
+        ("2024-05-12", "Ada Lovelace", "2.00"),
+        ("2024-06-02", "Bob Builder", "1.00"),
+    ]
+    months = await report(client, world, world.owner, group_by="month", **span)
+    assert [(r["group"]["key"], r["group"]["label"], r["amount"]) for r in months["rows"]] == [
+        ("2024-05", "2024-05", "240.00"),
+        ("2024-06", "2024-06", "80.00"),
+    ]
+    assert (months["total_hours"], months["billable_hours"]) == ("4.50", "4.00")
+
+
 async def test_who_sees_what(
     client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
 ) -> None:

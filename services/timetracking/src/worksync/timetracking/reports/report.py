@@ -2,7 +2,8 @@
 project, issue, user, day, week, month, with rounded hours, billable hours and billable
 amount in the workspace's currency. One statement: a `GROUP BY` of the entries the caller
 may see (their own, their administered projects', their led teams' members'; admins all),
-filtered, with names joined.
+filtered, aggregated on the raw keys (ids, dates), with names joined and keys cast to text on
+the aggregated rows only.
 
 Amounts: rate times rounded hours of billable entries whose frozen currency is the
 workspace's; entries in another currency (a project's own) count in the hours but not in
@@ -25,7 +26,10 @@ from pydantic import BaseModel
 from sqlalchemy import (
     ColumnElement,
     Date,
+    FromClause,
     Integer,
+    Label,
+    SQLColumnExpression,
     String,
     and_,
     cast,
@@ -139,39 +143,52 @@ class TimeReportService:
             )
         )
         dimensions = [query.group_by, *([query.then_by] if query.then_by else [])]
-        keys = [self._key(dimension, facts.week_start) for dimension in dimensions]
         rounded = TimeEntry.rounded_duration_seconds
         billable = TimeEntry.billable.is_(True)
         in_currency = and_(billable, TimeEntry.currency == currency)
-        columns: list[Any] = []
-        for key, label in keys:
-            columns += [key, label]
-        statement = (
+        # Aggregate on the raw keys (uuids, dates) first: hashing them is cheap and runs in
+        # parallel; casting and naming every entry row made PostgreSQL sort them all as text.
+        raw: list[Label[Any]] = [
+            self._raw_key(dimension, facts.week_start).label(f"key_{index}")
+            for index, dimension in enumerate(dimensions)
+        ]
+        totals = (
             select(
-                *columns,
-                func.sum(rounded),
-                func.coalesce(func.sum(rounded).filter(billable), 0),
-                func.coalesce(func.sum(rounded * TimeEntry.hourly_rate).filter(in_currency), 0),
-                func.count().filter(
+                *raw,
+                func.sum(rounded).label("seconds"),
+                func.coalesce(func.sum(rounded).filter(billable), 0).label("billable_seconds"),
+                func.coalesce(
+                    func.sum(rounded * TimeEntry.hourly_rate).filter(in_currency), 0
+                ).label("amount"),
+                func.count()
+                .filter(
                     and_(
                         billable, TimeEntry.hourly_rate.is_not(None), TimeEntry.currency != currency
                     )
-                ),
+                )
+                .label("other_currency"),
             )
             .select_from(TimeEntry)
-            .outerjoin(
-                directory_tables.projects, directory_tables.projects.c.id == TimeEntry.project_id
-            )
-            .outerjoin(Issue, Issue.issue_id == TimeEntry.issue_id)
-            .outerjoin(
-                directory_tables.members,
-                and_(
-                    directory_tables.members.c.workspace_id == TimeEntry.workspace_id,
-                    directory_tables.members.c.user_id == TimeEntry.user_id,
-                ),
-            )
             .where(*self._filters(workspace, query))
-            .group_by(*columns)
+            .group_by(*raw)
+            .subquery("totals")
+        )
+        columns: list[Any] = []
+        joined: FromClause = totals
+        for index, dimension in enumerate(dimensions):
+            key = totals.c[f"key_{index}"]
+            text_key, label = self._named(dimension, key)
+            columns += [text_key, label]
+            joined = self._join_name(joined, dimension, key, workspace.workspace_id)
+        statement = (
+            select(
+                *columns,
+                totals.c.seconds,
+                totals.c.billable_seconds,
+                totals.c.amount,
+                totals.c.other_currency,
+            )
+            .select_from(joined)
             .order_by(*columns)
             .limit(MAX_ROWS + 1)
         )
@@ -209,28 +226,59 @@ class TimeReportService:
         )
 
     @staticmethod
-    def _key(
-        dimension: Dimension, week_start: str
-    ) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-        """The grouping key of a dimension (text) and its label."""
+    def _raw_key(dimension: Dimension, week_start: str) -> SQLColumnExpression[Any]:
+        """What an entry is grouped on for a dimension: an id, or a date (a week's or a
+        month's first day)."""
         if dimension is Dimension.PROJECT:
-            return cast(TimeEntry.project_id, String), directory_tables.projects.c.name
+            return TimeEntry.project_id
         if dimension is Dimension.ISSUE:
-            return cast(TimeEntry.issue_id, String), func.concat_ws(" ", Issue.key, Issue.title)
+            return TimeEntry.issue_id
         if dimension is Dimension.USER:
-            return cast(TimeEntry.user_id, String), directory_tables.members.c.display_name
+            return TimeEntry.user_id
         if dimension is Dimension.DAY:
-            day = cast(TimeEntry.work_date, String)
-            return day, day
+            return TimeEntry.work_date
         if dimension is Dimension.WEEK:
             start = (
                 time_rules.WEEKDAYS.index(week_start) if week_start in time_rules.WEEKDAYS else 0
             )
             back = (cast(func.extract("isodow", TimeEntry.work_date), Integer) - 1 - start + 7) % 7
-            week = cast(cast(TimeEntry.work_date - back, Date), String)
-            return week, week
-        month = func.to_char(TimeEntry.work_date, "YYYY-MM")
-        return month, month
+            return cast(TimeEntry.work_date - back, Date)
+        day_of_month = cast(func.extract("day", TimeEntry.work_date), Integer)
+        return cast(TimeEntry.work_date - (day_of_month - 1), Date)
+
+    @staticmethod
+    def _named(
+        dimension: Dimension, key: ColumnElement[Any]
+    ) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+        """A grouped row's key as text and its label (names from `_join_name`'s tables)."""
+        if dimension is Dimension.PROJECT:
+            return cast(key, String), directory_tables.projects.c.name
+        if dimension is Dimension.ISSUE:
+            return cast(key, String), func.concat_ws(" ", Issue.key, Issue.title)
+        if dimension is Dimension.USER:
+            return cast(key, String), directory_tables.members.c.display_name
+        if dimension is Dimension.MONTH:
+            month = func.to_char(key, "YYYY-MM")
+            return month, month
+        day = cast(key, String)
+        return day, day
+
+    @staticmethod
+    def _join_name(
+        joined: FromClause, dimension: Dimension, key: ColumnElement[Any], workspace_id: UUID
+    ) -> FromClause:
+        """`joined` with the table naming a dimension's key, if it has one."""
+        if dimension is Dimension.PROJECT:
+            projects = directory_tables.projects
+            return joined.outerjoin(projects, projects.c.id == key)
+        if dimension is Dimension.ISSUE:
+            return joined.outerjoin(Issue, Issue.issue_id == key)
+        if dimension is Dimension.USER:
+            members = directory_tables.members
+            return joined.outerjoin(
+                members, and_(members.c.workspace_id == workspace_id, members.c.user_id == key)
+            )
+        return joined
 
     @staticmethod
     def _filters(workspace: WorkspaceContext, query: ReportQuery) -> list[ColumnElement[bool]]:
