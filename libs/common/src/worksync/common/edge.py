@@ -64,6 +64,12 @@ class EdgeHttpProtocol(HttpToolsProtocol):
     max_target_bytes = 8 * 1024
     max_head_bytes = 16 * 1024
     head_timeout_seconds = 10.0
+    # After a refusal, what the client still sends is read and dropped this long before the
+    # connection closes: closing with unread input makes the kernel answer with a reset,
+    # which can destroy the refusal before the client has read it.
+    linger_seconds = 1.0
+    # …but no more than this: a client that keeps sending is cut off at once.
+    linger_max_bytes = 64 * 1024
 
     def __init__(
         self,
@@ -86,6 +92,8 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         self._head_timer: asyncio.TimerHandle | None = None
         # Once refused, the rest of what the parser has is ignored.
         self._refused = False
+        self._lingering = False
+        self._lingered_bytes = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -99,6 +107,11 @@ class EdgeHttpProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering:
+            self._lingered_bytes += len(data)
+            if self._lingered_bytes > self.linger_max_bytes:
+                self._close_after_linger()
+            return
         if self._in_head:
             self._head_bytes += len(data)
         super().data_received(data)
@@ -173,4 +186,15 @@ class EdgeHttpProtocol(HttpToolsProtocol):
             self.flow.pause_reading()
             return
         self.transport.write(RAW_ANSWERS[status])
-        self.transport.close()
+        self._linger()
+
+    def _linger(self) -> None:
+        """Send the answer and end our side, drop what still arrives, close a moment later."""
+        self._lingering = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(self.linger_seconds, self._close_after_linger)
+
+    def _close_after_linger(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.close()
