@@ -261,7 +261,7 @@ async def test_applied_twice_at_once_both_count(
     assert found["usage_count"] == 2
 
 
-async def test_five_hundred_tasks_apply_quickly(
+async def test_five_hundred_tasks_apply_in_one_go(
     api: Api, world: World, client: httpx.AsyncClient
 ) -> None:
     phases = [
