@@ -9,7 +9,6 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.timetracking import worker as worker_module
@@ -147,15 +146,10 @@ async def test_the_worker_loop_stops_overdue_timers(
     assert entry.duration_seconds == 3600
 
 
-async def test_the_worker_process_runs_the_auto_stop(
-    settings: TimetrackingSettings, monkeypatch: pytest.MonkeyPatch
+async def test_the_worker_runs_the_auto_stop_beside_the_kits_loops(
+    settings: TimetrackingSettings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    ran: list[type] = []
+    assert worker_module.WORKER.service_loops is not None
+    loops = worker_module.WORKER.service_loops(settings, sessionmaker)
 
-    async def record(*components: object) -> None:
-        ran.extend(type(component) for component in components)
-
-    monkeypatch.setattr(worker_module, "run_until_signalled", record)
-    await worker_module.WORKER.run(settings)
-    assert ran[-1] is AutoStopper
-    assert len(ran) == 4
+    assert [type(loop) for loop in loops] == [AutoStopper]

@@ -9,12 +9,7 @@ from worksync.identity.messaging.published import outbox
 from worksync.identity.models import idempotency_keys, messaging
 
 # Reads the workspace-membership events into the projection (queue `identity.events`).
-WORKER = ServiceWorker(
-    outbox=outbox,
-    inbox=messaging.inbox,
-    handlers=HANDLERS,
-    idempotency_keys=idempotency_keys,
-)
+WORKER = ServiceWorker(outbox, messaging.inbox, HANDLERS, idempotency_keys)
 
 
 def main() -> None:

@@ -9,12 +9,7 @@ from worksync.resources.messaging.published import outbox
 from worksync.resources.models import idempotency_keys, messaging
 
 # Reads workspace and timetracking events (queue `resources.events`).
-WORKER = ServiceWorker(
-    outbox=outbox,
-    inbox=messaging.inbox,
-    handlers=HANDLERS,
-    idempotency_keys=idempotency_keys,
-)
+WORKER = ServiceWorker(outbox, messaging.inbox, HANDLERS, idempotency_keys)
 
 
 def main() -> None:

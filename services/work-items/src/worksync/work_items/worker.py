@@ -10,12 +10,7 @@ from worksync.work_items.models import idempotency_keys, messaging
 
 # Reads workspace events (the directory, default states) and time-tracking entries (logged
 # minutes) from the queue `work-items.events`.
-WORKER = ServiceWorker(
-    outbox=outbox,
-    inbox=messaging.inbox,
-    handlers=HANDLERS,
-    idempotency_keys=idempotency_keys,
-)
+WORKER = ServiceWorker(outbox, messaging.inbox, HANDLERS, idempotency_keys)
 
 
 def main() -> None:

@@ -9,12 +9,7 @@ from worksync.workspace.messaging.published import outbox
 from worksync.workspace.models import idempotency_keys, messaging
 
 # Reads identity's user events into the users projection (queue `workspace.events`).
-WORKER = ServiceWorker(
-    outbox=outbox,
-    inbox=messaging.inbox,
-    handlers=HANDLERS,
-    idempotency_keys=idempotency_keys,
-)
+WORKER = ServiceWorker(outbox, messaging.inbox, HANDLERS, idempotency_keys)
 
 
 def main() -> None:

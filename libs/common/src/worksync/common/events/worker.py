@@ -17,7 +17,7 @@ serves `/metrics` and `/livez`, which fails when the relay or the consumer stall
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,10 +31,13 @@ from worksync.common.events.consumer import EventConsumer, Handler
 from worksync.common.events.housekeeping import Housekeeper
 from worksync.common.events.outbox import Outbox
 from worksync.common.events.relay import OutboxRelay
-from worksync.common.events.runner import run_until_signalled
+from worksync.common.events.runner import Runnable, run_until_signalled
 from worksync.common.metrics import PoolCollector, WorkerMetrics
 from worksync.common.monitoring import HeartbeatCollector, MonitoringServer
 from worksync.common.telemetry import configure_logging, configure_tracing
+
+ServiceLoops = Callable[[CommonSettings, async_sessionmaker[AsyncSession]], Sequence[Runnable]]
+"""A service's own loops, run beside the kit's (e.g. timetracking's auto-stop)."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class ServiceWorker:
     handlers: Mapping[str, Handler]
     # The service's idempotency keys, purged past their lifetime (None: it keeps none).
     idempotency_keys: Table | None = None
+    service_loops: ServiceLoops | None = None
 
     def relay(self, settings: CommonSettings, metrics: WorkerMetrics | None = None) -> OutboxRelay:
         return OutboxRelay(
@@ -125,6 +129,7 @@ class ServiceWorker:
                 self.housekeeper(settings, sessionmaker),
                 self.backlog_sampler(settings, sessionmaker, metrics),
                 monitoring,
+                *(self.service_loops(settings, sessionmaker) if self.service_loops else ()),
             )
         finally:
             await engine.dispose()
