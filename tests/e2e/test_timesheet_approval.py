@@ -2,18 +2,28 @@
 minutes, submits it; the lead of her team (known to time tracking through the workspace's
 team events) rejects it with a comment; she fixes an entry and submits again; the lead
 approves; her change to an approved entry becomes a modification request the lead
-accepts; the project's budget counts the rounded hours."""
+accepts; the project's budget and the report (by client, known through the workspace's
+client events) count the rounded hours, and the budget's 80 % event reaches a consumer of
+the broker once."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
+import aio_pika
 import httpx
 import pytest
+from aio_pika.abc import AbstractConnection
 
 from scripts.local_system import RunningSystem
+from worksync.common.testing.broker import EventTap
 
 from .people import Person, eventually
 
@@ -40,8 +50,40 @@ def _join(client: httpx.Client, ws: str, owner: Person, person: Person) -> None:
     assert accepted.status_code in (200, 201), accepted.text
 
 
+@contextmanager
+def tapped(system: RunningSystem, routing_key: str) -> Iterator[Callable[[], list[dict[str, Any]]]]:
+    """A consumer of the system's exchange of its own: an exclusive queue bound to
+    `routing_key`, kept by a loop in a thread of its own while this synchronous test runs;
+    yields what reached it so far."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def call(coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(timeout=30)
+
+    async def open_tap() -> tuple[AbstractConnection, EventTap]:
+        connection = await aio_pika.connect(system.amqp_url)
+        channel = await connection.channel()
+        queue = await channel.declare_queue(f"tap-{uuid.uuid4().hex}", exclusive=True)
+        await queue.bind(system.exchange, routing_key=routing_key)
+        return connection, EventTap(queue)
+
+    connection, tap = call(open_tap())
+    try:
+        yield lambda: list(call(tap.drain()))
+    finally:
+        call(connection.close())
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+
+
 def test_a_week_rejected_fixed_approved_and_modified(system: RunningSystem) -> None:
-    with httpx.Client(base_url=system.gateway_url, timeout=15) as client:
+    with (
+        httpx.Client(base_url=system.gateway_url, timeout=15) as client,
+        tapped(system, "timetracking.budget.#") as budget_events,
+    ):
         owner, member, lead = (Person(client, name) for name in ("owner", "member", "lead"))
         slug = f"sheet-{uuid.uuid4().hex[:8]}"
         ws = f"/api/v1/workspaces/{slug}"
@@ -59,10 +101,19 @@ def test_a_week_rejected_fixed_approved_and_modified(system: RunningSystem) -> N
         )
         _join(client, ws, owner, member)
         _join(client, ws, owner, lead)
+        acme = _ok(
+            client.post(f"{ws}/clients", json={"name": "Acme Payroll Ltd"}, headers=owner.headers),
+            201,
+        )
         project = _ok(
             client.post(
                 f"{ws}/projects",
-                json={"identifier": "SHEET", "name": "Payroll", "budget_hours": "10"},
+                json={
+                    "identifier": "SHEET",
+                    "name": "Payroll",
+                    "budget_hours": "10",
+                    "client_id": acme["id"],
+                },
                 headers=owner.headers,
             ),
             201,
@@ -205,3 +256,52 @@ def test_a_week_rejected_fixed_approved_and_modified(system: RunningSystem) -> N
         budget = _ok(client.get(f"{ws}/projects/{project['id']}/budget", headers=owner.headers))
         assert budget["consumed_hours"] == "14.00"
         assert budget["hours_percent"] == "140.0"
+
+        # The report: the week's rounded hours, under the project's client once its event
+        # has arrived, all approved with their timesheet.
+        week = {"from": str(monday), "to": str(monday + timedelta(days=6))}
+
+        def by_client() -> list[tuple[str | None, str]]:
+            report = _ok(
+                client.get(
+                    f"{ws}/time-tracking/report",
+                    params={**week, "group_by": "client", "approval_state": "approved"},
+                    headers=owner.headers,
+                )
+            )
+            return [(row["group"]["label"], row["hours"]) for row in report["rows"]]
+
+        eventually(lambda: by_client() == [("Acme Payroll Ltd", "14.00")])
+        per_user = _ok(
+            client.get(
+                f"{ws}/time-tracking/report",
+                params={**week, "group_by": "user", "client_id": acme["id"]},
+                headers=lead.headers,
+            )
+        )
+        assert [(row["group"]["key"], row["hours"]) for row in per_user["rows"]] == [
+            (member.id, "14.00")
+        ]
+        assert per_user["total_hours"] == "14.00"
+
+        # 80 % and 100 % of the 10 budget hours were crossed while the week was logged: the
+        # 80 % event reached the consumer once (its 100 % sibling came after it).
+        def thresholds() -> list[int]:
+            return [
+                event["data"]["threshold_percent"]
+                for event in budget_events()
+                if event["type"] == "timetracking.budget.threshold_reached"
+                and event["data"]["project_id"] == project["id"]
+                and event["data"]["measure"] == "hours"
+            ]
+
+        eventually(lambda: 100 in thresholds())
+        assert sorted(thresholds()) == [80, 100]
+        reached = next(
+            event
+            for event in budget_events()
+            if event["type"] == "timetracking.budget.threshold_reached"
+            and event["data"]["threshold_percent"] == 80
+        )
+        assert Decimal(reached["data"]["budget"]) == 10
+        assert reached["workspaceid"] == project["workspace_id"]

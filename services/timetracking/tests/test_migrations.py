@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import psycopg
+from alembic import command
+from alembic.config import Config
 
+from worksync.common.ids import new_id
 from worksync.common.testing.migrate import assert_migrations_round_trip
 
 TABLES = {
@@ -19,6 +23,7 @@ TABLES = {
     "breaks",
     "user_settings",
     "issues",
+    "clients",
     "directory_workspaces",
     "directory_members",
     "directory_projects",
@@ -46,3 +51,51 @@ async def test_downgrade_to_base_and_upgrade_again(
     )
     # Shared by the database, the extension stays after the downgrade.
     assert _btree_gist_schema(worksync_fresh_database_url) == "public"
+
+
+def _migrate(alembic_ini: Path, database_url: str, revision: str) -> None:
+    config = Config(str(alembic_ini))
+    config.set_main_option("script_location", str(alembic_ini.parent / "migrations"))
+    config.attributes["database_url"] = database_url
+    command.upgrade(config, revision)
+
+
+async def test_existing_entries_take_their_timesheets_state(
+    worksync_fresh_database_url: str, alembic_ini: Path
+) -> None:
+    """0009: entries written before it carry their timesheet's state (open: draft)."""
+    url = worksync_fresh_database_url
+    await asyncio.to_thread(_migrate, alembic_ini, url, "0008")
+    workspace_id, user_id = new_id(), new_id()
+    with psycopg.connect(url, autocommit=True) as connection:
+        for state, first, last in (
+            ("approved", "2024-05-06", "2024-05-12"),
+            ("open", "2024-05-13", "2024-05-19"),
+            ("rejected", "2024-05-20", "2024-05-26"),
+        ):
+            connection.execute(
+                "INSERT INTO timetracking.timesheets (id, workspace_id, user_id, period_start,"
+                " period_end, state, submitted_at, decided_by, comment)"
+                " VALUES (%s, %s, %s, %s, %s, %s, now(), %s, 'why')",
+                (new_id(), workspace_id, user_id, first, last, state, new_id()),
+            )
+        for day in ("2024-05-07", "2024-05-14", "2024-05-21", "2024-05-28"):
+            connection.execute(
+                "INSERT INTO timetracking.time_entries (id, workspace_id, project_id, user_id,"
+                " work_date, duration_seconds, rounded_duration_seconds, source, timezone,"
+                " sort_at) VALUES (%s, %s, %s, %s, %s, 60, 60, 'manual', 'UTC', now())",
+                (new_id(), workspace_id, new_id(), user_id, day),
+            )
+    await asyncio.to_thread(_migrate, alembic_ini, url, "0009")
+
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT work_date::text, approval_state FROM timetracking.time_entries"
+            " ORDER BY work_date"
+        ).fetchall()
+    assert rows == [
+        ("2024-05-07", "approved"),
+        ("2024-05-14", "draft"),
+        ("2024-05-21", "rejected"),
+        ("2024-05-28", "draft"),  # no timesheet
+    ]

@@ -14,6 +14,7 @@ from worksync.common.auth import Principal
 from worksync.common.directory import (
     Directory,
     DirectoryMembership,
+    DirectoryProject,
     DirectoryTables,
     DirectoryUnavailable,
     ProjectNotFound,
@@ -24,7 +25,7 @@ from worksync.common.directory import (
 )
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
-from worksync.common.roles import InsufficientRole
+from worksync.common.roles import InsufficientRole, ProjectVisibility
 from worksync.common.testing.servers import closed_port_url
 from worksync.common.testing.tokens import TokenMinter
 from worksync.common.testing.workspace_api import FakeWorkspaceApi
@@ -546,3 +547,154 @@ async def test_a_hundred_unknown_users_cost_one_call_and_more_one_per_hundred(
     # The three are stored now; the 150 strangers take two calls of at most a hundred.
     assert set(again) == set(members)
     assert workspace_api.calls_about(workspace.slug) == 3
+
+
+async def project_as(
+    directory: Directory,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace: Workspace,
+    caller: Caller,
+    project_id: UUID,
+    workspace_role: WorkspaceRole,
+) -> DirectoryProject:
+    membership = DirectoryMembership(
+        workspace.id, workspace.slug, caller.principal.user_id, workspace_role
+    )
+    async with sessionmaker.begin() as session:
+        return await directory.project(session, membership, project_id, caller.authorization)
+
+
+async def test_a_private_project_is_seen_by_its_members_and_workspace_admins_only(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    project_id, user_id = new_id(), caller.principal.user_id
+    await apply(
+        tables,
+        sessionmaker,
+        project_event("created", project_id, workspace.id, sequence=1, visibility="private"),
+    )
+    args = (directory, sessionmaker, workspace, caller, project_id)
+
+    admin_view = await project_as(*args, WorkspaceRole.ADMIN)
+    assert (admin_view.visibility, admin_view.role) == (
+        ProjectVisibility.PRIVATE,
+        ProjectRole.ADMIN,
+    )
+    assert workspace_api.calls_about(workspace.slug) == 0
+    # A member who does not belong to it, like a guest, learns nothing: 404, after asking
+    # once whether they were just added.
+    for role in (WorkspaceRole.MEMBER, WorkspaceRole.GUEST):
+        with pytest.raises(ProjectNotFound):
+            await project_as(*args, role)
+    assert workspace_api.calls_about(workspace.slug) == 2
+
+    await apply(
+        tables,
+        sessionmaker,
+        project_member_event("added", project_id, workspace.id, user_id, role="guest", sequence=1),
+    )
+    for role in (WorkspaceRole.MEMBER, WorkspaceRole.GUEST):
+        assert (await project_as(*args, role)).role is ProjectRole.GUEST
+    assert workspace_api.calls_about(workspace.slug) == 2
+
+
+async def test_a_project_turned_private_is_refused_to_non_members_once_its_event_arrives(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    project_id = new_id()
+    # Events written before projects had a visibility carry none: the project is public.
+    legacy = project_event("created", project_id, workspace.id, sequence=1)
+    legacy.data.pop("visibility")
+    await apply(tables, sessionmaker, legacy)
+    args = (directory, sessionmaker, workspace, caller, project_id)
+    seen = await project_as(*args, WorkspaceRole.MEMBER)
+    assert (seen.visibility, seen.role) == (ProjectVisibility.PUBLIC, None)
+
+    await apply(
+        tables,
+        sessionmaker,
+        project_event("updated", project_id, workspace.id, sequence=2, visibility="private"),
+    )
+    with pytest.raises(ProjectNotFound):
+        await project_as(*args, WorkspaceRole.MEMBER)
+
+    # An older event arriving late does not make it public again.
+    await apply(
+        tables, sessionmaker, project_event("updated", project_id, workspace.id, sequence=1)
+    )
+    with pytest.raises(ProjectNotFound):
+        await project_as(*args, WorkspaceRole.MEMBER)
+
+
+async def test_a_private_project_just_created_is_stored_private_by_the_fallback(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    project_id, user_id = new_id(), caller.principal.user_id
+    workspace_api.add_project(
+        workspace.slug, project_id, workspace.id, version=2, visibility="private"
+    )
+    workspace_api.add_project_member(workspace.slug, project_id, user_id, role="member")
+
+    seen = await project_as(
+        directory, sessionmaker, workspace, caller, project_id, WorkspaceRole.MEMBER
+    )
+
+    assert (seen.visibility, seen.role) == (ProjectVisibility.PRIVATE, ProjectRole.MEMBER)
+    async with sessionmaker() as session:
+        stored = await session.scalar(
+            select(tables.projects.c.visibility).where(tables.projects.c.id == project_id)
+        )
+    assert stored == "private"
+
+
+async def test_whether_another_member_sees_a_project_follows_its_visibility(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    public, private = new_id(), new_id()
+    colleague, newcomer, admin = new_id(), new_id(), new_id()
+    await apply(
+        tables,
+        sessionmaker,
+        project_event("created", public, workspace.id, sequence=1),
+        project_event("created", private, workspace.id, sequence=1, visibility="private"),
+    )
+    # Added to the private project a moment ago: the workspace API knows, the projection not.
+    workspace_api.add_project_member(workspace.slug, private, newcomer, role="member")
+    owner = DirectoryMembership(
+        workspace.id, workspace.slug, caller.principal.user_id, WorkspaceRole.OWNER
+    )
+
+    async def sees(project_id: UUID, user_id: UUID, role: WorkspaceRole) -> bool:
+        member = DirectoryMembership(workspace.id, workspace.slug, user_id, role)
+        async with sessionmaker.begin() as session:
+            project = await directory.project(session, owner, project_id, caller.authorization)
+            return await directory.member_sees_project(
+                session, member, project, caller.authorization
+            )
+
+    assert await sees(public, colleague, WorkspaceRole.MEMBER)
+    assert await sees(private, admin, WorkspaceRole.ADMIN)
+    assert workspace_api.calls_about(workspace.slug) == 0
+    assert not await sees(private, colleague, WorkspaceRole.MEMBER)
+    assert await sees(private, newcomer, WorkspaceRole.MEMBER)
+    assert await sees(private, newcomer, WorkspaceRole.MEMBER)  # stored now: no call
+    assert workspace_api.calls_about(workspace.slug) == 2

@@ -121,14 +121,22 @@ async def test_a_removal_overtaking_its_addition_wins_until_a_re_addition(
 async def test_project_events_leave_the_newest_state(
     bus: Bus, tables: DirectoryTables, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    project_id, workspace_id = new_id(), new_id()
+    project_id, workspace_id, client_id = new_id(), new_id(), new_id()
     archived_at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     created = project_event("created", project_id, workspace_id, sequence=1)
     archived = project_event(
         "archived", project_id, workspace_id, sequence=2, archived_at=archived_at
     )
     unarchived = project_event("unarchived", project_id, workspace_id, sequence=3)
-    updated = project_event("updated", project_id, workspace_id, sequence=4, name="Apollo 11")
+    updated = project_event(
+        "updated",
+        project_id,
+        workspace_id,
+        sequence=4,
+        name="Apollo 11",
+        visibility="private",
+        client_id=client_id,
+    )
 
     await bus.deliver(updated, created, archived, updated, unarchived, created, archived)
 
@@ -140,10 +148,12 @@ async def test_project_events_leave_the_newest_state(
         "name": "Apollo 11",
         "status": "active",
         "is_time_tracking_enabled": True,
+        "visibility": "private",
         "currency": "EUR",
         "default_hourly_rate": Decimal("80.00"),
         "budget_amount": Decimal("12000.00"),
         "budget_hours": Decimal("150.5"),
+        "client_id": client_id,
         "archived_at": None,
         "deleted": False,
         "sequence": 4,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.fields import Money, MoneyText, NotNull, TimeZone, money_text
-from worksync.common.roles import ProjectRole, WorkspaceRole
+from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole, sees_project
 
 pytestmark = pytest.mark.fast
 
@@ -99,3 +99,24 @@ def test_error_factories_name_the_resource_in_a_stable_code() -> None:
     assert unknown.code == "unknown_reference"
     assert unknown.errors is not None
     assert unknown.errors[0].message == "no such state in this project"
+
+
+@pytest.mark.parametrize(
+    ("workspace_role", "visibility", "member_role", "sees"),
+    [
+        (WorkspaceRole.MEMBER, ProjectVisibility.PUBLIC, None, True),
+        (WorkspaceRole.MEMBER, ProjectVisibility.PRIVATE, None, False),
+        (WorkspaceRole.MEMBER, ProjectVisibility.PRIVATE, ProjectRole.GUEST, True),
+        (WorkspaceRole.ADMIN, ProjectVisibility.PRIVATE, None, True),
+        (WorkspaceRole.OWNER, ProjectVisibility.PRIVATE, None, True),
+        (WorkspaceRole.GUEST, ProjectVisibility.PUBLIC, None, False),
+        (WorkspaceRole.GUEST, ProjectVisibility.PRIVATE, ProjectRole.MEMBER, True),
+    ],
+)
+def test_private_projects_are_seen_by_their_members_and_the_workspace_admins_only(
+    workspace_role: WorkspaceRole,
+    visibility: ProjectVisibility,
+    member_role: ProjectRole | None,
+    sees: bool,
+) -> None:
+    assert sees_project(workspace_role, visibility, member_role) is sees

@@ -82,6 +82,7 @@ async def test_export_writes_the_columns_newest_first(
         "amount": "120.00",
         "tags": "a;b",
         "source": "manual",
+        "approval_state": "draft",
     }
     assert (second["started_at"], second["ended_at"], second["issue_id"]) == ("", "", "")
     assert (second["duration_hours"], second["amount"]) == ("0.50", "40.00")

@@ -81,7 +81,7 @@ async def test_issue_events_apply_newest_first_and_ignore_repeats(
     assert (back.title, back.deleted, back.sequence) == ("Back", False, 4)
 
 
-def test_every_issue_and_directory_event_has_a_handler() -> None:
+def test_every_issue_directory_and_client_event_has_a_handler() -> None:
     for verb in ("created", "updated", "deleted", "restored"):
         assert f"workitems.issue.{verb}" in HANDLERS
     for event_type in (
@@ -89,5 +89,8 @@ def test_every_issue_and_directory_event_has_a_handler() -> None:
         "workspace.member.added",
         "workspace.project.archived",
         "workspace.project_member.removed",
+        "workspace.client.created",
+        "workspace.client.updated",
+        "workspace.client.deleted",
     ):
         assert event_type in HANDLERS

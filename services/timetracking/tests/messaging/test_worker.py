@@ -8,7 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.ids import new_id
 from worksync.common.testing.waiting import eventually
 from worksync.common.testing.worker import WorkerUnderTest
-from worksync.timetracking.models import Issue
+from worksync.common.testing.workspace_events import client_event
+from worksync.timetracking.models import Client, Issue
 from worksync.timetracking.testing import World, issue_event
 
 
@@ -38,6 +39,23 @@ async def test_the_consumer_applies_issue_events_once(
         async def projected() -> bool:
             async with sessionmaker() as session:
                 return await session.get(Issue, issue_id) is not None
+
+        await eventually(projected)
+        await eventually(worker.queue_is_empty)
+    assert await worker.inbox_count(event.id) == 1
+
+
+async def test_the_consumer_applies_client_events_once(
+    worker: WorkerUnderTest, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    client_id = new_id()
+    event = client_event("created", client_id, new_id(), sequence=1, name="Initech")
+    await worker.publish(event, times=2)
+    async with worker.consuming():
+
+        async def projected() -> bool:
+            async with sessionmaker() as session:
+                return await session.get(Client, client_id) is not None
 
         await eventually(projected)
         await eventually(worker.queue_is_empty)

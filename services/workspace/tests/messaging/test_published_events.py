@@ -148,6 +148,7 @@ async def test_project_and_project_member_events(
         "status": "active",
         "priority": "medium",
         "is_time_tracking_enabled": True,
+        "visibility": "public",
         "currency": "USD",
         "default_hourly_rate": None,
         "budget_amount": "10.00",
@@ -256,3 +257,41 @@ async def test_failed_requests_write_no_events(
         assert response.status_code == status, response.text
     assert await _outbox_size(sessionmaker) == before
     assert_problem(failures[1][0], 409, "last_owner")
+
+
+async def test_client_events(
+    client: httpx.AsyncClient,
+    people: People,
+    workspaces: Workspaces,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """Created, renamed (a description alone changes nothing the events carry), deleted;
+    a refused rename or deletion records nothing."""
+    ada = await people.register()
+    slug = (await workspaces.create(ada))["slug"]
+    base = f"{API}/workspaces/{slug}/clients"
+    initech = await workspaces.post(f"/workspaces/{slug}/clients", ada, {"name": "Initech"})
+    await workspaces.post(f"/workspaces/{slug}/clients", ada, {"name": "Globex"})
+    url = f"{base}/{initech['id']}"
+    await client.patch(url, json={"description": "Printers"}, headers=ada.headers)
+    await client.patch(url, json={"name": "Initrode"}, headers=ada.headers)
+    project = await workspaces.create_project(slug, ada, client_id=initech["id"])
+    taken = await client.patch(url, json={"name": "globex"}, headers=ada.headers)
+    in_use = await client.delete(url, headers=ada.headers)
+    assert_problem(taken, 409, "client_name_taken")
+    assert_problem(in_use, 409, "client_in_use")
+    await client.delete(f"{API}/workspaces/{slug}/projects/{project['id']}", headers=ada.headers)
+    assert (await client.delete(url, headers=ada.headers)).status_code == 204
+
+    events = await _events(sessionmaker, initech["id"])
+    assert _types_and_sequences(events) == [
+        ("workspace.client.created", 1),
+        ("workspace.client.updated", 2),
+        ("workspace.client.deleted", 3),
+    ]
+    assert events[0]["workspaceid"] == initech["workspace_id"]
+    assert events[0]["actorid"] == str(ada.id)
+    assert [event["data"] for event in events] == [
+        {"client_id": initech["id"], "workspace_id": initech["workspace_id"], "name": name}
+        for name in ("Initech", "Initrode", "Initrode")
+    ]

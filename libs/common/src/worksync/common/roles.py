@@ -36,6 +36,15 @@ class ProjectRole(StrEnum):
         return order.index(self) >= order.index(required)
 
 
+class ProjectVisibility(StrEnum):
+    """Who sees a project (Plane's network: public / secret)."""
+
+    # Every workspace member; guests only as project members.
+    PUBLIC = "public"
+    # Only its project members and the workspace's owners and admins.
+    PRIVATE = "private"
+
+
 class InsufficientRole(Forbidden):
     def __init__(self, required: str) -> None:
         super().__init__(f"This needs the role {required} or higher", code="insufficient_role")
@@ -45,3 +54,14 @@ def effective_project_role(
     workspace_role: WorkspaceRole, member_role: ProjectRole | None
 ) -> ProjectRole | None:
     return ProjectRole.ADMIN if workspace_role.administers else member_role
+
+
+def sees_project(
+    workspace_role: WorkspaceRole, visibility: ProjectVisibility, member_role: ProjectRole | None
+) -> bool:
+    """Whether a workspace member with `member_role` in a project (None: not a member of it)
+    sees it: owners and admins every project, project members theirs, other members the
+    public ones, guests nothing else."""
+    if effective_project_role(workspace_role, member_role) is not None:
+        return True
+    return workspace_role is not WorkspaceRole.GUEST and visibility is ProjectVisibility.PUBLIC

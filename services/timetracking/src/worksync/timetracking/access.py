@@ -2,7 +2,12 @@
 
 - Guests may do nothing here (every route needs the member role).
 - Members write and read their own entries; workspace owners and admins, and project
-  admins within their projects, anyone's; team leads read (not write) their members'.
+  admins within their projects, anyone's; team leads read (not write) their members' on
+  the projects the lead sees.
+- A private project is seen only by its project members and the workspace's owners and
+  admins (the directory's rule): to anyone else it does not exist (404), so they neither
+  record time on it (entries, timers, worklogs, duplicates) nor read its worklogs; time
+  recorded for another user on it needs them to see it too (403 `not_project_member`).
 - Every write refuses a project whose time tracking is disabled or that is archived.
 """
 

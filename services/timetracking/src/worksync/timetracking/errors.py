@@ -66,6 +66,17 @@ class ProjectArchived(Conflict):
         super().__init__("The project is archived", code="project_archived")
 
 
+class NotProjectMember(Forbidden):
+    """Time on a private project is the time of those who see it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This user is not a member of the private project; only its members and the "
+            "workspace's owners and admins have time on it",
+            code="not_project_member",
+        )
+
+
 class EntryIsRunning(Conflict):
     def __init__(self) -> None:
         super().__init__(

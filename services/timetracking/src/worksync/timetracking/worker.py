@@ -24,8 +24,9 @@ def auto_stop(
     return [AutoStopper(sessionmaker, interval)]
 
 
-# Reads workspace events into the directory, issue events into the issue projection and
-# team events into the teams projection (queue `timetracking.events`).
+# Reads workspace events into the directory, issue events into the issue projection, team
+# events into the teams projection and client events into the clients projection (queue
+# `timetracking.events`).
 WORKER = ServiceWorker(outbox, messaging.inbox, HANDLERS, idempotency_keys, auto_stop)
 
 

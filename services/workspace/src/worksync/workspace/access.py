@@ -26,8 +26,10 @@ from worksync.common.errors import not_found
 from worksync.common.roles import (
     InsufficientRole,
     ProjectRole,
+    ProjectVisibility,
     WorkspaceRole,
     effective_project_role,
+    sees_project,
 )
 from worksync.workspace.models import Membership, Project, ProjectMembership, Workspace
 from worksync.workspace.projects.repository import ProjectRepository
@@ -120,11 +122,16 @@ async def _project_access(
     project_id: ProjectId,
     session: SessionDep,
 ) -> ProjectAccess:
-    """Guests see only the projects they are members of; to everyone else the rest is 404."""
+    """Guests see only the projects they are members of, members the public ones and theirs
+    (`sees_project`); to them the rest is 404, as if it did not exist."""
     found = await ProjectRepository(session).live_with_membership(
         access.workspace_id, project_id, access.user_id
     )
-    if found is None or (access.role is WorkspaceRole.GUEST and found.ProjectMembership is None):
+    if found is None:
+        raise not_found("project")
+    membership = found.ProjectMembership
+    member_role = None if membership is None else ProjectRole(membership.role)
+    if not sees_project(access.role, ProjectVisibility(found.Project.visibility), member_role):
         raise not_found("project")
     return ProjectAccess(
         workspace=access, project=found.Project, membership=found.ProjectMembership
@@ -144,6 +151,7 @@ WorkspaceMember = Annotated[WorkspaceAccess, Depends(_workspace_role(WorkspaceRo
 WorkspaceAdmin = Annotated[WorkspaceAccess, Depends(_workspace_role(WorkspaceRole.ADMIN))]
 WorkspaceOwner = Annotated[WorkspaceAccess, Depends(_workspace_role(WorkspaceRole.OWNER))]
 ProjectViewer = Annotated[ProjectAccess, Depends(_project_access)]
-"""Anyone who sees the project: workspace members, and guests who belong to it."""
+"""Anyone who sees the project: workspace owners and admins, its members, and for a public
+one every workspace member."""
 ProjectAdmin = Annotated[ProjectAccess, Depends(_project_admin)]
 """Project admins, workspace owners and admins included."""

@@ -35,10 +35,10 @@ from worksync.common.directory.dependencies import (
     workspace_context,
 )
 from worksync.common.directory.handlers import directory_handlers, merge_handlers
-from worksync.common.directory.store import DirectoryMembership
+from worksync.common.directory.store import DirectoryMembership, projects_seen_by
 from worksync.common.directory.tables import DirectoryTables, define_directory_tables
 from worksync.common.directory.workspace_api import DirectoryUnavailable
-from worksync.common.roles import ProjectRole, WorkspaceRole
+from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
 
 __all__ = [
     "DIRECTORY_ERRORS",
@@ -55,6 +55,7 @@ __all__ = [
     "ProjectRole",
     "ProjectSetUp",
     "ProjectViewer",
+    "ProjectVisibility",
     "WorkspaceAdmin",
     "WorkspaceContext",
     "WorkspaceGuest",
@@ -66,5 +67,6 @@ __all__ = [
     "ensure_role",
     "merge_handlers",
     "project_context",
+    "projects_seen_by",
     "workspace_context",
 ]

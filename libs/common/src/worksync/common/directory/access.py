@@ -22,10 +22,12 @@ milliseconds an event takes:
 - Final states never fall back: a deleted workspace or project, and a project of another
   workspace (projects do not move), are 404 at once.
 - A project membership is only looked for when it decides the answer: for a guest (who sees
-  only their projects) or when a project role is required; workspace owners and admins are
-  project admins without one.
-- Non-members get 404, never 403: they learn nothing about what exists. A known member
-  whose role falls short gets 403.
+  only their projects), for a private project (seen only by its members) or when a project
+  role is required; workspace owners and admins are project admins without one.
+- Non-members get 404, never 403: they learn nothing about what exists; so does a member
+  asking for a private project they do not belong to (the workspace API answers the same,
+  so the answer does not depend on what the projection holds). A known member whose role
+  falls short gets 403.
 
 Writes go into the caller's session, so they commit with the request; a request that fails
 rolls its fallback answer back, and the next one asks again.
@@ -55,8 +57,10 @@ from worksync.common.errors import NotFound
 from worksync.common.roles import (
     InsufficientRole,
     ProjectRole,
+    ProjectVisibility,
     WorkspaceRole,
     effective_project_role,
+    sees_project,
 )
 
 
@@ -74,7 +78,8 @@ class ProjectNotFound(NotFound):
 class DirectoryProject:
     """A project the caller may see, and their effective role in it.
 
-    `role` is None for a workspace member who sees the project without belonging to it.
+    `role` is None for a workspace member who sees the project without belonging to it
+    (a public one).
     """
 
     id: UUID
@@ -83,6 +88,7 @@ class DirectoryProject:
     name: str
     status: str
     is_time_tracking_enabled: bool
+    visibility: ProjectVisibility
     archived_at: datetime | None
     role: ProjectRole | None
 
@@ -224,11 +230,15 @@ class Directory:
         if stored.deleted or stored.workspace_id != membership.workspace_id:
             raise ProjectNotFound()
         role = effective_project_role(membership.role, stored.member_role)
-        membership_decides = membership.role is WorkspaceRole.GUEST or at_least is not None
+        membership_decides = (
+            membership.role is WorkspaceRole.GUEST
+            or stored.visibility is ProjectVisibility.PRIVATE
+            or at_least is not None
+        )
         if role is None and membership_decides:
             stored = await self._ask_project_member(session, membership, stored, authorization)
             role = effective_project_role(membership.role, stored.member_role)
-        if role is None and membership.role is WorkspaceRole.GUEST:
+        if not sees_project(membership.role, stored.visibility, stored.member_role):
             raise ProjectNotFound()
         if at_least is not None and (role is None or not role.at_least(at_least)):
             raise InsufficientRole(at_least.value)
@@ -239,9 +249,30 @@ class Directory:
             name=stored.name,
             status=stored.status,
             is_time_tracking_enabled=stored.is_time_tracking_enabled,
+            visibility=stored.visibility,
             archived_at=stored.archived_at,
             role=role,
         )
+
+    async def member_sees_project(
+        self,
+        session: AsyncSession,
+        member: DirectoryMembership,
+        project: DirectoryProject,
+        authorization: str,
+    ) -> bool:
+        """Whether `member`, another user of the caller's workspace (as `workspace_member`
+        found them), sees `project`, which the caller sees: for a request acting for them.
+        Their project membership is asked for, by the caller's token, when it decides."""
+        stored = await store.find_project(
+            session, self.tables, project_id=project.id, user_id=member.user_id
+        )
+        if stored is None:  # the caller's look-up stored it in this very transaction
+            raise ProjectNotFound()
+        if sees_project(member.role, stored.visibility, stored.member_role):
+            return True
+        stored = await self._ask_project_member(session, member, stored, authorization)
+        return sees_project(member.role, stored.visibility, stored.member_role)
 
     async def _stored_project(
         self,
@@ -318,4 +349,8 @@ def _member_values(answer: WorkspaceMemberAnswer) -> dict[str, object]:
 
 
 def _project_values(answer: ProjectAnswer) -> dict[str, object]:
-    return {**answer.model_dump(exclude={"version"}), "deleted": False}
+    return {
+        **answer.model_dump(exclude={"version"}),
+        "visibility": answer.visibility.value,
+        "deleted": False,
+    }

@@ -127,6 +127,7 @@ WorkspaceGuest = Annotated[WorkspaceContext, Depends(workspace_context())]
 WorkspaceMember = Annotated[WorkspaceContext, Depends(workspace_context(WorkspaceRole.MEMBER))]
 WorkspaceAdmin = Annotated[WorkspaceContext, Depends(workspace_context(WorkspaceRole.ADMIN))]
 ProjectViewer = Annotated[ProjectContext, Depends(project_context())]
-"""Anyone who sees the project: workspace members, and guests who belong to it."""
+"""Anyone who sees the project: workspace owners and admins, its members (guests included),
+and every workspace member when it is public (`roles.sees_project`)."""
 ProjectMember = Annotated[ProjectContext, Depends(project_context(ProjectRole.MEMBER))]
 ProjectAdmin = Annotated[ProjectContext, Depends(project_context(ProjectRole.ADMIN))]

@@ -12,7 +12,7 @@ from typing import ClassVar
 from uuid import UUID
 
 from worksync.common.events.envelope import IntegrationEvent
-from worksync.common.roles import ProjectRole, WorkspaceRole
+from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
 
 
 class WorkspaceState(IntegrationEvent):
@@ -69,10 +69,13 @@ class ProjectState(IntegrationEvent):
     name: str
     status: str
     is_time_tracking_enabled: bool
+    # Absent from events written before projects had one: those projects are public.
+    visibility: ProjectVisibility = ProjectVisibility.PUBLIC
     currency: str | None = None
     default_hourly_rate: Decimal | None = None
     budget_amount: Decimal | None = None
     budget_hours: Decimal | None = None
+    client_id: UUID | None = None
     archived_at: datetime | None = None
 
 

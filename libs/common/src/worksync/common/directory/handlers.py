@@ -87,7 +87,11 @@ def _on_member(tables: DirectoryTables, model: type[MemberState], removed: bool)
 def _on_project(tables: DirectoryTables, model: type[ProjectState], deleted: bool) -> Handler:
     async def handle(session: AsyncSession, event: CloudEvent) -> None:
         data = event.parse_data(model)
-        values = {**data.model_dump(exclude={"project_id"}), "id": data.project_id}
+        values = {
+            **data.model_dump(exclude={"project_id"}),
+            "id": data.project_id,
+            "visibility": data.visibility.value,
+        }
         await store.apply_project(
             session, tables, {**values, "deleted": deleted}, sequence=event.sequence
         )

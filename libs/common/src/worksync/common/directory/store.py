@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory.tables import DirectoryTables
-from worksync.common.roles import ProjectRole, WorkspaceRole
+from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
 
 ColumnValues = Mapping[str, object]
 
@@ -47,6 +47,7 @@ class StoredProject:
     name: str
     status: str
     is_time_tracking_enabled: bool
+    visibility: ProjectVisibility
     archived_at: datetime | None
     deleted: bool
     member_role: ProjectRole | None
@@ -224,6 +225,7 @@ async def find_project(
             projects.c.name,
             projects.c.status,
             projects.c.is_time_tracking_enabled,
+            projects.c.visibility,
             projects.c.archived_at,
             projects.c.deleted,
             project_members.c.role,
@@ -248,7 +250,24 @@ async def find_project(
         name=row.name,
         status=row.status,
         is_time_tracking_enabled=row.is_time_tracking_enabled,
+        visibility=ProjectVisibility(row.visibility),
         archived_at=row.archived_at,
         deleted=row.deleted,
         member_role=None if row.role is None else ProjectRole(row.role),
+    )
+
+
+def projects_seen_by(tables: DirectoryTables, workspace_id: UUID, user_id: UUID) -> Select[UUID]:
+    """The ids of the workspace's projects a member who administers none of them sees (a
+    subquery): the public ones and those they belong to (`roles.sees_project`). Guests and
+    admins are decided before: guests see only theirs, admins all."""
+    projects, members = tables.projects, tables.project_members
+    theirs = select(members.c.project_id).where(
+        members.c.workspace_id == workspace_id,
+        members.c.user_id == user_id,
+        members.c.removed.is_(False),
+    )
+    return select(projects.c.id).where(
+        projects.c.workspace_id == workspace_id,
+        or_(projects.c.visibility == ProjectVisibility.PUBLIC.value, projects.c.id.in_(theirs)),
     )

@@ -39,6 +39,8 @@ from sqlalchemy import (
     false,
 )
 
+from worksync.common.roles import ProjectVisibility
+
 
 @dataclass(frozen=True)
 class DirectoryTables:
@@ -94,10 +96,14 @@ def define_directory_tables(metadata: MetaData) -> DirectoryTables:
         Column("name", Text, nullable=False),
         Column("status", Text, nullable=False),
         Column("is_time_tracking_enabled", Boolean, nullable=False),
+        # `ProjectVisibility`: public (every member sees it) or private (its members only).
+        Column("visibility", Text, nullable=False, server_default=ProjectVisibility.PUBLIC.value),
         Column("currency", Text, nullable=True),
         Column("default_hourly_rate", Numeric, nullable=True),
         Column("budget_amount", Numeric, nullable=True),
         Column("budget_hours", Numeric, nullable=True),
+        # Who the project is done for (the workspace's client), for reports by client.
+        Column("client_id", Uuid, nullable=True),
         Column("archived_at", DateTime(timezone=True), nullable=True),
         Column("deleted", Boolean, nullable=False, server_default=false()),
         _sequence(),

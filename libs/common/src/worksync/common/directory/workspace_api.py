@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from worksync.common.errors import AppError
 from worksync.common.peer_api import PeerApi
-from worksync.common.roles import ProjectRole, WorkspaceRole
+from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
 
 RETRY_AFTER_SECONDS = 1
 MEMBERS_PER_CALL = 100
@@ -76,11 +76,13 @@ class ProjectAnswer(_Answer):
     name: str
     status: str
     is_time_tracking_enabled: bool
+    visibility: ProjectVisibility = ProjectVisibility.PUBLIC
     archived_at: datetime | None
     currency: str | None = None
     default_hourly_rate: Decimal | None = None
     budget_amount: Decimal | None = None
     budget_hours: Decimal | None = None
+    client_id: UUID | None = None
     version: int
 
 

@@ -151,8 +151,8 @@ class DirectorySeeder:
         name: str = "Apollo",
         **fields: Any,
     ) -> SeededProject:
-        """A project of the workspace (`fields`: is_time_tracking_enabled, default_hourly_rate,
-        archived_at)."""
+        """A project of the workspace (`fields`: is_time_tracking_enabled, visibility,
+        default_hourly_rate, archived_at)."""
         project = SeededProject(
             id=new_id(), workspace=workspace, identifier=identifier or _identifier(), name=name
         )

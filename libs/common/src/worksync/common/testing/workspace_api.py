@@ -98,6 +98,7 @@ class FakeWorkspaceApi:
         *,
         version: int = 1,
         archived_at: datetime | None = None,
+        visibility: str = "public",
     ) -> None:
         """A project the workspace service has, whose event has not arrived."""
         self.projects[slug, project_id] = {
@@ -109,6 +110,7 @@ class FakeWorkspaceApi:
             "status": "active",
             "priority": "high",
             "is_time_tracking_enabled": True,
+            "visibility": visibility,
             "currency": "EUR",
             "default_hourly_rate": "80.00",
             "budget_amount": None,

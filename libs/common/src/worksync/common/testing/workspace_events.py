@@ -88,7 +88,9 @@ def project_event(
     name: str = "Apollo",
     identifier: str = "APL",
     is_time_tracking_enabled: bool = True,
+    visibility: str = "public",
     default_hourly_rate: str | None = "80.00",
+    client_id: UUID | None = None,
     archived_at: datetime | None = None,
 ) -> CloudEvent:
     data = {
@@ -99,6 +101,7 @@ def project_event(
         "status": "active",
         "priority": "high",
         "is_time_tracking_enabled": is_time_tracking_enabled,
+        "visibility": visibility,
         "currency": "EUR",
         "default_hourly_rate": default_hourly_rate,
         "budget_amount": "12000.00",
@@ -106,7 +109,7 @@ def project_event(
         "start_date": "2026-01-01",
         "end_date": None,
         "lead_id": None,
-        "client_id": None,
+        "client_id": None if client_id is None else str(client_id),
         "department_id": None,
         "archived_at": archived_at.isoformat() if archived_at else None,
     }
@@ -132,6 +135,13 @@ def project_member_event(
     }
     subject = uuid.uuid5(MEMBERSHIP_IDS, f"{project_id}/{user_id}")
     return _event(f"workspace.project_member.{verb}", subject, workspace_id, sequence, data)
+
+
+def client_event(
+    verb: str, client_id: UUID, workspace_id: UUID, *, sequence: int, name: str = "Initech"
+) -> CloudEvent:
+    data = {"client_id": str(client_id), "workspace_id": str(workspace_id), "name": name}
+    return _event(f"workspace.client.{verb}", client_id, workspace_id, sequence, data)
 
 
 def republished(event: CloudEvent) -> CloudEvent:

@@ -8,6 +8,9 @@ Workspace admins manage every allocation; project admins those of their projects
 project before and after a move). The member must be a live member and the project live and
 not archived when an allocation is put on it. Every change recomputes the conflicts of the
 members it touches, in the same transaction.
+
+Members read their own allocations and those on the projects they see: a private project's
+allocations only when they belong to it (to others they are 404, as the project is).
 """
 
 from __future__ import annotations
@@ -88,7 +91,9 @@ class AllocationService:
         params: PageParams,
     ) -> tuple[list[AllocationRead], str | None]:
         key = SORT_KEYS[sort]
-        rows = await self.allocations.page(context.workspace_id, where, key, params)
+        rows = await self.allocations.page(
+            context.workspace_id, where, key, params, seen_by=_seen_by(context)
+        )
         items, next_cursor = build_page(rows, key, params)
         return [_read(item) for item in items], next_cursor
 
@@ -288,11 +293,17 @@ class AllocationService:
         self, context: WorkspaceContext, allocation_id: UUID, *, for_update: bool = False
     ) -> Allocation:
         allocation = await self.allocations.get(
-            context.workspace_id, allocation_id, for_update=for_update
+            context.workspace_id, allocation_id, for_update=for_update, seen_by=_seen_by(context)
         )
         if allocation is None:
             raise not_found("allocation")
         return allocation
+
+
+def _seen_by(context: WorkspaceContext) -> UUID | None:
+    """Whose view limits the allocations the caller reads: none for workspace owners and
+    admins (every project is theirs to see), else the caller's (`projects_seen_by`)."""
+    return None if context.role.administers else context.user_id
 
 
 class BulkRefused(AppError):

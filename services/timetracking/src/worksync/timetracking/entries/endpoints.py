@@ -24,7 +24,7 @@ from worksync.timetracking.entries.schemas import (
     EntrySort,
     EntryUpdate,
 )
-from worksync.timetracking.models import EntrySource, idempotency_keys
+from worksync.timetracking.models import ApprovalState, EntrySource, idempotency_keys
 
 router = APIRouter(prefix="/workspaces/{ws}/time-entries", tags=["time entries"])
 
@@ -40,6 +40,9 @@ def entry_filters(
     to_date: Annotated[date | None, Query(alias="to", description="Last work date")] = None,
     billable: bool | None = None,
     source: EntrySource | None = None,
+    approval_state: Annotated[
+        ApprovalState | None, Query(description="Its timesheet's state (draft: open)")
+    ] = None,
 ) -> EntryFilters:
     return EntryFilters(
         project_id=project_id,
@@ -49,6 +52,7 @@ def entry_filters(
         to_date=to_date,
         billable=billable,
         source=source,
+        approval_state=approval_state,
     )
 
 

@@ -5,8 +5,9 @@ empty for duration-only entries), `duration_seconds`, `duration_hours` (2 decima
 `rounded_duration_seconds`, `rounded_hours` (as rounded at write), `project_id`,
 `issue_id`, `user_id`, `description`, `billable` (`true`/`false`), `hourly_rate`,
 `currency`, `amount` (rate times rounded hours, 2 decimals, empty without a rate),
-`tags` (`;`-joined), `source`. A text cell starting with `=`, `+`, `-`, `@`, a tab or a
-carriage return gets a leading apostrophe, so that a spreadsheet does not run it.
+`tags` (`;`-joined), `source`, `approval_state` (its timesheet's state). A text cell
+starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe, so
+that a spreadsheet does not run it.
 
 The response outlives the request's session, so the rows are read in a session of their
 own, in keyset batches ordered like the list's default (`-started_at`), after the endpoint
@@ -48,6 +49,7 @@ COLUMNS = (
     "amount",
     "tags",
     "source",
+    "approval_state",
 )
 ROWS_PER_BATCH = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -95,6 +97,7 @@ def row_of(entry: TimeEntry) -> list[str]:
         "" if rate is None else str((rate * rounded_hours).quantize(CENT, ROUND_HALF_UP)),
         text_cell(";".join(entry.tags)),
         text_cell(str(entry.source)),
+        str(entry.approval_state),
     ]
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     tuple_,
 )
 
-from worksync.common.directory import ProjectRole
+from worksync.common.directory import ProjectRole, projects_seen_by
 from worksync.common.fields import CENT
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
@@ -143,13 +143,19 @@ def _administered_projects(reader: Reader) -> Select[UUID]:
 
 def readable_by(reader: Reader) -> ColumnElement[bool]:
     """The entries of the workspace the reader may read: their own, their administered
-    projects', and those of the members of the teams they lead (all, for admins)."""
+    projects', and those of the members of the teams they lead on projects the reader sees
+    (a private project's time stays with its members; all, for admins)."""
     if reader.everyone:
         return true()
     return or_(
         TimeEntry.user_id == reader.user_id,
         TimeEntry.project_id.in_(_administered_projects(reader)),
-        TimeEntry.user_id.in_(members_led_by(reader.workspace_id, reader.user_id)),
+        and_(
+            TimeEntry.user_id.in_(members_led_by(reader.workspace_id, reader.user_id)),
+            TimeEntry.project_id.in_(
+                projects_seen_by(directory_tables, reader.workspace_id, reader.user_id)
+            ),
+        ),
     )
 
 
@@ -329,6 +335,7 @@ class EntryRepository(Repository):
             (TimeEntry.user_id, filters.user_id),
             (TimeEntry.billable, filters.billable),
             (TimeEntry.source, filters.source),
+            (TimeEntry.approval_state, filters.approval_state),
         ):
             if value is not None:
                 query = query.where(column == value)

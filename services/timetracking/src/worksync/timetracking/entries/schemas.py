@@ -11,7 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from worksync.common.fields import Money, NotNull
-from worksync.timetracking.models import EntrySource, TimeEntry
+from worksync.timetracking.models import ApprovalState, EntrySource, TimeEntry
 from worksync.timetracking.rounding import RoundingAppliesTo, RoundingMode
 
 MAX_DURATION_SECONDS = 24 * 3600
@@ -116,7 +116,12 @@ class Entry(BaseModel):
     currency: str | None
     tags: list[str]
     source: EntrySource
-    approval_state: str
+    # Text in the API from its first version (an enum now would change its type for
+    # clients); the values are `ApprovalState`'s.
+    approval_state: str = Field(
+        description="Its timesheet's state: draft (the period is open), submitted, approved,"
+        " rejected"
+    )
     timezone: str = Field(description="The user's time zone when the entry was written")
     version: int
     created_at: datetime
@@ -168,3 +173,4 @@ class EntryFilters:
     to_date: date | None = None
     billable: bool | None = None
     source: EntrySource | None = None
+    approval_state: ApprovalState | None = None

@@ -50,6 +50,7 @@ from worksync.timetracking.entries.schemas import (
 )
 from worksync.timetracking.errors import (
     EntryIsRunning,
+    NotProjectMember,
     PeriodLocked,
     TimesheetApproved,
     TimesheetSubmitted,
@@ -119,22 +120,23 @@ class EntryWrites:
         day: date,
         *,
         decision: bool = False,
-    ) -> None:
+    ) -> ApprovalState:
         """Whether the user's time on `day` may change: not while its timesheet is approved
         (409, anyone, unless an approver applies an accepted modification request:
         `decision`), nor by the user while it is submitted (409); not on a locked day (the
         workspace's lockdown, in the user's zone, once the day's grace has passed) but by
-        workspace owners and admins (409)."""
+        workspace owners and admins (409). Returns the approval an entry on `day` carries:
+        its timesheet's state."""
         state = await self.entries.timesheet_state(workspace.workspace_id, user_id, day)
         if state == TimesheetState.APPROVED and not decision:
             raise TimesheetApproved()
         if state == TimesheetState.SUBMITTED and user_id == workspace.user_id:
             raise TimesheetSubmitted()
-        if workspace.role.administers:
-            return
-        zone = ZoneInfo(facts.timezone)
-        if time_rules.is_locked(day, facts.lockdown_date, zone, self.lockdown_grace, self.now):
-            raise PeriodLocked()
+        if not workspace.role.administers:
+            zone = ZoneInfo(facts.timezone)
+            if time_rules.is_locked(day, facts.lockdown_date, zone, self.lockdown_grace, self.now):
+                raise PeriodLocked()
+        return ApprovalState.of_timesheet(state)
 
     @staticmethod
     def round(entry: TimeEntry) -> None:
@@ -169,6 +171,10 @@ class EntryWrites:
             )
             if member is None or member.role is WorkspaceRole.GUEST:
                 raise unknown_reference("user_id", "member")
+            if not await self.directory.member_sees_project(
+                self.session, member, project, workspace.authorization
+            ):
+                raise NotProjectMember()
         if issue_id is not None:
             await self.issues.live_issue(self.session, workspace, project.id, issue_id)
         facts = await self.entries.user_facts(workspace.workspace_id, user_id)
@@ -207,9 +213,12 @@ class EntryWrites:
         self, entry: TimeEntry, workspace: WorkspaceContext, facts: UserFacts
     ) -> TimeEntry:
         """Write a new entry (built at version 0) on an open day, the workspace's rounding
-        rule frozen on it; a finished one is rounded and recorded as created first, so that
-        the row is written at its first version (versions start at 1)."""
-        await self.check_open(workspace, facts, entry.user_id, entry.work_date)
+        rule frozen on it and its timesheet's state as its approval; a finished one is
+        rounded and recorded as created first, so that the row is written at its first
+        version (versions start at 1)."""
+        entry.approval_state = await self.check_open(
+            workspace, facts, entry.user_id, entry.work_date
+        )
         (
             entry.rounding_step_minutes,
             entry.rounding_mode,
@@ -311,7 +320,6 @@ class EntryService:
             source=EntrySource.MANUAL,
             timezone=zone.key,
             sort_at=time_rules.sort_instant(started, work_date, zone),
-            approval_state=ApprovalState.DRAFT,
             version=0,
         )
         return Entry.of(await self.writes.insert(entry, workspace, target.facts))
@@ -389,7 +397,8 @@ class EntryService:
                 workspace, target, request.hourly_rate
             )
         await self._retime(entry, target, request)
-        await self.writes.check_open(
+        # The new work date may lie in another period: the entry takes its timesheet's state.
+        entry.approval_state = await self.writes.check_open(
             workspace, facts, entry.user_id, entry.work_date, decision=decision
         )
         for name in ("issue_id", "description", "billable", "tags"):
@@ -509,7 +518,6 @@ class EntryService:
             source=EntrySource.MANUAL,
             timezone=zone.key,
             sort_at=time_rules.sort_instant(started, work_date, zone),
-            approval_state=ApprovalState.DRAFT,
             version=0,
         )
         return Entry.of(await self.writes.insert(entry, workspace, target.facts))

@@ -1,5 +1,5 @@
 """This service's copies of the foreign events it reads beyond the directory's (work-items'
-issues), with only the fields it keeps."""
+issues, the workspace's teams and clients), with only the fields it keeps."""
 
 from __future__ import annotations
 
@@ -88,3 +88,26 @@ TEAM_MEMBER_EVENTS: tuple[type[TeamMemberSnapshot], ...] = (
     TeamMemberUpdated,
     TeamMemberRemoved,
 )
+
+
+class ClientSnapshot(IntegrationEvent):
+    """The workspace's client events (the fields kept: its name, for reports)."""
+
+    client_id: UUID
+    workspace_id: UUID
+    name: str
+
+
+class ClientCreated(ClientSnapshot):
+    event_type: ClassVar[str] = "workspace.client.created"
+
+
+class ClientUpdated(ClientSnapshot):
+    event_type: ClassVar[str] = "workspace.client.updated"
+
+
+class ClientDeleted(ClientSnapshot):
+    event_type: ClassVar[str] = "workspace.client.deleted"
+
+
+CLIENT_EVENTS: tuple[type[ClientSnapshot], ...] = (ClientCreated, ClientUpdated, ClientDeleted)

@@ -1,4 +1,4 @@
-"""Consumed events -> the directory, the issue projection and the teams projection.
+"""Consumed events -> the directory and the issue, teams and clients projections.
 
 Idempotent: the consumer's inbox drops duplicates, and the projection applies an event only
 when its sequence is newer than the stored one, so redelivery and reordering are harmless.
@@ -15,9 +15,12 @@ from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
 from worksync.timetracking.issues.repository import IssueRepository, IssueState
 from worksync.timetracking.messaging.consumed import (
+    CLIENT_EVENTS,
     ISSUE_EVENTS,
     TEAM_EVENTS,
     TEAM_MEMBER_EVENTS,
+    ClientDeleted,
+    ClientSnapshot,
     IssueDeleted,
     IssueSnapshot,
     TeamDeleted,
@@ -26,6 +29,7 @@ from worksync.timetracking.messaging.consumed import (
     TeamSnapshot,
 )
 from worksync.timetracking.models import directory_tables
+from worksync.timetracking.reports.clients import ClientRepository
 from worksync.timetracking.timesheets.teams import TeamRepository
 
 
@@ -89,6 +93,25 @@ TEAM_HANDLERS: dict[str, Handler] = {
     **{model.event_type: _on_team_member(model) for model in TEAM_MEMBER_EVENTS},
 }
 
+
+def _on_client(model: type[ClientSnapshot]) -> Handler:
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        data = event.parse_data(model)
+        await ClientRepository(session).apply(
+            data.client_id,
+            data.workspace_id,
+            data.name,
+            deleted=model is ClientDeleted,
+            sequence=event.sequence,
+        )
+
+    return handle
+
+
+CLIENT_HANDLERS: dict[str, Handler] = {
+    model.event_type: _on_client(model) for model in CLIENT_EVENTS
+}
+
 HANDLERS: Mapping[str, Handler] = merge_handlers(
-    directory_handlers(directory_tables), ISSUE_HANDLERS, TEAM_HANDLERS
+    directory_handlers(directory_tables), ISSUE_HANDLERS, TEAM_HANDLERS, CLIENT_HANDLERS
 )

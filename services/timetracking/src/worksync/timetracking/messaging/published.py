@@ -53,6 +53,9 @@ class EntrySnapshot(IntegrationEvent):
     hourly_rate: MoneyText | None
     currency: str | None
     source: EntrySource
+    # At the entry's own last write. A timesheet's transition moves its entries' approval
+    # without an entry event each (a month's approval would be ~100): its own
+    # `timetracking.timesheet.*` event names the user and the period they lie in.
     approval_state: str
 
 

@@ -18,7 +18,7 @@ from worksync.timetracking.models.entries import (
     EntrySource,
     TimeEntry,
 )
-from worksync.timetracking.models.projections import Issue
+from worksync.timetracking.models.projections import Client, Issue
 from worksync.timetracking.models.settings import UserSettings
 from worksync.timetracking.models.timesheets import (
     PENDING_REQUEST_INDEX,
@@ -44,6 +44,7 @@ __all__ = [
     "Break",
     "BudgetMeasure",
     "BudgetThreshold",
+    "Client",
     "DailyTotal",
     "EntrySource",
     "Issue",

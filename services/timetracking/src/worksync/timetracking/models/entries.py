@@ -37,6 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.timetracking.models.base import CURRENCY_PATTERN, Base
+from worksync.timetracking.models.timesheets import TimesheetState
 from worksync.timetracking.rounding import RoundingAppliesTo, RoundingMode
 
 
@@ -48,7 +49,20 @@ class EntrySource(StrEnum):
 
 
 class ApprovalState(StrEnum):
+    """An entry's approval: its timesheet's state, kept on the entry in the transactions
+    that write the entry or move the timesheet (a period without a timesheet is a draft)."""
+
     DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @classmethod
+    def of_timesheet(cls, state: str | None) -> ApprovalState:
+        """The approval of the entries of a timesheet in `state` (None: no timesheet)."""
+        if state is None or state == TimesheetState.OPEN:
+            return cls.DRAFT
+        return cls(state)
 
 
 RUNNING_TIMER_INDEX = "uq_time_entries_running_timer"

@@ -1,4 +1,5 @@
-"""Local read models of other contexts beyond the directory: work-items' issues."""
+"""Local read models of other contexts beyond the directory: work-items' issues and the
+workspace's clients."""
 
 from __future__ import annotations
 
@@ -26,3 +27,17 @@ class Issue(Base):
     sequence: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
     __table_args__ = (Index("ix_issues_project_id", "project_id"),)
+
+
+class Client(Base):
+    """A client of a workspace (who projects are done for) as its latest applied event
+    described it; a deleted one stays as a tombstone with its last name, so that a late
+    event cannot bring it back and time of its former projects keeps its label."""
+
+    __tablename__ = "clients"
+
+    client_id: Mapped[UUID] = mapped_column(primary_key=True)
+    workspace_id: Mapped[UUID] = mapped_column(nullable=False)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=false())
+    sequence: Mapped[int] = mapped_column(BigInteger, nullable=False)

@@ -15,7 +15,7 @@ from worksync.timetracking.dependencies import (
     ReportServiceDep,
     TimeReportServiceDep,
 )
-from worksync.timetracking.models import TimesheetState
+from worksync.timetracking.models import ApprovalState
 from worksync.timetracking.reports.overtime import Overtime
 from worksync.timetracking.reports.report import (
     MAX_FILTER_IDS,
@@ -46,9 +46,14 @@ def report_query(
     then_by: Annotated[Dimension | None, Query(description="A second grouping")] = None,
     project_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_IDS)] = None,
     user_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_IDS)] = None,
+    client_id: Annotated[
+        list[UUID] | None,
+        Query(max_length=MAX_FILTER_IDS, description="The clients of the entries' projects"),
+    ] = None,
     billable: bool | None = None,
     approval_state: Annotated[
-        TimesheetState | None, Query(description="The state of the entries' timesheets")
+        ApprovalState | None,
+        Query(description="The entries' approval (their timesheet's state; draft: open)"),
     ] = None,
 ) -> ReportQuery:
     return ReportQuery(
@@ -58,6 +63,7 @@ def report_query(
         to_date=to_date,
         project_ids=project_id or [],
         user_ids=user_id or [],
+        client_ids=client_id or [],
         billable=billable,
         approval_state=approval_state,
     )

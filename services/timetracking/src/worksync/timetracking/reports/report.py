@@ -1,14 +1,19 @@
 """`GET .../time-tracking/report` and its CSV: finished entries grouped by one or two of
-project, issue, user, day, week, month, with rounded hours, billable hours and billable
-amount in the workspace's currency. One statement: a `GROUP BY` of the entries the caller
-may see (their own, their administered projects', their led teams' members'; admins all),
-filtered, aggregated on the raw keys (ids, dates), with names joined and keys cast to text on
-the aggregated rows only.
+project, issue, user, client, day, week, month, with rounded hours, billable hours and
+billable amount in the workspace's currency. One statement: a `GROUP BY` of the entries the
+caller may see (their own, their administered projects', their led teams' members'; admins
+all), filtered, aggregated on the raw keys (ids, dates), with names joined and keys cast to
+text on the aggregated rows only.
 
 Amounts: rate times rounded hours of billable entries whose frozen currency is the
 workspace's; entries in another currency (a project's own) count in the hours but not in
 the amount — there are no exchange rates — and are counted in `other_currency_entries`.
-Clients are not a dimension yet: the directory holds no project's client.
+
+Clients: an entry counts for its project's client as the directory knows it now (a
+project moved to another client takes its past time along); entries of projects without
+a client group under a null key; a deleted client keeps its last name. A client filter
+names clients of the caller's workspace: another workspace's ids match nothing, as
+project ids do.
 """
 
 from __future__ import annotations
@@ -33,9 +38,7 @@ from sqlalchemy import (
     String,
     and_,
     cast,
-    exists,
     func,
-    or_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,22 +52,25 @@ from worksync.timetracking.entries.export import text_cell
 from worksync.timetracking.entries.repository import EntryRepository, readable_by
 from worksync.timetracking.errors import invalid_times
 from worksync.timetracking.models import (
+    ApprovalState,
+    Client,
     Issue,
     TimeEntry,
-    Timesheet,
-    TimesheetState,
     directory_tables,
 )
 
 MAX_DAYS = 366
 MAX_ROWS = 5000
 MAX_FILTER_IDS = 50
+# The entries' projects, joined only to group by client (the names' join uses the table).
+ENTRY_PROJECT = directory_tables.projects.alias("entry_project")
 
 
 class Dimension(StrEnum):
     PROJECT = "project"
     ISSUE = "issue"
     USER = "user"
+    CLIENT = "client"
     DAY = "day"
     WEEK = "week"
     MONTH = "month"
@@ -87,8 +93,9 @@ class ReportQuery:
     to_date: date
     project_ids: list[UUID]
     user_ids: list[UUID]
+    client_ids: list[UUID]
     billable: bool | None
-    approval_state: TimesheetState | None
+    approval_state: ApprovalState | None
 
 
 class ReportKey(BaseModel):
@@ -168,7 +175,7 @@ class TimeReportService:
                 )
                 .label("other_currency"),
             )
-            .select_from(TimeEntry)
+            .select_from(self._entries(dimensions))
             .where(*self._filters(workspace, query))
             .group_by(*raw)
             .subquery("totals")
@@ -226,9 +233,20 @@ class TimeReportService:
         )
 
     @staticmethod
+    def _entries(dimensions: list[Dimension]) -> FromClause:
+        """The entries, with their projects when grouped by client."""
+        if Dimension.CLIENT not in dimensions:
+            return TimeEntry.__table__
+        return TimeEntry.__table__.outerjoin(
+            ENTRY_PROJECT, ENTRY_PROJECT.c.id == TimeEntry.project_id
+        )
+
+    @staticmethod
     def _raw_key(dimension: Dimension, week_start: str) -> SQLColumnExpression[Any]:
         """What an entry is grouped on for a dimension: an id, or a date (a week's or a
         month's first day)."""
+        if dimension is Dimension.CLIENT:
+            return ENTRY_PROJECT.c.client_id
         if dimension is Dimension.PROJECT:
             return TimeEntry.project_id
         if dimension is Dimension.ISSUE:
@@ -257,6 +275,8 @@ class TimeReportService:
             return cast(key, String), func.concat_ws(" ", Issue.key, Issue.title)
         if dimension is Dimension.USER:
             return cast(key, String), directory_tables.members.c.display_name
+        if dimension is Dimension.CLIENT:
+            return cast(key, String), Client.name.expression
         if dimension is Dimension.MONTH:
             month = func.to_char(key, "YYYY-MM")
             return month, month
@@ -278,6 +298,10 @@ class TimeReportService:
             return joined.outerjoin(
                 members, and_(members.c.workspace_id == workspace_id, members.c.user_id == key)
             )
+        if dimension is Dimension.CLIENT:
+            return joined.outerjoin(
+                Client, and_(Client.client_id == key, Client.workspace_id == workspace_id)
+            )
         return joined
 
     @staticmethod
@@ -294,23 +318,18 @@ class TimeReportService:
             clauses.append(TimeEntry.user_id.in_(query.user_ids))
         if query.billable is not None:
             clauses.append(TimeEntry.billable.is_(query.billable))
-        if query.approval_state is not None:
-            sheet: ColumnElement[bool] = exists().where(
-                Timesheet.workspace_id == TimeEntry.workspace_id,
-                Timesheet.user_id == TimeEntry.user_id,
-                Timesheet.period_start <= TimeEntry.work_date,
-                Timesheet.period_end >= TimeEntry.work_date,
-                Timesheet.state == query.approval_state,
-            )
-            if query.approval_state is TimesheetState.OPEN:
-                any_sheet = exists().where(
-                    Timesheet.workspace_id == TimeEntry.workspace_id,
-                    Timesheet.user_id == TimeEntry.user_id,
-                    Timesheet.period_start <= TimeEntry.work_date,
-                    Timesheet.period_end >= TimeEntry.work_date,
+        if query.client_ids:
+            projects = directory_tables.projects
+            clauses.append(
+                TimeEntry.project_id.in_(
+                    select(projects.c.id).where(
+                        projects.c.workspace_id == workspace.workspace_id,
+                        projects.c.client_id.in_(query.client_ids),
+                    )
                 )
-                sheet = or_(sheet, ~any_sheet)
-            clauses.append(sheet)
+            )
+        if query.approval_state is not None:
+            clauses.append(TimeEntry.approval_state == query.approval_state)
         return clauses
 
 

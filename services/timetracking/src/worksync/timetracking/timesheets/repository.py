@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, update
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
 from worksync.timetracking.errors import TimesheetNotOpen
-from worksync.timetracking.models import TimeEntry, Timesheet
+from worksync.timetracking.models import ApprovalState, TimeEntry, Timesheet
 from worksync.timetracking.timesheets.schemas import TimesheetFilters
 from worksync.timetracking.timesheets.teams import members_led_by
 
@@ -44,6 +44,23 @@ class TimesheetRepository(Repository):
             return await self.lock_for_update(query)
         return await self.session.scalar(query)
 
+    async def carry_state(self, sheet: Timesheet) -> None:
+        """The entries of the user on the period's days take the timesheet's state as their
+        approval, in one statement (rows already holding it are left alone); `entries`
+        reads them afresh."""
+        approval = ApprovalState.of_timesheet(sheet.state)
+        await self.execute(
+            update(TimeEntry)
+            .where(
+                TimeEntry.workspace_id == sheet.workspace_id,
+                TimeEntry.user_id == sheet.user_id,
+                TimeEntry.work_date.between(sheet.period_start, sheet.period_end),
+                TimeEntry.approval_state != approval,
+            )
+            .values(approval_state=approval)
+            .execution_options(synchronize_session=False)
+        )
+
     async def entries(self, sheet: Timesheet) -> Sequence[TimeEntry]:
         """The finished entries of the user on the period's days, in list order."""
         query = (
@@ -55,6 +72,7 @@ class TimesheetRepository(Repository):
                 TimeEntry.duration_seconds.is_not(None),
             )
             .order_by(TimeEntry.sort_at, TimeEntry.id)
+            .execution_options(populate_existing=True)
         )
         return (await self.session.scalars(query)).all()
 

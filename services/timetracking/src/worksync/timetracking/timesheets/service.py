@@ -8,6 +8,10 @@ acting at once one wins and the other finds it decided (409). The first submissi
 period writes its row under the user's timesheet key, which every write of the user's time
 takes too (`EntryRepository.timesheet_state`): no entry slips into a period while it is
 being submitted.
+
+Every transition gives the period's entries the new state as their `approval_state` (open:
+draft) in the same transaction, with one UPDATE and no entry events: the timesheet's own
+event says it for all of them.
 """
 
 from __future__ import annotations
@@ -170,8 +174,13 @@ class TimesheetService:
     async def _visible(
         self, workspace: WorkspaceContext, timesheet_id: UUID, *, for_update: bool
     ) -> Timesheet:
-        """A timesheet the caller may see: their own, or one they may decide on; else 404."""
-        sheet = await self.sheets.get(workspace.workspace_id, timesheet_id, for_update=for_update)
+        """A timesheet the caller may see: their own, or one they may decide on; else 404.
+        To change it, the user's timesheet key first (as entry writes take it, so none
+        slips in between the new state and its entries' approval), then its row."""
+        sheet = await self.sheets.get(workspace.workspace_id, timesheet_id)
+        if sheet is not None and for_update:
+            await self.sheets.lock_user(workspace.workspace_id, sheet.user_id)
+            sheet = await self.sheets.get(workspace.workspace_id, timesheet_id, for_update=True)
         if sheet is None:
             raise not_found("timesheet")
         if sheet.user_id != workspace.user_id and not await self._approves(workspace, sheet):
@@ -200,6 +209,7 @@ class TimesheetService:
         event_class: type[TimesheetSnapshot],
         workspace: WorkspaceContext,
     ) -> TimesheetDetail:
+        await self.sheets.carry_state(sheet)
         entries = await self.sheets.entries(sheet)
         await record_timesheet(
             self.session, sheet, event_class, actor_id=workspace.user_id, totals=totals(entries)

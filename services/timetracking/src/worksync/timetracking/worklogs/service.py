@@ -13,7 +13,7 @@ from worksync.common.pagination import PageParams, SortKey, build_page, sort_key
 from worksync.timetracking.access import entry_reader, project_of
 from worksync.timetracking.entries.service import EntryWrites
 from worksync.timetracking.errors import EntryIsTimed
-from worksync.timetracking.models import ApprovalState, EntrySource, TimeEntry
+from worksync.timetracking.models import EntrySource, TimeEntry
 from worksync.timetracking.time_rules import local_date, local_midnight
 from worksync.timetracking.worklogs.schemas import (
     Worklog,
@@ -77,7 +77,6 @@ class WorklogService:
             source=EntrySource.WORKLOG,
             timezone=zone.key,
             sort_at=local_midnight(work_date, zone),
-            approval_state=ApprovalState.DRAFT,
             version=0,
         )
         return Worklog.of(await self.writes.insert(entry, workspace, target.facts))
@@ -135,7 +134,9 @@ class WorklogService:
             entry.timezone = facts.timezone
         if request.duration_minutes is not None:
             entry.duration_seconds = request.duration_minutes * 60
-        await self.writes.check_open(workspace, facts, entry.user_id, entry.work_date)
+        entry.approval_state = await self.writes.check_open(
+            workspace, facts, entry.user_id, entry.work_date
+        )
         await self.writes.changed(entry, workspace.user_id)
         return Worklog.of(entry)
 

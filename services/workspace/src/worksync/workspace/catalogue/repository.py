@@ -33,12 +33,15 @@ class CatalogueRepository(Repository, Generic[EntryRow]):
         self.model: type[EntryRow] = model
         self.project_reference = project_reference
 
-    async def get(self, workspace_id: UUID, entry_id: UUID) -> EntryRow | None:
-        return await self.session.scalar(
-            select(self.model).where(
-                self.model.workspace_id == workspace_id, self.model.id == entry_id
-            )
+    async def get(
+        self, workspace_id: UUID, entry_id: UUID, *, for_update: bool = False
+    ) -> EntryRow | None:
+        query = select(self.model).where(
+            self.model.workspace_id == workspace_id, self.model.id == entry_id
         )
+        if for_update:
+            return await self.lock_for_update(query)
+        return await self.session.scalar(query)
 
     async def page(
         self, workspace_id: UUID, search: str | None, key: SortKey, params: PageParams

@@ -40,31 +40,46 @@ class CatalogueService(Generic[EntryRow, EntryRead]):
         return [self._read(row) for row in items], next_cursor
 
     async def create(self, workspace_id: UUID, values: dict[str, Any]) -> EntryRead:
-        entry = self.entries.model(workspace_id=workspace_id, **values)
-        await self.entries.add(entry)
-        return self._read(entry)
+        return self._read(await self._add(workspace_id, values))
 
     async def update(
         self, workspace_id: UUID, entry_id: UUID, changes: dict[str, Any]
     ) -> EntryRead:
-        entry = await self._get(workspace_id, entry_id)
+        return self._read(await self._change(workspace_id, entry_id, changes))
+
+    async def delete(self, workspace_id: UUID, entry_id: UUID) -> None:
+        await self.entries.remove(await self._removable(workspace_id, entry_id))
+
+    async def _add(self, workspace_id: UUID, values: dict[str, Any]) -> EntryRow:
+        entry = self.entries.model(workspace_id=workspace_id, **values)
+        await self.entries.add(entry)
+        return entry
+
+    async def _change(
+        self, workspace_id: UUID, entry_id: UUID, changes: dict[str, Any]
+    ) -> EntryRow:
+        """The entry, locked, with `changes` applied and flushed."""
+        entry = await self._get(workspace_id, entry_id, for_update=True)
         for name, value in changes.items():
             setattr(entry, name, value)
         await self.entries.flush()
-        return self._read(entry)
+        return entry
 
-    async def delete(self, workspace_id: UUID, entry_id: UUID) -> None:
-        """Refused while a live project refers to the entry, rather than unsetting it there."""
-        entry = await self._get(workspace_id, entry_id)
+    async def _removable(self, workspace_id: UUID, entry_id: UUID) -> EntryRow:
+        """The entry, locked, unless a live project refers to it (refused rather than
+        unsetting it there)."""
+        entry = await self._get(workspace_id, entry_id, for_update=True)
         if await self.entries.used_by_live_project(entry.id):
             raise InUse(self.kind)
-        await self.entries.remove(entry)
+        return entry
 
     def _read(self, entry: EntryRow) -> EntryRead:
         return self.read_model.model_validate(entry, from_attributes=True)
 
-    async def _get(self, workspace_id: UUID, entry_id: UUID) -> EntryRow:
-        entry = await self.entries.get(workspace_id, entry_id)
+    async def _get(
+        self, workspace_id: UUID, entry_id: UUID, *, for_update: bool = False
+    ) -> EntryRow:
+        entry = await self.entries.get(workspace_id, entry_id, for_update=for_update)
         if entry is None:
             raise not_found(self.kind)
         return entry

@@ -50,7 +50,9 @@ async def create_client(
     """Create a client (admins)."""
 
     async def create() -> Client:
-        return await service.create(access.workspace_id, request.model_dump())
+        return await service.create(
+            access.workspace_id, request.model_dump(), actor_id=access.user_id
+        )
 
     return await idempotent(
         session,
@@ -77,7 +79,10 @@ async def update_client(
 ) -> Client:
     """Rename or describe a client (admins)."""
     return await service.update(
-        access.workspace_id, client_id, request.model_dump(exclude_unset=True)
+        access.workspace_id,
+        client_id,
+        request.model_dump(exclude_unset=True),
+        actor_id=access.user_id,
     )
 
 
@@ -88,4 +93,4 @@ async def update_client(
 )
 async def delete_client(client_id: UUID, access: WorkspaceAdmin, service: ClientServiceDep) -> None:
     """Delete a client no live project refers to (admins)."""
-    await service.delete(access.workspace_id, client_id)
+    await service.delete(access.workspace_id, client_id, actor_id=access.user_id)

@@ -1,6 +1,10 @@
-"""Clients: who projects are done for."""
+"""Clients: who projects are done for. Every change is recorded as a `workspace.client.*`
+event (time tracking reports by client), in the request's transaction."""
 
 from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,6 +12,8 @@ from worksync.common.pagination import sort_key
 from worksync.workspace.catalogue.repository import ClientRepository
 from worksync.workspace.catalogue.service import CatalogueService
 from worksync.workspace.clients.schemas import Client, ClientSort
+from worksync.workspace.messaging.published import ClientCreated, ClientDeleted, ClientUpdated
+from worksync.workspace.messaging.recording import record_client
 from worksync.workspace.models import Client as ClientRow
 
 SORT_KEYS = {
@@ -20,3 +26,37 @@ SORT_KEYS = {
 class ClientService(CatalogueService[ClientRow, Client]):
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(ClientRepository(session), read_model=Client, kind="client")
+        self.session = session
+
+    async def create(
+        self, workspace_id: UUID, values: dict[str, Any], *, actor_id: UUID | None = None
+    ) -> Client:
+        client = await self._add(workspace_id, values)
+        await record_client(self.session, client, ClientCreated, actor_id=actor_id)
+        await self.entries.flush()
+        return self._read(client)
+
+    async def update(
+        self,
+        workspace_id: UUID,
+        entry_id: UUID,
+        changes: dict[str, Any],
+        *,
+        actor_id: UUID | None = None,
+    ) -> Client:
+        """An event only when the name changed: the description is not in the events."""
+        client = await self._get(workspace_id, entry_id, for_update=True)
+        renamed = changes.get("name", client.name) != client.name
+        for name, value in changes.items():
+            setattr(client, name, value)
+        if renamed:
+            await record_client(self.session, client, ClientUpdated, actor_id=actor_id)
+        await self.entries.flush()
+        return self._read(client)
+
+    async def delete(
+        self, workspace_id: UUID, entry_id: UUID, *, actor_id: UUID | None = None
+    ) -> None:
+        client = await self._removable(workspace_id, entry_id)
+        await record_client(self.session, client, ClientDeleted, actor_id=actor_id)
+        await self.entries.remove(client)

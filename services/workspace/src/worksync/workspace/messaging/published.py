@@ -1,8 +1,8 @@
 """The events the workspace service publishes (the `data` of their CloudEvents), and its outbox.
 
 Each event's subject is the id of the row it describes and its sequence that row's
-`version`: workspaces, memberships, projects, project memberships, teams (whose member
-events count in the team's sequence), departments and staff profiles. Membership rows are
+`version`: workspaces, memberships, projects, project memberships, clients, teams (whose
+member events count in the team's sequence), departments and staff profiles. Membership rows are
 never deleted, so a member's sequence keeps rising across removal and re-adding and
 consumers may apply newest-wins.
 """
@@ -16,7 +16,7 @@ from uuid import UUID
 from worksync.common.events.envelope import IntegrationEvent
 from worksync.common.events.outbox import Outbox
 from worksync.common.fields import MoneyText
-from worksync.common.roles import ProjectRole, WorkspaceRole
+from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
 from worksync.workspace.enums import (
     EmploymentStatus,
     ProjectPriority,
@@ -105,6 +105,7 @@ class ProjectSnapshot(IntegrationEvent):
     status: ProjectStatus
     priority: ProjectPriority
     is_time_tracking_enabled: bool
+    visibility: ProjectVisibility
     currency: str
     default_hourly_rate: MoneyText | None
     budget_amount: MoneyText | None
@@ -171,6 +172,33 @@ class ProjectMemberRemoved(ProjectMemberSnapshot):
     """A member left a project or was removed from it."""
 
     event_type: ClassVar[str] = "workspace.project_member.removed"
+
+
+class ClientSnapshot(IntegrationEvent):
+    """A client of the workspace (who projects are done for; projects name it by
+    `client_id`)."""
+
+    client_id: UUID
+    workspace_id: UUID
+    name: str
+
+
+class ClientCreated(ClientSnapshot):
+    """A client was created."""
+
+    event_type: ClassVar[str] = "workspace.client.created"
+
+
+class ClientUpdated(ClientSnapshot):
+    """A client was renamed (or its description changed)."""
+
+    event_type: ClassVar[str] = "workspace.client.updated"
+
+
+class ClientDeleted(ClientSnapshot):
+    """A client was deleted (no live project referred to it); carries its last name."""
+
+    event_type: ClassVar[str] = "workspace.client.deleted"
 
 
 class TeamSnapshot(IntegrationEvent):

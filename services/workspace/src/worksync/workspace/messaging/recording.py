@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.events.outbox import EventRecorder
 from worksync.common.fields import money_text
 from worksync.workspace.messaging.published import (
+    ClientSnapshot,
     DepartmentSnapshot,
     MemberSnapshot,
     ProjectMemberSnapshot,
@@ -25,6 +26,7 @@ from worksync.workspace.messaging.published import (
     outbox,
 )
 from worksync.workspace.models import (
+    Client,
     Department,
     Membership,
     Project,
@@ -97,6 +99,7 @@ async def record_project(
         status=project.status,
         priority=project.priority,
         is_time_tracking_enabled=project.is_time_tracking_enabled,
+        visibility=project.visibility,
         currency=project.currency,
         default_hourly_rate=money_text(project.default_hourly_rate),
         budget_amount=money_text(project.budget_amount),
@@ -129,6 +132,19 @@ async def record_project_member(
     )
     await recorder.record(
         session, membership, data, workspace_id=membership.workspace_id, actor_id=actor_id
+    )
+
+
+async def record_client(
+    session: AsyncSession,
+    client: Client,
+    event_class: type[ClientSnapshot],
+    *,
+    actor_id: UUID | None,
+) -> None:
+    data = event_class(client_id=client.id, workspace_id=client.workspace_id, name=client.name)
+    await recorder.record(
+        session, client, data, workspace_id=client.workspace_id, actor_id=actor_id
     )
 
 

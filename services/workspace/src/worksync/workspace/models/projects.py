@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin, one_of
-from worksync.common.roles import ProjectRole
+from worksync.common.roles import ProjectRole, ProjectVisibility
 from worksync.workspace.enums import ProjectMembershipSource, ProjectPriority, ProjectStatus
 from worksync.workspace.models.base import (
     CURRENCY_PATTERN,
@@ -44,6 +44,8 @@ class Client(IdMixin, TimestampMixin, Base):
     workspace_id: Mapped[UUID] = workspace_key()
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
+    # The sequence of its `workspace.client.*` events.
+    version: Mapped[int] = version_column()
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "id"),
@@ -101,6 +103,9 @@ class Project(IdMixin, TimestampMixin, Base):
     is_time_tracking_enabled: Mapped[bool] = mapped_column(
         Boolean, default=True, server_default=true()
     )
+    visibility: Mapped[str] = mapped_column(
+        String(7), default=ProjectVisibility.PUBLIC, server_default=ProjectVisibility.PUBLIC.value
+    )
     # The department the project belongs to (descriptive; auto-sync follows the
     # departments' `linked_project_id` instead).
     department_id: Mapped[UUID | None]
@@ -135,6 +140,7 @@ class Project(IdMixin, TimestampMixin, Base):
         CheckConstraint("char_length(btrim(name)) > 0", name="name_not_blank"),
         CheckConstraint(one_of("status", ProjectStatus), name="status_known"),
         CheckConstraint(one_of("priority", ProjectPriority), name="priority_known"),
+        CheckConstraint(one_of("visibility", ProjectVisibility), name="visibility_known"),
         CheckConstraint(
             "start_date IS NULL OR end_date IS NULL OR end_date >= start_date",
             name="ends_after_start",

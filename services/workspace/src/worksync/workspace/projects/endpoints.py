@@ -60,8 +60,8 @@ async def list_projects(
     params: Annotated[PageParams, Depends(page_params)],
     sort: ProjectSort = ProjectSort.NAME,
 ) -> Page[Project]:
-    """The workspace's projects (for guests: those they are members of); the money of
-    those the caller administers."""
+    """The workspace's projects the caller sees (private ones and, for guests, all: those
+    they are members of); the money of those the caller administers."""
     items, next_cursor = await service.page(access, filters, sort, params)
     return Page(items=items, next_cursor=next_cursor)
 

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, exists, select
+from sqlalchemy import Row, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
-from worksync.common.roles import ProjectRole
+from worksync.common.roles import ProjectRole, ProjectVisibility
 from worksync.workspace.errors import IdentifierTaken
 from worksync.workspace.models import Project, ProjectMembership
 from worksync.workspace.projects.schemas import ProjectFilters
@@ -102,8 +102,11 @@ class ProjectRepository(Repository):
         member_id: UUID | None,
         key: SortKey,
         params: PageParams,
+        *,
+        public_too: bool = False,
     ) -> Sequence[Project]:
-        """Live projects matching `filters`; only those `member_id` belongs to, if given."""
+        """Live projects matching `filters`; if `member_id` is given, only those they belong
+        to (and the public ones, with `public_too`)."""
         statement = select(Project).where(
             Project.workspace_id == workspace_id,
             Project.deleted_at.is_(None),
@@ -122,11 +125,14 @@ class ProjectRepository(Repository):
         if filters.search:
             statement = statement.where(contains(filters.search, Project.name, Project.identifier))
         if member_id is not None:
+            belongs = exists().where(
+                ProjectMembership.project_id == Project.id,
+                ProjectMembership.user_id == member_id,
+                ProjectMembership.removed_at.is_(None),
+            )
             statement = statement.where(
-                exists().where(
-                    ProjectMembership.project_id == Project.id,
-                    ProjectMembership.user_id == member_id,
-                    ProjectMembership.removed_at.is_(None),
-                )
+                or_(Project.visibility == ProjectVisibility.PUBLIC, belongs)
+                if public_too
+                else belongs
             )
         return (await self.session.scalars(apply_keyset(statement, key, params))).all()

@@ -11,6 +11,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from worksync.common.fields import Money, NotNull
+from worksync.common.roles import ProjectVisibility
 from worksync.workspace.enums import ProjectPriority, ProjectStatus
 from worksync.workspace.fields import Amount, CurrencyCode, Description, Hours, LongName
 from worksync.workspace.models import Project as ProjectRow
@@ -21,6 +22,11 @@ Identifier = Annotated[
     StringConstraints(pattern=IDENTIFIER_PATTERN),
     Field(description="2-10 upper-case letters; issue keys start with it", examples=["WEB"]),
 ]
+
+VISIBILITY = (
+    "public: every workspace member sees the project (guests only as its members); "
+    "private: only its project members and the workspace's owners and admins"
+)
 
 
 class ProjectCreate(BaseModel):
@@ -43,6 +49,7 @@ class ProjectCreate(BaseModel):
     client_id: UUID | None = None
     category_id: UUID | None = None
     is_time_tracking_enabled: bool = True
+    visibility: ProjectVisibility = Field(default=ProjectVisibility.PUBLIC, description=VISIBILITY)
     department_id: UUID | None = None
 
 
@@ -69,6 +76,7 @@ class ProjectUpdate(BaseModel):
     client_id: UUID | None = None
     category_id: UUID | None = None
     is_time_tracking_enabled: Annotated[bool | None, NotNull] = None
+    visibility: Annotated[ProjectVisibility | None, NotNull, Field(description=VISIBILITY)] = None
     department_id: UUID | None = None
 
 
@@ -95,6 +103,7 @@ class Project(BaseModel):
     client_id: UUID | None
     category_id: UUID | None
     is_time_tracking_enabled: bool
+    visibility: ProjectVisibility = Field(description=VISIBILITY)
     department_id: UUID | None
     created_by_id: UUID
     archived_at: datetime | None

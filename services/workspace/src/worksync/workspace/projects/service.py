@@ -1,6 +1,7 @@
 """Projects: creating, changing, archiving and deleting them, and who sees which.
 
-Workspace members see every project; guests only those they are project members of.
+Workspace owners and admins see every project; members the public ones and those they are
+project members of; guests only the latter (`worksync.common.roles.sees_project`).
 Members and above create projects and become their admins; project admins (workspace
 admins and owners implicitly) change them. The identifier is fixed once created, except
 for workspace admins and owners: issue keys are built from it. A project's money (budget,
@@ -120,8 +121,15 @@ class ProjectService:
         params: PageParams,
     ) -> tuple[list[Project], str | None]:
         key = SORT_KEYS[sort]
-        only_of = access.user_id if access.role == WorkspaceRole.GUEST else None
-        rows = await self.projects.page(access.workspace_id, filters, only_of, key, params)
+        only_of = None if access.is_admin else access.user_id
+        rows = await self.projects.page(
+            access.workspace_id,
+            filters,
+            only_of,
+            key,
+            params,
+            public_too=access.role is not WorkspaceRole.GUEST,
+        )
         items, next_cursor = build_page(rows, key, params)
         if access.is_admin:
             return [Project.of(row, shows_money=True) for row in items], next_cursor
