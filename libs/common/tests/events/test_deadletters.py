@@ -12,12 +12,12 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.deadletters import DeadLetters, NoSuchDeadLetter, dead_letters
 from worksync.common.events.consumer import EventConsumer, Handler
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.events.tables import MessagingTables
 from worksync.common.events.topology import dead_queue_name, declare_topology
 from worksync.common.ids import new_id
+from worksync.common.ops.deadletters import DeadLetters, NoSuchDeadLetter, dead_letters
 
 Eventually = Callable[[Callable[[], Awaitable[bool]]], Awaitable[None]]
 NextMessage = Callable[[AbstractQueue], Awaitable[AbstractIncomingMessage]]
@@ -189,7 +189,8 @@ async def _cli(*args: str) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "worksync.common.deadletters",
+        "worksync.common.ops",
+        "deadletters",
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,

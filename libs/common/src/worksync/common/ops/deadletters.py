@@ -1,9 +1,9 @@
 """Inspecting and replaying a service's dead-letter queue, for operators.
 
-    python -m worksync.common.deadletters list    --queue timetracking.events
-    python -m worksync.common.deadletters show    --queue timetracking.events --id <id>
-    python -m worksync.common.deadletters replay  --queue timetracking.events [--id <id>]
-    python -m worksync.common.deadletters purge   --queue timetracking.events [--id <id>]
+    python -m worksync.common.ops deadletters list    --queue timetracking.events
+    python -m worksync.common.ops deadletters show    --queue timetracking.events --id <id>
+    python -m worksync.common.ops deadletters replay  --queue timetracking.events [--id <id>]
+    python -m worksync.common.ops deadletters purge   --queue timetracking.events [--id <id>]
 
 `--queue` names the service's queue; its dead queue is `<queue>.dead`. The broker is
 `WORKSYNC_AMQP_URL` (or `--amqp-url`). Replaying publishes a message straight to the
@@ -17,12 +17,9 @@ so listing changes nothing but their redelivery count.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import hashlib
 import json
-import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -233,56 +230,37 @@ async def dead_letters(amqp_url: str, queue: str) -> AsyncIterator[DeadLetters]:
         yield DeadLetters(connection, queue)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m worksync.common.deadletters",
-        description="Inspect, replay or purge a service's dead-letter queue.",
-    )
-    parser.add_argument("command", choices=("list", "show", "replay", "purge"))
-    parser.add_argument("--queue", required=True, help="the service's queue, e.g. identity.events")
-    parser.add_argument("--id", dest="message_id", help="one message (the event id)")
-    parser.add_argument("--amqp-url", help="the broker (default: WORKSYNC_AMQP_URL)")
-    return parser
-
-
-async def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Carry out one parsed command; the process's exit status."""
-    url = args.amqp_url or DeadLetterSettings().amqp_url
-    queue = args.queue.removesuffix(".dead")
+async def run(
+    command: str, *, queue: str, message_id: str | None, amqp_url: str | None, out: TextIO
+) -> int:
+    """Carry out `list`, `show`, `replay` or `purge`; the process's exit status."""
+    url = amqp_url or DeadLetterSettings().amqp_url
+    queue = queue.removesuffix(".dead")
     try:
         async with dead_letters(url, queue) as letters:
-            return await _carry_out(args, letters, out)
+            return await _carry_out(command, message_id, letters, out)
     except aio_pika.exceptions.ChannelNotFoundEntity:
         out.write(f"no queue {dead_queue_name(queue)} on the broker\n")
         return 2
 
 
-async def _carry_out(args: argparse.Namespace, letters: DeadLetters, out: TextIO) -> int:
+async def _carry_out(
+    command: str, message_id: str | None, letters: DeadLetters, out: TextIO
+) -> int:
     try:
-        if args.command == "list":
+        if command == "list":
             out.write("id\ttype\treason\tdeaths\tdead since\n")
             out.writelines(letter.summary() + "\n" for letter in await letters.browse())
-        elif args.command == "show":
-            out.write((await letters.show(args.message_id)).details() + "\n")
-        elif args.command == "replay":
-            replayed = await letters.replay(args.message_id)
+        elif command == "show":
+            assert message_id is not None, "the command line asks for --id"
+            out.write((await letters.show(message_id)).details() + "\n")
+        elif command == "replay":
+            replayed = await letters.replay(message_id)
             out.write(f"replayed {len(replayed)} message(s) to {letters.queue}\n")
         else:
-            dropped = await letters.purge(args.message_id)
+            dropped = await letters.purge(message_id)
             out.write(f"purged {dropped} message(s) from {letters.dead_queue}\n")
     except NoSuchDeadLetter as missing:
         out.write(f"no dead message {missing} in {letters.dead_queue}\n")
         return 1
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command == "show" and not args.message_id:
-        parser.error("show needs --id")
-    return asyncio.run(run(args, sys.stdout))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
