@@ -179,6 +179,7 @@ def _seed(
         )
         conn.execute("VACUUM ANALYZE timetracking.time_entries")
         conn.execute("VACUUM ANALYZE timetracking.daily_totals")
+        conn.execute("VACUUM ANALYZE timetracking.report_totals")
     return time.perf_counter() - started
 
 

@@ -20,6 +20,7 @@ TABLES = {
     "teams",
     "team_members",
     "daily_totals",
+    "report_totals",
     "breaks",
     "user_settings",
     "issues",

@@ -1,5 +1,6 @@
-"""The daily totals the workspace summary reads always equal a GROUP BY of the finished
-entries: whatever is created, moved, changed, stopped or deleted, through the API or not."""
+"""The daily totals the workspace summary reads and the report totals the report reads always
+equal a GROUP BY of the finished entries: whatever is created, moved, changed, stopped or
+deleted, through the API or not."""
 
 from __future__ import annotations
 
@@ -26,6 +27,26 @@ GROUP BY 1, 2, 3
 ORDER BY 1, 2, 3
 """
 
+REPORT_TOTALS = """
+SELECT work_date, user_id, project_id, issue_id, currency, approval_state, seconds,
+       billable_seconds, amount, rated_billable_entries, billable_entries, entries
+FROM timetracking.report_totals WHERE workspace_id = :workspace_id
+ORDER BY 1, 2, 3, 4, 5, 6
+"""
+REPORT_FROM_ENTRIES = """
+SELECT work_date, user_id, project_id, issue_id, currency, approval_state,
+       SUM(rounded_duration_seconds),
+       COALESCE(SUM(rounded_duration_seconds) FILTER (WHERE billable), 0),
+       COALESCE(SUM(rounded_duration_seconds * hourly_rate)
+                FILTER (WHERE billable AND hourly_rate IS NOT NULL), 0),
+       COUNT(*) FILTER (WHERE billable AND hourly_rate IS NOT NULL),
+       COUNT(*) FILTER (WHERE billable), COUNT(*)
+FROM timetracking.time_entries
+WHERE workspace_id = :workspace_id AND duration_seconds IS NOT NULL
+GROUP BY 1, 2, 3, 4, 5, 6
+ORDER BY 1, 2, 3, 4, 5, 6
+"""
+
 
 async def _assert_totals_match(
     sessionmaker: async_sessionmaker[AsyncSession], world: World
@@ -34,7 +55,10 @@ async def _assert_totals_match(
         parameters = {"workspace_id": world.workspace.id}
         totals = (await session.execute(text(TOTALS), parameters)).all()
         expected = (await session.execute(text(FROM_ENTRIES), parameters)).all()
+        report_totals = (await session.execute(text(REPORT_TOTALS), parameters)).all()
+        report_expected = (await session.execute(text(REPORT_FROM_ENTRIES), parameters)).all()
     assert [tuple(row) for row in totals] == [tuple(row) for row in expected]
+    assert [tuple(row) for row in report_totals] == [tuple(row) for row in report_expected]
     return list(totals)
 
 
@@ -59,12 +83,16 @@ async def test_totals_follow_every_change_of_the_entries(
         ada, started_at="2024-05-07T22:00:00", ended_at="2024-05-08T02:00:00", billable=True
     )
     same_day = await create(ada, work_date="2024-05-07", duration_seconds=600)
+    # Same day, user and project, without an issue and with one: rows apart in the report's.
+    await create(ada, work_date="2024-05-07", duration_seconds=300)
+    await create(ada, work_date="2024-05-07", duration_seconds=1200, issue_id=str(world.issue_id))
     await create(world.bob.headers, work_date="2024-05-07", duration_seconds=900, billable=True)
     assert len(await _assert_totals_match(sessionmaker, world)) == 2
 
     # Longer, not billable, then on another day: seconds move out of one row into another.
     for change in (
         {"ended_at": "2024-05-08T03:00:00"},
+        {"issue_id": str(world.issue_id)},
         {"billable": False},
         {"started_at": "2024-05-09T20:00:00", "ended_at": "2024-05-09T21:00:00"},
     ):
@@ -105,3 +133,20 @@ async def test_totals_follow_every_change_of_the_entries(
         )
     rows = await _assert_totals_match(sessionmaker, world)
     assert other.project.id in {row.project_id for row in rows}
+
+    # A timesheet action moves its period's seconds to rows of the new approval state.
+    submitted = await client.post(
+        f"{world.base}/timesheets/submit", json={"date": "2024-05-07"}, headers=ada
+    )
+    assert submitted.status_code == 200, submitted.text
+    async with sessionmaker() as session:
+        states = await session.scalars(
+            text(
+                "SELECT DISTINCT approval_state FROM timetracking.report_totals"
+                " WHERE workspace_id = :workspace_id AND user_id = :user_id"
+                " AND work_date BETWEEN '2024-05-06' AND '2024-05-12'"
+            ),
+            {"workspace_id": world.workspace.id, "user_id": world.ada.id},
+        )
+        assert list(states) == ["submitted"]
+    await _assert_totals_match(sessionmaker, world)

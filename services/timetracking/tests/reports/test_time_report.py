@@ -95,6 +95,11 @@ async def test_time_dimensions_and_filters(
     assert labels[0].startswith("APL-")
     billable = await report(client, world, world.owner, group_by="user", billable="true")
     assert [r["group"]["key"] for r in billable["rows"]] == [str(world.ada.id)]
+    not_billable = await report(client, world, world.owner, group_by="user", billable="false")
+    assert [
+        (r["group"]["key"], r["hours"], r["billable_hours"], r["amount"])
+        for r in not_billable["rows"]
+    ] == [(str(world.bob.id), "0.50", "0.00", "0.00")]
     only_bob = await report(client, world, world.owner, group_by="day", user_id=str(world.bob.id))
     assert only_bob["total_hours"] == "0.50"
     narrow = await report(

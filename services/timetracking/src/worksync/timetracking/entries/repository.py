@@ -12,6 +12,7 @@ from sqlalchemy import (
     ColumnElement,
     DateTime,
     Select,
+    SQLColumnExpression,
     and_,
     cast,
     func,
@@ -141,20 +142,23 @@ def _administered_projects(reader: Reader) -> Select[UUID]:
     )
 
 
-def readable_by(reader: Reader) -> ColumnElement[bool]:
+def readable_by(
+    reader: Reader,
+    user_id: SQLColumnExpression[UUID] = TimeEntry.user_id,
+    project_id: SQLColumnExpression[UUID] = TimeEntry.project_id,
+) -> ColumnElement[bool]:
     """The entries of the workspace the reader may read: their own, their administered
     projects', and those of the members of the teams they lead on projects the reader sees
-    (a private project's time stays with its members; all, for admins)."""
+    (a private project's time stays with its members; all, for admins). Rows that sum
+    entries (`user_id`, `project_id`: theirs) follow the same rule."""
     if reader.everyone:
         return true()
     return or_(
-        TimeEntry.user_id == reader.user_id,
-        TimeEntry.project_id.in_(_administered_projects(reader)),
+        user_id == reader.user_id,
+        project_id.in_(_administered_projects(reader)),
         and_(
-            TimeEntry.user_id.in_(members_led_by(reader.workspace_id, reader.user_id)),
-            TimeEntry.project_id.in_(
-                projects_seen_by(directory_tables, reader.workspace_id, reader.user_id)
-            ),
+            user_id.in_(members_led_by(reader.workspace_id, reader.user_id)),
+            project_id.in_(projects_seen_by(directory_tables, reader.workspace_id, reader.user_id)),
         ),
     )
 

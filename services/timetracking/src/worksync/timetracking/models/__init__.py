@@ -30,7 +30,7 @@ from worksync.timetracking.models.timesheets import (
     Timesheet,
     TimesheetState,
 )
-from worksync.timetracking.models.totals import DailyTotal
+from worksync.timetracking.models.totals import DailyTotal, report_totals
 
 __all__ = [
     "BREAKS_NO_OVERLAP",
@@ -60,4 +60,5 @@ __all__ = [
     "directory_tables",
     "idempotency_keys",
     "messaging",
+    "report_totals",
 ]

@@ -1,9 +1,9 @@
-"""Finished time per workspace, day, project and user: what the workspace summary sums.
+"""Finished time summed per day: what the workspace summary and the report group.
 
-Kept by a trigger on `time_entries` (migration 0002), in the same transaction as every
-insert, update and delete of an entry, so that no code path — nor a hand-written
-statement — can leave it behind. A summary then adds up a few rows per person and day
-instead of every entry.
+Kept by triggers on `time_entries` (migrations 0002 and 0009), in the same transaction as
+every insert, update and delete of an entry, so that no code path — nor a hand-written
+statement — can leave them behind. A summary or a report then adds up a few rows per
+person and day instead of every entry.
 """
 
 from __future__ import annotations
@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, Integer
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    Index,
+    Integer,
+    Numeric,
+    Table,
+    Text,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.timetracking.models.base import Base
@@ -33,3 +44,45 @@ class DailyTotal(Base):
         CheckConstraint("entries > 0", name="entries_positive"),
         CheckConstraint("billable_seconds BETWEEN 0 AND seconds", name="billable_within_total"),
     )
+
+
+# A table, not a mapped class: read by the report alone, and (issue and currency may be
+# null) it has no primary key, only a unique index whose nulls are not distinct.
+report_totals = Table(
+    "report_totals",
+    Base.metadata,
+    Column("workspace_id", Uuid, nullable=False),
+    Column("work_date", Date, nullable=False),
+    Column("user_id", Uuid, nullable=False),
+    Column("project_id", Uuid, nullable=False),
+    Column("issue_id", Uuid, nullable=True),
+    Column("currency", Text, nullable=True),
+    Column("approval_state", Text, nullable=False),
+    Column("seconds", BigInteger, nullable=False),
+    Column("billable_seconds", BigInteger, nullable=False),
+    # Seconds times rate of billable entries with a rate: divided by 3,600 when read.
+    Column("amount", Numeric, nullable=False),
+    # Billable entries with a rate, for those the report cannot price in another currency.
+    Column("rated_billable_entries", Integer, nullable=False),
+    # Billable entries: with the above, what a `billable` filter keeps of a row.
+    Column("billable_entries", Integer, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Index(
+        "uq_report_totals_key",
+        "workspace_id",
+        "work_date",
+        "user_id",
+        "project_id",
+        "issue_id",
+        "currency",
+        "approval_state",
+        unique=True,
+        postgresql_nulls_not_distinct=True,
+    ),
+    CheckConstraint("entries > 0", name="entries_positive"),
+    CheckConstraint("billable_seconds BETWEEN 0 AND seconds", name="billable_within_total"),
+    CheckConstraint(
+        "rated_billable_entries BETWEEN 0 AND billable_entries AND billable_entries <= entries",
+        name="entry_counts_nested",
+    ),
+)

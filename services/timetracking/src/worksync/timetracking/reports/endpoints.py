@@ -74,10 +74,11 @@ async def report(
     workspace: WorkspaceMember,
     service: TimeReportServiceDep,
     query: Annotated[ReportQuery, Depends(report_query)],
-) -> Report:
+) -> Response:
     """Rounded hours, billable hours and billable amount of the entries the caller may see,
     grouped by one or two dimensions."""
-    return await service.report(workspace, query)
+    encoded = await service.report(workspace, query)
+    return Response(encoded.body, media_type="application/json")
 
 
 @router.get(
@@ -97,7 +98,7 @@ async def report_as_csv(
     query: Annotated[ReportQuery, Depends(report_query)],
 ) -> Response:
     """The report as CSV."""
-    built = await service.report(workspace, query)
+    built = (await service.report(workspace, query)).parsed()
     return Response(
         report_csv(built),
         media_type="text/csv; charset=utf-8",

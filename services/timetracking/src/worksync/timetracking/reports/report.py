@@ -1,9 +1,12 @@
 """`GET .../time-tracking/report` and its CSV: finished entries grouped by one or two of
 project, issue, user, client, day, week, month, with rounded hours, billable hours and
-billable amount in the workspace's currency. One statement: a `GROUP BY` of the entries the
-caller may see (their own, their administered projects', their led teams' members'; admins
-all), filtered, aggregated on the raw keys (ids, dates), with names joined and keys cast to
-text on the aggregated rows only.
+billable amount in the workspace's currency. One statement: a `GROUP BY` of the report
+totals (the finished entries summed per day, user, project, issue, currency and approval
+state by a trigger: a person's day is a few rows whatever its entries) the caller may see
+(their own, their administered projects', their led teams' members'; admins all), filtered,
+aggregated on the raw keys (ids, dates), names joined and keys cast to text on the
+aggregated rows only; the database writes the answer's JSON (`EncodedReport`), so thousands
+of groups cost one string, not thousands of validated models.
 
 Amounts: rate times rounded hours of billable entries whose frozen currency is the
 workspace's; entries in another currency (a project's own) count in the hours but not in
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,13 +38,22 @@ from sqlalchemy import (
     FromClause,
     Integer,
     Label,
+    Numeric,
     SQLColumnExpression,
     String,
+    Text,
     and_,
+    case,
     cast,
+    false,
     func,
+    literal,
+    null,
+    or_,
     select,
+    text,
 )
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import WorkspaceContext
@@ -55,14 +68,16 @@ from worksync.timetracking.models import (
     ApprovalState,
     Client,
     Issue,
-    TimeEntry,
     directory_tables,
+    report_totals,
 )
+
+TOTALS = report_totals.c
 
 MAX_DAYS = 366
 MAX_ROWS = 5000
 MAX_FILTER_IDS = 50
-# The entries' projects, joined only to group by client (the names' join uses the table).
+# The rows' projects, joined only to group by client (the names' join uses the table).
 ENTRY_PROJECT = directory_tables.projects.alias("entry_project")
 
 
@@ -129,12 +144,45 @@ def _hours(seconds: int) -> Decimal:
     return (Decimal(seconds) / 3600).quantize(CENT)
 
 
+def half_even_quotient(numerator: ColumnElement[Any], denominator: int) -> ColumnElement[Any]:
+    """`numerator / denominator` rounded to a whole number, halves to even: in SQL what
+    `Decimal.quantize` does by default, so that hours and amounts the database formats equal
+    those Python formats elsewhere (PostgreSQL's `round` takes halves away from zero)."""
+    quotient = func.div(numerator, denominator)
+    twice_remainder = (numerator - quotient * denominator) * 2
+    up = or_(
+        twice_remainder > denominator,
+        and_(twice_remainder == denominator, func.mod(quotient, 2) == 1),
+    )
+    return quotient + case((up, 1), else_=0)
+
+
+def cents_text(cents: ColumnElement[Any]) -> ColumnElement[str]:
+    """Whole cents as the API's two-place decimal string (`24000` -> `"240.00"`)."""
+    return cast(func.round(cast(cents, Numeric) / 100, 2), Text)
+
+
+def hours_text(seconds: ColumnElement[Any]) -> ColumnElement[str]:
+    """Seconds as hours with two places, as `_hours` gives them."""
+    return cents_text(half_even_quotient(seconds, 36))
+
+
+@dataclass(frozen=True)
+class EncodedReport:
+    """The report's JSON as the database wrote it; `parsed()` gives the model (for the CSV)."""
+
+    body: bytes
+
+    def parsed(self) -> Report:
+        return Report.model_validate_json(self.body)
+
+
 class TimeReportService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.entries = EntryRepository(session)
 
-    async def report(self, workspace: WorkspaceContext, query: ReportQuery) -> Report:
+    async def report(self, workspace: WorkspaceContext, query: ReportQuery) -> EncodedReport:
         with invalid_times():
             time_rules.check_day(query.from_date, "from")
             time_rules.check_day(query.to_date, "to")
@@ -150,11 +198,12 @@ class TimeReportService:
             )
         )
         dimensions = [query.group_by, *([query.then_by] if query.then_by else [])]
-        rounded = TimeEntry.rounded_duration_seconds
-        billable = TimeEntry.billable.is_(True)
-        in_currency = and_(billable, TimeEntry.currency == currency)
+        counted, counted_billable = self._seconds(query.billable)
+        # Non-billable time has no amount, in any currency.
+        priced = TOTALS.currency == currency if query.billable is not False else false()
+        elsewhere = TOTALS.currency != currency if query.billable is not False else false()
         # Aggregate on the raw keys (uuids, dates) first: hashing them is cheap and runs in
-        # parallel; casting and naming every entry row made PostgreSQL sort them all as text.
+        # parallel; casting and naming every row made PostgreSQL sort them all as text.
         raw: list[Label[Any]] = [
             self._raw_key(dimension, facts.week_start).label(f"key_{index}")
             for index, dimension in enumerate(dimensions)
@@ -162,20 +211,14 @@ class TimeReportService:
         totals = (
             select(
                 *raw,
-                func.sum(rounded).label("seconds"),
-                func.coalesce(func.sum(rounded).filter(billable), 0).label("billable_seconds"),
-                func.coalesce(
-                    func.sum(rounded * TimeEntry.hourly_rate).filter(in_currency), 0
-                ).label("amount"),
-                func.count()
-                .filter(
-                    and_(
-                        billable, TimeEntry.hourly_rate.is_not(None), TimeEntry.currency != currency
-                    )
-                )
-                .label("other_currency"),
+                func.sum(counted).label("seconds"),
+                func.sum(counted_billable).label("billable_seconds"),
+                func.coalesce(func.sum(TOTALS.amount).filter(priced), 0).label("amount"),
+                func.coalesce(func.sum(TOTALS.rated_billable_entries).filter(elsewhere), 0).label(
+                    "other_currency"
+                ),
             )
-            .select_from(self._entries(dimensions))
+            .select_from(self._rows(dimensions))
             .where(*self._filters(workspace, query))
             .group_by(*raw)
             .subquery("totals")
@@ -185,84 +228,123 @@ class TimeReportService:
         for index, dimension in enumerate(dimensions):
             key = totals.c[f"key_{index}"]
             text_key, label = self._named(dimension, key)
-            columns += [text_key, label]
+            columns += [text_key.label(f"key_{index}"), label.label(f"label_{index}")]
             joined = self._join_name(joined, dimension, key, workspace.workspace_id)
-        statement = (
+        named = (
             select(
                 *columns,
                 totals.c.seconds,
                 totals.c.billable_seconds,
-                totals.c.amount,
+                half_even_quotient(totals.c.amount * 100, 3600).label("cents"),
                 totals.c.other_currency,
             )
             .select_from(joined)
             .order_by(*columns)
             .limit(MAX_ROWS + 1)
+            .subquery("named")
         )
-        rows = (await self.session.execute(statement)).all()
-        if len(rows) > MAX_ROWS:
-            raise ReportTooLarge()
-        width = 2 * len(dimensions)
-        result = []
-        for row in rows:
-            seconds, billable_seconds, amount = int(row[width]), int(row[width + 1]), row[width + 2]
-            result.append(
-                ReportRow(
-                    group=ReportKey(dimension=dimensions[0], key=row[0], label=row[1]),
-                    then=ReportKey(dimension=dimensions[1], key=row[2], label=row[3])
-                    if len(dimensions) > 1
-                    else None,
-                    seconds=seconds,
-                    billable_seconds=billable_seconds,
-                    hours=_hours(seconds),
-                    billable_hours=_hours(billable_seconds),
-                    amount=(Decimal(amount) / 3600).quantize(CENT),
-                )
+        groups = [
+            func.json_build_object(
+                "dimension",
+                dimension.value,
+                "key",
+                named.c[f"key_{index}"],
+                "label",
+                named.c[f"label_{index}"],
             )
-        total = sum(row.seconds for row in result)
-        total_billable = sum(row.billable_seconds for row in result)
-        return Report(
-            currency=currency,
-            rows=result,
-            total_seconds=total,
-            billable_seconds=total_billable,
-            total_hours=_hours(total),
-            billable_hours=_hours(total_billable),
-            amount=sum((row.amount for row in result), Decimal("0.00")),
-            other_currency_entries=sum(int(row[width + 3]) for row in rows),
+            for index, dimension in enumerate(dimensions)
+        ]
+        row = func.json_build_object(
+            "group",
+            groups[0],
+            "then",
+            groups[1] if len(groups) > 1 else null(),
+            "seconds",
+            named.c.seconds,
+            "billable_seconds",
+            named.c.billable_seconds,
+            "hours",
+            hours_text(named.c.seconds),
+            "billable_hours",
+            hours_text(named.c.billable_seconds),
+            "amount",
+            cents_text(named.c.cents),
+        )
+        order = [
+            named.c[f"{part}_{index}"]
+            for index in range(len(dimensions))
+            for part in ("key", "label")
+        ]
+        statement = select(
+            cast(func.coalesce(func.json_agg(aggregate_order_by(row, *order)), text("'[]'")), Text),
+            func.count(),
+            func.coalesce(func.sum(named.c.seconds), 0),
+            func.coalesce(func.sum(named.c.billable_seconds), 0),
+            func.coalesce(func.sum(named.c.cents), 0),
+            func.coalesce(func.sum(named.c.other_currency), 0),
+        ).select_from(named)
+        rows_json, count, seconds, billable_seconds, cents, other_currency = (
+            await self.session.execute(statement)
+        ).one()
+        if count > MAX_ROWS:
+            raise ReportTooLarge()
+        seconds, billable_seconds = int(seconds), int(billable_seconds)
+        tail = (
+            f',"total_seconds":{seconds},"billable_seconds":{billable_seconds},'
+            f'"total_hours":"{_hours(seconds)}","billable_hours":"{_hours(billable_seconds)}",'
+            f'"amount":"{Decimal(int(cents)).scaleb(-2)}",'
+            f'"other_currency_entries":{int(other_currency)}}}'
+        )
+        return EncodedReport(
+            b"".join(
+                [
+                    b'{"currency":',
+                    json.dumps(currency).encode(),
+                    b',"rows":',
+                    rows_json.encode(),
+                    tail.encode(),
+                ]
+            )
         )
 
     @staticmethod
-    def _entries(dimensions: list[Dimension]) -> FromClause:
-        """The entries, with their projects when grouped by client."""
+    def _seconds(billable: bool | None) -> tuple[ColumnElement[int], ColumnElement[int]]:
+        """A row's seconds and billable seconds under the `billable` filter."""
+        if billable is None:
+            return TOTALS.seconds, TOTALS.billable_seconds
+        if billable:
+            return TOTALS.billable_seconds, TOTALS.billable_seconds
+        return TOTALS.seconds - TOTALS.billable_seconds, literal(0)
+
+    @staticmethod
+    def _rows(dimensions: list[Dimension]) -> FromClause:
+        """The report totals, with their projects when grouped by client."""
         if Dimension.CLIENT not in dimensions:
-            return TimeEntry.__table__
-        return TimeEntry.__table__.outerjoin(
-            ENTRY_PROJECT, ENTRY_PROJECT.c.id == TimeEntry.project_id
-        )
+            return report_totals
+        return report_totals.outerjoin(ENTRY_PROJECT, ENTRY_PROJECT.c.id == TOTALS.project_id)
 
     @staticmethod
     def _raw_key(dimension: Dimension, week_start: str) -> SQLColumnExpression[Any]:
-        """What an entry is grouped on for a dimension: an id, or a date (a week's or a
+        """What a row is grouped on for a dimension: an id, or a date (a week's or a
         month's first day)."""
         if dimension is Dimension.CLIENT:
             return ENTRY_PROJECT.c.client_id
         if dimension is Dimension.PROJECT:
-            return TimeEntry.project_id
+            return TOTALS.project_id
         if dimension is Dimension.ISSUE:
-            return TimeEntry.issue_id
+            return TOTALS.issue_id
         if dimension is Dimension.USER:
-            return TimeEntry.user_id
+            return TOTALS.user_id
         if dimension is Dimension.DAY:
-            return TimeEntry.work_date
+            return TOTALS.work_date
         if dimension is Dimension.WEEK:
             start = (
                 time_rules.WEEKDAYS.index(week_start) if week_start in time_rules.WEEKDAYS else 0
             )
-            back = (cast(func.extract("isodow", TimeEntry.work_date), Integer) - 1 - start + 7) % 7
-            return cast(TimeEntry.work_date - back, Date)
-        day_of_month = cast(func.extract("day", TimeEntry.work_date), Integer)
-        return cast(TimeEntry.work_date - (day_of_month - 1), Date)
+            back = (cast(func.extract("isodow", TOTALS.work_date), Integer) - 1 - start + 7) % 7
+            return cast(TOTALS.work_date - back, Date)
+        day_of_month = cast(func.extract("day", TOTALS.work_date), Integer)
+        return cast(TOTALS.work_date - (day_of_month - 1), Date)
 
     @staticmethod
     def _named(
@@ -307,21 +389,22 @@ class TimeReportService:
     @staticmethod
     def _filters(workspace: WorkspaceContext, query: ReportQuery) -> list[ColumnElement[bool]]:
         clauses = [
-            TimeEntry.workspace_id == workspace.workspace_id,
-            TimeEntry.duration_seconds.is_not(None),
-            TimeEntry.work_date.between(query.from_date, query.to_date),
-            readable_by(entry_reader(workspace)),
+            TOTALS.workspace_id == workspace.workspace_id,
+            TOTALS.work_date.between(query.from_date, query.to_date),
+            readable_by(entry_reader(workspace), TOTALS.user_id, TOTALS.project_id),
         ]
         if query.project_ids:
-            clauses.append(TimeEntry.project_id.in_(query.project_ids))
+            clauses.append(TOTALS.project_id.in_(query.project_ids))
         if query.user_ids:
-            clauses.append(TimeEntry.user_id.in_(query.user_ids))
-        if query.billable is not None:
-            clauses.append(TimeEntry.billable.is_(query.billable))
+            clauses.append(TOTALS.user_id.in_(query.user_ids))
+        if query.billable is True:
+            clauses.append(TOTALS.billable_entries > 0)
+        if query.billable is False:
+            clauses.append(TOTALS.entries > TOTALS.billable_entries)
         if query.client_ids:
             projects = directory_tables.projects
             clauses.append(
-                TimeEntry.project_id.in_(
+                TOTALS.project_id.in_(
                     select(projects.c.id).where(
                         projects.c.workspace_id == workspace.workspace_id,
                         projects.c.client_id.in_(query.client_ids),
@@ -329,7 +412,7 @@ class TimeReportService:
                 )
             )
         if query.approval_state is not None:
-            clauses.append(TimeEntry.approval_state == query.approval_state)
+            clauses.append(TOTALS.approval_state == query.approval_state)
         return clauses
 
 
