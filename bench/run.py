@@ -3,7 +3,8 @@
 Each benchmark prints its own figures; see bench/README.md for what they mean and the
 figures recorded on the reference machine. Needs `wrk` (Debian: `apt-get install wrk`).
 `WORKSYNC_BENCH_ONLY=summary,latency` runs some of them (gateway, lists, summary, latency,
-resources, work-items, timetracking; the last two run in-process on databases of their own);
+resources, work-items, timetracking; the last two run in-process on databases of their own,
+work-items' templates through the gateway first);
 extra arguments go to the gateway benchmark (`--duration`, `--pairs`, ...).
 """
 
@@ -81,6 +82,8 @@ def main() -> int:
                 event_latency_bench.run(system.gateway_url, database_url)
             if "resources" in chosen:
                 resources_bench.run(system.gateway_url, database_url)
+            if "work-items" in chosen:
+                work_items_bench.run_templates(system.gateway_url, database_url)
         asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
         if "work-items" in chosen:
             work_items_bench.run(admin_url, amqp_url)

@@ -13,6 +13,12 @@ without minutes of requests). Then it times, through the API:
 - an issue's activity feed, newest first, the first page and the last (pages of 100).
 
 `--small` (or `WORKSYNC_BENCH_SMALL=1`) runs a tenth of everything, for a quick look.
+
+Templates (`run_templates`) go through the gateway of a running system instead, as
+`make bench` calls it: a 500-task template (ten phases of 50 tasks, each task depending on
+the one before it: 490 dependencies) created `--template-runs` times, and applied as many
+times to one project, each apply creating 510 issues, 490 "blocks" relations, 1,490
+activity rows and 1,000 events. `--templates` starts a system of its own for that alone.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import os
 import random
 import statistics
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
@@ -31,12 +38,15 @@ from typing import Any
 import httpx
 import psycopg
 
+from bench.seeding import owner_headers, wait_for
+from scripts.local_system import running_system
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.infra import (
     DEFAULT_AMQP_URL,
     DEFAULT_DATABASE_URL,
     create_database,
+    delete_amqp_objects,
     drop_database,
     unique_name,
 )
@@ -51,6 +61,9 @@ from worksync.work_items.testing import World, arrange_world
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "services/work-items/alembic.ini"
 PAGE_SIZE = 100
+TEMPLATE_PHASES = 10
+TEMPLATE_TASKS_PER_PHASE = 50
+TEMPLATE_RUNS = 9
 
 # Issue n sits in state n mod 6 (the project's states in their order), in rank order.
 SEED_ISSUES = """
@@ -276,17 +289,149 @@ def run(
         drop_database(admin_url, name)
 
 
+def template_phases() -> list[dict[str, Any]]:
+    """Ten phases of 50 tasks, each task waiting for the one before it in its phase: 500
+    tasks and 490 dependencies (the service's test of a 500-task template)."""
+    return [
+        {
+            "title": f"Phase {phase}",
+            "tasks": [
+                {
+                    "key": f"t{phase}-{task}",
+                    "title": f"Task {task} of phase {phase}",
+                    "estimate_minutes": 60,
+                    "depends_on": [f"t{phase}-{task - 1}"] if task else [],
+                }
+                for task in range(TEMPLATE_TASKS_PER_PHASE)
+            ],
+        }
+        for phase in range(TEMPLATE_PHASES)
+    ]
+
+
+# Events of the last apply not yet published, and issue events time tracking and resources
+# have consumed (each keeps a projection of issues).
+BACKLOG = """
+SELECT (SELECT count(*) FROM work_items.outbox WHERE published_at IS NULL),
+       (SELECT count(*) FROM timetracking.inbox WHERE event_type = 'workitems.issue.created'),
+       (SELECT count(*) FROM resources.inbox WHERE event_type = 'workitems.issue.created')
+"""
+
+
+def _backlog(conn: psycopg.Connection[tuple[Any, ...]]) -> tuple[int, int, int]:
+    unpublished, timetracking, resources = conn.execute(BACKLOG).fetchone() or (0, 0, 0)
+    return int(unpublished), int(timetracking), int(resources)
+
+
+def _settle(conn: psycopg.Connection[tuple[Any, ...]], settled: tuple[int, int, int]) -> None:
+    wait_for(lambda: _backlog(conn) == settled)
+
+
+def _timed_post(
+    client: httpx.Client, url: str, body: dict[str, Any], headers: dict[str, str]
+) -> tuple[float, dict[str, Any]]:
+    started = time.perf_counter()
+    response = client.post(url, json=body, headers=headers)
+    elapsed = (time.perf_counter() - started) * 1000
+    response.raise_for_status()
+    answer: dict[str, Any] = response.json()
+    return elapsed, answer
+
+
+def run_templates(gateway_url: str, database_url: str, runs: int = TEMPLATE_RUNS) -> None:
+    """Create and apply a 500-task template through the gateway, `runs` times each after
+    one untimed run; prints p50 and the slowest."""
+    phases = template_phases()
+    with (
+        httpx.Client(base_url=gateway_url, timeout=120) as client,
+        psycopg.connect(database_url, autocommit=True) as conn,
+    ):
+        headers = owner_headers(client)
+        slug = f"bench-templates-{uuid.uuid4().hex[:8]}"
+        client.post(
+            "/api/v1/workspaces", json={"slug": slug, "name": "Bench"}, headers=headers
+        ).raise_for_status()
+        project = client.post(
+            f"/api/v1/workspaces/{slug}/projects",
+            json={"identifier": "TPL", "name": "Templates"},
+            headers=headers,
+        )
+        project.raise_for_status()
+        project_id = project.json()["id"]
+        issues_url = f"/api/v1/workspaces/{slug}/projects/{project_id}/issues"
+        wait_for(lambda: client.get(issues_url, headers=headers).status_code == 200)
+        templates_url = f"/api/v1/workspaces/{slug}/templates"
+        _, timetracking_before, resources_before = _backlog(conn)
+        created = 0
+        creates: list[float] = []
+        applies: list[float] = []
+        for run in range(runs + 1):
+            body = {"name": f"Big {run}", "phases": phases}
+            create_ms, template = _timed_post(client, templates_url, body, headers)
+            apply_url = f"{templates_url}/{template['id']}/apply"
+            apply_ms, applied = _timed_post(client, apply_url, {"project_id": project_id}, headers)
+            # The next run starts once this one's 1,000 events are published and consumed:
+            # each times the requests, not the relay and consumers of the run before.
+            created += len(applied["issues"])
+            _settle(conn, (0, timetracking_before + created, resources_before + created))
+            if run == 0:
+                # What autovacuum does on a live system: statistics for the tables that were
+                # empty, so that no cached plan (the foreign key checks') stays the one
+                # chosen for an empty table, a sequential scan that grows with every run.
+                conn.execute("ANALYZE")
+                continue
+            creates.append(create_ms)
+            applies.append(apply_ms)
+    tasks = TEMPLATE_PHASES * TEMPLATE_TASKS_PER_PHASE
+    print(
+        f"\nwork-items templates through the gateway: {tasks} tasks in {TEMPLATE_PHASES} "
+        f"phases, {applied['relation_count']} dependencies; each apply creates "
+        f"{len(applied['issues'])} issues in one project"
+    )
+    print("| figure | runs | p50 ms | slowest ms |")
+    print("|---|---|---|---|")
+    for name, timings in (
+        (f"create a template of {tasks} tasks", creates),
+        (f"apply it ({len(applied['issues'])} issues, relations, activity, events)", applies),
+    ):
+        p50, slowest = statistics.median(timings), max(timings)
+        print(f"| {name} | {len(timings)} | {p50:.0f} | {slowest:.0f} |")
+
+
+def templates_main(admin_url: str, amqp_url: str, runs: int) -> None:
+    """`run_templates` on a system of its own, on a fresh database (as `make bench`)."""
+    from bench.run import BENCH_ENV  # here: bench.run imports this module
+
+    name = unique_name("bench")
+    database_url = create_database(admin_url, name)
+    try:
+        with running_system(
+            database_url=database_url, amqp_url=amqp_url, name=name, extra_env=BENCH_ENV
+        ) as system:
+            run_templates(system.gateway_url, database_url, runs)
+        asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
+    finally:
+        drop_database(admin_url, name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--small", action="store_true", default=bool(os.environ.get("WORKSYNC_BENCH_SMALL"))
     )
-    arguments = parser.parse_args()
-    run(
-        os.environ.get("WORKSYNC_TEST_DATABASE_URL", DEFAULT_DATABASE_URL),
-        os.environ.get("WORKSYNC_TEST_AMQP_URL", DEFAULT_AMQP_URL),
-        small=arguments.small,
+    parser.add_argument(
+        "--templates",
+        action="store_true",
+        help="only the template figures, through the gateway of a system started for them",
     )
+    parser.add_argument("--template-runs", type=int, default=TEMPLATE_RUNS)
+    arguments = parser.parse_args()
+    admin_url = os.environ.get("WORKSYNC_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
+    amqp_url = os.environ.get("WORKSYNC_TEST_AMQP_URL", DEFAULT_AMQP_URL)
+    if arguments.templates:
+        templates_main(admin_url, amqp_url, arguments.template_runs)
+    else:
+        run(admin_url, amqp_url, small=arguments.small)
 
 
 if __name__ == "__main__":

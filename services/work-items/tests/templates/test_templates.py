@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
-from worksync.work_items.models import Issue
+from worksync.work_items.models import Issue, IssueRelation
 from worksync.work_items.templates import service as template_service
-from worksync.work_items.testing import API, Api, World, arrange_world
+from worksync.work_items.testing import API, Api, World, arrange_world, issue_events
 
 LAUNCH = {
     "name": "Product launch",
@@ -197,6 +197,50 @@ async def test_apply_creates_phases_tasks_and_blocks(
     board = await api.post(world.url("/boards"), world.admin, {"name": "B"})
     view = await api.get(world.url(f"/boards/{board['id']}"), world.member)
     assert [c["id"] for c in view["columns"][0]["cards"]][1:] == [i["id"] for i in issues]
+
+
+async def test_applied_rows_go_in_at_their_events_version(
+    api: Api, world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Issues and relations are written as built, after their events were recorded: each
+    row holds the version its event carries, and the next change goes on from there."""
+    template = await create(api, world)
+    applied = await api.post(
+        f"{templates_url(world)}/{template['id']}/apply",
+        world.member,
+        {"project_id": str(world.project.id)},
+    )
+    async with sessionmaker() as session:
+        issue_versions = await session.scalars(
+            select(Issue.version).where(Issue.project_id == world.project.id)
+        )
+        relations = (
+            await session.execute(
+                select(IssueRelation.id, IssueRelation.version).where(
+                    IssueRelation.project_id == world.project.id
+                )
+            )
+        ).all()
+    assert list(issue_versions) == [1] * 5
+    assert [version for _, version in relations] == [1] * 3
+    for relation_id, _ in relations:
+        events = await issue_events(sessionmaker, str(relation_id))
+        assert [(e["type"], e["sequence"]) for e in events] == [("workitems.relation.created", 1)]
+    design = applied["issues"][2]
+    renamed = await api.client.patch(
+        world.url(f"/issues/{design['id']}"),
+        json={"title": "Redesign"},
+        headers=world.member.headers,
+    )
+    assert renamed.status_code == 200
+    assert renamed.json()["version"] == 2
+    events = await issue_events(sessionmaker, design["id"])
+    assert [(e["type"], e["sequence"]) for e in events] == [
+        ("workitems.issue.created", 1),
+        ("workitems.issue.updated", 2),
+    ]
+    assert events[0]["data"]["key"] == design["key"]
+    assert events[0]["data"]["parent_id"] == applied["issues"][0]["id"]
 
 
 async def test_who_may_apply_where(

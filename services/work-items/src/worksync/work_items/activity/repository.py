@@ -11,13 +11,18 @@ from sqlalchemy import ColumnElement, insert, select
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
 from worksync.work_items.activity.schemas import ActivityFilters
+from worksync.work_items.built_rows import table_of
 from worksync.work_items.models import Issue, IssueActivity
 
 
 class ActivityRepository(Repository):
     async def add_entries(self, entries: Sequence[dict[str, Any]]) -> None:
+        """One executemany for all, compiled once and cached, where `values(list)`
+        compiled a bind parameter per value each time (a third of a second for the 1,490
+        rows of a 500-task template). Entries set the same keys."""
         if entries:
-            await self.execute(insert(IssueActivity).values(list(entries)))
+            with self.constraints_checked():
+                await self.session.execute(insert(table_of(IssueActivity)), list(entries))
 
     async def issues_in_workspace(
         self, workspace_id: UUID, issue_ids: Collection[UUID]

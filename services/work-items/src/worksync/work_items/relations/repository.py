@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from worksync.common.errors import Conflict
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
+from worksync.work_items.built_rows import insert_built
 from worksync.work_items.enums import RelationKind
 from worksync.work_items.models import IssueRelation
 
@@ -24,6 +25,12 @@ class RelationExists(Conflict):
 
 class RelationRepository(Repository):
     constraint_errors = {RELATION_UNIQUE: RelationExists}
+
+    async def insert_built(self, relations: Sequence[IssueRelation]) -> None:
+        """New relations as built, in one statement (`built_rows`)."""
+        statement, values = insert_built(relations)
+        with self.constraints_checked():
+            await self.session.execute(statement, values)
 
     async def lock_blocks(self, project_id: UUID) -> None:
         """Writers of a project's "blocks" relations take turns, so each cycle check sees

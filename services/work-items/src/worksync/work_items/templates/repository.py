@@ -85,8 +85,11 @@ class TemplateRepository(Repository):
         return TemplateTree(phases=phases, tasks=dict(tasks), depends_on=dict(depends_on))
 
     async def add_dependencies(self, rows: Sequence[dict[str, UUID]]) -> None:
+        """An executemany, compiled once and cached (`values(list)` compiled a bind
+        parameter per value each time)."""
         if rows:
-            await self.execute(insert(TemplateDependency).values(list(rows)))
+            with self.constraints_checked():
+                await self.session.execute(insert(TemplateDependency), list(rows))
 
     async def remove_phases(self, template_id: UUID) -> None:
         """Its phases go, and with them their tasks and dependencies (the database cascades)."""

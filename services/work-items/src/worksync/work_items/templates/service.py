@@ -241,7 +241,9 @@ class TemplateService:
         created: list[tuple[Issue, str | None]] = []
         task_issue: dict[UUID, Issue] = {}
 
-        def issue(title: str, description: str | None, parent: Issue | None) -> Issue:
+        def issue(
+            title: str, description: str | None, parent: Issue | None, estimate: int | None
+        ) -> Issue:
             nonlocal position
             row = Issue(
                 id=new_id(),
@@ -254,6 +256,7 @@ class TemplateService:
                 state_id=state.id,
                 priority="none",
                 parent_id=None if parent is None else parent.id,
+                estimate_minutes=estimate,
                 completed_at=completed_at(group, None, now),
                 position=position,
                 rank=next(ranks),
@@ -264,18 +267,16 @@ class TemplateService:
             return row
 
         for phase in tree.phases:
-            parent = issue(phase.title, phase.description, None)
+            parent = issue(phase.title, phase.description, None, None)
             created.append((parent, None))
             for task in tree.tasks.get(phase.id, []):
-                row = issue(task.title, task.description, parent)
-                row.estimate_minutes = task.estimate_minutes
+                row = issue(task.title, task.description, parent, task.estimate_minutes)
                 created.append((row, task.key))
                 task_issue[task.id] = row
         rows = [row for row, _ in created]
-        # Parents before their children: one flush each.
-        await issue_rows.add_all([row for row in rows if row.parent_id is None])
-        await issue_rows.add_all([row for row in rows if row.parent_id is not None])
         key = project.identifier
+        # Recorded before they are written, so each row goes in at the version its event
+        # carries: no update of every row afterwards.
         await record_issues_created(
             self.session,
             [
@@ -290,6 +291,7 @@ class TemplateService:
             ],
             actor_id=context.user_id,
         )
+        await issue_rows.insert_built(rows)
         await ActivityRepository(self.session).add_entries(
             [_activity(row, ActivityKind.CREATED, context.user_id, now, None) for row in rows]
         )
@@ -320,10 +322,11 @@ class TemplateService:
         ]
         if not relations:
             return 0
-        await RelationRepository(self.session).add_all(relations)
+        # As for the issues: recorded first, written at their events' version.
+        await record_relations(self.session, relations, RelationCreated, actor_id=context.user_id)
+        await RelationRepository(self.session).insert_built(relations)
         by_id = {row.id: row for row in task_issue.values()}
         entries = []
-        await record_relations(self.session, relations, RelationCreated, actor_id=context.user_id)
         for relation in relations:
             blocker, blocked = by_id[relation.issue_id], by_id[relation.related_id]
             for row, seen, other in (
@@ -344,7 +347,6 @@ class TemplateService:
                     )
                 )
         await ActivityRepository(self.session).add_entries(entries)
-        await RelationRepository(self.session).flush()
         return len(relations)
 
     async def _add_phases(self, template: ProjectTemplate, phases: list[PhaseIn]) -> None:
