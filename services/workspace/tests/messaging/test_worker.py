@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.waiting import eventually
 from worksync.common.testing.worker import WorkerUnderTest
 from worksync.workspace.models import User
-from worksync.workspace.testing import People, Workspaces
+from worksync.workspace.testing import API, People, Workspaces
+from worksync.workspace.worker import republish_periodically
 
 
 async def test_the_relay_publishes_member_additions(
@@ -59,3 +61,39 @@ async def test_the_consumer_applies_user_events_once(
         await eventually(projected)
         await eventually(worker.queue_is_empty)
     assert await worker.inbox_count(event_id) == 1
+
+
+async def test_the_periodic_republish_repeats_each_membership_at_its_version(
+    client: httpx.AsyncClient,
+    people: People,
+    workspaces: Workspaces,
+    worker: WorkerUnderTest,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """What reconciles the other services' directories: a consumer that missed a removal
+    takes it at the next round, one that did not changes nothing (same sequence)."""
+    tap = await worker.tap("workspace.member.*")
+    ada, bob = await people.register(), await people.register("Bob")
+    workspace = await workspaces.create(ada)
+    member = await workspaces.add_member(workspace["slug"], ada, bob)
+    removal = await client.delete(
+        f"{API}/workspaces/{workspace['slug']}/members/{bob.id}", headers=ada.headers
+    )
+    assert removal.status_code == 204, removal.text
+    (periodic,) = republish_periodically(worker.settings, sessionmaker)
+    async with worker.relaying():
+        removed = await tap.first(
+            lambda event: event["subject"] == member["id"] and event["type"].endswith("removed")
+        )
+        counts = await periodic.round()
+        repeated = await tap.first(
+            lambda event: (
+                event["subject"] == member["id"]
+                and event["type"].endswith("removed")
+                and event["id"] != removed["id"]
+            )
+        )
+    assert counts is not None
+    assert counts["workspace.member"] >= 2
+    assert (repeated["type"], repeated["sequence"]) == (removed["type"], removed["sequence"])
+    assert repeated["data"] == removed["data"]

@@ -18,3 +18,7 @@ class WorkspaceSettings(CommonSettings):
     port: int = Field(default=8002, ge=0, le=65535)
 
     invitation_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=60)
+    # The worker republishes workspaces, members, projects, project members, clients and
+    # teams this often, so that every consumer's projection converges even after a lost
+    # event (0: never).
+    republish_interval_hours: float = Field(default=24.0, ge=0, le=24 * 365)

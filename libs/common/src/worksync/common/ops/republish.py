@@ -18,17 +18,22 @@ A batch commits only if every row had its snapshot recorded and none was changed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.outbox import Aggregate
 from worksync.common.ops.services import AggregateType
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
 
@@ -119,3 +124,61 @@ def _refuse_changed_rows(session: AsyncSession) -> None:
     changed = [row for row in session.identity_map.values() if session.is_modified(row)]
     if changed:
         raise SnapshotNotRecorded(f"recording snapshots changed {changed[:3]!r}")
+
+
+class PeriodicRepublish:
+    """Anti-entropy: every `interval_seconds`, republish `aggregates`, so that a projection
+    that lost an event (a delivery purged from a dead-letter queue, a consumer restored from
+    an older backup) converges without an operator. Consumers take only what they lack (their
+    sequence guard), and a republished row at an unchanged version changes nothing.
+
+    One worker replica at a time: a round runs only under a session advisory lock on
+    `lock_name`, held on a connection of its own for the round; a replica that does not get
+    it skips the round. The first round comes one interval after start, so that restarts and
+    deployments do not each republish everything.
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        aggregates: Sequence[AggregateType],
+        *,
+        interval_seconds: float,
+        lock_name: str,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.aggregates = aggregates
+        self.interval_seconds = interval_seconds
+        self.lock_name = lock_name
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """A round every `interval_seconds` until `stop` is set (never, for 0)."""
+        if self.interval_seconds <= 0:
+            await stop.wait()
+            return
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.interval_seconds)
+                return
+            try:
+                await self.round()
+            except Exception:
+                logger.exception("periodic republish failed; the next round tries again")
+
+    async def round(self) -> dict[str, int] | None:
+        """Republish every aggregate type once: rows per type, or None when another replica
+        holds the round."""
+        key = func.hashtextextended(self.lock_name, 0)
+        async with self.sessionmaker() as lock:
+            if not await lock.scalar(select(func.pg_try_advisory_lock(key))):
+                return None
+            try:
+                counts = {
+                    aggregate.name: await republish(self.sessionmaker, aggregate)
+                    for aggregate in self.aggregates
+                }
+            finally:
+                await lock.execute(select(func.pg_advisory_unlock(key)))
+                await lock.commit()
+        logger.info("republished %s", counts)
+        return counts
