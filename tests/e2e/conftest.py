@@ -16,9 +16,21 @@ from worksync.common.testing.infra import (
     unique_name,
 )
 
+from .links import ThreadedLink
+
 
 @pytest.fixture(scope="session")
-def system(worksync_infra: TestInfrastructure) -> Iterator[RunningSystem]:
+def broker_link(worksync_infra: TestInfrastructure) -> Iterator[ThreadedLink]:
+    """Between the system and the broker: `test_broker_outage` takes it down and up."""
+    link = ThreadedLink(worksync_infra.amqp_url)
+    yield link
+    link.close()
+
+
+@pytest.fixture(scope="session")
+def system(
+    worksync_infra: TestInfrastructure, broker_link: ThreadedLink
+) -> Iterator[RunningSystem]:
     name = unique_name("e2e")
     database_url = create_database(worksync_infra.admin_database_url, name)
     # Every test client shares 127.0.0.1; the gateway's own tests cover its limits.
@@ -29,7 +41,7 @@ def system(worksync_infra: TestInfrastructure) -> Iterator[RunningSystem]:
     try:
         with running_system(
             database_url=database_url,
-            amqp_url=worksync_infra.amqp_url,
+            amqp_url=broker_link.url,
             name=name,
             extra_env=limits | pools,
         ) as started:

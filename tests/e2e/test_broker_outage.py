@@ -1,99 +1,31 @@
 """The broker away: every API stays ready and keeps taking writes, their events wait in the
 outboxes, and once the broker is back they are published and reach the consumers, once.
 
-The machine's RabbitMQ is shared, so the outage is a cut TCP link between this system and
-the broker (`worksync.common.testing.links`), which serves from a thread of its own while
-the system runs.
+The machine's RabbitMQ is shared, so the outage is a cut TCP link between the end-to-end
+system and the broker (`broker_link`, served from a thread of its own); the test gives the
+system back with every consumer connected again, for the tests after it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 import uuid
-from collections.abc import Iterator
-from concurrent.futures import Future
 from typing import Any
 
+import aio_pika
 import httpx
 import psycopg
 import pytest
 
-from scripts.local_system import RunningSystem, SystemFailed, running_system
-from worksync.common.testing import infra
-from worksync.common.testing.links import TcpLink
+from scripts.local_system import RunningSystem
+from worksync.common.testing.waiting import queue_consumer_count
 
+from .links import ThreadedLink
 from .people import Person, eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 # Generous: the relay backs off up to 30 s between attempts while the broker is away.
 RECOVERY_SECONDS = 90.0
-
-
-class ThreadedLink:
-    """A `TcpLink` served by an event loop in a thread, driven from synchronous tests."""
-
-    def __init__(self, server_url: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.link = TcpLink(server_url, 5672)
-        self._call(self.link.open())
-
-    @property
-    def url(self) -> str:
-        return self.link.url
-
-    def down(self) -> None:
-        self.loop.call_soon_threadsafe(self.link.down)
-
-    def up(self) -> None:
-        self.loop.call_soon_threadsafe(self.link.up)
-
-    def close(self) -> None:
-        self._call(self.link.close())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join()
-        self.loop.close()
-
-    def _call(self, coroutine: Any) -> None:
-        done: Future[None] = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
-        done.result(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def broker_link(worksync_infra: infra.TestInfrastructure) -> Iterator[ThreadedLink]:
-    link = ThreadedLink(worksync_infra.amqp_url)
-    yield link
-    link.close()
-
-
-@pytest.fixture(scope="module")
-def linked_system(
-    worksync_infra: infra.TestInfrastructure, broker_link: ThreadedLink
-) -> Iterator[RunningSystem]:
-    """The whole system, its every broker connection through `broker_link`."""
-    name = infra.unique_name("outage")
-    database_url = infra.create_database(worksync_infra.admin_database_url, name)
-    env = {
-        "GATEWAY_AUTH_RATE_PER_MINUTE": "6000",
-        "GATEWAY_AUTH_BURST": "1000",
-        "WORKSYNC_DATABASE_POOL_SIZE": "2",
-    }
-    started: RunningSystem | None = None
-    try:
-        with running_system(
-            database_url=database_url, amqp_url=broker_link.url, name=name, extra_env=env
-        ) as started:
-            yield started
-    except SystemFailed as failure:
-        pytest.fail(str(failure))
-    finally:
-        infra.drop_database(worksync_infra.admin_database_url, name)
-        if started is not None:
-            asyncio.run(
-                infra.delete_amqp_objects(worksync_infra.amqp_url, started.broker_object_names())
-            )
 
 
 def _ok(response: httpx.Response, status: int = 200) -> Any:
@@ -131,9 +63,8 @@ def _project_known(system: RunningSystem, project_id: str) -> bool:
 
 
 def test_apis_stay_ready_and_write_while_the_broker_is_away(
-    linked_system: RunningSystem, broker_link: ThreadedLink
+    system: RunningSystem, broker_link: ThreadedLink
 ) -> None:
-    system = linked_system
     with httpx.Client(base_url=system.gateway_url, timeout=10) as client:
         owner = Person(client, "owner")
         slug = f"outage-{uuid.uuid4().hex[:8]}"
@@ -184,3 +115,18 @@ def test_apis_stay_ready_and_write_while_the_broker_is_away(
         # The issue's key needs the project's identifier in work-items' directory: it came.
         listed = _ok(client.get(f"{ws}/projects/{project['id']}/issues", headers=owner.headers))
         assert [found["id"] for found in listed["items"]] == [issue["id"]]
+        for consumer in ("work_items", "resources"):
+            assert _received(system, consumer, "workspace.project.created", project["id"]) == 1
+    eventually(lambda: _consumers_connected(system), seconds=RECOVERY_SECONDS)
+
+
+def _consumers_connected(system: RunningSystem) -> bool:
+    """Whether every service's queue has its worker's consumer again."""
+
+    async def count() -> list[int]:
+        connection = await aio_pika.connect(system.amqp_url)
+        async with connection:
+            queues = [name for name in system.broker_object_names() if name.endswith(".events")]
+            return [await queue_consumer_count(connection, queue) for queue in queues]
+
+    return all(consumers > 0 for consumers in asyncio.run(count()))

@@ -42,3 +42,10 @@ async def someone_waits_for_a_lock(sessionmaker: async_sessionmaker[AsyncSession
             )
         )
     return bool(waiting)
+
+
+async def queue_consumer_count(connection: AbstractConnection, queue: str) -> int:
+    """Consumers attached to `queue`, as `queued_message_count` asks."""
+    async with await connection.channel() as channel:
+        declared = await channel.declare_queue(queue, passive=True)
+        return declared.declaration_result.consumer_count or 0
