@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from worksync.common.clock import utc_now
 from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.problems import assert_problem
+from worksync.resources.forecast.schemas import CapacityForecast
 from worksync.resources.testing import Team, allocate, profile_of
 
 # Wednesday 7 January 2026: the current week starts on Monday 5 January.
@@ -103,3 +104,21 @@ async def test_members_see_themselves_and_bad_input_is_refused(
         403,
         "insufficient_role",
     )
+
+
+async def test_the_answer_is_what_the_documented_model_serialises(
+    client: httpx.AsyncClient, team: Team
+) -> None:
+    """The forecast is serialised once from plain values: read back into `CapacityForecast`
+    it serialises to the same bytes."""
+    await _skills(client, team, team.member, ["Python"])
+    await allocate(client, team, 10.01, "2026-01-05", "2026-01-16")
+    response = await client.get(
+        f"{team.base}/capacity-forecast", params={"weeks": 3}, headers=team.admin.headers
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    body = response.content
+    assert CapacityForecast.model_validate_json(body).model_dump_json().encode() == body
+    weeks = {u["user_id"]: u for u in response.json()["users"]}[str(team.member.id)]["weeks"]
+    assert [w["allocated_hours"] for w in weeks] == [10.01, 10.01, 0]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic_core import to_json
 
 from worksync.common.clock import NowDep
 from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
@@ -31,7 +32,10 @@ async def get_capacity_forecast(
         int, Query(ge=1, le=MAX_WEEKS, description="Weeks from the current one on")
     ] = 12,
     skill: Annotated[Skill | None, Query(description="Only members with this skill")] = None,
-) -> CapacityForecast:
+) -> Response:
     """Per member and per skill, per week: capacity, allocated and free hours (admins see
     every member, members themselves)."""
-    return await service.forecast(context, today=now.date(), weeks=weeks, skill=skill)
+    # Serialised once from the service's JSON values, as `CapacityForecast` would be (its
+    # model stays the documented answer).
+    answer = await service.forecast(context, today=now.date(), weeks=weeks, skill=skill)
+    return Response(to_json(answer), media_type="application/json")

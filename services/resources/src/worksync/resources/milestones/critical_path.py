@@ -16,20 +16,16 @@ at F. Offsets count working days from the project's first working day.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Generic, TypeVar
 
-from worksync.resources.milestones.calendar import (
-    working_day,
-    working_days_between,
-    working_index,
-)
+from worksync.resources.milestones.calendar import working_day, working_index
 
 Key = TypeVar("Key", bound=Hashable)
 
+ONE_DAY = timedelta(days=1)
 MAX_CHAINS = 20
 """Critical chains listed at most: parallel critical paths can multiply."""
 
@@ -100,109 +96,177 @@ def closes_cycle(links: Iterable[tuple[Key, Key]], predecessor: Key, successor: 
     return False
 
 
-def _topological(keys: Sequence[Key], links: Sequence[Link[Key]]) -> list[Key]:
-    incoming = dict.fromkeys(keys, 0)
-    following: dict[Key, list[Key]] = {key: [] for key in keys}
-    for link in links:
-        incoming[link.successor] += 1
-        following[link.predecessor].append(link.successor)
-    ready = deque(key for key in keys if incoming[key] == 0)
-    order: list[Key] = []
-    while ready:
-        key = ready.popleft()
-        order.append(key)
-        for after in following[key]:
-            incoming[after] -= 1
-            if incoming[after] == 0:
-                ready.append(after)
-    if len(order) != len(keys):
-        raise CycleFound("the dependencies form a cycle")
-    return order
+@dataclass(frozen=True, slots=True)
+class Timetable:
+    """The schedule of activities given by position: each list is indexed like the input;
+    chains hold positions."""
+
+    duration: list[int]
+    early_start: list[date]
+    early_finish: list[date]
+    late_start: list[date]
+    late_finish: list[date]
+    total_slack: list[int]
+    finish_variance: list[int]
+    chains: list[list[int]]
+    chains_truncated: bool
+    projected_finish: date | None
+    latest_due: date | None
+    project_finish_variance: int | None
 
 
-def _finish_date(base: int, start: int, finish: int) -> date:
-    """The last working day of an activity over offsets `[start, finish)` (its start day
-    when it lasts no working day)."""
-    return working_day(base + max(finish - 1, start))
+def timetable(
+    starts: Sequence[date], dues: Sequence[date], links: Iterable[tuple[int, int, int]]
+) -> Timetable:
+    """The critical path method over activities `0 .. len(starts) - 1` (planned `starts[n]`
+    to `dues[n]`) and `links` of `(predecessor, successor, lag)` positions.
+
+    Works on positions and flat lists: hashing thousands of keys and building an object per
+    activity and link cost more than the method itself.
+    """
+    count = len(starts)
+    if not count:
+        return Timetable([], [], [], [], [], [], [], [], False, None, None, None)
+    # Milestones share dates: each distinct one is converted once.
+    index_of = {day: working_index(day) for day in {*starts, *dues}}
+    after_due = {due: working_index(due + ONE_DAY) for due in set(dues)}
+    start_index = [index_of[start] for start in starts]
+    base = min(start_index)
+    own_start = [index - base for index in start_index]
+    # As working_days_between(start, due).
+    duration = [
+        max(0, after_due[due] - index) for index, due in zip(start_index, dues, strict=True)
+    ]
+    links = list(links)
+    preceding: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+    succeeding: list[list[tuple[int, int]]] = [[] for _ in range(count)]
+    for predecessor, successor, lag in links:
+        preceding[successor].append((predecessor, lag))
+        succeeding[predecessor].append((successor, lag))
+    order = _topological(preceding, succeeding)
+
+    # Comparisons rather than max() and min(): these loops run once per link.
+    early_start = [0] * count
+    early_finish = [0] * count
+    for position in order:
+        start = own_start[position]
+        for predecessor, lag in preceding[position]:
+            candidate = early_finish[predecessor] + lag
+            if candidate > start:
+                start = candidate
+        early_start[position] = start
+        early_finish[position] = start + duration[position]
+    finish = max(early_finish)
+
+    late_start = [0] * count
+    late_finish = [0] * count
+    for position in reversed(order):
+        latest = finish
+        for successor, lag in succeeding[position]:
+            candidate = late_start[successor] - lag
+            if candidate < latest:
+                latest = candidate
+        late_finish[position] = latest
+        late_start[position] = latest - duration[position]
+
+    days: dict[int, date] = {}
+
+    def day(offset: int) -> date:
+        """The working day `offset` days after the first (a few hundred distinct ones)."""
+        found = days.get(offset)
+        if found is None:
+            found = days[offset] = working_day(base + offset)
+        return found
+
+    slack = [late - early for late, early in zip(late_start, early_start, strict=True)]
+    # The last working day of an activity over offsets [start, finish) (its start day when
+    # it lasts no working day).
+    early_last = [max(f - 1, s) for s, f in zip(early_start, early_finish, strict=True)]
+    late_last = [max(f - 1, s) for s, f in zip(late_start, late_finish, strict=True)]
+    driving: list[list[int]] = [[] for _ in range(count)]
+    driven = [False] * count
+    for predecessor, successor, lag in links:
+        if (
+            not slack[predecessor]
+            and not slack[successor]
+            and early_finish[predecessor] + lag == early_start[successor]
+        ):
+            driving[predecessor].append(successor)
+            driven[successor] = True
+    chains, truncated = _chains(
+        [position for position in order if not slack[position] and not driven[position]],
+        driving,
+    )
+    projected = day(max(finish - 1, 0))
+    latest_due = max(dues)
+    return Timetable(
+        duration=duration,
+        early_start=[day(offset) for offset in early_start],
+        early_finish=[day(offset) for offset in early_last],
+        late_start=[day(offset) for offset in late_start],
+        late_finish=[day(offset) for offset in late_last],
+        total_slack=slack,
+        # working_index(working_day(n)) == n: the variance needs no dates.
+        finish_variance=[
+            base + last - index_of[due] for last, due in zip(early_last, dues, strict=True)
+        ],
+        chains=chains,
+        chains_truncated=truncated,
+        projected_finish=projected,
+        latest_due=latest_due,
+        project_finish_variance=_variance(projected, latest_due),
+    )
 
 
 def critical_path(
     activities: Sequence[Activity[Key]], links: Sequence[Link[Key]]
 ) -> CriticalPath[Key]:
     """Schedule `activities` linked by `links` (between listed activities only)."""
-    if not activities:
-        return CriticalPath([], [], False, None, None, None)
     keys = [activity.id for activity in activities]
-    by_key = {activity.id: activity for activity in activities}
-    base = min(working_index(activity.start) for activity in activities)
-    duration = {
-        activity.id: working_days_between(activity.start, activity.due) for activity in activities
-    }
-    before: dict[Key, list[Link[Key]]] = {key: [] for key in keys}
-    after: dict[Key, list[Link[Key]]] = {key: [] for key in keys}
-    for link in links:
-        before[link.successor].append(link)
-        after[link.predecessor].append(link)
-    order = _topological(keys, links)
-
-    early_start: dict[Key, int] = {}
-    early_finish: dict[Key, int] = {}
-    for key in order:
-        start = working_index(by_key[key].start) - base
-        for link in before[key]:
-            start = max(start, early_finish[link.predecessor] + link.lag)
-        early_start[key] = start
-        early_finish[key] = start + duration[key]
-    finish = max(early_finish.values())
-
-    late_start: dict[Key, int] = {}
-    late_finish: dict[Key, int] = {}
-    for key in reversed(order):
-        latest = finish
-        for link in after[key]:
-            latest = min(latest, late_start[link.successor] - link.lag)
-        late_finish[key] = latest
-        late_start[key] = latest - duration[key]
-
+    position = {key: number for number, key in enumerate(keys)}
+    table = timetable(
+        [activity.start for activity in activities],
+        [activity.due for activity in activities],
+        [(position[link.predecessor], position[link.successor], link.lag) for link in links],
+    )
     schedules = [
         Schedule(
             id=key,
-            duration=duration[key],
-            early_start=working_day(base + early_start[key]),
-            early_finish=_finish_date(base, early_start[key], early_finish[key]),
-            late_start=working_day(base + late_start[key]),
-            late_finish=_finish_date(base, late_start[key], late_finish[key]),
-            total_slack=late_start[key] - early_start[key],
-            finish_variance=_variance(
-                _finish_date(base, early_start[key], early_finish[key]), by_key[key].due
-            ),
+            duration=table.duration[number],
+            early_start=table.early_start[number],
+            early_finish=table.early_finish[number],
+            late_start=table.late_start[number],
+            late_finish=table.late_finish[number],
+            total_slack=table.total_slack[number],
+            finish_variance=table.finish_variance[number],
         )
-        for key in keys
+        for number, key in enumerate(keys)
     ]
-    slack = {schedule.id: schedule.total_slack for schedule in schedules}
-    driving: dict[Key, list[Key]] = {key: [] for key in keys}
-    driven: set[Key] = set()
-    for link in links:
-        if (
-            slack[link.predecessor] == 0
-            and slack[link.successor] == 0
-            and early_finish[link.predecessor] + link.lag == early_start[link.successor]
-        ):
-            driving[link.predecessor].append(link.successor)
-            driven.add(link.successor)
-    chains, truncated = _chains(
-        [key for key in order if slack[key] == 0 and key not in driven], driving
-    )
-    projected = _finish_date(base, 0, finish)
-    latest_due = max(activity.due for activity in activities)
     return CriticalPath(
         schedules=schedules,
-        chains=chains,
-        chains_truncated=truncated,
-        projected_finish=projected,
-        latest_due=latest_due,
-        finish_variance=_variance(projected, latest_due),
+        chains=[[keys[number] for number in chain] for chain in table.chains],
+        chains_truncated=table.chains_truncated,
+        projected_finish=table.projected_finish,
+        latest_due=table.latest_due,
+        finish_variance=table.project_finish_variance,
     )
+
+
+def _topological(
+    preceding: list[list[tuple[int, int]]], succeeding: list[list[tuple[int, int]]]
+) -> list[int]:
+    """Kahn's algorithm, first in first out (`order` is its own queue): positions without
+    predecessors in their order, then each as its last predecessor comes."""
+    incoming = [len(links) for links in preceding]
+    order = [position for position, count in enumerate(incoming) if not count]
+    for position in order:
+        for successor, _lag in succeeding[position]:
+            incoming[successor] -= 1
+            if not incoming[successor]:
+                order.append(successor)
+    if len(order) != len(preceding):
+        raise CycleFound("the dependencies form a cycle")
+    return order
 
 
 def _variance(finish: date, due: date) -> int:
@@ -210,11 +274,11 @@ def _variance(finish: date, due: date) -> int:
     return working_index(finish) - working_index(due)
 
 
-def _chains(starts: list[Key], driving: dict[Key, list[Key]]) -> tuple[list[list[Key]], bool]:
+def _chains(starts: list[int], driving: list[list[int]]) -> tuple[list[list[int]], bool]:
     """Every path along `driving` links from a start to a milestone without one, up to
     `MAX_CHAINS` (and whether more were left out)."""
-    chains: list[list[Key]] = []
-    stack: list[list[Key]] = [[start] for start in reversed(starts)]
+    chains: list[list[int]] = []
+    stack: list[list[int]] = [[start] for start in reversed(starts)]
     while stack:
         path = stack.pop()
         following = driving[path[-1]]

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.types import Uuid
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
@@ -22,6 +23,58 @@ class MilestoneFilter:
     assignee_id: UUID | None = None
     due_from: date | None = None
     due_to: date | None = None
+
+
+@dataclass(frozen=True)
+class ProjectNetwork:
+    """A project's milestones but cancelled ones, in due date order, as parallel lists, and
+    the dependencies between them as `(predecessor, successor, lag_days)` positions in those
+    lists."""
+
+    ids: list[UUID]
+    titles: list[str]
+    statuses: list[str]
+    start_dates: list[date]
+    due_dates: list[date]
+    progress: list[int]
+    links: list[tuple[int, int, int]]
+
+
+# Plain arrays and positions rather than a row and two uuids per dependency: thousands of
+# rows, uuids and lookups by uuid cost more than the critical path itself. The dependencies
+# keep the order in which the table yields them (it orders parallel critical chains).
+NETWORK = text(
+    """
+WITH kept AS (
+    SELECT id, title, status, start_date, due_date, progress,
+           (row_number() OVER (ORDER BY due_date, id) - 1)::int AS position
+    FROM resources.milestones
+    WHERE workspace_id = :workspace_id AND project_id = :project_id AND status <> 'cancelled'
+), dependencies AS (
+    SELECT depends_on_id, milestone_id, lag_days, row_number() OVER () AS number
+    FROM resources.milestone_dependencies
+    WHERE project_id = :project_id
+)
+SELECT ids, titles, statuses, start_dates, due_dates, progress, predecessors, successors, lags
+FROM (
+    SELECT array_agg(id ORDER BY position) AS ids,
+           array_agg(title ORDER BY position) AS titles,
+           array_agg(status ORDER BY position) AS statuses,
+           array_agg(start_date ORDER BY position) AS start_dates,
+           array_agg(due_date ORDER BY position) AS due_dates,
+           array_agg(progress ORDER BY position) AS progress
+    FROM kept
+) AS milestones
+CROSS JOIN (
+    SELECT array_agg(predecessor.position ORDER BY number) AS predecessors,
+           array_agg(successor.position ORDER BY number) AS successors,
+           array_agg(lag_days ORDER BY number) AS lags
+    FROM dependencies
+    JOIN kept AS predecessor ON predecessor.id = dependencies.depends_on_id
+    JOIN kept AS successor ON successor.id = dependencies.milestone_id
+) AS links
+"""
+).bindparams(bindparam("workspace_id", type_=Uuid), bindparam("project_id", type_=Uuid))
 
 
 class MilestoneRepository(Repository):
@@ -60,24 +113,25 @@ class MilestoneRepository(Repository):
             statement = statement.where(Milestone.due_date <= where.due_to)
         return (await self.session.scalars(apply_keyset(statement, key, params))).all()
 
-    async def of_project(
-        self, workspace_id: UUID, project_id: UUID
-    ) -> Sequence[Row[UUID, str, str, date, date, int]]:
-        """What scheduling and the report read of every milestone of a project, as plain
-        rows (thousands of ORM objects would cost more than the critical path itself)."""
-        rows = await self.session.execute(
-            select(
-                Milestone.id,
-                Milestone.title,
-                Milestone.status,
-                Milestone.start_date,
-                Milestone.due_date,
-                Milestone.progress,
+    async def network(self, workspace_id: UUID, project_id: UUID) -> ProjectNetwork:
+        """What scheduling and the report read of a project, in one statement (one snapshot:
+        the positions the dependencies refer to are those of the milestones read)."""
+        row = (
+            await self.session.execute(
+                NETWORK, {"workspace_id": workspace_id, "project_id": project_id}
             )
-            .where(Milestone.workspace_id == workspace_id, Milestone.project_id == project_id)
-            .order_by(Milestone.due_date, Milestone.id)
+        ).one()
+        return ProjectNetwork(
+            ids=row.ids or [],
+            titles=row.titles or [],
+            statuses=row.statuses or [],
+            start_dates=row.start_dates or [],
+            due_dates=row.due_dates or [],
+            progress=row.progress or [],
+            links=list(
+                zip(row.predecessors or [], row.successors or [], row.lags or [], strict=True)
+            ),
         )
-        return rows.all()
 
     async def linking(self, issue_id: UUID) -> Sequence[Milestone]:
         """The milestones linking an issue, locked, in one order (no deadlocks)."""

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import Directory, ProjectContext
@@ -36,18 +35,13 @@ from worksync.resources.messaging.published import (
     MilestoneUpdated,
 )
 from worksync.resources.messaging.recording import record_milestone
-from worksync.resources.milestones.critical_path import (
-    Activity,
-    CriticalPath,
-    Link,
-    closes_cycle,
-    critical_path,
-)
+from worksync.resources.milestones.critical_path import Timetable, closes_cycle, timetable
 from worksync.resources.milestones.progress import IssueState, derived_progress
 from worksync.resources.milestones.report import standing
 from worksync.resources.milestones.repository import (
     MilestoneFilter,
     MilestoneRepository,
+    ProjectNetwork,
     TrackedIssueRepository,
 )
 from worksync.resources.milestones.schemas import (
@@ -60,7 +54,6 @@ from worksync.resources.milestones.schemas import (
     MilestoneSort,
     MilestoneUpdate,
     ReportLine,
-    ScheduledMilestone,
 )
 from worksync.resources.models import Milestone, MilestoneDependency, MilestoneStatus
 
@@ -282,52 +275,76 @@ class MilestoneService:
         await record_change(self.session, milestone, MilestoneUpdated, context.workspace.user_id)
 
     async def critical_path(self, context: ProjectContext) -> CriticalPathRead:
-        milestones, result = await self._schedule(context)
-        titles = {milestone.id: milestone.title for milestone in milestones}
-        return CriticalPathRead(
-            milestones=[
-                ScheduledMilestone(
-                    milestone_id=s.id,
-                    title=titles[s.id],
-                    duration_days=s.duration,
-                    earliest_start=s.early_start,
-                    earliest_finish=s.early_finish,
-                    latest_start=s.late_start,
-                    latest_finish=s.late_finish,
-                    total_slack_days=s.total_slack,
-                    finish_variance_days=s.finish_variance,
-                    critical=s.critical,
-                )
-                for s in result.schedules
-            ],
-            chains=result.chains,
-            chains_truncated=result.chains_truncated,
-            projected_finish=result.projected_finish,
-            latest_due_date=result.latest_due,
-            finish_variance_days=result.finish_variance,
+        network, table = await self._schedule(context)
+        ids = network.ids
+        # Plain values validated once by pydantic's core: a model built in Python for each
+        # of thousands of milestones would cost as much as the method.
+        return CriticalPathRead.model_validate(
+            {
+                "milestones": [
+                    {
+                        "milestone_id": milestone_id,
+                        "title": title,
+                        "duration_days": duration,
+                        "earliest_start": early_start,
+                        "earliest_finish": early_finish,
+                        "latest_start": late_start,
+                        "latest_finish": late_finish,
+                        "total_slack_days": slack,
+                        "finish_variance_days": variance,
+                        "critical": slack == 0,
+                    }
+                    for (
+                        milestone_id,
+                        title,
+                        duration,
+                        early_start,
+                        early_finish,
+                        late_start,
+                        late_finish,
+                        slack,
+                        variance,
+                    ) in zip(
+                        ids,
+                        network.titles,
+                        table.duration,
+                        table.early_start,
+                        table.early_finish,
+                        table.late_start,
+                        table.late_finish,
+                        table.total_slack,
+                        table.finish_variance,
+                        strict=True,
+                    )
+                ],
+                "chains": [[ids[position] for position in chain] for chain in table.chains],
+                "chains_truncated": table.chains_truncated,
+                "projected_finish": table.projected_finish,
+                "latest_due_date": table.latest_due,
+                "finish_variance_days": table.project_finish_variance,
+            }
         )
 
     async def report(self, context: ProjectContext, today: date) -> MilestoneReport:
-        milestones, result = await self._schedule(context)
-        variance = {s.id: s.finish_variance for s in result.schedules}
+        network, table = await self._schedule(context)
         lines = []
-        for milestone in milestones:
-            status = MilestoneStatus(milestone.status)
+        for position, milestone_id in enumerate(network.ids):
+            status = MilestoneStatus(network.statuses[position])
             judged = standing(
                 status=status,
-                start=milestone.start_date,
-                due=milestone.due_date,
-                progress=milestone.progress,
-                finish_variance=variance.get(milestone.id),
+                start=network.start_dates[position],
+                due=network.due_dates[position],
+                progress=network.progress[position],
+                finish_variance=table.finish_variance[position],
                 today=today,
             )
             lines.append(
                 ReportLine(
-                    milestone_id=milestone.id,
-                    title=milestone.title,
+                    milestone_id=milestone_id,
+                    title=network.titles[position],
                     status=status,
-                    due_date=milestone.due_date,
-                    progress=milestone.progress,
+                    due_date=network.due_dates[position],
+                    progress=network.progress[position],
                     health=judged.health,
                     reasons=judged.reasons,
                     detail=judged.detail,
@@ -335,21 +352,11 @@ class MilestoneService:
             )
         return MilestoneReport(as_of=today, milestones=lines)
 
-    async def _schedule(
-        self, context: ProjectContext
-    ) -> tuple[list[Row[UUID, str, str, date, date, int]], CriticalPath[UUID]]:
+    async def _schedule(self, context: ProjectContext) -> tuple[ProjectNetwork, Timetable]:
         """The project's milestones but cancelled ones (due date order), and the critical
         path over them and the dependencies between them."""
-        rows = await self.milestones.of_project(context.workspace.workspace_id, context.project.id)
-        milestones = [row for row in rows if row.status != MilestoneStatus.CANCELLED]
-        kept = {milestone.id for milestone in milestones}
-        links = [
-            Link(edge.depends_on_id, edge.milestone_id, edge.lag_days)
-            for edge in await self.milestones.project_dependencies(context.project.id)
-            if edge.milestone_id in kept and edge.depends_on_id in kept
-        ]
-        activities = [Activity(m.id, m.start_date, m.due_date) for m in milestones]
-        return milestones, critical_path(activities, links)
+        network = await self.milestones.network(context.workspace.workspace_id, context.project.id)
+        return network, timetable(network.start_dates, network.due_dates, network.links)
 
     async def _reads(self, milestones: Sequence[Milestone]) -> list[MilestoneRead]:
         """The milestones with their dependencies (one query)."""
