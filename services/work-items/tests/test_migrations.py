@@ -12,6 +12,7 @@ TABLES = {
     "issue_assignees",
     "issue_labels",
     "issue_counters",
+    "project_settings",
     "labels",
     "time_entries",
     "issue_activity",

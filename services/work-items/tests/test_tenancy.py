@@ -45,6 +45,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("PATCH", "/boards/{board_id}/columns/{column_id}"): {"name": "Renamed"},
     ("POST", "/boards/{board_id}/columns/reorder"): {"column_ids": []},
     ("POST", "/issues/{iid}/move"): {},
+    ("PATCH", "/issue-settings"): {"guests_may_comment": True},
     ("POST", "/issues/{iid}/relations"): {
         "type": "relates_to",
         "issue_id": "00000000-0000-7000-8000-000000000000",
@@ -172,7 +173,7 @@ async def places(api: Api, seeder: DirectorySeeder) -> tuple[Place, Place]:
 
 async def test_every_route_is_project_scoped_and_covered(app: FastAPI) -> None:
     operations = _operations(app)
-    assert len(operations) == 46
+    assert len(operations) == 48
     for operation in operations:
         assert set(operation.parameters) <= {
             "state_id",

@@ -79,6 +79,7 @@ ROUTE_TABLE: tuple[Route, ...] = (
     Route(_PROJECT + "/states", WORK_ITEMS),
     Route(_PROJECT + "/boards", WORK_ITEMS),
     Route(_PROJECT + "/activity", WORK_ITEMS),
+    Route(_PROJECT + "/issue-settings", WORK_ITEMS),
     Route(_WS + "/templates", WORK_ITEMS),
     # timetracking
     Route(_PROJECT + "/worklogs", TIMETRACKING),

@@ -362,3 +362,44 @@ async def test_a_reply_racing_its_parents_deletion_keeps_the_thread_whole(
         else:
             assert_problem(reply, 422, "unknown_reference")
             assert shown == []
+
+
+async def test_guests_comment_only_where_a_project_admin_allows_it(
+    api: Api, world: World, client: httpx.AsyncClient
+) -> None:
+    comments = await _comments(api, world)
+    settings = world.url("/issue-settings")
+    assert await api.get(settings, world.guest) == {"guests_may_comment": False}
+    for user in (world.member, world.guest):
+        refused = await client.patch(
+            settings, json={"guests_may_comment": True}, headers=user.headers
+        )
+        assert_problem(refused, 403, "insufficient_role")
+    for body in ({"guests_may_comment": None}, {"guests_may_comment": "maybe"}, {"x": 1}):
+        invalid = await client.patch(settings, json=body, headers=world.admin.headers)
+        assert_problem(invalid, 422, "validation_failed")
+    assert await api.get(settings, world.guest) == {"guests_may_comment": False}
+
+    allowed = await client.patch(
+        settings, json={"guests_may_comment": True}, headers=world.admin.headers
+    )
+    assert allowed.json() == {"guests_may_comment": True}
+    comment = await comments.write("A guest's view", world.guest)
+    reaction = await client.post(
+        f"{comments.url}/{comment['id']}/reactions",
+        json={"emoji": "🎉"},
+        headers=world.guest.headers,
+    )
+    assert reaction.status_code in (200, 201), reaction.text
+    # A workspace member outside the project is no guest of it: still only reads.
+    outsider = await client.post(
+        comments.url, json={"body": "Me too"}, headers=world.viewer.headers
+    )
+    assert_problem(outsider, 403, "insufficient_role")
+    # Left out, a setting keeps its value; switched off, guests read again.
+    unchanged = await client.patch(settings, json={}, headers=world.admin.headers)
+    assert unchanged.json() == {"guests_may_comment": True}
+    await client.patch(settings, json={"guests_may_comment": False}, headers=world.admin.headers)
+    again = await client.post(comments.url, json={"body": "Again"}, headers=world.guest.headers)
+    assert_problem(again, 403, "insufficient_role")
+    assert [found["id"] for found in await comments.all(world.guest)] == [comment["id"]]

@@ -13,6 +13,7 @@ from worksync.work_items.config import WorkItemsSettings
 from worksync.work_items.issues.endpoints import router as issues_router
 from worksync.work_items.labels.endpoints import router as labels_router
 from worksync.work_items.models import directory_tables
+from worksync.work_items.projects.endpoints import router as projects_router
 from worksync.work_items.projects.service import ensure_project_set_up
 from worksync.work_items.relations.endpoints import router as relations_router
 from worksync.work_items.states.endpoints import router as states_router
@@ -33,6 +34,7 @@ def create_app(settings: WorkItemsSettings | None = None) -> FastAPI:
             states_router,
             issues_router,
             labels_router,
+            projects_router,
             activity_router,
             comments_router,
             boards_router,

@@ -10,10 +10,11 @@ from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS, ProjectMember, ProjectViewer
+from worksync.common.directory import DIRECTORY_ERRORS, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.work_items.comments.auth import ProjectCommenter
 from worksync.work_items.comments.schemas import (
     Comment,
     CommentCreate,
@@ -61,13 +62,14 @@ async def list_comments(
 async def create_comment(
     iid: IssueId,
     request: CommentCreate,
-    context: ProjectMember,
+    context: ProjectCommenter,
     service: CommentServiceDep,
     session: SessionDep,
     now: NowDep,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    """Comment on an issue, or reply to a comment (project members and admins)."""
+    """Comment on an issue, or reply to a comment (project members and admins; guests
+    where the project allows it)."""
 
     async def create() -> Comment:
         return await service.create(context, iid, request, now)
@@ -104,7 +106,7 @@ async def update_comment(
     iid: IssueId,
     comment_id: CommentId,
     request: CommentUpdate,
-    context: ProjectMember,
+    context: ProjectCommenter,
     service: CommentServiceDep,
     now: NowDep,
 ) -> Comment:
@@ -120,7 +122,7 @@ async def update_comment(
 async def delete_comment(
     iid: IssueId,
     comment_id: CommentId,
-    context: ProjectMember,
+    context: ProjectCommenter,
     service: CommentServiceDep,
     now: NowDep,
 ) -> None:
@@ -138,7 +140,7 @@ async def add_reaction(
     iid: IssueId,
     comment_id: CommentId,
     request: ReactionCreate,
-    context: ProjectMember,
+    context: ProjectCommenter,
     service: CommentServiceDep,
 ) -> Comment:
     """React with an emoji; once per user and emoji (again changes nothing)."""
@@ -154,7 +156,7 @@ async def remove_reaction(
     iid: IssueId,
     comment_id: CommentId,
     emoji: Annotated[Emoji, Path(description="The emoji to take back")],
-    context: ProjectMember,
+    context: ProjectCommenter,
     service: CommentServiceDep,
 ) -> None:
     """Take one's reaction back (not having reacted so is no error)."""

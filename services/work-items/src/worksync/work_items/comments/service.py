@@ -1,10 +1,10 @@
 """Comments on issues: threads of any depth, edits, deletion, mentions and reactions.
 
-Anyone who sees the project reads the comments; project members and admins write them
-(project guests do not: the directory holds no per-project setting that would let them, so
-guests only read). Only its author edits a comment; its author or a project admin deletes
-it. A deleted comment with replies stays as a placeholder without body, mentions or
-reactions; one without replies goes, and so does a placeholder left without replies.
+Anyone who sees the project reads the comments; project members and admins write them,
+and so do the project's guests where a project admin allowed it (`comments/auth.py`). Only
+its author edits a comment; its author or a project admin deletes it. A deleted comment
+with replies stays as a placeholder without body, mentions or reactions; one without
+replies goes, and so does a placeholder left without replies.
 Every write records its event and an entry in the issue's activity.
 """
 

@@ -13,7 +13,7 @@ from worksync.work_items.models.comments import Comment, CommentMention, Comment
 from worksync.work_items.models.issues import Issue, IssueAssignee, IssueLabel, TimeEntry
 from worksync.work_items.models.labels import Label
 from worksync.work_items.models.relations import IssueRelation
-from worksync.work_items.models.states import IssueCounter, State
+from worksync.work_items.models.states import IssueCounter, ProjectSettings, State
 from worksync.work_items.models.templates import (
     ProjectTemplate,
     TemplateDependency,
@@ -37,6 +37,7 @@ __all__ = [
     "IssueLabel",
     "IssueRelation",
     "Label",
+    "ProjectSettings",
     "ProjectTemplate",
     "State",
     "TemplateDependency",

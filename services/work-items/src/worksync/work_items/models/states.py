@@ -85,3 +85,19 @@ class State(IdMixin, TimestampMixin, Base):
         CheckConstraint(one_of('"group"', StateGroup), name="group_known"),
         CheckConstraint(f"colour ~ '{COLOUR_PATTERN}'", name="colour_format"),
     )
+
+
+class ProjectSettings(Base):
+    """How a project's issues are worked on here; a project without a row has the defaults."""
+
+    __tablename__ = "project_settings"
+
+    project_id: Mapped[UUID] = mapped_column(
+        ForeignKey("issue_counters.project_id", ondelete="CASCADE"), primary_key=True
+    )
+    workspace_id: Mapped[UUID]
+    # Project guests read comments; they write them only where a project admin allows it.
+    guests_may_comment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )

@@ -1,4 +1,4 @@
-"""SQL of a project's own rows here: its issue counter and default states."""
+"""SQL of a project's own rows here: its issue counter, default states and settings."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.repository import Repository
-from worksync.work_items.models import IssueCounter, State
+from worksync.work_items.models import IssueCounter, ProjectSettings, State
 
 
 class ProjectRepository(Repository):
@@ -55,3 +55,27 @@ class ProjectRepository(Repository):
             .returning(IssueCounter.last_sequence_id)
         )
         return int((await self.session.execute(statement)).scalar_one()) - count + 1
+
+    async def guests_may_comment(self, project_id: UUID) -> bool:
+        allowed = await self.session.scalar(
+            select(ProjectSettings.guests_may_comment).where(
+                ProjectSettings.project_id == project_id
+            )
+        )
+        return bool(allowed)
+
+    async def save_settings(
+        self, workspace_id: UUID, project_id: UUID, *, guests_may_comment: bool
+    ) -> None:
+        await self.session.execute(
+            insert(ProjectSettings)
+            .values(
+                project_id=project_id,
+                workspace_id=workspace_id,
+                guests_may_comment=guests_may_comment,
+            )
+            .on_conflict_do_update(
+                index_elements=[ProjectSettings.project_id],
+                set_={"guests_may_comment": guests_may_comment, "updated_at": func.now()},
+            )
+        )
