@@ -23,7 +23,6 @@ from worksync.timetracking.time_rules import (
     duration_seconds,
     instant,
     interval,
-    is_known_zone,
     is_locked,
     local_date,
     local_midnight,
@@ -114,16 +113,6 @@ def test_every_instant_is_truncated_to_whole_seconds() -> None:
     )
     aware = datetime(2024, 5, 7, 9, 0, 1, 500_000, tzinfo=UTC)
     assert instant(aware, BERLIN, "started_at") == utc("2024-05-07T09:00:01")
-
-
-@pytest.mark.parametrize("name", ["Europe/Berlin", "America/New_York", "UTC", "Asia/Kolkata"])
-def test_known_zones(name: str) -> None:
-    assert is_known_zone(name)
-
-
-@pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "europe/berlin", "", "+02:00"])
-def test_unknown_zones(name: str) -> None:
-    assert not is_known_zone(name)
 
 
 # --- days of the calendar --------------------------------------------------------------------

@@ -85,8 +85,8 @@ async def test_whose_overtime_may_be_read(
     foreign = await client.get(
         url, params={**span, "user_id": str(stranger.id)}, headers=world.owner.headers
     )
-    assert foreign.status_code == 422
-    assert foreign.json()["code"] == "unknown_reference"
+    assert foreign.status_code == 404
+    assert foreign.json()["code"] == "member_not_found"
 
 
 async def test_bad_ranges_are_refused(client: httpx.AsyncClient, world: World) -> None:

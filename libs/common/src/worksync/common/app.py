@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import iter_route_contexts
+from starlette.routing import BaseRoute, compile_path
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from worksync.common.auth import JwksCache, TokenVerifier, http_jwks_source
 from worksync.common.config import CommonSettings
 from worksync.common.db import create_engine, create_sessionmaker
 from worksync.common.directory import Directory, DirectoryTables, ProjectSetUp
 from worksync.common.docs import install_docs
-from worksync.common.errors import install_error_handlers, problem_media_types
+from worksync.common.errors import (
+    install_error_handlers,
+    problem_for_status,
+    problem_media_types,
+    problem_response,
+)
 from worksync.common.health import BrokerProbe, health_router
 from worksync.common.metrics import install_metrics
 from worksync.common.middleware import RequestIdMiddleware
@@ -102,6 +111,7 @@ def create_service_app(
     )
     install_error_handlers(app)
     install_docs(app, title)
+    app.add_middleware(MethodsByPathMiddleware, routes=app.router.routes)
     app.add_middleware(RequestIdMiddleware)
     install_metrics(app, settings.service_name)
     app.include_router(health_router)
@@ -120,3 +130,53 @@ def create_service_app(
     app.openapi = openapi  # type: ignore[method-assign]
     instrument_fastapi(app)
     return app
+
+
+def _specificity(template: str) -> tuple[int, ...]:
+    """Literal segments before templated ones, left to right (OpenAPI: `/members/me` is
+    matched before `/members/{user_id}`)."""
+    return tuple(0 if segment.startswith("{") else 1 for segment in template.split("/"))
+
+
+class MethodsByPathMiddleware:
+    """Answers a method the matched path does not have with 405 and an `Allow` header
+    listing every method of that path, as the OpenAPI document lists them.
+
+    Starlette's router would name only the first route's methods in `Allow`, and would hand
+    `PATCH /members/me` (a path with GET alone) to `PATCH /members/{user_id}`, which answers
+    422 for `me`; here the most specific path template decides, as in OpenAPI."""
+
+    def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes
+        self._paths: list[tuple[re.Pattern[str], str, frozenset[str]]] | None = None
+
+    def _path_methods(self) -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
+        # Built at the first request, when every router has been included.
+        if self._paths is None:
+            methods: dict[str, set[str]] = {}
+            for route in iter_route_contexts(self.routes):
+                if route.path is not None and route.methods:
+                    methods.setdefault(route.path, set()).update(route.methods)
+            self._paths = [
+                (compile_path(path)[0], path, frozenset(allowed))
+                for path, allowed in methods.items()
+            ]
+        return self._paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        matching = [(t, m) for regex, t, m in self._path_methods() if regex.match(path)]
+        if matching:
+            _, allowed = max(matching, key=lambda match: _specificity(match[0]))
+            if scope["method"] not in allowed:
+                allow = ", ".join(sorted(allowed))
+                response = problem_response(
+                    problem_for_status(405, f"This path answers {allow}"), {"Allow": allow}
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -254,11 +254,24 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 def problem_media_types(openapi: dict[str, Any]) -> dict[str, Any]:
-    """Declare every error response's body as `application/problem+json`."""
+    """Declare every error response's body as `application/problem+json`, and the 400
+    answered to a body that is not JSON or a forged cursor on every operation taking one."""
     for item in openapi.get("paths", {}).values():
         for operation in item.values():
             if not isinstance(operation, dict):
                 continue
+            takes_cursor = any(p.get("name") == "cursor" for p in operation.get("parameters", []))
+            if "requestBody" in operation or takes_cursor:
+                operation["responses"].setdefault(
+                    "400",
+                    {
+                        "description": "Malformed: a body that is not JSON, or a cursor "
+                        "this list did not issue",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        },
+                    },
+                )
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if status[:1] in {"4", "5"} and "application/json" in content:

@@ -33,14 +33,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.errors import Unprocessable
 
 KEY_LIFETIME = timedelta(hours=24)
+IDEMPOTENCY_KEY = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX_LENGTH = 200
 
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(
-        alias="Idempotency-Key",
+        alias=IDEMPOTENCY_KEY,
         min_length=1,
-        max_length=200,
-        description="Retry-safe key: a repeat within 24 h returns the first response.",
+        max_length=IDEMPOTENCY_KEY_MAX_LENGTH,
+        description="Retry-safe key, unique per request: a repeat with the same body "
+        "within 24 h returns the first response (`Idempotent-Replayed: true`) and creates "
+        "nothing; the same key with another body within 24 h is a 422 "
+        "`idempotency_key_reused`.",
     ),
 ]
 
@@ -50,7 +55,7 @@ def define_idempotency_table(metadata: MetaData) -> Table:
         "idempotency_keys",
         metadata,
         Column("scope", String(300), primary_key=True),
-        Column("key", String(200), primary_key=True),
+        Column("key", String(IDEMPOTENCY_KEY_MAX_LENGTH), primary_key=True),
         Column("fingerprint", String(64), nullable=False),
         Column("status_code", Integer, nullable=True),
         Column("body", JSONB, nullable=True),

@@ -42,9 +42,16 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size")] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="Opaque cursor from `next_cursor`")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            description="Opaque cursor from `next_cursor`; empty or left out: the first page. "
+            "A cursor this list did not issue is a 400 `invalid_cursor`."
+        ),
+    ] = None,
 ) -> PageParams:
-    return PageParams(limit=limit, cursor=cursor)
+    # `?cursor=` is what a client sends from a template with no cursor yet: the first page.
+    return PageParams(limit=limit, cursor=cursor or None)
 
 
 def _to_json(value: Any) -> Any:

@@ -22,8 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 UTC_NAME = "UTC"
 
@@ -55,16 +54,6 @@ class Pause:
     started_at: datetime
     ended_at: datetime | None
     is_paid: bool = False
-
-
-@cache
-def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def is_known_zone(name: str) -> bool:
-    """An IANA zone name zoneinfo knows (from the system or the tzdata package)."""
-    return name in _known_zones()
 
 
 def whole_seconds(moment: datetime) -> datetime:

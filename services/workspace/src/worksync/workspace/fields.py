@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, PlainSerializer, StringConstraints
 
-from worksync.common.fields import AsCents, AsString
+from worksync.common.fields import AsCents, AsString, DecimalPlaces, JsonInteger
 from worksync.workspace.currencies import ISO_4217_CODES
 
 
@@ -27,12 +27,20 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 LongName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=5000)]
 CurrencyCode = Annotated[
-    str, Field(min_length=3, max_length=3, examples=["EUR"]), AfterValidator(_check_currency)
+    str,
+    Field(
+        min_length=3,
+        max_length=3,
+        examples=["EUR"],
+        json_schema_extra={"enum": sorted(ISO_4217_CODES)},
+    ),
+    AfterValidator(_check_currency),
 ]
 
 Amount = Annotated[
     Decimal,
     Field(ge=0, max_digits=14, decimal_places=2, examples=["25000.00"]),
+    DecimalPlaces(2, max_digits=14),
     AsCents,
     AsString,
 ]
@@ -41,11 +49,15 @@ Amount = Annotated[
 Hours = Annotated[
     Decimal,
     Field(ge=0, max_digits=10, decimal_places=2, examples=[120.5]),
+    DecimalPlaces(2, max_digits=10),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
+# More than 0 and at most 24, two places at most: "7.5", "24.00", "0.25".
+HOURS_PER_DAY_TEXT = r"^\+?0*(([1-9]|1\d|2[0-3])(\.\d{0,2})?|24(\.0{0,2})?|0?\.(0[1-9]|[1-9]\d?))$"
 HoursPerDay = Annotated[
     Decimal,
     Field(gt=0, le=24, decimal_places=2, examples=[8]),
+    DecimalPlaces(2, string_pattern=HOURS_PER_DAY_TEXT),
     PlainSerializer(float, return_type=float, when_used="json"),
 ]
-Percent = Annotated[int, Field(ge=0, le=100)]
+Percent = Annotated[int, Field(ge=0, le=100), JsonInteger]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from worksync.timetracking.models import Break as BreakRow
 
@@ -19,7 +19,7 @@ class BreakCreate(BaseModel):
 
     started_at: datetime
     ended_at: datetime
-    is_paid: bool = False
+    is_paid: StrictBool = False
 
 
 class Break(BaseModel):

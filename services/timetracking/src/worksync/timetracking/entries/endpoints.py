@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from worksync.common.db import SessionDep, SessionmakerDep
 from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
+from worksync.common.fields import IsoDate
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
 from worksync.timetracking.dependencies import EntryServiceDep
@@ -36,8 +36,8 @@ def entry_filters(
     project_id: UUID | None = None,
     issue_id: UUID | None = None,
     user_id: UUID | None = None,
-    from_date: Annotated[date | None, Query(alias="from", description="First work date")] = None,
-    to_date: Annotated[date | None, Query(alias="to", description="Last work date")] = None,
+    from_date: Annotated[IsoDate | None, Query(alias="from", description="First work date")] = None,
+    to_date: Annotated[IsoDate | None, Query(alias="to", description="Last work date")] = None,
     billable: bool | None = None,
     source: EntrySource | None = None,
     approval_state: Annotated[

@@ -8,9 +8,9 @@ from enum import StrEnum
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from worksync.common.fields import Money, NotNull
+from worksync.common.fields import IsoDate, JsonInteger, Money, NotNull
 from worksync.timetracking.models import ApprovalState, EntrySource, TimeEntry
 from worksync.timetracking.rounding import RoundingAppliesTo, RoundingMode
 
@@ -19,7 +19,7 @@ MAX_DURATION_SECONDS = 24 * 3600
 Description = Annotated[str, Field(max_length=2000)]
 Tag = Annotated[str, Field(min_length=1, max_length=50)]
 Tags = Annotated[list[Tag], Field(max_length=20)]
-Seconds = Annotated[int, Field(ge=1, le=MAX_DURATION_SECONDS)]
+Seconds = Annotated[int, Field(ge=1, le=MAX_DURATION_SECONDS), JsonInteger]
 
 
 class EntryCreate(BaseModel):
@@ -37,9 +37,9 @@ class EntryCreate(BaseModel):
     description: Description = ""
     started_at: datetime | None = None
     ended_at: datetime | None = None
-    work_date: date | None = None
+    work_date: IsoDate | None = None
     duration_seconds: Seconds | None = None
-    billable: bool | None = Field(default=None, description="Default: the user's setting")
+    billable: StrictBool | None = Field(default=None, description="Default: the user's setting")
     hourly_rate: Money | None = Field(
         default=None, description="An explicit rate (admins only); default: resolved"
     )
@@ -52,7 +52,7 @@ class EntryDuplicate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    work_date: date | None = Field(default=None, description="Default: today (local)")
+    work_date: IsoDate | None = Field(default=None, description="Default: today (local)")
 
 
 class EntryUpdate(BaseModel):
@@ -65,9 +65,9 @@ class EntryUpdate(BaseModel):
     description: Annotated[Description | None, NotNull] = None
     started_at: Annotated[datetime | None, NotNull] = None
     ended_at: Annotated[datetime | None, NotNull] = None
-    work_date: Annotated[date | None, NotNull] = None
+    work_date: Annotated[IsoDate | None, NotNull] = None
     duration_seconds: Annotated[Seconds | None, NotNull] = None
-    billable: Annotated[bool | None, NotNull] = None
+    billable: Annotated[StrictBool | None, NotNull] = None
     hourly_rate: Money | None = None
     tags: Annotated[Tags | None, NotNull] = None
 

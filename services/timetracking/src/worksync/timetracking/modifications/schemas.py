@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from worksync.common.fields import NotNull
+from worksync.common.fields import IsoDate, NotNull
 from worksync.timetracking.entries.schemas import Description, Seconds, Tags
 from worksync.timetracking.models import ModificationRequest as RequestRow
 from worksync.timetracking.models import RequestAction, RequestState
@@ -25,7 +25,7 @@ class EntryChanges(BaseModel):
     description: Annotated[Description | None, NotNull] = None
     started_at: Annotated[datetime | None, NotNull] = None
     ended_at: Annotated[datetime | None, NotNull] = None
-    work_date: Annotated[date | None, NotNull] = None
+    work_date: Annotated[IsoDate | None, NotNull] = None
     duration_seconds: Annotated[Seconds | None, NotNull] = None
     billable: Annotated[bool | None, NotNull] = None
     tags: Annotated[Tags | None, NotNull] = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from worksync.common.directory import DIRECTORY_ERRORS, ProjectMember, WorkspaceMember
 from worksync.common.errors import error_responses
+from worksync.common.fields import IsoDate
 from worksync.timetracking.dependencies import (
     OvertimeServiceDep,
     ReportServiceDep,
@@ -29,8 +29,8 @@ from worksync.timetracking.reports.schemas import Timesheet, TimeSummary, Worklo
 router = APIRouter(prefix="/workspaces/{ws}", tags=["reports"])
 
 REPORT_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
-FromDate = Annotated[date | None, Query(alias="from", description="First work date")]
-ToDate = Annotated[date | None, Query(alias="to", description="Last work date")]
+FromDate = Annotated[IsoDate | None, Query(alias="from", description="First work date")]
+ToDate = Annotated[IsoDate | None, Query(alias="to", description="Last work date")]
 
 
 @router.get("/time-tracking/today", response_model=Timesheet, responses=REPORT_ERRORS)
@@ -41,9 +41,12 @@ async def today(workspace: WorkspaceMember, service: ReportServiceDep) -> Timesh
 
 def report_query(
     group_by: Annotated[Dimension, Query(description="The first grouping")],
-    from_date: Annotated[date, Query(alias="from", description="First work date")],
-    to_date: Annotated[date, Query(alias="to", description="Last work date (366 days at most)")],
-    then_by: Annotated[Dimension | None, Query(description="A second grouping")] = None,
+    from_date: Annotated[IsoDate, Query(alias="from", description="First work date")],
+    to_date: Annotated[IsoDate, Query(alias="to", description="Last work date (366 days at most)")],
+    then_by: Annotated[
+        Dimension | None,
+        Query(description="A second grouping; the same as `group_by` adds none"),
+    ] = None,
     project_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_IDS)] = None,
     user_id: Annotated[list[UUID] | None, Query(max_length=MAX_FILTER_IDS)] = None,
     client_id: Annotated[
@@ -58,7 +61,7 @@ def report_query(
 ) -> ReportQuery:
     return ReportQuery(
         group_by=group_by,
-        then_by=then_by,
+        then_by=None if then_by == group_by else then_by,
         from_date=from_date,
         to_date=to_date,
         project_ids=project_id or [],
@@ -110,8 +113,8 @@ async def report_as_csv(
 async def overtime(
     workspace: WorkspaceMember,
     service: OvertimeServiceDep,
-    from_date: Annotated[date, Query(alias="from", description="First day")],
-    to_date: Annotated[date, Query(alias="to", description="Last day (366 days at most)")],
+    from_date: Annotated[IsoDate, Query(alias="from", description="First day")],
+    to_date: Annotated[IsoDate, Query(alias="to", description="Last day (366 days at most)")],
     user_id: Annotated[
         UUID | None, Query(description="Whose (default: the caller; others: their approvers)")
     ] = None,
@@ -126,7 +129,7 @@ async def week(
     workspace: WorkspaceMember,
     service: ReportServiceDep,
     day: Annotated[
-        date | None, Query(alias="date", description="A day of the week (default: today)")
+        IsoDate | None, Query(alias="date", description="A day of the week (default: today)")
     ] = None,
 ) -> Timesheet:
     """The caller's week (from the workspace's week start) with per-day totals."""

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import WorkspaceContext
-from worksync.common.errors import unknown_reference
+from worksync.common.errors import not_found
 from worksync.timetracking import overtime, time_rules
 from worksync.timetracking.entries.repository import EntryRepository
 from worksync.timetracking.errors import NotAnApprover, invalid_times
@@ -84,7 +84,7 @@ class OvertimeService:
         user_id = user_id or workspace.user_id
         if user_id != workspace.user_id:
             if not await self._is_member(workspace.workspace_id, user_id):
-                raise unknown_reference("user_id", "member")
+                raise not_found("member")
             if not await approves(self.teams, workspace, user_id):
                 raise NotAnApprover()
         with invalid_times():

@@ -189,8 +189,6 @@ class TimeReportService:
             time_rules.check_date_range(query.from_date, query.to_date)
             if query.to_date - query.from_date >= timedelta(days=MAX_DAYS):
                 raise time_rules.TimeRuleViolation("to", f"a report spans {MAX_DAYS} days at most")
-            if query.then_by is not None and query.then_by == query.group_by:
-                raise time_rules.TimeRuleViolation("then_by", "must differ from group_by")
         facts = await self.entries.user_facts(workspace.workspace_id, workspace.user_id)
         currency = await self.session.scalar(
             select(directory_tables.workspaces.c.currency).where(

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from worksync.timetracking.entries.schemas import Description
 from worksync.timetracking.models import TimeEntry
@@ -18,8 +18,8 @@ class TimerStart(BaseModel):
     project_id: UUID
     issue_id: UUID | None = None
     description: Description = ""
-    billable: bool | None = Field(default=None, description="Default: the user's setting")
-    stop_running: bool = Field(
+    billable: StrictBool | None = Field(default=None, description="Default: the user's setting")
+    stop_running: StrictBool = Field(
         default=False,
         description="Stop the caller's running timer first (else 409 timer_already_running)",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
+from worksync.common.fields import IsoDate
 from worksync.common.pagination import Page, PageParams, page_params
 from worksync.timetracking.dependencies import TimesheetServiceDep
 from worksync.timetracking.models import TimesheetState
@@ -32,10 +32,10 @@ def timesheet_filters(
     state: TimesheetState | None = None,
     user_id: UUID | None = None,
     from_date: Annotated[
-        date | None, Query(alias="from", description="Periods ending on or after")
+        IsoDate | None, Query(alias="from", description="Periods ending on or after")
     ] = None,
     to_date: Annotated[
-        date | None, Query(alias="to", description="Periods starting on or before")
+        IsoDate | None, Query(alias="to", description="Periods starting on or before")
     ] = None,
 ) -> TimesheetFilters:
     return TimesheetFilters(state=state, user_id=user_id, from_date=from_date, to_date=to_date)

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.fields import IsoDate
 from worksync.timetracking.entries.schemas import Entry
 from worksync.timetracking.models import Timesheet as TimesheetRow
 from worksync.timetracking.models import TimesheetState
@@ -21,7 +22,7 @@ class TimesheetSubmit(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    date: date
+    date: IsoDate
 
 
 class TimesheetRejection(BaseModel):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Annotated
 
-from worksync.common.fields import Money
-from worksync.timetracking.time_rules import is_known_zone
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from worksync.common.fields import JsonInteger, Money, TimeZone
 
 
 class TimeSettingsUpdate(BaseModel):
@@ -13,25 +14,16 @@ class TimeSettingsUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    timezone: str | None = Field(
+    timezone: TimeZone | None = Field(
         default=None, description="IANA name, e.g. Europe/Berlin; null: the workspace's zone"
     )
     default_hourly_rate: Money | None = None
-    default_billable: bool = False
-    require_description: bool = False
-    auto_stop_minutes: int | None = Field(
+    default_billable: StrictBool = False
+    require_description: StrictBool = False
+    auto_stop_minutes: Annotated[int, Field(ge=1, le=1440), JsonInteger] | None = Field(
         default=None,
-        ge=1,
-        le=1440,
         description="Stop a timer running longer than this, at its start plus this; null: never",
     )
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str | None) -> str | None:
-        if value is not None and not is_known_zone(value):
-            raise ValueError("not an IANA time zone")
-        return value
 
 
 class TimeSettings(BaseModel):

@@ -9,11 +9,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from worksync.common.fields import NotNull
+from worksync.common.fields import IsoDate, JsonInteger, NotNull
 from worksync.timetracking.entries.schemas import Description
 from worksync.timetracking.models import TimeEntry
 
-Minutes = Annotated[int, Field(ge=1, le=1440)]
+Minutes = Annotated[int, Field(ge=1, le=1440), JsonInteger]
 
 
 class WorklogCreate(BaseModel):
@@ -21,7 +21,7 @@ class WorklogCreate(BaseModel):
 
     duration_minutes: Minutes
     description: Description = ""
-    logged_at: date | None = Field(default=None, description="Default: today in the user's zone")
+    logged_at: IsoDate | None = Field(default=None, description="Default: today in the user's zone")
 
 
 class WorklogUpdate(BaseModel):
@@ -29,7 +29,7 @@ class WorklogUpdate(BaseModel):
 
     duration_minutes: Annotated[Minutes | None, NotNull] = None
     description: Annotated[Description | None, NotNull] = None
-    logged_at: Annotated[date | None, NotNull] = None
+    logged_at: Annotated[IsoDate | None, NotNull] = None
 
 
 class Worklog(BaseModel):

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from worksync.common.fields import NotNull
 from worksync.workspace.fields import Description, LongName
@@ -55,7 +55,7 @@ class DepartmentCreate(BaseModel):
     linked_project_id: UUID | None = Field(
         default=None, description="A project whose admins the managers above become"
     )
-    is_active: bool = True
+    is_active: StrictBool = True
     description: Description | None = None
 
 
@@ -72,7 +72,7 @@ class DepartmentUpdate(BaseModel):
     parent_id: UUID | None = None
     manager_id: UUID | None = None
     linked_project_id: UUID | None = None
-    is_active: Annotated[bool | None, NotNull] = None
+    is_active: Annotated[StrictBool | None, NotNull] = None
     description: Description | None = None
 
 

@@ -8,9 +8,9 @@ from enum import StrEnum
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
-from worksync.common.fields import Money, NotNull
+from worksync.common.fields import IsoDate, Money, NotNull
 from worksync.common.roles import ProjectVisibility
 from worksync.workspace.enums import ProjectPriority, ProjectStatus
 from worksync.workspace.fields import Amount, CurrencyCode, Description, Hours, LongName
@@ -39,8 +39,8 @@ class ProjectCreate(BaseModel):
     description: Description | None = None
     status: ProjectStatus = ProjectStatus.ACTIVE
     priority: ProjectPriority = ProjectPriority.MEDIUM
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     budget_amount: Amount | None = None
     budget_hours: Hours | None = None
     currency: CurrencyCode | None = None
@@ -48,7 +48,7 @@ class ProjectCreate(BaseModel):
     lead_id: UUID | None = Field(default=None, description="A member of the workspace")
     client_id: UUID | None = None
     category_id: UUID | None = None
-    is_time_tracking_enabled: bool = True
+    is_time_tracking_enabled: StrictBool = True
     visibility: ProjectVisibility = Field(default=ProjectVisibility.PUBLIC, description=VISIBILITY)
     department_id: UUID | None = None
 
@@ -66,8 +66,8 @@ class ProjectUpdate(BaseModel):
     description: Description | None = None
     status: Annotated[ProjectStatus | None, NotNull] = None
     priority: Annotated[ProjectPriority | None, NotNull] = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     budget_amount: Amount | None = None
     budget_hours: Hours | None = None
     currency: Annotated[CurrencyCode | None, NotNull] = None
@@ -75,7 +75,7 @@ class ProjectUpdate(BaseModel):
     lead_id: UUID | None = None
     client_id: UUID | None = None
     category_id: UUID | None = None
-    is_time_tracking_enabled: Annotated[bool | None, NotNull] = None
+    is_time_tracking_enabled: Annotated[StrictBool | None, NotNull] = None
     visibility: Annotated[ProjectVisibility | None, NotNull, Field(description=VISIBILITY)] = None
     department_id: UUID | None = None
 

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from worksync.common.fields import NotNull
+from worksync.common.fields import IsoDate, NotNull
 from worksync.workspace.enums import EmploymentStatus
 from worksync.workspace.fields import Description
 from worksync.workspace.models import StaffProfile as StaffProfileRow
@@ -42,8 +42,8 @@ class NewStaffDetails(BaseModel):
     position: Position | None = None
     job_grade: JobGrade | None = None
     phone: Phone | None = None
-    date_of_joining: date | None = None
-    date_of_leaving: date | None = None
+    date_of_joining: IsoDate | None = None
+    date_of_leaving: IsoDate | None = None
     employment_status: EmploymentStatus = EmploymentStatus.ACTIVE
     notes: Description | None = None
 
@@ -66,8 +66,8 @@ class StaffUpdate(BaseModel):
     position: Position | None = None
     job_grade: JobGrade | None = None
     phone: Phone | None = None
-    date_of_joining: date | None = None
-    date_of_leaving: date | None = None
+    date_of_joining: IsoDate | None = None
+    date_of_leaving: IsoDate | None = None
     employment_status: Annotated[EmploymentStatus | None, NotNull] = None
     notes: Description | None = None
 

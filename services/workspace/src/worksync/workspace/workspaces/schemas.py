@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Self
@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from worksync.common.fields import NotNull, TimeZone
+from worksync.common.fields import IsoDate, JsonInteger, NotNull, TimeZone
 from worksync.common.roles import WorkspaceRole
 from worksync.workspace.enums import RoundingAppliesTo, RoundingMode, TimesheetPeriod, WeekStart
 from worksync.workspace.fields import CurrencyCode, Description, HoursPerDay, Name
@@ -43,7 +43,9 @@ Slug = Annotated[
         examples=["acme-studio"],
     ),
 ]
-RoundingStep = Annotated[int, Field(ge=0, le=1440, description="Minutes; 0 turns rounding off")]
+RoundingStep = Annotated[
+    int, Field(ge=0, le=1440, description="Minutes; 0 turns rounding off"), JsonInteger
+]
 
 
 class Rounding(BaseModel):
@@ -72,7 +74,7 @@ class Settings(BaseModel):
     working_hours_per_day: HoursPerDay = Decimal("8.00")
     currency: CurrencyCode = "USD"
     rounding: Rounding = Field(default_factory=Rounding)
-    lockdown_date: date | None = Field(
+    lockdown_date: IsoDate | None = Field(
         default=None, description="Time on or before this date can no longer be changed"
     )
     timesheet_period: TimesheetPeriod = TimesheetPeriod.WEEKLY
@@ -88,7 +90,7 @@ class SettingsUpdate(BaseModel):
     working_hours_per_day: Annotated[HoursPerDay | None, NotNull] = None
     currency: Annotated[CurrencyCode | None, NotNull] = None
     rounding: Annotated[RoundingUpdate | None, NotNull] = None
-    lockdown_date: date | None = None
+    lockdown_date: IsoDate | None = None
     timesheet_period: Annotated[TimesheetPeriod | None, NotNull] = None
 
 
