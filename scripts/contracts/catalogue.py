@@ -15,6 +15,8 @@ from types import ModuleType
 import worksync
 from worksync.common.events.envelope import CloudEvent, IntegrationEvent
 
+SCHEMAS_POINTER = "#/components/schemas/"
+
 
 @dataclass(frozen=True)
 class EventModel:
@@ -66,18 +68,29 @@ def consumed_events() -> list[EventModel]:
     return [*_load("consumed"), *_events_in(directory_events, "directory")]
 
 
+def _data_schema(event: EventModel, schemas: dict[str, object]) -> dict[str, object]:
+    """The event's `data` schema, its nested definitions moved to `components/schemas`: a
+    `#/$defs/...` reference inside a message would be read from the document's root."""
+    schema = event.model.model_json_schema(ref_template=f"{SCHEMAS_POINTER}{{model}}")
+    for name, definition in schema.pop("$defs", {}).items():
+        if schemas.setdefault(name, definition) != definition:
+            raise ValueError(f"{event.event_type}: two different schemas are named {name}")
+    return schema
+
+
 def asyncapi_document() -> dict[str, object]:
     """AsyncAPI 3.0 description of every published event, who sends and who receives it."""
     channels: dict[str, object] = {}
     operations: dict[str, object] = {}
     messages: dict[str, object] = {}
+    schemas: dict[str, object] = {}
     consumers: dict[tuple[str, str], list[str]] = {}
     for event in consumed_events():
         consumers.setdefault((event.event_type, event.version), []).append(event.service)
     for event in sorted(published_events(), key=lambda e: (e.event_type, e.version)):
         name = f"{event.event_type}.{event.version}".replace(".", "_")
         envelope = CloudEvent.model_json_schema()
-        envelope["properties"]["data"] = event.model.model_json_schema()
+        envelope["properties"]["data"] = _data_schema(event, schemas)
         messages[name] = {
             "name": event.event_type,
             "title": event.model.__name__,
@@ -114,5 +127,5 @@ def asyncapi_document() -> dict[str, object]:
         "defaultContentType": "application/cloudevents+json",
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages},
+        "components": {"messages": messages, "schemas": dict(sorted(schemas.items()))},
     }

@@ -19,6 +19,7 @@ from worksync.common.errors import problem_for_status, problem_response
 from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
+from worksync.common.testing.consumer_contracts import load_contract
 from worksync.common.testing.directory import (
     DirectorySeeder,
     SeededProject,
@@ -30,6 +31,7 @@ from worksync.common.testing.workspace_events import project_event, workspace_ev
 from worksync.timetracking.models import Break, TimeEntry, messaging
 
 API = "/api/v1"
+ISSUE_LOOK_UP = load_contract("timetracking-on-work-items").interactions["issue"]
 
 
 def issue_event(
@@ -252,9 +254,10 @@ async def create_entry(
 
 @dataclass
 class FakeWorkItemsApi:
-    """Answers `GET .../projects/{pid}/issues/{iid}` from `issues` (keyed by issue id), or
-    500 for the issue ids in `failing`; counts the calls. The workspace API beside it is the
-    kit's stand-in (`workspace_api`)."""
+    """Answers the issue look-up of time tracking's consumer contract
+    (`tests/contract/consumers/timetracking-on-work-items.json`, verified against
+    work-items) from `issues` (keyed by issue id), or 500 for the issue ids in `failing`;
+    counts the calls. The workspace API beside it is the kit's stand-in (`workspace_api`)."""
 
     workspace_api: FakeWorkspaceApi
     issues: dict[UUID, dict[str, Any]] = field(default_factory=dict)
@@ -264,35 +267,27 @@ class FakeWorkItemsApi:
     def add_issue(
         self, issue_id: UUID, project_id: UUID, *, version: int = 3, key: str = "APL-9"
     ) -> None:
-        self.issues[issue_id] = {
-            "id": str(issue_id),
-            "project_id": str(project_id),
-            "key": key,
-            "title": "Fresh issue",
-            "estimate_minutes": 60,
-            "state_group": "unstarted",
-            "deleted_at": None,
-            "version": version,
-            "priority": "none",
-        }
+        self.issues[issue_id] = ISSUE_LOOK_UP.answer(
+            id=str(issue_id), project_id=str(project_id), key=key, version=version
+        )
 
     def app(self) -> FastAPI:
         api = FastAPI()
 
-        @api.get("/api/v1/workspaces/{slug}/projects/{project_id}/issues/{issue_id}")
         async def issue(
-            slug: str, project_id: UUID, issue_id: UUID, authorization: str | None = Header(None)
+            ws: str, pid: UUID, iid: UUID, authorization: str | None = Header(None)
         ) -> JSONResponse:
-            self.calls.append(issue_id)
+            self.calls.append(iid)
             if authorization is None or not authorization.startswith("Bearer "):
                 return problem_response(problem_for_status(401, "No token"))
-            if issue_id in self.failing:
+            if iid in self.failing:
                 return problem_response(problem_for_status(500, "Broken on purpose"))
-            found = self.issues.get(issue_id)
-            if found is None or found["project_id"] != str(project_id):
+            found = self.issues.get(iid)
+            if found is None or found["project_id"] != str(pid):
                 return problem_response(problem_for_status(404, "Not found"))
             return JSONResponse(found)
 
+        api.add_api_route(ISSUE_LOOK_UP.path, issue, methods=[ISSUE_LOOK_UP.method])
         return api
 
 

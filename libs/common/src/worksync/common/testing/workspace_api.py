@@ -1,10 +1,11 @@
 """A stand-in for the workspace service's public API, served over real HTTP (`serve`).
 
-It answers the four look-ups the directory falls back to, in the documented shapes, from
-dicts a test fills, for the caller its bearer token names (checked with the test minter's
-key); and it counts the calls. Whatever a test did not register answers 404: the workspace
-service knows nothing the events did not say. Tests keep apart by using fresh slugs, and
-count the calls about their own slug::
+It answers the four look-ups the directory falls back to, at the paths and in the shapes of
+the directory's consumer contract (`tests/contract/consumers/directory-on-workspace.json`,
+verified against the workspace service), from values a test registers, for the caller its
+bearer token names (checked with the test minter's key); and it counts the calls. Whatever a
+test did not register answers 404: the workspace service knows nothing the events did not
+say. Tests keep apart by using fresh slugs, and count the calls about their own slug::
 
     newcomer = seeder.user("Nia Newcomer")
     workspace_api.add_member(world.workspace, newcomer)  # their event is still on the way
@@ -13,7 +14,7 @@ count the calls about their own slug::
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
@@ -25,18 +26,26 @@ from starlette.types import ASGIApp
 
 from worksync.common.auth import TokenVerifier
 from worksync.common.errors import problem_for_status, problem_response
+from worksync.common.testing.consumer_contracts import ConsumerContract, load_contract
 from worksync.common.testing.directory import SeededUser, SeededWorkspace
 
-JOINED_AT = "2030-01-01T00:00:00Z"
+CONTRACT: ConsumerContract = load_contract("directory-on-workspace")
+MEMBERSHIP = CONTRACT.interactions["membership"]
+MEMBERS = CONTRACT.interactions["members"]
+PROJECT = CONTRACT.interactions["project"]
+PROJECT_MEMBER = CONTRACT.interactions["project_member"]
+# What a test registers about a member, as each look-up answers it.
+MEMBERSHIP_FIELDS = ("workspace_id", "slug", "user_id", "role", "version")
+LISTED_FIELDS = ("id", "workspace_id", "user_id", "role", "email", "display_name", "version")
 
 
 @dataclass
 class FakeWorkspaceApi:
     verifier: TokenVerifier
-    # (slug, user id) -> the member: answered as `members/me` to that user, and to any
-    # caller in `members?user_id=...` (a list of the live members among those named)
+    # (slug, user id) -> what the workspace knows of the member: answered as `members/me`
+    # to that user, and to any caller in `members?user_id=...` (the live members named)
     members: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
-    # (slug, project id) -> the project answer
+    # (slug, project id) -> the project answer (the contract's example, filled in)
     projects: dict[tuple[str, UUID], dict[str, Any]] = field(default_factory=dict)
     # (slug, project id, user id) -> the project member answer
     project_members: dict[tuple[str, UUID, UUID], dict[str, Any]] = field(default_factory=dict)
@@ -85,7 +94,6 @@ class FakeWorkspaceApi:
             "role": role,
             "email": email or f"{user_id.hex[-10:]}@example.com",
             "display_name": display_name,
-            "joined_at": JOINED_AT,
             "version": version,
         }
 
@@ -101,37 +109,43 @@ class FakeWorkspaceApi:
         visibility: str = "public",
     ) -> None:
         """A project the workspace service has, whose event has not arrived."""
-        self.projects[slug, project_id] = {
-            "id": str(project_id),
-            "workspace_id": str(workspace_id),
-            "identifier": identifier,
-            "name": "Apollo",
-            "description": "To the moon",
-            "status": "active",
-            "priority": "high",
-            "is_time_tracking_enabled": True,
-            "visibility": visibility,
-            "currency": "EUR",
-            "default_hourly_rate": "80.00",
-            "budget_amount": None,
-            "budget_hours": None,
-            "archived_at": archived_at.isoformat() if archived_at else None,
-            "version": version,
-        }
+        self.projects[slug, project_id] = PROJECT.answer(
+            id=str(project_id),
+            workspace_id=str(workspace_id),
+            identifier=identifier,
+            visibility=visibility,
+            archived_at=archived_at.isoformat() if archived_at else None,
+            version=version,
+        )
 
     def add_project_member(
         self, slug: str, project_id: UUID, user_id: UUID, *, role: str, version: int = 1
     ) -> None:
-        self.project_members[slug, project_id, user_id] = {
-            "project_id": str(project_id),
-            "user_id": str(user_id),
-            "role": role,
-            "hourly_rate": "95.00",
-            "version": version,
-        }
+        self.project_members[slug, project_id, user_id] = PROJECT_MEMBER.answer(
+            id=str(uuid.uuid5(project_id, str(user_id))),
+            project_id=str(project_id),
+            user_id=str(user_id),
+            role=role,
+            version=version,
+        )
 
     def calls_about(self, slug: str) -> int:
         return sum(1 for called_slug, _ in self.calls if called_slug == slug)
+
+    def _membership(self, slug: str, user_id: UUID) -> dict[str, Any] | None:
+        member = self.members.get((slug, user_id))
+        if member is None:
+            return None
+        return MEMBERSHIP.answer(**{name: member[name] for name in MEMBERSHIP_FIELDS})
+
+    def _listed(self, slug: str, user_ids: list[UUID]) -> dict[str, Any]:
+        named = [self.members.get((slug, user_id)) for user_id in user_ids]
+        items = [
+            MEMBERS.answer_item("items", **{name: member[name] for name in LISTED_FIELDS})
+            for member in named
+            if member is not None
+        ]
+        return MEMBERS.answer(items=items, next_cursor=None)
 
     def app(self) -> ASGIApp:
         api = FastAPI()
@@ -154,45 +168,48 @@ class FakeWorkspaceApi:
                 return problem_response(problem_for_status(404, "Not found"))
             return JSONResponse(found)
 
-        @api.get("/api/v1/workspaces/{slug}/members/me")
-        async def members_me(slug: str, authorization: str | None = Header(None)) -> JSONResponse:
+        async def membership(ws: str, authorization: str | None = Header(None)) -> JSONResponse:
             return await answer(
-                slug, "members/me", authorization, lambda caller: self.members.get((slug, caller))
+                ws, "members/me", authorization, lambda caller: self._membership(ws, caller)
             )
 
-        @api.get("/api/v1/workspaces/{slug}/members")
         async def members(
-            slug: str,
+            ws: str,
             user_id: Annotated[list[UUID], Query(max_length=100)],
             authorization: str | None = Header(None),
         ) -> JSONResponse:
-            def look_up(_caller: UUID) -> dict[str, Any]:
-                named = [self.members.get((slug, wanted)) for wanted in user_id]
-                return {"items": [m for m in named if m is not None], "next_cursor": None}
-
             asked = ",".join(str(wanted) for wanted in user_id)
-            return await answer(slug, f"members?user_id={asked}", authorization, look_up)
+            return await answer(
+                ws, f"members?user_id={asked}", authorization, lambda _: self._listed(ws, user_id)
+            )
 
-        @api.get("/api/v1/workspaces/{slug}/projects/{project_id}")
         async def project(
-            slug: str, project_id: UUID, authorization: str | None = Header(None)
+            ws: str, project_id: UUID, authorization: str | None = Header(None)
         ) -> JSONResponse:
             return await answer(
-                slug,
+                ws,
                 f"projects/{project_id}",
                 authorization,
-                lambda _: self.projects.get((slug, project_id)),
+                lambda _: self.projects.get((ws, project_id)),
             )
 
-        @api.get("/api/v1/workspaces/{slug}/projects/{project_id}/members/{user_id}")
         async def project_member(
-            slug: str, project_id: UUID, user_id: UUID, authorization: str | None = Header(None)
+            ws: str, project_id: UUID, user_id: UUID, authorization: str | None = Header(None)
         ) -> JSONResponse:
             return await answer(
-                slug,
+                ws,
                 f"projects/{project_id}/members/{user_id}",
                 authorization,
-                lambda _: self.project_members.get((slug, project_id, user_id)),
+                lambda _: self.project_members.get((ws, project_id, user_id)),
             )
 
+        handlers: dict[str, Callable[..., Awaitable[JSONResponse]]] = {
+            MEMBERSHIP.name: membership,
+            MEMBERS.name: members,
+            PROJECT.name: project,
+            PROJECT_MEMBER.name: project_member,
+        }
+        for name, handler in handlers.items():
+            interaction = CONTRACT.interactions[name]
+            api.add_api_route(interaction.path, handler, methods=[interaction.method])
         return api
