@@ -1,34 +1,112 @@
-"""Event latency benchmark: from a committed time entry to its hours in resources.
+"""Event latency benchmark: from a committed time entry to its hours in resources, under load.
 
-Writes time entries through the gateway at a steady rate (each request's answer means its
-transaction committed, entry and outbox row together), then reads, for each entry, when
-resources applied its `timetracking.entry.created` event (`actual_entries.applied_at`, the
-database clock at that write). Latency = applied_at - the moment the client had the answer:
-the relay's wake-up and publish with confirm, the broker, the consumer's inbox transaction.
-Both clocks are this machine's. Prints p50, p99 and the worst.
+Each write commits a time entry and its `timetracking.entry.created` outbox row together;
+resources stamps its projection row with the database clock when it applies the event
+(`actual_entries.applied_at`). Latency = that stamp - the moment the writer had its commit
+back: the relay's wake-up and publish with confirm, the broker, the consumer's inbox
+transaction. Both clocks are this machine's.
+
+Writes are open loop (one every 1/rate s, whatever the answers do), each rate for
+`SECONDS_PER_RATE` seconds:
+- through the gateway at 20/s, as a client writes (the API takes about 100 creates/s on one
+  worker, so higher rates would measure the API, not the events);
+- straight into timetracking's tables at every rate of `WORKSYNC_BENCH_LATENCY_RATES`
+  (default 20,200,1000): one statement per write, in autocommit, that copies an entry the API
+  wrote (new id and day) and inserts its event as `EventRecorder` does, with the NOTIFY that
+  wakes the relay.
+
+Per rate it prints p50, p99 and the worst, and the backlog sampled at the middle and the end
+of the writing: outbox rows not yet published, and events published but not yet applied
+(the consumer's queue and what it holds); it grows when the end sample is well above the
+middle one. Then the seconds the system took to catch up after the last write.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import statistics
 import time
 import uuid
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import httpx
 import psycopg
+from psycopg.types.json import Jsonb
 
 from bench.seeding import owner_headers, wait_for
+from worksync.common.ids import new_id
 
-RATE_PER_SECOND = 20
-SECONDS = 20
+GATEWAY_RATE_PER_SECOND = 20
+DEFAULT_RATES = (20, 200, 1000)
+SECONDS_PER_RATE = 10
+# Connections writing at once in the SQL runs: enough for 1,000 commits/s on two cores.
+SQL_WRITERS = 8
+# How long the system may take to apply every event after the last write.
+CATCH_UP_LIMIT_SECONDS = 120.0
+# Backlog that may be in flight without growing: what 100 ms of writes leave behind.
+STEADY_BACKLOG_SECONDS = 0.1
 
 APPLIED_AT = """
 SELECT entry_id, EXTRACT(EPOCH FROM applied_at)
 FROM resources.actual_entries
 WHERE entry_id = ANY(%(entry_ids)s::uuid[])
 """
+APPLIED_COUNT = """
+SELECT count(*) FROM resources.actual_entries WHERE entry_id = ANY(%(entry_ids)s::uuid[])
+"""
+UNPUBLISHED = "SELECT count(*) FROM timetracking.outbox WHERE published_at IS NULL"
+TEMPLATE_EVENT = """
+SELECT envelope FROM timetracking.outbox
+WHERE event_type = 'timetracking.entry.created' AND envelope->>'subject' = %(entry_id)s
+"""
+# The template entry with a new id and day (and the day's list position), then its event,
+# then the relay's wake-up: one round trip, committed together as the API commits them.
+WRITE = """
+WITH entry AS (
+    INSERT INTO timetracking.time_entries
+    SELECT (jsonb_populate_record(
+        NULL::timetracking.time_entries,
+        to_jsonb(t) || jsonb_build_object(
+            'id', %(entry_id)s::uuid,
+            'work_date', %(work_date)s::date,
+            'sort_at', %(work_date)s::date::timestamp AT TIME ZONE t.timezone
+        )
+    )).*
+    FROM timetracking.time_entries t WHERE t.id = %(template_id)s
+), event AS (
+    INSERT INTO timetracking.outbox (id, event_type, envelope)
+    VALUES (%(event_id)s, 'timetracking.entry.created', %(envelope)s)
+    RETURNING id
+)
+SELECT pg_notify('timetracking_outbox', '') FROM event
+"""
+
+
+@dataclass(frozen=True)
+class Backlog:
+    unpublished: int
+    unapplied: int
+
+
+@dataclass(frozen=True)
+class RateRun:
+    label: str
+    rate: int
+    # Entry id -> when its writer had the commit back (epoch seconds).
+    committed: dict[str, float]
+    writing_seconds: float
+    middle: Backlog
+    end: Backlog
+    # None: not every event applied within CATCH_UP_LIMIT_SECONDS of the last write.
+    catch_up_seconds: float | None
+    # Committed -> applied, of the events applied by the end of the wait.
+    latencies_ms: list[float]
+    load_average: float
 
 
 def _arrange(client: httpx.Client) -> tuple[str, str, dict[str, str]]:
@@ -46,13 +124,105 @@ def _arrange(client: httpx.Client) -> tuple[str, str, dict[str, str]]:
     return slug, project.json()["id"], headers
 
 
-async def _write_steadily(
-    gateway_url: str, slug: str, project_id: str, headers: dict[str, str]
-) -> dict[str, float]:
-    """POST one entry every 1/RATE s for SECONDS s; entry id -> when its answer arrived."""
-    answered: dict[str, float] = {}
+def _rates() -> list[int]:
+    chosen = os.environ.get("WORKSYNC_BENCH_LATENCY_RATES", "")
+    return [int(rate) for rate in chosen.split(",") if rate.strip()] or list(DEFAULT_RATES)
+
+
+async def _open_loop(rate: int, write: Any) -> float:
+    """Start `write(number)` every 1/rate s for SECONDS_PER_RATE s; the seconds until the
+    last write committed."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    writes = []
+    for number in range(rate * SECONDS_PER_RATE):
+        await asyncio.sleep(max(0.0, start + number / rate - loop.time()))
+        writes.append(asyncio.create_task(write(number)))
+    await asyncio.gather(*writes)
+    return loop.time() - start
+
+
+def _wait_until(condition: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + CATCH_UP_LIMIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+class _Sampler:
+    """Counts the backlog of the entries written so far, on a connection of its own."""
+
+    def __init__(self, database_url: str, committed: dict[str, float]) -> None:
+        self._conn = psycopg.connect(database_url, autocommit=True)
+        self._committed = committed
+
+    def backlog(self) -> Backlog:
+        unpublished = self._count(UNPUBLISHED, {})
+        entry_ids = list(self._committed)
+        applied = self._count(APPLIED_COUNT, {"entry_ids": entry_ids})
+        return Backlog(unpublished=unpublished, unapplied=len(entry_ids) - applied - unpublished)
+
+    def applied_at(self, entry_ids: list[str]) -> dict[str, float]:
+        rows = self._conn.execute(APPLIED_AT, {"entry_ids": entry_ids}).fetchall()
+        return {str(entry_id): float(epoch) for entry_id, epoch in rows}
+
+    def template_envelope(self, entry_id: str) -> dict[str, Any]:
+        row = self._conn.execute(TEMPLATE_EVENT, {"entry_id": entry_id}).fetchone()
+        if row is None:
+            raise RuntimeError(f"no outbox row for entry {entry_id}")
+        envelope: dict[str, Any] = row[0]
+        return envelope
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _count(self, query: str, params: dict[str, Any]) -> int:
+        row = self._conn.execute(query, params).fetchone()
+        return int(row[0]) if row else 0
+
+
+async def _measure(
+    label: str, rate: int, sampler: _Sampler, write: Any, committed: dict[str, float]
+) -> RateRun:
+    loop = asyncio.get_running_loop()
+    writing = asyncio.create_task(_open_loop(rate, write))
+    await asyncio.sleep(SECONDS_PER_RATE / 2)
+    middle = await asyncio.to_thread(sampler.backlog)
+    writing_seconds = await writing
+    end = await asyncio.to_thread(sampler.backlog)
+    written = loop.time()
+    total = len(committed)
+    caught_up = await asyncio.to_thread(
+        _wait_until, lambda: len(sampler.applied_at(list(committed))) == total
+    )
+    return RateRun(
+        label=label,
+        rate=rate,
+        committed=dict(committed),
+        writing_seconds=writing_seconds,
+        middle=middle,
+        end=end,
+        catch_up_seconds=loop.time() - written if caught_up else None,
+        latencies_ms=[
+            (epoch - committed[entry_id]) * 1000
+            for entry_id, epoch in (
+                await asyncio.to_thread(sampler.applied_at, list(committed))
+            ).items()
+        ],
+        load_average=os.getloadavg()[0],
+    )
+
+
+async def _through_gateway(
+    gateway_url: str, slug: str, project_id: str, headers: dict[str, str], sampler_url: str
+) -> RateRun:
+    committed: dict[str, float] = {}
+    rate = GATEWAY_RATE_PER_SECOND
     # Distinct days keep a user's duration entries apart from any limit per day.
-    first_day = date.today() - timedelta(days=RATE_PER_SECOND * SECONDS)
+    first_day = date.today() - timedelta(days=rate * SECONDS_PER_RATE)
+    sampler = _Sampler(sampler_url, committed)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30) as client:
 
         async def write(number: int) -> None:
@@ -66,16 +236,90 @@ async def _write_steadily(
             )
             received = time.time()
             response.raise_for_status()
-            answered[response.json()["id"]] = received
+            committed[response.json()["id"]] = received
 
-        loop = asyncio.get_running_loop()
-        start = loop.time()
-        writes = []
-        for number in range(RATE_PER_SECOND * SECONDS):
-            await asyncio.sleep(max(0.0, start + number / RATE_PER_SECOND - loop.time()))
-            writes.append(asyncio.create_task(write(number)))
-        await asyncio.gather(*writes)
-    return answered
+        try:
+            return await _measure("gateway", rate, sampler, write, committed)
+        finally:
+            sampler.close()
+
+
+async def _straight_into_tables(
+    database_url: str, template_id: str, first_day: date, rate: int
+) -> RateRun:
+    committed: dict[str, float] = {}
+    sampler = _Sampler(database_url, committed)
+    template = sampler.template_envelope(template_id)
+    writers: asyncio.Queue[psycopg.AsyncConnection[Any]] = asyncio.Queue()
+    for _ in range(SQL_WRITERS):
+        writers.put_nowait(await psycopg.AsyncConnection.connect(database_url, autocommit=True))
+
+    async def write(number: int) -> None:
+        entry_id, event_id = str(new_id()), new_id()
+        work_date = (first_day - timedelta(days=number)).isoformat()
+        data = template["data"] | {
+            "entry_id": entry_id,
+            "work_date": work_date,
+            "days": [{"date": work_date, "seconds": template["data"]["duration_seconds"]}],
+        }
+        envelope = {key: value for key, value in template.items() if key != "traceparent"} | {
+            "id": str(event_id),
+            "subject": entry_id,
+            "time": datetime.now(UTC).isoformat(),
+            "data": data,
+        }
+        conn = await writers.get()
+        try:
+            await conn.execute(
+                WRITE,
+                {
+                    "entry_id": entry_id,
+                    "work_date": work_date,
+                    "template_id": template_id,
+                    "event_id": event_id,
+                    "envelope": Jsonb(envelope, dumps=json.dumps),
+                },
+            )
+            committed[entry_id] = time.time()
+        finally:
+            writers.put_nowait(conn)
+
+    try:
+        return await _measure("SQL", rate, sampler, write, committed)
+    finally:
+        while not writers.empty():
+            await writers.get_nowait().close()
+        sampler.close()
+
+
+HEADER = (
+    "| writes  | per s | achieved | events | p50 ms | p99 ms  | worst ms "
+    "| backlog middle (outbox / consumer) | backlog end | grows | catch-up s | load |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def _row(run: RateRun) -> str:
+    # Latencies of the events applied; those still waiting are at least this late.
+    latencies = sorted(run.latencies_ms) or [float("nan")]
+    p99 = latencies[max(0, round(len(latencies) * 0.99) - 1)]
+    achieved = len(run.committed) / run.writing_seconds
+    allowed = max(1, round(run.rate * STEADY_BACKLOG_SECONDS))
+    middle = run.middle.unpublished + run.middle.unapplied
+    end = run.end.unpublished + run.end.unapplied
+    grows = "yes" if end > max(2 * middle, allowed) else "no"
+    catch_up = (
+        f"{run.catch_up_seconds:.2f}"
+        if run.catch_up_seconds is not None
+        else f"> {CATCH_UP_LIMIT_SECONDS:.0f} ({len(run.committed) - len(run.latencies_ms)} left)"
+    )
+    return (
+        f"| {run.label:7} | {run.rate:5} | {achieved:8.0f} | {len(run.committed):6} "
+        f"| {statistics.median(latencies):6.1f} | {p99:7.1f} | {latencies[-1]:8.1f} "
+        f"| {run.middle.unpublished:>5} / {run.middle.unapplied:<5} "
+        f"| {run.end.unpublished:>5} / {run.end.unapplied:<5} | {grows:5} "
+        f"| {catch_up:>10} | {run.load_average:4.2f} |"
+    )
 
 
 def run(gateway_url: str, database_url: str) -> None:
@@ -83,22 +327,20 @@ def run(gateway_url: str, database_url: str) -> None:
         slug, project_id, headers = _arrange(client)
         entries_url = f"/api/v1/workspaces/{slug}/time-entries"
         wait_for(lambda: client.get(entries_url, headers=headers).status_code == 200)
-    answered = asyncio.run(_write_steadily(gateway_url, slug, project_id, headers))
-    entry_ids = list(answered)
-    with psycopg.connect(database_url, autocommit=True) as conn:
-
-        def applied() -> dict[str, float]:
-            rows = conn.execute(APPLIED_AT, {"entry_ids": entry_ids}).fetchall()
-            return {str(entry_id): float(epoch) for entry_id, epoch in rows}
-
-        wait_for(lambda: len(applied()) == len(entry_ids))
-        applied_at = applied()
-    latencies = sorted((applied_at[entry] - answered[entry]) * 1000 for entry in entry_ids)
-    p99 = latencies[max(0, round(len(latencies) * 0.99) - 1)]
     print(
-        f"\nevent latency benchmark: {len(latencies)} time entries at {RATE_PER_SECOND}/s "
-        "through the gateway, committed -> applied in resources"
+        f"\nevent latency benchmark: committed entry -> applied in resources, open loop, "
+        f"{SECONDS_PER_RATE} s per rate"
     )
-    print("| p50 ms | p99 ms | worst ms |")
-    print("|--------|--------|----------|")
-    print(f"| {statistics.median(latencies):6.1f} | {p99:6.1f} | {latencies[-1]:8.1f} |")
+    print(HEADER, flush=True)
+    runs = [asyncio.run(_through_gateway(gateway_url, slug, project_id, headers, database_url))]
+    print(_row(runs[-1]), flush=True)
+    template_id = next(iter(runs[0].committed))
+    # Days before the gateway's, one per write, so that no two entries share a day.
+    first_day = date.today() - timedelta(days=GATEWAY_RATE_PER_SECOND * SECONDS_PER_RATE + 1)
+    for rate in _rates():
+        if runs[-1].catch_up_seconds is None:
+            print(f"not measured at {rate}/s: the rate before did not catch up")
+            continue
+        runs.append(asyncio.run(_straight_into_tables(database_url, template_id, first_day, rate)))
+        print(_row(runs[-1]), flush=True)
+        first_day -= timedelta(days=rate * SECONDS_PER_RATE)

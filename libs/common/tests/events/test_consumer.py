@@ -415,3 +415,61 @@ async def test_a_handler_error_is_still_counted_while_the_database_answers(
 
     assert CloudEvent.model_validate_json(dead.body).id == event.id
     assert attempts == DELIVERY_LIMIT + 1
+
+
+async def test_deliveries_are_handled_side_by_side_up_to_the_prefetch_and_a_copy_waits(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    messaging: MessagingTables,
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    eventually: Eventually,
+) -> None:
+    release = asyncio.Event()
+    running_now: list[CloudEvent] = []
+    most_at_once = 0
+
+    async def record_when_released(session: AsyncSession, event: CloudEvent) -> None:
+        nonlocal most_at_once
+        running_now.append(event)
+        most_at_once = max(most_at_once, len(running_now))
+        await release.wait()
+        await record(session, event)
+        running_now.remove(event)
+
+    consumer = make_consumer({"test.good.*": record_when_released})
+    queue, _ = await declare_queue_of(consumer, channel)
+    duplicated = cloud_event()
+    events = [duplicated, duplicated, *(cloud_event() for _ in range(10))]
+    for event in events:
+        await publish(channel, exchanges[0], event.model_dump_json().encode(), event.type)
+
+    async def the_prefetch_in_flight() -> bool:
+        # The copy of the duplicated event waits in its inbox insert for the first copy's
+        # transaction: the other handlers run side by side.
+        return len(running_now) == consumer.prefetch - 1
+
+    async def all_handled() -> bool:
+        return await count(sessionmaker, effects) == len(events) - 1
+
+    async with running(consumer):
+        await eventually(the_prefetch_in_flight)
+        assert running_now.count(duplicated) == 1
+        release.set()
+        await eventually(all_handled)
+
+    assert most_at_once <= consumer.prefetch
+    assert await count(sessionmaker, messaging.inbox) == len(events) - 1
+    assert (await queue.declare()).message_count == 0
+    duplicates = consumer.metrics.registry.get_sample_value(
+        "worksync_consumer_events_total",
+        {
+            "service": consumer.metrics.service,
+            "queue": consumer.queue,
+            "event_type": duplicated.type,
+            "outcome": "duplicate",
+        },
+    )
+    assert duplicates == 1

@@ -64,6 +64,12 @@ class EventConsumer:
     which the broker moves the message to the dead queue, as it does at once with messages
     that are no CloudEvent or that no handler wants.
 
+    Deliveries are handled side by side, up to `prefetch` at once (aio-pika runs each one as
+    a task; the prefetch bounds them, and the session pool the transactions among them), so
+    events of one aggregate may commit out of order: the inbox applies a copy at most once
+    (a second copy waits on the first's inbox row, then skips) and projections keep the
+    newest `sequence`.
+
     An unavailable database is no failure of the handler and spends no delivery: the
     consumer pauses, holding its messages unsettled (which fills the prefetch window, so
     the broker sends no more), probes the database with backoff and, once it answers,

@@ -1,4 +1,25 @@
-"""The outbox relay: publishes committed outbox rows, marking them only after broker confirms."""
+"""The outbox relay: publishes committed outbox rows, marking them only after broker confirms.
+
+Publishing is pipelined: a batch (up to `batch_size` rows claimed in creation order) is sent
+on one channel without waiting, then the broker's confirms for all of it are awaited
+together, so a burst costs one broker round trip per batch instead of one per event. A row
+is marked published only once its own confirm arrived; a nack, a timeout or a lost
+connection leaves it pending (with `attempts` and `last_error`), and the next pass sends it
+again, before anything created after it.
+
+Ordering. One channel delivers in the order it was sent, so a queue receives a batch in
+creation order, hence the events of one aggregate in sequence order. Confirms may end in a
+different state per message: a later row can be confirmed while an earlier one is not. Rows
+of other aggregates are marked anyway (consumers order per aggregate, never across), but a
+confirmed row is NOT marked while an earlier row of the same aggregate (the same `subject`)
+in its batch went unconfirmed: it is sent again after that row on the retry, so the last
+copy every queue receives of an aggregate's events is in sequence order. Consumers already
+see such a later event early (and duplicates, and reorderings from handling deliveries
+concurrently); the inbox and the projections' sequence guards make both harmless.
+Replicas claim disjoint rows (SKIP LOCKED) and publish side by side, so with several
+replicas an aggregate's events may also reach the broker out of sequence; the same guards
+cover that.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +28,11 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 import aio_pika
 import psycopg
@@ -42,6 +64,52 @@ class _PassOutcome:
     failure: Exception | None
 
 
+class _NotTried(Exception):
+    """A row of a batch that found no broker connection: not sent, so no failed publish."""
+
+
+_NOT_TRIED = _NotTried()
+
+
+def _as_failure(result: object) -> Exception | None:
+    """A publish task's result as a failure: None when confirmed. A cancelled publish (its
+    channel closed under it) is a failure like any other."""
+    if result is None:
+        return None
+    if isinstance(result, Exception):
+        return result
+    return ConnectionError(f"publish ended without a confirm: {result!r}")
+
+
+def _publishable(
+    ids: Sequence[UUID],
+    envelopes: Sequence[Mapping[str, Any]],
+    outcomes: Sequence[Exception | None],
+) -> list[UUID]:
+    """The ids to mark: confirmed, and no earlier row of their aggregate went unconfirmed."""
+    unconfirmed_subjects: set[str] = set()
+    publishable = []
+    for row_id, envelope, outcome in zip(ids, envelopes, outcomes, strict=True):
+        subject = envelope.get("subject")
+        if outcome is None and subject not in unconfirmed_subjects:
+            publishable.append(row_id)
+        elif subject is not None:
+            unconfirmed_subjects.add(subject)
+    return publishable
+
+
+def _failed_by_error(
+    ids: Sequence[UUID], outcomes: Sequence[Exception | None]
+) -> dict[str, list[UUID]]:
+    """The rows whose publish failed (not those never tried), grouped by the `last_error`
+    they get."""
+    grouped: dict[str, list[UUID]] = {}
+    for row_id, outcome in zip(ids, outcomes, strict=True):
+        if outcome is not None and outcome is not _NOT_TRIED:
+            grouped.setdefault(repr(outcome)[:LAST_ERROR_MAX_CHARS], []).append(row_id)
+    return grouped
+
+
 def _message(envelope: Mapping[str, Any]) -> Message:
     traceparent = envelope.get("traceparent")
     return Message(
@@ -60,11 +128,14 @@ class OutboxRelay:
 
     Woken by NOTIFY on the outbox channel (sent at commit by `EventRecorder.record`), with a
     slow poll as fallback. Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas can run
-    side by side, and marked published only after the broker confirmed them. A publish that fails
-    leaves its row pending, with `attempts` and `last_error` telling operators why.
+    side by side, published in pipelined batches and marked published only after the broker
+    confirmed them (see the module's docstring for what that means for ordering). A publish
+    that fails leaves its row pending, with `attempts` and `last_error` telling operators why.
 
-    Its `heartbeat` beats on every pass and batch; publishes are counted and timed in
-    `metrics`.
+    Its `heartbeat` beats on every pass and batch; `metrics` count the rows marked published
+    and the publishes that failed (each row sent and not confirmed, or the first row of a
+    batch when no connection could be had), and time each confirmed publish from its send to
+    its confirm.
     """
 
     def __init__(
@@ -168,28 +239,21 @@ class OutboxRelay:
             .limit(self.batch_size)
             .with_for_update(skip_locked=True)
         )
-        published_ids = []
-        failure: Exception | None = None
         async with self._engine.begin() as db:
-            for row in (await db.execute(claimed)).all():
-                try:
-                    await self._publish(row.envelope)
-                except Exception as exc:  # whatever went wrong, the row stays pending
-                    self.metrics.publish_failures.inc()
-                    logger.warning("publishing outbox event %s failed: %r", row.id, exc)
-                    failure = exc
-                    await db.execute(
-                        update(table)
-                        .where(table.c.id == row.id)
-                        .values(
-                            attempts=table.c.attempts + 1,
-                            last_error=repr(exc)[:LAST_ERROR_MAX_CHARS],
-                        )
-                    )
-                    # A broken channel or connection must not be reused.
-                    await self._disconnect()
-                    break
-                published_ids.append(row.id)
+            rows = (await db.execute(claimed)).all()
+            if not rows:
+                return _PassOutcome(0, None)
+            ids = [row.id for row in rows]
+            envelopes = [row.envelope for row in rows]
+            outcomes = await self._publish_rows(envelopes)
+            published_ids = _publishable(ids, envelopes, outcomes)
+            failed = _failed_by_error(ids, outcomes)
+            for error, failed_ids in failed.items():
+                await db.execute(
+                    update(table)
+                    .where(table.c.id.in_(failed_ids))
+                    .values(attempts=table.c.attempts + 1, last_error=error)
+                )
             if published_ids:
                 await db.execute(
                     update(table)
@@ -197,10 +261,35 @@ class OutboxRelay:
                     .values(published_at=func.now())
                 )
         self.metrics.published.inc(len(published_ids))
+        failure = next((outcome for outcome in outcomes if outcome is not None), None)
+        if failure is None:
+            return _PassOutcome(len(published_ids), None)
+        self.metrics.publish_failures.inc(sum(len(failed_ids) for failed_ids in failed.values()))
+        logger.warning(
+            "%d of %d outbox events stay pending, not confirmed or behind one that was not: %r",
+            len(rows) - len(published_ids),
+            len(rows),
+            failure,
+        )
+        # A broken channel or connection must not be reused.
+        await self._disconnect()
         return _PassOutcome(len(published_ids), failure)
 
-    async def _publish(self, envelope: Mapping[str, Any]) -> None:
-        exchange = await self._connected_exchange()
+    async def _publish_rows(self, envelopes: Sequence[Mapping[str, Any]]) -> list[Exception | None]:
+        """Send every envelope, then await their confirms together; per envelope, None when
+        confirmed, else why not. Without a connection only the first counts as failed: the
+        others were not tried."""
+        try:
+            exchange = await self._connected_exchange()
+        except Exception as exc:  # the broker away: nothing was sent
+            return [exc, *[_NOT_TRIED] * (len(envelopes) - 1)]
+        # Tasks take the channel's lock in creation order, so the broker receives the batch in
+        # creation order; each task then waits only for its own confirm.
+        sends = [asyncio.ensure_future(self._publish(exchange, envelope)) for envelope in envelopes]
+        results = await asyncio.gather(*sends, return_exceptions=True)
+        return [_as_failure(result) for result in results]
+
+    async def _publish(self, exchange: AbstractExchange, envelope: Mapping[str, Any]) -> None:
         started = time.perf_counter()
         # With publisher confirms this returns only once the broker took responsibility
         # (and raises if it refused). Unroutable events are fine: nobody subscribed yet.
