@@ -10,10 +10,17 @@ measure themselves. Registers and logs in a fresh user, then measures with `wrk`
 2. the p50 the gateway adds at concurrency 1 (target <= 0.5 ms);
 3. login throughput (`POST /api/v1/auth/login`);
 4. the p99 of an unrelated GET, alone and while logins arrive at a steady 20/s
-   (paced by an asyncio loop), to show that password hashing does not stall other work.
+   (paced by an asyncio loop), to show that password hashing does not stall other work;
+5. the gateway's own cost against a fast upstream (a raw ASGI app answering `/auth/me`
+   with a fixed body and serving JWKS, so the upstream costs almost nothing): the script
+   starts that upstream and a gateway of its own in front of it (`python -m
+   worksync.gateway`, as `make up` runs it) and compares them as in 1 and 2 — the
+   throughput ratio at c=32 (target >= 0.9) and the p50 added at c=1 (target <= 0.5 ms).
 
 Usage: uv run python bench/gateway_bench.py [--gateway URL] [--identity URL] [--duration S]
-URLs also come from WORKSYNC_BENCH_GATEWAY_URL / WORKSYNC_BENCH_IDENTITY_URL.
+       [--only identity|fast]
+URLs also come from WORKSYNC_BENCH_GATEWAY_URL / WORKSYNC_BENCH_IDENTITY_URL. The gateway
+started for 5 runs the code on `PYTHONPATH` first (how bench/README.md measured "before").
 """
 
 from __future__ import annotations
@@ -22,21 +29,38 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 PASSWORD = "bench-Password-123!"
 THROUGHPUT_TARGET = 0.6
+FAST_UPSTREAM_THROUGHPUT_TARGET = 0.9
 ADDED_P50_TARGET_MS = 0.5
+ROOT = Path(__file__).resolve().parent.parent
+START_SECONDS = 60.0
+FAST_ANSWER = json.dumps(
+    {
+        "id": "0190c5b2-7d1c-7c3a-9f00-000000000001",
+        "email": "bench@example.com",
+        "display_name": "Bench User",
+        "email_verified": True,
+    }
+).encode()
 
 # `done` prints one machine-readable line; wrk's own text output is ignored.
 LUA_TEMPLATE = """
@@ -246,7 +270,152 @@ async def compare(
     return Comparison(direct, via)
 
 
+def serve_fast_upstream(port: int, jwks: bytes) -> None:
+    """The fast upstream (run in a process of its own): JWKS, else a fixed small answer,
+    served with uvloop and httptools."""
+    import uvicorn
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await receive()
+            await send({"type": "lifespan.startup.complete"})
+            await receive()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body = jwks if scope["path"].endswith("/jwks.json") else FAST_ANSWER
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,
+        log_level="warning",
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_ready(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in processes):
+            raise RuntimeError("the fast upstream or its gateway exited early")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not become ready")
+
+
+@contextmanager
+def fast_upstream_system() -> Iterator[tuple[str, str, str]]:
+    """A fast upstream and a gateway in front of it, as processes: (upstream URL, gateway
+    URL, a token the gateway accepts)."""
+    from worksync.common.testing.tokens import TokenMinter
+
+    minter = TokenMinter()
+    upstream_port, gateway_port = _free_port(), _free_port()
+    upstream_url = f"http://127.0.0.1:{upstream_port}"
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    env = {
+        **os.environ,
+        "WORKSYNC_ENVIRONMENT": "test",
+        "WORKSYNC_LOG_LEVEL": "WARNING",
+        "GATEWAY_IDENTITY_URL": upstream_url,
+        "GATEWAY_HOST": "127.0.0.1",
+        "GATEWAY_PORT": str(gateway_port),
+        "GATEWAY_METRICS_PORT": str(_free_port()),
+        "GATEWAY_RATE_LIMIT_ENABLED": "false",
+        "GATEWAY_INTERNAL_SECRET": secrets.token_urlsafe(32),
+        "GATEWAY_JWT_ISSUER": minter.issuer,
+        "GATEWAY_JWT_AUDIENCE": minter.audience,
+    }
+    jwks = json.dumps(minter.jwks())
+    processes = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--serve-fast-upstream", str(upstream_port), jwks],
+            cwd=ROOT,
+            env=env,
+        )
+    ]
+    try:
+        _wait_until_ready(upstream_url + "/readyz", processes)
+        processes.append(
+            subprocess.Popen([sys.executable, "-m", "worksync.gateway"], cwd=ROOT, env=env)
+        )
+        _wait_until_ready(gateway_url + "/readyz", processes)
+        yield upstream_url, gateway_url, minter.mint(ttl_seconds=3600)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(30)
+
+
+async def measure_fast_upstream(arguments: argparse.Namespace) -> list[str]:
+    """The table rows of figure 5."""
+    me = "/api/v1/auth/me"
+    with fast_upstream_system() as (upstream, gateway, token):
+        auth = {"Authorization": f"Bearer {token}"}
+        c = arguments.connections
+        loaded = await compare(upstream + me, gateway + me, c, arguments, auth)
+        single = await compare(upstream + me, gateway + me, 1, arguments, auth)
+    return [
+        _row(
+            f"fast upstream, c={c}: req/s direct / via gateway",
+            f"{loaded.median('direct', 'requests_per_second'):.0f} / "
+            f"{loaded.median('via', 'requests_per_second'):.0f}",
+            loaded.failure_note,
+        ),
+        _row(
+            f"fast upstream, c={c}: throughput ratio gateway / direct",
+            f"{loaded.ratio:.2f}",
+            f"target >= {FAST_UPSTREAM_THROUGHPUT_TARGET}",
+        ),
+        _row(
+            "fast upstream, p50 at c=1, direct / via gateway ms",
+            f"{single.median('direct', 'p50_ms'):.2f} / {single.median('via', 'p50_ms'):.2f}",
+            single.failure_note,
+        ),
+        _row(
+            "fast upstream, p50 added by the gateway at c=1 ms",
+            f"{single.added_p50_ms:.2f}",
+            f"target <= {ADDED_P50_TARGET_MS}",
+        ),
+    ]
+
+
 async def main(arguments: argparse.Namespace) -> int:
+    header = [
+        f"gateway benchmark: {arguments.pairs} interleaved pair(s) of {arguments.duration} s "
+        f"runs, medians; load average {' / '.join(f'{load:.2f}' for load in os.getloadavg())}",
+        _row("figure", "value", "note"),
+        "|" + "-" * 56 + "|" + "-" * 17 + "|" + "-" * 24,
+    ]
+    rows: list[str] = []
+    status = 0
+    if arguments.only != "fast":
+        status = await measure_identity(arguments, rows)
+    if arguments.only != "identity":
+        rows += await measure_fast_upstream(arguments)
+    print("\n".join(header + rows))
+    return status
+
+
+async def measure_identity(arguments: argparse.Namespace, rows: list[str]) -> int:
+    """Figures 1-4 (against identity), added to `rows`."""
     gateway, identity = arguments.gateway.rstrip("/"), arguments.identity.rstrip("/")
     duration = arguments.duration
     async with httpx.AsyncClient(timeout=30.0) as client:
@@ -284,10 +453,7 @@ async def main(arguments: argparse.Namespace) -> int:
         )
 
     path = arguments.unrelated_path
-    lines = [
-        f"gateway benchmark: {arguments.pairs} interleaved pair(s) of {duration} s runs, medians",
-        _row("figure", "value", "note"),
-        "|" + "-" * 56 + "|" + "-" * 17 + "|" + "-" * 24,
+    rows += [
         _row(
             f"GET {me} direct, c={c}: req/s",
             f"{loaded.median('direct', 'requests_per_second'):.0f}",
@@ -332,7 +498,6 @@ async def main(arguments: argparse.Namespace) -> int:
             f"logins ok {succeeded}/{sent}{under_load.failure_note}",
         ),
     ]
-    print("\n".join(lines))
     if loaded.failure_note or single.failure_note:
         print(
             "\nWARNING: some requests failed; if they are 429s, start the gateway with "
@@ -360,8 +525,16 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--login-connections", type=int, default=8)
     parser.add_argument("--login-rate", type=float, default=20.0, help="logins per second")
     parser.add_argument("--unrelated-path", default="/.well-known/jwks.json")
+    parser.add_argument(
+        "--only",
+        choices=["identity", "fast"],
+        help="only the figures against identity (1-4), or only the fast upstream's (5)",
+    )
     return parser.parse_args()
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(parse_arguments())))
+    if sys.argv[1:2] == ["--serve-fast-upstream"]:
+        serve_fast_upstream(int(sys.argv[2]), sys.argv[3].encode())
+    else:
+        sys.exit(asyncio.run(main(parse_arguments())))

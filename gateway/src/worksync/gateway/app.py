@@ -42,7 +42,7 @@ from worksync.gateway.ratelimit import TokenBucketLimiter, retry_after_header
 from worksync.gateway.requests import IncomingHeaders, new_request_id, parse_headers
 from worksync.gateway.responses import CorsPolicy, Headers, security_headers, send_problem
 from worksync.gateway.routes import ROUTE_TABLE, Route, RouteMatcher
-from worksync.gateway.upstream import Origin, RawHeaders, UpstreamPool
+from worksync.gateway.upstream import RawHeaders, UpstreamGroup, UpstreamPool
 
 logger = logging.getLogger("worksync.gateway")
 access_logger = logging.getLogger("worksync.gateway.access")
@@ -69,7 +69,11 @@ class GatewayApp:
             if serve_metrics
             else None
         )
-        self.upstreams = {name: Origin.parse(url) for name, url in settings.upstream_urls().items()}
+        # Each service's replicas, balanced (config: several URLs, comma separated).
+        self.upstreams = {
+            name: UpstreamGroup.parse(name, urls, down_seconds=settings.upstream_down_seconds)
+            for name, urls in settings.upstream_replicas().items()
+        }
         self._matcher = RouteMatcher(ROUTE_TABLE)
         self._cors = CorsPolicy(settings.cors_origins, settings.cors_max_age_seconds)
         self._client_ip = ClientIpResolver(settings.trusted_proxies)
@@ -118,7 +122,12 @@ class GatewayApp:
                 audience=settings.jwt_audience,
             ),
             pool=self._internal_pool,
-            identity=Origin.parse(settings.identity_url),
+            identity=self.upstreams.get("identity")
+            or UpstreamGroup.parse(
+                "identity",
+                settings.identity_replicas(),
+                down_seconds=settings.upstream_down_seconds,
+            ),
             internal_secret=settings.internal_secret.get_secret_value(),
             cache_size=settings.token_cache_size,
             token_cache_seconds=settings.token_cache_seconds,
@@ -267,7 +276,7 @@ class GatewayApp:
         if query:
             target += b"?" + query
         return await self._forwarder.forward(
-            origin=upstream,
+            upstream=upstream,
             method=method.encode(),
             target=target,
             headers=headers,

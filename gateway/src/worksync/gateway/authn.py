@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from worksync.common.auth import InvalidToken, TokenVerifier
 from worksync.common.errors import AppError
-from worksync.gateway.upstream import Origin, UpstreamError, UpstreamPool, fetch
+from worksync.gateway.upstream import UpstreamError, UpstreamGroup, UpstreamPool, fetch
 
 API_TOKEN_PREFIX = "wsp_"
 # Identity accepts no longer token; a longer one is refused here, as any invalid token is
@@ -82,7 +82,7 @@ class Authenticator:
         verifier: TokenVerifier,
         *,
         pool: UpstreamPool,
-        identity: Origin,
+        identity: UpstreamGroup,
         internal_secret: str,
         cache_size: int,
         token_cache_seconds: float,

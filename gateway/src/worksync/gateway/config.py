@@ -58,6 +58,8 @@ class GatewaySettings(CommonSettings):
     # Below uvicorn's default keep-alive (5 s) so we close idle connections before the
     # upstream does, instead of racing its close with a new request.
     upstream_keepalive_seconds: float = Field(default=4.0, gt=0)
+    # A replica whose connection failed is tried last for this long (passive health).
+    upstream_down_seconds: float = Field(default=5.0, ge=0)
     # The gateway's own calls: upstream /readyz and /openapi.json, API-token exchange, on
     # a pool of their own (connections per upstream).
     internal_call_timeout_seconds: float = Field(default=2.0, gt=0)
@@ -106,13 +108,29 @@ class GatewaySettings(CommonSettings):
     def _jwks_from_identity(self) -> Self:
         # The gateway trusts the identity it routes to, unless a JWKS URL is set explicitly.
         if "jwks_url" not in self.model_fields_set:
-            self.jwks_url = self.identity_url.rstrip("/") + "/.well-known/jwks.json"
+            first = _replica_urls(self.identity_url)[0]
+            self.jwks_url = first + "/.well-known/jwks.json"
         return self
 
     def upstream_urls(self) -> dict[str, str]:
-        """Base URL (no trailing slash) of every enabled upstream, by name."""
-        enabled: dict[str, str] = {}
+        """Base URL (no trailing slash; replicas comma separated) of every enabled
+        upstream, by name."""
+        return {name: ",".join(urls) for name, urls in self.upstream_replicas().items()}
+
+    def upstream_replicas(self) -> dict[str, list[str]]:
+        """The base URLs (no trailing slash) of each enabled upstream's replicas, by name."""
+        enabled: dict[str, list[str]] = {}
         for name, field in UPSTREAM_URL_FIELDS.items():
             if name in self.enabled_upstreams or field in self.model_fields_set:
-                enabled[name] = str(getattr(self, field)).rstrip("/")
+                enabled[name] = _replica_urls(str(getattr(self, field)))
         return enabled
+
+    def identity_replicas(self) -> list[str]:
+        return _replica_urls(self.identity_url)
+
+
+def _replica_urls(value: str) -> list[str]:
+    urls = [url.strip().rstrip("/") for url in value.split(",") if url.strip()]
+    if not urls:
+        raise ValueError("an upstream URL is required")
+    return urls

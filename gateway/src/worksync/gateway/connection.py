@@ -29,6 +29,15 @@ class UpstreamUnavailable(UpstreamError):
     """No connection could be made (refused, unreachable, connect timeout)."""
 
 
+class UpstreamNotSent(UpstreamUnavailable):
+    """Nothing of the request left the gateway, so another replica may be asked:
+    `connect_failed` (refused, unreachable, connect timeout) or every connection busy."""
+
+    def __init__(self, message: str, *, connect_failed: bool) -> None:
+        super().__init__(message)
+        self.connect_failed = connect_failed
+
+
 class UpstreamTimeout(UpstreamError):
     """Connected, but no answer (or no next body chunk) within the read timeout."""
 
@@ -104,8 +113,9 @@ class UpstreamResponse:
             self._wake()
 
     async def _wait(self, seconds: float) -> None:
-        # A bare timer rather than asyncio.timeout: this runs for every exchange.
-        loop = asyncio.get_running_loop()
+        # A bare timer rather than asyncio.timeout, and the connection's loop rather than
+        # asyncio.get_running_loop() (a getpid() system call): this runs for every exchange.
+        loop = self._connection.loop
         waiter = self._waiter = loop.create_future()
         timer = loop.call_later(seconds, self._time_out, waiter)
         try:
@@ -161,6 +171,7 @@ class UpstreamConnection(asyncio.Protocol):
         self.read_timeout = read_timeout
         self._on_lost = on_lost
         self.transport: asyncio.Transport | None = None
+        self.loop = asyncio.get_running_loop()
         self.closed = False
         self.reused = False
         self.idle_since = 0.0

@@ -1,4 +1,6 @@
-"""`/readyz`: ready when every enabled upstream's own `/readyz` answers 200.
+"""`/readyz`: ready when every enabled upstream has a replica whose own `/readyz` answers
+200 (each replica is asked; one of several down leaves the gateway ready, and the check
+says so).
 
 The outcome is kept for `cache_seconds` and concurrent callers share one check, so the
 probe reaches the upstreams at most once per that interval however often it is called.
@@ -11,12 +13,12 @@ import json
 import time
 
 from worksync.gateway.responses import problem_body
-from worksync.gateway.upstream import Origin, UpstreamError, UpstreamPool, fetch
+from worksync.gateway.upstream import Origin, UpstreamError, UpstreamGroup, UpstreamPool, fetch
 
 
 class ReadinessProbe:
     def __init__(
-        self, upstreams: dict[str, Origin], timeout_seconds: float, cache_seconds: float
+        self, upstreams: dict[str, UpstreamGroup], timeout_seconds: float, cache_seconds: float
     ) -> None:
         self._upstreams = upstreams
         self._timeout = timeout_seconds
@@ -32,6 +34,20 @@ class ReadinessProbe:
             return f"error: {type(exc).__name__}"
         return "ok" if status == 200 else f"status {status}"
 
+    async def _check_group(self, pool: UpstreamPool, group: UpstreamGroup) -> tuple[bool, str]:
+        """(whether a replica is ready, what to say)."""
+        outcomes = await asyncio.gather(*(self._check(pool, origin) for origin in group.origins))
+        if len(outcomes) == 1:
+            return outcomes[0] == "ok", outcomes[0]
+        ready = sum(outcome == "ok" for outcome in outcomes)
+        if ready == len(outcomes):
+            return True, "ok"
+        said = "; ".join(
+            f"{origin.host}:{origin.port} {outcome}"
+            for origin, outcome in zip(group.origins, outcomes, strict=True)
+        )
+        return ready > 0, f"{ready} of {len(outcomes)} replicas ready: {said}"
+
     async def check(self, pool: UpstreamPool) -> tuple[int, bytes]:
         """(status, body): 200 with each upstream's outcome, or a 503 problem listing them."""
         if self._answer is not None and time.monotonic() - self._answered_at < self._cache_seconds:
@@ -44,10 +60,10 @@ class ReadinessProbe:
     async def _check_all(self, pool: UpstreamPool) -> tuple[int, bytes]:
         try:
             outcomes = await asyncio.gather(
-                *(self._check(pool, origin) for origin in self._upstreams.values())
+                *(self._check_group(pool, group) for group in self._upstreams.values())
             )
-            checks = dict(zip(self._upstreams, outcomes, strict=True))
-            if all(outcome == "ok" for outcome in outcomes):
+            checks = {name: said for name, (_, said) in zip(self._upstreams, outcomes, strict=True)}
+            if all(ready for ready, _ in outcomes):
                 answer = 200, json.dumps({"status": "ok", "checks": checks}).encode()
             else:
                 answer = (

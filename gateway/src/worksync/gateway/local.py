@@ -27,7 +27,7 @@ from worksync.gateway.responses import (
     send_problem,
 )
 from worksync.gateway.routes import RouteMatcher
-from worksync.gateway.upstream import Origin, UpstreamPool
+from worksync.gateway.upstream import UpstreamGroup, UpstreamPool
 
 LOCAL_PATHS = frozenset({"/livez", "/readyz", "/openapi.json", "/docs"})
 # Swagger UI's files, served from the installed package (never a CDN), without a token.
@@ -42,7 +42,7 @@ class LocalEndpoints:
     def __init__(
         self,
         settings: GatewaySettings,
-        upstreams: dict[str, Origin],
+        upstreams: dict[str, UpstreamGroup],
         matcher: RouteMatcher,
         pool: UpstreamPool,
     ) -> None:

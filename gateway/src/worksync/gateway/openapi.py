@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import json
 import logging
 import time
 from typing import Any
 
 from worksync.gateway.routes import RouteMatcher
-from worksync.gateway.upstream import Origin, UpstreamError, UpstreamPool, fetch
+from worksync.gateway.upstream import UpstreamError, UpstreamGroup, UpstreamPool, fetch
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +17,10 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "pa
 # After a failed fetch the merged document is rebuilt sooner, so a recovering upstream's
 # paths come back quickly.
 RETRY_AFTER_FAILURE_SECONDS = 5.0
-SCHEMA_REF_PREFIX = "#/components/schemas/"
+COMPONENTS_REF_PREFIX = "#/components/"
+
+# (section, name) of a component, e.g. ("schemas", "TeamMember").
+ComponentKey = tuple[str, str]
 
 
 def public_paths(document: dict[str, Any], upstream: str, matcher: RouteMatcher) -> dict[str, Any]:
@@ -31,25 +33,59 @@ def public_paths(document: dict[str, Any], upstream: str, matcher: RouteMatcher)
     return kept
 
 
-def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
+def _rename_refs(node: Any, renames: dict[ComponentKey, str]) -> Any:
+    """A copy of `node` whose `$ref`s to renamed components point at the new names."""
     if isinstance(node, dict):
+        copied = {key: _rename_refs(value, renames) for key, value in node.items()}
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith(SCHEMA_REF_PREFIX):
-            target = renames.get(ref.removeprefix(SCHEMA_REF_PREFIX))
+        if renames and isinstance(ref, str) and ref.startswith(COMPONENTS_REF_PREFIX):
+            section, _, name = ref.removeprefix(COMPONENTS_REF_PREFIX).partition("/")
+            target = renames.get((section, name))
             if target is not None:
-                node = {**node, "$ref": SCHEMA_REF_PREFIX + target}
-        return {key: _rename_refs(value, renames) for key, value in node.items()}
+                copied["$ref"] = f"{COMPONENTS_REF_PREFIX}{section}/{target}"
+        return copied
     if isinstance(node, list):
         return [_rename_refs(value, renames) for value in node]
     return node
 
 
+def _clashes(
+    components: dict[str, dict[str, Any]], merged: dict[str, dict[str, Any]], prefix: str
+) -> dict[ComponentKey, str]:
+    """The components of one upstream that must be renamed `<Upstream><Name>`: those whose
+    name is taken in `merged` by different content. Content is compared with this
+    upstream's renames applied, so a component that is equal in text but refers to a
+    renamed one (`Page_TeamMember_` of two services with different `TeamMember`s) is
+    renamed too, until nothing changes."""
+    renames: dict[ComponentKey, str] = {}
+    taken = {(section, name) for section, entries in merged.items() for name in entries}
+    taken |= {(section, name) for section, entries in components.items() for name in entries}
+    changed = True
+    while changed:
+        changed = False
+        for section, entries in components.items():
+            existing = merged.get(section, {})
+            for name, entry in entries.items():
+                key = (section, name)
+                if key in renames or name not in existing:
+                    continue
+                if existing[name] != _rename_refs(entry, renames):
+                    new_name = prefix + name
+                    while (section, new_name) in taken:
+                        new_name = prefix + new_name
+                    taken.add((section, new_name))
+                    renames[key] = new_name
+                    changed = True
+    return renames
+
+
 def merge_documents(
     documents: dict[str, dict[str, Any]], matcher: RouteMatcher, title: str, version: str
 ) -> dict[str, Any]:
-    """One OpenAPI document from several. Components with one name and equal content are
-    shared (every service has the same `Problem`); a clash of different content renames
-    the later one `<Upstream><Name>` and rewrites the references to it."""
+    """One OpenAPI document from several, every service's components kept apart.
+    Components with one name and equal content are shared (every service has the same
+    `Problem`); a clash of different content (including a reference to a component that
+    clashes) renames the later upstream's `<Upstream><Name>` and rewrites its references."""
     merged: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
@@ -61,26 +97,15 @@ def merge_documents(
         paths = public_paths(original, upstream, matcher)
         if not paths:
             continue
-        document = {"paths": paths, "components": original.get("components", {})}
+        components: dict[str, dict[str, Any]] = original.get("components", {})
         prefix = "".join(part.capitalize() for part in upstream.split("-"))
-        schemas = document["components"].get("schemas", {})
-        existing = merged["components"].get("schemas", {})
-        renames = {
-            name: prefix + name
-            for name, schema in schemas.items()
-            if name in existing and existing[name] != schema
-        }
-        if renames:
-            document = _rename_refs(document, renames)
-            document["components"]["schemas"] = {
-                renames.get(name, name): schema
-                for name, schema in document["components"]["schemas"].items()
-            }
-        for section, entries in document["components"].items():
+        renames = _clashes(components, merged["components"], prefix)
+        # `_rename_refs` copies, so nothing in the merged document aliases the upstream's.
+        for section, entries in components.items():
             target = merged["components"].setdefault(section, {})
             for name, entry in entries.items():
-                target.setdefault(name, copy.deepcopy(entry))
-        merged["paths"].update(copy.deepcopy(document["paths"]))
+                target.setdefault(renames.get((section, name), name), _rename_refs(entry, renames))
+        merged["paths"].update(_rename_refs(paths, renames))
         for tag in original.get("tags", []):
             tags.setdefault(tag.get("name"), tag)
     if tags:
@@ -95,7 +120,7 @@ class OpenApiAggregator:
 
     def __init__(
         self,
-        upstreams: dict[str, Origin],
+        upstreams: dict[str, UpstreamGroup],
         matcher: RouteMatcher,
         *,
         cache_seconds: float,
@@ -117,7 +142,7 @@ class OpenApiAggregator:
             if self._body is not None and time.monotonic() < self._valid_until:
                 return self._body
             results = await asyncio.gather(
-                *(self._fetch(pool, name, origin) for name, origin in self._upstreams.items())
+                *(self._fetch(pool, name, upstream) for name, upstream in self._upstreams.items())
             )
             for name, document in zip(self._upstreams, results, strict=True):
                 if document is not None:
@@ -132,10 +157,12 @@ class OpenApiAggregator:
             self._valid_until = time.monotonic() + min(ttl, self._cache_seconds)
             return self._body
 
-    async def _fetch(self, pool: UpstreamPool, name: str, origin: Origin) -> dict[str, Any] | None:
+    async def _fetch(
+        self, pool: UpstreamPool, name: str, upstream: UpstreamGroup
+    ) -> dict[str, Any] | None:
         try:
             status, body = await fetch(
-                pool, origin, b"GET", b"/openapi.json", seconds=self._timeout
+                pool, upstream, b"GET", b"/openapi.json", seconds=self._timeout
             )
             if status != 200:
                 logger.warning("openapi of %s answered %s", name, status)

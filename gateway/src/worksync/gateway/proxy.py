@@ -11,9 +11,9 @@ from starlette.types import Message, Receive, Send
 
 from worksync.gateway.responses import GATEWAY_OWNED_RESPONSE_HEADERS, Headers, send_problem
 from worksync.gateway.upstream import (
-    Origin,
     RawHeaders,
     UpstreamError,
+    UpstreamGroup,
     UpstreamPool,
     UpstreamResponse,
     UpstreamTimeout,
@@ -121,7 +121,7 @@ class Forwarder:
     async def forward(
         self,
         *,
-        origin: Origin,
+        upstream: UpstreamGroup,
         method: bytes,
         target: bytes,
         headers: RawHeaders,
@@ -133,29 +133,29 @@ class Forwarder:
         """Proxy one exchange (the body already read); returns the status sent (0 if none
         could be)."""
         try:
-            upstream = await self._pool.request(origin, method, target, headers, body)
+            answer = await upstream.request(self._pool, method, target, headers, body)
         except UpstreamError as exc:
             return await self._send_failure(exc, method, target, send, response_headers)
         try:
             out = list(response_headers)
-            for name, value in upstream.headers:
+            for name, value in answer.headers:
                 if name not in DROPPED_RESPONSE_HEADERS:
                     out.append((name, value))
-            status = upstream.status
+            status = answer.status
             await send({"type": "http.response.start", "status": status, "headers": out})
             # A body of unknown length may run long: stop pulling it once the client is
             # gone (the request body is already read, so `receive` is free to watch).
-            if not upstream.has_length and not upstream.drained:
-                await self._stream_until_disconnect(upstream, receive, send)
+            if not answer.has_length and not answer.drained:
+                await self._stream_until_disconnect(answer, receive, send)
             else:
-                await self._stream(upstream, send)
+                await self._stream(answer, send)
             return status
         except UpstreamError as exc:
             # Too late for an error response: the connection closes on the short body.
             logger.warning("upstream broke off its answer to %s %s: %r", method, target, exc)
             return 0
         finally:
-            self._pool.release(upstream)
+            self._pool.release(answer)
 
     async def _send_failure(
         self,

@@ -11,8 +11,10 @@ needs: no redirects, cookies, decompression or proxies.
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 import time
+from collections.abc import Sequence
 
 from worksync.gateway.connection import (
     Origin,
@@ -20,10 +22,13 @@ from worksync.gateway.connection import (
     UpstreamBroken,
     UpstreamConnection,
     UpstreamError,
+    UpstreamNotSent,
     UpstreamResponse,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
+
+logger = logging.getLogger(__name__)
 
 IDEMPOTENT_METHODS = frozenset({b"GET", b"HEAD", b"OPTIONS", b"PUT", b"DELETE"})
 
@@ -31,6 +36,8 @@ __all__ = [
     "Origin",
     "RawHeaders",
     "UpstreamError",
+    "UpstreamGroup",
+    "UpstreamNotSent",
     "UpstreamPool",
     "UpstreamResponse",
     "UpstreamTimeout",
@@ -86,7 +93,9 @@ class UpstreamPool:
                 async with asyncio.timeout(self._connect_timeout):
                     await slots.acquire()
             except TimeoutError as exc:
-                raise UpstreamUnavailable("every upstream connection is busy") from exc
+                raise UpstreamNotSent(
+                    "every upstream connection is busy", connect_failed=False
+                ) from exc
         else:
             await slots.acquire()
         connection: UpstreamConnection | None = None
@@ -101,7 +110,11 @@ class UpstreamPool:
                 if not (connection.reused and not connection.received_any and replayable):
                     raise
                 connection.close()
-                connection = await self._connect(origin)
+                try:
+                    connection = await self._connect(origin)
+                except UpstreamNotSent as exc:
+                    # The request may have reached the upstream: no other replica gets it.
+                    raise UpstreamUnavailable(str(exc)) from exc
                 return await connection.exchange(head, body, method == b"HEAD")
         except BaseException:
             # Timed out, failed or cancelled mid-exchange: the connection's state is unknown.
@@ -146,7 +159,8 @@ class UpstreamPool:
                 self._connect_timeout,
             )
         except (OSError, TimeoutError) as exc:
-            raise UpstreamUnavailable(f"cannot connect to {origin.host}:{origin.port}") from exc
+            message = f"cannot connect to {origin.host}:{origin.port}"
+            raise UpstreamNotSent(message, connect_failed=True) from exc
         return connection
 
     def _forget(self, connection: UpstreamConnection) -> None:
@@ -161,9 +175,73 @@ class UpstreamPool:
         self._idle.clear()
 
 
+class UpstreamGroup:
+    """The replicas of one service, asked round robin. A request goes to the next replica
+    only when nothing of it was sent (`UpstreamNotSent`: the connection failed or every
+    connection stayed busy), never once it may have reached one. A replica whose
+    connection failed is tried last for `down_seconds` (passive health): still tried, so a
+    service whose every replica failed is asked again at once when it is back."""
+
+    __slots__ = ("_down_seconds", "_down_until", "_next", "name", "origins")
+
+    def __init__(self, name: str, origins: Sequence[Origin], *, down_seconds: float) -> None:
+        if not origins:
+            raise ValueError(f"upstream {name} has no address")
+        self.name = name
+        self.origins = tuple(origins)
+        self._down_seconds = down_seconds
+        self._down_until = [0.0] * len(self.origins)
+        self._next = 0
+
+    @classmethod
+    def parse(cls, name: str, urls: Sequence[str], *, down_seconds: float) -> UpstreamGroup:
+        return cls(name, [Origin.parse(url) for url in urls], down_seconds=down_seconds)
+
+    def _order(self) -> list[int]:
+        """Indexes of the replicas to try: round robin, replicas marked down last."""
+        count = len(self.origins)
+        start = self._next
+        self._next = (start + 1) % count
+        now = time.monotonic()
+        rotated = [(start + offset) % count for offset in range(count)]
+        return [i for i in rotated if self._down_until[i] <= now] + [
+            i for i in rotated if self._down_until[i] > now
+        ]
+
+    async def request(
+        self,
+        pool: UpstreamPool,
+        method: bytes,
+        target: bytes,
+        headers: RawHeaders,
+        body: bytes | None = None,
+    ) -> UpstreamResponse:
+        """`pool.request` on one replica; the caller must `pool.release` the response."""
+        if len(self.origins) == 1:
+            return await pool.request(self.origins[0], method, target, headers, body)
+        failures: list[UpstreamNotSent] = []
+        for index in self._order():
+            try:
+                return await pool.request(self.origins[index], method, target, headers, body)
+            except UpstreamNotSent as exc:
+                failures.append(exc)
+                if exc.connect_failed:
+                    origin = self.origins[index]
+                    logger.warning(
+                        "%s replica %s:%s is down for %.0f s: %s",
+                        self.name,
+                        origin.host,
+                        origin.port,
+                        self._down_seconds,
+                        exc,
+                    )
+                    self._down_until[index] = time.monotonic() + self._down_seconds
+        raise failures[-1]
+
+
 async def fetch(
     pool: UpstreamPool,
-    origin: Origin,
+    origin: Origin | UpstreamGroup,
     method: bytes,
     target: bytes,
     *,
@@ -172,9 +250,13 @@ async def fetch(
     seconds: float,
     limit: int = 16 * 1024 * 1024,
 ) -> tuple[int, bytes]:
-    """A whole small exchange for the gateway's own calls: (status, body) within `seconds`."""
+    """A whole small exchange for the gateway's own calls: (status, body) within `seconds`;
+    to one address, or to any replica of a group."""
     async with asyncio.timeout(seconds):
-        response = await pool.request(origin, method, target, headers or [], body)
+        if isinstance(origin, UpstreamGroup):
+            response = await origin.request(pool, method, target, headers or [], body)
+        else:
+            response = await pool.request(origin, method, target, headers or [], body)
         try:
             return response.status, await response.read_all(limit)
         finally:

@@ -1,0 +1,82 @@
+"""The merged OpenAPI document keeps every service's components apart: resolved, each
+operation in it is exactly what the service's own document says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from scripts.contracts.openapi_snapshots import current_spec
+from scripts.system import SERVICES
+from worksync.gateway.openapi import HTTP_METHODS, merge_documents
+from worksync.gateway.routes import ROUTE_TABLE, RouteMatcher
+
+COMPONENTS = "#/components/"
+
+
+def _resolve(node: Any, document: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """`node` with every `$ref` to a component replaced by its content; a reference back
+    into a component being resolved stays a marker naming nothing service-specific."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(COMPONENTS):
+            if ref in seen:
+                return {"$recursive": seen.index(ref)}
+            section, _, name = ref.removeprefix(COMPONENTS).partition("/")
+            target = document["components"][section][name]
+            rest = {key: value for key, value in node.items() if key != "$ref"}
+            return {**_resolve(target, document, (*seen, ref)), **_resolve(rest, document, seen)}
+        return {key: _resolve(value, document, seen) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolve(value, document, seen) for value in node]
+    return node
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, dict[str, Any]]:
+    return {service.name: current_spec(service.name) for service in SERVICES}
+
+
+def test_every_operation_resolves_to_its_own_services_shapes(
+    documents: dict[str, dict[str, Any]],
+) -> None:
+    matcher = RouteMatcher(ROUTE_TABLE)
+    merged = merge_documents(documents, matcher, "WorkSync API", "1.0.0")
+
+    compared = 0
+    for service, document in documents.items():
+        for path, item in document["paths"].items():
+            route = matcher.match(path)
+            if route is None or route.upstream != service:
+                continue
+            for method, operation in item.items():
+                if method not in HTTP_METHODS:
+                    continue
+                mine = _resolve(operation, document)
+                theirs = _resolve(merged["paths"][path][method], merged)
+                assert theirs == mine, f"{method.upper()} {path} ({service})"
+                compared += 1
+    assert compared > 100
+
+
+def test_team_members_keep_their_own_services_shape(
+    documents: dict[str, dict[str, Any]],
+) -> None:
+    """The clash issue #14 found: workspace's `TeamMember` (team membership) and resources'
+    (capacity profile, `GET /workspaces/{ws}/team-members`) differ, and so do the pages of
+    them, though their text is equal: resources' are renamed, references included."""
+    merged = merge_documents(documents, RouteMatcher(ROUTE_TABLE), "WorkSync API", "1.0.0")
+    schemas = merged["components"]["schemas"]
+
+    for name in ("TeamMember", "Page_TeamMember_"):
+        assert schemas[name] == documents["workspace"]["components"]["schemas"][name]
+    assert (
+        schemas["ResourcesTeamMember"]
+        == documents["resources"]["components"]["schemas"]["TeamMember"]
+    )
+    listing = merged["paths"]["/api/v1/workspaces/{ws}/team-members"]["get"]
+    page = listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert page == "#/components/schemas/ResourcesPage_TeamMember_"
+    items = schemas["ResourcesPage_TeamMember_"]["properties"]["items"]["items"]["$ref"]
+    assert items == "#/components/schemas/ResourcesTeamMember"
