@@ -3,8 +3,8 @@
 Each benchmark prints its own figures; see bench/README.md for what they mean and the
 figures recorded on the reference machine. Needs `wrk` (Debian: `apt-get install wrk`).
 `WORKSYNC_BENCH_ONLY=summary,latency` runs some of them (gateway, lists, summary, latency,
-resources, work-items, timetracking; the last two run in-process on databases of their own,
-work-items' templates through the gateway first);
+resources, request-path, work-items, timetracking; the last two run in-process on
+databases of their own, work-items' templates through the gateway first);
 extra arguments go to the gateway benchmark (`--duration`, `--pairs`, ...).
 """
 
@@ -19,6 +19,7 @@ from bench import (
     event_latency_bench,
     gateway_bench,
     list_bench,
+    request_path_bench,
     resources_bench,
     summary_bench,
     timetracking_bench,
@@ -42,6 +43,7 @@ BENCHMARKS = (
     "summary",
     "latency",
     "resources",
+    "request-path",
     "work-items",
     "timetracking",
 )
@@ -82,6 +84,8 @@ def main() -> int:
                 event_latency_bench.run(system.gateway_url, database_url)
             if "resources" in chosen:
                 resources_bench.run(system.gateway_url, database_url)
+            if "request-path" in chosen:
+                request_path_bench.run(system)
             if "work-items" in chosen:
                 work_items_bench.run_templates(system.gateway_url, database_url)
         asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))

@@ -21,6 +21,7 @@ from worksync.common.auth import (
     JwksCache,
     TokenExpired,
     TokenVerifier,
+    VerifiedTokens,
     http_jwks_source,
 )
 from worksync.common.testing.tokens import TokenMinter
@@ -290,3 +291,52 @@ async def test_a_token_without_the_email_verified_claim_is_unverified() -> None:
     del claims["email_verified"]
     token = jwt.encode(claims, minter._key, algorithm="RS256", headers={"kid": minter.kid})
     assert (await verifier.verify(token)).email_verified is False
+
+
+async def test_a_verified_token_is_remembered_until_it_expires_and_then_refused() -> None:
+    minter = TokenMinter()
+    jwks = minter.jwks()
+
+    async def source() -> dict[str, Any]:
+        return jwks
+
+    verifier = TokenVerifier(
+        JwksCache(source), issuer="worksync-identity", audience="worksync", leeway_seconds=0
+    )
+    token = minter.mint(ttl_seconds=1)
+    first = await verifier.verify(token)
+    assert await verifier.verify(token) is first, "the second use is answered from memory"
+    await asyncio.sleep(max(0.0, first.claims["exp"] - time.time()) + 0.05)
+    with pytest.raises(TokenExpired):
+        await verifier.verify(token)
+
+
+async def test_remembered_tokens_are_bounded() -> None:
+    minter = TokenMinter()
+    verifier, _ = _verifier_serving(minter)
+    verifier.verified = VerifiedTokens(max_size=3)
+    tokens = [minter.mint() for _ in range(5)]
+    for token in tokens:
+        await verifier.verify(token)
+    assert len(verifier.verified) == 3
+    assert verifier.verified.get(tokens[0]) is None, "the least recently used went first"
+    assert verifier.verified.get(tokens[-1]) is not None
+
+
+async def test_a_remembered_token_stops_verifying_when_its_key_leaves_the_jwks() -> None:
+    """Rotation: once the keys are re-read without the token's key, the token is refused,
+    as it would be without the memory."""
+    old, new = TokenMinter(), TokenMinter()
+    served = [old]
+
+    async def source() -> dict[str, Any]:
+        return {"keys": [k for m in served for k in m.jwks()["keys"]]}
+
+    cache = JwksCache(source, max_age_seconds=3600, refresh_min_interval_seconds=0.0)
+    verifier = TokenVerifier(cache, issuer="worksync-identity", audience="worksync")
+    token = old.mint()
+    await verifier.verify(token)
+    served[:] = [new]  # the old key was withdrawn upstream
+    await verifier.verify(new.mint())  # an unknown kid re-reads the keys
+    with pytest.raises(InvalidToken):
+        await verifier.verify(token)

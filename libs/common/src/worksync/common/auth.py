@@ -1,10 +1,19 @@
-"""Access-token verification (RFC 8725): RS256 through a cached JWKS, `Principal` dependency."""
+"""Access-token verification (RFC 8725): RS256 through a cached JWKS, `Principal` dependency.
+
+A verified token's principal is kept (bounded LRU) until the token expires, so a client
+sending the same token again costs a dictionary look-up instead of a signature check, as
+at the gateway. A kept answer is only used while the key that verified it is still the
+one the JWKS cache holds for its `kid`: a reload of the keys (every `max_age_seconds`, or
+on an unknown `kid`) makes every token verify once more, so a key withdrawn from the JWKS
+stops a token exactly when it would have without the cache.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -20,6 +29,9 @@ from worksync.common.errors import Unauthorized
 ALLOWED_ALGORITHMS = ("RS256",)
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "exp", "iat", "jti")
 DEFAULT_LEEWAY_SECONDS = 30.0
+# A few thousand callers' tokens per process (a few kB each); beyond that the least recently
+# seen ones verify again.
+DEFAULT_VERIFIED_TOKENS = 4096
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +116,10 @@ class JwksCache:
     def _stale(self) -> bool:
         return time.monotonic() - self._loaded_at >= self._max_age
 
+    def current(self, kid: str) -> jwt.PyJWK | None:
+        """The key loaded for `kid` while the keys are fresh; never reads the source."""
+        return None if self._stale() else self._keys.get(kid)
+
     def _refresh_allowed(self) -> bool:
         return time.monotonic() - self._attempted_at >= self._min_interval
 
@@ -127,9 +143,46 @@ class JwksCache:
             return self._keys.get(kid)
 
 
+@dataclass(frozen=True, slots=True)
+class VerifiedToken:
+    principal: Principal
+    kid: str
+    # The key that verified the token: the answer holds while the JWKS cache still has it.
+    key: jwt.PyJWK
+    # Epoch seconds; the token's `exp` plus the leeway, as the verification itself allows.
+    valid_until: float
+
+
+class VerifiedTokens:
+    """Verified tokens, least recently used dropped first beyond `max_size`."""
+
+    def __init__(self, max_size: int) -> None:
+        self._entries: OrderedDict[str, VerifiedToken] = OrderedDict()
+        self._max_size = max_size
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, token: str) -> VerifiedToken | None:
+        entry = self._entries.get(token)
+        if entry is not None:
+            self._entries.move_to_end(token)
+        return entry
+
+    def put(self, token: str, entry: VerifiedToken) -> None:
+        self._entries[token] = entry
+        self._entries.move_to_end(token)
+        while len(self._entries) > self._max_size:
+            self._entries.popitem(last=False)
+
+    def discard(self, token: str) -> None:
+        self._entries.pop(token, None)
+
+
 class TokenVerifier:
     """Checks signature and claims; `leeway_seconds` absorbs clock skew between hosts in
-    `exp`, `iat` and `nbf`."""
+    `exp`, `iat` and `nbf`. Verified tokens are remembered until they expire (see the
+    module's docstring); refusals are not."""
 
     def __init__(
         self,
@@ -138,13 +191,26 @@ class TokenVerifier:
         issuer: str,
         audience: str,
         leeway_seconds: float = DEFAULT_LEEWAY_SECONDS,
+        verified_tokens: int = DEFAULT_VERIFIED_TOKENS,
     ) -> None:
         self._jwks = jwks
         self._issuer = issuer
         self._audience = audience
         self._leeway = leeway_seconds
+        self.verified = VerifiedTokens(verified_tokens)
 
     async def verify(self, token: str) -> Principal:
+        known = self.verified.get(token)
+        if known is not None:
+            if time.time() < known.valid_until and self._jwks.current(known.kid) is known.key:
+                return known.principal
+            self.verified.discard(token)
+        principal, key, kid = await self._verify_signature_and_claims(token)
+        valid_until = float(principal.claims["exp"]) + self._leeway
+        self.verified.put(token, VerifiedToken(principal, kid, key, valid_until))
+        return principal
+
+    async def _verify_signature_and_claims(self, token: str) -> tuple[Principal, jwt.PyJWK, str]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -178,7 +244,7 @@ class TokenVerifier:
             user_id = UUID(claims["sub"])
         except ValueError as exc:
             raise InvalidToken() from exc
-        return Principal(
+        principal = Principal(
             user_id=user_id,
             email=str(claims.get("email", "")),
             name=str(claims.get("name", "")),
@@ -186,6 +252,7 @@ class TokenVerifier:
             claims=claims,
             email_verified=claims.get("email_verified") is True,
         )
+        return principal, key, kid
 
 
 _bearer = HTTPBearer(auto_error=False)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from worksync.common.clock import NowDep
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.responses import encoded
 from worksync.identity.dependencies import CallerDep, PlatformAdminDep, UserServiceDep
 from worksync.identity.users.schemas import MeUpdate, User, UserAdminUpdate, UserProfile, UserSort
 
@@ -18,9 +19,9 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 
 @me_router.get("/me", response_model=User, responses=error_responses(401))
-async def get_me(caller: CallerDep) -> User:
+async def get_me(caller: CallerDep) -> Response:
     """The caller's account."""
-    return User.of(caller.user)
+    return encoded(User.of(caller.user))
 
 
 @me_router.patch("/me", response_model=User, responses=error_responses(401, 422))

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
@@ -15,6 +15,7 @@ from worksync.common.directory import DIRECTORY_ERRORS, ProjectMember, ProjectVi
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.responses import encoded
 from worksync.work_items.dependencies import IssueServiceDep
 from worksync.work_items.enums import Priority, StateGroup
 from worksync.work_items.issues.schemas import (
@@ -74,10 +75,10 @@ async def list_issues(
     filters: Annotated[IssueFilters, Depends(issue_filters)],
     params: Annotated[PageParams, Depends(page_params)],
     sort: IssueSort = IssueSort.NEWEST_FIRST,
-) -> Page[Issue]:
+) -> Response:
     """The project's issues, filtered and sorted."""
     items, next_cursor = await service.page(context, filters, sort, params)
-    return Page(items=items, next_cursor=next_cursor)
+    return encoded(Page[Issue](items=items, next_cursor=next_cursor))
 
 
 @router.post(
@@ -116,9 +117,9 @@ async def get_issue(
     context: ProjectViewer,
     service: IssueServiceDep,
     include_deleted: IncludeDeleted = False,
-) -> Issue:
+) -> Response:
     """One issue."""
-    return await service.get(context, iid, include_deleted)
+    return encoded(await service.get(context, iid, include_deleted))
 
 
 @router.patch(
