@@ -18,8 +18,9 @@ from polyfactory.factories.pydantic_factory import ModelFactory
 from scripts.contracts.asyncapi_diff import data_roots, message_data
 from scripts.contracts.catalogue import EventModel, consumed_events, published_events
 from scripts.contracts.schema_compat import incompatibilities, resolve
-from tests.contract.validation import Validator, errors, in_document
 from worksync.common.events.envelope import CloudEvent
+
+from .validation import Validator, errors, in_document
 
 pytestmark = pytest.mark.fast
 

@@ -18,10 +18,11 @@ import pytest
 from scripts.contracts.consumers import contract_paths, reader_model, refreshed, render
 from scripts.contracts.openapi_snapshots import snapshot_path
 from scripts.contracts.schema_compat import incompatibilities, resolve
-from tests.contract.validation import Validator, errors, in_document, standalone
 from worksync.common.testing.tokens import TokenMinter
 from worksync.common.testing.workspace_api import FakeWorkspaceApi
 from worksync.timetracking.testing import FakeWorkItemsApi
+
+from .validation import Validator, errors, in_document, standalone
 
 pytestmark = pytest.mark.fast
 

@@ -12,7 +12,8 @@ import httpx
 
 from scripts.contracts.consumers import CONSUMERS_DIR, reader_model
 from scripts.contracts.openapi_snapshots import snapshot_path
-from tests.contract.validation import Validator, errors, in_document, standalone
+
+from ..validation import Validator, errors, in_document, standalone
 
 
 def _documented_validator(provider: str, path: str, method: str) -> Validator:

@@ -7,11 +7,12 @@ from uuid import UUID
 
 import httpx
 
-from tests.contract.providers.verify import verify_provider
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.timetracking.issues.work_items_api import WorkItemsApi
 from worksync.work_items.testing import Api, arrange_world
+
+from ..verify import verify_provider
 
 
 async def test_the_work_items_service_answers_time_tracking(

@@ -7,10 +7,11 @@ from uuid import UUID
 
 import httpx
 
-from tests.contract.providers.verify import verify_provider
 from worksync.common.directory.workspace_api import WorkspaceApi
 from worksync.common.ids import new_id
 from worksync.workspace.testing import People, Workspaces
+
+from ..verify import verify_provider
 
 
 async def test_the_workspace_service_answers_the_directory(
