@@ -36,7 +36,7 @@ def system(
     # Every test client shares 127.0.0.1; the gateway's own tests cover its limits.
     limits = {"GATEWAY_AUTH_RATE_PER_MINUTE": "6000", "GATEWAY_AUTH_BURST": "1000"}
     # Eleven processes beside the other tests' apps, under the server's max_connections.
-    pools = {"WORKSYNC_DATABASE_POOL_SIZE": "2"}
+    pools = {"WORKSYNC_DATABASE_POOL_SIZE": "1"}
     started: RunningSystem | None = None
     try:
         with running_system(

@@ -31,7 +31,7 @@ CONCURRENT_STARTS = 50
 # Connections the racing app may hold at once: many transactions in flight together, yet
 # room left under the server's max_connections for the suite's other worker (and its
 # end-to-end system).
-RACE_CONNECTIONS = 16
+RACE_CONNECTIONS = 8
 
 
 async def start(
