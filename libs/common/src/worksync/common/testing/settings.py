@@ -10,7 +10,7 @@ S = TypeVar("S", bound=CommonSettings)
 
 # Each test app keeps its connections for the whole run, beside the other services' apps and
 # the end-to-end system; small pools keep them all under the server's max_connections.
-TEST_POOL_SIZE = 2
+TEST_POOL_SIZE = 4
 
 
 def build_test_settings(
