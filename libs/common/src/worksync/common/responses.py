@@ -4,17 +4,25 @@ An endpoint returning a model lets FastAPI validate it against `response_model` 
 turn it into Python objects and encode those with the standard library's `json`: three
 passes over every field, for a value that was validated when it was built. An endpoint
 on a hot path returns `encoded(value)` instead, keeping `response_model` in its decorator
-for the OpenAPI document; the body is the same JSON.
+for the OpenAPI document; the body is the same JSON. An answer built as plain JSON values
+from the database's rows (no model at all) goes out the same way.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Response
 from pydantic import BaseModel
+from pydantic_core import to_json
 
 
-def encoded(value: BaseModel, *, status_code: int = 200) -> Response:
-    """`value` as a JSON response, encoded in one pass. It must be exactly the endpoint's
-    `response_model` (not a subclass whose extra fields FastAPI would have dropped)."""
-    body = value.__pydantic_serializer__.to_json(value, by_alias=True)
+def encoded(value: BaseModel | dict[str, Any], *, status_code: int = 200) -> Response:
+    """`value` as a JSON response, encoded in one pass. A model must be exactly the
+    endpoint's `response_model` (not a subclass whose extra fields FastAPI would have
+    dropped); plain values must already have the shape and the JSON types it documents."""
+    if isinstance(value, BaseModel):
+        body = value.__pydantic_serializer__.to_json(value, by_alias=True)
+    else:
+        body = to_json(value)
     return Response(body, status_code=status_code, media_type="application/json")

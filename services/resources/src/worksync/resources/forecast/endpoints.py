@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from pydantic_core import to_json
 
 from worksync.common.clock import NowDep
 from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
+from worksync.common.responses import encoded
 from worksync.resources.dependencies import ForecastServiceDep
 from worksync.resources.fields import Skill
 from worksync.resources.forecast.schemas import CapacityForecast
@@ -35,7 +35,6 @@ async def get_capacity_forecast(
 ) -> Response:
     """Per member and per skill, per week: capacity, allocated and free hours (admins see
     every member, members themselves)."""
-    # Serialised once from the service's JSON values, as `CapacityForecast` would be (its
-    # model stays the documented answer).
-    answer = await service.forecast(context, today=now.date(), weeks=weeks, skill=skill)
-    return Response(to_json(answer), media_type="application/json")
+    # Built as plain JSON values, as `CapacityForecast` would serialise (its model stays the
+    # documented answer).
+    return encoded(await service.forecast(context, today=now.date(), weeks=weeks, skill=skill))
