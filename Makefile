@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # uv is used from PATH; when missing it is installed with pip and run as `python3 -m uv`.
 UV := $(shell command -v uv 2>/dev/null || { python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv >&2; echo "python3 -m uv"; })
 
-.PHONY: up test test-fast lint typecheck sync migrate bench contracts
+.PHONY: up test test-fast lint typecheck sync migrate bench contracts conformance
 
 # Bytecode compiled ahead: where PYTHONDONTWRITEBYTECODE is set, every process would
 # otherwise compile every module it imports, and the system starts eleven of them.
@@ -36,6 +36,12 @@ test-fast: sync
 
 bench: sync
 	@$(UV) run --frozen python -m bench.run $(ARGS)
+
+## conformance: the black-box conformance suite against a running deployment's gateway,
+## `make conformance URL=https://worksync.example.com` (tests/conformance/README.md).
+conformance: sync
+	@test -n "$(URL)" || { echo "usage: make conformance URL=<the gateway's base URL>" >&2; exit 2; }
+	@$(UV) run --frozen pytest tests/conformance -p no:worksync -p no:cacheprovider --base-url "$(URL)" $(ARGS)
 
 ## contracts: refresh OpenAPI snapshots and docs/asyncapi.json (refuses breaking changes).
 contracts: sync

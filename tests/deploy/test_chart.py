@@ -349,8 +349,8 @@ def test_every_container_runs_locked_down(manifests: list[Manifest]) -> None:
     workloads = list(_workloads(manifests))
     workers = sum(service.has_worker for service in SERVICES)
     migrations = sum(service.migrations is not None for service in SERVICES)
-    # APIs, workers, migrations, the gateway and the smoke test.
-    assert len(workloads) == len(SERVICES) + workers + migrations + 2
+    # APIs, workers, migrations, the gateway and the two test Pods (smoke, conformance).
+    assert len(workloads) == len(SERVICES) + workers + migrations + 3
     for workload in workloads:
         name = workload["metadata"]["name"]
         pod = _pod_spec(workload)
@@ -464,7 +464,7 @@ def test_only_the_gateway_and_the_callers_reach_a_service(manifests: list[Manife
 def test_the_helm_test_runs_the_smoke_check_through_the_gateway(
     manifests: list[Manifest],
 ) -> None:
-    (pod,) = _named(manifests, "Pod").values()
+    pod = _named(manifests, "Pod")[f"{FULLNAME}-smoke-test"]
     assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
     container = _container(pod)
     assert container["command"] == ["python", "/app/smoke.py"]
@@ -475,6 +475,53 @@ def test_the_helm_test_runs_the_smoke_check_through_the_gateway(
     assert env["SMOKE_BASE_URL"] == f"http://{FULLNAME}-gateway:{service['port']}"
     assert _egress_to_release(manifests, _pod_labels(pod)) == {"gateway"}
     assert re.search(r"^COPY deploy/smoke\.py /app/smoke\.py$", DOCKERFILE.read_text(), re.M)
+
+
+def test_the_helm_test_runs_the_conformance_suite_against_the_gateway(
+    manifests: list[Manifest],
+) -> None:
+    pod = _named(manifests, "Pod")[f"{FULLNAME}-conformance-test"]
+    assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
+    container = _container(pod)
+    assert container["command"][:4] == ["python", "-m", "pytest", "/app/tests/conformance"]
+    gateway = _container(_named(manifests, "Deployment")[f"{FULLNAME}-gateway"])
+    assert container["image"] == gateway["image"]
+    env = {entry["name"]: entry["value"] for entry in container["env"]}
+    (service,) = _named(manifests, "Service")[f"{FULLNAME}-gateway"]["spec"]["ports"]
+    assert env["WORKSYNC_CONFORMANCE_URL"] == f"http://{FULLNAME}-gateway:{service['port']}"
+    assert (
+        "WORKSYNC_CONFORMANCE_URL" in (ROOT / "tests" / "conformance" / "conftest.py").read_text()
+    )
+    assert _egress_to_release(manifests, _pod_labels(pod)) == {"gateway"}
+    # The gateway's image carries the suite and pytest; the build context keeps the suite.
+    dockerfile = DOCKERFILE.read_text()
+    assert re.search(r"^COPY tests/conformance \./tests/conformance$", dockerfile, re.M)
+    assert re.search(r"cp -r tests/conformance /out/tests/", dockerfile)
+    assert re.search(r"uv pip install .*\bpytest\b", dockerfile)
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert ignored.index("!tests/conformance") > ignored.index("tests")
+
+
+def test_the_conformance_hook_takes_accounts_from_a_secret_and_can_be_left_out(
+    helm: Path,
+) -> None:
+    args = ["template", RELEASE, str(CHART), "--namespace", "worksync"]
+    with_secret = [
+        doc
+        for doc in yaml.safe_load_all(
+            _run(helm, *args, "--set", "conformanceTest.existingSecret=accounts")
+        )
+        if doc
+    ]
+    pod = _named(with_secret, "Pod")[f"{FULLNAME}-conformance-test"]
+    assert _container(pod)["envFrom"] == [{"secretRef": {"name": "accounts"}}]
+    without = [
+        doc
+        for doc in yaml.safe_load_all(_run(helm, *args, "--set", "conformanceTest.enabled=false"))
+        if doc
+    ]
+    assert f"{FULLNAME}-conformance-test" not in _named(without, "Pod")
+    assert f"{FULLNAME}-conformance-test" not in _named(without, "NetworkPolicy")
 
 
 def test_scrapes_are_admitted_only_from_the_configured_peers(helm: Path) -> None:
