@@ -3,8 +3,10 @@
 Each benchmark prints its own figures; see bench/README.md for what they mean and the
 figures recorded on the reference machine. Needs `wrk` (Debian: `apt-get install wrk`).
 `WORKSYNC_BENCH_ONLY=summary,latency` runs some of them (gateway, lists, summary, latency,
-resources, request-path, work-items, timetracking; the last two run in-process on
-databases of their own, work-items' templates through the gateway first);
+resources, request-path, work-items, timetracking, memory; work-items and timetracking run
+in-process on databases of their own, work-items' templates through the gateway first;
+memory reports every process's size idle and after the others, or after a load of its own
+when it runs alone);
 extra arguments go to the gateway benchmark (`--duration`, `--pairs`, ...).
 """
 
@@ -19,6 +21,7 @@ from bench import (
     event_latency_bench,
     gateway_bench,
     list_bench,
+    memory_bench,
     request_path_bench,
     resources_bench,
     summary_bench,
@@ -46,6 +49,7 @@ BENCHMARKS = (
     "request-path",
     "work-items",
     "timetracking",
+    "memory",
 )
 
 
@@ -73,6 +77,7 @@ def main() -> int:
         ) as system:
             os.environ["WORKSYNC_BENCH_GATEWAY_URL"] = system.gateway_url
             os.environ["WORKSYNC_BENCH_IDENTITY_URL"] = system.service_urls["identity"]
+            idle = memory_bench.snapshot(system)
             status = 0
             if "gateway" in chosen:
                 status = asyncio.run(gateway_bench.main(gateway_bench.parse_arguments()))
@@ -88,6 +93,10 @@ def main() -> int:
                 request_path_bench.run(system)
             if "work-items" in chosen:
                 work_items_bench.run_templates(system.gateway_url, database_url)
+            if "memory" in chosen:
+                if chosen == {"memory"}:
+                    memory_bench.own_load(system.gateway_url)
+                memory_bench.report(idle, memory_bench.snapshot(system))
         asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
         if "work-items" in chosen:
             work_items_bench.run(admin_url, amqp_url)

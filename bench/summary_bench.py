@@ -38,10 +38,11 @@ WITH people AS (
 )
 INSERT INTO timetracking.time_entries
     (id, workspace_id, project_id, user_id, work_date, started_at, ended_at, duration_seconds,
-     billable, source, timezone, sort_at)
+     rounded_started_at, rounded_ended_at, rounded_duration_seconds, billable, source,
+     timezone, sort_at, rounding_source)
 SELECT gen_random_uuid(), %(workspace_id)s, (%(project_ids)s::uuid[])[1 + (p + k) %% 5],
        user_id, (at AT TIME ZONE 'Europe/Berlin')::date, at, at + interval '1 hour', 3600,
-       k %% 3 = 0, 'manual', 'Europe/Berlin', at
+       at, at + interval '1 hour', 3600, k %% 3 = 0, 'manual', 'Europe/Berlin', at, 'workspace'
 FROM starts
 """
 

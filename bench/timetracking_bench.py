@@ -86,11 +86,12 @@ WITH people AS (
 INSERT INTO timetracking.time_entries
     (id, workspace_id, project_id, user_id, work_date, started_at, ended_at, duration_seconds,
      rounded_started_at, rounded_ended_at, rounded_duration_seconds, billable, hourly_rate,
-     currency, source, timezone, sort_at)
+     currency, source, timezone, sort_at, rounding_source)
 SELECT gen_random_uuid(), %(workspace_id)s,
        (%(project_ids)s::uuid[])[1 + (p + k) %% cardinality(%(project_ids)s::uuid[])],
        user_id, (at AT TIME ZONE 'Europe/Berlin')::date, at, at + interval '1 hour', 3600,
-       at, at + interval '1 hour', 3600, k %% 3 = 0, 80.00, 'EUR', 'manual', 'Europe/Berlin', at
+       at, at + interval '1 hour', 3600, k %% 3 = 0, 80.00, 'EUR', 'manual', 'Europe/Berlin', at,
+       'workspace'
 FROM starts
 """
 

@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 import psycopg
@@ -121,7 +121,10 @@ def running_system(
         "IDENTITY_KEY_ENCRYPTION_SECRET": DEVELOPMENT_KEY_ENCRYPTION_SECRET,
         **(extra_env or {}),
     }
-    process = subprocess.Popen([sys.executable, "-m", "scripts.run_system"], cwd=ROOT, env=env)
+    # A process group of its own: whatever happens in the block, none of it outlives it.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scripts.run_system"], cwd=ROOT, env=env, start_new_session=True
+    )
     system = RunningSystem(
         gateway_url=f"http://127.0.0.1:{ports[GATEWAY.env_prefix]}",
         service_urls={s.name: f"http://127.0.0.1:{ports[s.env_prefix]}" for s in SERVICES},
@@ -149,8 +152,14 @@ def running_system(
             raise SystemFailed(f"ports {still_open} still answer after Ctrl-C")
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            # The block failed: Ctrl-C still lets run_system stop its children in order.
+            process.send_signal(signal.SIGINT)
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        # Whatever is left of the group (children of a run_system that did not stop) goes.
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         _drop_roles(database_url, system.database_roles.values())
 
 
