@@ -90,10 +90,21 @@ async def test_jwks_is_public(gateway: httpx.AsyncClient, minter: TokenMinter) -
     assert response.json()["keys"][0]["kid"] == minter.kid
 
 
-async def test_public_method_only(gateway: httpx.AsyncClient) -> None:
-    # Login is public for POST only.
-    response = await gateway.get("/api/v1/auth/login")
-    assert response.status_code == 401
+async def test_public_method_only(gateway: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    """Login has POST alone, public: any other method is 405 with `Allow`, as identity would
+    answer, token or not (not 401, which no token would cure); nothing goes upstream."""
+    for method, path, allow in [
+        ("GET", "/api/v1/auth/login", "POST"),
+        ("DELETE", "/api/v1/auth/register", "POST"),
+        ("PUT", "/.well-known/jwks.json", "GET, HEAD"),
+        ("PATCH", "/api/v1/invitations/some-token", "GET, HEAD"),
+    ]:
+        for headers in ({}, auth):
+            response = await gateway.request(method, path, headers=headers)
+            assert response.status_code == 405, (method, path)
+            assert response.headers["allow"] == allow
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["code"] == "method_not_allowed"
 
 
 async def test_missing_token_is_401(gateway: httpx.AsyncClient) -> None:

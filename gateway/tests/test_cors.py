@@ -52,7 +52,11 @@ async def test_actual_request_carries_cors_headers(
     response = await cors_gateway.get("/api/v1/auth/me", headers={**auth, "Origin": ALLOWED})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == ALLOWED
-    assert "X-Request-ID" in response.headers["access-control-expose-headers"]
+    exposed = {
+        name.strip() for name in response.headers["access-control-expose-headers"].split(",")
+    }
+    # ETag: a browser client reads it to send If-Match with its next write.
+    assert {"X-Request-ID", "ETag"} <= exposed
     # Errors too, so that a browser can read them.
     response = await cors_gateway.get("/api/v1/auth/me", headers={"Origin": ALLOWED})
     assert response.status_code == 401

@@ -1,5 +1,6 @@
 """The merged OpenAPI document keeps every service's components apart: resolved, each
-operation in it is exactly what the service's own document says."""
+operation in it is exactly what the service's own document says, plus what the gateway
+answers itself (429, and 413 where there is a body)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from scripts.contracts.openapi_snapshots import current_spec
 from scripts.system import SERVICES
-from worksync.gateway.openapi import HTTP_METHODS, merge_documents
+from worksync.gateway.openapi import HTTP_METHODS, merge_documents, with_gateway_responses
 from worksync.gateway.routes import ROUTE_TABLE, RouteMatcher
 
 COMPONENTS = "#/components/"
@@ -53,7 +54,7 @@ def test_every_operation_resolves_to_its_own_services_shapes(
             for method, operation in item.items():
                 if method not in HTTP_METHODS:
                     continue
-                mine = _resolve(operation, document)
+                mine = _resolve(with_gateway_responses(operation), document)
                 theirs = _resolve(merged["paths"][path][method], merged)
                 assert theirs == mine, f"{method.upper()} {path} ({service})"
                 compared += 1
@@ -80,3 +81,19 @@ def test_team_members_keep_their_own_services_shape(
     assert page == "#/components/schemas/ResourcesPage_TeamMember_"
     items = schemas["ResourcesPage_TeamMember_"]["properties"]["items"]["items"]["$ref"]
     assert items == "#/components/schemas/ResourcesTeamMember"
+
+
+def test_every_operation_declares_what_the_gateway_answers_itself(
+    documents: dict[str, dict[str, Any]],
+) -> None:
+    """Rate limits and the body limit answer on any route, whatever the service declares."""
+    merged = merge_documents(documents, RouteMatcher(ROUTE_TABLE), "WorkSync API", "1.0.0")
+    for path, item in merged["paths"].items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            declared = operation["responses"]
+            assert "429" in declared, f"{method.upper()} {path}"
+            assert "413" in declared or "requestBody" not in operation, f"{method.upper()} {path}"
+            problem = declared["429"]["content"]["application/problem+json"]["schema"]["$ref"]
+            assert merged["components"]["schemas"][problem.rsplit("/", 1)[1]]["title"] == "Problem"

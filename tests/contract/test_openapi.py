@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 
 import pytest
 
@@ -34,3 +36,22 @@ def test_every_operation_declares_responses_and_summary(service: str) -> None:
             assert any(code.startswith("2") for code in codes), f"{method} {path} has no success"
             if path.startswith("/api/"):
                 assert codes & {"401", "404", "409", "422"}, f"{method} {path} declares no errors"
+
+
+# What a generated client names its methods: the endpoint's name, verb first.
+OPERATION_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+
+
+def test_operation_ids_name_the_operation_once_across_the_api() -> None:
+    """The gateway's merged document serves every service's `/api/` paths side by side, so an
+    id must be unique across services, and tagged for the client's grouping."""
+    ids: Counter[str] = Counter()
+    for service in SERVICES:
+        for path, item in current_spec(service.name)["paths"].items():
+            for method, operation in item.items():
+                operation_id = operation.get("operationId", "")
+                assert OPERATION_ID.match(operation_id), f"{method} {path}: {operation_id!r}"
+                assert operation.get("tags"), f"{method} {path} has no tag"
+                if path.startswith("/api/"):
+                    ids[operation_id] += 1
+    assert [name for name, count in ids.items() if count > 1] == []

@@ -33,8 +33,14 @@ def system(
 ) -> Iterator[RunningSystem]:
     name = unique_name("e2e")
     database_url = create_database(worksync_infra.admin_database_url, name)
-    # Every test client shares 127.0.0.1; the gateway's own tests cover its limits.
-    limits = {"GATEWAY_AUTH_RATE_PER_MINUTE": "6000", "GATEWAY_AUTH_BURST": "1000"}
+    # Every test client shares 127.0.0.1, and the gateway's fuzz test sends thousands of
+    # requests as one user; the gateway's own tests cover its limits.
+    limits = {
+        "GATEWAY_AUTH_RATE_PER_MINUTE": "6000",
+        "GATEWAY_AUTH_BURST": "1000",
+        "GATEWAY_PRINCIPAL_RATE_PER_MINUTE": "60000",
+        "GATEWAY_PRINCIPAL_BURST": "10000",
+    }
     # Eleven processes beside the other tests' apps, under the server's max_connections.
     pools = {"WORKSYNC_DATABASE_POOL_SIZE": "1"}
     started: RunningSystem | None = None

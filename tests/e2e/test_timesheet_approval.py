@@ -89,7 +89,7 @@ def test_a_week_rejected_fixed_approved_and_modified(system: RunningSystem) -> N
         ws = f"/api/v1/workspaces/{slug}"
         settings = {
             "timezone": "Europe/Berlin",
-            "rounding": {"step_minutes": 15, "mode": "up", "applies_to": "duration"},
+            "rounding": {"duration": {"step_minutes": 15, "mode": "up"}},
         }
         _ok(
             client.post(

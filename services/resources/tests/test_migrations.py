@@ -19,6 +19,7 @@ TABLES = {
     "deliverables",
     "tracked_issues",
     "milestone_templates",
+    "staff_skills",
     "directory_workspaces",
     "directory_members",
     "directory_projects",

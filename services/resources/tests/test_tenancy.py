@@ -9,7 +9,6 @@ a new endpoint is covered the moment it exists.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -21,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.openapi import ApiOperation, api_operations
 from worksync.resources.models import messaging
-from worksync.resources.testing import Team, allocate, make_team, profile_of
+from worksync.resources.testing import TEMPLATE_PLAN, SeededWorld, seed_world
 
 # What members may do besides reading: nothing (allocations need a project admin).
 MEMBER_ALLOWED = {
@@ -46,68 +45,13 @@ MEMBER_ALLOWED = {
     ("GET", "/workspaces/{ws}/milestone-templates"),
     ("GET", "/workspaces/{ws}/milestone-templates/{template_id}"),
 }
-PLAN = [{"key": "a", "title": "A", "offset_days": 0, "duration_days": 2}]
 MILESTONE = "/workspaces/{ws}/projects/{pid}/milestones"
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/workspaces/{ws}/utilization"): {"from": "2026-01-05", "to": "2026-01-11"},
 }
 
 
-@dataclass
-class World:
-    team: Team
-    ids: dict[str, str]
-
-
-async def _world(client: httpx.AsyncClient, seeder: DirectorySeeder) -> World:
-    team = await make_team(seeder)
-    allocation = await allocate(client, team, 30, "2026-01-05", "2026-01-30")
-    await allocate(client, team, 20, "2026-01-05", "2026-01-30", other_project=True)
-    profile = await profile_of(client, team, team.member)
-    time_off = await client.post(
-        f"{team.base}/team-members/{profile['id']}/time-off",
-        json={"start_date": "2026-06-01", "end_date": "2026-06-05"},
-        headers=team.admin.headers,
-    )
-    conflicts = await client.get(f"{team.base}/conflicts", headers=team.admin.headers)
-    milestones = f"{team.base}/projects/{team.project.id}/milestones"
-    dates = {"start_date": "2026-01-05", "due_date": "2026-01-09"}
-    first = await client.post(
-        milestones, json={"title": "First", **dates}, headers=team.admin.headers
-    )
-    second = await client.post(
-        milestones, json={"title": "Second", **dates}, headers=team.admin.headers
-    )
-    await client.post(
-        f"{milestones}/{second.json()['id']}/dependencies",
-        json={"depends_on_id": first.json()["id"]},
-        headers=team.admin.headers,
-    )
-    deliverable = await client.post(
-        f"{milestones}/{second.json()['id']}/deliverables",
-        json={"title": "Spec"},
-        headers=team.admin.headers,
-    )
-    template = await client.post(
-        f"{team.base}/milestone-templates",
-        json={"name": "Plan", "milestones": PLAN},
-        headers=team.admin.headers,
-    )
-    ids = {
-        "template_id": template.json()["id"],
-        "pid": str(team.project.id),
-        "milestone_id": second.json()["id"],
-        "depends_on_id": first.json()["id"],
-        "deliverable_id": deliverable.json()["id"],
-        "profile_id": profile["id"],
-        "time_off_id": time_off.json()["id"],
-        "allocation_id": allocation["id"],
-        "conflict_id": conflicts.json()["items"][0]["id"],
-    }
-    return World(team=team, ids=ids)
-
-
-def _body(method: str, template: str, world: World) -> Any:
+def _body(method: str, template: str, world: SeededWorld) -> Any:
     """A valid body for each route that takes one."""
     team = world.team
     bodies: dict[tuple[str, str], Any] = {
@@ -145,7 +89,10 @@ def _body(method: str, template: str, world: World) -> Any:
             "lag_days": 1,
         },
         ("POST", MILESTONE + "/{milestone_id}/deliverables"): {"title": "Code"},
-        ("POST", "/workspaces/{ws}/milestone-templates"): {"name": "New", "milestones": PLAN},
+        ("POST", "/workspaces/{ws}/milestone-templates"): {
+            "name": "New",
+            "milestones": TEMPLATE_PLAN,
+        },
         ("PATCH", "/workspaces/{ws}/milestone-templates/{template_id}"): {"name": "Renamed"},
         ("POST", MILESTONE + "/from-template"): {
             "template_id": world.ids["template_id"],
@@ -165,7 +112,7 @@ async def _call(
     operation: ApiOperation,
     url: str,
     person: SeededUser,
-    body_world: World,
+    body_world: SeededWorld,
 ) -> httpx.Response:
     key = (operation.method, operation.template)
     body = _body(*key, body_world) if operation.has_body else None
@@ -187,8 +134,10 @@ async def _outbox_size(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
 
 
 @pytest.fixture
-async def worlds(client: httpx.AsyncClient, seeder: DirectorySeeder) -> tuple[World, World]:
-    return await _world(client, seeder), await _world(client, seeder)
+async def worlds(
+    client: httpx.AsyncClient, seeder: DirectorySeeder
+) -> tuple[SeededWorld, SeededWorld]:
+    return await seed_world(client, seeder), await seed_world(client, seeder)
 
 
 async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None:
@@ -213,7 +162,7 @@ async def test_every_route_is_workspace_scoped_and_covered(app: FastAPI) -> None
 async def test_another_workspaces_slug_and_ids_are_not_found(
     app: FastAPI,
     client: httpx.AsyncClient,
-    worlds: tuple[World, World],
+    worlds: tuple[SeededWorld, SeededWorld],
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     mine, theirs = worlds
@@ -240,7 +189,7 @@ async def test_another_workspaces_slug_and_ids_are_not_found(
 async def test_guests_are_refused_everything_and_members_what_needs_an_admin(
     app: FastAPI,
     client: httpx.AsyncClient,
-    worlds: tuple[World, World],
+    worlds: tuple[SeededWorld, SeededWorld],
     sessionmaker: async_sessionmaker[AsyncSession],
 ) -> None:
     world, _ = worlds

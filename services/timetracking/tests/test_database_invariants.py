@@ -19,13 +19,14 @@ INSERT = text(
     INSERT INTO timetracking.time_entries
         (id, workspace_id, project_id, user_id, work_date, started_at, ended_at,
          duration_seconds, source, timezone, sort_at, rounded_started_at, rounded_ended_at,
-         rounded_duration_seconds, rounding_step_minutes, rounding_mode, rounding_applies_to)
+         rounded_duration_seconds, rounding_begin_step_minutes, rounding_begin_mode,
+         rounding_duration_step_minutes, rounding_duration_mode, rounding_source)
     VALUES (:id, :workspace_id, :project_id, :user_id, :work_date,
             CAST(:started_at AS timestamptz), CAST(:ended_at AS timestamptz),
             :duration_seconds, :source, 'UTC', COALESCE(CAST(:started_at AS timestamptz), now()),
             CAST(:rounded_started_at AS timestamptz), CAST(:rounded_ended_at AS timestamptz),
-            :rounded_duration_seconds, :rounding_step_minutes, :rounding_mode,
-            :rounding_applies_to)
+            :rounded_duration_seconds, :rounding_begin_step_minutes, :rounding_begin_mode,
+            :rounding_duration_step_minutes, :rounding_duration_mode, :rounding_source)
     """
 )
 
@@ -42,9 +43,11 @@ def row(user_id: UUID, **values: Any) -> dict[str, Any]:
         "ended_at": None,
         "duration_seconds": None,
         "source": "manual",
-        "rounding_step_minutes": 0,
-        "rounding_mode": None,
-        "rounding_applies_to": None,
+        "rounding_begin_step_minutes": None,
+        "rounding_begin_mode": None,
+        "rounding_duration_step_minutes": None,
+        "rounding_duration_mode": None,
+        "rounding_source": "workspace",
         **values,
     }
     return {
@@ -152,7 +155,8 @@ async def test_timed_entries_of_a_user_do_not_overlap(
 
 ROUNDED_DURATION = "ck_time_entries_rounded_duration"
 ROUNDED_EDGES = "ck_time_entries_rounded_edges"
-ROUNDING_RULE = "ck_time_entries_rounding_rule"
+BEGIN_RULE = "ck_time_entries_rounding_begin_rule"
+DURATION_RULE = "ck_time_entries_rounding_duration_rule"
 TEN_TO_ELEVEN = {
     "started_at": "2024-05-06T10:00:00Z",
     "ended_at": "2024-05-06T11:00:00Z",
@@ -212,33 +216,35 @@ TEN_TO_ELEVEN = {
         ({**TEN_TO_ELEVEN, "rounded_ended_at": None}, ROUNDED_EDGES),
         ({**TEN_TO_ELEVEN, "rounded_ended_at": "2024-05-06T09:59:59Z"}, ROUNDED_EDGES),
         ({"duration_seconds": 60, "rounded_started_at": "2024-05-06T10:00:00Z"}, ROUNDED_EDGES),
-        ({"duration_seconds": 60, "rounding_step_minutes": 15}, ROUNDING_RULE),
+        ({"duration_seconds": 60, "rounding_duration_step_minutes": 15}, DURATION_RULE),
+        ({"duration_seconds": 60, "rounding_begin_mode": "up"}, BEGIN_RULE),
         (
             {
                 "duration_seconds": 60,
-                "rounding_step_minutes": 1441,
-                "rounding_mode": "up",
-                "rounding_applies_to": "duration",
+                "rounding_duration_step_minutes": 1441,
+                "rounding_duration_mode": "up",
             },
-            ROUNDING_RULE,
+            DURATION_RULE,
         ),
         (
             {
                 "duration_seconds": 60,
-                "rounding_step_minutes": 15,
-                "rounding_mode": "sideways",
-                "rounding_applies_to": "duration",
+                "rounding_begin_step_minutes": 15,
+                "rounding_begin_mode": "sideways",
             },
-            ROUNDING_RULE,
+            BEGIN_RULE,
         ),
         (
             {
                 "duration_seconds": 60,
-                "rounding_step_minutes": 0,
-                "rounding_mode": "up",
-                "rounding_applies_to": "duration",
+                "rounding_duration_step_minutes": 0,
+                "rounding_duration_mode": "up",
             },
-            ROUNDING_RULE,
+            DURATION_RULE,
+        ),
+        (
+            {"duration_seconds": 60, "rounding_source": "someone"},
+            "ck_time_entries_rounding_source",
         ),
     ],
 )

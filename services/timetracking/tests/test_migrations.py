@@ -100,3 +100,64 @@ async def test_existing_entries_take_their_timesheets_state(
         ("2024-05-21", "rejected"),
         ("2024-05-28", "draft"),  # no timesheet
     ]
+
+
+def _downgrade(alembic_ini: Path, database_url: str, revision: str) -> None:
+    config = Config(str(alembic_ini))
+    config.set_main_option("script_location", str(alembic_ini.parent / "migrations"))
+    config.attributes["database_url"] = database_url
+    command.downgrade(config, revision)
+
+
+ENTRY_RULE = (
+    "SELECT rounding_begin_step_minutes, rounding_begin_mode, rounding_end_step_minutes,"
+    " rounding_end_mode, rounding_duration_step_minutes, rounding_duration_mode,"
+    " rounding_source FROM timetracking.time_entries ORDER BY work_date"
+)
+
+
+async def test_one_place_rules_become_the_matching_place_and_back(
+    worksync_fresh_database_url: str, alembic_ini: Path
+) -> None:
+    """0012: an entry's (step, mode, applies_to) becomes that place of its rule, rounded by
+    the workspace's; the directory's workspace setting becomes its JSONB rule."""
+    url = worksync_fresh_database_url
+    await asyncio.to_thread(_migrate, alembic_ini, url, "0011")
+    workspace_id, user_id = new_id(), new_id()
+    rules = [(0, None, None), (60, "down", "begin"), (15, "up", "duration")]
+    with psycopg.connect(url, autocommit=True) as connection:
+        for day, (step, mode, place) in enumerate(rules, start=6):
+            connection.execute(
+                "INSERT INTO timetracking.time_entries (id, workspace_id, project_id, user_id,"
+                " work_date, duration_seconds, rounded_duration_seconds, source, timezone,"
+                " sort_at, rounding_step_minutes, rounding_mode, rounding_applies_to)"
+                " VALUES (%s, %s, %s, %s, %s, 60, 60, 'manual', 'UTC', now(), %s, %s, %s)",
+                (new_id(), workspace_id, new_id(), user_id, f"2024-05-{day:02}", step, mode, place),
+            )
+        connection.execute(
+            "INSERT INTO timetracking.directory_workspaces (id, rounding_step_minutes,"
+            " rounding_mode, rounding_applies_to, sequence) VALUES (%s, 5, 'nearest', 'end', 1)",
+            (workspace_id,),
+        )
+    await asyncio.to_thread(_migrate, alembic_ini, url, "0012")
+
+    with psycopg.connect(url) as connection:
+        assert connection.execute(ENTRY_RULE).fetchall() == [
+            (None, None, None, None, None, None, "workspace"),
+            (60, "down", None, None, None, None, "workspace"),
+            (None, None, None, None, 15, "up", "workspace"),
+        ]
+        rule = connection.execute(
+            "SELECT rounding FROM timetracking.directory_workspaces WHERE id = %s", (workspace_id,)
+        ).fetchone()
+    assert rule == (
+        {"begin": None, "end": {"step_minutes": 5, "mode": "nearest"}, "duration": None},
+    )
+
+    await asyncio.to_thread(_downgrade, alembic_ini, url, "0011")
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT rounding_step_minutes, rounding_mode, rounding_applies_to"
+            " FROM timetracking.time_entries ORDER BY work_date"
+        ).fetchall()
+    assert rows == rules

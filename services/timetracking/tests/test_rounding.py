@@ -161,22 +161,28 @@ def test_down_never_later_and_up_never_earlier_across_a_clock_change(hour: int) 
 
 
 @pytest.mark.parametrize(
-    ("setting", "expected"),
+    ("rule", "expected"),
     [
-        ((15, "up", "duration"), Rounding(duration=Step(15, UP))),
-        ((60, "down", "begin"), Rounding(begin=Step(60, DOWN))),
-        ((5, "nearest", "end"), Rounding(end=Step(5, NEAREST))),
-        ((0, "up", "duration"), Rounding()),
-        ((None, None, None), Rounding()),
-        ((15, "sideways", "duration"), Rounding()),
-        ((15, "up", "middle"), Rounding()),
-        ((1441, "up", "duration"), Rounding()),
+        ({"duration": {"step_minutes": 15, "mode": "up"}}, Rounding(duration=Step(15, UP))),
+        (
+            {
+                "begin": {"step_minutes": 60, "mode": "down"},
+                "end": {"step_minutes": 60, "mode": "up"},
+                "duration": None,
+            },
+            Rounding(begin=Step(60, DOWN), end=Step(60, UP)),
+        ),
+        ({"end": {"step_minutes": 5, "mode": "nearest"}}, Rounding(end=Step(5, NEAREST))),
+        ({"begin": None, "end": None, "duration": None}, Rounding()),
+        (None, Rounding()),
+        ({"duration": {"step_minutes": 15, "mode": "sideways"}}, Rounding()),
+        ({"duration": {"step_minutes": 0, "mode": "up"}}, Rounding()),
+        ({"duration": {"step_minutes": 1441, "mode": "up"}}, Rounding()),
+        ({"middle": {"step_minutes": 15, "mode": "up"}}, Rounding()),
     ],
 )
-def test_the_workspace_setting_fills_one_place(
-    setting: tuple[int | None, str | None, str | None], expected: Rounding
-) -> None:
-    assert Rounding.of_setting(*setting) == expected
+def test_a_rule_is_read_place_by_place(rule: dict[str, object] | None, expected: Rounding) -> None:
+    assert Rounding.of_rule(rule) == expected
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1441])

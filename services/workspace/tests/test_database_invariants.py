@@ -43,6 +43,11 @@ async def test_formats_and_ranges_are_checked(
         {"working_hours_per_day": 0},
         {"currency": "eur"},
         {"week_start": "someday"},
+        # A rounded place has a step of 1 to 1440 minutes and a known mode, or neither.
+        {"rounding_begin_step_minutes": 15},
+        {"rounding_end_mode": "up"},
+        {"rounding_duration_step_minutes": 1441, "rounding_duration_mode": "up"},
+        {"rounding_duration_step_minutes": 15, "rounding_duration_mode": "left"},
     ):
         await _refused(
             sessionmaker,
@@ -54,6 +59,8 @@ async def test_formats_and_ranges_are_checked(
         {"identifier": "A"},
         {"start_date": "2030-02-01", "end_date": "2030-01-01"},
         {"budget_amount": -1},
+        # A project that follows its workspace's rule keeps no rule of its own.
+        {"rounding_begin_step_minutes": 15, "rounding_begin_mode": "up"},
     ):
         await _refused(
             sessionmaker,

@@ -229,6 +229,13 @@ class GatewayApp:
         scope[ROUTE_SCOPE_KEY] = route.pattern
 
         public = method in route.public_methods
+        if route.public_only and not public:
+            allow = ", ".join(sorted(route.public_methods))
+            headers = [*response_headers, (b"allow", allow.encode())]
+            await send_problem(
+                send, headers, 405, f"This path answers {allow}", "method_not_allowed"
+            )
+            return 405
         try:
             caller = await self._authenticate(incoming, public)
         except InvalidToken as exc:

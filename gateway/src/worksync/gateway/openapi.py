@@ -22,6 +22,30 @@ COMPONENTS_REF_PREFIX = "#/components/"
 # (section, name) of a component, e.g. ("schemas", "TeamMember").
 ComponentKey = tuple[str, str]
 
+_PROBLEM = {
+    "application/problem+json": {"schema": {"$ref": f"{COMPONENTS_REF_PREFIX}schemas/Problem"}}
+}
+# What the gateway itself may answer on any operation (a client bucket is empty) and on any
+# operation with a body (more than GATEWAY_MAX_BODY_BYTES), whatever the service declares.
+GATEWAY_RESPONSES = {"429": {"description": "Too Many Requests", "content": _PROBLEM}}
+GATEWAY_BODY_RESPONSES = {"413": {"description": "Content Too Large", "content": _PROBLEM}}
+
+
+def with_gateway_responses(operation: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `operation` whose responses include the gateway's own refusals."""
+    extra = {**GATEWAY_RESPONSES, **(GATEWAY_BODY_RESPONSES if "requestBody" in operation else {})}
+    return {**operation, "responses": {**extra, **operation.get("responses", {})}}
+
+
+def _declare_gateway_responses(paths: dict[str, Any]) -> dict[str, Any]:
+    return {
+        path: {
+            key: with_gateway_responses(value) if key in HTTP_METHODS else value
+            for key, value in item.items()
+        }
+        for path, item in paths.items()
+    }
+
 
 def public_paths(document: dict[str, Any], upstream: str, matcher: RouteMatcher) -> dict[str, Any]:
     """The upstream's paths that the route table sends to that same upstream."""
@@ -85,7 +109,8 @@ def merge_documents(
     """One OpenAPI document from several, every service's components kept apart.
     Components with one name and equal content are shared (every service has the same
     `Problem`); a clash of different content (including a reference to a component that
-    clashes) renames the later upstream's `<Upstream><Name>` and rewrites its references."""
+    clashes) renames the later upstream's `<Upstream><Name>` and rewrites its references.
+    Every operation also declares what the gateway answers itself (`with_gateway_responses`)."""
     merged: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": title, "version": version},
@@ -105,7 +130,7 @@ def merge_documents(
             target = merged["components"].setdefault(section, {})
             for name, entry in entries.items():
                 target.setdefault(renames.get((section, name), name), _rename_refs(entry, renames))
-        merged["paths"].update(_rename_refs(paths, renames))
+        merged["paths"].update(_declare_gateway_responses(_rename_refs(paths, renames)))
         for tag in original.get("tags", []):
             tags.setdefault(tag.get("name"), tag)
     if tags:

@@ -89,10 +89,12 @@ class CorsPolicy:
     """CORS for the configured origins (`*` allows any). Tokens travel in the Authorization
     header, never in cookies, so credentials are not allowed and `*` stays safe."""
 
-    EXPOSED = b"X-Request-ID, Retry-After, Location, Content-Disposition, Idempotency-Key"
+    # ETag: what a browser client sends back in If-Match to update without overwriting.
+    EXPOSED = b"X-Request-ID, Retry-After, Location, Content-Disposition, Idempotency-Key, ETag"
     METHODS = b"GET, HEAD, POST, PUT, PATCH, DELETE"
     DEFAULT_ALLOWED_HEADERS = (
-        b"Authorization, Content-Type, Idempotency-Key, X-Request-ID, traceparent, tracestate"
+        b"Authorization, Content-Type, Idempotency-Key, If-Match, X-Request-ID, traceparent, "
+        b"tracestate"
     )
 
     def __init__(self, origins: list[str], max_age_seconds: int) -> None:

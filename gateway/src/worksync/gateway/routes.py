@@ -30,6 +30,9 @@ class Route:
     upstream: str
     # Methods that need no token on this route; every other method needs one.
     public_methods: frozenset[str] = frozenset()
+    # The public methods are all the path has: any other answers 405 with `Allow` here, as
+    # the service would, rather than 401 for a token that would not help.
+    public_only: bool = False
     exact: bool = False
     # Rate limited per client IP with the (strict) auth limit, token or not: login,
     # registration and anything guessable by brute force.
@@ -64,15 +67,29 @@ ROUTE_TABLE: tuple[Route, ...] = (
     # identity
     Route("/api/v1/auth", IDENTITY),
     *(
-        Route(f"/api/v1/auth/{name}", IDENTITY, _POST, exact=True, limit_per_ip=True)
+        Route(
+            f"/api/v1/auth/{name}",
+            IDENTITY,
+            _POST,
+            public_only=True,
+            exact=True,
+            limit_per_ip=True,
+        )
         for name in _PUBLIC_AUTH
     ),
     Route("/api/v1/users", IDENTITY),
-    Route("/.well-known/jwks.json", IDENTITY, _READ, exact=True),
+    Route("/.well-known/jwks.json", IDENTITY, _READ, public_only=True, exact=True),
     # workspace
     Route("/api/v1/workspaces", WORKSPACE),
     Route("/api/v1/invitations", WORKSPACE),
-    Route("/api/v1/invitations/{token}", WORKSPACE, _READ, exact=True, limit_per_ip=True),
+    Route(
+        "/api/v1/invitations/{token}",
+        WORKSPACE,
+        _READ,
+        public_only=True,
+        exact=True,
+        limit_per_ip=True,
+    ),
     # work-items
     Route(_PROJECT + "/issues", WORK_ITEMS),
     Route(_PROJECT + "/labels", WORK_ITEMS),

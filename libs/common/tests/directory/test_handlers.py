@@ -56,9 +56,11 @@ async def test_workspace_events_leave_the_newest_state(
         "week_start": "monday",
         "working_hours_per_day": Decimal("7.50"),
         "currency": "EUR",
-        "rounding_step_minutes": 15,
-        "rounding_mode": "nearest",
-        "rounding_applies_to": "duration",
+        "rounding": {
+            "begin": None,
+            "end": None,
+            "duration": {"step_minutes": 15, "mode": "nearest"},
+        },
         "lockdown_date": date(2026, 1, 31),
         "timesheet_period": "weekly",
         "deleted": False,
@@ -136,6 +138,7 @@ async def test_project_events_leave_the_newest_state(
         name="Apollo 11",
         visibility="private",
         client_id=client_id,
+        rounding={"begin": {"step_minutes": 60, "mode": "down"}, "end": None, "duration": None},
     )
 
     await bus.deliver(updated, created, archived, updated, unarchived, created, archived)
@@ -154,6 +157,7 @@ async def test_project_events_leave_the_newest_state(
         "budget_amount": Decimal("12000.00"),
         "budget_hours": Decimal("150.5"),
         "client_id": client_id,
+        "rounding": {"begin": {"step_minutes": 60, "mode": "down"}, "end": None, "duration": None},
         "archived_at": None,
         "deleted": False,
         "sequence": 4,
@@ -161,16 +165,20 @@ async def test_project_events_leave_the_newest_state(
 
     await bus.deliver(archived, republished(updated))
     assert (await stored(sessionmaker, tables.projects, id=project_id)).archived_at is None
+    # The project follows its workspace's rule again once an event says so.
+    follows = project_event("updated", project_id, workspace_id, sequence=5, rounding=None)
+    await bus.deliver(follows)
+    assert (await stored(sessionmaker, tables.projects, id=project_id)).rounding is None
 
     archived_again = project_event(
-        "archived", project_id, workspace_id, sequence=5, archived_at=archived_at
+        "archived", project_id, workspace_id, sequence=6, archived_at=archived_at
     )
-    deleted = project_event("deleted", project_id, workspace_id, sequence=6)
+    deleted = project_event("deleted", project_id, workspace_id, sequence=7)
     await bus.deliver(archived_again, archived_again)
     assert (await stored(sessionmaker, tables.projects, id=project_id)).archived_at == archived_at
     await bus.deliver(deleted, unarchived, deleted)
     row = await stored(sessionmaker, tables.projects, id=project_id)
-    assert (row.deleted, row.sequence) == (True, 6)
+    assert (row.deleted, row.sequence) == (True, 7)
 
 
 async def test_project_member_events_leave_the_newest_state(

@@ -19,10 +19,13 @@ from worksync.common.db import async_url, service_metadata
 from worksync.common.directory.tables import define_directory_tables
 from worksync.common.events.tables import define_messaging_tables
 from worksync.common.idempotency import define_idempotency_table
+from worksync.common.ids import new_id
 from worksync.common.migrations import (
+    add_directory_rounding_rules,
     create_directory_tables,
     create_idempotency_table,
     create_messaging_tables,
+    drop_directory_rounding_rules,
     drop_directory_tables,
     drop_idempotency_table,
     drop_messaging_tables,
@@ -233,3 +236,53 @@ def _index_definitions(engine: Engine, schema: str, tables: set[str]) -> dict[st
             {"s": schema, "t": sorted(tables)},
         ).all()
     return {name: definition.replace(f"{schema}.", "") for name, definition in rows}
+
+
+def test_the_rounding_rules_helpers_carry_a_workspaces_setting_both_ways(
+    engine: Engine, schema: str
+) -> None:
+    """Before: one place's step, mode and place per workspace (null: unknown yet). After: the
+    whole rule as the events carry it, and the projects' own rules (null: none)."""
+    _migrate(engine, schema, create_directory_tables, drop_directory_rounding_rules)
+    settings = {
+        "begin": (60, "down", "begin"),
+        "duration": (15, "up", "duration"),
+        "off": (0, "nearest", "duration"),
+        "unknown": (None, None, None),
+    }
+    ids = {name: new_id() for name in settings}
+    with engine.begin() as connection:
+        for name, (step, mode, place) in settings.items():
+            connection.execute(
+                text(
+                    f"INSERT INTO {schema}.directory_workspaces (id, rounding_step_minutes,"
+                    " rounding_mode, rounding_applies_to, sequence)"
+                    " VALUES (:id, :step, :mode, :place, 1)"
+                ),
+                {"id": ids[name], "step": step, "mode": mode, "place": place},
+            )
+
+    _migrate(engine, schema, add_directory_rounding_rules)
+    directory = service_metadata(schema)
+    define_directory_tables(directory)
+    assert _differences(engine, directory, schema) == []
+    none = {"begin": None, "end": None, "duration": None}
+    with engine.connect() as connection:
+        stored = connection.execute(text(f"SELECT id, rounding FROM {schema}.directory_workspaces"))
+        rules = {row.id: row.rounding for row in stored}
+    assert rules == {
+        ids["begin"]: {**none, "begin": {"step_minutes": 60, "mode": "down"}},
+        ids["duration"]: {**none, "duration": {"step_minutes": 15, "mode": "up"}},
+        ids["off"]: none,
+        ids["unknown"]: None,
+    }
+
+    _migrate(engine, schema, drop_directory_rounding_rules)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT id, rounding_step_minutes, rounding_mode, rounding_applies_to"
+                f" FROM {schema}.directory_workspaces"
+            )
+        ).all()
+    assert {row[0]: tuple(row[1:]) for row in rows} == {ids[n]: s for n, s in settings.items()}

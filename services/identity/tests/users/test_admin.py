@@ -137,6 +137,15 @@ async def test_admins_update_users_and_updates_are_published(
         f"{USERS}/{user.id}", json={"is_active": None, "display_name": " "}, headers=admin.headers
     )
     assert_problem(invalid, 422, "validation_failed", fields={"is_active", "display_name"})
+    # Flags are JSON booleans, as the document says: `0` or `"false"` are not taken for one.
+    lax = await client.patch(
+        f"{USERS}/{user.id}",
+        json={"is_active": 0, "email_verified": "false", "is_platform_admin": 1},
+        headers=admin.headers,
+    )
+    assert_problem(
+        lax, 422, "validation_failed", fields={"is_active", "email_verified", "is_platform_admin"}
+    )
 
 
 async def test_admins_cannot_lock_themselves_out(

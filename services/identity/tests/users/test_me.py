@@ -77,6 +77,21 @@ async def test_updating_the_profile_publishes_an_update(
     }
 
 
+async def test_an_avatar_url_is_kept_as_written_up_to_the_stated_length(
+    client: httpx.AsyncClient, accounts: Accounts
+) -> None:
+    """Stored as given: normalised, a URL of the document's maximum length (2048) would gain
+    a `/`; and only what the document's pattern allows is taken."""
+    account = await accounts.create()
+    longest = "https://" + "a" * 2040
+    kept = await client.patch(ME, json={"avatar_url": longest}, headers=account.headers)
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["avatar_url"] == longest
+    for refused in ("https://" + "a" * 2041, "https://\u00cf.example/a.png", "http://a b/c"):
+        response = await client.patch(ME, json={"avatar_url": refused}, headers=account.headers)
+        assert_problem(response, 422, "validation_failed", fields={"avatar_url"})
+
+
 async def test_preferences_alone_publish_nothing_and_null_removes_the_avatar(
     client: httpx.AsyncClient,
     accounts: Accounts,
@@ -90,7 +105,8 @@ async def test_preferences_alone_publish_nothing_and_null_removes_the_avatar(
     assert cleared.json()["avatar_url"] is None
     assert cleared.json()["preferences"]["locale"] == "de-CH"
     sequences = [e["sequence"] for e in await _events(sessionmaker, str(account.id))]
-    assert sequences == [1, 2, 3]
+    # The preferences took version 2 (the account's ETag) without an event.
+    assert sequences == [1, 3, 4]
 
 
 async def test_profile_updates_are_validated(client: httpx.AsyncClient, accounts: Accounts) -> None:

@@ -10,10 +10,11 @@ import pytest
 from fastapi import FastAPI
 
 from worksync.common.clock import utc_now
-from worksync.common.testing.directory import SeededUser
+from worksync.common.ids import new_id
+from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.resources.forecast.schemas import CapacityForecast
-from worksync.resources.testing import Team, allocate, profile_of
+from worksync.resources.testing import Team, allocate, profile_of, staff_event
 
 # Wednesday 7 January 2026: the current week starts on Monday 5 January.
 NOW = datetime(2026, 1, 7, 9, 0, tzinfo=UTC)
@@ -122,3 +123,46 @@ async def test_the_answer_is_what_the_documented_model_serialises(
     assert CapacityForecast.model_validate_json(body).model_dump_json().encode() == body
     weeks = {u["user_id"]: u for u in response.json()["users"]}[str(team.member.id)]["weeks"]
     assert [w["allocated_hours"] for w in weeks] == [10.01, 10.01, 0]
+
+
+async def test_a_skill_known_only_from_a_staff_profile_counts(
+    client: httpx.AsyncClient, team: Team, seeder: DirectorySeeder
+) -> None:
+    """Staff skills join the capacity profile's; a staff profile alone adds no member (one
+    who is not, or no longer, a member of the workspace)."""
+    await _skills(client, team, team.member, ["Python"])
+    await seeder.deliver(
+        staff_event(
+            "created",
+            staff_profile_id=new_id(),
+            workspace_id=team.workspace.id,
+            user_id=team.member.id,
+            skills=["Rust", "python"],
+            sequence=1,
+        )
+    )
+    await seeder.deliver(
+        staff_event(
+            "created",
+            staff_profile_id=new_id(),
+            workspace_id=team.workspace.id,
+            user_id=new_id(),
+            skills=["Rust"],
+            sequence=1,
+        )
+    )
+    await allocate(client, team, 30, "2026-01-05", "2026-01-09")
+    response = await client.get(
+        f"{team.base}/capacity-forecast",
+        params={"weeks": 1, "skill": "rust"},
+        headers=team.admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    forecast = response.json()
+    assert [(u["user_id"], u["skills"]) for u in forecast["users"]] == [
+        (str(team.member.id), ["Python", "Rust"])
+    ]
+    assert [(s["skill"], s["user_ids"]) for s in forecast["skills"]] == [
+        ("Rust", [str(team.member.id)])
+    ]
+    assert [w["free_hours"] for w in forecast["skills"][0]["weeks"]] == [10]

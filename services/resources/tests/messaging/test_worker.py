@@ -12,8 +12,8 @@ from worksync.common.ids import new_id
 from worksync.common.testing.waiting import eventually
 from worksync.common.testing.worker import WorkerUnderTest
 from worksync.common.testing.workspace_events import member_event
-from worksync.resources.models import ActualDay, CapacityProfile
-from worksync.resources.testing import entry_event
+from worksync.resources.models import ActualDay, CapacityProfile, StaffSkills
+from worksync.resources.testing import entry_event, staff_event
 
 
 async def test_consumed_events_reach_profiles_and_actuals_and_the_relay_publishes(
@@ -53,3 +53,31 @@ async def test_consumed_events_reach_profiles_and_actuals_and_the_relay_publishe
         1,
         str(profiles[0].id),
     )
+
+
+async def test_staff_events_reach_the_staff_skills_through_the_broker(
+    worker: WorkerUnderTest, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """The worker's queue is bound to `workspace.staff.*`; the same message twice is one."""
+    profile_id = new_id()
+    created = staff_event(
+        "created",
+        staff_profile_id=profile_id,
+        workspace_id=new_id(),
+        user_id=new_id(),
+        skills=["Rust"],
+        sequence=1,
+    )
+    await worker.publish(created, times=2)
+
+    async with worker.running():
+
+        async def projected() -> bool:
+            async with sessionmaker() as session:
+                return await session.get(StaffSkills, profile_id) is not None
+
+        await eventually(projected)
+    async with sessionmaker() as session:
+        stored = await session.get(StaffSkills, profile_id)
+    assert stored is not None
+    assert (stored.skills, stored.contributes, stored.sequence) == (["Rust"], True, 1)

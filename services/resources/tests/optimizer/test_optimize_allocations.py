@@ -11,10 +11,11 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.testing.directory import SeededUser
+from worksync.common.ids import new_id
+from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.resources.models import Allocation, messaging
-from worksync.resources.testing import Team, allocate, profile_of
+from worksync.resources.testing import Team, allocate, profile_of, staff_event
 
 MARCH = {"start_date": "2026-03-01", "end_date": "2026-03-31"}
 
@@ -207,3 +208,30 @@ async def test_the_time_limit_setting_bounds_the_solver(
     )
     [left] = result["unresolved"]
     assert left["reason"] == "the solver found no solution within 1e-09 s"
+
+
+async def test_staff_skills_count_as_the_capacity_profiles_do(
+    client: httpx.AsyncClient, team: Team, seeder: DirectorySeeder
+) -> None:
+    """The member and the admin share a skill known only from their staff profiles: the
+    allocation goes to the admin, though the guest (another skill) is freer."""
+    for user, skills in ((team.member, ["Rust"]), (team.admin, ["RUST"])):
+        await seeder.deliver(
+            staff_event(
+                "created",
+                staff_profile_id=new_id(),
+                workspace_id=team.workspace.id,
+                user_id=user.id,
+                skills=skills,
+                sequence=1,
+            )
+        )
+    await _skills(client, team, team.guest, ["design"])
+    await allocate(client, team, 5, "2026-03-02", "2026-03-29", user=team.admin)
+    await allocate(client, team, 30, "2026-03-02", "2026-03-29")
+    moved = await allocate(client, team, 20, "2026-03-02", "2026-03-29", other_project=True)
+
+    result = await _optimize(client, team)
+    assert [(c["allocation_id"], c["new_user_id"]) for c in result["changes"]] == [
+        (moved["id"], str(team.admin.id))
+    ]

@@ -22,6 +22,7 @@ from worksync.timetracking.models import messaging
 from worksync.timetracking.testing import (
     World,
     create_entry,
+    rounding_rule,
     set_project_budget,
     set_workspace_settings,
 )
@@ -57,9 +58,7 @@ async def test_the_budget_counts_rounded_hours_and_billable_amount(
     await set_workspace_settings(
         seeder,
         world.workspace,
-        rounding_step_minutes=15,
-        rounding_mode="up",
-        rounding_applies_to="duration",
+        rounding=rounding_rule(duration=(15, "up")),
     )
     await create_entry(
         client,

@@ -15,6 +15,7 @@ from worksync.timetracking.testing import (
     World,
     create_entry,
     outbox_of,
+    rounding_rule,
     set_workspace_settings,
 )
 
@@ -38,9 +39,7 @@ async def test_unpaid_breaks_reduce_the_worked_time_paid_ones_do_not(
     await set_workspace_settings(
         seeder,
         world.workspace,
-        rounding_step_minutes=15,
-        rounding_mode="up",
-        rounding_applies_to="duration",
+        rounding=rounding_rule(duration=(15, "up")),
     )
     entry = await nine_to_twelve(client, world)
     url = breaks_url(world, entry)

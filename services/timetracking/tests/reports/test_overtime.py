@@ -11,6 +11,7 @@ from worksync.timetracking.testing import (
     World,
     arrange_team,
     create_entry,
+    rounding_rule,
     set_workspace_settings,
 )
 
@@ -23,9 +24,7 @@ async def test_a_week_of_overtime_counts_rounded_time(
     await set_workspace_settings(
         seeder,
         world.workspace,
-        rounding_step_minutes=15,
-        rounding_mode="up",
-        rounding_applies_to="duration",
+        rounding=rounding_rule(duration=(15, "up")),
     )
     await create_entry(
         client, world, world.ada, started_at="2024-05-06T08:00:00", ended_at="2024-05-06T16:50:00"

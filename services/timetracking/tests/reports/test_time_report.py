@@ -14,6 +14,7 @@ from worksync.timetracking.testing import (
     World,
     arrange_team,
     create_entry,
+    rounding_rule,
     set_workspace_settings,
 )
 
@@ -37,9 +38,7 @@ async def arrange(client: httpx.AsyncClient, seeder: DirectorySeeder, world: Wor
     await set_workspace_settings(
         seeder,
         world.workspace,
-        rounding_step_minutes=15,
-        rounding_mode="up",
-        rounding_applies_to="duration",
+        rounding=rounding_rule(duration=(15, "up")),
     )
     await create_entry(
         client,

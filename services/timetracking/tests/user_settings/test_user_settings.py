@@ -15,6 +15,7 @@ async def test_defaults_then_replaced(client: httpx.AsyncClient, world: World) -
     url = f"{world.base}/time-tracking/settings"
     initial = await client.get(url, headers=world.ada.headers)
     assert initial.json() == {
+        "version": 0,
         "timezone": None,
         "effective_timezone": "Europe/Berlin",
         "default_hourly_rate": None,
@@ -25,6 +26,7 @@ async def test_defaults_then_replaced(client: httpx.AsyncClient, world: World) -
     body = {"timezone": "Asia/Tokyo", "default_hourly_rate": "12.5", "default_billable": True}
     replaced = await client.put(url, json=body, headers=world.ada.headers)
     assert replaced.json() == {
+        "version": 1,
         "timezone": "Asia/Tokyo",
         "effective_timezone": "Asia/Tokyo",
         "default_hourly_rate": "12.50",

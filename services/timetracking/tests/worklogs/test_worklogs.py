@@ -54,6 +54,7 @@ async def test_worklog_crud(
         "logged_at",
         "created_at",
         "updated_at",
+        "version",
     }
     [entry] = await entries_of(sessionmaker, world.ada.id)
     assert (entry.source, entry.duration_seconds, entry.started_at) == ("worklog", 1800, None)

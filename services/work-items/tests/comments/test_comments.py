@@ -369,7 +369,7 @@ async def test_guests_comment_only_where_a_project_admin_allows_it(
 ) -> None:
     comments = await _comments(api, world)
     settings = world.url("/issue-settings")
-    assert await api.get(settings, world.guest) == {"guests_may_comment": False}
+    assert await api.get(settings, world.guest) == {"guests_may_comment": False, "version": 0}
     for user in (world.member, world.guest):
         refused = await client.patch(
             settings, json={"guests_may_comment": True}, headers=user.headers
@@ -378,12 +378,12 @@ async def test_guests_comment_only_where_a_project_admin_allows_it(
     for body in ({"guests_may_comment": None}, {"guests_may_comment": "maybe"}, {"x": 1}):
         invalid = await client.patch(settings, json=body, headers=world.admin.headers)
         assert_problem(invalid, 422, "validation_failed")
-    assert await api.get(settings, world.guest) == {"guests_may_comment": False}
+    assert await api.get(settings, world.guest) == {"guests_may_comment": False, "version": 0}
 
     allowed = await client.patch(
         settings, json={"guests_may_comment": True}, headers=world.admin.headers
     )
-    assert allowed.json() == {"guests_may_comment": True}
+    assert allowed.json() == {"guests_may_comment": True, "version": 1}
     comment = await comments.write("A guest's view", world.guest)
     reaction = await client.post(
         f"{comments.url}/{comment['id']}/reactions",
@@ -398,7 +398,7 @@ async def test_guests_comment_only_where_a_project_admin_allows_it(
     assert_problem(outsider, 403, "insufficient_role")
     # Left out, a setting keeps its value; switched off, guests read again.
     unchanged = await client.patch(settings, json={}, headers=world.admin.headers)
-    assert unchanged.json() == {"guests_may_comment": True}
+    assert unchanged.json() == {"guests_may_comment": True, "version": 1}
     await client.patch(settings, json={"guests_may_comment": False}, headers=world.admin.headers)
     again = await client.post(comments.url, json={"body": "Again"}, headers=world.guest.headers)
     assert_problem(again, 403, "insufficient_role")

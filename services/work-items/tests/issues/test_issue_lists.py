@@ -243,6 +243,7 @@ async def test_pages_and_deleted_issues(
         ({"state_group": "doing"}, {"state_group.0"}),
         ({"state": "x"}, {"state.0"}),
         ({"due_before": "tomorrow"}, {"due_before"}),
+        ({"due_after": 0}, {"due_after"}),
         ({"assignee": "me"}, {"assignee"}),
     ],
 )

@@ -285,6 +285,10 @@ async def test_labels_and_states_must_be_the_projects(
         ({"title": "T", "estimate_minutes": -1}, {"estimate_minutes"}),
         ({"title": "T", "start_date": "2030-02-01", "due_date": "2030-01-01"}, {"due_date"}),
         ({"title": "T", "due_date": "someday"}, {"due_date"}),
+        # Strict JSON types, as the document states them: no number for a date, no string
+        # for a number.
+        ({"title": "T", "start_date": 0}, {"start_date"}),
+        ({"title": "T", "estimate_minutes": "30"}, {"estimate_minutes"}),
         ({"title": "T", "state_id": "not-a-uuid"}, {"state_id"}),
         ({"title": "T", "logged_minutes": 5}, {"logged_minutes"}),
         ({"title": "T", "assignee_ids": "me"}, {"assignee_ids"}),
@@ -319,6 +323,7 @@ async def test_bad_issues_are_refused_and_take_no_number(
         ({"priority": None}, {"priority"}),
         ({"assignee_ids": None}, {"assignee_ids"}),
         ({"position": "first"}, {"position"}),
+        ({"position": "1.5"}, {"position"}),
         ({"start_date": "2031-01-01"}, {"due_date"}),
         ({"estimate_minutes": -5}, {"estimate_minutes"}),
         ({"sequence_id": 7}, {"sequence_id"}),

@@ -96,6 +96,7 @@ async def test_staff_events_leave_private_fields_off_the_bus(
         phone="+1 555 0100",
         notes="private",
         date_of_joining="2024-01-01",
+        skills=["Python"],
     )
     url = f"{API}/workspaces/{slug}/staff/{profile['id']}"
     await client.patch(url, json={"job_grade": "L4"}, headers=ada.headers)
@@ -136,6 +137,7 @@ async def test_staff_events_leave_private_fields_off_the_bus(
         "is_department_manager": False,
         "date_of_joining": "2024-01-01",
         "date_of_leaving": None,
+        "skills": ["Python"],
     }
     assert events[2]["data"]["department_id"] == second["id"]
     assert events[3]["data"]["is_department_manager"] is True

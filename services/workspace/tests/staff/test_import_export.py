@@ -272,9 +272,10 @@ async def test_the_export_is_csv_that_imports_again(
         phone="+1 (555) 0100",
         date_of_joining="2024-01-15",
         notes="Line one\nline two",
+        skills=["Python", "=SUM(A1)"],
     )
     await workspaces.create_staff(
-        office.slug, office.admin, cy, "C1", employment_status="probation"
+        office.slug, office.admin, cy, "C1", employment_status="probation", skills=["-Go"]
     )
     await workspaces.create_staff(
         office.slug, office.admin, dee, "D1", employment_status="resigned"
@@ -303,11 +304,15 @@ async def test_the_export_is_csv_that_imports_again(
             "employment_status": "active",
             "is_department_manager": "false",
             "notes": "Line one\nline two",
+            # One cell; neutralised as a whole only where it starts like a formula.
+            "skills": "Python; =SUM(A1)",
         }
     ]
 
     everyone = await client.get(f"{office.url}/export", headers=headers)
+    assert "'-Go" in everyone.text
     listed = (await client.get(office.url, headers=headers)).json()["items"]
+    assert [item["skills"] for item in listed] == [["Python", "=SUM(A1)"], ["-Go"], []]
     assert [row["staff_id"] for row in csv.DictReader(io.StringIO(everyone.text))] == [
         "B1",
         "C1",

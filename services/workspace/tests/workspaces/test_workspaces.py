@@ -35,7 +35,7 @@ async def test_the_creator_becomes_the_owner(
         "week_start": "monday",
         "working_hours_per_day": 8.0,
         "currency": "USD",
-        "rounding": {"step_minutes": 0, "mode": "nearest", "applies_to": "duration"},
+        "rounding": {"begin": None, "end": None, "duration": None},
         "lockdown_date": None,
         "timesheet_period": "weekly",
     }
@@ -69,7 +69,11 @@ async def test_settings_are_validated(client: httpx.AsyncClient, people: People)
         "week_start": "someday",
         "working_hours_per_day": 25,
         "currency": "XYZ",
-        "rounding": {"step_minutes": -5, "mode": "sideways", "applies_to": "lunch"},
+        "rounding": {
+            "begin": {"step_minutes": 0, "mode": "up"},
+            "end": {"step_minutes": 15, "mode": "sideways"},
+            "lunch": {"step_minutes": 15, "mode": "up"},
+        },
         "timesheet_period": "daily",
     }
     response = await client.post(
@@ -86,9 +90,9 @@ async def test_settings_are_validated(client: httpx.AsyncClient, people: People)
             "settings.week_start",
             "settings.working_hours_per_day",
             "settings.currency",
-            "settings.rounding.step_minutes",
-            "settings.rounding.mode",
-            "settings.rounding.applies_to",
+            "settings.rounding.begin.step_minutes",
+            "settings.rounding.end.mode",
+            "settings.rounding.lunch",
             "settings.timesheet_period",
         },
     )
@@ -175,7 +179,7 @@ async def test_admins_change_settings_piece_by_piece(
         "settings": {
             "timezone": "Europe/Berlin",
             "working_hours_per_day": "7.5",
-            "rounding": {"step_minutes": 15},
+            "rounding": {"duration": {"step_minutes": 15, "mode": "nearest"}},
             "lockdown_date": "2030-01-31",
         },
     }
@@ -188,9 +192,9 @@ async def test_admins_change_settings_piece_by_piece(
     assert updated["settings"]["timezone"] == "Europe/Berlin"
     assert updated["settings"]["working_hours_per_day"] == 7.5
     assert updated["settings"]["rounding"] == {
-        "step_minutes": 15,
-        "mode": "nearest",
-        "applies_to": "duration",
+        "begin": None,
+        "end": None,
+        "duration": {"step_minutes": 15, "mode": "nearest"},
     }
     assert updated["settings"]["lockdown_date"] == "2030-01-31"
     assert updated["settings"]["currency"] == "USD"

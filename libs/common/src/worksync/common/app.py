@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
-from fastapi.routing import iter_route_contexts
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -27,6 +27,7 @@ from worksync.common.errors import (
 from worksync.common.health import BrokerProbe, health_router
 from worksync.common.metrics import install_metrics
 from worksync.common.middleware import RequestIdMiddleware
+from worksync.common.preconditions import precondition_documents
 from worksync.common.telemetry import (
     configure_tracing,
     instrument_fastapi,
@@ -36,6 +37,13 @@ from worksync.common.telemetry import (
 API_PREFIX = "/api/v1"
 
 ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def operation_id(route: APIRoute) -> str:
+    """An operation's id is its endpoint's name (`list_issues`, `start_timer`), the method
+    name a generated client gives it; tests/contract checks that ids are unique across the
+    gateway's merged document."""
+    return route.name
 
 
 def create_service_app(
@@ -108,6 +116,7 @@ def create_service_app(
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
     install_docs(app, title)
@@ -124,7 +133,7 @@ def create_service_app(
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = problem_media_types(FastAPI.openapi(app))
+            app.openapi_schema = problem_media_types(precondition_documents(FastAPI.openapi(app)))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

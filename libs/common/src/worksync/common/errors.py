@@ -108,6 +108,17 @@ class NameTaken(Conflict):
         )
 
 
+class PreconditionFailed(AppError):
+    """A conditional write (`If-Match`) whose resource moved on: nothing was changed."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(
+            detail=f'The resource changed since: its ETag is now "{current_version}"',
+            code="precondition_failed",
+            status=412,
+        )
+
+
 class Unprocessable(AppError):
     def __init__(
         self,

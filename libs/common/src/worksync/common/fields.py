@@ -1,5 +1,5 @@
 """Field types every service's API and events share: money, time zones, PATCH fields, query
-dates.
+dates, skills.
 
 Money is exact: in the API a decimal with two places that travels as a string (`"85.00"`,
 accepted as a number or a string), in events a decimal string with two places; both beside
@@ -28,6 +28,7 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
+    StringConstraints,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
@@ -205,3 +206,28 @@ TimeZone = Annotated[
     Field(max_length=64, examples=["Europe/Berlin"], json_schema_extra=_list_time_zones),
     AfterValidator(_check_time_zone),
 ]
+
+
+MAX_SKILLS = 50
+MAX_SKILL_LENGTH = 50
+
+Skill = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SKILL_LENGTH)
+]
+"""A skill's name, trimmed."""
+
+
+def distinct_skills(skills: list[str]) -> list[str]:
+    """Duplicates (ignoring case) are dropped; the first spelling and the order stay."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for skill in skills:
+        if skill.casefold() not in seen:
+            seen.add(skill.casefold())
+            kept.append(skill)
+    return kept
+
+
+Skills = Annotated[list[Skill], Field(max_length=MAX_SKILLS), AfterValidator(distinct_skills)]
+"""A person's skills, as capacity profiles (resources) and staff profiles (workspace) hold
+them: trimmed names, at most `MAX_SKILLS`, each once (ignoring case, first spelling kept)."""

@@ -66,13 +66,13 @@ health_router = APIRouter(tags=["health"])
 
 
 @health_router.get("/livez", response_model=Health)
-async def livez() -> Health:
+async def check_liveness() -> Health:
     """Liveness: the process is up."""
     return Health(status="ok")
 
 
 @health_router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
-async def readyz(request: Request) -> JSONResponse:
+async def check_readiness(request: Request) -> JSONResponse:
     """Readiness: the database answers (the broker's state is reported, not required)."""
     state = request.app.state
     checks = {

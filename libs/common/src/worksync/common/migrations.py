@@ -6,16 +6,22 @@ services can share one database without seeing each other's history.
 The kit's own tables (outbox and inbox, idempotency keys, the directory projection) are
 defined once, in the kit. A migration creates or drops them with one call each, e.g.
 `create_messaging_tables("billing")` in `upgrade()` and `drop_messaging_tables("billing")`
-in `downgrade()`, instead of re-typing them.
+in `downgrade()`, instead of re-typing them. Later changes of the directory's tables come as
+pairs of helpers as well (`add_directory_rounding_rules` / `drop_directory_rounding_rules`),
+which every consuming service's migration calls; what such a helper does never changes once
+a migration calls it: a further change is a new pair.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
+import sqlalchemy as sa
 from alembic import context, op
 from sqlalchemy import Connection, MetaData, create_engine, pool, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import make_url
 
 from worksync.common.db import async_url, service_metadata
@@ -103,6 +109,105 @@ def create_directory_tables(schema: str) -> None:
 def drop_directory_tables(schema: str) -> None:
     """In a migration's downgrade: drop what `create_directory_tables` created."""
     _drop_tables(_kit_metadata(schema, define_directory_tables))
+
+
+_ROUNDING_PLACES = ("begin", "end", "duration")
+_ROUNDING_MODES = ("up", "down", "nearest")
+_OLD_ROUNDING_COLUMNS = (
+    ("rounding_step_minutes", sa.Integer),
+    ("rounding_mode", sa.Text),
+    ("rounding_applies_to", sa.Text),
+)
+
+
+def _directory_workspaces(schema: str) -> sa.TableClause:
+    """The workspace table's rounding columns, old and new, for data migrations."""
+    return sa.table(
+        "directory_workspaces",
+        sa.column("rounding", JSONB()),
+        *(sa.column(name, type_()) for name, type_ in _OLD_ROUNDING_COLUMNS),
+        schema=schema,
+    )
+
+
+def _jsonb_object(pairs: dict[str, sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
+    arguments: list[sa.ColumnElement[Any]] = []
+    for key, value in pairs.items():
+        # Keys are this module's constants; typed literals keep the variadic call resolvable.
+        arguments += [sa.literal(key, sa.Text()), value]
+    return sa.func.jsonb_build_object(*arguments, type_=JSONB())
+
+
+def add_directory_rounding_rules(schema: str) -> None:
+    """In a migration: the directory's workspaces keep their whole rounding rule and its
+    projects their own (`rounding`, JSONB as the events carry it) instead of one place's
+    step, mode and place. A workspace's known setting becomes the matching place (step 0:
+    none); projects follow their workspace until an event says otherwise."""
+    for table in ("directory_workspaces", "directory_projects"):
+        op.add_column(table, sa.Column("rounding", JSONB(), nullable=True), schema=schema)
+    workspaces = _directory_workspaces(schema)
+    old = workspaces.c
+    rounds = sa.and_(
+        old.rounding_step_minutes.between(1, 1440), old.rounding_mode.in_(_ROUNDING_MODES)
+    )
+    step = _jsonb_object({"step_minutes": old.rounding_step_minutes, "mode": old.rounding_mode})
+    rule = _jsonb_object(
+        {
+            place: sa.case((sa.and_(rounds, old.rounding_applies_to == place), step))
+            for place in _ROUNDING_PLACES
+        }
+    )
+    op.execute(
+        workspaces.update().where(old.rounding_step_minutes.is_not(None)).values(rounding=rule)
+    )
+    for name, _type in _OLD_ROUNDING_COLUMNS:
+        op.drop_column("directory_workspaces", name, schema=schema)
+
+
+def drop_directory_rounding_rules(schema: str) -> None:
+    """In a migration's downgrade: undo `add_directory_rounding_rules`. A workspace keeps
+    one place (duration, else begin, else end); the projects' own rules are dropped."""
+    for name, type_ in _OLD_ROUNDING_COLUMNS:
+        op.add_column(
+            "directory_workspaces", sa.Column(name, type_(), nullable=True), schema=schema
+        )
+    workspaces = _directory_workspaces(schema)
+    rule = workspaces.c.rounding
+    op.execute(
+        workspaces.update()
+        .where(rule.is_not(None))
+        .values(rounding_step_minutes=0, rounding_mode="nearest", rounding_applies_to="duration")
+    )
+    # Least preferred first: a later UPDATE overwrites, so duration wins, then begin.
+    for place in ("end", "begin", "duration"):
+        op.execute(
+            workspaces.update()
+            .where(sa.func.jsonb_typeof(rule[place]) == "object")
+            .values(
+                rounding_step_minutes=rule[place]["step_minutes"].astext.cast(sa.Integer),
+                rounding_mode=rule[place]["mode"].astext,
+                rounding_applies_to=place,
+            )
+        )
+    for table in ("directory_workspaces", "directory_projects"):
+        op.drop_column(table, "rounding", schema=schema)
+
+
+def add_row_versions(schema: str, *tables: str) -> None:
+    """In a migration's upgrade: a `version` on rows no event records (their `ETag`, for
+    `If-Match`), which their service bumps with each change; existing rows start at 1."""
+    for table in tables:
+        op.add_column(
+            table,
+            sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
+            schema=schema,
+        )
+
+
+def drop_row_versions(schema: str, *tables: str) -> None:
+    """In a migration's downgrade: undo `add_row_versions`."""
+    for table in tables:
+        op.drop_column(table, "version", schema=schema)
 
 
 def grant_service_role(connection: Connection, schema: str, role: str, password: str) -> None:

@@ -16,13 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import Executable, Result, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.preconditions import EntityTags, check_version
+
 RowT = TypeVar("RowT")
+
+
+class Versioned(Protocol):
+    version: int
+
+
+VersionedT = TypeVar("VersionedT", bound=Versioned)
 
 ErrorFactory = Callable[[], Exception]
 
@@ -80,6 +89,17 @@ class Repository:
         row: RowT | None = await self.session.scalar(
             statement.with_for_update().execution_options(populate_existing=True)
         )
+        return row
+
+    async def lock_version(
+        self, statement: Select[VersionedT], expected: EntityTags | None
+    ) -> VersionedT | None:
+        """`lock_for_update`, then the client's `If-Match` checked against the locked row's
+        version: no other writer can move it between the check and this transaction's
+        write (412 `precondition_failed` when it already has)."""
+        row = await self.lock_for_update(statement)
+        if row is not None:
+            check_version(expected, row.version)
         return row
 
     async def lock_key(self, key: str) -> None:

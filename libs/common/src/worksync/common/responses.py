@@ -16,13 +16,19 @@ from fastapi import Response
 from pydantic import BaseModel
 from pydantic_core import to_json
 
+from worksync.common.preconditions import entity_tag
 
-def encoded(value: BaseModel | dict[str, Any], *, status_code: int = 200) -> Response:
+
+def encoded(
+    value: BaseModel | dict[str, Any], *, status_code: int = 200, etag: int | None = None
+) -> Response:
     """`value` as a JSON response, encoded in one pass. A model must be exactly the
     endpoint's `response_model` (not a subclass whose extra fields FastAPI would have
-    dropped); plain values must already have the shape and the JSON types it documents."""
+    dropped); plain values must already have the shape and the JSON types it documents.
+    `etag` is the version of the resource answered (see `preconditions`)."""
     if isinstance(value, BaseModel):
         body = value.__pydantic_serializer__.to_json(value, by_alias=True)
     else:
         body = to_json(value)
-    return Response(body, status_code=status_code, media_type="application/json")
+    headers = None if etag is None else {"ETag": entity_tag(etag)}
+    return Response(body, status_code=status_code, media_type="application/json", headers=headers)

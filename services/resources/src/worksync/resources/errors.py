@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from worksync.common.errors import Conflict
+from worksync.common.errors import AppError, Conflict
 
 
 class ProfileExists(Conflict):
@@ -45,4 +45,13 @@ class RequiredDeliverablesOpen(Conflict):
             f"{count} required deliverable(s) of this milestone are still open; a workspace "
             "admin may complete it with force=true",
             code="required_deliverables_open",
+        )
+
+
+class SolverFailed(AppError):
+    def __init__(self) -> None:
+        super().__init__(
+            "The optimiser's solver stopped unexpectedly; try again",
+            code="solver_failed",
+            status=503,
         )

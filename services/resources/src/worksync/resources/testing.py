@@ -1,6 +1,6 @@
-"""Test support for the resources service (and suites that run it): timetracking entry
-and work-items issue events as their services publish them, reading the outbox, and an
-arranged team."""
+"""Test support for the resources service (and suites that run it): timetracking entry,
+work-items issue and workspace staff events as their services publish them, reading the
+outbox, and an arranged team."""
 
 from __future__ import annotations
 
@@ -66,6 +66,42 @@ def entry_event(
         subject=str(entry_id),
         workspaceid=str(workspace_id),
         actorid=str(user_id),
+        sequence=sequence,
+        data=data,
+    )
+
+
+def staff_event(
+    verb: str,
+    *,
+    staff_profile_id: UUID,
+    workspace_id: UUID,
+    user_id: UUID,
+    skills: Sequence[str],
+    sequence: int,
+    employment_status: str = "active",
+) -> CloudEvent:
+    """`workspace.staff.<verb>` with a StaffSnapshot as the workspace service publishes it."""
+    data = {
+        "staff_profile_id": str(staff_profile_id),
+        "workspace_id": str(workspace_id),
+        "user_id": str(user_id),
+        "staff_id": "S0001",
+        "department_id": None,
+        "position": "Engineer",
+        "job_grade": None,
+        "employment_status": employment_status,
+        "is_department_manager": False,
+        "date_of_joining": None,
+        "date_of_leaving": None,
+        "skills": list(skills),
+    }
+    return CloudEvent(
+        id=new_id(),
+        source="worksync/workspace",
+        type=f"workspace.staff.{verb}",
+        subject=str(staff_profile_id),
+        workspaceid=str(workspace_id),
         sequence=sequence,
         data=data,
     )
@@ -192,3 +228,89 @@ async def profile_of(client: httpx.AsyncClient, team: Team, user: SeededUser) ->
         p for p in response.json()["items"] if p["user_id"] == str(user.id)
     )
     return profile
+
+
+TEMPLATE_PLAN = [{"key": "a", "title": "A", "offset_days": 0, "duration_days": 2}]
+
+
+@dataclass(frozen=True)
+class SeededWorld:
+    """A team with one of everything the API names by id: its ids by path parameter."""
+
+    team: Team
+    ids: dict[str, str]
+    issue_id: UUID
+
+    @property
+    def references(self) -> dict[str, str]:
+        """What each body field that refers to something may name here (a fuzzer's ids)."""
+        member = str(self.team.member.id)
+        return {
+            "user_id": member,
+            "owner_id": member,
+            "assignee_ids": member,
+            "project_id": self.ids["pid"],
+            "issue_ids": str(self.issue_id),
+            "depends_on_id": self.ids["depends_on_id"],
+            "template_id": self.ids["template_id"],
+        }
+
+
+async def seed_world(client: httpx.AsyncClient, seeder: DirectorySeeder) -> SeededWorld:
+    """A team with allocations in conflict, time off, an issue, two dependent milestones
+    (the second with a deliverable) and a template."""
+    team = await make_team(seeder)
+    issue_id = new_id()
+    await seeder.deliver(
+        issue_event(
+            "created",
+            issue_id=issue_id,
+            workspace_id=team.workspace.id,
+            project_id=team.project.id,
+            sequence=seeder.next_sequence("issue", issue_id),
+        )
+    )
+    allocation = await allocate(client, team, 30, "2026-01-05", "2026-01-30")
+    await allocate(client, team, 20, "2026-01-05", "2026-01-30", other_project=True)
+    profile = await profile_of(client, team, team.member)
+    time_off = await client.post(
+        f"{team.base}/team-members/{profile['id']}/time-off",
+        json={"start_date": "2026-06-01", "end_date": "2026-06-05"},
+        headers=team.admin.headers,
+    )
+    conflicts = await client.get(f"{team.base}/conflicts", headers=team.admin.headers)
+    milestones = f"{team.base}/projects/{team.project.id}/milestones"
+    dates = {"start_date": "2026-01-05", "due_date": "2026-01-09"}
+    first = await client.post(
+        milestones, json={"title": "First", **dates}, headers=team.admin.headers
+    )
+    second = await client.post(
+        milestones, json={"title": "Second", **dates}, headers=team.admin.headers
+    )
+    await client.post(
+        f"{milestones}/{second.json()['id']}/dependencies",
+        json={"depends_on_id": first.json()["id"]},
+        headers=team.admin.headers,
+    )
+    deliverable = await client.post(
+        f"{milestones}/{second.json()['id']}/deliverables",
+        json={"title": "Spec"},
+        headers=team.admin.headers,
+    )
+    template = await client.post(
+        f"{team.base}/milestone-templates",
+        json={"name": "Plan", "milestones": TEMPLATE_PLAN},
+        headers=team.admin.headers,
+    )
+    ids = {
+        "template_id": template.json()["id"],
+        "pid": str(team.project.id),
+        "milestone_id": second.json()["id"],
+        "depends_on_id": first.json()["id"],
+        "deliverable_id": deliverable.json()["id"],
+        "profile_id": profile["id"],
+        "time_off_id": time_off.json()["id"],
+        "allocation_id": allocation["id"],
+        "conflict_id": conflicts.json()["items"][0]["id"],
+    }
+    return SeededWorld(team=team, ids=ids, issue_id=issue_id)

@@ -2,9 +2,9 @@
 plain values, no I/O.
 
 A rule is a step in minutes and a mode (up, down, nearest) for each of three places: the
-begin, the end and the worked duration. The workspace's setting fills one of them
-(`Rounding.of_setting`); the functions take all three, so that a begin rounded down with an
-end rounded up (a rule per edge) is one call.
+begin, the end and the worked duration, or none where that place is not rounded. The rule
+is the project's own if it has one, else its workspace's (`Rounding.of_rule` reads either
+as the events carry it); a begin rounded down with an end rounded up is one call.
 
 - Begin and end are rounded on the user's local wall clock, counting steps from local
   midnight: in Asia/Kolkata (+05:30) a step of 60 lands on local full hours, never on UTC
@@ -23,6 +23,7 @@ end rounded up (a rule per edge) is one call.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
@@ -37,7 +38,7 @@ class RoundingMode(StrEnum):
     NEAREST = "nearest"
 
 
-class RoundingAppliesTo(StrEnum):
+class RoundingPlace(StrEnum):
     BEGIN = "begin"
     END = "end"
     DURATION = "duration"
@@ -64,34 +65,31 @@ class Rounding:
     duration: Step | None = None
 
     @classmethod
-    def of_setting(
-        cls, step_minutes: int | None, mode: str | None, applies_to: str | None
-    ) -> Rounding:
-        """The workspace's setting (as the directory holds it): no step, a zero step or an
-        unknown mode or place turns rounding off."""
-        if not step_minutes or step_minutes < 1 or step_minutes > MAX_STEP_MINUTES:
+    def of_rule(cls, rule: Mapping[str, object] | None) -> Rounding:
+        """A rule as the workspace's events carry it (`{"begin": {"step_minutes", "mode"} |
+        null, "end": ..., "duration": ...}`); no rule, or a place whose step or mode is not
+        a known one, rounds nothing (there)."""
+        if rule is None:
             return cls()
-        modes, places = {m.value for m in RoundingMode}, {p.value for p in RoundingAppliesTo}
-        if mode not in modes or applies_to not in places:
-            return cls()
-        step = Step(step_minutes, RoundingMode(mode))
-        if applies_to == RoundingAppliesTo.BEGIN:
-            return cls(begin=step)
-        if applies_to == RoundingAppliesTo.END:
-            return cls(end=step)
-        return cls(duration=step)
+        return cls(**{place.value: _step_of(rule.get(place.value)) for place in RoundingPlace})
 
-    def as_setting(self) -> tuple[int, RoundingMode | None, RoundingAppliesTo | None]:
-        """The first place rounded as a workspace setting holds it (step 0: none), which is
-        how an entry keeps the rule that rounded it."""
-        for place, step in (
-            (RoundingAppliesTo.BEGIN, self.begin),
-            (RoundingAppliesTo.END, self.end),
-            (RoundingAppliesTo.DURATION, self.duration),
-        ):
-            if step is not None:
-                return step.minutes, step.mode, place
-        return 0, None, None
+    def places(self) -> dict[RoundingPlace, Step | None]:
+        return {
+            RoundingPlace.BEGIN: self.begin,
+            RoundingPlace.END: self.end,
+            RoundingPlace.DURATION: self.duration,
+        }
+
+
+def _step_of(value: object) -> Step | None:
+    if not isinstance(value, Mapping):
+        return None
+    minutes, mode = value.get("step_minutes"), value.get("mode")
+    if not isinstance(minutes, int) or not 1 <= minutes <= MAX_STEP_MINUTES:
+        return None
+    if mode not in {known.value for known in RoundingMode}:
+        return None
+    return Step(minutes, RoundingMode(str(mode)))
 
 
 @dataclass(frozen=True)

@@ -157,37 +157,28 @@ async def rewind_timer(
         )
 
 
-async def rewind_open_break(
-    sessionmaker: async_sessionmaker[AsyncSession], entry_id: UUID, seconds: int
-) -> None:
-    """Make the timer's current pause `seconds` older."""
-    async with sessionmaker.begin() as session:
-        await session.execute(
-            update(Break)
-            .where(Break.entry_id == entry_id, Break.ended_at.is_(None))
-            .values(started_at=Break.started_at - timedelta(seconds=seconds))
-        )
-
-
 async def outbox_size(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     async with sessionmaker() as session:
         return int(await session.scalar(select(func.count()).select_from(messaging.outbox)) or 0)
 
 
-NO_ROUNDING_NOR_LOCKDOWN: dict[str, Any] = {
-    "rounding_step_minutes": 0,
-    "rounding_mode": "nearest",
-    "rounding_applies_to": "duration",
-    "lockdown_date": None,
-}
+NO_ROUNDING: dict[str, Any] = {"begin": None, "end": None, "duration": None}
+NO_ROUNDING_NOR_LOCKDOWN: dict[str, Any] = {"rounding": NO_ROUNDING, "lockdown_date": None}
+
+
+def rounding_rule(**places: tuple[int, str]) -> dict[str, Any]:
+    """A rule as the workspace events carry it: `rounding_rule(begin=(60, "down"))`; the
+    places not named are not rounded."""
+    steps = {place: {"step_minutes": step, "mode": mode} for place, (step, mode) in places.items()}
+    return {**NO_ROUNDING, **steps}
 
 
 async def set_workspace_settings(
     seeder: DirectorySeeder, workspace: SeededWorkspace, **settings: Any
 ) -> None:
     """A `workspace.workspace.updated` event: no rounding and no lockdown unless `settings`
-    say otherwise (rounding_step_minutes, rounding_mode, rounding_applies_to, lockdown_date
-    (ISO text or None), timesheet_period, week_start)."""
+    say otherwise (rounding (`rounding_rule`), lockdown_date (ISO text or None),
+    timesheet_period, week_start)."""
     event = workspace_event(
         "updated",
         workspace.id,

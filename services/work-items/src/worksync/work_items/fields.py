@@ -12,5 +12,12 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Colour = Annotated[str, StringConstraints(pattern=COLOUR_PATTERN), Field(examples=["#3B82F6"])]
 Position = Annotated[
     float,
-    Field(allow_inf_nan=False, ge=-1e12, le=1e12, description="Order on boards, ascending"),
+    # Strict: a JSON number only, never a numeric string or a boolean.
+    Field(
+        strict=True,
+        allow_inf_nan=False,
+        ge=-1e12,
+        le=1e12,
+        description="Order on boards, ascending",
+    ),
 ]

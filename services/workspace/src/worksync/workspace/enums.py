@@ -49,7 +49,9 @@ class RoundingMode(StrEnum):
     NEAREST = "nearest"
 
 
-class RoundingAppliesTo(StrEnum):
+class RoundingPlace(StrEnum):
+    """Where a rounding rule rounds: the begin, the end, the worked duration."""
+
     BEGIN = "begin"
     END = "end"
     DURATION = "duration"

@@ -9,12 +9,14 @@ from typing import Any
 from uuid import UUID
 
 import httpx
+from sqlalchemy import Integer, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.testing.directory import SeededUser
 from worksync.common.testing.tokens import TokenMinter
 from worksync.workspace.messaging.handlers import HANDLERS
+from worksync.workspace.models import messaging
 
 API = "/api/v1"
 
@@ -25,6 +27,21 @@ def unique_email(prefix: str = "user") -> str:
 
 def unique_slug(prefix: str = "ws") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+async def published_events(
+    sessionmaker: async_sessionmaker[AsyncSession], subject: str
+) -> list[dict[str, Any]]:
+    """The outbox's envelopes about `subject`, in sequence order, then as written (ids are
+    UUIDv7: a republished snapshot repeats its sequence after the original)."""
+    outbox = messaging.outbox
+    async with sessionmaker() as session:
+        rows = await session.scalars(
+            select(outbox.c.envelope)
+            .where(outbox.c.envelope["subject"].astext == subject)
+            .order_by(outbox.c.envelope["sequence"].astext.cast(Integer), outbox.c.id)
+        )
+        return list(rows)
 
 
 def identity_event(event_type: str, user_id: UUID, sequence: int, **data: Any) -> CloudEvent:

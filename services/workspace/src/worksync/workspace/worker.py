@@ -18,7 +18,7 @@ from worksync.workspace.models import idempotency_keys, messaging
 def republish_periodically(
     settings: CommonSettings, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> list[PeriodicRepublish]:
-    """Reconciles the other services' directories (and teams and clients) with this one:
+    """Reconciles the other services' directories (and teams, clients and staff) with this one:
     a consumer that lost an event takes the row's current version at the next round."""
     hours = settings.republish_interval_hours if isinstance(settings, WorkspaceSettings) else 24.0
     return [

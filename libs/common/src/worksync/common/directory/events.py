@@ -11,8 +11,23 @@ from decimal import Decimal
 from typing import ClassVar
 from uuid import UUID
 
+from pydantic import BaseModel
+
 from worksync.common.events.envelope import IntegrationEvent
 from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
+
+
+class RoundingStep(BaseModel):
+    step_minutes: int
+    mode: str
+
+
+class RoundingRule(BaseModel):
+    """A rounding rule: for each place a step, or null where nothing is rounded."""
+
+    begin: RoundingStep | None = None
+    end: RoundingStep | None = None
+    duration: RoundingStep | None = None
 
 
 class WorkspaceState(IntegrationEvent):
@@ -23,9 +38,7 @@ class WorkspaceState(IntegrationEvent):
     week_start: str
     working_hours_per_day: Decimal
     currency: str
-    rounding_step_minutes: int | None = None
-    rounding_mode: str | None = None
-    rounding_applies_to: str | None = None
+    rounding: RoundingRule | None = None
     lockdown_date: date | None = None
     timesheet_period: str
 
@@ -76,6 +89,8 @@ class ProjectState(IntegrationEvent):
     budget_amount: Decimal | None = None
     budget_hours: Decimal | None = None
     client_id: UUID | None = None
+    # The project's own rounding rule; null: the workspace's applies.
+    rounding: RoundingRule | None = None
     archived_at: datetime | None = None
 
 

@@ -29,7 +29,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Index,
-    Integer,
     MetaData,
     Numeric,
     Table,
@@ -38,6 +37,7 @@ from sqlalchemy import (
     Uuid,
     false,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from worksync.common.roles import ProjectVisibility
 
@@ -67,9 +67,9 @@ def define_directory_tables(metadata: MetaData) -> DirectoryTables:
         Column("week_start", Text, nullable=True),
         Column("working_hours_per_day", Numeric, nullable=True),
         Column("currency", Text, nullable=True),
-        Column("rounding_step_minutes", Integer, nullable=True),
-        Column("rounding_mode", Text, nullable=True),
-        Column("rounding_applies_to", Text, nullable=True),
+        # The rounding rule as the events carry it: {"begin", "end", "duration"}, each
+        # {"step_minutes", "mode"} or null.
+        Column("rounding", JSONB, nullable=True),
         Column("lockdown_date", Date, nullable=True),
         Column("timesheet_period", Text, nullable=True),
         Column("deleted", Boolean, nullable=False, server_default=false()),
@@ -104,6 +104,9 @@ def define_directory_tables(metadata: MetaData) -> DirectoryTables:
         Column("budget_hours", Numeric, nullable=True),
         # Who the project is done for (the workspace's client), for reports by client.
         Column("client_id", Uuid, nullable=True),
+        # The project's own rounding rule (shaped as the workspace's); null: it follows
+        # the workspace's.
+        Column("rounding", JSONB, nullable=True),
         Column("archived_at", DateTime(timezone=True), nullable=True),
         Column("deleted", Boolean, nullable=False, server_default=false()),
         _sequence(),

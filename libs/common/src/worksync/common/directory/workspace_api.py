@@ -12,6 +12,7 @@ from uuid import UUID
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from worksync.common.directory.events import RoundingRule
 from worksync.common.errors import AppError
 from worksync.common.peer_api import PeerApi
 from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
@@ -83,6 +84,7 @@ class ProjectAnswer(_Answer):
     budget_amount: Decimal | None = None
     budget_hours: Decimal | None = None
     client_id: UUID | None = None
+    rounding: RoundingRule | None = None
     version: int
 
 

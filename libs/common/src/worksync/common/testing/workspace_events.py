@@ -11,6 +11,12 @@ from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
 
 SOURCE = "worksync/workspace"
+# A workspace's rounding rule unless a test names another: durations to the nearest 15 minutes.
+QUARTER_HOURS: dict[str, Any] = {
+    "begin": None,
+    "end": None,
+    "duration": {"step_minutes": 15, "mode": "nearest"},
+}
 # Memberships are rows of their own upstream; their ids only name the event's subject here.
 MEMBERSHIP_IDS = uuid.uuid5(uuid.NAMESPACE_URL, "https://worksync.dev/tests/memberships")
 
@@ -39,7 +45,9 @@ def workspace_event(
     timezone: str = "Europe/Vienna",
     week_start: str = "monday",
     working_hours_per_day: str = "7.50",
+    rounding: dict[str, Any] | None = None,
 ) -> CloudEvent:
+    """`rounding`: the rule as the event carries it (default `QUARTER_HOURS`)."""
     data = {
         "workspace_id": str(workspace_id),
         "slug": slug,
@@ -49,9 +57,7 @@ def workspace_event(
         "week_start": week_start,
         "working_hours_per_day": working_hours_per_day,
         "currency": "EUR",
-        "rounding_step_minutes": 15,
-        "rounding_mode": "nearest",
-        "rounding_applies_to": "duration",
+        "rounding": QUARTER_HOURS if rounding is None else rounding,
         "lockdown_date": "2026-01-31",
         "timesheet_period": "weekly",
     }
@@ -91,8 +97,10 @@ def project_event(
     visibility: str = "public",
     default_hourly_rate: str | None = "80.00",
     client_id: UUID | None = None,
+    rounding: dict[str, Any] | None = None,
     archived_at: datetime | None = None,
 ) -> CloudEvent:
+    """`rounding`: the project's own rule (default None: it follows the workspace's)."""
     data = {
         "project_id": str(project_id),
         "workspace_id": str(workspace_id),
@@ -111,6 +119,7 @@ def project_event(
         "lead_id": None,
         "client_id": None if client_id is None else str(client_id),
         "department_id": None,
+        "rounding": rounding,
         "archived_at": archived_at.isoformat() if archived_at else None,
     }
     return _event(f"workspace.project.{verb}", project_id, workspace_id, sequence, data)

@@ -43,7 +43,7 @@ VERIFICATION_MAIL_ACCEPTED = Accepted(detail="A new verification link is on its 
     response_model=User,
     responses=error_responses(409, 422),
 )
-async def register(
+async def register_user(
     registration: Registration,
     service: AuthServiceDep,
     session: SessionDep,
@@ -68,7 +68,7 @@ async def register(
 
 
 @router.post("/login", response_model=TokenPair, responses=error_responses(401, 422, 429))
-async def login(
+async def log_in(
     credentials: Login, service: AuthServiceDep, client: ClientInfoDep, now: NowDep
 ) -> TokenPair:
     """Trade email and password for an access token and a refresh token."""
@@ -76,13 +76,15 @@ async def login(
 
 
 @router.post("/refresh", response_model=TokenPair, responses=error_responses(401, 422))
-async def refresh(request: RefreshRequest, service: AuthServiceDep, now: NowDep) -> TokenPair:
+async def refresh_session(
+    request: RefreshRequest, service: AuthServiceDep, now: NowDep
+) -> TokenPair:
     """Trade a refresh token for a new pair; the old refresh token is spent."""
     return await service.refresh(request.refresh_token, now)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(422))
-async def logout(request: RefreshRequest, service: AuthServiceDep, now: NowDep) -> None:
+async def log_out(request: RefreshRequest, service: AuthServiceDep, now: NowDep) -> None:
     """End the session of a refresh token (all its tokens stop working)."""
     await service.logout(request.refresh_token, now)
 

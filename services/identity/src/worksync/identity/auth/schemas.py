@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
 from worksync.identity.users.schemas import DisplayName
 
@@ -56,7 +56,7 @@ class VerifyEmail(BaseModel):
 class PasswordChange(BaseModel):
     current_password: GivenPassword
     new_password: NewPassword
-    revoke_api_tokens: bool = Field(
+    revoke_api_tokens: StrictBool = Field(
         default=True,
         description=(
             "Also revoke every personal API token. On by default: a password is often "

@@ -14,7 +14,7 @@ router = APIRouter(tags=["keys"])
 
 
 @router.get("/.well-known/jwks.json", response_model=Jwks)
-async def jwks(session: SessionDep, keys: KeysDep, response: Response) -> Jwks:
+async def get_jwks(session: SessionDep, keys: KeysDep, response: Response) -> Jwks:
     """The active signing key and retired keys whose tokens may still be unexpired."""
     response.headers["Cache-Control"] = f"public, max-age={JWKS_MAX_AGE_SECONDS}"
     return Jwks.model_validate(await keys.published_jwks(session))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from worksync.common.clock import NowDep
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
 from worksync.common.responses import encoded
 from worksync.identity.dependencies import CallerDep, PlatformAdminDep, UserServiceDep
 from worksync.identity.users.schemas import MeUpdate, User, UserAdminUpdate, UserProfile, UserSort
@@ -21,13 +22,16 @@ router = APIRouter(prefix="/users", tags=["users"])
 @me_router.get("/me", response_model=User, responses=error_responses(401))
 async def get_me(caller: CallerDep) -> Response:
     """The caller's account."""
-    return encoded(User.of(caller.user))
+    return encoded(User.of(caller.user), etag=caller.user.version)
 
 
 @me_router.patch("/me", response_model=User, responses=error_responses(401, 422))
-async def update_me(update: MeUpdate, caller: CallerDep, service: UserServiceDep) -> User:
+async def update_me(
+    update: MeUpdate, caller: CallerDep, service: UserServiceDep, if_match: IfMatch
+) -> Response:
     """Change the caller's display name, avatar or preferences."""
-    return await service.update_me(caller.user, update)
+    user = await service.update_me(caller.user, update, if_match)
+    return encoded(user, etag=user.version)
 
 
 @router.get("", response_model=Page[User], responses=error_responses(400, 401, 403, 422))
@@ -48,9 +52,11 @@ async def list_users(
 @router.get(
     "/{user_id}", response_model=User | UserProfile, responses=error_responses(401, 404, 422)
 )
-async def get_user(user_id: UUID, caller: CallerDep, service: UserServiceDep) -> User | UserProfile:
-    """A user: the whole account for oneself and admins, the profile for co-members."""
-    return await service.get_visible(caller.user, user_id)
+async def get_user(user_id: UUID, caller: CallerDep, service: UserServiceDep) -> Response:
+    """A user: the whole account (with its `ETag`) for oneself and admins, the profile for
+    co-members."""
+    user = await service.get_visible(caller.user, user_id)
+    return encoded(user, etag=user.version if isinstance(user, User) else None)
 
 
 @router.patch("/{user_id}", response_model=User, responses=error_responses(401, 403, 404, 409, 422))
@@ -60,9 +66,11 @@ async def update_user(
     admin: PlatformAdminDep,
     service: UserServiceDep,
     now: NowDep,
-) -> User:
+    if_match: IfMatch,
+) -> Response:
     """Change a user's name, flags or active state (platform admins)."""
-    return await service.admin_update(admin.user, user_id, update, now)
+    user = await service.admin_update(admin.user, user_id, update, now, if_match)
+    return encoded(user, etag=user.version)
 
 
 @router.delete(
@@ -71,7 +79,7 @@ async def update_user(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def deactivate_user(
-    user_id: UUID, admin: PlatformAdminDep, service: UserServiceDep, now: NowDep
+    user_id: UUID, admin: PlatformAdminDep, service: UserServiceDep, now: NowDep, if_match: IfMatch
 ) -> None:
     """Deactivate a user: no more logins, sessions and API tokens revoked (platform admins)."""
-    await service.deactivate(admin.user, user_id, now)
+    await service.deactivate(admin.user, user_id, now, if_match)

@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlalchemy import func, or_, select
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.preconditions import EntityTags
 from worksync.common.repository import Repository
 from worksync.identity.errors import EmailTaken
 from worksync.identity.models import User
@@ -26,6 +27,10 @@ class UserRepository(Repository):
 
     async def get(self, user_id: UUID) -> User | None:
         return await self.session.get(User, user_id)
+
+    async def lock(self, user_id: UUID, expected: EntityTags | None) -> User | None:
+        """The user locked for a change, at a version `expected` names (else 412)."""
+        return await self.lock_version(select(User).where(User.id == user_id), expected)
 
     async def get_by_email(self, email: str) -> User | None:
         return await self.session.scalar(

@@ -2,30 +2,56 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StrictBool,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 
 from worksync.common.fields import NotNull, TimeZone
 from worksync.identity import models
 
-# BCP 47 language tags as browsers send them: `en`, `de-CH`, `zh-Hant-TW`.
-_LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+_HTTP_URL = TypeAdapter(HttpUrl)
 
 
-def _check_locale(value: str) -> str:
-    if not _LOCALE.match(value):
-        raise ValueError("must be a BCP 47 language tag such as en or de-CH")
+def _http_url(value: str) -> str:
+    """An http(s) URL, kept as written: normalised (`https://host` gains a `/`), a URL of
+    the stated maximum length would no longer fit it."""
+    try:
+        _HTTP_URL.validate_python(value)
+    except ValidationError as exc:
+        raise ValueError("must be an http or https URL") from exc
     return value
 
 
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-AvatarUrl = Annotated[HttpUrl, Field(max_length=2048)]
-Locale = Annotated[str, Field(max_length=35, examples=["en"]), AfterValidator(_check_locale)]
+AvatarUrl = Annotated[
+    str,
+    # A URI (RFC 3986 characters only; an IRI such as `https://Ï` is not one) over http(s).
+    StringConstraints(
+        min_length=1, max_length=2048, pattern=r"^https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$"
+    ),
+    Field(json_schema_extra={"format": "uri"}),
+    AfterValidator(_http_url),
+]
+# BCP 47 language tags as browsers send them: `en`, `de-CH`, `zh-Hant-TW`; the pattern is in
+# the document, so a client knows what is refused.
+Locale = Annotated[
+    str,
+    StringConstraints(max_length=35, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+    Field(examples=["en"], description="A BCP 47 language tag such as en or de-CH"),
+]
 DateFormat = Literal["YYYY-MM-DD", "DD/MM/YYYY", "MM/DD/YYYY", "DD.MM.YYYY"]
 WeekStart = Literal["monday", "sunday", "saturday"]
 
@@ -71,6 +97,7 @@ class User(UserProfile):
     last_login_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="Rises with every change; the `ETag` for `If-Match`")
 
     @classmethod
     def of(cls, user: models.User) -> Self:
@@ -92,6 +119,7 @@ class User(UserProfile):
                 "last_login_at": user.last_login_at,
                 "created_at": user.created_at,
                 "updated_at": user.updated_at,
+                "version": user.version,
             }
         )
 
@@ -110,9 +138,9 @@ class UserAdminUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     display_name: Annotated[DisplayName | None, NotNull] = None
-    is_active: Annotated[bool | None, NotNull] = None
-    is_platform_admin: Annotated[bool | None, NotNull] = None
-    email_verified: Annotated[bool | None, NotNull] = None
+    is_active: Annotated[StrictBool | None, NotNull] = None
+    is_platform_admin: Annotated[StrictBool | None, NotNull] = None
+    email_verified: Annotated[StrictBool | None, NotNull] = None
 
 
 class UserSort(StrEnum):

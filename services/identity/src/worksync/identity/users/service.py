@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags
 from worksync.identity.api_tokens.repository import ApiTokenRepository
 from worksync.identity.errors import OwnAdminStatus
 from worksync.identity.messaging.published import UserDeactivated, UserUpdated
@@ -32,6 +33,14 @@ SORT_KEYS = {
 }
 
 
+def _bump_if_changed_unrecorded(user: UserRow, unchanged: User) -> None:
+    """Every change is a new version, the account's `ETag`: one an event recorded already is;
+    preferences and flags no event carries make one here (consumers only need each event's
+    sequence to be newer, so the gap is harmless)."""
+    if user.version == unchanged.version and User.of(user) != unchanged:
+        user.version += 1
+
+
 class UserService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -40,7 +49,11 @@ class UserService:
         self.sessions = SessionRepository(session)
         self.api_tokens = ApiTokenRepository(session)
 
-    async def update_me(self, user: UserRow, update: MeUpdate) -> User:
+    async def update_me(
+        self, caller: UserRow, update: MeUpdate, if_match: EntityTags | None = None
+    ) -> User:
+        user = await self._lock(caller.id, if_match)
+        unchanged = User.of(user)
         before = user_event(user, UserUpdated)
         if update.display_name is not None:
             user.display_name = update.display_name
@@ -50,6 +63,7 @@ class UserService:
             for name, value in update.preferences.model_dump(exclude_unset=True).items():
                 setattr(user, name, value)
         await self._record_if_profile_changed(user, before, actor_id=user.id)
+        _bump_if_changed_unrecorded(user, unchanged)
         await self.users.flush()
         return User.of(user)
 
@@ -75,11 +89,17 @@ class UserService:
         return [User.of(row) for row in items], next_cursor
 
     async def admin_update(
-        self, admin: UserRow, user_id: UUID, update: UserAdminUpdate, now: datetime
+        self,
+        admin: UserRow,
+        user_id: UUID,
+        update: UserAdminUpdate,
+        now: datetime,
+        if_match: EntityTags | None = None,
     ) -> User:
-        user = await self._get(user_id)
+        user = await self._lock(user_id, if_match)
         if user.id == admin.id and (update.is_active is False or update.is_platform_admin is False):
             raise OwnAdminStatus()
+        unchanged = User.of(user)
         before = user_event(user, UserUpdated)
         if update.display_name is not None:
             user.display_name = update.display_name
@@ -95,18 +115,21 @@ class UserService:
             if update.is_active is not None:
                 user.is_active = update.is_active
             await self._record_if_profile_changed(user, before, actor_id=admin.id)
+        _bump_if_changed_unrecorded(user, unchanged)
         await self.users.flush()
         return User.of(user)
 
-    async def deactivate(self, admin: UserRow, user_id: UUID, now: datetime) -> None:
-        user = await self._get(user_id)
+    async def deactivate(
+        self, admin: UserRow, user_id: UUID, now: datetime, if_match: EntityTags | None = None
+    ) -> None:
+        user = await self._lock(user_id, if_match)
         if user.id == admin.id:
             raise OwnAdminStatus()
         if user.is_active:
             await self._deactivate(user, admin.id, now)
 
-    async def _get(self, user_id: UUID) -> UserRow:
-        user = await self.users.get(user_id)
+    async def _lock(self, user_id: UUID, if_match: EntityTags | None) -> UserRow:
+        user = await self.users.lock(user_id, if_match)
         if user is None:
             raise not_found("user")
         return user

@@ -5,18 +5,20 @@ Members read; workspace admins and the project's admins write.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.db import SessionDep
 from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses, invalid_field
+from worksync.common.fields import IsoDate
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.resources.allocations.repository import AllocationFilter
 from worksync.resources.allocations.schemas import (
     AllocationCreate,
@@ -38,10 +40,10 @@ def allocation_filter(
     user_id: UUID | None = None,
     project_id: UUID | None = None,
     from_date: Annotated[
-        date | None, Query(alias="from", description="Overlapping this day or later")
+        IsoDate | None, Query(alias="from", description="Overlapping this day or later")
     ] = None,
     to_date: Annotated[
-        date | None, Query(alias="to", description="Overlapping this day or earlier")
+        IsoDate | None, Query(alias="to", description="Overlapping this day or earlier")
     ] = None,
 ) -> AllocationFilter:
     if from_date is not None and to_date is not None and to_date < from_date:
@@ -105,9 +107,10 @@ async def create_allocation(
 )
 async def get_allocation(
     allocation_id: UUID, context: WorkspaceMember, service: AllocationServiceDep
-) -> AllocationRead:
+) -> Response:
     """An allocation."""
-    return await service.get(context, allocation_id)
+    allocation = await service.get(context, allocation_id)
+    return encoded(allocation, etag=allocation.version)
 
 
 @router.patch(
@@ -120,9 +123,11 @@ async def update_allocation(
     request: AllocationUpdate,
     context: WorkspaceMember,
     service: AllocationServiceDep,
-) -> AllocationRead:
+    if_match: IfMatch,
+) -> Response:
     """Change an allocation (workspace admins, project admins)."""
-    return await service.update(context, allocation_id, request)
+    allocation = await service.update(context, allocation_id, request, if_match)
+    return encoded(allocation, etag=allocation.version)
 
 
 @router.delete(
@@ -131,10 +136,10 @@ async def update_allocation(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def delete_allocation(
-    allocation_id: UUID, context: WorkspaceMember, service: AllocationServiceDep
+    allocation_id: UUID, context: WorkspaceMember, service: AllocationServiceDep, if_match: IfMatch
 ) -> None:
     """Delete an allocation (workspace admins, project admins)."""
-    await service.delete(context, allocation_id)
+    await service.delete(context, allocation_id, if_match)
 
 
 @router.put(

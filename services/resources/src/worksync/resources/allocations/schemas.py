@@ -10,7 +10,14 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from worksync.common.fields import NotNull
-from worksync.resources.fields import Day, HoursPerWeek, JobRole, Notes, not_before_start
+from worksync.resources.fields import (
+    Day,
+    HoursPerWeek,
+    HoursPerWeekRead,
+    JobRole,
+    Notes,
+    not_before_start,
+)
 
 
 class AllocationCreate(BaseModel):
@@ -45,7 +52,7 @@ class AllocationRead(BaseModel):
     user_id: UUID
     project_id: UUID
     role: str | None
-    hours_per_week: HoursPerWeek
+    hours_per_week: HoursPerWeekRead
     start_date: date
     end_date: date
     notes: str | None

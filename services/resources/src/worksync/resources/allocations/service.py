@@ -37,6 +37,7 @@ from worksync.common.errors import (
     unknown_reference,
 )
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import InsufficientRole, ProjectRole, WorkspaceRole
 from worksync.resources.allocations.repository import AllocationFilter, AllocationRepository
 from worksync.resources.allocations.schemas import (
@@ -115,10 +116,15 @@ class AllocationService:
         return _read(allocation)
 
     async def update(
-        self, context: WorkspaceContext, allocation_id: UUID, request: AllocationUpdate
+        self,
+        context: WorkspaceContext,
+        allocation_id: UUID,
+        request: AllocationUpdate,
+        if_match: EntityTags | None = None,
     ) -> AllocationRead:
         allocation = await self._get(context, allocation_id, for_update=True)
         await self._check_manages(context, allocation.project_id)
+        check_version(if_match, allocation.version)
         before = {name: getattr(allocation, name) for name in EDITABLE}
         after = {**before, **request.model_dump(exclude_unset=True)}
         if after["end_date"] < after["start_date"]:
@@ -143,9 +149,12 @@ class AllocationService:
         )
         return _read(allocation)
 
-    async def delete(self, context: WorkspaceContext, allocation_id: UUID) -> None:
+    async def delete(
+        self, context: WorkspaceContext, allocation_id: UUID, if_match: EntityTags | None = None
+    ) -> None:
         allocation = await self._get(context, allocation_id, for_update=True)
         await self._check_manages(context, allocation.project_id)
+        check_version(if_match, allocation.version)
         await record_allocation(
             self.session, allocation, AllocationDeleted, actor_id=context.user_id
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.db import SessionDep
@@ -16,6 +16,8 @@ from worksync.common.directory import DIRECTORY_ERRORS
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.resources.deliverables.schemas import (
     DeliverableCreate,
     DeliverableRead,
@@ -89,9 +91,10 @@ async def get_deliverable(
     deliverable_id: UUID,
     context: ProjectReader,
     service: DeliverableServiceDep,
-) -> DeliverableRead:
+) -> Response:
     """A deliverable."""
-    return await service.get(context, milestone_id, deliverable_id)
+    deliverable = await service.get(context, milestone_id, deliverable_id)
+    return encoded(deliverable, etag=deliverable.version)
 
 
 @router.patch(
@@ -105,9 +108,11 @@ async def update_deliverable(
     request: DeliverableUpdate,
     context: ProjectPlanner,
     service: DeliverableServiceDep,
-) -> DeliverableRead:
+    if_match: IfMatch,
+) -> Response:
     """Change a deliverable (workspace admins, project admins)."""
-    return await service.update(context, milestone_id, deliverable_id, request)
+    deliverable = await service.update(context, milestone_id, deliverable_id, request, if_match)
+    return encoded(deliverable, etag=deliverable.version)
 
 
 @router.delete(
@@ -120,6 +125,7 @@ async def delete_deliverable(
     deliverable_id: UUID,
     context: ProjectPlanner,
     service: DeliverableServiceDep,
+    if_match: IfMatch,
 ) -> None:
     """Delete a deliverable (workspace admins, project admins)."""
-    await service.delete(context, milestone_id, deliverable_id)
+    await service.delete(context, milestone_id, deliverable_id, if_match)

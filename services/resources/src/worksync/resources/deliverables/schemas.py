@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from worksync.common.fields import NotNull
 from worksync.resources.fields import Day
@@ -23,7 +23,7 @@ class DeliverableCreate(BaseModel):
     status: DeliverableStatus = DeliverableStatus.PENDING
     due_date: Day | None = None
     owner_id: UUID | None = Field(default=None, description="A live member of the workspace")
-    required: bool = Field(
+    required: StrictBool = Field(
         default=False, description="While open, the milestone cannot be completed"
     )
 
@@ -36,7 +36,7 @@ class DeliverableUpdate(BaseModel):
     status: Annotated[DeliverableStatus | None, NotNull] = None
     due_date: Day | None = None
     owner_id: UUID | None = None
-    required: Annotated[bool | None, NotNull] = None
+    required: Annotated[StrictBool | None, NotNull] = None
 
 
 class DeliverableRead(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.directory import Directory, ProjectContext
 from worksync.common.errors import not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.resources.deliverables.repository import DeliverableRepository
 from worksync.resources.deliverables.schemas import (
     DeliverableCreate,
@@ -68,9 +69,11 @@ class DeliverableService:
         milestone_id: UUID,
         deliverable_id: UUID,
         request: DeliverableUpdate,
+        if_match: EntityTags | None = None,
     ) -> DeliverableRead:
         milestone = await self._milestone(context, milestone_id, for_update=True)
         deliverable = await self._get(milestone, deliverable_id, for_update=True)
+        check_version(if_match, deliverable.version)
         changes = {
             name: value
             for name, value in request.model_dump(exclude_unset=True).items()
@@ -87,10 +90,16 @@ class DeliverableService:
         return _read(deliverable)
 
     async def delete(
-        self, context: ProjectContext, milestone_id: UUID, deliverable_id: UUID
+        self,
+        context: ProjectContext,
+        milestone_id: UUID,
+        deliverable_id: UUID,
+        if_match: EntityTags | None = None,
     ) -> None:
         milestone = await self._milestone(context, milestone_id, for_update=True)
-        await self.deliverables.delete(await self._get(milestone, deliverable_id))
+        deliverable = await self._get(milestone, deliverable_id, for_update=True)
+        check_version(if_match, deliverable.version)
+        await self.deliverables.delete(deliverable)
 
     async def _milestone(
         self, context: ProjectContext, milestone_id: UUID, *, for_update: bool = False

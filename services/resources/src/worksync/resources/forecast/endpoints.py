@@ -10,9 +10,9 @@ from fastapi import APIRouter, Query, Response
 from worksync.common.clock import NowDep
 from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
+from worksync.common.fields import Skill
 from worksync.common.responses import encoded
 from worksync.resources.dependencies import ForecastServiceDep
-from worksync.resources.fields import Skill
 from worksync.resources.forecast.schemas import CapacityForecast
 from worksync.resources.forecast.service import MAX_WEEKS
 

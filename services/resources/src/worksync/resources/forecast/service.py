@@ -3,9 +3,13 @@ capacity, the allocated hours and what is free.
 
 Weeks start on the workspace's week start; the figures are the utilization report's (one
 SQL statement: capacity from the profile's hours and working days less time off,
-allocations pro rata over their working days). Skills are the capacity profiles' (matched
-ignoring case); the directory's staff profiles carry no skills. A skill's week sums its
-members'. Admins see every member; members see themselves.
+allocations pro rata over their working days). A member's skills are their active capacity
+profile's together with their staff profile's (`workspace.staff.*`; matched ignoring case,
+the capacity profile's spelling first), read in one more statement. A member without a
+capacity profile counts with the defaults, as the report counts them, and with their staff
+profile's skills; staff skills alone never add a member the report does not hold (one who
+left the workspace). A skill's week sums its members'. Admins see every member; members see
+themselves.
 
 The answer is built as plain JSON values (`CapacityForecast`'s shape, hours as numbers) and
 serialised once: 500 members over 26 weeks are 13,000 weeks, and validating a model for each
@@ -22,12 +26,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import WorkspaceContext
 from worksync.common.roles import WorkspaceRole
-from worksync.resources.models import CapacityProfile
+from worksync.resources.staff_skills.repository import StaffSkillsRepository
 from worksync.resources.utilization.repository import UtilizationRepository
 
 MAX_WEEKS = 52
@@ -64,6 +67,7 @@ class ForecastService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.reports = UtilizationRepository(session)
+        self.skills = StaffSkillsRepository(session)
 
     async def forecast(
         self, context: WorkspaceContext, *, today: date, weeks: int, skill: str | None
@@ -81,7 +85,7 @@ class ForecastService:
             granularity="week",
             week_start=week_start,
         )
-        skills = await self._skills(context.workspace_id)
+        skills = await self.skills.skills_by_user(context.workspace_id)
         wanted = None if skill is None else skill.casefold()
         members = [
             _Member(
@@ -110,14 +114,6 @@ class ForecastService:
             ],
             "skills": _per_skill(members, wanted),
         }
-
-    async def _skills(self, workspace_id: UUID) -> dict[UUID, list[str]]:
-        rows = await self.session.execute(
-            select(CapacityProfile.user_id, CapacityProfile.skills).where(
-                CapacityProfile.workspace_id == workspace_id, CapacityProfile.is_active
-            )
-        )
-        return {row.user_id: list(row.skills) for row in rows}
 
 
 def _per_skill(members: Iterable[_Member], wanted: str | None) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """The resources service's own copies of the foreign events it reads (the fields it needs).
 
 Workspace events reach the directory through `worksync.common.directory`; membership
-events are read here as well, for capacity profiles.
+events are read here as well, for capacity profiles, and staff events for staff skills.
 """
 
 from __future__ import annotations
@@ -32,6 +32,39 @@ class MemberUpdated(MemberChange):
 
 class MemberRemoved(MemberChange):
     event_type: ClassVar[str] = "workspace.member.removed"
+
+
+class StaffSnapshot(IntegrationEvent):
+    """A `workspace.staff.*` event (StaffSnapshot): whose skills, where, and whether they
+    are employed."""
+
+    staff_profile_id: UUID
+    workspace_id: UUID
+    user_id: UUID
+    employment_status: str
+    # Normalised by the producer (the kit's `Skills`); absent from events published before
+    # staff profiles had skills.
+    skills: list[str] = []
+
+
+class StaffCreated(StaffSnapshot):
+    event_type: ClassVar[str] = "workspace.staff.created"
+
+
+class StaffUpdated(StaffSnapshot):
+    event_type: ClassVar[str] = "workspace.staff.updated"
+
+
+class StaffTransferred(StaffSnapshot):
+    event_type: ClassVar[str] = "workspace.staff.transferred"
+
+
+class StaffDeactivated(StaffSnapshot):
+    event_type: ClassVar[str] = "workspace.staff.deactivated"
+
+
+class StaffDeleted(StaffSnapshot):
+    event_type: ClassVar[str] = "workspace.staff.deleted"
 
 
 class EntryDay(BaseModel):

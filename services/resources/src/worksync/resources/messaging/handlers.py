@@ -12,7 +12,7 @@ directory's first), so a late or repeated membership event changes nothing:
 - `workspace.member.removed`: the profile, if any, becomes inactive.
 
 `workitems.issue.*` feed the tracked-issue projection and milestone progress
-(`milestones.issues`).
+(`milestones.issues`); `workspace.staff.*` the staff skills (`staff_skills.service`).
 """
 
 from __future__ import annotations
@@ -40,9 +40,16 @@ from worksync.resources.messaging.consumed import (
     MemberChange,
     MemberRemoved,
     MemberUpdated,
+    StaffCreated,
+    StaffDeactivated,
+    StaffDeleted,
+    StaffSnapshot,
+    StaffTransferred,
+    StaffUpdated,
 )
 from worksync.resources.milestones.issues import apply_issue
 from worksync.resources.models import directory_tables
+from worksync.resources.staff_skills.service import apply_staff
 from worksync.resources.team_members.service import join, leave
 
 
@@ -80,6 +87,15 @@ def _on_entry(model: type[EntrySnapshot], *, deleted: bool) -> Handler:
     return handle
 
 
+def _on_staff(*, deleted: bool) -> Handler:
+    async def handle(session: AsyncSession, event: CloudEvent) -> None:
+        await apply_staff(
+            session, event.parse_data(StaffSnapshot), sequence=event.sequence, deleted=deleted
+        )
+
+    return handle
+
+
 async def on_issue(session: AsyncSession, event: CloudEvent) -> None:
     await apply_issue(session, event.parse_data(IssueSnapshot), sequence=event.sequence)
 
@@ -97,5 +113,10 @@ HANDLERS: Mapping[str, Handler] = merge_handlers(
         IssueUpdated.event_type: on_issue,
         IssueDeleted.event_type: on_issue,
         IssueRestored.event_type: on_issue,
+        StaffCreated.event_type: _on_staff(deleted=False),
+        StaffUpdated.event_type: _on_staff(deleted=False),
+        StaffTransferred.event_type: _on_staff(deleted=False),
+        StaffDeactivated.event_type: _on_staff(deleted=False),
+        StaffDeleted.event_type: _on_staff(deleted=True),
     },
 )

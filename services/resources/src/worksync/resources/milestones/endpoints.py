@@ -5,19 +5,21 @@ Project members read; workspace admins and project admins plan (see `access`).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.directory import DIRECTORY_ERRORS
 from worksync.common.errors import error_responses, invalid_field
+from worksync.common.fields import IsoDate
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.resources.dependencies import MilestoneServiceDep
 from worksync.resources.milestones.access import ProjectPlanner, ProjectReader
 from worksync.resources.milestones.repository import MilestoneFilter
@@ -42,8 +44,8 @@ def milestone_filter(
     status: MilestoneStatus | None = None,
     priority: MilestonePriority | None = None,
     assignee_id: UUID | None = None,
-    due_from: Annotated[date | None, Query(description="Due on this day or later")] = None,
-    due_to: Annotated[date | None, Query(description="Due on this day or earlier")] = None,
+    due_from: Annotated[IsoDate | None, Query(description="Due on this day or later")] = None,
+    due_to: Annotated[IsoDate | None, Query(description="Due on this day or earlier")] = None,
 ) -> MilestoneFilter:
     if due_from is not None and due_to is not None and due_to < due_from:
         raise invalid_field("due_to", "must not be before due_from")
@@ -110,9 +112,10 @@ async def create_milestone(
 )
 async def get_milestone(
     milestone_id: UUID, context: ProjectReader, service: MilestoneServiceDep
-) -> MilestoneRead:
+) -> Response:
     """A milestone with its dependencies."""
-    return await service.get(context, milestone_id)
+    milestone = await service.get(context, milestone_id)
+    return encoded(milestone, etag=milestone.version)
 
 
 @router.patch(
@@ -126,14 +129,18 @@ async def update_milestone(
     context: ProjectPlanner,
     service: MilestoneServiceDep,
     now: NowDep,
+    if_match: IfMatch,
     force: Annotated[
         bool,
         Query(description="Complete despite open required deliverables (workspace admins)"),
     ] = False,
-) -> MilestoneRead:
+) -> Response:
     """Change a milestone (workspace admins, project admins). Completing it while a
     required deliverable is open is a 409 unless a workspace admin forces it."""
-    return await service.update(context, milestone_id, request, force=force, now=now)
+    milestone = await service.update(
+        context, milestone_id, request, force=force, now=now, if_match=if_match
+    )
+    return encoded(milestone, etag=milestone.version)
 
 
 @router.delete(
@@ -142,10 +149,10 @@ async def update_milestone(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def delete_milestone(
-    milestone_id: UUID, context: ProjectPlanner, service: MilestoneServiceDep
+    milestone_id: UUID, context: ProjectPlanner, service: MilestoneServiceDep, if_match: IfMatch
 ) -> None:
     """Delete a milestone, its deliverables and the dependencies on it."""
-    await service.delete(context, milestone_id)
+    await service.delete(context, milestone_id, if_match)
 
 
 @router.post(

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from worksync.common.fields import NotNull
+from worksync.common.fields import JsonInteger, NotNull
 from worksync.resources.fields import Day
 from worksync.resources.models import (
     MAX_ASSIGNEES,
@@ -21,7 +21,7 @@ from worksync.resources.models import (
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=10000)]
-Percent = Annotated[int, Field(ge=0, le=100)]
+Percent = Annotated[int, Field(ge=0, le=100), JsonInteger]
 
 
 def _distinct(ids: list[UUID]) -> list[UUID]:
@@ -39,7 +39,7 @@ IssueIds = Annotated[
     Field(max_length=MAX_LINKED_ISSUES, description="Work-items issues of the project"),
     AfterValidator(_distinct),
 ]
-LagDays = Annotated[int, Field(ge=0, le=MAX_LAG_DAYS, description="In working days")]
+LagDays = Annotated[int, Field(ge=0, le=MAX_LAG_DAYS, description="In working days"), JsonInteger]
 
 
 class MilestoneCreate(BaseModel):

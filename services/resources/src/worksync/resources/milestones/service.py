@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.directory import Directory, ProjectContext
 from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import InsufficientRole
 from worksync.resources.deliverables.repository import DeliverableRepository
 from worksync.resources.errors import (
@@ -188,11 +189,13 @@ class MilestoneService:
         *,
         force: bool,
         now: datetime,
+        if_match: EntityTags | None = None,
     ) -> MilestoneRead:
         if request.issue_ids is not None:
             await self._get(context, milestone_id)
             await self.milestones.lock_project(context.project.id)
         milestone = await self._get(context, milestone_id, for_update=True)
+        check_version(if_match, milestone.version)
         changes = request.model_dump(exclude_unset=True)
         manual = changes.pop("progress", milestone.manual_progress)
         before = {name: getattr(milestone, name) for name in EDITABLE}
@@ -220,10 +223,13 @@ class MilestoneService:
         await record_change(self.session, milestone, MilestoneUpdated, context.workspace.user_id)
         return await self.get(context, milestone.id)
 
-    async def delete(self, context: ProjectContext, milestone_id: UUID) -> None:
+    async def delete(
+        self, context: ProjectContext, milestone_id: UUID, if_match: EntityTags | None = None
+    ) -> None:
         milestone = await self._get(context, milestone_id)
         await self.milestones.lock_project(context.project.id)
         milestone = await self._get(context, milestone_id, for_update=True)
+        check_version(if_match, milestone.version)
         actor = context.workspace.user_id
         successors = await self.milestones.successors(milestone.id)
         await record_change(self.session, milestone, MilestoneDeleted, actor)

@@ -31,6 +31,7 @@ from worksync.resources.models.milestones import (
     MilestoneStatus,
     TrackedIssue,
 )
+from worksync.resources.models.staff import StaffSkills
 from worksync.resources.models.templates import MAX_TEMPLATE_MILESTONES, MilestoneTemplate
 
 __all__ = [
@@ -59,6 +60,7 @@ __all__ = [
     "MilestonePriority",
     "MilestoneStatus",
     "MilestoneTemplate",
+    "StaffSkills",
     "TimeOff",
     "TrackedIssue",
     "directory_tables",

@@ -39,10 +39,6 @@ from enum import StrEnum
 from itertools import pairwise
 from uuid import UUID
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
-
 from worksync.common.fields import CENT
 from worksync.resources.conflicts.detection import (
     Availability,
@@ -374,6 +370,11 @@ def optimise(
     options: Options = Options(),
 ) -> Plan:
     """The MILP's proposal for the over-allocations overlapping [first, last]."""
+    # Imported here: only the solver's own process (`solving.py`) loads SciPy.
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_array
+
     situation = _Situation(people, allocations, first, last, options)
     count = sum(len(found) for found in situation.conflicts.values())
     if not situation.movable:

@@ -7,9 +7,9 @@ from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
-from worksync.resources.fields import Day, Hours, HoursPerWeek, not_before_start
+from worksync.resources.fields import Day, Hours, HoursPerWeekRead, not_before_start
 
 MAX_RANGE_DAYS = 366
 
@@ -28,10 +28,10 @@ class OptimizationRequest(BaseModel):
 
     start_date: Day = Field(description="First day whose over-allocations are resolved")
     end_date: Day = Field(description="Last day, included; the range spans one year at most")
-    allow_reductions: bool = Field(
+    allow_reductions: StrictBool = Field(
         default=True, description="Cut hours where no move resolves an over-allocation"
     )
-    allow_other_skills: bool = Field(
+    allow_other_skills: StrictBool = Field(
         default=False, description="Also move hours to members without the matching skill"
     )
 
@@ -51,7 +51,7 @@ class ProposedChange(BaseModel):
     project_id: UUID
     user_id: UUID = Field(description="The member the allocation is on now")
     new_user_id: UUID | None = Field(description="The member it moves to; null: it stays")
-    hours_per_week: HoursPerWeek
+    hours_per_week: HoursPerWeekRead
     new_hours_per_week: Hours = Field(description="0: the allocation is deleted")
 
 
@@ -69,7 +69,7 @@ class ProposedUpdate(BaseModel):
     action: Literal["update"] = "update"
     id: UUID
     user_id: UUID
-    hours_per_week: HoursPerWeek
+    hours_per_week: HoursPerWeekRead
 
 
 class ProposedDelete(BaseModel):

@@ -1,11 +1,10 @@
-"""The optimiser over the database: reads the workspace's allocations, profiles and time
-off, runs the pure planner (`planning.py`) in a worker thread with the configured time limit,
-and answers with the proposal. Nothing is written: the proposal is applied, if at all,
-through the bulk allocations endpoint."""
+"""The optimiser over the database: reads the workspace's allocations, profiles, time off
+and staff skills, runs the pure planner (`planning.py`) in a process of its own
+(`solving.py`) with the configured time limit, and answers with the proposal. Nothing is
+written: the proposal is applied, if at all, through the bulk allocations endpoint."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from datetime import date
 from typing import cast
@@ -17,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.directory import WorkspaceContext
 from worksync.resources.conflicts.detection import Availability
 from worksync.resources.models import Allocation, CapacityProfile, TimeOff
-from worksync.resources.optimizer import planning
+from worksync.resources.optimizer import planning, solving
 from worksync.resources.optimizer.schemas import (
     OptimizationRequest,
     OptimizationResult,
@@ -28,6 +27,7 @@ from worksync.resources.optimizer.schemas import (
     ProposedUpdate,
     UnresolvedConflict,
 )
+from worksync.resources.staff_skills.repository import StaffSkillsRepository
 
 
 class OptimizerService:
@@ -46,9 +46,8 @@ class OptimizerService:
             allow_other_skills=request.allow_other_skills,
             time_limit_seconds=self.time_limit_seconds,
         )
-        # The solver holds the CPU for up to the time limit: off the event loop.
-        plan = await asyncio.to_thread(
-            planning.optimise, people, allocations, request.start_date, request.end_date, options
+        plan = await solving.solve(
+            people, allocations, request.start_date, request.end_date, options
         )
         return _result(request, plan)
 
@@ -87,8 +86,10 @@ class OptimizerService:
         ]
 
     async def _people(self, workspace_id: UUID) -> dict[UUID, planning.Person]:
-        """Members with a profile (the inactive ones are no candidates); members without
-        one count with the default capacity and no skills."""
+        """Members with a profile (the inactive ones are no candidates), their skills the
+        profile's and their staff profile's; members without one count with the default
+        capacity and their staff profile's skills (if any), and are no candidates either,
+        as before staff profiles had skills."""
         periods: defaultdict[UUID, list[tuple[date, date]]] = defaultdict(list)
         for row in await self.session.execute(
             select(TimeOff.profile_id, TimeOff.start_date, TimeOff.end_date)
@@ -100,7 +101,18 @@ class OptimizerService:
         profiles = await self.session.scalars(
             select(CapacityProfile).where(CapacityProfile.workspace_id == workspace_id)
         )
-        return {
+        skills = await StaffSkillsRepository(self.session).skills_by_user(workspace_id)
+        # Owners known only from their staff profile: what their allocations need.
+        people = {
+            user_id: planning.Person(
+                user_id=user_id,
+                availability=planning.DEFAULT_AVAILABILITY,
+                skills=_casefolded(names),
+                active=False,
+            )
+            for user_id, names in skills.items()
+        }
+        people |= {
             profile.user_id: planning.Person(
                 user_id=profile.user_id,
                 availability=Availability(
@@ -108,12 +120,17 @@ class OptimizerService:
                     frozenset(profile.working_days),
                     tuple(periods[profile.id]),
                 ),
-                skills=frozenset(skill.casefold() for skill in profile.skills),
+                skills=_casefolded([*profile.skills, *skills.get(profile.user_id, [])]),
                 role=profile.role,
                 active=profile.is_active,
             )
             for profile in profiles
         }
+        return people
+
+
+def _casefolded(skills: list[str]) -> frozenset[str]:
+    return frozenset(skill.casefold() for skill in skills)
 
 
 def _result(request: OptimizationRequest, plan: planning.Plan) -> OptimizationResult:

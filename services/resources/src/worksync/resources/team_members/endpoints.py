@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.db import SessionDep
@@ -17,6 +17,8 @@ from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceAdmin, Workspac
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.resources.dependencies import TeamMemberServiceDep
 from worksync.resources.models import idempotency_keys
 from worksync.resources.team_members.schemas import (
@@ -38,7 +40,7 @@ Paging = Annotated[PageParams, Depends(page_params)]
     response_model=Page[TeamMember],
     responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
 )
-async def list_team_members(
+async def list_capacity_profiles(
     context: WorkspaceMember,
     service: TeamMemberServiceDep,
     params: Paging,
@@ -56,7 +58,7 @@ async def list_team_members(
     response_model=TeamMember,
     responses={**DIRECTORY_ERRORS, **error_responses(409, 422)},
 )
-async def create_team_member(
+async def create_capacity_profile(
     request: TeamMemberCreate,
     context: WorkspaceAdmin,
     service: TeamMemberServiceDep,
@@ -84,11 +86,12 @@ async def create_team_member(
     response_model=TeamMember,
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
-async def get_team_member(
+async def get_capacity_profile(
     profile_id: UUID, context: WorkspaceMember, service: TeamMemberServiceDep
-) -> TeamMember:
+) -> Response:
     """A capacity profile."""
-    return await service.get(context, profile_id)
+    profile = await service.get(context, profile_id)
+    return encoded(profile, etag=profile.version)
 
 
 @router.patch(
@@ -96,14 +99,16 @@ async def get_team_member(
     response_model=TeamMember,
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
-async def update_team_member(
+async def update_capacity_profile(
     profile_id: UUID,
     request: TeamMemberUpdate,
     context: WorkspaceAdmin,
     service: TeamMemberServiceDep,
-) -> TeamMember:
+    if_match: IfMatch,
+) -> Response:
     """Change a profile (admins); capacity changes recompute the member's conflicts."""
-    return await service.update(context, profile_id, request)
+    profile = await service.update(context, profile_id, request, if_match)
+    return encoded(profile, etag=profile.version)
 
 
 @router.get(

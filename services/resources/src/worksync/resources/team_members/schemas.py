@@ -8,17 +8,17 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
-from worksync.common.fields import CENT, Money, NotNull
+from worksync.common.fields import CENT, Money, NotNull, Skills
 from worksync.resources.fields import (
     CurrencyCode,
     Day,
     Hours,
     HoursPerWeek,
+    HoursPerWeekRead,
     JobRole,
     Reason,
-    Skills,
     WorkingDays,
     not_before_start,
 )
@@ -46,7 +46,7 @@ class TeamMemberUpdate(BaseModel):
     working_days: Annotated[WorkingDays | None, NotNull] = None
     cost_rate: Money | None = None
     currency: CurrencyCode | None = None
-    is_active: Annotated[bool | None, NotNull] = None
+    is_active: Annotated[StrictBool | None, NotNull] = None
 
 
 COST_SHOWN_TO = "Shown to workspace admins and the profile's own member only (null to others)"
@@ -59,7 +59,7 @@ class TeamMember(BaseModel):
     display_name: str | None = Field(description="From the workspace's member directory")
     role: str | None
     skills: list[str]
-    hours_per_week: HoursPerWeek
+    hours_per_week: HoursPerWeekRead
     working_days: list[int]
     capacity_hours_per_day: Hours = Field(description="hours_per_week / number of working days")
     cost_rate: Money | None = Field(description=COST_SHOWN_TO)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.directory import Directory, WorkspaceContext
 from worksync.common.errors import invalid_field, not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.resources.conflicts.service import recompute_conflicts
 from worksync.resources.members import MemberRepository, require_live_member
 from worksync.resources.messaging.published import CapacityProfileCreated, CapacityProfileUpdated
@@ -155,9 +156,14 @@ class TeamMemberService:
         return await self._read_one(context, profile)
 
     async def update(
-        self, context: WorkspaceContext, profile_id: UUID, request: TeamMemberUpdate
+        self,
+        context: WorkspaceContext,
+        profile_id: UUID,
+        request: TeamMemberUpdate,
+        if_match: EntityTags | None = None,
     ) -> TeamMember:
         profile = await self._get(context, profile_id, for_update=True)
+        check_version(if_match, profile.version)
         changes = request.model_dump(exclude_unset=True)
         before = {name: getattr(profile, name) for name in EDITABLE}
         after = {**before, **changes}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -18,6 +18,8 @@ from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceAdmin, Workspac
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.resources.dependencies import MilestoneServiceDep, TemplateServiceDep
 from worksync.resources.milestones.access import ProjectPlanner
 from worksync.resources.milestones.schemas import MilestoneRead
@@ -43,7 +45,7 @@ class AppliedTemplate(BaseModel):
     response_model=Page[TemplateRead],
     responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
 )
-async def list_templates(
+async def list_milestone_templates(
     context: WorkspaceMember, service: TemplateServiceDep, params: Paging
 ) -> Page[TemplateRead]:
     """The workspace's milestone templates, oldest first."""
@@ -57,7 +59,7 @@ async def list_templates(
     response_model=TemplateRead,
     responses={**DIRECTORY_ERRORS, **error_responses(409, 422)},
 )
-async def create_template(
+async def create_milestone_template(
     request: TemplateCreate,
     context: WorkspaceAdmin,
     service: TemplateServiceDep,
@@ -85,11 +87,12 @@ async def create_template(
     response_model=TemplateRead,
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
-async def get_template(
+async def get_milestone_template(
     template_id: UUID, context: WorkspaceMember, service: TemplateServiceDep
-) -> TemplateRead:
+) -> Response:
     """A milestone template."""
-    return await service.get(context, template_id)
+    template = await service.get(context, template_id)
+    return encoded(template, etag=template.version)
 
 
 @router.patch(
@@ -97,14 +100,16 @@ async def get_template(
     response_model=TemplateRead,
     responses={**DIRECTORY_ERRORS, **error_responses(409, 422)},
 )
-async def update_template(
+async def update_milestone_template(
     template_id: UUID,
     request: TemplateUpdate,
     context: WorkspaceAdmin,
     service: TemplateServiceDep,
-) -> TemplateRead:
+    if_match: IfMatch,
+) -> Response:
     """Change a template (workspace admins); milestones made from it stay as they are."""
-    return await service.update(context, template_id, request)
+    template = await service.update(context, template_id, request, if_match)
+    return encoded(template, etag=template.version)
 
 
 @router.delete(
@@ -112,11 +117,11 @@ async def update_template(
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
-async def delete_template(
-    template_id: UUID, context: WorkspaceAdmin, service: TemplateServiceDep
+async def delete_milestone_template(
+    template_id: UUID, context: WorkspaceAdmin, service: TemplateServiceDep, if_match: IfMatch
 ) -> None:
     """Delete a template (workspace admins)."""
-    await service.delete(context, template_id)
+    await service.delete(context, template_id, if_match)
 
 
 @router.post(
@@ -125,7 +130,7 @@ async def delete_template(
     response_model=AppliedTemplate,
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
-async def apply_template(
+async def create_milestones_from_template(
     request: FromTemplate,
     context: ProjectPlanner,
     templates: TemplateServiceDep,

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
-from worksync.common.fields import NotNull
+from worksync.common.fields import JsonInteger, NotNull
 from worksync.resources.fields import Day
 from worksync.resources.milestones.critical_path import closes_cycle
 from worksync.resources.milestones.schemas import Description, LagDays, Title
@@ -37,7 +37,7 @@ class TemplateDeliverable(BaseModel):
 
     title: Title
     type: DeliverableType = DeliverableType.OTHER
-    required: bool = False
+    required: StrictBool = False
 
 
 class TemplateMilestone(BaseModel):
@@ -46,10 +46,14 @@ class TemplateMilestone(BaseModel):
     key: Key
     title: Title
     description: Description | None = None
-    offset_days: int = Field(
-        ge=0, le=2600, description="Working days from the anchor date to its start"
-    )
-    duration_days: int = Field(ge=1, le=2600, description="Working days it lasts")
+    offset_days: Annotated[
+        int,
+        Field(ge=0, le=2600, description="Working days from the anchor date to its start"),
+        JsonInteger,
+    ]
+    duration_days: Annotated[
+        int, Field(ge=1, le=2600, description="Working days it lasts"), JsonInteger
+    ]
     priority: MilestonePriority = MilestonePriority.MEDIUM
     depends_on: list[TemplateDependency] = Field(default=[], max_length=20)
     deliverables: list[TemplateDeliverable] = Field(default=[], max_length=20)

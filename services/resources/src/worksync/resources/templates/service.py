@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.directory import ProjectContext, WorkspaceContext
 from worksync.common.errors import NameTaken, not_found
 from worksync.common.pagination import PageParams, SortKey, apply_keyset, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.repository import Repository
 from worksync.resources.messaging.published import MilestoneCreated
 from worksync.resources.milestones.calendar import working_day, working_index
@@ -86,9 +87,14 @@ class TemplateService:
         return _read(template)
 
     async def update(
-        self, context: WorkspaceContext, template_id: UUID, request: TemplateUpdate
+        self,
+        context: WorkspaceContext,
+        template_id: UUID,
+        request: TemplateUpdate,
+        if_match: EntityTags | None = None,
     ) -> TemplateRead:
         template = await self._get(context, template_id, for_update=True)
+        check_version(if_match, template.version)
         changes = request.model_dump(mode="json", exclude_unset=True)
         changes = {k: v for k, v in changes.items() if getattr(template, k) != v}
         if not changes:
@@ -99,8 +105,12 @@ class TemplateService:
         await self.templates.flush()
         return _read(template)
 
-    async def delete(self, context: WorkspaceContext, template_id: UUID) -> None:
-        await self.templates.delete(await self._get(context, template_id))
+    async def delete(
+        self, context: WorkspaceContext, template_id: UUID, if_match: EntityTags | None = None
+    ) -> None:
+        template = await self._get(context, template_id, for_update=True)
+        check_version(if_match, template.version)
+        await self.templates.delete(template)
 
     async def apply(self, context: ProjectContext, request: FromTemplate) -> list[UUID]:
         """Create the template's milestones in the project; their ids, in template order."""

@@ -11,6 +11,7 @@ from worksync.common.db import SessionDep
 from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
+from worksync.common.preconditions import IfMatch
 from worksync.timetracking.breaks.schemas import BreakCreate, EntryBreaks
 from worksync.timetracking.dependencies import BreakServiceDep
 from worksync.timetracking.models import idempotency_keys
@@ -59,8 +60,13 @@ async def add_break(
 
 @router.delete("/{break_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_ERRORS)
 async def remove_break(
-    workspace: WorkspaceMember, service: BreakServiceDep, entry_id: UUID, break_id: UUID
+    workspace: WorkspaceMember,
+    service: BreakServiceDep,
+    entry_id: UUID,
+    break_id: UUID,
+    if_match: IfMatch,
 ) -> Response:
-    """Remove a break; the entry's worked seconds follow."""
-    await service.remove(workspace, entry_id, break_id)
+    """Remove a break; the entry's worked seconds follow. `If-Match` names a version of the
+    entry (its `ETag`)."""
+    await service.remove(workspace, entry_id, break_id, if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from worksync.common.directory import WorkspaceContext
 from worksync.common.errors import invalid_field, not_found
 from worksync.common.ids import new_id
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.repository import Repository
 from worksync.timetracking import time_rules
 from worksync.timetracking.breaks.schemas import Break, BreakCreate, EntryBreaks
@@ -86,8 +87,16 @@ class BreakService:
         await self._rework(entry, workspace)
         return await self._of(entry)
 
-    async def remove(self, workspace: WorkspaceContext, entry_id: UUID, break_id: UUID) -> None:
+    async def remove(
+        self,
+        workspace: WorkspaceContext,
+        entry_id: UUID,
+        break_id: UUID,
+        if_match: EntityTags | None = None,
+    ) -> None:
+        """Remove a break; `if_match` names a version of its entry."""
         entry = await self._changeable(workspace, entry_id)
+        check_version(if_match, entry.version)
         found = await self.breaks.get(entry.id, break_id)
         if found is None:
             raise not_found("break")

@@ -14,6 +14,8 @@ from worksync.common.errors import error_responses
 from worksync.common.fields import IsoDate
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.timetracking.dependencies import EntryServiceDep
 from worksync.timetracking.entries.export import entries_csv
 from worksync.timetracking.entries.schemas import (
@@ -121,9 +123,12 @@ async def create_entry(
 
 
 @router.get("/{entry_id}", response_model=Entry, responses=READ_ERRORS)
-async def get_entry(workspace: WorkspaceMember, service: EntryServiceDep, entry_id: UUID) -> Entry:
+async def get_entry(
+    workspace: WorkspaceMember, service: EntryServiceDep, entry_id: UUID
+) -> Response:
     """One entry the caller may see."""
-    return await service.get(workspace, entry_id)
+    entry = await service.get(workspace, entry_id)
+    return encoded(entry, etag=entry.version)
 
 
 @router.post(
@@ -160,16 +165,21 @@ async def duplicate_entry(
 
 @router.patch("/{entry_id}", response_model=Entry, responses=WRITE_ERRORS)
 async def update_entry(
-    request: EntryUpdate, workspace: WorkspaceMember, service: EntryServiceDep, entry_id: UUID
-) -> Entry:
+    request: EntryUpdate,
+    workspace: WorkspaceMember,
+    service: EntryServiceDep,
+    entry_id: UUID,
+    if_match: IfMatch,
+) -> Response:
     """Change an entry (its owner, or an admin)."""
-    return await service.update(workspace, entry_id, request)
+    entry = await service.update(workspace, entry_id, request, if_match=if_match)
+    return encoded(entry, etag=entry.version)
 
 
 @router.delete("/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_ERRORS)
 async def delete_entry(
-    workspace: WorkspaceMember, service: EntryServiceDep, entry_id: UUID
+    workspace: WorkspaceMember, service: EntryServiceDep, entry_id: UUID, if_match: IfMatch
 ) -> Response:
     """Delete an entry (its owner, or an admin)."""
-    await service.delete(workspace, entry_id)
+    await service.delete(workspace, entry_id, if_match=if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

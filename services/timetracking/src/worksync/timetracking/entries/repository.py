@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -34,6 +34,7 @@ from worksync.timetracking.models import (
     NO_OVERLAP_CONSTRAINT,
     RUNNING_TIMER_INDEX,
     Break,
+    RoundingSource,
     TimeEntry,
     Timesheet,
     UserSettings,
@@ -56,7 +57,6 @@ class UserFacts:
     default_hourly_rate: Decimal | None
     default_billable: bool
     require_description: bool
-    rounding: Rounding = field(default_factory=Rounding)
     lockdown_date: date | None = None
     timesheet_period: str = DEFAULT_TIMESHEET_PERIOD
     auto_stop_minutes: int | None = None
@@ -202,9 +202,6 @@ class EntryRepository(Repository):
                 settings.c.default_hourly_rate,
                 func.coalesce(settings.c.default_billable, False),
                 func.coalesce(settings.c.require_description, False),
-                workspaces.c.rounding_step_minutes,
-                workspaces.c.rounding_mode,
-                workspaces.c.rounding_applies_to,
                 workspaces.c.lockdown_date,
                 func.coalesce(workspaces.c.timesheet_period, DEFAULT_TIMESHEET_PERIOD),
                 settings.c.auto_stop_minutes,
@@ -216,30 +213,27 @@ class EntryRepository(Repository):
         row = (await self.session.execute(query)).one_or_none()
         if row is None:  # the workspace row always exists once the caller's membership does
             return UserFacts(UTC_NAME, DEFAULT_WEEK_START, None, False, False)
-        (
-            zone,
-            week_start,
-            rate,
-            billable,
-            require,
-            step,
-            mode,
-            applies_to,
-            lockdown,
-            period,
-            stop,
-        ) = row
-        return UserFacts(
-            zone,
-            week_start,
-            rate,
-            billable,
-            require,
-            Rounding.of_setting(step, mode, applies_to),
-            lockdown,
-            period,
-            stop,
+        zone, week_start, rate, billable, require, lockdown, period, stop = row
+        return UserFacts(zone, week_start, rate, billable, require, lockdown, period, stop)
+
+    async def rounding_for(
+        self, workspace_id: UUID, project_id: UUID
+    ) -> tuple[Rounding, RoundingSource]:
+        """The rule that rounds time written now in the project: its own, else its
+        workspace's (none while the directory knows neither)."""
+        projects, workspaces = directory_tables.projects, directory_tables.workspaces
+        own = (
+            select(projects.c.rounding)
+            .where(projects.c.id == project_id, projects.c.workspace_id == workspace_id)
+            .scalar_subquery()
         )
+        workspace = select(workspaces.c.rounding).where(workspaces.c.id == workspace_id)
+        project_rule, workspace_rule = (
+            await self.session.execute(select(own, workspace.scalar_subquery()))
+        ).one()
+        if project_rule is not None:
+            return Rounding.of_rule(project_rule), RoundingSource.PROJECT
+        return Rounding.of_rule(workspace_rule), RoundingSource.WORKSPACE
 
     async def rate_for(
         self, workspace_id: UUID, project_id: UUID, user_id: UUID

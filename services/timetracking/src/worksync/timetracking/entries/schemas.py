@@ -11,8 +11,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from worksync.common.fields import IsoDate, JsonInteger, Money, NotNull
-from worksync.timetracking.models import ApprovalState, EntrySource, TimeEntry
-from worksync.timetracking.rounding import RoundingAppliesTo, RoundingMode
+from worksync.timetracking.models import ApprovalState, EntrySource, RoundingSource, TimeEntry
+from worksync.timetracking.rounding import RoundingMode
 
 MAX_DURATION_SECONDS = 24 * 3600
 
@@ -72,20 +72,31 @@ class EntryUpdate(BaseModel):
     tags: Annotated[Tags | None, NotNull] = None
 
 
-class EntryRounding(BaseModel):
+class RoundingStep(BaseModel):
     step_minutes: int
     mode: RoundingMode
-    applies_to: RoundingAppliesTo
+
+
+PLACE = "null: this place was not rounded"
+
+
+class EntryRounding(BaseModel):
+    """The rule that rounded the entry: a step per place, and whose rule it was."""
+
+    begin: RoundingStep | None = Field(description=PLACE)
+    end: RoundingStep | None = Field(description=PLACE)
+    duration: RoundingStep | None = Field(description=PLACE)
+    source: RoundingSource = Field(
+        description="workspace: the workspace's rule; project: the project's own"
+    )
 
     @classmethod
-    def of(cls, entry: TimeEntry) -> EntryRounding | None:
-        if entry.rounding_mode is None or entry.rounding_applies_to is None:
-            return None
-        return cls(
-            step_minutes=entry.rounding_step_minutes,
-            mode=RoundingMode(entry.rounding_mode),
-            applies_to=RoundingAppliesTo(entry.rounding_applies_to),
-        )
+    def of(cls, entry: TimeEntry) -> EntryRounding:
+        places = {
+            place.value: step and RoundingStep(step_minutes=step.minutes, mode=step.mode)
+            for place, step in entry.rounding.places().items()
+        }
+        return cls(**places, source=RoundingSource(entry.rounding_source))
 
 
 class Entry(BaseModel):
@@ -108,8 +119,9 @@ class Entry(BaseModel):
     rounded_duration_seconds: int | None = Field(
         description="Worked seconds as rounded, what summaries count; null while running"
     )
-    rounding: EntryRounding | None = Field(
-        description="The rule that rounded this entry, frozen at its first write; null: none"
+    rounding: EntryRounding = Field(
+        description="The rule that rounds this entry, frozen when it was written (a timer's"
+        " when it stopped); later rule changes leave it"
     )
     billable: bool
     hourly_rate: Money | None

@@ -29,6 +29,7 @@ from worksync.common.errors import (
 )
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, SortKey, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import InsufficientRole
 from worksync.timetracking import time_rules
 from worksync.timetracking.access import (
@@ -60,7 +61,7 @@ from worksync.timetracking.issues.service import IssueLookup
 from worksync.timetracking.messaging.published import EntryCreated, EntryDeleted, EntryUpdated
 from worksync.timetracking.messaging.recording import record_entry
 from worksync.timetracking.models import ApprovalState, EntrySource, TimeEntry, TimesheetState
-from worksync.timetracking.rounding import Rounding, round_entry
+from worksync.timetracking.rounding import round_entry
 from worksync.timetracking.timesheets.teams import TeamRepository
 
 SORTS: dict[EntrySort, SortKey] = {
@@ -90,6 +91,13 @@ def shape_error(fields: list[str], message: str) -> Unprocessable:
         "The request is not valid",
         errors=[FieldError(field=field, message=message) for field in fields],
     )
+
+
+async def freeze_rounding(entries: EntryRepository, entry: TimeEntry) -> None:
+    """Freeze on the entry the rule that rounds its project's time now (the project's own,
+    else the workspace's): later changes of either leave it."""
+    rounding, source = await entries.rounding_for(entry.workspace_id, entry.project_id)
+    entry.freeze_rounding(rounding, source)
 
 
 class EntryWrites:
@@ -143,11 +151,12 @@ class EntryWrites:
         """A finished entry's rounded values, by the rule frozen on it."""
         if entry.duration_seconds is None:
             return
-        rule = Rounding.of_setting(
-            entry.rounding_step_minutes, entry.rounding_mode, entry.rounding_applies_to
-        )
         rounded = round_entry(
-            rule, ZoneInfo(entry.timezone), entry.duration_seconds, entry.started_at, entry.ended_at
+            entry.rounding,
+            ZoneInfo(entry.timezone),
+            entry.duration_seconds,
+            entry.started_at,
+            entry.ended_at,
         )
         entry.rounded_started_at = rounded.started_at
         entry.rounded_ended_at = rounded.ended_at
@@ -212,18 +221,14 @@ class EntryWrites:
     async def insert(
         self, entry: TimeEntry, workspace: WorkspaceContext, facts: UserFacts
     ) -> TimeEntry:
-        """Write a new entry (built at version 0) on an open day, the workspace's rounding
-        rule frozen on it and its timesheet's state as its approval; a finished one is
-        rounded and recorded as created first, so that the row is written at its first
-        version (versions start at 1)."""
+        """Write a new entry (built at version 0) on an open day, its project's rounding rule
+        (else its workspace's) frozen on it and its timesheet's state as its approval; a
+        finished one is rounded and recorded as created first, so that the row is written
+        at its first version (versions start at 1)."""
         entry.approval_state = await self.check_open(
             workspace, facts, entry.user_id, entry.work_date
         )
-        (
-            entry.rounding_step_minutes,
-            entry.rounding_mode,
-            entry.rounding_applies_to,
-        ) = facts.rounding.as_setting()
+        await freeze_rounding(self.entries, entry)
         if entry.duration_seconds is not None:
             self.round(entry)
             await record_entry(self.session, entry, EntryCreated, actor_id=workspace.user_id)
@@ -369,12 +374,14 @@ class EntryService:
         request: EntryUpdate,
         *,
         decision: bool = False,
+        if_match: EntityTags | None = None,
     ) -> Entry:
         """Change an entry; `decision`: an approver applies an accepted modification
         request (to an entry of an approved timesheet, whoever's it is)."""
         entry, project = await self.writes.owned_entry(
             workspace, entry_id, writing=True, decision=decision
         )
+        check_version(if_match, entry.version)
         fields = request.model_fields_set
         if not fields:
             return Entry.of(entry)
@@ -439,11 +446,17 @@ class EntryService:
             entry.duration_seconds = request.duration_seconds
 
     async def delete(
-        self, workspace: WorkspaceContext, entry_id: UUID, *, decision: bool = False
+        self,
+        workspace: WorkspaceContext,
+        entry_id: UUID,
+        *,
+        decision: bool = False,
+        if_match: EntityTags | None = None,
     ) -> None:
         entry, _ = await self.writes.owned_entry(
             workspace, entry_id, writing=True, decision=decision
         )
+        check_version(if_match, entry.version)
         facts = await self.entries.user_facts(workspace.workspace_id, entry.user_id)
         await self.writes.check_open(
             workspace, facts, entry.user_id, entry.work_date, decision=decision

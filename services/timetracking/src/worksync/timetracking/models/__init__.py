@@ -16,6 +16,7 @@ from worksync.timetracking.models.entries import (
     ApprovalState,
     Break,
     EntrySource,
+    RoundingSource,
     TimeEntry,
 )
 from worksync.timetracking.models.projections import Client, Issue
@@ -51,6 +52,7 @@ __all__ = [
     "ModificationRequest",
     "RequestAction",
     "RequestState",
+    "RoundingSource",
     "Team",
     "TeamMember",
     "TimeEntry",

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.timetracking.models.base import CURRENCY_PATTERN, Base
 from worksync.timetracking.models.timesheets import TimesheetState
-from worksync.timetracking.rounding import RoundingAppliesTo, RoundingMode
+from worksync.timetracking.rounding import Rounding, RoundingMode, RoundingPlace, Step
 
 
 class EntrySource(StrEnum):
@@ -46,6 +46,13 @@ class EntrySource(StrEnum):
     MANUAL = "manual"
     WORKLOG = "worklog"
     IMPORT = "import"
+
+
+class RoundingSource(StrEnum):
+    """Whose rule rounded an entry: its project's own, or its workspace's."""
+
+    WORKSPACE = "workspace"
+    PROJECT = "project"
 
 
 class ApprovalState(StrEnum):
@@ -96,8 +103,8 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
     approval_state: Mapped[str] = mapped_column(Text, nullable=False, server_default="draft")
     # The user's time zone when the entry was written: its work_date and its days.
     timezone: Mapped[str] = mapped_column(Text, nullable=False)
-    # Rounded at write by the rule frozen below (the workspace's then); the raw values above
-    # stay. Null while the timer runs; the edges also for a duration-only entry.
+    # Rounded at write by the rule frozen below; the raw values above stay. Null while the
+    # timer runs; the edges also for a duration-only entry.
     rounded_started_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True
     )
@@ -105,15 +112,35 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
         DateTime(timezone=True), nullable=True
     )
     rounded_duration_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # The rounding rule frozen at the first write; step 0: none.
-    rounding_step_minutes: Mapped[int] = mapped_column(
-        Integer, nullable=False, server_default=text("0")
-    )
-    rounding_mode: Mapped[str | None] = mapped_column(Text, nullable=True)
-    rounding_applies_to: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The rounding rule frozen when the entry was written (a timer's when it stopped): per
+    # place a step and a mode, both null where that place is not rounded; and whose it was.
+    rounding_begin_step_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rounding_begin_mode: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rounding_end_step_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rounding_end_mode: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rounding_duration_step_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rounding_duration_mode: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rounding_source: Mapped[str] = mapped_column(Text, nullable=False)
     # The list order of `-started_at`: the start, else midnight of work_date in `timezone`.
     sort_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
+
+    @property
+    def rounding(self) -> Rounding:
+        """The rounding rule frozen on the entry."""
+        places: dict[str, Step | None] = {}
+        for place in RoundingPlace:
+            minutes = getattr(self, f"rounding_{place}_step_minutes")
+            mode = getattr(self, f"rounding_{place}_mode")
+            places[place.value] = None if minutes is None else Step(minutes, RoundingMode(mode))
+        return Rounding(**places)
+
+    def freeze_rounding(self, rounding: Rounding, source: RoundingSource) -> None:
+        """Keep `rounding` (whose it is: `source`) as the rule that rounds this entry."""
+        for place, step in rounding.places().items():
+            setattr(self, f"rounding_{place}_step_minutes", None if step is None else step.minutes)
+            setattr(self, f"rounding_{place}_mode", None if step is None else step.mode.value)
+        self.rounding_source = source.value
 
     __table_args__ = (
         CheckConstraint(
@@ -146,15 +173,18 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
             " AND (rounded_ended_at IS NULL OR rounded_ended_at >= rounded_started_at)",
             name="rounded_edges",
         ),
-        CheckConstraint(
-            "(rounding_step_minutes = 0 AND rounding_mode IS NULL"
-            " AND rounding_applies_to IS NULL)"
-            " OR (rounding_step_minutes BETWEEN 1 AND 1440"
-            " AND rounding_mode IS NOT NULL AND rounding_applies_to IS NOT NULL"
-            f" AND {one_of('rounding_mode', RoundingMode)}"
-            f" AND {one_of('rounding_applies_to', RoundingAppliesTo)})",
-            name="rounding_rule",
+        *(
+            CheckConstraint(
+                f"(rounding_{place}_step_minutes IS NULL AND rounding_{place}_mode IS NULL)"
+                f" OR (rounding_{place}_step_minutes IS NOT NULL"
+                f" AND rounding_{place}_mode IS NOT NULL"
+                f" AND rounding_{place}_step_minutes BETWEEN 1 AND 1440"
+                f" AND {one_of(f'rounding_{place}_mode', RoundingMode)})",
+                name=f"rounding_{place}_rule",
+            )
+            for place in RoundingPlace
         ),
+        CheckConstraint(one_of("rounding_source", RoundingSource), name="rounding_source"),
         Index(RUNNING_TIMER_INDEX, "user_id", unique=True, postgresql_where=text(TIMER_RUNNING)),
         ExcludeConstraint(
             ("user_id", "="),

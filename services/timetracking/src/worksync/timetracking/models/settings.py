@@ -6,7 +6,17 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Integer, Numeric, Text, false, func
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Integer,
+    Numeric,
+    Text,
+    false,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.timetracking.models.base import Base
@@ -26,6 +36,8 @@ class UserSettings(Base):
     )
     # The worker stops a timer running longer than this (minutes); null: never.
     auto_stop_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Each replacement bumps it (the settings' ETag); 0 stands for none stored yet.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), nullable=False
     )

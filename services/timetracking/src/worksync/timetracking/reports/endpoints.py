@@ -34,7 +34,7 @@ ToDate = Annotated[IsoDate | None, Query(alias="to", description="Last work date
 
 
 @router.get("/time-tracking/today", response_model=Timesheet, responses=REPORT_ERRORS)
-async def today(workspace: WorkspaceMember, service: ReportServiceDep) -> Timesheet:
+async def get_today(workspace: WorkspaceMember, service: ReportServiceDep) -> Timesheet:
     """The caller's entries and worked seconds today, in their time zone."""
     return await service.today(workspace)
 
@@ -73,7 +73,7 @@ def report_query(
 
 
 @router.get("/time-tracking/report", response_model=Report, responses=REPORT_ERRORS)
-async def report(
+async def get_report(
     workspace: WorkspaceMember,
     service: TimeReportServiceDep,
     query: Annotated[ReportQuery, Depends(report_query)],
@@ -110,7 +110,7 @@ async def report_as_csv(
 
 
 @router.get("/time-tracking/overtime", response_model=Overtime, responses=REPORT_ERRORS)
-async def overtime(
+async def get_overtime(
     workspace: WorkspaceMember,
     service: OvertimeServiceDep,
     from_date: Annotated[IsoDate, Query(alias="from", description="First day")],
@@ -125,7 +125,7 @@ async def overtime(
 
 
 @router.get("/time-tracking/week", response_model=Timesheet, responses=REPORT_ERRORS)
-async def week(
+async def get_week(
     workspace: WorkspaceMember,
     service: ReportServiceDep,
     day: Annotated[

@@ -142,7 +142,8 @@ class TimerService:
         )
 
     async def _stop(self, entry: TimeEntry, workspace: WorkspaceContext) -> None:
-        """Close an open break and the entry at now; timer.stopped, then entry.created."""
+        """Close an open break and the entry at now, rounded by the rule frozen at its start
+        (like its rate); timer.stopped, then entry.created."""
         worked = await self._worked(entry)
         if worked < 1:
             raise TimerTooShort()

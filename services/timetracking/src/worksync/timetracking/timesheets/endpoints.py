@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.fields import IsoDate
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.timetracking.dependencies import TimesheetServiceDep
 from worksync.timetracking.models import TimesheetState
 from worksync.timetracking.timesheets.schemas import (
@@ -66,9 +68,10 @@ async def submit_timesheet(
 @router.get("/{timesheet_id}", response_model=TimesheetDetail, responses=READ_ERRORS)
 async def get_timesheet(
     workspace: WorkspaceMember, service: TimesheetServiceDep, timesheet_id: UUID
-) -> TimesheetDetail:
+) -> Response:
     """One timesheet with its entries and rounded totals (its user and their approvers)."""
-    return await service.get(workspace, timesheet_id)
+    sheet = await service.get(workspace, timesheet_id)
+    return encoded(sheet, etag=sheet.version)
 
 
 @router.post("/{timesheet_id}/withdraw", response_model=TimesheetDetail, responses=ACT_ERRORS)
@@ -81,10 +84,12 @@ async def withdraw_timesheet(
 
 @router.post("/{timesheet_id}/approve", response_model=TimesheetDetail, responses=ACT_ERRORS)
 async def approve_timesheet(
-    workspace: WorkspaceMember, service: TimesheetServiceDep, timesheet_id: UUID
-) -> TimesheetDetail:
-    """Approve a submitted timesheet (an approver): its time is frozen for everyone."""
-    return await service.approve(workspace, timesheet_id)
+    workspace: WorkspaceMember, service: TimesheetServiceDep, timesheet_id: UUID, if_match: IfMatch
+) -> Response:
+    """Approve a submitted timesheet (an approver): its time is frozen for everyone. With
+    `If-Match`, only the version the approver reviewed."""
+    sheet = await service.approve(workspace, timesheet_id, if_match)
+    return encoded(sheet, etag=sheet.version)
 
 
 @router.post("/{timesheet_id}/reject", response_model=TimesheetDetail, responses=ACT_ERRORS)

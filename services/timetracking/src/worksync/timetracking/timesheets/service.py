@@ -26,6 +26,7 @@ from worksync.common.directory import WorkspaceContext
 from worksync.common.errors import not_found
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, SortKey, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.timetracking import time_rules
 from worksync.timetracking.entries.repository import EntryRepository
 from worksync.timetracking.entries.schemas import Entry
@@ -129,8 +130,12 @@ class TimesheetService:
         sheet.submitted_at = None
         return await self._moved(sheet, TimesheetWithdrawn, workspace)
 
-    async def approve(self, workspace: WorkspaceContext, timesheet_id: UUID) -> TimesheetDetail:
+    async def approve(
+        self, workspace: WorkspaceContext, timesheet_id: UUID, if_match: EntityTags | None = None
+    ) -> TimesheetDetail:
+        """Approve; `if_match`: only the version the approver reviewed."""
         sheet = await self._decidable(workspace, timesheet_id)
+        check_version(if_match, sheet.version)
         sheet.state = TimesheetState.APPROVED
         self._decided(sheet, workspace, None)
         return await self._moved(sheet, TimesheetApproved, workspace)

@@ -27,6 +27,9 @@ class TimeSettingsUpdate(BaseModel):
 
 
 class TimeSettings(BaseModel):
+    version: int = Field(
+        description="Rises with every replacement, 0 until the first; the `ETag` for `If-Match`"
+    )
     timezone: str | None
     effective_timezone: str = Field(description="The zone in use: yours, the workspace's, or UTC")
     default_hourly_rate: Money | None

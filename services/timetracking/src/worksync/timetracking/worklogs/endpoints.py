@@ -13,6 +13,8 @@ from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.timetracking.dependencies import WorklogServiceDep
 from worksync.timetracking.models import idempotency_keys
 from worksync.timetracking.worklogs.schemas import (
@@ -81,9 +83,10 @@ async def get_worklog(
     pid: ProjectId,
     iid: IssueId,
     worklog_id: UUID,
-) -> Worklog:
+) -> Response:
     """One worklog of the issue."""
-    return await service.get(workspace, pid, iid, worklog_id)
+    worklog = await service.get(workspace, pid, iid, worklog_id)
+    return encoded(worklog, etag=worklog.version)
 
 
 @router.patch("/{worklog_id}", response_model=Worklog, responses=WRITE_ERRORS)
@@ -94,9 +97,11 @@ async def update_worklog(
     pid: ProjectId,
     iid: IssueId,
     worklog_id: UUID,
-) -> Worklog:
+    if_match: IfMatch,
+) -> Response:
     """Change a worklog (its owner, or an admin)."""
-    return await service.update(workspace, pid, iid, worklog_id, request)
+    worklog = await service.update(workspace, pid, iid, worklog_id, request, if_match)
+    return encoded(worklog, etag=worklog.version)
 
 
 @router.delete("/{worklog_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_ERRORS)
@@ -106,7 +111,8 @@ async def delete_worklog(
     pid: ProjectId,
     iid: IssueId,
     worklog_id: UUID,
+    if_match: IfMatch,
 ) -> Response:
     """Delete a worklog (its owner, or an admin)."""
-    await service.delete(workspace, pid, iid, worklog_id)
+    await service.delete(workspace, pid, iid, worklog_id, if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -42,6 +42,7 @@ class Worklog(BaseModel):
     logged_at: date
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="The time entry's version; the `ETag` for `If-Match`")
 
     @classmethod
     def of(cls, entry: TimeEntry) -> Self:
@@ -56,6 +57,7 @@ class Worklog(BaseModel):
             logged_at=entry.work_date,
             created_at=entry.created_at,
             updated_at=entry.updated_at,
+            version=entry.version,
         )
 
 

@@ -10,6 +10,7 @@ from worksync.common.directory import WorkspaceContext
 from worksync.common.errors import not_found
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, SortKey, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.timetracking.access import entry_reader, project_of
 from worksync.timetracking.entries.service import EntryWrites
 from worksync.timetracking.errors import EntryIsTimed
@@ -112,8 +113,10 @@ class WorklogService:
         issue_id: UUID,
         worklog_id: UUID,
         request: WorklogUpdate,
+        if_match: EntityTags | None = None,
     ) -> Worklog:
         entry = await self._worklog(workspace, project_id, issue_id, worklog_id, writing=True)
+        check_version(if_match, entry.version)
         fields = request.model_fields_set
         if not fields:
             return Worklog.of(entry)
@@ -141,9 +144,15 @@ class WorklogService:
         return Worklog.of(entry)
 
     async def delete(
-        self, workspace: WorkspaceContext, project_id: UUID, issue_id: UUID, worklog_id: UUID
+        self,
+        workspace: WorkspaceContext,
+        project_id: UUID,
+        issue_id: UUID,
+        worklog_id: UUID,
+        if_match: EntityTags | None = None,
     ) -> None:
         entry = await self._worklog(workspace, project_id, issue_id, worklog_id, writing=True)
+        check_version(if_match, entry.version)
         facts = await self.entries.user_facts(workspace.workspace_id, entry.user_id)
         await self.writes.check_open(workspace, facts, entry.user_id, entry.work_date)
         await self.writes.remove(entry, workspace.user_id)

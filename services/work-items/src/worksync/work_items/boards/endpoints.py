@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
@@ -19,6 +19,8 @@ from worksync.common.directory import (
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.work_items.boards.schemas import (
     Board,
     BoardCreate,
@@ -41,7 +43,9 @@ Params = Annotated[PageParams, Depends(page_params)]
 
 
 @router.get(
-    "/boards", response_model=Page[Board], responses={**DIRECTORY_ERRORS, **error_responses(400)}
+    "/boards",
+    response_model=Page[Board],
+    responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
 )
 async def list_boards(
     context: ProjectViewer, service: BoardServiceDep, params: Params
@@ -87,9 +91,10 @@ async def create_board(
 )
 async def get_board(
     board_id: BoardId, context: ProjectViewer, service: BoardServiceDep, params: Params
-) -> BoardView:
+) -> Response:
     """The board: its columns, each with its count and first `limit` cards."""
-    return await service.view(context, board_id, params)
+    board = await service.view(context, board_id, params)
+    return encoded(board, etag=board.version)
 
 
 @router.patch(
@@ -98,10 +103,15 @@ async def get_board(
     responses={**DIRECTORY_ERRORS, **error_responses(409, 422)},
 )
 async def update_board(
-    board_id: BoardId, request: BoardUpdate, context: ProjectAdmin, service: BoardServiceDep
-) -> Board:
+    board_id: BoardId,
+    request: BoardUpdate,
+    context: ProjectAdmin,
+    service: BoardServiceDep,
+    if_match: IfMatch,
+) -> Response:
     """Rename a board or change its filter (project admins)."""
-    return await service.update(context, board_id, request)
+    board = await service.update(context, board_id, request, if_match)
+    return encoded(board, etag=board.version)
 
 
 @router.delete(
@@ -109,9 +119,11 @@ async def update_board(
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
-async def delete_board(board_id: BoardId, context: ProjectAdmin, service: BoardServiceDep) -> None:
+async def delete_board(
+    board_id: BoardId, context: ProjectAdmin, service: BoardServiceDep, if_match: IfMatch
+) -> None:
     """Delete a board (project admins); its issues stay."""
-    await service.delete(context, board_id)
+    await service.delete(context, board_id, if_match)
 
 
 @router.get(
@@ -155,9 +167,12 @@ async def update_column(
     request: ColumnUpdate,
     context: ProjectAdmin,
     service: BoardServiceDep,
-) -> Board:
-    """Change a column: name, colour, states, WIP limit, done flag (project admins)."""
-    return await service.update_column(context, board_id, column_id, request)
+    if_match: IfMatch,
+) -> Response:
+    """Change a column: name, colour, states, WIP limit, done flag (project admins); its
+    precondition is the board's version."""
+    board = await service.update_column(context, board_id, column_id, request, if_match)
+    return encoded(board, etag=board.version)
 
 
 @router.delete(
@@ -166,10 +181,15 @@ async def update_column(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def delete_column(
-    board_id: BoardId, column_id: ColumnId, context: ProjectAdmin, service: BoardServiceDep
+    board_id: BoardId,
+    column_id: ColumnId,
+    context: ProjectAdmin,
+    service: BoardServiceDep,
+    if_match: IfMatch,
 ) -> None:
-    """Remove a column (project admins); its issues keep their states."""
-    await service.delete_column(context, board_id, column_id)
+    """Remove a column (project admins); its issues keep their states; its precondition is
+    the board's version."""
+    await service.delete_column(context, board_id, column_id, if_match)
 
 
 @router.post(

@@ -6,14 +6,16 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from worksync.common.fields import NotNull
+from worksync.common.fields import JsonInteger, NotNull
 from worksync.work_items.fields import Colour, Name
 from worksync.work_items.issues.schemas import Issue
 
 DEFAULT_COLUMN_COLOUR = "#94A3B8"
-WipLimit = Annotated[int, Field(ge=1, le=10_000, description="Most cards the column takes")]
+WipLimit = Annotated[
+    int, Field(ge=1, le=10_000, description="Most cards the column takes"), JsonInteger
+]
 StateIds = Annotated[
     list[UUID], Field(min_length=1, max_length=20, description="States of the project")
 ]
@@ -28,7 +30,7 @@ class ColumnCreate(BaseModel):
     colour: Colour = DEFAULT_COLUMN_COLOUR
     state_ids: StateIds
     wip_limit: WipLimit | None = None
-    is_done: bool = False
+    is_done: StrictBool = False
 
 
 class ColumnUpdate(BaseModel):
@@ -38,7 +40,7 @@ class ColumnUpdate(BaseModel):
     colour: Annotated[Colour | None, NotNull] = None
     state_ids: Annotated[StateIds | None, NotNull] = None
     wip_limit: WipLimit | None = None
-    is_done: Annotated[bool | None, NotNull] = None
+    is_done: Annotated[StrictBool | None, NotNull] = None
 
 
 class ColumnsReorder(BaseModel):
@@ -114,7 +116,7 @@ class Move(BaseModel):
     state_id: UUID | None = None
     after_id: UUID | None = None
     before_id: UUID | None = None
-    force: bool = False
+    force: StrictBool = False
 
     @model_validator(mode="after")
     def one_target(self) -> Move:

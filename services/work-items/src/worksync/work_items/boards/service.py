@@ -16,6 +16,7 @@ from worksync.common.directory import Directory, ProjectContext
 from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.work_items.boards.repository import BoardRepository, CardRepository
 from worksync.work_items.boards.schemas import (
     Board,
@@ -111,8 +112,15 @@ class BoardService:
             await self._add_column(context, board, column, position)
         return await self._changed(context, board, BoardCreated)
 
-    async def update(self, context: ProjectContext, board_id: UUID, request: BoardUpdate) -> Board:
+    async def update(
+        self,
+        context: ProjectContext,
+        board_id: UUID,
+        request: BoardUpdate,
+        if_match: EntityTags | None = None,
+    ) -> Board:
         board = await self._board(context, board_id, for_update=True)
+        check_version(if_match, board.version)
         changes: dict[str, Any] = request.model_dump(exclude_unset=True)
         await self._check_filter(context, changes.get("label_id"), changes.get("assignee_id"))
         if all(getattr(board, name) == value for name, value in changes.items()):
@@ -121,8 +129,11 @@ class BoardService:
             setattr(board, name, value)
         return await self._changed(context, board, BoardUpdated)
 
-    async def delete(self, context: ProjectContext, board_id: UUID) -> None:
+    async def delete(
+        self, context: ProjectContext, board_id: UUID, if_match: EntityTags | None = None
+    ) -> None:
         board = await self._board(context, board_id, for_update=True)
+        check_version(if_match, board.version)
         await self._record(context, board, BoardDeleted)
         await self.boards.delete(board)
 
@@ -134,9 +145,15 @@ class BoardService:
         return await self._changed(context, board, BoardUpdated)
 
     async def update_column(
-        self, context: ProjectContext, board_id: UUID, column_id: UUID, request: ColumnUpdate
+        self,
+        context: ProjectContext,
+        board_id: UUID,
+        column_id: UUID,
+        request: ColumnUpdate,
+        if_match: EntityTags | None = None,
     ) -> Board:
         board = await self._board(context, board_id, for_update=True)
+        check_version(if_match, board.version)
         column = await self._column(board, column_id)
         changes: dict[str, Any] = request.model_dump(exclude_unset=True, exclude={"state_ids"})
         before = (await self.boards.states_of([column.id])).get(column.id, [])
@@ -152,8 +169,15 @@ class BoardService:
         await self.boards.flush()
         return await self._changed(context, board, BoardUpdated)
 
-    async def delete_column(self, context: ProjectContext, board_id: UUID, column_id: UUID) -> None:
+    async def delete_column(
+        self,
+        context: ProjectContext,
+        board_id: UUID,
+        column_id: UUID,
+        if_match: EntityTags | None = None,
+    ) -> None:
         board = await self._board(context, board_id, for_update=True)
+        check_version(if_match, board.version)
         column = await self._column(board, column_id)
         await self.boards.delete(column)
         remaining = (await self.boards.columns_of([board.id])).get(board.id, [])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
@@ -14,6 +14,8 @@ from worksync.common.directory import DIRECTORY_ERRORS, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.work_items.comments.auth import ProjectCommenter
 from worksync.work_items.comments.schemas import (
     Comment,
@@ -92,9 +94,10 @@ async def create_comment(
 )
 async def get_comment(
     iid: IssueId, comment_id: CommentId, context: ProjectViewer, service: CommentServiceDep
-) -> Comment:
+) -> Response:
     """One comment."""
-    return await service.get(context, iid, comment_id)
+    comment = await service.get(context, iid, comment_id)
+    return encoded(comment, etag=comment.version)
 
 
 @router.patch(
@@ -109,9 +112,11 @@ async def update_comment(
     context: ProjectCommenter,
     service: CommentServiceDep,
     now: NowDep,
-) -> Comment:
+    if_match: IfMatch,
+) -> Response:
     """Edit one's own comment; a changed body marks it edited."""
-    return await service.update(context, iid, comment_id, request, now)
+    comment = await service.update(context, iid, comment_id, request, now, if_match)
+    return encoded(comment, etag=comment.version)
 
 
 @router.delete(
@@ -125,10 +130,11 @@ async def delete_comment(
     context: ProjectCommenter,
     service: CommentServiceDep,
     now: NowDep,
+    if_match: IfMatch,
 ) -> None:
     """Delete a comment (its author or a project admin); with replies it stays as a
     placeholder."""
-    await service.delete(context, iid, comment_id, now)
+    await service.delete(context, iid, comment_id, now, if_match)
 
 
 @router.post(

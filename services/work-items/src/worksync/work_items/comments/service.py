@@ -20,6 +20,7 @@ from worksync.common.directory import Directory, ProjectContext, ProjectRole
 from worksync.common.errors import Conflict, invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.work_items.activity.service import record_activity
 from worksync.work_items.comments.repository import CommentRepository
 from worksync.work_items.comments.schemas import (
@@ -128,11 +129,13 @@ class CommentService:
         comment_id: UUID,
         request: CommentUpdate,
         now: datetime,
+        if_match: EntityTags | None = None,
     ) -> Comment:
         issue = await self._issue(context, issue_id)
         row = await self._live_for_update(issue.id, comment_id)
         if row.author_id != context.workspace.user_id:
             raise NotAllowed("Only its author may edit a comment")
+        check_version(if_match, row.version)
         mentions = set((await self.comments.mentions_of([row.id])).get(row.id, []))
         wanted = mentions
         if request.mention_ids is not None:
@@ -154,7 +157,12 @@ class CommentService:
         return comment
 
     async def delete(
-        self, context: ProjectContext, issue_id: UUID, comment_id: UUID, now: datetime
+        self,
+        context: ProjectContext,
+        issue_id: UUID,
+        comment_id: UUID,
+        now: datetime,
+        if_match: EntityTags | None = None,
     ) -> None:
         issue = await self._issue(context, issue_id)
         # Locked first: a reply being written holds a key-share lock on it, so the check for
@@ -165,6 +173,7 @@ class CommentService:
             and context.project.role is not ProjectRole.ADMIN
         ):
             raise NotAllowed("Only its author or a project admin may delete a comment")
+        check_version(if_match, row.version)
         mentions = (await self.comments.mentions_of([row.id])).get(row.id, [])
         row.deleted_at = now
         await self._record(context, issue, row, CommentDeleted, mentions, (), now)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -13,8 +12,10 @@ from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.directory import DIRECTORY_ERRORS, ProjectMember, ProjectViewer
 from worksync.common.errors import error_responses
+from worksync.common.fields import IsoDate
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
 from worksync.common.responses import encoded
 from worksync.work_items.dependencies import IssueServiceDep
 from worksync.work_items.enums import Priority, StateGroup
@@ -44,8 +45,8 @@ def issue_filters(
     assignee: Annotated[UUID | None, Query(description="Assigned to this user")] = None,
     label: Annotated[UUID | None, Query(description="Carrying this label")] = None,
     parent: Annotated[UUID | None, Query(description="Sub-issues of this issue")] = None,
-    due_before: Annotated[date | None, Query(description="Due on or before")] = None,
-    due_after: Annotated[date | None, Query(description="Due on or after")] = None,
+    due_before: Annotated[IsoDate | None, Query(description="Due on or before")] = None,
+    due_after: Annotated[IsoDate | None, Query(description="Due on or after")] = None,
     search: Annotated[
         str | None,
         Query(min_length=1, max_length=200, description="Words of title or description, or a key"),
@@ -119,7 +120,8 @@ async def get_issue(
     include_deleted: IncludeDeleted = False,
 ) -> Response:
     """One issue."""
-    return encoded(await service.get(context, iid, include_deleted))
+    issue = await service.get(context, iid, include_deleted)
+    return encoded(issue, etag=issue.version)
 
 
 @router.patch(
@@ -131,9 +133,11 @@ async def update_issue(
     context: ProjectMember,
     service: IssueServiceDep,
     now: NowDep,
-) -> Issue:
+    if_match: IfMatch,
+) -> Response:
     """Change an issue (project members and admins); a change of nothing records nothing."""
-    return await service.update(context, iid, request, now)
+    issue = await service.update(context, iid, request, now, if_match)
+    return encoded(issue, etag=issue.version)
 
 
 @router.delete(
@@ -142,10 +146,14 @@ async def update_issue(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def delete_issue(
-    iid: IssueId, context: ProjectMember, service: IssueServiceDep, now: NowDep
+    iid: IssueId,
+    context: ProjectMember,
+    service: IssueServiceDep,
+    now: NowDep,
+    if_match: IfMatch,
 ) -> None:
     """Delete an issue (its creator or a project admin); it can be restored."""
-    await service.delete(context, iid, now)
+    await service.delete(context, iid, now, if_match)
 
 
 @router.post(

@@ -10,13 +10,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from worksync.common.fields import NotNull
+from worksync.common.fields import IsoDate, JsonInteger, NotNull
 from worksync.work_items.enums import DescriptionFormat, Priority, StateGroup
 from worksync.work_items.fields import Position
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Description = Annotated[str, StringConstraints(max_length=100_000)]
-Minutes = Annotated[int, Field(ge=0, le=10_000_000)]
+Minutes = Annotated[int, Field(ge=0, le=10_000_000), JsonInteger]
 # Distinct ids; a handful per issue is normal, a hundred is plenty.
 Assignees = Annotated[list[UUID], Field(max_length=100, description="Members of the workspace")]
 Labels = Annotated[list[UUID], Field(max_length=100, description="Labels of the project")]
@@ -39,8 +39,8 @@ class IssueCreate(BaseModel):
     assignee_ids: Assignees = []
     label_ids: Labels = []
     parent_id: UUID | None = Field(default=None, description="An issue of the same project")
-    start_date: date | None = None
-    due_date: date | None = None
+    start_date: IsoDate | None = None
+    due_date: IsoDate | None = None
     estimate_minutes: Minutes | None = None
 
 
@@ -57,8 +57,8 @@ class IssueUpdate(BaseModel):
     assignee_ids: Annotated[Assignees | None, NotNull] = None
     label_ids: Annotated[Labels | None, NotNull] = None
     parent_id: UUID | None = None
-    start_date: date | None = None
-    due_date: date | None = None
+    start_date: IsoDate | None = None
+    due_date: IsoDate | None = None
     estimate_minutes: Minutes | None = None
     position: Annotated[Position | None, NotNull] = None
 

@@ -19,6 +19,7 @@ from worksync.common.directory import Directory, ProjectContext, ProjectRole
 from worksync.common.errors import Conflict, invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.work_items.activity.service import record_activity, record_changes, tracked_fields
 from worksync.work_items.boards.rank_repository import RankRepository
 from worksync.work_items.boards.wip import check_wip
@@ -174,7 +175,12 @@ class IssueService:
         return issue.read()
 
     async def update(
-        self, context: ProjectContext, issue_id: UUID, request: IssueUpdate, now: datetime
+        self,
+        context: ProjectContext,
+        issue_id: UUID,
+        request: IssueUpdate,
+        now: datetime,
+        if_match: EntityTags | None = None,
     ) -> Issue:
         project = context.project
         if request.state_id is not None:
@@ -184,6 +190,7 @@ class IssueService:
         if request.parent_id is not None:
             await self.issues.lock_parents(project.id)
         row = await self._lock(project.id, issue_id)
+        check_version(if_match, row.version)
         before = await load_read_model(self.session, row, project.identifier)
         fingerprint = before.fingerprint()
         tracked_before = tracked_fields(before)
@@ -239,9 +246,16 @@ class IssueService:
             await self.issues.flush()
         return after.read()
 
-    async def delete(self, context: ProjectContext, issue_id: UUID, now: datetime) -> None:
+    async def delete(
+        self,
+        context: ProjectContext,
+        issue_id: UUID,
+        now: datetime,
+        if_match: EntityTags | None = None,
+    ) -> None:
         row = await self._lock(context.project.id, issue_id)
         _may_delete(context, row)
+        check_version(if_match, row.version)
         row.deleted_at = now
         issue = await load_read_model(self.session, row, context.project.identifier)
         await record_issue(self.session, issue, IssueDeleted, actor_id=context.workspace.user_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
@@ -14,6 +14,8 @@ from worksync.common.directory import DIRECTORY_ERRORS, ProjectAdmin, ProjectMem
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.work_items.dependencies import LabelServiceDep
 from worksync.work_items.labels.schemas import Label, LabelCreate, LabelSort, LabelUpdate
 from worksync.work_items.models import idempotency_keys
@@ -69,9 +71,12 @@ async def create_label(
 @router.get(
     "/{label_id}", response_model=Label, responses={**DIRECTORY_ERRORS, **error_responses(422)}
 )
-async def get_label(label_id: LabelId, context: ProjectViewer, service: LabelServiceDep) -> Label:
+async def get_label(
+    label_id: LabelId, context: ProjectViewer, service: LabelServiceDep
+) -> Response:
     """One label."""
-    return await service.get(context, label_id)
+    label = await service.get(context, label_id)
+    return encoded(label, etag=label.version)
 
 
 @router.patch(
@@ -80,10 +85,15 @@ async def get_label(label_id: LabelId, context: ProjectViewer, service: LabelSer
     responses={**DIRECTORY_ERRORS, **error_responses(409, 422)},
 )
 async def update_label(
-    label_id: LabelId, request: LabelUpdate, context: ProjectMember, service: LabelServiceDep
-) -> Label:
+    label_id: LabelId,
+    request: LabelUpdate,
+    context: ProjectMember,
+    service: LabelServiceDep,
+    if_match: IfMatch,
+) -> Response:
     """Change a label (project members and admins)."""
-    return await service.update(context, label_id, request)
+    label = await service.update(context, label_id, request, if_match)
+    return encoded(label, etag=label.version)
 
 
 @router.delete(
@@ -92,7 +102,11 @@ async def update_label(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def delete_label(
-    label_id: LabelId, context: ProjectAdmin, service: LabelServiceDep, now: NowDep
+    label_id: LabelId,
+    context: ProjectAdmin,
+    service: LabelServiceDep,
+    now: NowDep,
+    if_match: IfMatch,
 ) -> None:
     """Delete a label (project admins); it comes off every issue that had it."""
-    await service.delete(context, label_id, now)
+    await service.delete(context, label_id, now, if_match)

@@ -42,6 +42,6 @@ class LabelRepository(HierarchyRepository):
         await self.execute(
             update(Label)
             .where(Label.project_id == label.project_id, Label.parent_id == label.id)
-            .values(parent_id=None)
+            .values(parent_id=None, version=Label.version + 1)
             .execution_options(synchronize_session=False)
         )

@@ -41,6 +41,7 @@ class Label(BaseModel):
     parent_id: UUID | None
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="Rises with every change; the `ETag` for `If-Match`")
 
     @classmethod
     def of(cls, row: LabelRow) -> Self:

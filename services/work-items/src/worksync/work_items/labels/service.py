@@ -13,6 +13,7 @@ from worksync.common.directory import ProjectContext
 from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.service import record_updates, tracked_of
 from worksync.work_items.labels.repository import LabelRepository
@@ -55,26 +56,42 @@ class LabelService:
         await self.labels.add(label)
         return Label.of(label)
 
-    async def update(self, context: ProjectContext, label_id: UUID, request: LabelUpdate) -> Label:
+    async def update(
+        self,
+        context: ProjectContext,
+        label_id: UUID,
+        request: LabelUpdate,
+        if_match: EntityTags | None = None,
+    ) -> Label:
         if request.parent_id is not None:
             await self.labels.lock_parents(context.project.id)
-        label = await self._get(context, label_id)
+        label = await self._get(context, label_id, for_update=True)
+        check_version(if_match, label.version)
         changes: dict[str, Any] = request.model_dump(exclude_unset=True)
         parent_id = changes.get("parent_id")
         if parent_id is not None and parent_id != label.parent_id:
             await self._check_parent(context, label.id, parent_id)
+        if any(getattr(label, name) != value for name, value in changes.items()):
+            label.version += 1
         for name, value in changes.items():
             setattr(label, name, value)
         await self.labels.flush()
         return Label.of(label)
 
-    async def delete(self, context: ProjectContext, label_id: UUID, now: datetime) -> None:
+    async def delete(
+        self,
+        context: ProjectContext,
+        label_id: UUID,
+        now: datetime,
+        if_match: EntityTags | None = None,
+    ) -> None:
         # Locked first: a write putting the label on an issue holds a key-share lock on it
         # until it commits, so the issues read next include that one (and record its update);
         # a write that comes later waits, then finds the label gone.
         label = await self.labels.get(context.project.id, label_id, for_update=True)
         if label is None:
             raise not_found("label")
+        check_version(if_match, label.version)
         issues = await IssueRepository(self.session).lock_with_label(context.project.id, label.id)
         before = await tracked_of(self.session, context, issues)
         await self.labels.detach_children(label)
@@ -82,8 +99,10 @@ class LabelService:
         await self.labels.delete(label)
         await record_updates(self.session, context, issues, now, before)
 
-    async def _get(self, context: ProjectContext, label_id: UUID) -> LabelRow:
-        label = await self.labels.get(context.project.id, label_id)
+    async def _get(
+        self, context: ProjectContext, label_id: UUID, *, for_update: bool = False
+    ) -> LabelRow:
+        label = await self.labels.get(context.project.id, label_id, for_update=for_update)
         if label is None:
             raise not_found("label")
         return label

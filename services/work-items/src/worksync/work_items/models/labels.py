@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    Integer,
     String,
     UniqueConstraint,
     func,
@@ -30,6 +31,8 @@ class Label(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(100))
     colour: Mapped[str] = mapped_column(String(7))
     parent_id: Mapped[UUID | None]
+    # No event records a label: its service bumps this with each change (the ETag).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     __table_args__ = (
         UniqueConstraint("project_id", "id"),

@@ -58,6 +58,8 @@ class State(IdMixin, TimestampMixin, Base):
     colour: Mapped[str] = mapped_column(String(7))
     position: Mapped[float] = mapped_column(Double)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # No event records a state: its service bumps this with each change (the ETag).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     __table_args__ = (
         UniqueConstraint("project_id", "id"),
@@ -98,6 +100,8 @@ class ProjectSettings(Base):
     workspace_id: Mapped[UUID]
     # Project guests read comments; they write them only where a project admin allows it.
     guests_may_comment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Each change bumps it (the settings' ETag); 0 stands for the defaults, no row yet.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )

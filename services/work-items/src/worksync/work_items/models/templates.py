@@ -38,6 +38,8 @@ class ProjectTemplate(IdMixin, TimestampMixin, Base):
     category: Mapped[str | None] = mapped_column(String(100))
     usage_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     created_by: Mapped[UUID]
+    # No event records a template: its service bumps this with each change (the ETag).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     search_vector: Unmapped[str] = unmapped_column(
         TSVECTOR, Computed(TEMPLATE_SEARCH, persisted=True)
     )

@@ -64,9 +64,22 @@ class ProjectRepository(Repository):
         )
         return bool(allowed)
 
+    async def locked_settings_version(self, project_id: UUID) -> int:
+        """The version of the project's settings (0: the defaults, no row yet), kept until the
+        transaction ends: the row may not exist yet, so a key is locked, not a row."""
+        await self.lock_key(f"project_settings:{project_id}")
+        return await self.settings_version(project_id)
+
+    async def settings_version(self, project_id: UUID) -> int:
+        version = await self.session.scalar(
+            select(ProjectSettings.version).where(ProjectSettings.project_id == project_id)
+        )
+        return version or 0
+
     async def save_settings(
         self, workspace_id: UUID, project_id: UUID, *, guests_may_comment: bool
     ) -> None:
+        """Store the settings as their next version."""
         await self.session.execute(
             insert(ProjectSettings)
             .values(
@@ -76,6 +89,10 @@ class ProjectRepository(Repository):
             )
             .on_conflict_do_update(
                 index_elements=[ProjectSettings.project_id],
-                set_={"guests_may_comment": guests_may_comment, "updated_at": func.now()},
+                set_={
+                    "guests_may_comment": guests_may_comment,
+                    "updated_at": func.now(),
+                    "version": ProjectSettings.version + 1,
+                },
             )
         )

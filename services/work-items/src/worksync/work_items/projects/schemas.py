@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from worksync.common.fields import NotNull
 
@@ -13,9 +13,12 @@ class ProjectIssueSettings(BaseModel):
     guests_may_comment: bool = Field(
         description="Whether the project's guests may comment and react (they always read)"
     )
+    version: int = Field(
+        description="Rises with every change, 0 until the first; the `ETag` for `If-Match`"
+    )
 
 
 class ProjectIssueSettingsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    guests_may_comment: Annotated[bool | None, NotNull] = None
+    guests_may_comment: Annotated[StrictBool | None, NotNull] = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
@@ -14,6 +14,8 @@ from worksync.common.directory import DIRECTORY_ERRORS, ProjectAdmin, ProjectVie
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.work_items.dependencies import StateServiceDep
 from worksync.work_items.models import idempotency_keys
 from worksync.work_items.states.schemas import State, StateCreate, StateSort, StateUpdate
@@ -69,9 +71,12 @@ async def create_state(
 @router.get(
     "/{state_id}", response_model=State, responses={**DIRECTORY_ERRORS, **error_responses(422)}
 )
-async def get_state(state_id: StateId, context: ProjectViewer, service: StateServiceDep) -> State:
+async def get_state(
+    state_id: StateId, context: ProjectViewer, service: StateServiceDep
+) -> Response:
     """One state."""
-    return await service.get(context, state_id)
+    state = await service.get(context, state_id)
+    return encoded(state, etag=state.version)
 
 
 @router.patch(
@@ -85,9 +90,11 @@ async def update_state(
     context: ProjectAdmin,
     service: StateServiceDep,
     now: NowDep,
-) -> State:
+    if_match: IfMatch,
+) -> Response:
     """Change a state (project admins); `is_default: true` moves the default here."""
-    return await service.update(context, state_id, request, now)
+    state = await service.update(context, state_id, request, now, if_match)
+    return encoded(state, etag=state.version)
 
 
 @router.delete(
@@ -96,7 +103,11 @@ async def update_state(
     responses={**DIRECTORY_ERRORS, **error_responses(409, 422)},
 )
 async def delete_state(
-    state_id: StateId, context: ProjectAdmin, service: StateServiceDep, now: NowDep
+    state_id: StateId,
+    context: ProjectAdmin,
+    service: StateServiceDep,
+    now: NowDep,
+    if_match: IfMatch,
 ) -> None:
     """Delete a state (project admins); not the default, nor one live issues are in."""
-    await service.delete(context, state_id, now)
+    await service.delete(context, state_id, now, if_match)

@@ -67,7 +67,7 @@ class StateRepository(Repository):
         await self.session.execute(
             update(State)
             .where(State.project_id == project_id, State.is_default)
-            .values(is_default=False)
+            .values(is_default=False, version=State.version + 1)
             .execution_options(synchronize_session="fetch")
         )
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from worksync.common.fields import NotNull
 from worksync.work_items.enums import StateGroup
@@ -24,7 +24,7 @@ class StateCreate(BaseModel):
     group: StateGroup
     colour: Colour = "#A3A3A3"
     position: Position | None = None
-    is_default: bool = False
+    is_default: StrictBool = False
 
 
 class StateUpdate(BaseModel):
@@ -37,7 +37,7 @@ class StateUpdate(BaseModel):
     group: Annotated[StateGroup | None, NotNull] = None
     colour: Annotated[Colour | None, NotNull] = None
     position: Annotated[Position | None, NotNull] = None
-    is_default: Annotated[bool | None, NotNull] = None
+    is_default: Annotated[StrictBool | None, NotNull] = None
 
 
 class State(BaseModel):
@@ -51,6 +51,7 @@ class State(BaseModel):
     is_default: bool = Field(description="New issues start here; one per project")
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="Rises with every change; the `ETag` for `If-Match`")
 
     @classmethod
     def of(cls, row: StateRow) -> Self:

@@ -21,6 +21,7 @@ from worksync.common.directory import ProjectContext
 from worksync.common.errors import Conflict, invalid_field, not_found
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.work_items.errors import StateInUse
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.service import record_updates, tracked_of
@@ -83,7 +84,12 @@ class StateService:
         return State.of(state)
 
     async def update(
-        self, context: ProjectContext, state_id: UUID, request: StateUpdate, now: datetime
+        self,
+        context: ProjectContext,
+        state_id: UUID,
+        request: StateUpdate,
+        now: datetime,
+        if_match: EntityTags | None = None,
     ) -> State:
         project = context.project
         changes: dict[str, Any] = request.model_dump(exclude_unset=True)
@@ -95,11 +101,14 @@ class StateService:
         # Locked before reading, so that concurrent changes of the default take turns.
         await self.states.lock_all(project.id)
         state = await self._get(context, state_id)
+        check_version(if_match, state.version)
         if changes.get("is_default") is False and state.is_default:
             raise invalid_field("is_default", "make another state the default instead")
         if changes.get("is_default") and not state.is_default:
             await self.states.clear_default(project.id)
         group_changed = "group" in changes and changes["group"] != state.group
+        if any(getattr(state, name) != value for name, value in changes.items()):
+            state.version += 1
         for name, value in changes.items():
             setattr(state, name, value)
         await self.states.flush()
@@ -107,11 +116,18 @@ class StateService:
             await record_updates(self.session, context, issues, now, before)
         return State.of(state)
 
-    async def delete(self, context: ProjectContext, state_id: UUID, now: datetime) -> None:
+    async def delete(
+        self,
+        context: ProjectContext,
+        state_id: UUID,
+        now: datetime,
+        if_match: EntityTags | None = None,
+    ) -> None:
         project = context.project
         issues = await IssueRepository(self.session).lock_in_state(project.id, state_id)
         await self.states.lock_all(project.id)
         state = await self._get(context, state_id)
+        check_version(if_match, state.version)
         if state.is_default:
             raise DefaultStateRequired()
         if any(issue.deleted_at is None for issue in issues):

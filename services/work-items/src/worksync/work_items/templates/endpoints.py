@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
@@ -14,6 +14,8 @@ from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceGuest, Workspac
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.work_items.dependencies import TemplateServiceDep
 from worksync.work_items.models import idempotency_keys
 from worksync.work_items.templates.schemas import (
@@ -102,9 +104,10 @@ async def save_project_as_template(
 )
 async def get_template(
     template_id: TemplateId, context: WorkspaceGuest, service: TemplateServiceDep
-) -> Template:
+) -> Response:
     """One template with its phases and tasks."""
-    return await service.get(context, template_id)
+    template = await service.get(context, template_id)
+    return encoded(template, etag=template.version)
 
 
 @router.patch(
@@ -117,9 +120,11 @@ async def update_template(
     request: TemplateUpdate,
     context: WorkspaceMember,
     service: TemplateServiceDep,
-) -> Template:
+    if_match: IfMatch,
+) -> Response:
     """Change a template (its creator or a workspace admin)."""
-    return await service.update(context, template_id, request)
+    template = await service.update(context, template_id, request, if_match)
+    return encoded(template, etag=template.version)
 
 
 @router.delete(
@@ -128,10 +133,13 @@ async def update_template(
     responses={**DIRECTORY_ERRORS, **error_responses(422)},
 )
 async def delete_template(
-    template_id: TemplateId, context: WorkspaceMember, service: TemplateServiceDep
+    template_id: TemplateId,
+    context: WorkspaceMember,
+    service: TemplateServiceDep,
+    if_match: IfMatch,
 ) -> None:
     """Delete a template (its creator or a workspace admin)."""
-    await service.delete(context, template_id)
+    await service.delete(context, template_id, if_match)
 
 
 @router.post(

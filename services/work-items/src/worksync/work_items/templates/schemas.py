@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from worksync.common.fields import NotNull
+from worksync.common.fields import JsonInteger, NotNull
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 TemplateName = Annotated[
@@ -29,7 +29,7 @@ class TaskIn(BaseModel):
     key: Key
     title: Title
     description: Text | None = None
-    estimate_minutes: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    estimate_minutes: Annotated[int, Field(ge=0, le=10_000_000), JsonInteger] | None = None
     skills: Annotated[list[Skill], Field(max_length=20)] = []
     depends_on: Annotated[list[Key], Field(max_length=50)] = []
 
@@ -125,6 +125,7 @@ class TemplateSummary(BaseModel):
 
 
 class Template(TemplateSummary):
+    version: int = Field(description="Rises with every change; the `ETag` for `If-Match`")
     phases: list[PhaseOut]
 
 

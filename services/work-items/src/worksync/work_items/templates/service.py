@@ -25,6 +25,7 @@ from worksync.common.directory.access import DirectoryProject
 from worksync.common.errors import invalid_field, not_found
 from worksync.common.ids import new_id
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.work_items.activity.repository import ActivityRepository
 from worksync.work_items.boards.rank_repository import RankRepository
 from worksync.work_items.enums import ActivityKind, RelationKind, RelationType, StateGroup
@@ -132,10 +133,15 @@ class TemplateService:
         return await self._read(template)
 
     async def update(
-        self, context: WorkspaceContext, template_id: UUID, request: TemplateUpdate
+        self,
+        context: WorkspaceContext,
+        template_id: UUID,
+        request: TemplateUpdate,
+        if_match: EntityTags | None = None,
     ) -> Template:
         template = await self._template(context, template_id, for_update=True)
         _may_change(context, template)
+        check_version(if_match, template.version)
         changes = request.model_dump(exclude_unset=True, exclude={"phases"})
         if request.phases is not None:
             _check_phases(request.phases)
@@ -143,12 +149,17 @@ class TemplateService:
             await self._add_phases(template, request.phases)
         for name, value in changes.items():
             setattr(template, name, value)
+        if changes or request.phases is not None:
+            template.version += 1
         await self.templates.flush()
         return await self._read(template)
 
-    async def delete(self, context: WorkspaceContext, template_id: UUID) -> None:
+    async def delete(
+        self, context: WorkspaceContext, template_id: UUID, if_match: EntityTags | None = None
+    ) -> None:
         template = await self._template(context, template_id, for_update=True)
         _may_change(context, template)
+        check_version(if_match, template.version)
         await self.templates.delete(template)
 
     async def from_project(
@@ -397,6 +408,7 @@ class TemplateService:
         keys = {task.id: task.key for tasks in tree.tasks.values() for task in tasks}
         return Template(
             **_summary(template),
+            version=template.version,
             phases=[
                 PhaseOut(
                     title=phase.title,

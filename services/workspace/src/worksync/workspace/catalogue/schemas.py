@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class CatalogueEntry(BaseModel):
@@ -17,3 +17,4 @@ class CatalogueEntry(BaseModel):
     description: str | None
     created_at: datetime
     updated_at: datetime
+    version: int = Field(description="Rises with every change; the `ETag` for `If-Match`")

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, SortKey, build_page
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.workspace.catalogue.repository import CatalogueRepository, EntryRow
 from worksync.workspace.errors import InUse
 
@@ -43,12 +44,19 @@ class CatalogueService(Generic[EntryRow, EntryRead]):
         return self._read(await self._add(workspace_id, values))
 
     async def update(
-        self, workspace_id: UUID, entry_id: UUID, changes: dict[str, Any]
+        self,
+        workspace_id: UUID,
+        entry_id: UUID,
+        changes: dict[str, Any],
+        *,
+        if_match: EntityTags | None = None,
     ) -> EntryRead:
-        return self._read(await self._change(workspace_id, entry_id, changes))
+        return self._read(await self._change(workspace_id, entry_id, changes, if_match))
 
-    async def delete(self, workspace_id: UUID, entry_id: UUID) -> None:
-        await self.entries.remove(await self._removable(workspace_id, entry_id))
+    async def delete(
+        self, workspace_id: UUID, entry_id: UUID, *, if_match: EntityTags | None = None
+    ) -> None:
+        await self.entries.remove(await self._removable(workspace_id, entry_id, if_match))
 
     async def _add(self, workspace_id: UUID, values: dict[str, Any]) -> EntryRow:
         entry = self.entries.model(workspace_id=workspace_id, **values)
@@ -56,19 +64,29 @@ class CatalogueService(Generic[EntryRow, EntryRead]):
         return entry
 
     async def _change(
-        self, workspace_id: UUID, entry_id: UUID, changes: dict[str, Any]
+        self,
+        workspace_id: UUID,
+        entry_id: UUID,
+        changes: dict[str, Any],
+        if_match: EntityTags | None,
     ) -> EntryRow:
-        """The entry, locked, with `changes` applied and flushed."""
+        """The entry, locked, with `changes` applied and flushed as its next version."""
         entry = await self._get(workspace_id, entry_id, for_update=True)
+        check_version(if_match, entry.version)
+        if any(getattr(entry, name) != value for name, value in changes.items()):
+            entry.version += 1
         for name, value in changes.items():
             setattr(entry, name, value)
         await self.entries.flush()
         return entry
 
-    async def _removable(self, workspace_id: UUID, entry_id: UUID) -> EntryRow:
+    async def _removable(
+        self, workspace_id: UUID, entry_id: UUID, if_match: EntityTags | None
+    ) -> EntryRow:
         """The entry, locked, unless a live project refers to it (refused rather than
         unsetting it there)."""
         entry = await self._get(workspace_id, entry_id, for_update=True)
+        check_version(if_match, entry.version)
         if await self.entries.used_by_live_project(entry.id):
             raise InUse(self.kind)
         return entry

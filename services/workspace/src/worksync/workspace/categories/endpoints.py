@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.workspace.access import WorkspaceAdmin, WorkspaceMember
 from worksync.workspace.categories.schemas import (
     CategoryCreate,
@@ -75,9 +77,10 @@ async def create_project_category(
 )
 async def get_project_category(
     category_id: UUID, access: WorkspaceMember, service: CategoryServiceDep
-) -> ProjectCategory:
+) -> Response:
     """A project category."""
-    return await service.get(access.workspace_id, category_id)
+    category = await service.get(access.workspace_id, category_id)
+    return encoded(category, etag=category.version)
 
 
 @router.patch(
@@ -86,12 +89,17 @@ async def get_project_category(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def update_project_category(
-    category_id: UUID, request: CategoryUpdate, access: WorkspaceAdmin, service: CategoryServiceDep
-) -> ProjectCategory:
+    category_id: UUID,
+    request: CategoryUpdate,
+    access: WorkspaceAdmin,
+    service: CategoryServiceDep,
+    if_match: IfMatch,
+) -> Response:
     """Rename or describe a project category (admins)."""
-    return await service.update(
-        access.workspace_id, category_id, request.model_dump(exclude_unset=True)
+    category = await service.update(
+        access.workspace_id, category_id, request.model_dump(exclude_unset=True), if_match=if_match
     )
+    return encoded(category, etag=category.version)
 
 
 @router.delete(
@@ -100,7 +108,7 @@ async def update_project_category(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def delete_project_category(
-    category_id: UUID, access: WorkspaceAdmin, service: CategoryServiceDep
+    category_id: UUID, access: WorkspaceAdmin, service: CategoryServiceDep, if_match: IfMatch
 ) -> None:
     """Delete a project category no live project refers to (admins)."""
-    await service.delete(access.workspace_id, category_id)
+    await service.delete(access.workspace_id, category_id, if_match=if_match)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.workspace.access import WorkspaceAdmin, WorkspaceMember
 from worksync.workspace.clients.schemas import Client, ClientCreate, ClientSort, ClientUpdate
 from worksync.workspace.clients.service import SORT_KEYS
@@ -66,24 +68,33 @@ async def create_client(
 
 
 @router.get("/{client_id}", response_model=Client, responses=error_responses(401, 403, 404, 422))
-async def get_client(client_id: UUID, access: WorkspaceMember, service: ClientServiceDep) -> Client:
+async def get_client(
+    client_id: UUID, access: WorkspaceMember, service: ClientServiceDep
+) -> Response:
     """A client."""
-    return await service.get(access.workspace_id, client_id)
+    client = await service.get(access.workspace_id, client_id)
+    return encoded(client, etag=client.version)
 
 
 @router.patch(
     "/{client_id}", response_model=Client, responses=error_responses(401, 403, 404, 409, 422)
 )
 async def update_client(
-    client_id: UUID, request: ClientUpdate, access: WorkspaceAdmin, service: ClientServiceDep
-) -> Client:
+    client_id: UUID,
+    request: ClientUpdate,
+    access: WorkspaceAdmin,
+    service: ClientServiceDep,
+    if_match: IfMatch,
+) -> Response:
     """Rename or describe a client (admins)."""
-    return await service.update(
+    client = await service.update(
         access.workspace_id,
         client_id,
         request.model_dump(exclude_unset=True),
         actor_id=access.user_id,
+        if_match=if_match,
     )
+    return encoded(client, etag=client.version)
 
 
 @router.delete(
@@ -91,6 +102,8 @@ async def update_client(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 409, 422),
 )
-async def delete_client(client_id: UUID, access: WorkspaceAdmin, service: ClientServiceDep) -> None:
+async def delete_client(
+    client_id: UUID, access: WorkspaceAdmin, service: ClientServiceDep, if_match: IfMatch
+) -> None:
     """Delete a client no live project refers to (admins)."""
-    await service.delete(access.workspace_id, client_id, actor_id=access.user_id)
+    await service.delete(access.workspace_id, client_id, actor_id=access.user_id, if_match=if_match)

@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.pagination import sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.workspace.catalogue.repository import ClientRepository
 from worksync.workspace.catalogue.service import CatalogueService
 from worksync.workspace.clients.schemas import Client, ClientSort
@@ -43,20 +44,32 @@ class ClientService(CatalogueService[ClientRow, Client]):
         changes: dict[str, Any],
         *,
         actor_id: UUID | None = None,
+        if_match: EntityTags | None = None,
     ) -> Client:
-        """An event only when the name changed: the description is not in the events."""
+        """An event only when the name changed: the description is not in the events, but
+        a change of it is a new version too (the client's ETag; a gap in the sequence of
+        its events harms no consumer)."""
         client = await self._get(workspace_id, entry_id, for_update=True)
+        check_version(if_match, client.version)
         renamed = changes.get("name", client.name) != client.name
+        changed = any(getattr(client, name) != value for name, value in changes.items())
         for name, value in changes.items():
             setattr(client, name, value)
         if renamed:
             await record_client(self.session, client, ClientUpdated, actor_id=actor_id)
+        elif changed:
+            client.version += 1
         await self.entries.flush()
         return self._read(client)
 
     async def delete(
-        self, workspace_id: UUID, entry_id: UUID, *, actor_id: UUID | None = None
+        self,
+        workspace_id: UUID,
+        entry_id: UUID,
+        *,
+        actor_id: UUID | None = None,
+        if_match: EntityTags | None = None,
     ) -> None:
-        client = await self._removable(workspace_id, entry_id)
+        client = await self._removable(workspace_id, entry_id, if_match)
         await record_client(self.session, client, ClientDeleted, actor_id=actor_id)
         await self.entries.remove(client)

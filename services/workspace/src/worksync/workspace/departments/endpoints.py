@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
@@ -14,6 +14,8 @@ from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.workspace.access import WorkspaceAdmin, WorkspaceGuest
 from worksync.workspace.departments.schemas import (
     Department,
@@ -106,9 +108,10 @@ async def get_department_tree(
 @router.get("/{department_id}", response_model=Department, responses=error_responses(401, 404, 422))
 async def get_department(
     department_id: UUID, access: WorkspaceGuest, service: DepartmentServiceDep
-) -> Department:
+) -> Response:
     """A department (admins also see deleted ones)."""
-    return await service.get(access, department_id)
+    department = await service.get(access, department_id)
+    return encoded(department, etag=department.version)
 
 
 @router.patch(
@@ -122,9 +125,11 @@ async def update_department(
     access: WorkspaceAdmin,
     service: DepartmentServiceDep,
     now: NowDep,
-) -> Department:
+    if_match: IfMatch,
+) -> Response:
     """Change or move a department (admins); a move takes its sub-departments along."""
-    return await service.update(access, department_id, request, now)
+    department = await service.update(access, department_id, request, now, if_match)
+    return encoded(department, etag=department.version)
 
 
 @router.delete(
@@ -137,12 +142,13 @@ async def delete_department(
     access: WorkspaceAdmin,
     service: DepartmentServiceDep,
     now: NowDep,
+    if_match: IfMatch,
     cascade: Annotated[
         bool, Query(description="Delete its live sub-departments along with it")
     ] = False,
 ) -> None:
     """Delete a department (admins); refused while active staff belong to it."""
-    await service.delete(access, department_id, cascade=cascade, now=now)
+    await service.delete(access, department_id, cascade=cascade, now=now, if_match=if_match)
 
 
 @router.post(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.errors import Conflict, invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAccess
 from worksync.workspace.department_grants.service import sync_department_grants
@@ -173,9 +174,11 @@ class DepartmentService:
         department_id: UUID,
         request: DepartmentUpdate,
         now: datetime,
+        if_match: EntityTags | None = None,
     ) -> Department:
         await self.departments.lock_tree(access.workspace_id)
         department = await self._get_live_for_update(access, department_id)
+        check_version(if_match, department.version)
         changes = {
             name: value
             for name, value in request.model_dump(exclude_unset=True).items()
@@ -201,7 +204,13 @@ class DepartmentService:
         return Department.of(department)
 
     async def delete(
-        self, access: WorkspaceAccess, department_id: UUID, *, cascade: bool, now: datetime
+        self,
+        access: WorkspaceAccess,
+        department_id: UUID,
+        *,
+        cascade: bool,
+        now: datetime,
+        if_match: EntityTags | None = None,
     ) -> None:
         """Mark the department deleted, with its live sub-departments if `cascade`.
 
@@ -210,6 +219,7 @@ class DepartmentService:
         """
         await self.departments.lock_tree(access.workspace_id)
         department = await self._get_live_for_update(access, department_id)
+        check_version(if_match, department.version)
         if not cascade and await self.departments.has_live_children(department.id):
             raise DepartmentHasChildren()
         subtree = await self.departments.subtree(access.workspace_id, department.id, live_only=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from worksync.common.clock import NowDep
 from worksync.common.errors import error_responses
 from worksync.common.pagination import MAX_LIMIT, Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAdmin, WorkspaceGuest
 from worksync.workspace.dependencies import MemberServiceDep
@@ -68,9 +70,10 @@ async def get_my_membership(access: WorkspaceGuest, service: MemberServiceDep) -
 
 
 @router.get("/{user_id}", response_model=Member, responses=error_responses(401, 404, 422))
-async def get_member(user_id: UUID, access: WorkspaceGuest, service: MemberServiceDep) -> Member:
+async def get_member(user_id: UUID, access: WorkspaceGuest, service: MemberServiceDep) -> Response:
     """One live member of the workspace, with the `version` of their membership."""
-    return await service.get(access, user_id)
+    member = await service.get(access, user_id)
+    return encoded(member, etag=member.version)
 
 
 @router.patch(
@@ -82,9 +85,11 @@ async def update_member(
     access: WorkspaceAdmin,
     service: MemberServiceDep,
     now: NowDep,
-) -> Member:
+    if_match: IfMatch,
+) -> Response:
     """Change a member's role (admins; ownership only by owners; one owner always stays)."""
-    return await service.update(access, user_id, request, now)
+    member = await service.update(access, user_id, request, now, if_match)
+    return encoded(member, etag=member.version)
 
 
 @router.delete(
@@ -93,7 +98,7 @@ async def update_member(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def remove_member(
-    user_id: UUID, access: WorkspaceGuest, service: MemberServiceDep, now: NowDep
+    user_id: UUID, access: WorkspaceGuest, service: MemberServiceDep, now: NowDep, if_match: IfMatch
 ) -> None:
     """Remove a member (admins), or leave (anyone); the last owner cannot go."""
-    await service.remove(access, user_id, now)
+    await service.remove(access, user_id, now, if_match)

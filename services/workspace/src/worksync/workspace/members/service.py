@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.errors import not_found
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAccess
 from worksync.workspace.department_grants.service import release_manager
@@ -179,10 +180,16 @@ class MemberService:
         return Member.of(membership)
 
     async def update(
-        self, access: WorkspaceAccess, user_id: UUID, request: MemberUpdate, now: datetime
+        self,
+        access: WorkspaceAccess,
+        user_id: UUID,
+        request: MemberUpdate,
+        now: datetime,
+        if_match: EntityTags | None = None,
     ) -> Member:
         workspace = await self.workspaces.get_for_update(access.workspace_id)
         membership = await self._get_live_for_update(access, user_id)
+        check_version(if_match, membership.version)
         if request.role == membership.role:
             return Member.of(membership)
         touches_ownership = WorkspaceRole.OWNER in (request.role, membership.role)
@@ -201,13 +208,20 @@ class MemberService:
         await self.members.flush()
         return Member.of(membership)
 
-    async def remove(self, access: WorkspaceAccess, user_id: UUID, now: datetime) -> None:
+    async def remove(
+        self,
+        access: WorkspaceAccess,
+        user_id: UUID,
+        now: datetime,
+        if_match: EntityTags | None = None,
+    ) -> None:
         """Admins remove members (owners only by owners); anyone may leave."""
         leaving = user_id == access.user_id
         if not leaving:
             access.require(WorkspaceRole.ADMIN)
         workspace = await self.workspaces.get_for_update(access.workspace_id)
         membership = await self._get_live_for_update(access, user_id)
+        check_version(if_match, membership.version)
         if membership.role == WorkspaceRole.OWNER:
             if not leaving and access.role != WorkspaceRole.OWNER:
                 raise OwnerRequired()

@@ -21,12 +21,11 @@ from worksync.workspace.enums import (
     EmploymentStatus,
     ProjectPriority,
     ProjectStatus,
-    RoundingAppliesTo,
-    RoundingMode,
     TimesheetPeriod,
     WeekStart,
 )
 from worksync.workspace.models import messaging
+from worksync.workspace.rounding import RoundingRule
 
 SOURCE = "worksync/workspace"
 
@@ -44,9 +43,7 @@ class WorkspaceSnapshot(IntegrationEvent):
     week_start: WeekStart
     working_hours_per_day: float
     currency: str
-    rounding_step_minutes: int
-    rounding_mode: RoundingMode
-    rounding_applies_to: RoundingAppliesTo
+    rounding: RoundingRule
     lockdown_date: date | None
     timesheet_period: TimesheetPeriod
 
@@ -115,6 +112,8 @@ class ProjectSnapshot(IntegrationEvent):
     lead_id: UUID | None
     client_id: UUID | None
     department_id: UUID | None
+    # The project's own rounding rule; null: its workspace's applies.
+    rounding: RoundingRule | None = None
     archived_at: datetime | None
 
 
@@ -295,7 +294,8 @@ class DepartmentRestored(DepartmentSnapshot):
 
 
 class StaffSnapshot(IntegrationEvent):
-    """A staff profile, without its private fields (phone, notes)."""
+    """A staff profile, without its private fields (phone, notes). `skills` are the kit's
+    `Skills` (trimmed, each once ignoring case), which resources' capacity forecast reads."""
 
     staff_profile_id: UUID
     workspace_id: UUID
@@ -308,6 +308,9 @@ class StaffSnapshot(IntegrationEvent):
     is_department_manager: bool
     date_of_joining: date | None
     date_of_leaving: date | None
+    # Added after the first staff events: a default keeps the change additive for readers
+    # of the catalogue; every event recorded now carries it.
+    skills: list[str] = []
 
 
 class StaffCreated(StaffSnapshot):

@@ -36,6 +36,7 @@ from worksync.workspace.models import (
     TeamMembership,
     Workspace,
 )
+from worksync.workspace.rounding import override_of, rule_of
 
 recorder = EventRecorder(outbox)
 
@@ -56,9 +57,7 @@ async def record_workspace(
         week_start=workspace.week_start,
         working_hours_per_day=float(workspace.working_hours_per_day),
         currency=workspace.currency,
-        rounding_step_minutes=workspace.rounding_step_minutes,
-        rounding_mode=workspace.rounding_mode,
-        rounding_applies_to=workspace.rounding_applies_to,
+        rounding=rule_of(workspace),
         lockdown_date=workspace.lockdown_date,
         timesheet_period=workspace.timesheet_period,
     )
@@ -109,6 +108,7 @@ async def record_project(
         lead_id=project.lead_id,
         client_id=project.client_id,
         department_id=project.department_id,
+        rounding=override_of(project),
         archived_at=project.archived_at,
     )
     await recorder.record(
@@ -221,6 +221,7 @@ async def record_staff(
         is_department_manager=profile.is_department_manager,
         date_of_joining=profile.date_of_joining,
         date_of_leaving=profile.date_of_leaving,
+        skills=list(profile.skills),
     )
     await recorder.record(
         session, profile, data, workspace_id=profile.workspace_id, actor_id=actor_id

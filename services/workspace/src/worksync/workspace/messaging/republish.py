@@ -27,6 +27,8 @@ from worksync.workspace.messaging.published import (
     ProjectMemberRemoved,
     ProjectMemberUpdated,
     ProjectUpdated,
+    StaffDeleted,
+    StaffUpdated,
     TeamMemberUpdated,
     TeamUpdated,
     WorkspaceDeleted,
@@ -38,6 +40,7 @@ from worksync.workspace.messaging.recording import (
     record_member,
     record_project,
     record_project_member,
+    record_staff,
     record_team,
     record_team_member,
     record_workspace,
@@ -47,6 +50,7 @@ from worksync.workspace.models import (
     Membership,
     Project,
     ProjectMembership,
+    StaffProfile,
     Team,
     TeamMembership,
     Workspace,
@@ -88,6 +92,14 @@ async def _clients(session: AsyncSession, rows: Sequence[Client]) -> None:
             await record_client(session, row, ClientUpdated, actor_id=None)
 
 
+async def _staff(session: AsyncSession, rows: Sequence[StaffProfile]) -> None:
+    """Deactivated profiles as `updated` too: their status says they contribute nothing."""
+    for row in rows:
+        event = StaffDeleted if row.deleted_at else StaffUpdated
+        with at_current_version(row):
+            await record_staff(session, row, event, actor_id=None)
+
+
 async def _teams(session: AsyncSession, rows: Sequence[Team]) -> None:
     """A team and each of its members, all at the team's version (their sequence)."""
     memberships = await session.scalars(
@@ -121,5 +133,6 @@ OPERATIONS = ServiceOperations(
         ),
         AggregateType("workspace.client", Client, Client.workspace_id, _clients),
         AggregateType("workspace.team", Team, Team.workspace_id, _teams),
+        AggregateType("workspace.staff", StaffProfile, StaffProfile.workspace_id, _staff),
     ),
 )

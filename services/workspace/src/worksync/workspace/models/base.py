@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, text
-from sqlalchemy.orm import MappedColumn, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, text
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
-from worksync.common.db import Model, service_metadata
+from worksync.common.db import Model, one_of, service_metadata
 from worksync.common.tables import define_kit_tables
+from worksync.workspace.enums import RoundingMode, RoundingPlace
 
 SCHEMA = "workspace"
 
@@ -57,4 +58,36 @@ def version_column() -> MappedColumn[int]:
         CheckConstraint("version >= 0", name="version_not_negative"),
         default=0,
         server_default=text("0"),
+    )
+
+
+class RoundingColumns:
+    """A rounding rule in columns: for each place (`RoundingPlace`) a step in minutes and a
+    mode, both null when that place is not rounded. Tables using it add `rounding_checks()`."""
+
+    rounding_begin_step_minutes: Mapped[int | None] = mapped_column(Integer)
+    rounding_begin_mode: Mapped[str | None] = mapped_column(String(7))
+    rounding_end_step_minutes: Mapped[int | None] = mapped_column(Integer)
+    rounding_end_mode: Mapped[str | None] = mapped_column(String(7))
+    rounding_duration_step_minutes: Mapped[int | None] = mapped_column(Integer)
+    rounding_duration_mode: Mapped[str | None] = mapped_column(String(7))
+
+
+ROUNDING_PLACES_UNSET = " AND ".join(
+    f"rounding_{place}_step_minutes IS NULL" for place in RoundingPlace
+)
+"""A check-constraint expression: the rule rounds no place."""
+
+
+def rounding_checks() -> tuple[CheckConstraint, ...]:
+    """Per place: not rounded (both null), or a step of 1 to 1440 minutes and a known mode."""
+    return tuple(
+        CheckConstraint(
+            f"(rounding_{place}_step_minutes IS NULL AND rounding_{place}_mode IS NULL)"
+            f" OR (rounding_{place}_step_minutes IS NOT NULL AND rounding_{place}_mode IS NOT NULL"
+            f" AND rounding_{place}_step_minutes BETWEEN 1 AND 1440"
+            f" AND {one_of(f'rounding_{place}_mode', RoundingMode)})",
+            name=f"rounding_{place}_rule",
+        )
+        for place in RoundingPlace
     )

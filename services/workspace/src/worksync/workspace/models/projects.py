@@ -13,10 +13,12 @@ from sqlalchemy import (
     DateTime,
     ForeignKeyConstraint,
     Index,
+    Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     text,
     true,
@@ -32,7 +34,10 @@ from worksync.workspace.models.base import (
     IDENTIFIER_PATTERN,
     MEMBERSHIP_KEY,
     PROJECT_KEY,
+    ROUNDING_PLACES_UNSET,
     Base,
+    RoundingColumns,
+    rounding_checks,
     version_column,
     workspace_key,
 )
@@ -66,6 +71,8 @@ class ProjectCategory(IdMixin, TimestampMixin, Base):
     workspace_id: Mapped[UUID] = workspace_key()
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
+    # No event records a category: its service bumps this with each change (the ETag).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "id"),
@@ -80,8 +87,9 @@ class ProjectCategory(IdMixin, TimestampMixin, Base):
     )
 
 
-class Project(IdMixin, TimestampMixin, Base):
-    """A project. Deleting one only marks it, which frees its identifier."""
+class Project(IdMixin, TimestampMixin, RoundingColumns, Base):
+    """A project. Deleting one only marks it, which frees its identifier. Its rounding rule
+    (`RoundingColumns`) counts only when `rounding_overridden`; else the workspace's does."""
 
     __tablename__ = "projects"
 
@@ -110,12 +118,20 @@ class Project(IdMixin, TimestampMixin, Base):
     # departments' `linked_project_id` instead).
     department_id: Mapped[UUID | None]
     created_by_id: Mapped[UUID]
+    rounding_overridden: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = version_column()
 
     __table_args__ = (
         UniqueConstraint("workspace_id", "id"),
+        *rounding_checks(),
+        CheckConstraint(
+            f"rounding_overridden OR ({ROUNDING_PLACES_UNSET})",
+            name="rounding_only_when_overridden",
+        ),
         ForeignKeyConstraint(["workspace_id", "lead_id"], MEMBERSHIP_KEY),
         ForeignKeyConstraint(["workspace_id", "client_id"], ["clients.workspace_id", "clients.id"]),
         ForeignKeyConstraint(

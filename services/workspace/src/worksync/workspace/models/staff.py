@@ -6,6 +6,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import (
+    ARRAY,
     Boolean,
     CheckConstraint,
     Date,
@@ -17,10 +18,12 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin, one_of
+from worksync.common.fields import MAX_SKILLS
 from worksync.workspace.enums import EmploymentStatus
 from worksync.workspace.models.base import (
     DEPARTMENT_KEY,
@@ -55,6 +58,10 @@ class StaffProfile(IdMixin, TimestampMixin, Base):
         Boolean, default=False, server_default=false()
     )
     notes: Mapped[str | None] = mapped_column(Text)
+    # The kit's `Skills`: trimmed names, each once (ignoring case).
+    skills: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), default=list, server_default=text("'{}'")
+    )
     leaving_reason: Mapped[str | None] = mapped_column(Text)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = version_column()
@@ -82,6 +89,7 @@ class StaffProfile(IdMixin, TimestampMixin, Base):
         Index("ix_staff_profiles_department_id", "department_id"),
         CheckConstraint(f"staff_id ~ '{STAFF_ID_PATTERN}'", name="staff_id_format"),
         CheckConstraint(f"phone ~ '{PHONE_PATTERN}'", name="phone_format"),
+        CheckConstraint(f"cardinality(skills) <= {MAX_SKILLS}", name="skills_bounded"),
         CheckConstraint(
             one_of("employment_status", EmploymentStatus), name="employment_status_known"
         ),

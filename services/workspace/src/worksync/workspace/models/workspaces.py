@@ -11,7 +11,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     Index,
-    Integer,
     LargeBinary,
     Numeric,
     String,
@@ -24,26 +23,23 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.db import IdMixin, TimestampMixin, one_of
 from worksync.common.roles import WorkspaceRole
-from worksync.workspace.enums import (
-    InvitationRole,
-    RoundingAppliesTo,
-    RoundingMode,
-    TimesheetPeriod,
-    WeekStart,
-)
+from worksync.workspace.enums import InvitationRole, TimesheetPeriod, WeekStart
 from worksync.workspace.models.base import (
     CURRENCY_PATTERN,
     SLUG_MAX_LENGTH,
     SLUG_MIN_LENGTH,
     SLUG_PATTERN,
     Base,
+    RoundingColumns,
+    rounding_checks,
     version_column,
     workspace_key,
 )
 
 
-class Workspace(IdMixin, TimestampMixin, Base):
-    """An organisation. Deleting one only marks it; its slug is never given out again."""
+class Workspace(IdMixin, TimestampMixin, RoundingColumns, Base):
+    """An organisation. Deleting one only marks it; its slug is never given out again. Its
+    rounding rule (`RoundingColumns`) rounds its projects' time unless a project has its own."""
 
     __tablename__ = "workspaces"
 
@@ -60,16 +56,6 @@ class Workspace(IdMixin, TimestampMixin, Base):
         Numeric(4, 2), default=Decimal("8.00"), server_default="8"
     )
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
-    # 0 turns rounding off.
-    rounding_step_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
-    rounding_mode: Mapped[str] = mapped_column(
-        String(7), default=RoundingMode.NEAREST, server_default=RoundingMode.NEAREST.value
-    )
-    rounding_applies_to: Mapped[str] = mapped_column(
-        String(8),
-        default=RoundingAppliesTo.DURATION,
-        server_default=RoundingAppliesTo.DURATION.value,
-    )
     # Time on or before this date is locked against changes.
     lockdown_date: Mapped[date | None] = mapped_column(Date)
     timesheet_period: Mapped[str] = mapped_column(
@@ -92,13 +78,7 @@ class Workspace(IdMixin, TimestampMixin, Base):
             name="working_hours_in_a_day",
         ),
         CheckConstraint(f"currency ~ '{CURRENCY_PATTERN}'", name="currency_format"),
-        CheckConstraint(
-            "rounding_step_minutes BETWEEN 0 AND 1440", name="rounding_step_within_a_day"
-        ),
-        CheckConstraint(one_of("rounding_mode", RoundingMode), name="rounding_mode_known"),
-        CheckConstraint(
-            one_of("rounding_applies_to", RoundingAppliesTo), name="rounding_applies_to_known"
-        ),
+        *rounding_checks(),
         CheckConstraint(one_of("timesheet_period", TimesheetPeriod), name="timesheet_period_known"),
     )
 

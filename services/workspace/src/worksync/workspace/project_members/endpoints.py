@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
 
 from worksync.common.clock import NowDep
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.common.roles import ProjectRole
 from worksync.workspace.access import ProjectAdmin, ProjectViewer
 from worksync.workspace.dependencies import ProjectMemberServiceDep
@@ -55,9 +57,10 @@ async def add_project_member(
 @router.get("/{user_id}", response_model=ProjectMember, responses=error_responses(401, 404, 422))
 async def get_project_member(
     user_id: UUID, access: ProjectViewer, service: ProjectMemberServiceDep
-) -> ProjectMember:
+) -> Response:
     """One member of the project, with the `version` of their project membership."""
-    return await service.get(access, user_id)
+    member = await service.get(access, user_id)
+    return encoded(member, etag=member.version)
 
 
 @router.patch(
@@ -68,9 +71,11 @@ async def update_project_member(
     request: ProjectMemberUpdate,
     access: ProjectAdmin,
     service: ProjectMemberServiceDep,
-) -> ProjectMember:
+    if_match: IfMatch,
+) -> Response:
     """Change a project member's role or hourly rate (project admins)."""
-    return await service.update(access, user_id, request)
+    member = await service.update(access, user_id, request, if_match)
+    return encoded(member, etag=member.version)
 
 
 @router.delete(
@@ -79,7 +84,11 @@ async def update_project_member(
     responses=error_responses(401, 403, 404, 422),
 )
 async def remove_project_member(
-    user_id: UUID, access: ProjectViewer, service: ProjectMemberServiceDep, now: NowDep
+    user_id: UUID,
+    access: ProjectViewer,
+    service: ProjectMemberServiceDep,
+    now: NowDep,
+    if_match: IfMatch,
 ) -> None:
     """Remove a member from the project (project admins), or leave it (anyone)."""
-    await service.remove(access, user_id, now)
+    await service.remove(access, user_id, now, if_match)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import ProjectRole, WorkspaceRole
 from worksync.workspace.access import ProjectAccess
 from worksync.workspace.enums import ProjectMembershipSource
@@ -141,9 +142,14 @@ class ProjectMemberService:
         )
 
     async def update(
-        self, access: ProjectAccess, user_id: UUID, request: ProjectMemberUpdate
+        self,
+        access: ProjectAccess,
+        user_id: UUID,
+        request: ProjectMemberUpdate,
+        if_match: EntityTags | None = None,
     ) -> ProjectMember:
         membership, member = await self._get_live_for_update(access, user_id)
+        check_version(if_match, membership.version)
         before = (membership.role, membership.hourly_rate)
         if request.role is not None:
             refuse_guest_promotion(member, request.role)
@@ -159,11 +165,18 @@ class ProjectMemberService:
             membership, member, shows_rate=sees_rate(access, membership)
         )
 
-    async def remove(self, access: ProjectAccess, user_id: UUID, now: datetime) -> None:
+    async def remove(
+        self,
+        access: ProjectAccess,
+        user_id: UUID,
+        now: datetime,
+        if_match: EntityTags | None = None,
+    ) -> None:
         """Project admins remove members; a member may leave."""
         if user_id != access.workspace.user_id:
             access.require_admin()
         membership, _ = await self._get_live_for_update(access, user_id)
+        check_version(if_match, membership.version)
         membership.removed_at = now
         await record_project_member(
             self.session, membership, ProjectMemberRemoved, actor_id=access.workspace.user_id

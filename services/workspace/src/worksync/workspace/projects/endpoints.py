@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
@@ -13,6 +13,8 @@ from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.workspace.access import ProjectAdmin, ProjectViewer, WorkspaceGuest, WorkspaceMember
 from worksync.workspace.dependencies import ProjectServiceDep
 from worksync.workspace.enums import ProjectPriority, ProjectStatus
@@ -97,20 +99,22 @@ async def create_project(
 
 
 @router.get("/{project_id}", response_model=Project, responses=error_responses(401, 404, 422))
-async def get_project(access: ProjectViewer) -> Project:
+async def get_project(access: ProjectViewer) -> Response:
     """A project, with its `version` (the sequence of its latest event); its money only
     for project admins."""
-    return Project.of(access.project, shows_money=access.is_admin)
+    project = Project.of(access.project, shows_money=access.is_admin)
+    return encoded(project, etag=project.version)
 
 
 @router.patch(
     "/{project_id}", response_model=Project, responses=error_responses(401, 403, 404, 409, 422)
 )
 async def update_project(
-    request: ProjectUpdate, access: ProjectAdmin, service: ProjectServiceDep
-) -> Project:
+    request: ProjectUpdate, access: ProjectAdmin, service: ProjectServiceDep, if_match: IfMatch
+) -> Response:
     """Change a project (project admins)."""
-    return await service.update(access, request)
+    project = await service.update(access, request, if_match)
+    return encoded(project, etag=project.version)
 
 
 @router.delete(
@@ -118,9 +122,11 @@ async def update_project(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )
-async def delete_project(access: ProjectAdmin, service: ProjectServiceDep, now: NowDep) -> None:
+async def delete_project(
+    access: ProjectAdmin, service: ProjectServiceDep, now: NowDep, if_match: IfMatch
+) -> None:
     """Delete a project (project admins); its identifier becomes free."""
-    await service.delete(access, now)
+    await service.delete(access, now, if_match)
 
 
 @router.post(

@@ -16,6 +16,7 @@ from worksync.workspace.enums import ProjectPriority, ProjectStatus
 from worksync.workspace.fields import Amount, CurrencyCode, Description, Hours, LongName
 from worksync.workspace.models import Project as ProjectRow
 from worksync.workspace.models.base import IDENTIFIER_PATTERN
+from worksync.workspace.rounding import RoundingRule, override_of
 
 Identifier = Annotated[
     str,
@@ -23,6 +24,11 @@ Identifier = Annotated[
     Field(description="2-10 upper-case letters; issue keys start with it", examples=["WEB"]),
 ]
 
+ROUNDING = (
+    "The project's own rounding rule, which replaces the workspace's on its time (a place "
+    "null or left out is not rounded); null: the workspace's rule applies. Only workspace "
+    "owners and admins set or clear it"
+)
 VISIBILITY = (
     "public: every workspace member sees the project (guests only as its members); "
     "private: only its project members and the workspace's owners and admins"
@@ -51,12 +57,13 @@ class ProjectCreate(BaseModel):
     is_time_tracking_enabled: StrictBool = True
     visibility: ProjectVisibility = Field(default=ProjectVisibility.PUBLIC, description=VISIBILITY)
     department_id: UUID | None = None
+    rounding: RoundingRule | None = Field(default=None, description=ROUNDING)
 
 
 class ProjectUpdate(BaseModel):
     """Fields left out stay as they are; nullable ones are cleared with null.
 
-    Only workspace admins and owners may change the identifier.
+    Only workspace admins and owners may change the identifier and the rounding rule.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -78,6 +85,7 @@ class ProjectUpdate(BaseModel):
     is_time_tracking_enabled: Annotated[StrictBool | None, NotNull] = None
     visibility: Annotated[ProjectVisibility | None, NotNull, Field(description=VISIBILITY)] = None
     department_id: UUID | None = None
+    rounding: RoundingRule | None = Field(default=None, description=ROUNDING)
 
 
 # Money of a project, and the hours its budget buys: only those who manage the project see them.
@@ -105,6 +113,7 @@ class Project(BaseModel):
     is_time_tracking_enabled: bool
     visibility: ProjectVisibility = Field(description=VISIBILITY)
     department_id: UUID | None
+    rounding: RoundingRule | None = Field(description=ROUNDING)
     created_by_id: UUID
     archived_at: datetime | None
     version: int = Field(description="Rises with every change; the sequence of its events")
@@ -114,7 +123,8 @@ class Project(BaseModel):
     @classmethod
     def of(cls, row: ProjectRow, *, shows_money: bool) -> Self:
         """The project as the caller may see it: without its money unless `shows_money`."""
-        project = cls.model_validate(row, from_attributes=True)
+        fields = {name: getattr(row, name) for name in cls.model_fields if name != "rounding"}
+        project = cls.model_validate({**fields, "rounding": override_of(row)})
         return project if shows_money else project.model_copy(update=dict.fromkeys(MONEY_FIELDS))
 
 

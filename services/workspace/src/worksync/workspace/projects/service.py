@@ -5,7 +5,9 @@ project members of; guests only the latter (`worksync.common.roles.sees_project`
 Members and above create projects and become their admins; project admins (workspace
 admins and owners implicitly) change them. The identifier is fixed once created, except
 for workspace admins and owners: issue keys are built from it. A project's money (budget,
-budget hours, default rate) is shown only to its admins, who are the ones managing it.
+budget hours, default rate) is shown only to its admins, who are the ones managing it. Its
+own rounding rule changes billed time, so only workspace admins and owners set or clear it
+(403 `insufficient_role` for anyone else, whatever their project role).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.errors import Conflict, Forbidden, invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import ProjectRole, WorkspaceRole
 from worksync.workspace.access import ProjectAccess, WorkspaceAccess
 from worksync.workspace.categories.service import CategoryService
@@ -45,6 +48,7 @@ from worksync.workspace.projects.schemas import (
     ProjectSort,
     ProjectUpdate,
 )
+from worksync.workspace.rounding import RoundingRule, override_columns
 from worksync.workspace.teams.repository import TeamRepository
 
 REFERENCES = ("lead_id", "client_id", "category_id", "department_id")
@@ -77,8 +81,30 @@ def _check_dates(start: date | None, end: date | None) -> None:
         raise invalid_field("end_date", "must not lie before start_date")
 
 
+# The columns a project update may change: its fields, with the rounding rule as its columns.
+EDITABLE = [name for name in ProjectUpdate.model_fields if name != "rounding"] + list(
+    override_columns(None)
+)
+
+
 def _fields(project: ProjectRow) -> dict[str, Any]:
-    return {column: getattr(project, column) for column in ProjectUpdate.model_fields}
+    return {column: getattr(project, column) for column in EDITABLE}
+
+
+def _check_rounding(
+    access: WorkspaceAccess, project: ProjectRow | None, rule: RoundingRule | None
+) -> dict[str, Any]:
+    """The columns of the project's rule `rule`; refused unless the caller administers the
+    workspace or the rule stays as it is."""
+    columns = override_columns(rule)
+    unchanged = (
+        rule is None
+        if project is None
+        else all(getattr(project, name) == value for name, value in columns.items())
+    )
+    if not unchanged:
+        access.require(WorkspaceRole.ADMIN)
+    return columns
 
 
 class ProjectService:
@@ -90,13 +116,15 @@ class ProjectService:
         self, access: WorkspaceAccess, request: ProjectCreate, now: datetime
     ) -> Project:
         _check_dates(request.start_date, request.end_date)
-        values = request.model_dump(exclude={"currency"})
+        rounding = _check_rounding(access, None, request.rounding)
+        values = request.model_dump(exclude={"currency", "rounding"})
         await self._check_references(access.workspace_id, values)
         project = ProjectRow(
             workspace_id=access.workspace_id,
             currency=request.currency or access.workspace.currency,
             created_by_id=access.user_id,
             **values,
+            **rounding,
         )
         await self.projects.add(project)
         await record_project(self.session, project, ProjectCreated, actor_id=access.user_id)
@@ -138,13 +166,18 @@ class ProjectService:
         )
         return [Project.of(row, shows_money=row.id in administered) for row in items], next_cursor
 
-    async def update(self, access: ProjectAccess, request: ProjectUpdate) -> Project:
+    async def update(
+        self, access: ProjectAccess, request: ProjectUpdate, if_match: EntityTags | None = None
+    ) -> Project:
         project = await self._lock(access)
-        changes = request.model_dump(exclude_unset=True)
+        check_version(if_match, project.version)
+        changes = request.model_dump(exclude_unset=True, exclude={"rounding"})
         if changes.get("identifier", project.identifier) != project.identifier and not (
             access.workspace.is_admin
         ):
             raise IdentifierFixed()
+        if "rounding" in request.model_fields_set:
+            changes |= _check_rounding(access.workspace, project, request.rounding)
         references = {
             name: value
             for name, value in changes.items()
@@ -186,10 +219,13 @@ class ProjectService:
         await self.projects.flush()
         return Project.of(project, shows_money=access.is_admin)
 
-    async def delete(self, access: ProjectAccess, now: datetime) -> None:
+    async def delete(
+        self, access: ProjectAccess, now: datetime, if_match: EntityTags | None = None
+    ) -> None:
         """Mark the project deleted, after ending its memberships and team assignments;
         departments linking it let go of it."""
         project = await self._lock(access)
+        check_version(if_match, project.version)
         actor_id = access.workspace.user_id
         # Before the membership rows: auto-sync takes this lock first, then those rows.
         await DepartmentRepository(self.session).lock_tree(project.workspace_id)

@@ -7,14 +7,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep, SessionmakerDep
 from worksync.common.errors import error_responses
+from worksync.common.fields import Skill
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.workspace.access import WorkspaceAdmin, WorkspaceMember
 from worksync.workspace.dependencies import StaffImportDep, StaffServiceDep
 from worksync.workspace.enums import EmploymentStatus
@@ -78,6 +81,9 @@ def staff_filters(
         str | None,
         Query(max_length=100, description="Part of the staff id, position, name or email"),
     ] = None,
+    skill: Annotated[
+        Skill | None, Query(description="Only staff with this skill (ignoring case)")
+    ] = None,
 ) -> StaffFilters:
     return StaffFilters(
         department_id=department_id,
@@ -85,6 +91,7 @@ def staff_filters(
         employment_status=employment_status,
         is_department_manager=is_department_manager,
         search=search,
+        skill=skill,
     )
 
 
@@ -205,9 +212,10 @@ async def get_staff_stats(access: WorkspaceMember, service: StaffServiceDep) -> 
 )
 async def get_staff_profile(
     staff_profile_id: UUID, access: WorkspaceMember, service: StaffServiceDep
-) -> StaffProfile:
+) -> Response:
     """A staff profile."""
-    return await service.get(access, staff_profile_id)
+    profile = await service.get(access, staff_profile_id)
+    return encoded(profile, etag=profile.version)
 
 
 @router.patch(
@@ -221,9 +229,11 @@ async def update_staff_profile(
     access: WorkspaceAdmin,
     service: StaffServiceDep,
     now: NowDep,
-) -> StaffProfile:
+    if_match: IfMatch,
+) -> Response:
     """Change a staff profile (admins); departments change by transfer."""
-    return await service.update(access, staff_profile_id, request, now)
+    profile = await service.update(access, staff_profile_id, request, now, if_match)
+    return encoded(profile, etag=profile.version)
 
 
 @router.delete(
@@ -232,10 +242,14 @@ async def update_staff_profile(
     responses=error_responses(401, 403, 404, 422),
 )
 async def delete_staff_profile(
-    staff_profile_id: UUID, access: WorkspaceAdmin, service: StaffServiceDep, now: NowDep
+    staff_profile_id: UUID,
+    access: WorkspaceAdmin,
+    service: StaffServiceDep,
+    now: NowDep,
+    if_match: IfMatch,
 ) -> None:
     """Delete a staff profile (admins)."""
-    await service.delete(access, staff_profile_id, now)
+    await service.delete(access, staff_profile_id, now, if_match)
 
 
 @router.post(

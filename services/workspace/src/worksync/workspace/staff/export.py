@@ -2,11 +2,12 @@
 
 Columns, in this order: `staff_id`, `user_id`, `email`, `display_name`, `department_code`,
 `position`, `job_grade`, `phone`, `date_of_joining`, `date_of_leaving`,
-`employment_status`, `is_department_manager` (`true`/`false`), `notes`. Dates are
-`YYYY-MM-DD`, absent values empty cells; quoting is the csv module's (RFC 4180). Text that
-a spreadsheet would run as a formula is neutralised (`staff.cells`). The file can be
-imported again as it is: the import takes the neutralisation off and reads past
-`display_name` and `is_department_manager`, which are derived.
+`employment_status`, `is_department_manager` (`true`/`false`), `notes`, `skills` (one cell,
+the names joined by `; `). Dates are `YYYY-MM-DD`, absent values empty cells; quoting is
+the csv module's (RFC 4180). Text that a spreadsheet would run as a formula is neutralised
+(`staff.cells`). The file can be imported again as it is: the import takes the
+neutralisation off and reads past `display_name` and `is_department_manager`, which are
+derived.
 
 The response outlives the request's session, so the rows are read in a session of their
 own, through a server-side cursor, after the endpoint has checked the caller's access.
@@ -22,7 +23,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.workspace.staff.cells import text_cell
+from worksync.workspace.staff.cells import skills_cell, text_cell
 from worksync.workspace.staff.repository import StaffRepository
 from worksync.workspace.staff.schemas import StaffFilters
 
@@ -40,6 +41,7 @@ COLUMNS = (
     "employment_status",
     "is_department_manager",
     "notes",
+    "skills",
 )
 ROWS_PER_CHUNK = 500
 
@@ -88,6 +90,7 @@ async def staff_csv(
                     profile.employment_status,
                     profile.is_department_manager,
                     profile.notes,
+                    skills_cell(profile.skills),
                 )
                 for profile, email, display_name, department_code in chunk
             )

@@ -52,6 +52,13 @@ def filtered(
         statement = statement.where(
             StaffProfile.is_department_manager.is_(filters.is_department_manager)
         )
+    if filters.skill is not None:
+        skill = func.unnest(StaffProfile.skills).table_valued("skill").render_derived()
+        statement = statement.where(
+            select(skill.c.skill)
+            .where(func.lower(skill.c.skill) == func.lower(filters.skill))
+            .exists()
+        )
     if filters.search:
         statement = statement.where(
             contains(

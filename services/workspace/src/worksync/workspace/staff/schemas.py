@@ -10,7 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from worksync.common.fields import IsoDate, NotNull
+from worksync.common.fields import IsoDate, NotNull, Skill, Skills
 from worksync.workspace.enums import EmploymentStatus
 from worksync.workspace.fields import Description
 from worksync.workspace.models import StaffProfile as StaffProfileRow
@@ -31,6 +31,10 @@ Position = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 JobGrade = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Note = Annotated[str, StringConstraints(max_length=2000)]
 PRIVATE = "Only admins, owners and the staff member themself see it; null for others"
+SKILLS = (
+    "Skill names (trimmed, 1-50 characters, at most 50, each once ignoring case: the first"
+    " spelling stays), as capacity profiles hold theirs; the capacity forecast joins them"
+)
 
 
 class NewStaffDetails(BaseModel):
@@ -46,6 +50,7 @@ class NewStaffDetails(BaseModel):
     date_of_leaving: IsoDate | None = None
     employment_status: EmploymentStatus = EmploymentStatus.ACTIVE
     notes: Description | None = None
+    skills: Skills = Field(default=[], description=SKILLS)
 
 
 class StaffCreate(NewStaffDetails):
@@ -70,6 +75,7 @@ class StaffUpdate(BaseModel):
     date_of_leaving: IsoDate | None = None
     employment_status: Annotated[EmploymentStatus | None, NotNull] = None
     notes: Description | None = None
+    skills: Annotated[Skills | None, NotNull] = Field(default=None, description=SKILLS)
 
 
 class StaffProfile(BaseModel):
@@ -87,6 +93,7 @@ class StaffProfile(BaseModel):
     date_of_leaving: date | None
     employment_status: EmploymentStatus
     is_department_manager: bool = Field(description="Whether the user manages a department")
+    skills: list[str]
     notes: str | None = Field(description=PRIVATE)
     leaving_reason: str | None = Field(description=PRIVATE)
     version: int = Field(description="Rises with every change; the sequence of its events")
@@ -161,6 +168,8 @@ class StaffFilters:
     employment_status: EmploymentStatus | None = None
     is_department_manager: bool | None = None
     search: str | None = None
+    # Matched ignoring case.
+    skill: Skill | None = None
 
 
 class DepartmentStaffCount(BaseModel):

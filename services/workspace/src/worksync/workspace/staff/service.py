@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.errors import Conflict, invalid_field, not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.workspace.access import WorkspaceAccess
 from worksync.workspace.department_grants.service import release_manager
 from worksync.workspace.departments.repository import DepartmentRepository
@@ -144,11 +145,13 @@ class StaffService:
         staff_profile_id: UUID,
         request: StaffUpdate,
         now: datetime,
+        if_match: EntityTags | None = None,
     ) -> StaffProfile:
         if request.employment_status is not None and not _is_active(request.employment_status):
             await self.departments.lock_tree(access.workspace_id)
         row = await self._get(access, staff_profile_id, for_update=True)
         profile = row.StaffProfile
+        check_version(if_match, profile.version)
         changes = {
             name: value
             for name, value in request.model_dump(exclude_unset=True).items()
@@ -169,9 +172,16 @@ class StaffService:
         await self._record(profile, StaffUpdated, access)
         return self._read(access, row)
 
-    async def delete(self, access: WorkspaceAccess, staff_profile_id: UUID, now: datetime) -> None:
+    async def delete(
+        self,
+        access: WorkspaceAccess,
+        staff_profile_id: UUID,
+        now: datetime,
+        if_match: EntityTags | None = None,
+    ) -> None:
         """Mark the profile deleted; the member may get a new one."""
         profile = (await self._get(access, staff_profile_id, for_update=True)).StaffProfile
+        check_version(if_match, profile.version)
         profile.deleted_at = now
         await self._record(profile, StaffDeleted, access)
 

@@ -17,7 +17,7 @@ from email.policy import HTTP
 from typing import Any
 
 from worksync.common.errors import AppError, BadRequest, FieldError, Unprocessable
-from worksync.workspace.staff.cells import read_text_cell
+from worksync.workspace.staff.cells import read_skills_cell, read_text_cell
 from worksync.workspace.staff.schemas import StaffImportRow
 
 MAX_IMPORT_ROWS = 5000
@@ -115,7 +115,7 @@ def _csv_rows(data: bytes) -> Rows:
         for row in reader:
             rows.append(
                 {
-                    column: value if column == EXTRA_VALUES else _csv_value(value)
+                    column: _csv_value(column, value)
                     for column, value in row.items()
                     if column not in IGNORED_COLUMNS
                 }
@@ -127,8 +127,13 @@ def _csv_rows(data: bytes) -> Rows:
     return rows
 
 
-def _csv_value(cell: str | None) -> str | None:
-    """An empty cell is an absent value; a neutralised formula is its text again."""
+def _csv_value(column: str, cell: Any) -> Any:
+    """An empty cell is an absent value (no skills for `skills`); a neutralised formula is
+    its text again; the skills cell is their list."""
+    if column == EXTRA_VALUES:
+        return cell
+    if column == "skills":
+        return read_skills_cell(cell)
     return read_text_cell(cell) if cell else None
 
 

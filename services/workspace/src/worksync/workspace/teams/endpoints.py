@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
@@ -17,6 +17,8 @@ from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.workspace.access import ProjectAdmin, ProjectViewer, WorkspaceAdmin, WorkspaceMember
 from worksync.workspace.dependencies import TeamServiceDep
 from worksync.workspace.models import idempotency_keys
@@ -81,17 +83,23 @@ async def create_team(
 
 
 @router.get("/{team_id}", response_model=Team, responses=error_responses(401, 403, 404, 422))
-async def get_team(team_id: UUID, access: WorkspaceMember, service: TeamServiceDep) -> Team:
+async def get_team(team_id: UUID, access: WorkspaceMember, service: TeamServiceDep) -> Response:
     """A team."""
-    return await service.get(access, team_id)
+    team = await service.get(access, team_id)
+    return encoded(team, etag=team.version)
 
 
 @router.patch("/{team_id}", response_model=Team, responses=error_responses(401, 403, 404, 409, 422))
 async def update_team(
-    team_id: UUID, request: TeamUpdate, access: WorkspaceAdmin, service: TeamServiceDep
-) -> Team:
+    team_id: UUID,
+    request: TeamUpdate,
+    access: WorkspaceAdmin,
+    service: TeamServiceDep,
+    if_match: IfMatch,
+) -> Response:
     """Change a team's name, description or lead (admins)."""
-    return await service.update(access, team_id, request)
+    team = await service.update(access, team_id, request, if_match)
+    return encoded(team, etag=team.version)
 
 
 @router.delete(
@@ -99,9 +107,11 @@ async def update_team(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(401, 403, 404, 422),
 )
-async def delete_team(team_id: UUID, access: WorkspaceAdmin, service: TeamServiceDep) -> None:
+async def delete_team(
+    team_id: UUID, access: WorkspaceAdmin, service: TeamServiceDep, if_match: IfMatch
+) -> None:
     """Delete a team with its memberships and project assignments (admins)."""
-    await service.delete(access, team_id)
+    await service.delete(access, team_id, if_match)
 
 
 @router.get(
@@ -141,9 +151,12 @@ async def update_team_member(
     request: TeamMemberUpdate,
     access: WorkspaceAdmin,
     service: TeamServiceDep,
-) -> TeamMember:
-    """Change a team member's allocation (admins)."""
-    return await service.update_member(access, team_id, user_id, request)
+    if_match: IfMatch,
+) -> Response:
+    """Change a team member's allocation (admins); `If-Match` and `ETag`: the team's version."""
+    member = await service.update_member(access, team_id, user_id, request, if_match)
+    # The team's version, which the change moved on (the team is locked until commit).
+    return encoded(member, etag=(await service.get(access, team_id)).version)
 
 
 @router.delete(
@@ -152,10 +165,10 @@ async def update_team_member(
     responses=error_responses(401, 403, 404, 422),
 )
 async def remove_team_member(
-    team_id: UUID, user_id: UUID, access: WorkspaceAdmin, service: TeamServiceDep
+    team_id: UUID, user_id: UUID, access: WorkspaceAdmin, service: TeamServiceDep, if_match: IfMatch
 ) -> None:
-    """Take a member off the team (admins)."""
-    await service.remove_member(access, team_id, user_id)
+    """Take a member off the team (admins); `If-Match`: a version of the team."""
+    await service.remove_member(access, team_id, user_id, if_match)
 
 
 @project_router.get(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.errors import not_found, unknown_reference
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import ProjectRole, WorkspaceRole
 from worksync.workspace.access import ProjectAccess, WorkspaceAccess
 from worksync.workspace.members.repository import MemberRepository
@@ -80,8 +81,15 @@ class TeamService:
         await self.teams.flush()
         return _read(team)
 
-    async def update(self, access: WorkspaceAccess, team_id: UUID, request: TeamUpdate) -> Team:
+    async def update(
+        self,
+        access: WorkspaceAccess,
+        team_id: UUID,
+        request: TeamUpdate,
+        if_match: EntityTags | None = None,
+    ) -> Team:
         team = await self._get(access, team_id, for_update=True)
+        check_version(if_match, team.version)
         changes = request.model_dump(exclude_unset=True)
         if changes.get("lead_id", team.lead_id) != team.lead_id:
             await self._check_lead(access, changes["lead_id"])
@@ -93,9 +101,12 @@ class TeamService:
             await self.teams.flush()
         return _read(team)
 
-    async def delete(self, access: WorkspaceAccess, team_id: UUID) -> None:
+    async def delete(
+        self, access: WorkspaceAccess, team_id: UUID, if_match: EntityTags | None = None
+    ) -> None:
         """Delete the team; its memberships and assignments go with it (database cascade)."""
         team = await self._get(access, team_id, for_update=True)
+        check_version(if_match, team.version)
         await record_team(self.session, team, TeamDeleted, actor_id=access.user_id)
         await self.teams.delete(team)
 
@@ -131,9 +142,16 @@ class TeamService:
         return TeamMember.of(membership, member.email, member.display_name)
 
     async def update_member(
-        self, access: WorkspaceAccess, team_id: UUID, user_id: UUID, request: TeamMemberUpdate
+        self,
+        access: WorkspaceAccess,
+        team_id: UUID,
+        user_id: UUID,
+        request: TeamMemberUpdate,
+        if_match: EntityTags | None = None,
     ) -> TeamMember:
+        """`if_match` names a version of the team (member changes are changes of it)."""
         team = await self._get(access, team_id, for_update=True)
+        check_version(if_match, team.version)
         membership = await self._get_membership(team_id, user_id)
         if membership.allocation_percent != request.allocation_percent:
             membership.allocation_percent = request.allocation_percent
@@ -145,8 +163,15 @@ class TeamService:
         assert member is not None, "a foreign key ties team members to memberships"
         return TeamMember.of(membership, member.email, member.display_name)
 
-    async def remove_member(self, access: WorkspaceAccess, team_id: UUID, user_id: UUID) -> None:
+    async def remove_member(
+        self,
+        access: WorkspaceAccess,
+        team_id: UUID,
+        user_id: UUID,
+        if_match: EntityTags | None = None,
+    ) -> None:
         team = await self._get(access, team_id, for_update=True)
+        check_version(if_match, team.version)
         membership = await self._get_membership(team_id, user_id)
         await self.teams.delete(membership)
         await record_team_member(

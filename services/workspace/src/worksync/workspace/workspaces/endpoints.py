@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Response, status
 from fastapi.responses import JSONResponse
 
 from worksync.common.auth import CurrentPrincipal
@@ -13,6 +13,8 @@ from worksync.common.db import SessionDep
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
+from worksync.common.preconditions import IfMatch
+from worksync.common.responses import encoded
 from worksync.workspace.access import WorkspaceAdmin, WorkspaceGuest, WorkspaceOwner
 from worksync.workspace.dependencies import WorkspaceServiceDep
 from worksync.workspace.models import idempotency_keys
@@ -69,24 +71,28 @@ async def create_workspace(
 
 
 @router.get("/{ws}", response_model=Workspace, responses=error_responses(401, 404))
-async def get_workspace(access: WorkspaceGuest) -> Workspace:
+async def get_workspace(access: WorkspaceGuest) -> Response:
     """A workspace the caller is a member of."""
-    return Workspace.of(access.workspace, access.role)
+    return encoded(Workspace.of(access.workspace, access.role), etag=access.workspace.version)
 
 
 @router.patch("/{ws}", response_model=Workspace, responses=error_responses(401, 403, 404, 422))
 async def update_workspace(
-    request: WorkspaceUpdate, access: WorkspaceAdmin, service: WorkspaceServiceDep
-) -> Workspace:
+    request: WorkspaceUpdate,
+    access: WorkspaceAdmin,
+    service: WorkspaceServiceDep,
+    if_match: IfMatch,
+) -> Response:
     """Change the name, description or settings (admins and owners)."""
-    return await service.update(access, request)
+    workspace = await service.update(access, request, if_match)
+    return encoded(workspace, etag=workspace.version)
 
 
 @router.delete(
     "/{ws}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 403, 404)
 )
 async def delete_workspace(
-    access: WorkspaceOwner, service: WorkspaceServiceDep, now: NowDep
+    access: WorkspaceOwner, service: WorkspaceServiceDep, now: NowDep, if_match: IfMatch
 ) -> None:
     """Delete the workspace and end every membership (owners)."""
-    await service.delete(access, now)
+    await service.delete(access, now, if_match)

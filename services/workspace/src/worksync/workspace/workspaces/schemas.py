@@ -10,12 +10,13 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from worksync.common.fields import IsoDate, JsonInteger, NotNull, TimeZone
+from worksync.common.fields import IsoDate, NotNull, TimeZone
 from worksync.common.roles import WorkspaceRole
-from worksync.workspace.enums import RoundingAppliesTo, RoundingMode, TimesheetPeriod, WeekStart
+from worksync.workspace.enums import TimesheetPeriod, WeekStart
 from worksync.workspace.fields import CurrencyCode, Description, HoursPerDay, Name
 from worksync.workspace.models import Workspace as WorkspaceRow
 from worksync.workspace.models.base import SLUG_MAX_LENGTH, SLUG_MIN_LENGTH, SLUG_PATTERN
+from worksync.workspace.rounding import RoundingRule, RoundingRuleUpdate, rule_of
 
 # Slugs that would read as a page of the web app or a route of the API rather than a workspace.
 RESERVED_SLUGS = frozenset(
@@ -43,27 +44,7 @@ Slug = Annotated[
         examples=["acme-studio"],
     ),
 ]
-RoundingStep = Annotated[
-    int, Field(ge=0, le=1440, description="Minutes; 0 turns rounding off"), JsonInteger
-]
-
-
-class Rounding(BaseModel):
-    """How tracked time is rounded: to `step_minutes`, `mode`, at `applies_to`."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    step_minutes: RoundingStep = 0
-    mode: RoundingMode = RoundingMode.NEAREST
-    applies_to: RoundingAppliesTo = RoundingAppliesTo.DURATION
-
-
-class RoundingUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    step_minutes: Annotated[RoundingStep | None, NotNull] = None
-    mode: Annotated[RoundingMode | None, NotNull] = None
-    applies_to: Annotated[RoundingAppliesTo | None, NotNull] = None
+ROUNDING = "How tracked time is rounded, unless a project has its own rule"
 
 
 class Settings(BaseModel):
@@ -73,7 +54,7 @@ class Settings(BaseModel):
     week_start: WeekStart = WeekStart.MONDAY
     working_hours_per_day: HoursPerDay = Decimal("8.00")
     currency: CurrencyCode = "USD"
-    rounding: Rounding = Field(default_factory=Rounding)
+    rounding: RoundingRule = Field(default_factory=RoundingRule, description=ROUNDING)
     lockdown_date: IsoDate | None = Field(
         default=None, description="Time on or before this date can no longer be changed"
     )
@@ -81,7 +62,8 @@ class Settings(BaseModel):
 
 
 class SettingsUpdate(BaseModel):
-    """Only the settings given change; `lockdown_date: null` lifts the lockdown."""
+    """Only the settings given change; `lockdown_date: null` lifts the lockdown; in
+    `rounding`, only the places given change."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -89,7 +71,7 @@ class SettingsUpdate(BaseModel):
     week_start: Annotated[WeekStart | None, NotNull] = None
     working_hours_per_day: Annotated[HoursPerDay | None, NotNull] = None
     currency: Annotated[CurrencyCode | None, NotNull] = None
-    rounding: Annotated[RoundingUpdate | None, NotNull] = None
+    rounding: Annotated[RoundingRuleUpdate | None, NotNull] = None
     lockdown_date: IsoDate | None = None
     timesheet_period: Annotated[TimesheetPeriod | None, NotNull] = None
 
@@ -149,11 +131,7 @@ def settings_of(row: WorkspaceRow) -> Settings:
         week_start=WeekStart(row.week_start),
         working_hours_per_day=row.working_hours_per_day,
         currency=row.currency,
-        rounding=Rounding(
-            step_minutes=row.rounding_step_minutes,
-            mode=RoundingMode(row.rounding_mode),
-            applies_to=RoundingAppliesTo(row.rounding_applies_to),
-        ),
+        rounding=rule_of(row),
         lockdown_date=row.lockdown_date,
         timesheet_period=TimesheetPeriod(row.timesheet_period),
     )

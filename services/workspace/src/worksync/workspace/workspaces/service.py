@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.auth import Principal
 from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import WorkspaceRole
 from worksync.workspace.access import WorkspaceAccess
 from worksync.workspace.members.repository import MemberRepository
@@ -22,6 +23,7 @@ from worksync.workspace.messaging.published import (
 from worksync.workspace.messaging.recording import record_member, record_workspace
 from worksync.workspace.models import Workspace as WorkspaceRow
 from worksync.workspace.projections import UserRepository
+from worksync.workspace.rounding import rule_columns
 from worksync.workspace.workspaces.repository import WorkspaceRepository
 from worksync.workspace.workspaces.schemas import (
     Settings,
@@ -47,9 +49,7 @@ def _columns(settings: Settings) -> dict[str, Any]:
         "week_start": settings.week_start,
         "working_hours_per_day": settings.working_hours_per_day,
         "currency": settings.currency,
-        "rounding_step_minutes": settings.rounding.step_minutes,
-        "rounding_mode": settings.rounding.mode,
-        "rounding_applies_to": settings.rounding.applies_to,
+        **rule_columns(settings.rounding),
         "lockdown_date": settings.lockdown_date,
         "timesheet_period": settings.timesheet_period,
     }
@@ -94,8 +94,14 @@ class WorkspaceService:
         items, next_cursor = build_page([row.Workspace for row in rows], key, params)
         return [Workspace.of(item, roles[item.id]) for item in items], next_cursor
 
-    async def update(self, access: WorkspaceAccess, request: WorkspaceUpdate) -> Workspace:
+    async def update(
+        self,
+        access: WorkspaceAccess,
+        request: WorkspaceUpdate,
+        if_match: EntityTags | None = None,
+    ) -> Workspace:
         workspace = await self.workspaces.get_for_update(access.workspace_id)
+        check_version(if_match, workspace.version)
         changes: dict[str, Any] = {}
         if request.name is not None:
             changes["name"] = request.name
@@ -113,10 +119,13 @@ class WorkspaceService:
             await self.workspaces.flush()
         return Workspace.of(workspace, access.role)
 
-    async def delete(self, access: WorkspaceAccess, now: datetime) -> None:
+    async def delete(
+        self, access: WorkspaceAccess, now: datetime, if_match: EntityTags | None = None
+    ) -> None:
         """Mark the workspace deleted, after removing every member (which other services'
         membership projections need to hear)."""
         workspace = await self.workspaces.get_for_update(access.workspace_id)
+        check_version(if_match, workspace.version)
         for membership in await MemberRepository(self.session).live_of_workspace(workspace.id):
             membership.removed_at = now
             await record_member(self.session, membership, MemberRemoved, actor_id=access.user_id)
@@ -129,7 +138,5 @@ def _merged(current: Settings, update: SettingsUpdate) -> Settings:
     """The current settings with the given changes laid over them."""
     changes = update.model_dump(exclude_unset=True, exclude={"rounding"})
     if update.rounding is not None:
-        changes["rounding"] = current.rounding.model_copy(
-            update=update.rounding.model_dump(exclude_unset=True)
-        )
+        changes["rounding"] = update.rounding.applied_to(current.rounding)
     return current.model_copy(update=changes)

@@ -1,0 +1,1 @@
+"""Staff skills: the skills workspace's staff profiles carry (`workspace.staff.*`)."""
