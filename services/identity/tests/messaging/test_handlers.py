@@ -20,7 +20,7 @@ def membership_event(
     event_type: str, workspace_id: uuid.UUID, user_id: uuid.UUID, sequence: int
 ) -> CloudEvent:
     data: dict[str, Any] = {"workspace_id": str(workspace_id), "user_id": str(user_id)}
-    if event_type == "workspace.member.added":
+    if event_type in {"workspace.member.added", "workspace.member.updated"}:
         data["role"] = "member"
     return CloudEvent(
         source="worksync/workspace",
@@ -107,3 +107,23 @@ async def test_sharing_needs_the_same_workspace(
     )
     await deliver(sessionmaker, membership_event("workspace.member.added", uuid.uuid4(), bob.id, 1))
     assert_problem(await _profile(client, alice, bob), 404, "user_not_found")
+
+
+async def test_republished_updates_refill_a_rebuilt_projection(
+    accounts: Accounts,
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    """`ops rebuild identity memberships` clears the table; `republish workspace.member`
+    sends every live member as `updated` at its sequence, removals as `removed`."""
+    alice, bob, cy = await accounts.create(), await accounts.create(), await accounts.create()
+    workspace = uuid.uuid4()
+    updated = "workspace.member.updated"
+    await deliver(sessionmaker, membership_event(updated, workspace, alice.id, 4))
+    await deliver(sessionmaker, membership_event(updated, workspace, bob.id, 2))
+    await deliver(sessionmaker, membership_event("workspace.member.removed", workspace, cy.id, 3))
+    assert (await _profile(client, alice, bob)).status_code == 200
+    assert_problem(await _profile(client, alice, cy), 404, "user_not_found")
+    # An update older than the removal it follows changes nothing.
+    await deliver(sessionmaker, membership_event(updated, workspace, cy.id, 2))
+    assert_problem(await _profile(client, alice, cy), 404, "user_not_found")

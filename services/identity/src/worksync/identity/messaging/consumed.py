@@ -16,6 +16,16 @@ class WorkspaceMemberAdded(IntegrationEvent):
     role: str
 
 
+class WorkspaceMemberUpdated(IntegrationEvent):
+    """Also what a republish sends for every live member (`ops republish workspace.member`)."""
+
+    event_type: ClassVar[str] = "workspace.member.updated"
+
+    workspace_id: UUID
+    user_id: UUID
+    role: str
+
+
 class WorkspaceMemberRemoved(IntegrationEvent):
     event_type: ClassVar[str] = "workspace.member.removed"
 

@@ -9,12 +9,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
-from worksync.identity.messaging.consumed import WorkspaceMemberAdded, WorkspaceMemberRemoved
+from worksync.identity.messaging.consumed import (
+    WorkspaceMemberAdded,
+    WorkspaceMemberRemoved,
+    WorkspaceMemberUpdated,
+)
 from worksync.identity.projections import MembershipRepository
 
 
 def _membership_handler(
-    event_class: type[WorkspaceMemberAdded | WorkspaceMemberRemoved], *, removed: bool
+    event_class: type[WorkspaceMemberAdded | WorkspaceMemberUpdated | WorkspaceMemberRemoved],
+    *,
+    removed: bool,
 ) -> Handler:
     """A handler storing the membership an event names, as current or removed."""
 
@@ -32,5 +38,7 @@ def _membership_handler(
 
 HANDLERS: Mapping[str, Handler] = {
     WorkspaceMemberAdded.event_type: _membership_handler(WorkspaceMemberAdded, removed=False),
+    # An update names a live member; a republish sends one for each (removals as removed).
+    WorkspaceMemberUpdated.event_type: _membership_handler(WorkspaceMemberUpdated, removed=False),
     WorkspaceMemberRemoved.event_type: _membership_handler(WorkspaceMemberRemoved, removed=True),
 }
