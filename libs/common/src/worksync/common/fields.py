@@ -108,7 +108,10 @@ class DecimalPlaces:
         numbers = [b for b in branches if b.get("type") == "number"]
         signed = not any(b.get("minimum", b.get("exclusiveMinimum", -1)) >= 0 for b in numbers)
         for branch in numbers:
-            branch["multipleOf"] = float(Decimal(1).scaleb(-self.places))
+            # On requests only: a validator checks `multipleOf` on a float answer by float
+            # division (0.07 / 0.01 is no integer), so an answer's number states no places.
+            if handler.mode == "validation":
+                branch["multipleOf"] = float(Decimal(1).scaleb(-self.places))
             if self.max_digits is not None and "maximum" not in branch:
                 branch["exclusiveMaximum"] = 10 ** (self.max_digits - self.places)
         whole = "+" if self.max_digits is None else f"{{1,{self.max_digits - self.places}}}"
