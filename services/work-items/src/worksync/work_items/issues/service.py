@@ -161,8 +161,11 @@ class IssueService:
             version=0,
         )
         await self.issues.add(row)
-        await self.issues.set_assignees(row.id, assignee_ids)
-        await self.issues.set_labels(project.id, row.id, label_ids)
+        # A new issue has none to remove: only what it is given is written.
+        if assignee_ids:
+            await self.issues.set_assignees(row.id, assignee_ids)
+        if label_ids:
+            await self.issues.set_labels(project.id, row.id, label_ids)
         # Entries logged on this id before it was known count from the start.
         await TimeEntryRepository(self.session).recompute_logged_minutes([row.id])
         await self.issues.refresh_logged_minutes(row)
@@ -312,7 +315,7 @@ class IssueService:
 
     async def _check_labels(self, project_id: UUID, label_ids: Sequence[UUID]) -> set[UUID]:
         wanted = set(label_ids)
-        if wanted - await self.issues.labels_in_project(project_id, wanted):
+        if wanted and wanted - await self.issues.labels_in_project(project_id, wanted):
             raise unknown_reference("label_ids", "label", where="here")
         return wanted
 
