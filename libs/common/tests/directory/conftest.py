@@ -14,7 +14,6 @@ import pytest
 from aio_pika.abc import AbstractChannel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.schema import CreateSchema, DropSchema
 
 from worksync.common.db import create_engine, create_sessionmaker, service_metadata
 from worksync.common.directory import (
@@ -30,6 +29,7 @@ from worksync.common.events.topology import dead_queue_name, declare_topology
 
 # The kit's stand-in workspace API, as every suite gets it.
 from worksync.common.testing.fixtures import workspace_api, workspace_api_url  # noqa: F401
+from worksync.common.testing.schemas import schema_with_tables
 from worksync.common.testing.tokens import TokenMinter
 
 # Generous bounds for what normally takes milliseconds: they only keep a broken build
@@ -69,12 +69,8 @@ async def projection(engine: AsyncEngine) -> AsyncIterator[Projection]:
     schema = f"directory_{uuid.uuid4().hex[:12]}"
     metadata = service_metadata(schema)
     projection = Projection(define_directory_tables(metadata), define_messaging_tables(metadata))
-    async with engine.begin() as connection:
-        await connection.execute(CreateSchema(schema))
-        await connection.run_sync(metadata.create_all)
-    yield projection
-    async with engine.begin() as connection:
-        await connection.execute(DropSchema(schema, cascade=True))
+    async with schema_with_tables(engine, schema, metadata):
+        yield projection
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ import pytest
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 from sqlalchemy import Column, Integer, MetaData, String, Table, Uuid
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.schema import CreateSchema, DropSchema
 
 from worksync.common.db import create_engine, create_sessionmaker, service_metadata
 from worksync.common.events.tables import MessagingTables, define_messaging_tables
 from worksync.common.events.topology import dead_queue_name, declare_topology
+from worksync.common.testing.schemas import schema_with_tables
 
 # Generous bounds for conditions that normally hold within milliseconds; they only keep a
 # broken build from hanging, they do not measure speed.
@@ -87,12 +87,8 @@ async def metadata(engine: AsyncEngine) -> AsyncIterator[MetaData]:
         Column("event_id", Uuid, nullable=False),
         Column("event_type", String(200), nullable=False),
     )
-    async with engine.begin() as connection:
-        await connection.execute(CreateSchema(schema))
-        await connection.run_sync(metadata.create_all)
-    yield metadata
-    async with engine.begin() as connection:
-        await connection.execute(DropSchema(schema, cascade=True))
+    async with schema_with_tables(engine, schema, metadata):
+        yield metadata
 
 
 @pytest.fixture

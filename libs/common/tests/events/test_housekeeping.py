@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import MetaData, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.schema import CreateSchema, DropSchema
 
 from worksync.common.config import CommonSettings, Environment
 from worksync.common.db import create_engine, create_sessionmaker, service_metadata
@@ -19,6 +18,7 @@ from worksync.common.events.outbox import Outbox
 from worksync.common.events.worker import ServiceWorker
 from worksync.common.ids import new_id
 from worksync.common.tables import KitTables, define_kit_tables
+from worksync.common.testing.schemas import schema_with_tables
 
 Eventually = Callable[[Callable[[], Awaitable[bool]]], Awaitable[None]]
 
@@ -28,12 +28,8 @@ async def kit_tables(engine: AsyncEngine) -> AsyncIterator[KitTables]:
     schema = f"hk_{uuid.uuid4().hex[:12]}"
     metadata: MetaData = service_metadata(schema)
     tables = define_kit_tables(metadata)
-    async with engine.begin() as connection:
-        await connection.execute(CreateSchema(schema))
-        await connection.run_sync(metadata.create_all)
-    yield tables
-    async with engine.begin() as connection:
-        await connection.execute(DropSchema(schema, cascade=True))
+    async with schema_with_tables(engine, schema, metadata):
+        yield tables
 
 
 async def _seed(

@@ -10,7 +10,6 @@ import aio_pika
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.schema import CreateSchema, DropSchema
 
 from worksync.common.config import CommonSettings
 from worksync.common.db import create_engine, create_sessionmaker
@@ -18,6 +17,7 @@ from worksync.common.events.consumer import EventConsumer
 from worksync.common.events.relay import OutboxRelay
 from worksync.common.events.topology import dead_queue_name
 from worksync.common.ops.services import ServiceOperations
+from worksync.common.testing.schemas import schema_with_tables
 
 from .sample import COPIES, GADGETS, SCHEMA, Base, apply_gadget, outbox
 
@@ -30,12 +30,8 @@ POLL_SECONDS = 0.05
 @pytest.fixture(scope="module")
 async def engine(worksync_database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(worksync_database_url, pool_size=2)
-    async with engine.begin() as connection:
-        await connection.execute(CreateSchema(SCHEMA))
-        await connection.run_sync(Base.metadata.create_all)
-    yield engine
-    async with engine.begin() as connection:
-        await connection.execute(DropSchema(SCHEMA, cascade=True))
+    async with schema_with_tables(engine, SCHEMA, Base.metadata):
+        yield engine
     await engine.dispose()
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import CheckConstraint, String, UniqueConstraint, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.schema import CreateSchema, DropSchema
 
 from worksync.common.db import (
     IdMixin,
@@ -22,6 +21,7 @@ from worksync.common.db import (
 )
 from worksync.common.errors import Conflict
 from worksync.common.repository import Repository
+from worksync.common.testing.schemas import schema_with_tables
 
 SCHEMA = f"repo_{uuid.uuid4().hex[:12]}"
 
@@ -53,12 +53,8 @@ class GadgetRepository(Repository):
 @pytest.fixture(scope="module")
 async def engine(worksync_database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(worksync_database_url, pool_size=2)
-    async with engine.begin() as connection:
-        await connection.execute(CreateSchema(SCHEMA))
-        await connection.run_sync(Base.metadata.create_all)
-    yield engine
-    async with engine.begin() as connection:
-        await connection.execute(DropSchema(SCHEMA, cascade=True))
+    async with schema_with_tables(engine, SCHEMA, Base.metadata):
+        yield engine
     await engine.dispose()
 
 

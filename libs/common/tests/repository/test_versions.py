@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import Integer, String, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.schema import CreateSchema, DropSchema
 
 from worksync.common.db import IdMixin, Model, create_engine, create_sessionmaker, service_metadata
 from worksync.common.errors import PreconditionFailed
 from worksync.common.preconditions import parse_if_match
 from worksync.common.repository import Repository
+from worksync.common.testing.schemas import schema_with_tables
 
 SCHEMA = f"versions_{uuid.uuid4().hex[:12]}"
 
@@ -42,12 +42,8 @@ class NoteRepository(Repository):
 @pytest.fixture(scope="module")
 async def engine(worksync_database_url: str) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(worksync_database_url, pool_size=3)
-    async with engine.begin() as connection:
-        await connection.execute(CreateSchema(SCHEMA))
-        await connection.run_sync(Base.metadata.create_all)
-    yield engine
-    async with engine.begin() as connection:
-        await connection.execute(DropSchema(SCHEMA, cascade=True))
+    async with schema_with_tables(engine, SCHEMA, Base.metadata):
+        yield engine
     await engine.dispose()
 
 
