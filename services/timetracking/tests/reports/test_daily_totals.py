@@ -4,7 +4,10 @@ deleted, through the API or not."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
 from typing import Any
+from uuid import UUID
 
 import httpx
 from sqlalchemy import text
@@ -150,3 +153,121 @@ async def test_totals_follow_every_change_of_the_entries(
         )
         assert list(states) == ["submitted"]
     await _assert_totals_match(sessionmaker, world)
+
+
+# Finished entries of one person, each an hour from `hour` o'clock on its day, written in
+# one statement: the report totals count a statement's rows together.
+INSERT_ENTRIES = """
+INSERT INTO timetracking.time_entries
+    (id, workspace_id, project_id, user_id, work_date, started_at, ended_at, duration_seconds,
+     rounded_started_at, rounded_ended_at, rounded_duration_seconds, billable, hourly_rate,
+     currency, source, timezone, sort_at, rounding_source)
+SELECT gen_random_uuid(), :workspace_id, :project_id, :user_id, day, at, at + interval '1 hour',
+       3600, at, at + interval '1 hour', 3600, billable, 80.00, 'EUR', 'manual', 'UTC', at,
+       'workspace'
+FROM unnest(CAST(:days AS date[]), CAST(:billable AS boolean[])) AS given(day, billable),
+     LATERAL (SELECT day + make_interval(hours => :hour) AS at) AS start
+RETURNING id
+"""
+REPORT_ROW_VERSIONS = (
+    "SELECT xmin::text FROM timetracking.report_totals WHERE workspace_id = :workspace_id"
+    " ORDER BY work_date, user_id"
+)
+
+
+async def test_report_totals_count_a_statement_of_many_entries_at_once(
+    world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    days = [date(2024, 6, day) for day in (3, 4, 5)]
+    where = {"workspace_id": world.workspace.id}
+    async with sessionmaker.begin() as session:
+        for hour in (8, 9, 10):
+            await session.execute(
+                text(INSERT_ENTRIES),
+                {
+                    **where,
+                    "project_id": world.project.id,
+                    "user_id": world.ada.id,
+                    "days": days,
+                    "billable": [hour % 2 == 0, True, hour == 9],
+                    "hour": hour,
+                },
+            )
+    assert len(await _assert_totals_match(sessionmaker, world)) == 3
+
+    # Every entry of the 3rd moves to the 5th and becomes billable: one row empties.
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            text(
+                "UPDATE timetracking.time_entries SET work_date = '2024-06-05', billable = true"
+                " WHERE workspace_id = :workspace_id AND work_date = '2024-06-03'"
+            ),
+            where,
+        )
+    rows = await _assert_totals_match(sessionmaker, world)
+    assert [row.work_date for row in rows] == [date(2024, 6, 4), date(2024, 6, 5)]
+
+    # A change of nothing counted writes no row of the totals.
+    async with sessionmaker() as session:
+        before = list(await session.scalars(text(REPORT_ROW_VERSIONS), where))
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            text(
+                "UPDATE timetracking.time_entries SET description = 'reviewed'"
+                " WHERE workspace_id = :workspace_id"
+            ),
+            where,
+        )
+    async with sessionmaker() as session:
+        assert list(await session.scalars(text(REPORT_ROW_VERSIONS), where)) == before
+
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            text("DELETE FROM timetracking.time_entries WHERE workspace_id = :workspace_id"),
+            where,
+        )
+    assert await _assert_totals_match(sessionmaker, world) == []
+
+
+async def test_concurrent_statements_on_the_same_rows_neither_deadlock_nor_lose_time(
+    world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Four transactions at once, each removing its entries of six days and writing new
+    ones, every one walking the days in its own order, round after round: every one
+    commits, and the totals end equal to the entries."""
+    writers, rounds = 4, 5
+    days = [date(2024, 7, day) for day in range(1, 7)]
+
+    async def write(number: int, hour: int, ids: list[UUID]) -> list[UUID]:
+        ordered = days[number:] + days[:number]
+        if number % 2:
+            ordered.reverse()
+        async with sessionmaker.begin() as session:
+            await session.execute(
+                text("DELETE FROM timetracking.time_entries WHERE id = ANY(:ids)"), {"ids": ids}
+            )
+            return list(
+                await session.scalars(
+                    text(INSERT_ENTRIES),
+                    {
+                        "workspace_id": world.workspace.id,
+                        "project_id": world.project.id,
+                        "user_id": world.ada.id,
+                        "days": ordered,
+                        "billable": [day.day % 2 == number % 2 for day in ordered],
+                        "hour": hour,
+                    },
+                )
+            )
+
+    written: list[list[UUID]] = [[] for _ in range(writers)]
+    for round_number in range(rounds):
+        # Each writer's hour alternates between two of its own: its entries never overlap.
+        written = await asyncio.gather(
+            *(
+                write(number, 2 * number + round_number % 2, written[number])
+                for number in range(writers)
+            )
+        )
+    rows = await _assert_totals_match(sessionmaker, world)
+    assert sum(row.entries for row in rows) == writers * len(days)

@@ -41,7 +41,8 @@ class DailyTotal(Base):
     entries: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        CheckConstraint("entries > 0", name="entries_positive"),
+        # Zero only between a statement's update and its deletion of the emptied rows.
+        CheckConstraint("entries >= 0", name="entries_not_negative"),
         CheckConstraint("billable_seconds BETWEEN 0 AND seconds", name="billable_within_total"),
     )
 
@@ -79,7 +80,14 @@ report_totals = Table(
         unique=True,
         postgresql_nulls_not_distinct=True,
     ),
-    CheckConstraint("entries > 0", name="entries_positive"),
+    Index(
+        "ix_report_totals_workspace_id_project_id_work_date",
+        "workspace_id",
+        "project_id",
+        "work_date",
+    ),
+    # Zero only between a statement's upsert and its deletion of the emptied rows.
+    CheckConstraint("entries >= 0", name="entries_not_negative"),
     CheckConstraint("billable_seconds BETWEEN 0 AND seconds", name="billable_within_total"),
     CheckConstraint(
         "rated_billable_entries BETWEEN 0 AND billable_entries AND billable_entries <= entries",
