@@ -212,3 +212,25 @@ async def test_bad_reports_are_refused(client: httpx.AsyncClient, world: World) 
     ):
         response = await client.get(url, params=params, headers=world.owner.headers)
         assert response.status_code == 422, (params, response.text)
+
+
+async def test_labels_keep_every_character_of_their_names(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    """The database writes the rows' JSON: quotes, backslashes, tabs and letters beyond
+    ASCII in a name come back as they are."""
+    name = 'Say "hi" \\ to\tZoë ✓'
+    quoted = await seeder.project(world.workspace, name=name)
+    await seeder.project_member(quoted, world.ada)
+    await create_entry(
+        client,
+        world,
+        world.ada,
+        work_date="2024-05-08",
+        duration_seconds=600,
+        project_id=str(quoted.id),
+    )
+    body = await report(client, world, world.owner, group_by="project", then_by="month")
+    assert {(row["group"]["label"], row["then"]["label"]) for row in body["rows"]} == {
+        (name, "2024-05")
+    }

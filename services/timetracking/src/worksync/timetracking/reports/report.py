@@ -48,10 +48,8 @@ from sqlalchemy import (
     false,
     func,
     literal,
-    null,
     or_,
     select,
-    text,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -162,6 +160,11 @@ def cents_text(cents: ColumnElement[Any]) -> ColumnElement[str]:
     return cast(func.round(cast(cents, Numeric) / 100, 2), Text)
 
 
+def json_text(value: ColumnElement[Any]) -> ColumnElement[str]:
+    """A text value as a JSON string, or `null`."""
+    return func.coalesce(cast(func.to_json(value), Text), "null")
+
+
 def hours_text(seconds: ColumnElement[Any]) -> ColumnElement[str]:
     """Seconds as hours with two places, as `_hours` gives them."""
     return cents_text(half_even_quotient(seconds, 36))
@@ -241,31 +244,27 @@ class TimeReportService:
             .limit(MAX_ROWS + 1)
             .subquery("named")
         )
+        # Each row's JSON from one template: `format` costs a fraction of
+        # `json_build_object`, which looks up every argument's type on every row.
         groups = [
-            func.json_build_object(
-                "dimension",
-                dimension.value,
-                "key",
-                named.c[f"key_{index}"],
-                "label",
-                named.c[f"label_{index}"],
-            )
-            for index, dimension in enumerate(dimensions)
+            f'{{"dimension":"{dimension.value}","key":%s,"label":%s}}' for dimension in dimensions
         ]
-        row = func.json_build_object(
-            "group",
-            groups[0],
-            "then",
-            groups[1] if len(groups) > 1 else null(),
-            "seconds",
+        template = (
+            f'{{"group":{groups[0]},"then":{groups[1] if len(groups) > 1 else "null"},'
+            '"seconds":%s,"billable_seconds":%s,"hours":"%s","billable_hours":"%s",'
+            '"amount":"%s"}'
+        )
+        row = func.format(
+            template,
+            *(
+                json_text(named.c[f"{part}_{index}"])
+                for index in range(len(dimensions))
+                for part in ("key", "label")
+            ),
             named.c.seconds,
-            "billable_seconds",
             named.c.billable_seconds,
-            "hours",
             hours_text(named.c.seconds),
-            "billable_hours",
             hours_text(named.c.billable_seconds),
-            "amount",
             cents_text(named.c.cents),
         )
         order = [
@@ -274,7 +273,7 @@ class TimeReportService:
             for part in ("key", "label")
         ]
         statement = select(
-            cast(func.coalesce(func.json_agg(aggregate_order_by(row, *order)), text("'[]'")), Text),
+            func.coalesce(func.string_agg(row, aggregate_order_by(literal(","), *order)), ""),
             func.count(),
             func.coalesce(func.sum(named.c.seconds), 0),
             func.coalesce(func.sum(named.c.billable_seconds), 0),
@@ -298,8 +297,9 @@ class TimeReportService:
                 [
                     b'{"currency":',
                     json.dumps(currency).encode(),
-                    b',"rows":',
+                    b',"rows":[',
                     rows_json.encode(),
+                    b"]",
                     tail.encode(),
                 ]
             )
