@@ -128,7 +128,7 @@ async def test_the_projects_worklog_summary(
     )
     url = f"{world.base}/projects/{world.project.id}/worklogs/summary"
     response = await client.get(
-        url, params={"from": "2024-05-01", "to": "2024-05-31"}, headers=world.bob.headers
+        url, params={"from": "2024-05-01", "to": "2024-05-31"}, headers=world.admin.headers
     )
     assert response.status_code == 200, response.text
     summary = response.json()
@@ -153,6 +153,11 @@ async def test_the_projects_worklog_summary(
     assert summary["total_minutes"] == 190
     assert summary["total_estimate_minutes"] == 120
     assert not first["deleted"]
+    # A member sees the issues' time and, among the members, only their own.
+    bobs = await client.get(
+        url, params={"from": "2024-05-01", "to": "2024-05-31"}, headers=world.bob.headers
+    )
+    assert bobs.json() == {**summary, "members": [members[world.bob.id]]}
 
     # Deleted in work-items: its time still counts, its estimate leaves the total.
     await issues.deliver(

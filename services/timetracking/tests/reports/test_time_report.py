@@ -234,3 +234,44 @@ async def test_labels_keep_every_character_of_their_names(
     assert {(row["group"]["label"], row["then"]["label"]) for row in body["rows"]} == {
         (name, "2024-05")
     }
+
+
+async def test_the_summaries_show_what_the_report_shows(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    """The workspace summary and a project's per-member worklog summary follow the report's
+    visibility; the issues' logged time is everyone's (the issues show it too)."""
+    await arrange(client, seeder, world)
+    carl = await seeder.member(world.workspace, display_name="Carl Coder")
+    await seeder.project_member(world.project, carl)
+
+    async def seen(person: Any) -> tuple[set[str], int, set[str], int]:
+        summary = await client.get(f"{world.base}/time-tracking/summary", headers=person.headers)
+        assert summary.status_code == 200, summary.text
+        worklogs = await client.get(
+            f"{world.base}/projects/{world.project.id}/worklogs/summary", headers=person.headers
+        )
+        assert worklogs.status_code == 200, worklogs.text
+        return (
+            {member["display_name"] for member in summary.json()["by_member"]},
+            summary.json()["total_seconds"],
+            {member["display_name"] for member in worklogs.json()["members"]},
+            worklogs.json()["total_minutes"],
+        )
+
+    everyone = {"Ada Lovelace", "Bob Builder"}
+    # Rounded: Ada 1 h + 2 h, Bob 30 min; the worklog summary counts Ada's issue hour alone.
+    assert await seen(world.admin) == (everyone, 12600, everyone, 210)
+    assert await seen(carl) == (set(), 0, set(), 210)
+    assert await seen(world.ada) == ({"Ada Lovelace"}, 10800, {"Ada Lovelace"}, 210)
+    await arrange_team(seeder, world.workspace, carl, [world.bob])
+    assert await seen(carl) == ({"Bob Builder"}, 1800, {"Bob Builder"}, 210)
+    await seeder.project_member(world.project, world.bob, role="admin", verb="updated")
+    assert await seen(world.bob) == (everyone, 12600, everyone, 210)
+    # Asking for someone else's time shows none of it.
+    asked = await client.get(
+        f"{world.base}/time-tracking/summary",
+        params={"user_id": str(world.bob.id)},
+        headers=world.ada.headers,
+    )
+    assert asked.json()["total_seconds"] == 0

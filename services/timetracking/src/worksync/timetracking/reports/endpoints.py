@@ -145,7 +145,9 @@ async def time_summary(
     from_date: FromDate = None,
     to_date: ToDate = None,
 ) -> TimeSummary:
-    """Time by project, member and work date; admins see everyone's, members their own."""
+    """Time by project, member and work date, of the entries the caller may see: admins
+    everyone's, project leads and admins their projects', team leads their members', everyone
+    their own."""
     return await service.time_summary(workspace, project_id, user_id, from_date, to_date)
 
 
@@ -159,5 +161,6 @@ async def worklog_summary(
     from_date: FromDate = None,
     to_date: ToDate = None,
 ) -> WorklogSummary:
-    """Logged minutes per issue (against its estimate) and per member (project members)."""
+    """Logged minutes per issue (against its estimate, everyone's time) and per member (the
+    members whose time the caller may see)."""
     return await service.worklog_summary(context, from_date, to_date)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import ProjectContext, WorkspaceContext
+from worksync.timetracking.access import entry_reader
 from worksync.timetracking.entries.repository import EntryRepository
 from worksync.timetracking.entries.schemas import Entry
 from worksync.timetracking.errors import invalid_times
@@ -115,6 +116,14 @@ class ReportService:
                         user_id=row.user_id, display_name=row.display_name, logged_minutes=minutes
                     )
                 )
+        reader = entry_reader(context.workspace)
+        if not reader.everyone and members:
+            # The issues' logged time is the issues' own (work items shows it on each); a
+            # person's time is theirs and their leads'.
+            readable = await self.reports.readable_users(
+                reader, context.project.id, [member.user_id for member in members]
+            )
+            members = [member for member in members if member.user_id in readable]
         return WorklogSummary(
             issues=issues,
             members=members,
@@ -130,14 +139,10 @@ class ReportService:
         from_date: date | None,
         to_date: date | None,
     ) -> TimeSummary:
-        """Admins see everyone's time; members only their own (whatever user_id asks)."""
+        """The time the caller may see (`entry_reader`): admins everyone's, project leads
+        and admins their projects', team leads their members', everyone their own; a
+        `user_id` they may not see sums to nothing."""
         check_range(from_date, to_date)
-        if not workspace.role.administers:
-            if user_id is not None and user_id != workspace.user_id:
-                return TimeSummary(
-                    by_project=[], by_member=[], by_day=[], total_seconds=0, billable_seconds=0
-                )
-            user_id = workspace.user_id
         filters = SummaryFilters(
             workspace_id=workspace.workspace_id,
             project_id=project_id,
@@ -148,7 +153,7 @@ class ReportService:
         summary = TimeSummary(
             by_project=[], by_member=[], by_day=[], total_seconds=0, billable_seconds=0
         )
-        for row in await self.reports.time_summary(filters):
+        for row in await self.reports.time_summary(filters, entry_reader(workspace)):
             seconds, billable = int(row.seconds or 0), int(row.billable_seconds or 0)
             if not row.all_projects:
                 summary.by_project.append(
