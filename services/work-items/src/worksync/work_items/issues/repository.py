@@ -97,9 +97,6 @@ class IssueRepository(HierarchyRepository):
         with self.constraints_checked():
             await self.session.execute(statement, values)
 
-    async def refresh_logged_minutes(self, issue: Issue) -> None:
-        await self.session.refresh(issue, ["logged_minutes"])
-
     async def get(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
     ) -> Issue | None:

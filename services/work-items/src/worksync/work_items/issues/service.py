@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 import nh3
+from sqlalchemy import Uuid, literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import Directory, ProjectContext, ProjectRole
@@ -27,6 +28,7 @@ from worksync.work_items.enums import ActivityKind, DescriptionFormat, StateGrou
 from worksync.work_items.errors import NotAllowed
 from worksync.work_items.issues.read_model import (
     IssueReadModel,
+    issue_key,
     load_read_model,
     load_read_models,
 )
@@ -49,7 +51,7 @@ from worksync.work_items.models import Issue as IssueRow
 from worksync.work_items.models import State
 from worksync.work_items.projects.repository import ProjectRepository
 from worksync.work_items.states.repository import StateRepository
-from worksync.work_items.time_logs.repository import TimeEntryRepository
+from worksync.work_items.time_logs.repository import logged_minutes
 
 SORT_KEYS = {
     IssueSort.CREATED_AT: sort_key("created_at", IssueRow.created_at, IssueRow.id),
@@ -140,8 +142,9 @@ class IssueService:
         sequence_id = await ProjectRepository(self.session).next_sequence_id(project.id)
         ranks = RankRepository(self.session)
         await ranks.lock(project.id)
+        issue_id = new_id()
         row = IssueRow(
-            id=new_id(),
+            id=issue_id,
             workspace_id=project.workspace_id,
             project_id=project.id,
             sequence_id=sequence_id,
@@ -159,6 +162,10 @@ class IssueService:
             rank=await ranks.next_rank(project.id),
             created_by=context.workspace.user_id,
             version=0,
+            # Entries logged on this id before it was known count from the start.
+            logged_minutes=logged_minutes(
+                literal(issue_id, Uuid), literal(project.workspace_id, Uuid)
+            ),
         )
         await self.issues.add(row)
         # A new issue has none to remove: only what it is given is written.
@@ -166,10 +173,14 @@ class IssueService:
             await self.issues.set_assignees(row.id, assignee_ids)
         if label_ids:
             await self.issues.set_labels(project.id, row.id, label_ids)
-        # Entries logged on this id before it was known count from the start.
-        await TimeEntryRepository(self.session).recompute_logged_minutes([row.id])
-        await self.issues.refresh_logged_minutes(row)
-        issue = await load_read_model(self.session, row, project.identifier)
+        # Its state, assignees and labels are those just checked: nothing to read back.
+        issue = IssueReadModel(
+            row=row,
+            key=issue_key(project.identifier, sequence_id),
+            state_group=StateGroup(state.group),
+            assignee_ids=tuple(sorted(assignee_ids)),
+            label_ids=tuple(sorted(label_ids)),
+        )
         await record_issue(self.session, issue, IssueCreated, actor_id=context.workspace.user_id)
         await record_activity(
             self.session, row, ActivityKind.CREATED, context.workspace.user_id, now

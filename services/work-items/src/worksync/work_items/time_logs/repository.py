@@ -6,11 +6,28 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, SQLColumnExpression, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.repository import Repository
 from worksync.work_items.models import Issue, TimeEntry
+
+
+def logged_minutes(
+    issue_id: SQLColumnExpression[UUID], workspace_id: SQLColumnExpression[UUID]
+) -> ColumnElement[int]:
+    """An issue's logged minutes: its live entries' seconds / 60, rounded down."""
+    logged_seconds = (
+        select(func.coalesce(func.sum(TimeEntry.duration_seconds), 0))
+        .where(
+            TimeEntry.issue_id == issue_id,
+            # An entry naming an issue of another workspace counts nowhere.
+            TimeEntry.workspace_id == workspace_id,
+            TimeEntry.deleted.is_(False),
+        )
+        .scalar_subquery()
+    )
+    return logged_seconds // 60
 
 
 @dataclass(frozen=True)
@@ -83,19 +100,12 @@ class TimeEntryRepository(Repository):
         await self.session.execute(
             select(Issue.id).where(Issue.id.in_(issue_ids)).order_by(Issue.id).with_for_update()
         )
-        logged_seconds = (
-            select(func.coalesce(func.sum(TimeEntry.duration_seconds), 0))
-            .where(
-                TimeEntry.issue_id == Issue.id,
-                # An entry naming an issue of another workspace counts nowhere.
-                TimeEntry.workspace_id == Issue.workspace_id,
-                TimeEntry.deleted.is_(False),
-            )
-            .scalar_subquery()
-        )
         await self.session.execute(
             update(Issue)
             .where(Issue.id.in_(issue_ids))
-            .values(logged_minutes=logged_seconds // 60, updated_at=Issue.updated_at)
+            .values(
+                logged_minutes=logged_minutes(Issue.id, Issue.workspace_id),
+                updated_at=Issue.updated_at,
+            )
             .execution_options(synchronize_session=False)
         )
