@@ -21,6 +21,7 @@ TABLES = {
     "team_members",
     "daily_totals",
     "report_totals",
+    "monthly_totals",
     "breaks",
     "user_settings",
     "issues",

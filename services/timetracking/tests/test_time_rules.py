@@ -3,6 +3,7 @@ work dates, local midnights, durations less breaks, weeks. No database, no broke
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -29,6 +30,7 @@ from worksync.timetracking.time_rules import (
     period_of,
     same_local_times,
     sort_instant,
+    split_by_months,
     week_of,
     whole_seconds,
     worked_seconds,
@@ -439,3 +441,61 @@ def test_every_day_lies_in_exactly_one_biweekly_period() -> None:
     for (_, last), (first, _) in pairwise(ordered):
         assert first == last + timedelta(days=1)
     assert all((last - first).days == 13 for first, last in ordered)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "months", "days"),
+    [
+        (None, None, (None, None), ()),
+        ("2024-01-01", "2024-12-31", ("2024-01-01", "2024-12-01"), ()),
+        ("2024-02-01", "2024-02-29", ("2024-02-01", "2024-02-01"), ()),
+        (
+            "2024-01-15",
+            "2024-03-10",
+            ("2024-02-01", "2024-02-01"),
+            (("2024-01-15", "2024-01-31"), ("2024-03-01", "2024-03-10")),
+        ),
+        ("2024-01-15", "2024-01-20", None, (("2024-01-15", "2024-01-20"),)),
+        ("2024-01-15", "2024-02-10", None, (("2024-01-15", "2024-02-10"),)),
+        (None, "2024-02-10", (None, "2024-01-01"), (("2024-02-01", "2024-02-10"),)),
+        ("2024-02-10", None, ("2024-03-01", None), (("2024-02-10", "2024-02-29"),)),
+        ("9999-12-02", None, None, (("9999-12-02", None),)),
+        ("0001-01-01", "9999-12-31", ("0001-01-01", "9999-12-01"), ()),
+    ],
+)
+def test_a_range_splits_into_whole_months_and_the_days_at_its_ends(
+    first: str | None,
+    last: str | None,
+    months: tuple[str | None, str | None] | None,
+    days: tuple[tuple[str | None, str | None], ...],
+) -> None:
+    def day(text: str | None) -> date | None:
+        return None if text is None else date.fromisoformat(text)
+
+    split = split_by_months(day(first), day(last))
+    assert split.months == (None if months is None else (day(months[0]), day(months[1])))
+    assert split.days == tuple((day(a), day(b)) for a, b in days)
+
+
+def test_every_day_of_a_range_falls_in_one_part_of_its_split() -> None:
+    start = date(2023, 11, 20)
+    for first_offset in range(0, 75, 7):
+        for length in range(0, 120, 11):
+            first = start + timedelta(days=first_offset)
+            last = first + timedelta(days=length)
+            split = split_by_months(first, last)
+            covered: list[date] = []
+            if split.months is not None:
+                low, high = split.months
+                assert low is not None
+                assert high is not None
+                month = low
+                while month <= high:
+                    end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+                    covered += days_from(month, end)
+                    month = end + timedelta(days=1)
+            for low, high in split.days:
+                assert low is not None
+                assert high is not None
+                covered += days_from(low, high)
+            assert sorted(covered) == days_from(first, last)

@@ -1,4 +1,4 @@
-"""Daily and report totals counted once per statement; report totals found by project.
+"""Totals counted once per statement; monthly totals; report totals found by project.
 
 Approving a month's timesheet updates its few hundred entries in one statement; the
 per-row trigger of 0011 then ran two statements per entry (92 ms per approval against
@@ -13,6 +13,10 @@ PostgreSQL refuses transition tables on a trigger with a column list, so the upd
 trigger fires on every update of an entry; an update that changes nothing counted (a
 description) sums to zero and writes nothing.
 
+Monthly totals (per workspace, month, project, user) sum the daily ones by month: a summary
+over a year reads twelve rows per person and project for its by-project and by-member
+figures instead of 365 (the days at the ends of its range still come from the daily ones).
+
 The index on workspace, project and day is the one the entries have for the same reason:
 a report of one project (a project lead's, or one slice of a larger report) reads its rows
 and not the workspace's.
@@ -24,10 +28,11 @@ Create Date: 2026-12-06 21:00:00
 
 import importlib.util
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
@@ -48,6 +53,8 @@ class Totals:
     nullable: frozenset[str]
     # Column: what one entry adds to it.
     measures: dict[str, str]
+    # Key columns that are no column of the entry: column, its expression over the entry.
+    derived: dict[str, str] = field(default_factory=dict)
 
 
 _BILLABLE_SECONDS = "CASE WHEN billable THEN rounded_duration_seconds ELSE 0 END"
@@ -57,6 +64,13 @@ DAILY_TOTALS = Totals(
     ("workspace_id", "work_date", "project_id", "user_id"),
     frozenset(),
     {"seconds": "rounded_duration_seconds", "billable_seconds": _BILLABLE_SECONDS, "entries": "1"},
+)
+MONTHLY_TOTALS = Totals(
+    "monthly_totals",
+    ("workspace_id", "month", "project_id", "user_id"),
+    frozenset(),
+    DAILY_TOTALS.measures,
+    {"month": "CAST(date_trunc('month', work_date) AS date)"},
 )
 REPORT_TOTALS = Totals(
     "report_totals",
@@ -88,8 +102,12 @@ def _sized(totals: Totals, changed: list[str]) -> str:
     summed per key, keys whose sums do not move left out, and `left` when an entry left
     the key (its row exists then, and cannot go while that entry is counted in it)."""
     key = ", ".join(totals.key)
+    derived_key = ", ".join(
+        f"{totals.derived[column]} AS {column}" if column in totals.derived else column
+        for column in totals.key
+    )
     changes = " UNION ALL ".join(
-        f"SELECT {key}, "
+        f"SELECT {derived_key}, "
         + ", ".join(
             f"{'-' if rows == REMOVED else ''}({expression}) AS {column}"
             for column, expression in totals.measures.items()
@@ -166,7 +184,9 @@ END IF;
 
 
 def _count_all(changed: list[str]) -> str:
-    return _count(DAILY_TOTALS, changed) + _count(REPORT_TOTALS, changed)
+    return "".join(
+        _count(totals, changed) for totals in (DAILY_TOTALS, MONTHLY_TOTALS, REPORT_TOTALS)
+    )
 
 
 COUNT_ENTRIES = f"""
@@ -186,6 +206,15 @@ BEGIN
     RETURN NULL;
 END
 $$
+"""
+
+MONTHLY_BACKFILL = f"""
+INSERT INTO {SCHEMA}.monthly_totals
+    (workspace_id, month, project_id, user_id, seconds, billable_seconds, entries)
+SELECT workspace_id, CAST(date_trunc('month', work_date) AS date), project_id, user_id,
+       SUM(seconds), SUM(billable_seconds), SUM(entries)
+FROM {SCHEMA}.daily_totals
+GROUP BY 1, 2, 3, 4
 """
 
 # Trigger name: (event, the transition tables it reads).
@@ -221,6 +250,29 @@ def upgrade() -> None:
         op.execute(f"DROP TRIGGER {trigger} ON {SCHEMA}.time_entries")
         op.execute(f"DROP FUNCTION {SCHEMA}.{function}()")
         _check_entries(table, "entries_positive", "entries_not_negative", "entries >= 0")
+    op.create_table(
+        "monthly_totals",
+        sa.Column("workspace_id", sa.Uuid(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("project_id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("seconds", sa.BigInteger(), nullable=False),
+        sa.Column("billable_seconds", sa.BigInteger(), nullable=False),
+        sa.Column("entries", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "billable_seconds BETWEEN 0 AND seconds",
+            name=op.f("ck_monthly_totals_billable_within_total"),
+        ),
+        sa.CheckConstraint("entries >= 0", name=op.f("ck_monthly_totals_entries_not_negative")),
+        sa.CheckConstraint(
+            "month = date_trunc('month', month)", name=op.f("ck_monthly_totals_first_of_month")
+        ),
+        sa.PrimaryKeyConstraint(
+            "workspace_id", "month", "project_id", "user_id", name=op.f("pk_monthly_totals")
+        ),
+        schema=SCHEMA,
+    )
+    op.execute(MONTHLY_BACKFILL)
     op.execute(COUNT_ENTRIES)
     for name, (event, transition_tables) in TRIGGERS.items():
         op.execute(
@@ -238,6 +290,7 @@ def downgrade() -> None:
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER {name} ON {SCHEMA}.time_entries")
     op.execute(f"DROP FUNCTION {SCHEMA}.count_entries_in_totals()")
+    op.drop_table("monthly_totals", schema=SCHEMA)
     for table in ("daily_totals", "report_totals"):
         _check_entries(table, "entries_not_negative", "entries_positive", "entries > 0")
     rounding = _revision("0003_rounding.py")

@@ -1,6 +1,6 @@
-"""The daily totals the workspace summary reads and the report totals the report reads always
-equal a GROUP BY of the finished entries: whatever is created, moved, changed, stopped or
-deleted, through the API or not."""
+"""The daily and monthly totals the workspace summary reads and the report totals the report
+reads always equal a GROUP BY of the finished entries: whatever is created, moved, changed,
+stopped or deleted, through the API or not."""
 
 from __future__ import annotations
 
@@ -24,6 +24,21 @@ ORDER BY 1, 2, 3
 FROM_ENTRIES = """
 SELECT work_date, project_id, user_id, SUM(duration_seconds),
        COALESCE(SUM(duration_seconds) FILTER (WHERE billable), 0), COUNT(*)
+FROM timetracking.time_entries
+WHERE workspace_id = :workspace_id AND duration_seconds IS NOT NULL
+GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3
+"""
+
+MONTHLY_TOTALS = """
+SELECT month, project_id, user_id, seconds, billable_seconds, entries
+FROM timetracking.monthly_totals WHERE workspace_id = :workspace_id
+ORDER BY 1, 2, 3
+"""
+MONTHLY_FROM_ENTRIES = """
+SELECT CAST(date_trunc('month', work_date) AS date), project_id, user_id,
+       SUM(rounded_duration_seconds),
+       COALESCE(SUM(rounded_duration_seconds) FILTER (WHERE billable), 0), COUNT(*)
 FROM timetracking.time_entries
 WHERE workspace_id = :workspace_id AND duration_seconds IS NOT NULL
 GROUP BY 1, 2, 3
@@ -58,9 +73,12 @@ async def _assert_totals_match(
         parameters = {"workspace_id": world.workspace.id}
         totals = (await session.execute(text(TOTALS), parameters)).all()
         expected = (await session.execute(text(FROM_ENTRIES), parameters)).all()
+        monthly = (await session.execute(text(MONTHLY_TOTALS), parameters)).all()
+        monthly_expected = (await session.execute(text(MONTHLY_FROM_ENTRIES), parameters)).all()
         report_totals = (await session.execute(text(REPORT_TOTALS), parameters)).all()
         report_expected = (await session.execute(text(REPORT_FROM_ENTRIES), parameters)).all()
     assert [tuple(row) for row in totals] == [tuple(row) for row in expected]
+    assert [tuple(row) for row in monthly] == [tuple(row) for row in monthly_expected]
     assert [tuple(row) for row in report_totals] == [tuple(row) for row in report_expected]
     return list(totals)
 

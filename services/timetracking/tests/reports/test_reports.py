@@ -245,3 +245,50 @@ async def test_the_workspace_summary_shows_members_only_their_own(
 async def test_bad_report_parameters(client: httpx.AsyncClient, world: World, path: str) -> None:
     response = await client.get(f"{world.base}/time-tracking/{path}", headers=world.ada.headers)
     assert_problem(response, 422, "validation_failed")
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (None, None),
+        ("2024-04-30", "2024-06-01"),
+        ("2024-05-01", "2024-05-31"),
+        ("2024-05-02", "2024-05-30"),
+        ("2024-05-15", "2024-06-15"),
+        (None, "2024-05-31"),
+        ("2024-05-31", None),
+    ],
+)
+async def test_the_workspace_summary_counts_whole_months_and_the_days_around_them(
+    client: httpx.AsyncClient, world: World, first: str | None, last: str | None
+) -> None:
+    """Whole months come from the monthly totals, the days at the range's ends from the
+    daily ones: every day in the range counts once, whatever its edges."""
+    logged = {
+        "2024-04-30": 60,
+        "2024-05-01": 120,
+        "2024-05-15": 240,
+        "2024-05-31": 480,
+        "2024-06-01": 960,
+        "2024-06-15": 1920,
+    }
+    for day, seconds in logged.items():
+        for person in (world.ada, world.bob):
+            await create_entry(client, world, person, work_date=day, duration_seconds=seconds)
+    params = {name: value for name, value in (("from", first), ("to", last)) if value}
+    response = await client.get(
+        f"{world.base}/time-tracking/summary", params=params, headers=world.admin.headers
+    )
+    assert response.status_code == 200, response.text
+    summary = response.json()
+    inside = {
+        day: seconds
+        for day, seconds in logged.items()
+        if (first is None or day >= first) and (last is None or day <= last)
+    }
+    assert summary["total_seconds"] == 2 * sum(inside.values())
+    assert summary["by_project"][0]["seconds"] == 2 * sum(inside.values())
+    assert {member["seconds"] for member in summary["by_member"]} == {sum(inside.values())}
+    assert {day["date"]: day["seconds"] for day in summary["by_day"]} == {
+        day: 2 * seconds for day, seconds in inside.items()
+    }

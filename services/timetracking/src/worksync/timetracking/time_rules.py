@@ -19,6 +19,7 @@ Splitting worked seconds over local days is the database's (`entries/repository.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -227,3 +228,43 @@ def period_of(day: date, period: str, week_start: str) -> tuple[date, date]:
             first -= timedelta(days=7)
         return first, first + timedelta(days=13)
     return first, last
+
+
+@dataclass(frozen=True)
+class MonthSplit:
+    """A range of days (either end may be open) as the whole calendar months inside it and
+    the days at its ends that fill no whole month: each day of the range in exactly one."""
+
+    # The first days of the first and last whole month (None: open on that side), or None
+    # when no whole month lies inside the range.
+    months: tuple[date | None, date | None] | None
+    # Ranges of days, both ends included.
+    days: tuple[tuple[date | None, date | None], ...]
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _last_of_month(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def split_by_months(first: date | None, last: date | None) -> MonthSplit:
+    """`first`..`last` (None: open) as whole months and the days left at its ends."""
+    first_whole = None if first is None else _month_index(first) + (first.day != 1)
+    last_whole = None if last is None else _month_index(last) - (last != _last_of_month(last))
+    if (first_whole is not None and last_whole is not None and first_whole > last_whole) or (
+        first_whole is not None and first_whole > _month_index(date.max)
+    ):
+        return MonthSplit(None, ((first, last),))
+    days: list[tuple[date | None, date | None]] = []
+    if first is not None and first.day != 1:
+        days.append((first, _last_of_month(first)))
+    if last is not None and last != _last_of_month(last):
+        days.append((last.replace(day=1), last))
+
+    def month(index: int | None) -> date | None:
+        return None if index is None else date(index // 12, index % 12 + 1, 1)
+
+    return MonthSplit((month(first_whole), month(last_whole)), tuple(days))

@@ -31,7 +31,7 @@ from worksync.timetracking.models.timesheets import (
     Timesheet,
     TimesheetState,
 )
-from worksync.timetracking.models.totals import DailyTotal, report_totals
+from worksync.timetracking.models.totals import DailyTotal, MonthlyTotal, report_totals
 
 __all__ = [
     "BREAKS_NO_OVERLAP",
@@ -50,6 +50,7 @@ __all__ = [
     "EntrySource",
     "Issue",
     "ModificationRequest",
+    "MonthlyTotal",
     "RequestAction",
     "RequestState",
     "RoundingSource",

@@ -47,6 +47,27 @@ class DailyTotal(Base):
     )
 
 
+class MonthlyTotal(Base):
+    """The daily totals summed per month (`month` is its first day)."""
+
+    __tablename__ = "monthly_totals"
+
+    workspace_id: Mapped[UUID] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    project_id: Mapped[UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[UUID] = mapped_column(primary_key=True)
+    seconds: Mapped[int] = mapped_column(BigInteger)
+    billable_seconds: Mapped[int] = mapped_column(BigInteger)
+    entries: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("billable_seconds BETWEEN 0 AND seconds", name="billable_within_total"),
+        # Zero only between a statement's update and its deletion of the emptied rows.
+        CheckConstraint("entries >= 0", name="entries_not_negative"),
+        CheckConstraint("month = date_trunc('month', month)", name="first_of_month"),
+    )
+
+
 # A table, not a mapped class: read by the report alone, and (issue and currency may be
 # null) it has no primary key, only a unique index whose nulls are not distinct.
 report_totals = Table(

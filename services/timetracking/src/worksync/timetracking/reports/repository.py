@@ -11,11 +11,27 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Uuid, and_, func, literal, select, text, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Row,
+    Select,
+    Uuid,
+    and_,
+    func,
+    literal,
+    null,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.orm import InstrumentedAttribute
 
 from worksync.common.repository import Repository
 from worksync.timetracking.entries.repository import Reader, readable_by
-from worksync.timetracking.models import DailyTotal, directory_tables
+from worksync.timetracking.models import DailyTotal, MonthlyTotal, directory_tables
+from worksync.timetracking.time_rules import split_by_months
 
 
 @dataclass(frozen=True)
@@ -91,41 +107,52 @@ class ReportRepository(Repository):
         return set(readable)
 
     async def time_summary(self, filters: SummaryFilters, reader: Reader) -> Sequence[Row[Any]]:
-        """By project, member and day, and the total, of the daily totals (finished time)
-        the reader may see, in one pass (`GROUPING SETS`); names joined to the few
-        aggregated rows."""
-        e = DailyTotal
-        clauses = [
-            e.workspace_id == filters.workspace_id,
-            readable_by(reader, e.user_id, e.project_id),
+        """By project, member and day, and the total, of the finished time the reader may
+        see, in one statement; names joined to the few aggregated rows.
+
+        By project and member (and the total) from the monthly totals of the range's whole
+        months and the daily totals of the days at its ends (`split_by_months`): a year is
+        twelve rows per person and project. By day from the daily totals."""
+        split = split_by_months(filters.from_date, filters.to_date)
+        spans: list[Select[UUID, UUID, int, int]] = []
+        if split.months is not None:
+            first, last = split.months
+            spans.append(_totals_of(MonthlyTotal, filters, reader, MonthlyTotal.month, first, last))
+        spans += [
+            _totals_of(DailyTotal, filters, reader, DailyTotal.work_date, first, last)
+            for first, last in split.days
         ]
-        if filters.project_id is not None:
-            clauses.append(e.project_id == filters.project_id)
-        if filters.user_id is not None:
-            clauses.append(e.user_id == filters.user_id)
-        if filters.from_date is not None:
-            clauses.append(e.work_date >= filters.from_date)
-        if filters.to_date is not None:
-            clauses.append(e.work_date <= filters.to_date)
-        totals = (
+        rows = union_all(*spans).subquery("rows") if len(spans) > 1 else spans[0].subquery("rows")
+        by_project_and_member = select(
+            rows.c.project_id,
+            rows.c.user_id,
+            null().cast(Date).label("work_date"),
+            func.grouping(rows.c.project_id).label("all_projects"),
+            func.grouping(rows.c.user_id).label("all_users"),
+            literal(1).label("all_days"),
+            func.sum(rows.c.seconds).label("seconds"),
+            func.sum(rows.c.billable_seconds).label("billable_seconds"),
+        ).group_by(func.grouping_sets(tuple_(rows.c.project_id), tuple_(rows.c.user_id), tuple_()))
+        day = DailyTotal
+        by_day = (
             select(
-                e.project_id,
-                e.user_id,
-                e.work_date,
-                func.grouping(e.project_id).label("all_projects"),
-                func.grouping(e.user_id).label("all_users"),
-                func.grouping(e.work_date).label("all_days"),
-                func.sum(e.seconds).label("seconds"),
-                func.sum(e.billable_seconds).label("billable_seconds"),
+                null().cast(Uuid).label("project_id"),
+                null().cast(Uuid).label("user_id"),
+                day.work_date,
+                literal(1).label("all_projects"),
+                literal(1).label("all_users"),
+                literal(0).label("all_days"),
+                func.sum(day.seconds).label("seconds"),
+                func.sum(day.billable_seconds).label("billable_seconds"),
             )
-            .where(*clauses)
-            .group_by(
-                func.grouping_sets(
-                    tuple_(e.project_id), tuple_(e.user_id), tuple_(e.work_date), tuple_()
+            .where(
+                *_summary_filters(
+                    day, filters, reader, day.work_date, filters.from_date, filters.to_date
                 )
             )
-            .subquery("totals")
+            .group_by(day.work_date)
         )
+        totals = union_all(by_project_and_member, by_day).subquery("totals")
         projects, members = directory_tables.projects, directory_tables.members
         statement = (
             select(totals, projects.c.name.label("project_name"), members.c.display_name)
@@ -148,3 +175,41 @@ class ReportRepository(Repository):
             )
         )
         return (await self.session.execute(statement)).all()
+
+
+def _summary_filters(
+    totals: type[DailyTotal] | type[MonthlyTotal],
+    filters: SummaryFilters,
+    reader: Reader,
+    day: InstrumentedAttribute[date],
+    first: date | None,
+    last: date | None,
+) -> list[ColumnElement[bool]]:
+    """The rows of a totals table the summary counts: the workspace's, the reader's to
+    see, the filters', `day` from `first` to `last` (None: open)."""
+    clauses = [
+        totals.workspace_id == filters.workspace_id,
+        readable_by(reader, totals.user_id, totals.project_id),
+    ]
+    if filters.project_id is not None:
+        clauses.append(totals.project_id == filters.project_id)
+    if filters.user_id is not None:
+        clauses.append(totals.user_id == filters.user_id)
+    if first is not None:
+        clauses.append(day >= first)
+    if last is not None:
+        clauses.append(day <= last)
+    return clauses
+
+
+def _totals_of(
+    totals: type[DailyTotal] | type[MonthlyTotal],
+    filters: SummaryFilters,
+    reader: Reader,
+    day: InstrumentedAttribute[date],
+    first: date | None,
+    last: date | None,
+) -> Select[UUID, UUID, int, int]:
+    return select(totals.project_id, totals.user_id, totals.seconds, totals.billable_seconds).where(
+        *_summary_filters(totals, filters, reader, day, first, last)
+    )
