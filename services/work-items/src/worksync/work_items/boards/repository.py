@@ -12,6 +12,7 @@ from sqlalchemy import Select, delete, exists, func, insert, select, update
 from worksync.common.errors import Conflict, NameTaken, unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
+from worksync.work_items.issues.repository import IssueWithReadModel, with_read_model
 from worksync.work_items.models import (
     Board,
     BoardColumn,
@@ -193,7 +194,9 @@ class CardRepository(Repository):
 
     async def page(
         self, board: Board, state_ids: Collection[UUID], key: SortKey, params: PageParams
-    ) -> Sequence[Issue]:
+    ) -> Sequence[IssueWithReadModel]:
+        """A page of the board's cards (one more than asked, for the cursor), each with its
+        read model's columns."""
         query = select(Issue).where(
             Issue.workspace_id == board.workspace_id,
             Issue.project_id == board.project_id,
@@ -201,7 +204,7 @@ class CardRepository(Repository):
             Issue.state_id.in_(state_ids),
         )
         query = board_shows(board, query)
-        return (await self.session.scalars(apply_keyset(query, key, params))).all()
+        return (await self.session.execute(with_read_model(apply_keyset(query, key, params)))).all()
 
     async def successor(self, project_id: UUID, rank: str, moving: UUID) -> str | None:
         """The next rank after `rank` in the project, the moving card's own left out."""

@@ -30,7 +30,7 @@ from worksync.work_items.boards.schemas import (
     ColumnWithCards,
 )
 from worksync.work_items.enums import StateGroup
-from worksync.work_items.issues.read_model import load_read_models
+from worksync.work_items.issues.read_model import read_models_of
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.schemas import Issue
 from worksync.work_items.messaging.published import (
@@ -297,8 +297,8 @@ class BoardService:
         params: PageParams,
     ) -> tuple[list[Issue], str | None]:
         rows = await self.card_rows.page(board, state_ids, CARD_ORDER, params)
-        items, next_cursor = build_page(rows, CARD_ORDER, params)
-        issues = await load_read_models(self.session, items, context.project.identifier)
+        items, next_cursor = build_page([row[0] for row in rows], CARD_ORDER, params)
+        issues = read_models_of(rows[: len(items)], context.project.identifier)
         return [issue.read() for issue in issues], next_cursor
 
     async def _board(

@@ -1,5 +1,6 @@
 """An issue as its readers and its events see it: the row with its key, its state's group,
-its assignees and its labels, loaded for many issues in one query per association."""
+its assignees and its labels, read with the rows (`with_read_model`) on the read paths or
+loaded for rows already at hand in one query per association."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.work_items.enums import StateGroup
-from worksync.work_items.issues.repository import IssueRepository
+from worksync.work_items.issues.repository import IssueRepository, IssueWithReadModel
 from worksync.work_items.issues.schemas import Issue
 from worksync.work_items.models import Issue as IssueRow
 from worksync.work_items.states.repository import StateRepository
@@ -90,6 +91,20 @@ async def load_read_models(
             label_ids=tuple(labels.get(row.id, ())),
         )
         for row in rows
+    ]
+
+
+def read_models_of(rows: Sequence[IssueWithReadModel], identifier: str) -> list[IssueReadModel]:
+    """Read models of issues read `with_read_model`: no further query."""
+    return [
+        IssueReadModel(
+            row=issue,
+            key=issue_key(identifier, issue.sequence_id),
+            state_group=StateGroup(group),
+            assignee_ids=tuple(assignee_ids or ()),
+            label_ids=tuple(label_ids or ()),
+        )
+        for issue, assignee_ids, label_ids, group in rows
     ]
 
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ColumnElement, Row, Select, delete, exists, func, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from worksync.common.errors import unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
@@ -72,6 +72,30 @@ def _filtered(query: Select[Issue], filters: IssueFilters, identifier: str) -> S
     return query
 
 
+# What an issue's read model adds to its row, read by the statement that reads the row
+# (correlated with it): its assignees and labels in id order (null when none), its state's
+# group.
+_ASSIGNEE_IDS = (
+    select(func.array_agg(aggregate_order_by(IssueAssignee.user_id, IssueAssignee.user_id)))
+    .where(IssueAssignee.issue_id == Issue.id)
+    .scalar_subquery()
+)
+_LABEL_IDS = (
+    select(func.array_agg(aggregate_order_by(IssueLabel.label_id, IssueLabel.label_id)))
+    .where(IssueLabel.issue_id == Issue.id)
+    .scalar_subquery()
+)
+_STATE_GROUP = select(State.group).where(State.id == Issue.state_id).scalar_subquery()
+IssueWithReadModel = Row[Issue, list[UUID] | None, list[UUID] | None, str]
+
+
+def with_read_model(
+    query: Select[Issue],
+) -> Select[Issue, list[UUID] | None, list[UUID] | None, str]:
+    """`query` of issues, each with its assignee ids, label ids and state group."""
+    return query.add_columns(_ASSIGNEE_IDS, _LABEL_IDS, _STATE_GROUP)
+
+
 def _one(project_id: UUID, issue_id: UUID, include_deleted: bool) -> Select[Issue]:
     query = select(Issue).where(Issue.project_id == project_id, Issue.id == issue_id)
     if not include_deleted:
@@ -102,6 +126,12 @@ class IssueRepository(HierarchyRepository):
     ) -> Issue | None:
         return await self.session.scalar(_one(project_id, issue_id, include_deleted))
 
+    async def get_with_read_model(
+        self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
+    ) -> IssueWithReadModel | None:
+        query = with_read_model(_one(project_id, issue_id, include_deleted))
+        return (await self.session.execute(query)).one_or_none()
+
     async def get_for_update(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
     ) -> Issue | None:
@@ -115,12 +145,14 @@ class IssueRepository(HierarchyRepository):
         filters: IssueFilters,
         key: SortKey,
         params: PageParams,
-    ) -> Sequence[Issue]:
+    ) -> Sequence[IssueWithReadModel]:
+        """A page of the project's issues (one more than asked, for the cursor), each with
+        its read model's columns."""
         query = select(Issue).where(
             Issue.workspace_id == workspace_id, Issue.project_id == project_id
         )
         query = apply_keyset(_filtered(query, filters, identifier), key, params)
-        return (await self.session.scalars(query)).all()
+        return (await self.session.execute(with_read_model(query))).all()
 
     async def live_in_rank_order(self, project_id: UUID) -> Sequence[Issue]:
         return (

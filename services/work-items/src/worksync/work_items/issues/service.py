@@ -31,6 +31,7 @@ from worksync.work_items.issues.read_model import (
     issue_key,
     load_read_model,
     load_read_models,
+    read_models_of,
 )
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.schemas import (
@@ -119,16 +120,19 @@ class IssueService:
         rows = await self.issues.page(
             project.workspace_id, project.id, project.identifier, filters, key, params
         )
-        items, next_cursor = build_page(rows, key, params)
-        issues = await load_read_models(self.session, items, project.identifier)
+        items, next_cursor = build_page([row[0] for row in rows], key, params)
+        issues = read_models_of(rows[: len(items)], project.identifier)
         return [issue.read() for issue in issues], next_cursor
 
     async def get(self, context: ProjectContext, issue_id: UUID, include_deleted: bool) -> Issue:
         _require_admin_for_deleted(context, include_deleted)
-        row = await self.issues.get(context.project.id, issue_id, include_deleted=include_deleted)
-        if row is None:
+        found = await self.issues.get_with_read_model(
+            context.project.id, issue_id, include_deleted=include_deleted
+        )
+        if found is None:
             raise not_found("issue")
-        return (await load_read_model(self.session, row, context.project.identifier)).read()
+        (issue,) = read_models_of([found], context.project.identifier)
+        return issue.read()
 
     async def create(self, context: ProjectContext, request: IssueCreate, now: datetime) -> Issue:
         project = context.project
