@@ -1,6 +1,6 @@
-"""Finished time summed per day: what the workspace summary and the report group.
+"""Finished time summed per day and month: what the workspace summary and the report group.
 
-Kept by triggers on `time_entries` (migrations 0002 and 0009), in the same transaction as
+Kept by a trigger on `time_entries` (migration 0014), in the same transaction as
 every insert, update and delete of an entry, so that no code path — nor a hand-written
 statement — can leave them behind. A summary or a report then adds up a few rows per
 person and day instead of every entry.
@@ -28,26 +28,36 @@ from sqlalchemy.orm import Mapped, mapped_column
 from worksync.timetracking.models.base import Base
 
 
-class DailyTotal(Base):
+class SummedTime:
+    """The sums a totals row keeps of the finished entries under its key."""
+
+    seconds: Mapped[int] = mapped_column(BigInteger)
+    billable_seconds: Mapped[int] = mapped_column(BigInteger)
+    # Finished entries counted here; the row goes when the last one does.
+    entries: Mapped[int] = mapped_column(Integer)
+
+
+def summed_time_checks() -> tuple[CheckConstraint, ...]:
+    """The checks of `SummedTime`'s columns (new objects: a constraint has one table)."""
+    return (
+        CheckConstraint("billable_seconds BETWEEN 0 AND seconds", name="billable_within_total"),
+        # Zero only between a statement's update and its deletion of the emptied rows.
+        CheckConstraint("entries >= 0", name="entries_not_negative"),
+    )
+
+
+class DailyTotal(SummedTime, Base):
     __tablename__ = "daily_totals"
 
     workspace_id: Mapped[UUID] = mapped_column(primary_key=True)
     work_date: Mapped[date] = mapped_column(Date, primary_key=True)
     project_id: Mapped[UUID] = mapped_column(primary_key=True)
     user_id: Mapped[UUID] = mapped_column(primary_key=True)
-    seconds: Mapped[int] = mapped_column(BigInteger)
-    billable_seconds: Mapped[int] = mapped_column(BigInteger)
-    # Finished entries counted here; the row goes when the last one does.
-    entries: Mapped[int] = mapped_column(Integer)
 
-    __table_args__ = (
-        # Zero only between a statement's update and its deletion of the emptied rows.
-        CheckConstraint("entries >= 0", name="entries_not_negative"),
-        CheckConstraint("billable_seconds BETWEEN 0 AND seconds", name="billable_within_total"),
-    )
+    __table_args__ = summed_time_checks()
 
 
-class MonthlyTotal(Base):
+class MonthlyTotal(SummedTime, Base):
     """The daily totals summed per month (`month` is its first day)."""
 
     __tablename__ = "monthly_totals"
@@ -56,14 +66,9 @@ class MonthlyTotal(Base):
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     project_id: Mapped[UUID] = mapped_column(primary_key=True)
     user_id: Mapped[UUID] = mapped_column(primary_key=True)
-    seconds: Mapped[int] = mapped_column(BigInteger)
-    billable_seconds: Mapped[int] = mapped_column(BigInteger)
-    entries: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        CheckConstraint("billable_seconds BETWEEN 0 AND seconds", name="billable_within_total"),
-        # Zero only between a statement's update and its deletion of the emptied rows.
-        CheckConstraint("entries >= 0", name="entries_not_negative"),
+        *summed_time_checks(),
         CheckConstraint("month = date_trunc('month', month)", name="first_of_month"),
     )
 
