@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # uv is used from PATH; when missing it is installed with pip and run as `python3 -m uv`.
 UV := $(shell command -v uv 2>/dev/null || { python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv >&2; echo "python3 -m uv"; })
 
-.PHONY: up test test-fast lint typecheck sync migrate bench contracts conformance
+.PHONY: up test test-fast lint typecheck sync migrate bench contracts conformance problem-codes
 
 # Bytecode compiled ahead: where PYTHONDONTWRITEBYTECODE is set, every process would
 # otherwise compile every module it imports, and the system starts eleven of them.
@@ -46,3 +46,8 @@ conformance: sync
 ## contracts: refresh OpenAPI snapshots and docs/asyncapi.json (refuses breaking changes).
 contracts: sync
 	@$(UV) run --frozen python -m scripts.update_contracts
+
+## problem-codes: record the problem `code`s each operation answers, from the services'
+## tests, into their problem_codes.json (`ARGS="identity"` for one; tests/contract/README.md).
+problem-codes: sync
+	@$(UV) run --frozen python -m scripts.problem_codes $(ARGS)

@@ -86,7 +86,8 @@ def test_team_members_keep_their_own_services_shape(
 def test_every_operation_declares_what_the_gateway_answers_itself(
     documents: dict[str, dict[str, Any]],
 ) -> None:
-    """Rate limits and the body limit answer on any route, whatever the service declares."""
+    """Rate limits and the body limit answer on any route, whatever the service declares,
+    and their codes are listed."""
     merged = merge_documents(documents, RouteMatcher(ROUTE_TABLE), "WorkSync API", "1.0.0")
     for path, item in merged["paths"].items():
         for method, operation in item.items():
@@ -97,3 +98,7 @@ def test_every_operation_declares_what_the_gateway_answers_itself(
             assert "413" in declared or "requestBody" not in operation, f"{method.upper()} {path}"
             problem = declared["429"]["content"]["application/problem+json"]["schema"]["$ref"]
             assert merged["components"]["schemas"][problem.rsplit("/", 1)[1]]["title"] == "Problem"
+            # Beside the service's own codes, where it declares the status too.
+            assert "rate_limited" in declared["429"]["x-problem-codes"], f"{method} {path}"
+            if "requestBody" in operation:
+                assert "payload_too_large" in declared["413"]["x-problem-codes"], path

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import time
 from typing import Any
 
+from worksync.common.problem_codes import (
+    describe_codes,
+    is_problem_response,
+    problem_response_object,
+)
 from worksync.gateway.routes import RouteMatcher
 from worksync.gateway.upstream import UpstreamError, UpstreamGroup, UpstreamPool, fetch
 
@@ -22,19 +28,28 @@ COMPONENTS_REF_PREFIX = "#/components/"
 # (section, name) of a component, e.g. ("schemas", "TeamMember").
 ComponentKey = tuple[str, str]
 
-_PROBLEM = {
-    "application/problem+json": {"schema": {"$ref": f"{COMPONENTS_REF_PREFIX}schemas/Problem"}}
-}
-# What the gateway itself may answer on any operation (a client bucket is empty) and on any
-# operation with a body (more than GATEWAY_MAX_BODY_BYTES), whatever the service declares.
-GATEWAY_RESPONSES = {"429": {"description": "Too Many Requests", "content": _PROBLEM}}
-GATEWAY_BODY_RESPONSES = {"413": {"description": "Content Too Large", "content": _PROBLEM}}
+# What the gateway itself may answer, status -> codes, on any operation (a client bucket is
+# empty) and on any operation with a body (more than GATEWAY_MAX_BODY_BYTES), whatever the
+# service declares.
+GATEWAY_RESPONSES = {429: ("rate_limited",)}
+GATEWAY_BODY_RESPONSES = {413: ("payload_too_large",)}
 
 
 def with_gateway_responses(operation: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `operation` whose responses include the gateway's own refusals."""
+    """A copy of `operation` whose responses include the gateway's own refusals: a status
+    the service declares too lists the gateway's codes beside its own."""
     extra = {**GATEWAY_RESPONSES, **(GATEWAY_BODY_RESPONSES if "requestBody" in operation else {})}
-    return {**operation, "responses": {**extra, **operation.get("responses", {})}}
+    declared: dict[str, Any] = copy.deepcopy(operation.get("responses", {}))
+    responses = {
+        str(status): problem_response_object(status, codes)
+        for status, codes in extra.items()
+        if str(status) not in declared
+    }
+    for status, codes in extra.items():
+        response = declared.get(str(status))
+        if response is not None and is_problem_response(str(status), response):
+            describe_codes(response, status, codes)
+    return {**operation, "responses": {**responses, **declared}}
 
 
 def _declare_gateway_responses(paths: dict[str, Any]) -> dict[str, Any]:

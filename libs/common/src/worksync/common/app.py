@@ -28,6 +28,12 @@ from worksync.common.health import BrokerProbe, health_router
 from worksync.common.metrics import install_metrics
 from worksync.common.middleware import RequestIdMiddleware
 from worksync.common.preconditions import precondition_documents
+from worksync.common.problem_codes import (
+    document_problem_codes,
+    load_catalogue,
+    service_package,
+    template_specificity,
+)
 from worksync.common.telemetry import (
     configure_tracing,
     instrument_fastapi,
@@ -131,20 +137,21 @@ def create_service_app(
     for router in internal_routers:
         app.include_router(router, include_in_schema=False)
 
+    # The package whose `problem_codes.json` lists the codes of its operations; the kit's
+    # test client checks answers against the document and records them (`make problem-codes`).
+    app.state.problem_codes_package = service_package(routers)
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = problem_media_types(precondition_documents(FastAPI.openapi(app)))
+            app.openapi_schema = document_problem_codes(
+                problem_media_types(precondition_documents(FastAPI.openapi(app))),
+                load_catalogue(app.state.problem_codes_package),
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     instrument_fastapi(app)
     return app
-
-
-def _specificity(template: str) -> tuple[int, ...]:
-    """Literal segments before templated ones, left to right (OpenAPI: `/members/me` is
-    matched before `/members/{user_id}`)."""
-    return tuple(0 if segment.startswith("{") else 1 for segment in template.split("/"))
 
 
 class MethodsByPathMiddleware:
@@ -180,7 +187,7 @@ class MethodsByPathMiddleware:
         path: str = scope["path"]
         matching = [(t, m) for regex, t, m in self._path_methods() if regex.match(path)]
         if matching:
-            _, allowed = max(matching, key=lambda match: _specificity(match[0]))
+            _, allowed = max(matching, key=lambda match: template_specificity(match[0]))
             if scope["method"] not in allowed:
                 allow = ", ".join(sorted(allowed))
                 response = problem_response(

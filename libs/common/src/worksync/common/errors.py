@@ -20,6 +20,7 @@ from worksync.common.outages import database_unavailable
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://worksync.dev/problems/"
+FASTAPI_VALIDATION_ERROR_REF = "#/components/schemas/HTTPValidationError"
 # What a client is told to wait when the database is away: a failover takes seconds.
 DATABASE_RETRY_AFTER_SECONDS = 5
 
@@ -287,4 +288,8 @@ def problem_media_types(openapi: dict[str, Any]) -> dict[str, Any]:
                 content = response.get("content", {})
                 if status[:1] in {"4", "5"} and "application/json" in content:
                     content[PROBLEM_JSON] = content.pop("application/json")
+                # FastAPI's own 422 names its validation body; the handler answers a Problem.
+                media = content.get(PROBLEM_JSON, {})
+                if media.get("schema", {}).get("$ref") == FASTAPI_VALIDATION_ERROR_REF:
+                    media["schema"] = {"$ref": "#/components/schemas/Problem"}
     return openapi

@@ -21,6 +21,7 @@ from worksync.common.directory.access import (
 )
 from worksync.common.directory.dependencies import (
     DIRECTORY_ERRORS,
+    VIEWER_ERRORS,
     DirectoryDep,
     ProjectAdmin,
     ProjectContext,
@@ -42,6 +43,7 @@ from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
 
 __all__ = [
     "DIRECTORY_ERRORS",
+    "VIEWER_ERRORS",
     "Directory",
     "DirectoryDep",
     "DirectoryMembership",

@@ -35,6 +35,9 @@ states), race-safe, in the request's session; given to `create_service_app`."""
 
 DIRECTORY_ERRORS: dict[int | str, dict[str, Any]] = error_responses(401, 403, 404, 503)
 """The errors an endpoint guarded by these dependencies may answer, for `responses=`."""
+VIEWER_ERRORS: dict[int | str, dict[str, Any]] = error_responses(401, 404, 503)
+"""The same for an endpoint guarded by `WorkspaceGuest` or `ProjectViewer` alone: whoever may
+not see the resource is answered 404, never 403."""
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,20 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.identity import models
 
 TokenName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class ApiTokenCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"name": "CI pipeline", "expires_at": "2099-06-30T23:59:59+02:00"},
+            {"name": "Local scripts"},
+        ),
+    )
 
     name: TokenName
     expires_at: AwareDatetime | None = Field(

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.identity.users.schemas import DisplayName
 
 # NIST SP 800-63B: long passphrases welcome, no composition rules; the upper bound keeps
@@ -17,7 +18,16 @@ OpaqueToken = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
 class Registration(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "email": "ada.lovelace@example.com",
+                "password": "correct horse battery staple",
+                "display_name": "Ada Lovelace",
+            }
+        ),
+    )
 
     email: EmailStr = Field(max_length=320)
     password: NewPassword
@@ -25,6 +35,12 @@ class Registration(BaseModel):
 
 
 class Login(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra=body_examples(
+            {"email": "ada.lovelace@example.com", "password": "correct horse battery staple"}
+        )
+    )
+
     email: EmailStr = Field(max_length=320)
     password: GivenPassword
 
@@ -37,23 +53,56 @@ class TokenPair(BaseModel):
 
 
 class RefreshRequest(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra=body_examples(
+            {"refresh_token": "Vt3yQm0kq3h1v8G7cRZ2uXH0nB6sJ4pL9eWfA1dT5oY"}
+        )
+    )
+
     refresh_token: OpaqueToken
 
 
 class ForgotPassword(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra=body_examples({"email": "ada.lovelace@example.com"})
+    )
+
     email: EmailStr = Field(max_length=320)
 
 
 class ResetPassword(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra=body_examples(
+            {
+                "token": "Vt3yQm0kq3h1v8G7cRZ2uXH0nB6sJ4pL9eWfA1dT5oY",
+                "new_password": "lighthouse quartz trombone",
+            }
+        )
+    )
+
     token: OpaqueToken
     new_password: NewPassword
 
 
 class VerifyEmail(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra=body_examples({"token": "Vt3yQm0kq3h1v8G7cRZ2uXH0nB6sJ4pL9eWfA1dT5oY"})
+    )
+
     token: OpaqueToken
 
 
 class PasswordChange(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra=body_examples(
+            {
+                "current_password": "correct horse battery staple",
+                "new_password": "lighthouse quartz trombone",
+                "revoke_api_tokens": True,
+            }
+        )
+    )
+
     current_password: GivenPassword
     new_password: NewPassword
     revoke_api_tokens: StrictBool = Field(

@@ -19,6 +19,7 @@ from pydantic import (
     ValidationError,
 )
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import NotNull, TimeZone
 from worksync.identity import models
 
@@ -127,7 +128,21 @@ class User(UserProfile):
 class MeUpdate(BaseModel):
     """Fields left out stay as they are; `avatar_url: null` removes the avatar."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "display_name": "Ada King",
+                "avatar_url": "https://cdn.example.com/avatars/ada.png",
+                "preferences": {
+                    "timezone": "Europe/London",
+                    "locale": "en-GB",
+                    "date_format": "DD/MM/YYYY",
+                    "week_start": "monday",
+                },
+            }
+        ),
+    )
 
     display_name: Annotated[DisplayName | None, NotNull] = None
     avatar_url: AvatarUrl | None = None
@@ -135,7 +150,12 @@ class MeUpdate(BaseModel):
 
 
 class UserAdminUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"is_active": False}, {"display_name": "Grace Hopper", "email_verified": True}
+        ),
+    )
 
     display_name: Annotated[DisplayName | None, NotNull] = None
     is_active: Annotated[StrictBool | None, NotNull] = None

@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.config import JsonDict
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import NotNull
 from worksync.resources.fields import (
     Day,
@@ -19,9 +21,30 @@ from worksync.resources.fields import (
     not_before_start,
 )
 
+# Examples of the bodies, the bulk operations' built from the single ones.
+NEW_ALLOCATION_EXAMPLE: JsonDict = {
+    "user_id": "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73",
+    "project_id": "0195f3a1-2b6d-7f08-8c4e-1a7d9e3b6c25",
+    "role": "Backend developer",
+    "hours_per_week": 20,
+    "start_date": "2026-03-02",
+    "end_date": "2026-05-29",
+    "notes": "Half time until the beta",
+}
+ALLOCATION_CHANGE_EXAMPLE: JsonDict = {"hours_per_week": 16, "end_date": "2026-06-30"}
+BULK_CREATE_EXAMPLE: JsonDict = {"action": "create", **NEW_ALLOCATION_EXAMPLE}
+BULK_UPDATE_EXAMPLE: JsonDict = {
+    "action": "update",
+    "id": "0195f3c1-6a2d-7b9e-8c4f-1d7e3a9b5c28",
+    **ALLOCATION_CHANGE_EXAMPLE,
+}
+BULK_DELETE_EXAMPLE: JsonDict = {"action": "delete", "id": "0195f3c1-7b3e-7c0f-9d5a-2e8f4b0c6d39"}
+
 
 class AllocationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples(NEW_ALLOCATION_EXAMPLE)
+    )
 
     user_id: UUID = Field(description="A live member of the workspace")
     project_id: UUID = Field(description="A live, non-archived project of the workspace")
@@ -35,7 +58,9 @@ class AllocationCreate(BaseModel):
 
 
 class AllocationUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples(ALLOCATION_CHANGE_EXAMPLE)
+    )
 
     user_id: Annotated[UUID | None, NotNull] = None
     project_id: Annotated[UUID | None, NotNull] = None
@@ -72,16 +97,20 @@ MAX_BULK_OPERATIONS = 500
 
 
 class BulkCreate(AllocationCreate):
+    model_config = ConfigDict(json_schema_extra=body_examples(BULK_CREATE_EXAMPLE))
+
     action: Literal["create"]
 
 
 class BulkUpdate(AllocationUpdate):
+    model_config = ConfigDict(json_schema_extra=body_examples(BULK_UPDATE_EXAMPLE))
+
     action: Literal["update"]
     id: UUID
 
 
 class BulkDelete(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=body_examples(BULK_DELETE_EXAMPLE))
 
     action: Literal["delete"]
     id: UUID
@@ -91,7 +120,12 @@ BulkOperation = Annotated[BulkCreate | BulkUpdate | BulkDelete, Field(discrimina
 
 
 class BulkRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"operations": [BULK_CREATE_EXAMPLE, BULK_UPDATE_EXAMPLE, BULK_DELETE_EXAMPLE]}
+        ),
+    )
 
     operations: list[BulkOperation] = Field(min_length=1, max_length=MAX_BULK_OPERATIONS)
 

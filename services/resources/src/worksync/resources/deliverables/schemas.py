@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import NotNull
 from worksync.resources.fields import Day
 from worksync.resources.models import DeliverableStatus, DeliverableType
@@ -16,7 +17,19 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 
 
 class DeliverableCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "title": "Release notes",
+                "type": "document",
+                "status": "pending",
+                "due_date": "2026-04-28",
+                "owner_id": "0195f3a2-7c1e-7b4a-9d2f-3e8c1a6b5d40",
+                "required": True,
+            }
+        ),
+    )
 
     title: Title
     type: DeliverableType = DeliverableType.OTHER
@@ -29,7 +42,7 @@ class DeliverableCreate(BaseModel):
 
 
 class DeliverableUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=body_examples({"status": "done"}))
 
     title: Annotated[Title | None, NotNull] = None
     type: Annotated[DeliverableType | None, NotNull] = None

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import JsonInteger, NotNull
 from worksync.resources.fields import Day
 from worksync.resources.models import (
@@ -43,7 +44,25 @@ LagDays = Annotated[int, Field(ge=0, le=MAX_LAG_DAYS, description="In working da
 
 
 class MilestoneCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "title": "Beta release",
+                "description": "Feature-complete build for the pilot customers",
+                "start_date": "2026-03-02",
+                "due_date": "2026-04-30",
+                "status": "in_progress",
+                "priority": "high",
+                "progress": 25,
+                "assignee_ids": [
+                    "0195f3a2-7c1e-7b4a-9d2f-3e8c1a6b5d40",
+                    "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73",
+                ],
+                "issue_ids": ["0195f3b4-5e2a-7c91-b6d8-2f4a8c1e7d39"],
+            }
+        ),
+    )
 
     title: Title
     description: Description | None = None
@@ -57,7 +76,12 @@ class MilestoneCreate(BaseModel):
 
 
 class MilestoneUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"status": "in_progress", "progress": 60, "due_date": "2026-05-15"}
+        ),
+    )
 
     title: Annotated[Title | None, NotNull] = None
     description: Description | None = None
@@ -71,7 +95,12 @@ class MilestoneUpdate(BaseModel):
 
 
 class DependencyCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"depends_on_id": "0195f3c2-3b8f-7d1a-a6e4-9c2b7f1d4e53", "lag_days": 5}
+        ),
+    )
 
     depends_on_id: UUID = Field(description="A milestone of the same project")
     lag_days: LagDays = 0

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
+from worksync.common.examples import body_examples
 from worksync.resources.fields import Day, Hours, HoursPerWeekRead, not_before_start
 
 MAX_RANGE_DAYS = 366
@@ -24,7 +25,17 @@ class ProposalStatus(StrEnum):
 
 
 class OptimizationRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "start_date": "2026-03-02",
+                "end_date": "2026-05-29",
+                "allow_reductions": True,
+                "allow_other_skills": False,
+            }
+        ),
+    )
 
     start_date: Day = Field(description="First day whose over-allocations are resolved")
     end_date: Day = Field(description="Last day, included; the range spans one year at most")

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import CENT, Money, NotNull, Skills
 from worksync.resources.fields import (
     CurrencyCode,
@@ -26,7 +27,20 @@ from worksync.resources.models import DEFAULT_HOURS_PER_WEEK, DEFAULT_WORKING_DA
 
 
 class TeamMemberCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "user_id": "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73",
+                "role": "Backend developer",
+                "skills": ["Python", "PostgreSQL"],
+                "hours_per_week": 40,
+                "working_days": [1, 2, 3, 4, 5],
+                "cost_rate": "85.00",
+                "currency": "EUR",
+            }
+        ),
+    )
 
     user_id: UUID = Field(description="A live member of the workspace without a profile")
     role: JobRole | None = Field(default=None, description="Job role, e.g. Backend developer")
@@ -38,7 +52,16 @@ class TeamMemberCreate(BaseModel):
 
 
 class TeamMemberUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "hours_per_week": 32,
+                "working_days": [1, 2, 3, 4],
+                "skills": ["Python", "PostgreSQL", "Kubernetes"],
+            }
+        ),
+    )
 
     role: JobRole | None = None
     skills: Annotated[Skills | None, NotNull] = None
@@ -76,7 +99,12 @@ class TeamMemberSort(StrEnum):
 
 
 class TimeOffCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"start_date": "2026-08-03", "end_date": "2026-08-14", "reason": "Summer holiday"}
+        ),
+    )
 
     start_date: Day
     end_date: Day = Field(description="Included; not before start_date")

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import JsonInteger, NotNull
 from worksync.resources.fields import Day
 from worksync.resources.milestones.critical_path import closes_cycle
@@ -81,7 +82,35 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 
 
 class TemplateCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "Website launch",
+                "description": "From design sign-off to go-live",
+                "milestones": [
+                    {
+                        "key": "design",
+                        "title": "Design sign-off",
+                        "offset_days": 0,
+                        "duration_days": 10,
+                        "priority": "high",
+                        "deliverables": [{"title": "Mock-ups", "type": "design", "required": True}],
+                    },
+                    {
+                        "key": "build",
+                        "title": "Build",
+                        "offset_days": 10,
+                        "duration_days": 20,
+                        "depends_on": [{"key": "design", "lag_days": 0}],
+                        "deliverables": [
+                            {"title": "Release candidate", "type": "code", "required": True}
+                        ],
+                    },
+                ],
+            }
+        ),
+    )
 
     name: Name
     description: Description | None = None
@@ -94,7 +123,15 @@ class TemplateCreate(BaseModel):
 
 
 class TemplateUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "Website launch (2026)",
+                "description": "From design sign-off to go-live, with a review week",
+            }
+        ),
+    )
 
     name: Annotated[Name | None, NotNull] = None
     description: Description | None = None
@@ -119,7 +156,12 @@ class TemplateRead(BaseModel):
 
 
 class FromTemplate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"template_id": "0195f3c3-8e1d-7f6b-b2a9-4d7c1e8f3a61", "anchor_date": "2026-03-02"}
+        ),
+    )
 
     template_id: UUID
     anchor_date: Day = Field(description="Offsets count working days from here")

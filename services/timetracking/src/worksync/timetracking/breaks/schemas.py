@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from worksync.common.examples import body_examples
 from worksync.timetracking.models import Break as BreakRow
 
 
@@ -15,7 +16,16 @@ class BreakCreate(BaseModel):
     """A break inside the entry's span; timestamps without an offset are the user's local
     time. Unpaid breaks reduce the worked duration, paid ones do not."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "started_at": "2026-03-02T12:30:00+01:00",
+                "ended_at": "2026-03-02T13:00:00+01:00",
+                "is_paid": False,
+            }
+        ),
+    )
 
     started_at: datetime
     ended_at: datetime

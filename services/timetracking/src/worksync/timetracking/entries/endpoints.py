@@ -30,7 +30,7 @@ from worksync.timetracking.models import ApprovalState, EntrySource, idempotency
 
 router = APIRouter(prefix="/workspaces/{ws}/time-entries", tags=["time entries"])
 
-READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(400, 422)}
+READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
 WRITE_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 

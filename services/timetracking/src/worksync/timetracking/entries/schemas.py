@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, JsonInteger, Money, NotNull
 from worksync.timetracking.models import ApprovalState, EntrySource, RoundingSource, TimeEntry
 from worksync.timetracking.rounding import RoundingMode
@@ -27,7 +28,27 @@ class EntryCreate(BaseModel):
     `duration_seconds` (a duration on a day). Timestamps without an offset are local time
     in the user's time zone."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "project_id": "0195f3a1-2b6d-7f08-8c4e-1a7d9e3b6c25",
+                "issue_id": "0195f3b4-5e2a-7c91-b6d8-2f4a8c1e7d39",
+                "description": "Export fails on empty board: reproduced and fixed",
+                "started_at": "2026-03-02T09:00:00+01:00",
+                "ended_at": "2026-03-02T10:30:00+01:00",
+                "billable": True,
+                "tags": ["bugfix"],
+            },
+            {
+                "project_id": "0195f3a1-2b6d-7f08-8c4e-1a7d9e3b6c25",
+                "description": "Sprint planning",
+                "work_date": "2026-03-02",
+                "duration_seconds": 5400,
+                "billable": False,
+            },
+        ),
+    )
 
     project_id: UUID
     issue_id: UUID | None = None
@@ -50,7 +71,9 @@ class EntryDuplicate(BaseModel):
     """Where the copy goes: a duration-only entry onto `work_date`, a timed one at the same
     local times of day, starting on `work_date`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples({"work_date": "2026-03-03"})
+    )
 
     work_date: IsoDate | None = Field(default=None, description="Default: today (local)")
 
@@ -59,7 +82,16 @@ class EntryUpdate(BaseModel):
     """The fields to change. A timed entry changes its ends, a duration-only one its date
     and duration."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "description": "Export fails on empty board: fixed after review",
+                "ended_at": "2026-03-02T11:00:00+01:00",
+                "tags": ["bugfix", "review"],
+            }
+        ),
+    )
 
     issue_id: UUID | None = None
     description: Annotated[Description | None, NotNull] = None

@@ -24,7 +24,7 @@ from worksync.timetracking.modifications.schemas import (
 
 router = APIRouter(prefix="/workspaces/{ws}", tags=["modification requests"])
 
-READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(400, 422)}
+READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
 ACT_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 

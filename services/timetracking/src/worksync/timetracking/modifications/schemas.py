@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, NotNull
 from worksync.timetracking.entries.schemas import Description, Seconds, Tags
 from worksync.timetracking.models import ModificationRequest as RequestRow
@@ -34,7 +35,20 @@ class EntryChanges(BaseModel):
 class ModificationRequestCreate(BaseModel):
     """`change` with the `changes` to apply, or `delete` (without changes); and why."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "action": "change",
+                "changes": {
+                    "ended_at": "2026-03-02T10:30:00+01:00",
+                    "description": "Export fails on empty board: reproduced and fixed",
+                },
+                "reason": "I forgot to stop the timer",
+            },
+            {"action": "delete", "reason": "Logged twice, once by the timer and once by hand"},
+        ),
+    )
 
     action: RequestAction
     changes: EntryChanges | None = None
@@ -52,7 +66,10 @@ class ModificationRequestCreate(BaseModel):
 
 
 class ModificationRequestDecline(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples({"comment": "The client was billed for this time already"}),
+    )
 
     comment: Comment = Field(description="Why not; shown to the requester")
 

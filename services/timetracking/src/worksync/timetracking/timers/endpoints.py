@@ -69,7 +69,11 @@ async def stop_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> En
     return await service.stop(workspace)
 
 
-@router.post("/discard", status_code=status.HTTP_204_NO_CONTENT, responses=TIMER_ERRORS)
+@router.post(
+    "/discard",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+)
 async def discard_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Response:
     """Throw the timer away; nothing is logged."""
     await service.discard(workspace)

@@ -8,12 +8,24 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from worksync.common.examples import body_examples
 from worksync.timetracking.entries.schemas import Description
 from worksync.timetracking.models import TimeEntry
 
 
 class TimerStart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "project_id": "0195f3a1-2b6d-7f08-8c4e-1a7d9e3b6c25",
+                "issue_id": "0195f3b4-5e2a-7c91-b6d8-2f4a8c1e7d39",
+                "description": "Export fails on empty board",
+                "billable": True,
+                "stop_running": True,
+            }
+        ),
+    )
 
     project_id: UUID
     issue_id: UUID | None = None

@@ -26,7 +26,7 @@ from worksync.timetracking.timesheets.schemas import (
 
 router = APIRouter(prefix="/workspaces/{ws}/timesheets", tags=["timesheets"])
 
-READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(400, 422)}
+READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
 ACT_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate
 from worksync.timetracking.entries.schemas import Entry
 from worksync.timetracking.models import Timesheet as TimesheetRow
@@ -20,19 +21,31 @@ Comment = Annotated[str, Field(min_length=1, max_length=2000, pattern=r"\S")]
 class TimesheetSubmit(BaseModel):
     """Submit the caller's timesheet of the period holding `date` (in their zone)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples({"date": "2026-03-02"})
+    )
 
     date: IsoDate
 
 
 class TimesheetRejection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"comment": "Tuesday has 11 hours on WEB-42; please check the end time"}
+        ),
+    )
 
     comment: Comment = Field(description="What to fix; shown to the submitter")
 
 
 class TimesheetReopening(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"reason": "The client moved two days of work to another project"}
+        ),
+    )
 
     reason: Comment = Field(description="Why an approved timesheet opens again")
 

@@ -6,13 +6,25 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import JsonInteger, Money, TimeZone
 
 
 class TimeSettingsUpdate(BaseModel):
     """The whole settings (PUT replaces them)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "timezone": "Europe/Berlin",
+                "default_hourly_rate": "85.00",
+                "default_billable": True,
+                "require_description": True,
+                "auto_stop_minutes": 600,
+            }
+        ),
+    )
 
     timezone: TimeZone | None = Field(
         default=None, description="IANA name, e.g. Europe/Berlin; null: the workspace's zone"

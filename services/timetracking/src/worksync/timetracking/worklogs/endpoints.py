@@ -30,7 +30,7 @@ router = APIRouter(
 
 ProjectId = Annotated[UUID, Path(description="The project's id")]
 IssueId = Annotated[UUID, Path(description="The issue's id")]
-READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(400, 422)}
+READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
 WRITE_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, JsonInteger, NotNull
 from worksync.timetracking.entries.schemas import Description
 from worksync.timetracking.models import TimeEntry
@@ -17,7 +18,16 @@ Minutes = Annotated[int, Field(ge=1, le=1440), JsonInteger]
 
 
 class WorklogCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "duration_minutes": 90,
+                "description": "Reproduced the export failure and wrote a failing test",
+                "logged_at": "2026-03-02",
+            }
+        ),
+    )
 
     duration_minutes: Minutes
     description: Description = ""
@@ -25,7 +35,15 @@ class WorklogCreate(BaseModel):
 
 
 class WorklogUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "duration_minutes": 120,
+                "description": "Reproduced the export failure, wrote a failing test and fixed it",
+            }
+        ),
+    )
 
     duration_minutes: Annotated[Minutes | None, NotNull] = None
     description: Annotated[Description | None, NotNull] = None

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from worksync.common.directory import DIRECTORY_ERRORS, ProjectViewer
+from worksync.common.directory import VIEWER_ERRORS, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
 from worksync.work_items.activity.schemas import ActivityEntry, ActivityFilters, ActivitySort
@@ -35,7 +35,7 @@ Params = Annotated[PageParams, Depends(page_params)]
 @router.get(
     "/issues/{iid}/activity",
     response_model=Page[ActivityEntry],
-    responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
+    responses={**VIEWER_ERRORS, **error_responses(400, 422)},
 )
 async def issue_activity(
     iid: Annotated[UUID, Path(description="The issue's id")],
@@ -53,7 +53,7 @@ async def issue_activity(
 @router.get(
     "/activity",
     response_model=Page[ActivityEntry],
-    responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
+    responses={**VIEWER_ERRORS, **error_responses(400, 422)},
 )
 async def project_activity(
     context: ProjectViewer,

@@ -12,6 +12,7 @@ from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
 from worksync.common.directory import (
     DIRECTORY_ERRORS,
+    VIEWER_ERRORS,
     ProjectAdmin,
     ProjectMember,
     ProjectViewer,
@@ -45,7 +46,7 @@ Params = Annotated[PageParams, Depends(page_params)]
 @router.get(
     "/boards",
     response_model=Page[Board],
-    responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
+    responses={**VIEWER_ERRORS, **error_responses(400, 422)},
 )
 async def list_boards(
     context: ProjectViewer, service: BoardServiceDep, params: Params
@@ -87,7 +88,7 @@ async def create_board(
 @router.get(
     "/boards/{board_id}",
     response_model=BoardView,
-    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+    responses={**VIEWER_ERRORS, **error_responses(422)},
 )
 async def get_board(
     board_id: BoardId, context: ProjectViewer, service: BoardServiceDep, params: Params
@@ -129,7 +130,7 @@ async def delete_board(
 @router.get(
     "/boards/{board_id}/columns/{column_id}/cards",
     response_model=Page[Issue],
-    responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
+    responses={**VIEWER_ERRORS, **error_responses(400, 422)},
 )
 async def list_cards(
     board_id: BoardId,

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import JsonInteger, NotNull
 from worksync.work_items.fields import Colour, Name
 from worksync.work_items.issues.schemas import Issue
@@ -24,7 +25,17 @@ StateIds = Annotated[
 class ColumnCreate(BaseModel):
     """A column, added after the board's last one; its states are in no other column."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "In review",
+                "colour": "#8B5CF6",
+                "state_ids": ["0195f3b0-0a1b-7c2d-8e3f-4a5b6c7d8e03"],
+                "wip_limit": 3,
+            }
+        ),
+    )
 
     name: Name
     colour: Colour = DEFAULT_COLUMN_COLOUR
@@ -34,7 +45,7 @@ class ColumnCreate(BaseModel):
 
 
 class ColumnUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=body_examples({"wip_limit": 4}))
 
     name: Annotated[Name | None, NotNull] = None
     colour: Annotated[Colour | None, NotNull] = None
@@ -44,7 +55,18 @@ class ColumnUpdate(BaseModel):
 
 
 class ColumnsReorder(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "column_ids": [
+                    "0195f3b2-1c4e-7a8b-9d3f-6e2a5c8b1d01",
+                    "0195f3b2-1c4e-7a8b-9d3f-6e2a5c8b1d02",
+                    "0195f3b2-1c4e-7a8b-9d3f-6e2a5c8b1d03",
+                ]
+            }
+        ),
+    )
 
     column_ids: list[UUID] = Field(
         max_length=50, description="Every column of the board, in the new order"
@@ -55,7 +77,32 @@ class BoardCreate(BaseModel):
     """Without `columns`, the board gets one column per state of the project, in their
     order (columns of completed states are done columns)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "Sprint board",
+                "columns": [
+                    {"name": "To do", "state_ids": ["0195f3b0-0a1b-7c2d-8e3f-4a5b6c7d8e01"]},
+                    {
+                        "name": "In progress",
+                        "colour": "#3B82F6",
+                        "state_ids": [
+                            "0195f3b0-0a1b-7c2d-8e3f-4a5b6c7d8e02",
+                            "0195f3b0-0a1b-7c2d-8e3f-4a5b6c7d8e03",
+                        ],
+                        "wip_limit": 5,
+                    },
+                    {
+                        "name": "Done",
+                        "colour": "#22C55E",
+                        "state_ids": ["0195f3b0-0a1b-7c2d-8e3f-4a5b6c7d8e04"],
+                        "is_done": True,
+                    },
+                ],
+            }
+        ),
+    )
 
     name: Name
     label_id: UUID | None = Field(default=None, description="Only issues with this label")
@@ -64,7 +111,12 @@ class BoardCreate(BaseModel):
 
 
 class BoardUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"name": "Ada's sprint board", "assignee_id": "0195f3a2-7c1e-7b4a-9d2f-3e8c1a6b5d40"}
+        ),
+    )
 
     name: Annotated[Name | None, NotNull] = None
     label_id: UUID | None = None
@@ -110,7 +162,15 @@ class Move(BaseModel):
     them (`after_id` must come first); with neither, last. Past a column's WIP limit only a
     project admin may move, with `force`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "column_id": "0195f3b2-1c4e-7a8b-9d3f-6e2a5c8b1d02",
+                "after_id": "0195f3b4-9c3f-7e08-8a5b-6d1e2f7c4b92",
+            }
+        ),
+    )
 
     column_id: UUID | None = None
     state_id: UUID | None = None

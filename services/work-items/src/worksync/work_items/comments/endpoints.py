@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS, ProjectViewer
+from worksync.common.directory import DIRECTORY_ERRORS, VIEWER_ERRORS, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
@@ -38,7 +38,7 @@ CommentId = Annotated[UUID, Path(description="The comment's id")]
 @router.get(
     "",
     response_model=Page[Comment],
-    responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
+    responses={**VIEWER_ERRORS, **error_responses(400, 422)},
 )
 async def list_comments(
     iid: IssueId,
@@ -90,7 +90,7 @@ async def create_comment(
 @router.get(
     "/{comment_id}",
     response_model=Comment,
-    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+    responses={**VIEWER_ERRORS, **error_responses(422)},
 )
 async def get_comment(
     iid: IssueId, comment_id: CommentId, context: ProjectViewer, service: CommentServiceDep

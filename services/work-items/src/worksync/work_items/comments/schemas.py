@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import NotNull
 from worksync.work_items.enums import CommentFormat
 
@@ -28,7 +29,16 @@ class CommentCreate(BaseModel):
     HTML is sanitised as issue descriptions are; Markdown is stored as written.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "body": "Reproduced on a board with no columns too; the trace is attached.",
+                "body_format": "markdown",
+                "mention_ids": ["0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73"],
+            }
+        ),
+    )
 
     body: Body
     body_format: CommentFormat = CommentFormat.MARKDOWN
@@ -39,7 +49,12 @@ class CommentCreate(BaseModel):
 class CommentUpdate(BaseModel):
     """Fields left out stay as they are; a changed body marks the comment edited."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"body": "Also fails on a board with no columns; fixed in the next release."}
+        ),
+    )
 
     body: Annotated[Body | None, NotNull] = None
     body_format: Annotated[CommentFormat | None, NotNull] = None
@@ -47,7 +62,7 @@ class CommentUpdate(BaseModel):
 
 
 class ReactionCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=body_examples({"emoji": "👍"}))
 
     emoji: Emoji
 

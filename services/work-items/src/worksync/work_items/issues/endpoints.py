@@ -125,7 +125,7 @@ async def get_issue(
 
 
 @router.patch(
-    "/{iid}", response_model=Issue, responses={**DIRECTORY_ERRORS, **error_responses(422)}
+    "/{iid}", response_model=Issue, responses={**DIRECTORY_ERRORS, **error_responses(409, 422)}
 )
 async def update_issue(
     iid: IssueId,

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, JsonInteger, NotNull
 from worksync.work_items.enums import DescriptionFormat, Priority, StateGroup
 from worksync.work_items.fields import Position
@@ -29,7 +30,22 @@ class IssueCreate(BaseModel):
     is stored as written.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "title": "Export fails on empty board",
+                "description": "Exporting a board without cards answers 500, not an empty CSV.",
+                "description_format": "markdown",
+                "state_id": "0195f3b0-0a1b-7c2d-8e3f-4a5b6c7d8e01",
+                "priority": "high",
+                "assignee_ids": ["0195f3a2-7c1e-7b4a-9d2f-3e8c1a6b5d40"],
+                "label_ids": ["0195f3b1-7d2e-7f4a-9b6c-3e8d1a5f2c70"],
+                "due_date": "2026-03-06",
+                "estimate_minutes": 240,
+            }
+        ),
+    )
 
     title: Title
     description: Description | None = None
@@ -47,7 +63,19 @@ class IssueCreate(BaseModel):
 class IssueUpdate(BaseModel):
     """Fields left out stay as they are; nullable ones are cleared with null."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "state_id": "0195f3b0-0a1b-7c2d-8e3f-4a5b6c7d8e02",
+                "priority": "urgent",
+                "assignee_ids": [
+                    "0195f3a2-7c1e-7b4a-9d2f-3e8c1a6b5d40",
+                    "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73",
+                ],
+            }
+        ),
+    )
 
     title: Annotated[Title | None, NotNull] = None
     description: Description | None = None

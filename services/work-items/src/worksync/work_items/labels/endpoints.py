@@ -10,7 +10,13 @@ from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS, ProjectAdmin, ProjectMember, ProjectViewer
+from worksync.common.directory import (
+    DIRECTORY_ERRORS,
+    VIEWER_ERRORS,
+    ProjectAdmin,
+    ProjectMember,
+    ProjectViewer,
+)
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
@@ -26,7 +32,7 @@ LabelId = Annotated[UUID, Path(description="The label's id")]
 
 
 @router.get(
-    "", response_model=Page[Label], responses={**DIRECTORY_ERRORS, **error_responses(400, 422)}
+    "", response_model=Page[Label], responses={**VIEWER_ERRORS, **error_responses(400, 422)}
 )
 async def list_labels(
     context: ProjectViewer,
@@ -69,7 +75,7 @@ async def create_label(
 
 
 @router.get(
-    "/{label_id}", response_model=Label, responses={**DIRECTORY_ERRORS, **error_responses(422)}
+    "/{label_id}", response_model=Label, responses={**VIEWER_ERRORS, **error_responses(422)}
 )
 async def get_label(
     label_id: LabelId, context: ProjectViewer, service: LabelServiceDep

@@ -9,13 +9,16 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import NotNull
 from worksync.work_items.fields import Colour, Name
 from worksync.work_items.models import Label as LabelRow
 
 
 class LabelCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples({"name": "bug", "colour": "#EF4444"})
+    )
 
     name: Name
     colour: Colour = "#A3A3A3"
@@ -25,7 +28,9 @@ class LabelCreate(BaseModel):
 class LabelUpdate(BaseModel):
     """Fields left out stay as they are; `parent_id: null` makes it a top-level label."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples({"name": "regression", "colour": "#DC2626"})
+    )
 
     name: Annotated[Name | None, NotNull] = None
     colour: Annotated[Colour | None, NotNull] = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS, ProjectAdmin, ProjectViewer
+from worksync.common.directory import DIRECTORY_ERRORS, VIEWER_ERRORS, ProjectAdmin, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.preconditions import IfMatch, check_version
 from worksync.common.responses import encoded
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/workspaces/{ws}/projects/{pid}/issue-settings", tags
 @router.get(
     "",
     response_model=ProjectIssueSettings,
-    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+    responses={**VIEWER_ERRORS, **error_responses(422)},
 )
 async def get_issue_settings(context: ProjectViewer, session: SessionDep) -> Response:
     """The project's settings (defaults until an admin changes them)."""

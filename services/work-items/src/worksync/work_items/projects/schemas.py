@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import NotNull
 
 
@@ -19,6 +20,8 @@ class ProjectIssueSettings(BaseModel):
 
 
 class ProjectIssueSettingsUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples({"guests_may_comment": True})
+    )
 
     guests_may_comment: Annotated[StrictBool | None, NotNull] = None

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, status
 
 from worksync.common.clock import NowDep
-from worksync.common.directory import DIRECTORY_ERRORS, ProjectMember, ProjectViewer
+from worksync.common.directory import DIRECTORY_ERRORS, VIEWER_ERRORS, ProjectMember, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.pagination import Page, PageParams, page_params
 from worksync.work_items.dependencies import RelationServiceDep
@@ -22,7 +22,7 @@ IssueId = Annotated[UUID, Path(description="The issue's id")]
 
 
 @router.get(
-    "", response_model=Page[Relation], responses={**DIRECTORY_ERRORS, **error_responses(400, 422)}
+    "", response_model=Page[Relation], responses={**VIEWER_ERRORS, **error_responses(400, 422)}
 )
 async def list_relations(
     iid: IssueId,

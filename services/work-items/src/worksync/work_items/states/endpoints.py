@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS, ProjectAdmin, ProjectViewer
+from worksync.common.directory import DIRECTORY_ERRORS, VIEWER_ERRORS, ProjectAdmin, ProjectViewer
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
@@ -26,7 +26,7 @@ StateId = Annotated[UUID, Path(description="The state's id")]
 
 
 @router.get(
-    "", response_model=Page[State], responses={**DIRECTORY_ERRORS, **error_responses(400, 422)}
+    "", response_model=Page[State], responses={**VIEWER_ERRORS, **error_responses(400, 422)}
 )
 async def list_states(
     context: ProjectViewer,
@@ -69,7 +69,7 @@ async def create_state(
 
 
 @router.get(
-    "/{state_id}", response_model=State, responses={**DIRECTORY_ERRORS, **error_responses(422)}
+    "/{state_id}", response_model=State, responses={**VIEWER_ERRORS, **error_responses(422)}
 )
 async def get_state(
     state_id: StateId, context: ProjectViewer, service: StateServiceDep

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import NotNull
 from worksync.work_items.enums import StateGroup
 from worksync.work_items.fields import Colour, Name, Position
@@ -18,7 +19,18 @@ from worksync.work_items.models import State as StateRow
 class StateCreate(BaseModel):
     """`position` defaults to after the last state; `is_default` moves the default here."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "In review",
+                "group": "started",
+                "colour": "#8B5CF6",
+                "position": 3000,
+                "is_default": False,
+            }
+        ),
+    )
 
     name: Name
     group: StateGroup
@@ -31,7 +43,10 @@ class StateUpdate(BaseModel):
     """Fields left out stay as they are. A default is changed by making another state the
     default, never by unsetting it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples({"name": "Code review", "colour": "#7C3AED"}),
+    )
 
     name: Annotated[Name | None, NotNull] = None
     group: Annotated[StateGroup | None, NotNull] = None

@@ -10,7 +10,12 @@ from fastapi.responses import JSONResponse
 
 from worksync.common.clock import NowDep
 from worksync.common.db import SessionDep
-from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceGuest, WorkspaceMember
+from worksync.common.directory import (
+    DIRECTORY_ERRORS,
+    VIEWER_ERRORS,
+    WorkspaceGuest,
+    WorkspaceMember,
+)
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
 from worksync.common.pagination import Page, PageParams, page_params
@@ -36,7 +41,7 @@ TemplateId = Annotated[UUID, Path(description="The template's id")]
 @router.get(
     "",
     response_model=Page[TemplateSummary],
-    responses={**DIRECTORY_ERRORS, **error_responses(400, 422)},
+    responses={**VIEWER_ERRORS, **error_responses(400, 422)},
 )
 async def list_templates(
     context: WorkspaceGuest,
@@ -100,7 +105,7 @@ async def save_project_as_template(
 @router.get(
     "/{template_id}",
     response_model=Template,
-    responses={**DIRECTORY_ERRORS, **error_responses(422)},
+    responses={**VIEWER_ERRORS, **error_responses(422)},
 )
 async def get_template(
     template_id: TemplateId, context: WorkspaceGuest, service: TemplateServiceDep

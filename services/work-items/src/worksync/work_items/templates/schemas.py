@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import JsonInteger, NotNull
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
@@ -51,7 +52,36 @@ def _bounded(phases: list[PhaseIn] | None) -> None:
 
 
 class TemplateCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "Bug triage",
+                "description": "From report to released fix",
+                "category": "Support",
+                "phases": [
+                    {
+                        "title": "Triage",
+                        "tasks": [
+                            {
+                                "key": "reproduce",
+                                "title": "Reproduce the bug",
+                                "estimate_minutes": 60,
+                                "skills": ["QA"],
+                            },
+                            {
+                                "key": "fix",
+                                "title": "Fix it and add a regression test",
+                                "estimate_minutes": 240,
+                                "skills": ["Python"],
+                                "depends_on": ["reproduce"],
+                            },
+                        ],
+                    }
+                ],
+            }
+        ),
+    )
 
     name: TemplateName
     description: Text | None = None
@@ -67,7 +97,9 @@ class TemplateCreate(BaseModel):
 class TemplateUpdate(BaseModel):
     """`phases`, when given, replace the template's phases and tasks."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples({"category": "Quality"})
+    )
 
     name: Annotated[TemplateName | None, NotNull] = None
     description: Text | None = None
@@ -84,7 +116,16 @@ class TemplateFromProject(BaseModel):
     """Save a project's issues as a template: each live top-level issue a phase, its live
     sub-issues the phase's tasks, "blocks" between those tasks their dependencies."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "project_id": "0195f3a1-2b6d-7f08-8c4e-1a7d9e3b6c25",
+                "name": "Website relaunch plan",
+                "category": "Web",
+            }
+        ),
+    )
 
     project_id: UUID
     name: TemplateName
@@ -93,7 +134,10 @@ class TemplateFromProject(BaseModel):
 
 
 class ApplyTemplate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples({"project_id": "0195f3a1-2b6d-7f08-8c4e-1a7d9e3b6c25"}),
+    )
 
     project_id: UUID
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import NotNull
 from worksync.workspace.fields import Description, LongName
 from worksync.workspace.models import Department as DepartmentRow
@@ -42,7 +43,19 @@ DeptCode = Annotated[
 class DepartmentCreate(BaseModel):
     """`level` follows from the parent: a root is level 1, and level 5 takes no children."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "Platform Engineering",
+                "code": "ENG-PLATFORM",
+                "short_name": "PLAT",
+                "dept_code": "0420",
+                "manager_id": "0195f3a2-7c1e-7b4a-9d2f-3e8c1a6b5d40",
+                "description": "Shared services, infrastructure and developer tooling",
+            }
+        ),
+    )
 
     name: LongName
     code: DepartmentCode
@@ -63,7 +76,15 @@ class DepartmentUpdate(BaseModel):
     """Fields left out stay as they are; a new `parent_id` moves the department with its
     sub-departments (null makes it a root)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "Platform & Infrastructure",
+                "manager_id": "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73",
+            }
+        ),
+    )
 
     name: Annotated[LongName | None, NotNull] = None
     code: Annotated[DepartmentCode | None, NotNull] = None

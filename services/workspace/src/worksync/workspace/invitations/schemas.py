@@ -8,12 +8,16 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from worksync.common.examples import body_examples
 from worksync.workspace.enums import InvitationRole
 from worksync.workspace.models import Invitation as InvitationRow
 
 
 class InvitationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples({"email": "grace.hopper@example.com", "role": "member"}),
+    )
 
     email: Annotated[EmailStr, Field(max_length=320)]
     role: InvitationRole = InvitationRole.MEMBER

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.examples import body_examples
 from worksync.common.roles import WorkspaceRole
 from worksync.workspace.models import Membership
 
@@ -16,14 +17,19 @@ from worksync.workspace.models import Membership
 class MemberCreate(BaseModel):
     """Add a user identity knows by id; only owners may add owners."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"user_id": "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73", "role": "member"}
+        ),
+    )
 
     user_id: UUID
     role: WorkspaceRole = WorkspaceRole.MEMBER
 
 
 class MemberUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=body_examples({"role": "admin"}))
 
     role: WorkspaceRole
 

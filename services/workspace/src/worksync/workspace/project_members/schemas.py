@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import Money, NotNull
 from worksync.common.roles import ProjectRole
 from worksync.workspace.enums import ProjectMembershipSource
@@ -17,7 +18,16 @@ from worksync.workspace.models import Membership, ProjectMembership
 class ProjectMemberCreate(BaseModel):
     """Add a member of the workspace; workspace guests may only be project guests."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "user_id": "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73",
+                "role": "member",
+                "hourly_rate": "85.00",
+            }
+        ),
+    )
 
     user_id: UUID
     role: ProjectRole = ProjectRole.MEMBER
@@ -25,7 +35,9 @@ class ProjectMemberCreate(BaseModel):
 
 
 class ProjectMemberUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples({"role": "admin", "hourly_rate": "95.00"})
+    )
 
     role: Annotated[ProjectRole | None, NotNull] = None
     hourly_rate: Money | None = None

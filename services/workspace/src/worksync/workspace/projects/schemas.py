@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, Money, NotNull
 from worksync.common.roles import ProjectVisibility
 from worksync.workspace.enums import ProjectPriority, ProjectStatus
@@ -38,7 +39,28 @@ VISIBILITY = (
 class ProjectCreate(BaseModel):
     """`currency` defaults to the workspace's; the creator becomes a project admin."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "identifier": "WEB",
+                "name": "Website relaunch",
+                "description": "New marketing site on the headless CMS",
+                "status": "active",
+                "priority": "high",
+                "start_date": "2026-03-02",
+                "end_date": "2026-06-30",
+                "budget_amount": "25000.00",
+                "budget_hours": "300.00",
+                "currency": "EUR",
+                "default_hourly_rate": "85.00",
+                "lead_id": "0195f3a2-7c1e-7b4a-9d2f-3e8c1a6b5d40",
+                "client_id": "0195f39f-4a1c-7d52-9e3b-8c6f2a1d7e04",
+                "category_id": "0195f39f-6b8e-7a13-b4d7-1e9c3f5a2b86",
+                "visibility": "public",
+            }
+        ),
+    )
 
     identifier: Identifier
     name: LongName
@@ -66,7 +88,12 @@ class ProjectUpdate(BaseModel):
     Only workspace admins and owners may change the identifier and the rounding rule.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"status": "on_hold", "end_date": "2026-07-31", "default_hourly_rate": "90.00"}
+        ),
+    )
 
     identifier: Annotated[Identifier | None, NotNull] = None
     name: Annotated[LongName | None, NotNull] = None

@@ -51,20 +51,54 @@ def _import_row_schema() -> dict[str, Any]:
     return schema
 
 
-# The body is read by hand (it may be JSON, CSV or a form), so OpenAPI is told its shapes.
+IMPORT_ROWS_EXAMPLE = [
+    {
+        "staff_id": "E042",
+        "email": "ada.lovelace@example.com",
+        "department_code": "ENG-PLATFORM",
+        "position": "Senior Backend Engineer",
+        "date_of_joining": "2026-03-02",
+        "skills": ["Python", "PostgreSQL"],
+    },
+    {
+        "staff_id": "E043",
+        "user_id": "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73",
+        "department_code": "ENG-PLATFORM",
+        "employment_status": "probation",
+    },
+]
+IMPORT_CSV_EXAMPLE = (
+    "staff_id,email,department_code,position,date_of_joining,skills\n"
+    "E042,ada.lovelace@example.com,ENG-PLATFORM,Senior Backend Engineer,2026-03-02,"
+    "Python;PostgreSQL\n"
+    "E043,grace.hopper@example.com,ENG-PLATFORM,Backend Engineer,2026-03-16,Go\n"
+)
+
+
+def _example(summary: str, value: Any) -> dict[str, Any]:
+    return {"two_rows": {"summary": summary, "value": value}}
+
+
+# The body is read by hand (it may be JSON, CSV or a form), so OpenAPI is told its shapes,
+# and (no model carrying them) their examples.
 IMPORT_BODY: dict[str, Any] = {
     "required": True,
     "content": {
         "application/json": {
-            "schema": {"type": "array", "maxItems": MAX_IMPORT_ROWS, "items": _import_row_schema()}
+            "schema": {"type": "array", "maxItems": MAX_IMPORT_ROWS, "items": _import_row_schema()},
+            "examples": _example("Two staff members, by email and by user id", IMPORT_ROWS_EXAMPLE),
         },
-        "text/csv": {"schema": {"type": "string", "description": "A header row, then rows"}},
+        "text/csv": {
+            "schema": {"type": "string", "description": "A header row, then rows"},
+            "examples": _example("Two staff members, skills separated by `;`", IMPORT_CSV_EXAMPLE),
+        },
         "multipart/form-data": {
             "schema": {
                 "type": "object",
                 "properties": {"file": {"type": "string", "format": "binary"}},
                 "required": ["file"],
-            }
+            },
+            "examples": _example("The CSV file as an upload", {"file": IMPORT_CSV_EXAMPLE}),
         },
     },
 }

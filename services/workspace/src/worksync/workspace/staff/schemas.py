@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, NotNull, Skill, Skills
 from worksync.workspace.enums import EmploymentStatus
 from worksync.workspace.fields import Description
@@ -56,6 +57,22 @@ class NewStaffDetails(BaseModel):
 class StaffCreate(NewStaffDetails):
     """`is_department_manager` is not set here: it follows the departments' managers."""
 
+    model_config = ConfigDict(
+        json_schema_extra=body_examples(
+            {
+                "user_id": "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73",
+                "staff_id": "E042",
+                "department_id": "0195f3a0-1d9c-7b6e-8f2a-5c3e7b9d1a47",
+                "position": "Senior Backend Engineer",
+                "job_grade": "L4",
+                "phone": "+49 30 1234567",
+                "date_of_joining": "2026-03-02",
+                "employment_status": "probation",
+                "skills": ["Python", "PostgreSQL"],
+            }
+        )
+    )
+
     user_id: UUID = Field(description="A member of the workspace without a staff profile")
     staff_id: StaffId
     department_id: UUID | None = None
@@ -65,7 +82,12 @@ class StaffUpdate(BaseModel):
     """Fields left out stay as they are. The department changes by transfer only; a
     status other than active or probation ends the user's department management."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"position": "Staff Engineer", "job_grade": "L5", "employment_status": "active"}
+        ),
+    )
 
     staff_id: Annotated[StaffId | None, NotNull] = None
     position: Position | None = None
@@ -117,7 +139,16 @@ class StaffProfile(BaseModel):
 class StaffTransferCreate(BaseModel):
     """The move applies at once; `effective_date` is recorded with it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "department_id": "0195f3a0-3e7a-7c45-a1d8-9b2f6e4c8d13",
+                "effective_date": "2026-04-01",
+                "note": "Joins the data team after the reorganisation",
+            }
+        ),
+    )
 
     department_id: UUID
     effective_date: date
@@ -148,7 +179,12 @@ class StaffDeactivation(BaseModel):
     """A resignation sets `date_of_leaving` (today, in the workspace's time zone, unless
     given); a suspension sets it only if given."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"status": "resigned", "date_of_leaving": "2026-06-30", "reason": "Moving abroad"}
+        ),
+    )
 
     status: LeavingStatus = LeavingStatus.RESIGNED
     date_of_leaving: date | None = None

@@ -9,13 +9,23 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import NotNull
 from worksync.workspace.fields import Description, Name, Percent
 from worksync.workspace.models import TeamMembership
 
 
 class TeamCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "Platform",
+                "description": "Runs the shared services and the deployment pipeline",
+                "lead_id": "0195f3a2-7c1e-7b4a-9d2f-3e8c1a6b5d40",
+            }
+        ),
+    )
 
     name: Name
     description: Description | None = None
@@ -23,7 +33,10 @@ class TeamCreate(BaseModel):
 
 
 class TeamUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples({"lead_id": "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73"}),
+    )
 
     name: Annotated[Name | None, NotNull] = None
     description: Description | None = None
@@ -51,14 +64,21 @@ Allocation = Annotated[Percent, Field(description="Share of the member's time fo
 
 
 class TeamMemberCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {"user_id": "0195f3a2-8d47-7e21-a3c5-6f9b2d1e8a73", "allocation_percent": 50}
+        ),
+    )
 
     user_id: UUID
     allocation_percent: Allocation = 100
 
 
 class TeamMemberUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra=body_examples({"allocation_percent": 80})
+    )
 
     allocation_percent: Allocation
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, NotNull, TimeZone
 from worksync.common.roles import WorkspaceRole
 from worksync.workspace.enums import TimesheetPeriod, WeekStart
@@ -77,7 +78,24 @@ class SettingsUpdate(BaseModel):
 
 
 class WorkspaceCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "slug": "acme-studio",
+                "name": "Acme Studio",
+                "description": "Design and web projects for Acme's clients",
+                "settings": {
+                    "timezone": "Europe/Berlin",
+                    "week_start": "monday",
+                    "working_hours_per_day": "8.00",
+                    "currency": "EUR",
+                    "rounding": {"duration": {"step_minutes": 15, "mode": "up"}},
+                    "timesheet_period": "weekly",
+                },
+            }
+        ),
+    )
 
     slug: Slug
     name: Name
@@ -88,7 +106,15 @@ class WorkspaceCreate(BaseModel):
 class WorkspaceUpdate(BaseModel):
     """Fields left out stay as they are; the slug never changes."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=body_examples(
+            {
+                "name": "Acme Studio GmbH",
+                "settings": {"lockdown_date": "2026-02-28", "timesheet_period": "monthly"},
+            }
+        ),
+    )
 
     name: Annotated[Name | None, NotNull] = None
     description: Description | None = None
