@@ -1,6 +1,7 @@
 """The merged OpenAPI document keeps every service's components apart: resolved, each
 operation in it is exactly what the service's own document says, plus what the gateway
-answers itself (429, and 413 where there is a body)."""
+answers itself (429, 502 to 504, 408 and 413 where there is a body, 503 `identity_unavailable`
+where a token is taken)."""
 
 from __future__ import annotations
 
@@ -86,8 +87,9 @@ def test_team_members_keep_their_own_services_shape(
 def test_every_operation_declares_what_the_gateway_answers_itself(
     documents: dict[str, dict[str, Any]],
 ) -> None:
-    """Rate limits and the body limit answer on any route, whatever the service declares,
-    and their codes are listed."""
+    """Rate limits, the body limits, an upstream down, slow or broken and identity's keys out
+    of reach answer on any route they apply to, whatever the service declares, and their
+    codes are listed."""
     merged = merge_documents(documents, RouteMatcher(ROUTE_TABLE), "WorkSync API", "1.0.0")
     for path, item in merged["paths"].items():
         for method, operation in item.items():
@@ -102,3 +104,12 @@ def test_every_operation_declares_what_the_gateway_answers_itself(
             assert "rate_limited" in declared["429"]["x-problem-codes"], f"{method} {path}"
             if "requestBody" in operation:
                 assert "payload_too_large" in declared["413"]["x-problem-codes"], path
+                assert declared["408"]["x-problem-codes"] == ["request_timeout"], path
+            for status, code in (
+                ("502", "bad_gateway"),
+                ("503", "upstream_unavailable"),
+                ("504", "upstream_timeout"),
+            ):
+                assert code in declared[status]["x-problem-codes"], f"{method} {path}"
+            if operation.get("security"):
+                assert "identity_unavailable" in declared["503"]["x-problem-codes"], path

@@ -28,17 +28,34 @@ COMPONENTS_REF_PREFIX = "#/components/"
 # (section, name) of a component, e.g. ("schemas", "TeamMember").
 ComponentKey = tuple[str, str]
 
-# What the gateway itself may answer, status -> codes, on any operation (a client bucket is
-# empty) and on any operation with a body (more than GATEWAY_MAX_BODY_BYTES), whatever the
-# service declares.
-GATEWAY_RESPONSES = {429: ("rate_limited",)}
-GATEWAY_BODY_RESPONSES = {413: ("payload_too_large",)}
+# What the gateway itself may answer, status -> codes, whatever the service declares: on any
+# operation (a client bucket is empty; the service is down, slow or answers garbage), on any
+# operation with a body (more than GATEWAY_MAX_BODY_BYTES, or too slow to arrive) and on any
+# operation taking a token (identity's keys cannot be fetched to verify it).
+GATEWAY_RESPONSES = {
+    429: ("rate_limited",),
+    502: ("bad_gateway",),
+    503: ("upstream_unavailable",),
+    504: ("upstream_timeout",),
+}
+GATEWAY_BODY_RESPONSES = {408: ("request_timeout",), 413: ("payload_too_large",)}
+GATEWAY_TOKEN_RESPONSES = {503: ("identity_unavailable",)}
+
+
+def _gateway_responses(operation: dict[str, Any]) -> dict[int, tuple[str, ...]]:
+    extra = {status: list(codes) for status, codes in GATEWAY_RESPONSES.items()}
+    if "requestBody" in operation:
+        extra |= {status: list(codes) for status, codes in GATEWAY_BODY_RESPONSES.items()}
+    if operation.get("security"):
+        for status, codes in GATEWAY_TOKEN_RESPONSES.items():
+            extra.setdefault(status, []).extend(codes)
+    return {status: tuple(codes) for status, codes in extra.items()}
 
 
 def with_gateway_responses(operation: dict[str, Any]) -> dict[str, Any]:
     """A copy of `operation` whose responses include the gateway's own refusals: a status
     the service declares too lists the gateway's codes beside its own."""
-    extra = {**GATEWAY_RESPONSES, **(GATEWAY_BODY_RESPONSES if "requestBody" in operation else {})}
+    extra = _gateway_responses(operation)
     declared: dict[str, Any] = copy.deepcopy(operation.get("responses", {}))
     responses = {
         str(status): problem_response_object(status, codes)
