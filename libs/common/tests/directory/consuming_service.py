@@ -19,6 +19,7 @@ from worksync.common.directory import (
     DirectoryTables,
     ProjectContext,
     ProjectRole,
+    ProjectSetUp,
     WorkspaceContext,
     WorkspaceRole,
     project_context,
@@ -76,6 +77,7 @@ def consuming_service(
     minter: TokenMinter,
     tables: DirectoryTables,
     workspace_api_url: str,
+    project_set_up: ProjectSetUp | None = None,
 ) -> FastAPI:
     @asynccontextmanager
     async def directory_lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -89,4 +91,5 @@ def consuming_service(
         description="A minimal service authorising from the directory.",
         routers=[router],
         extra_lifespan=directory_lifespan,
+        project_set_up=project_set_up,
     )

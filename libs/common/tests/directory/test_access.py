@@ -22,6 +22,7 @@ from worksync.common.directory import (
     WorkspaceNotFound,
     WorkspaceRole,
     directory_handlers,
+    store,
 )
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
@@ -698,3 +699,54 @@ async def test_whether_another_member_sees_a_project_follows_its_visibility(
     assert await sees(private, newcomer, WorkspaceRole.MEMBER)
     assert await sees(private, newcomer, WorkspaceRole.MEMBER)  # stored now: no call
     assert workspace_api.calls_about(workspace.slug) == 2
+
+
+async def test_a_membership_read_with_its_project_is_what_the_two_look_ups_read(
+    directory: Directory,
+    tables: DirectoryTables,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    workspace_api: FakeWorkspaceApi,
+    workspace: Workspace,
+    caller: Caller,
+) -> None:
+    """One statement for a request naming a project: the same membership, the same project
+    row with the caller's project role, none for a project the projection lacks (the
+    project look-up then reads or asks for it as before), the fallback for a non-member."""
+    user_id = caller.principal.user_id
+    with_role, without_role, elsewhere = new_id(), new_id(), new_id()
+    await apply(
+        tables,
+        sessionmaker,
+        member_event("added", workspace.id, user_id, role="member", sequence=1),
+        project_event("created", with_role, workspace.id, sequence=1),
+        project_event("created", without_role, workspace.id, sequence=1, visibility="private"),
+        project_event("created", elsewhere, new_id(), sequence=1),
+        project_member_event("added", with_role, workspace.id, user_id, role="admin", sequence=1),
+    )
+    alone = await membership_of(directory, sessionmaker, workspace, caller)
+    for project_id in (with_role, without_role, elsewhere, new_id()):
+        async with sessionmaker.begin() as session:
+            membership, prefetched = await directory.membership_and_project(
+                session, workspace.slug, caller.principal, caller.authorization, project_id
+            )
+            assert membership == alone
+            # What `project` would read for itself.
+            assert prefetched == await store.find_project(
+                session, tables, project_id=project_id, user_id=user_id
+            )
+    assert prefetched is None
+    assert workspace_api.calls_about(workspace.slug) == 0
+
+    async with sessionmaker.begin() as session:
+        access = await directory.project(
+            session, alone, with_role, caller.authorization, prefetched=None
+        )
+    assert access.role is ProjectRole.ADMIN
+
+    outsider = Principal(new_id(), "out@example.com", "Out Sider", new_id().hex, {})
+    async with sessionmaker.begin() as session:
+        with pytest.raises(WorkspaceNotFound):
+            await directory.membership_and_project(
+                session, workspace.slug, outsider, caller.authorization, with_role
+            )
+    assert workspace_api.calls_about(workspace.slug) == 1

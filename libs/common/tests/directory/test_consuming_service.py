@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.config import CommonSettings, Environment
-from worksync.common.directory import DirectoryTables
+from worksync.common.directory import DirectoryProject, DirectoryTables
 from worksync.common.errors import PROBLEM_JSON
 from worksync.common.ids import new_id
 from worksync.common.testing.clients import asgi_client
@@ -198,3 +198,36 @@ async def test_an_unreachable_workspace_api_on_a_miss_is_a_503_problem(
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.headers["retry-after"] == "1"
     assert response.json()["code"] == "directory_unavailable"
+
+
+async def test_a_project_seen_set_up_is_not_asked_about_again(
+    settings: CommonSettings,
+    minter: TokenMinter,
+    projection: Projection,
+    workspace_api_url: str,
+    bus: Bus,
+) -> None:
+    """The service's set-up runs on each request until it answers that the project was set
+    up already (committed); from then on the app remembers it and asks no more."""
+    workspace_id, user_id, project_id, slug = new_id(), new_id(), new_id(), new_slug()
+    await bus.deliver(
+        workspace_event("created", workspace_id, slug=slug, sequence=1),
+        member_event("added", workspace_id, user_id, role="admin", sequence=1),
+        project_event("created", project_id, workspace_id, sequence=1),
+    )
+    asked: list[UUID] = []
+
+    async def set_up(session: AsyncSession, project: DirectoryProject) -> bool:
+        asked.append(project.id)
+        # The first request sets it up; later ones find it done.
+        return len(asked) > 1
+
+    app = consuming_service(
+        settings, minter, projection.tables, workspace_api_url, project_set_up=set_up
+    )
+    path = f"/api/v1/workspaces/{slug}/projects/{project_id}/summary"
+    async with asgi_client(app) as client:
+        for _ in range(4):
+            response = await client.get(path, headers=bearer(minter, user_id))
+            assert response.status_code == 200, response.text
+    assert asked == [project_id, project_id]

@@ -91,6 +91,7 @@ def create_service_app(
             app.state.http_client = http_client
             app.state.broker_probe = BrokerProbe(settings.amqp_url)
             app.state.project_set_up = project_set_up
+            app.state.projects_set_up = set()
             if directory_tables is not None:
                 app.state.directory = Directory(
                     directory_tables, http_client, settings.workspace_api_url

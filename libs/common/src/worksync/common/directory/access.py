@@ -144,6 +144,24 @@ class Directory:
             raise WorkspaceNotFound()
         return found
 
+    async def membership_and_project(
+        self,
+        session: AsyncSession,
+        slug: str,
+        principal: Principal,
+        authorization: str,
+        project_id: UUID,
+    ) -> tuple[DirectoryMembership, StoredProject | None]:
+        """`membership`, with the project row as the projection holds it (None when it does
+        not), read in the same statement: for a request that names a project, whose
+        `project` look-up then takes it instead of reading it again."""
+        found = await store.find_membership_and_project(
+            session, self.tables, slug=slug, user_id=principal.user_id, project_id=project_id
+        )
+        if found is not None:
+            return found
+        return await self.membership(session, slug, principal, authorization), None
+
     async def workspace_member(
         self,
         session: AsyncSession,
@@ -223,10 +241,15 @@ class Directory:
         authorization: str,
         *,
         at_least: ProjectRole | None = None,
+        prefetched: StoredProject | None = None,
     ) -> DirectoryProject:
         """A project of the member's workspace that they may see (404 otherwise), with
-        their effective role, which must hold `at_least` when given (403 otherwise)."""
-        stored = await self._stored_project(session, membership, project_id, authorization)
+        their effective role, which must hold `at_least` when given (403 otherwise).
+        `prefetched`: the project's row as `membership_and_project` read it."""
+        if prefetched is not None and prefetched.id == project_id:
+            stored = prefetched
+        else:
+            stored = await self._stored_project(session, membership, project_id, authorization)
         if stored.deleted or stored.workspace_id != membership.workspace_id:
             raise ProjectNotFound()
         role = effective_project_role(membership.role, stored.member_role)

@@ -29,9 +29,14 @@ from worksync.common.directory.store import DirectoryMembership
 from worksync.common.errors import error_responses
 from worksync.common.roles import ProjectRole, WorkspaceRole
 
-ProjectSetUp = Callable[[AsyncSession, DirectoryProject], Awaitable[None]]
+ProjectSetUp = Callable[[AsyncSession, DirectoryProject], Awaitable[bool]]
 """What a service prepares for a project the first time a request reaches it (e.g. default
-states), race-safe, in the request's session; given to `create_service_app`."""
+states), race-safe, in the request's session; given to `create_service_app`. It answers
+whether the project was set up already (committed): the app then remembers that and stops
+asking (a set-up project stays set up), while a set-up done in this request's transaction
+is asked about again until it is seen committed."""
+# Beyond this many remembered projects the app forgets them all and asks again.
+MAX_REMEMBERED_SET_UPS = 100_000
 
 DIRECTORY_ERRORS: dict[int | str, dict[str, Any]] = error_responses(401, 403, 404, 503)
 """The errors an endpoint guarded by these dependencies may answer, for `responses=`."""
@@ -79,8 +84,28 @@ async def _resolve_workspace(
 ) -> WorkspaceContext:
     # A verified principal means a bearer `Authorization` header was sent.
     authorization = request.headers["authorization"]
-    membership = await directory_of(request).membership(session, ws, principal, authorization)
+    directory = directory_of(request)
+    project_id = _named_project(request)
+    if project_id is None:
+        membership = await directory.membership(session, ws, principal, authorization)
+    else:
+        # The project the path names comes with the membership: one round trip, not two.
+        membership, request.state.prefetched_project = await directory.membership_and_project(
+            session, ws, principal, authorization, project_id
+        )
     return WorkspaceContext(membership=membership, principal=principal, authorization=authorization)
+
+
+def _named_project(request: Request) -> UUID | None:
+    """The project id of the path's `{pid}`, if it has one and it is an id (otherwise the
+    project dependency refuses it)."""
+    pid = request.path_params.get("pid")
+    if pid is None:
+        return None
+    try:
+        return UUID(pid)
+    except ValueError:
+        return None
 
 
 ResolvedWorkspace = Annotated[WorkspaceContext, Depends(_resolve_workspace)]
@@ -111,11 +136,20 @@ def project_context(
         workspace: ResolvedWorkspace,
     ) -> ProjectContext:
         project = await directory_of(request).project(
-            session, workspace.membership, pid, workspace.authorization, at_least=at_least
+            session,
+            workspace.membership,
+            pid,
+            workspace.authorization,
+            at_least=at_least,
+            prefetched=getattr(request.state, "prefetched_project", None),
         )
         set_up: ProjectSetUp | None = getattr(request.app.state, "project_set_up", None)
         if set_up is not None:
-            await set_up(session, project)
+            remembered: set[UUID] = request.app.state.projects_set_up
+            if project.id not in remembered and await set_up(session, project):
+                if len(remembered) >= MAX_REMEMBERED_SET_UPS:
+                    remembered.clear()
+                remembered.add(project.id)
         return ProjectContext(workspace=workspace, project=project)
 
     return resolve_project

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, Table, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,12 +173,9 @@ async def apply_project_member(
     )
 
 
-async def find_membership(
-    session: AsyncSession, tables: DirectoryTables, *, slug: str, user_id: UUID
-) -> DirectoryMembership | None:
-    """The user's live membership of the live workspace named `slug`, if the projection has it."""
+def _membership_query(tables: DirectoryTables, slug: str, user_id: UUID) -> Select[UUID, str, str]:
     workspaces, members = tables.workspaces, tables.members
-    query = (
+    return (
         select(workspaces.c.id, workspaces.c.slug, members.c.role)
         .join_from(workspaces, members, members.c.workspace_id == workspaces.c.id)
         .where(
@@ -187,12 +185,43 @@ async def find_membership(
             members.c.removed.is_(False),
         )
     )
-    row = (await session.execute(query)).one_or_none()
+
+
+async def find_membership(
+    session: AsyncSession, tables: DirectoryTables, *, slug: str, user_id: UUID
+) -> DirectoryMembership | None:
+    """The user's live membership of the live workspace named `slug`, if the projection has it."""
+    row = (await session.execute(_membership_query(tables, slug, user_id))).one_or_none()
     if row is None:
         return None
     return DirectoryMembership(
         workspace_id=row.id, slug=row.slug, user_id=user_id, role=WorkspaceRole(row.role)
     )
+
+
+async def find_membership_and_project(
+    session: AsyncSession, tables: DirectoryTables, *, slug: str, user_id: UUID, project_id: UUID
+) -> tuple[DirectoryMembership, StoredProject | None] | None:
+    """`find_membership` and, in the same statement, `find_project`: a request for a
+    project costs one round trip for both (None when the projection has no membership)."""
+    project = _project_query(tables, project_id, user_id).subquery("project").lateral()
+    query = (
+        _membership_query(tables, slug, user_id)
+        .add_columns(*(column.label(f"project_{column.name}") for column in project.c))
+        .outerjoin(project, true())
+    )
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        return None
+    membership = DirectoryMembership(
+        workspace_id=row.id, slug=row.slug, user_id=user_id, role=WorkspaceRole(row.role)
+    )
+    values = {
+        key.removeprefix("project_"): value
+        for key, value in row._mapping.items()
+        if isinstance(key, str) and key.startswith("project_")
+    }
+    return membership, None if values["id"] is None else _stored_project(values)
 
 
 async def find_members(
@@ -212,12 +241,9 @@ async def find_members(
     return {row.user_id: WorkspaceRole(row.role) for row in rows}
 
 
-async def find_project(
-    session: AsyncSession, tables: DirectoryTables, *, project_id: UUID, user_id: UUID
-) -> StoredProject | None:
-    """The project row, live or not, with the user's live project role."""
+def _project_query(tables: DirectoryTables, project_id: UUID, user_id: UUID) -> Select[Any]:
     projects, project_members = tables.projects, tables.project_members
-    query = (
+    return (
         select(
             projects.c.id,
             projects.c.workspace_id,
@@ -240,21 +266,33 @@ async def find_project(
         )
         .where(projects.c.id == project_id)
     )
-    row = (await session.execute(query)).one_or_none()
+
+
+def _stored_project(values: Mapping[str, Any]) -> StoredProject:
+    """A `_project_query` row's values as a stored project."""
+    role = values["role"]
+    return StoredProject(
+        id=values["id"],
+        workspace_id=values["workspace_id"],
+        identifier=values["identifier"],
+        name=values["name"],
+        status=values["status"],
+        is_time_tracking_enabled=values["is_time_tracking_enabled"],
+        visibility=ProjectVisibility(values["visibility"]),
+        archived_at=values["archived_at"],
+        deleted=values["deleted"],
+        member_role=None if role is None else ProjectRole(role),
+    )
+
+
+async def find_project(
+    session: AsyncSession, tables: DirectoryTables, *, project_id: UUID, user_id: UUID
+) -> StoredProject | None:
+    """The project row, live or not, with the user's live project role."""
+    row = (await session.execute(_project_query(tables, project_id, user_id))).one_or_none()
     if row is None:
         return None
-    return StoredProject(
-        id=row.id,
-        workspace_id=row.workspace_id,
-        identifier=row.identifier,
-        name=row.name,
-        status=row.status,
-        is_time_tracking_enabled=row.is_time_tracking_enabled,
-        visibility=ProjectVisibility(row.visibility),
-        archived_at=row.archived_at,
-        deleted=row.deleted,
-        member_role=None if row.role is None else ProjectRole(row.role),
-    )
+    return _stored_project(row._mapping)
 
 
 def projects_seen_by(tables: DirectoryTables, workspace_id: UUID, user_id: UUID) -> Select[UUID]:

@@ -53,8 +53,10 @@ async def set_up_project(session: AsyncSession, workspace_id: UUID, project_id: 
     return True
 
 
-async def ensure_project_set_up(session: AsyncSession, project: DirectoryProject) -> None:
+async def ensure_project_set_up(session: AsyncSession, project: DirectoryProject) -> bool:
     """Before any request's use of a project (the app's `project_set_up`): one primary-key
-    look-up when it is set up already."""
-    if not await ProjectRepository(session).is_set_up(project.id):
-        await set_up_project(session, project.workspace_id, project.id)
+    look-up when it is set up already (True then), until the app remembers it."""
+    if await ProjectRepository(session).is_set_up(project.id):
+        return True
+    await set_up_project(session, project.workspace_id, project.id)
+    return False
