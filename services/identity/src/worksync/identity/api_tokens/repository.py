@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, or_, select, update
+from sqlalchemy import ColumnElement, Row, SQLColumnExpression, exists, or_, select, update
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
@@ -20,6 +20,14 @@ def _live(now: datetime) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+def api_token_is_live(
+    user_id: SQLColumnExpression[UUID], token_id: UUID, now: datetime
+) -> ColumnElement[bool]:
+    """Whether the user's API token `token_id` is live, as an expression (for a statement
+    that reads the user too)."""
+    return exists().where(ApiToken.id == token_id, ApiToken.user_id == user_id, *_live(now))
+
+
 class ApiTokenRepository(Repository):
     async def get_unrevoked(self, user_id: UUID, token_id: UUID) -> ApiToken | None:
         return await self.session.scalar(
@@ -29,14 +37,6 @@ class ApiTokenRepository(Repository):
                 ApiToken.revoked_at.is_(None),
             )
         )
-
-    async def is_live(self, user_id: UUID, token_id: UUID, now: datetime) -> bool:
-        found = await self.session.scalar(
-            select(ApiToken.id).where(
-                ApiToken.id == token_id, ApiToken.user_id == user_id, *_live(now)
-            )
-        )
-        return found is not None
 
     async def page_unrevoked(
         self, user_id: UUID, key: SortKey, params: PageParams

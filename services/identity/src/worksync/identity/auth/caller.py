@@ -1,7 +1,7 @@
 """Who calls identity: the verified access token, checked against identity's own state.
 
 Other services trust an access token until it expires; identity can do better for its own
-endpoints at the cost of one query: the user must still be active, and the session (or
+endpoints at the cost of one statement: the user must still be active, and the session (or
 API token) the access token came from must not have been revoked since.
 """
 
@@ -14,11 +14,11 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.auth import InvalidToken, Principal
-from worksync.identity.api_tokens.repository import ApiTokenRepository
+from worksync.identity.api_tokens.repository import api_token_is_live
 from worksync.identity.auth.access_tokens import API_TOKEN_CLAIM, SESSION_CLAIM
 from worksync.identity.errors import AccountInactive, SessionRevoked
 from worksync.identity.models import User
-from worksync.identity.sessions.repository import SessionRepository
+from worksync.identity.sessions.repository import session_is_live
 from worksync.identity.users.repository import UserRepository
 
 
@@ -50,15 +50,16 @@ def _uuid_claim(principal: Principal, name: str) -> UUID | None:
 async def resolve_caller(session: AsyncSession, principal: Principal, now: datetime) -> Caller:
     session_id = _uuid_claim(principal, SESSION_CLAIM)
     api_token_id = _uuid_claim(principal, API_TOKEN_CLAIM)
-    user = await UserRepository(session).get(principal.user_id)
-    if user is None or not user.is_active:
-        raise AccountInactive()
     if session_id is not None and api_token_id is None:
-        live = await SessionRepository(session).get_live(user.id, session_id, now) is not None
+        live = session_is_live(User.id, session_id, now)
     elif api_token_id is not None and session_id is None:
-        live = await ApiTokenRepository(session).is_live(user.id, api_token_id, now)
+        live = api_token_is_live(User.id, api_token_id, now)
     else:
         raise InvalidToken("The access token names neither a session nor an API token")
-    if not live:
+    found = await UserRepository(session).get_checking(principal.user_id, live)
+    if found is None or not found[0].is_active:
+        raise AccountInactive()
+    user, is_live = found
+    if not is_live:
         raise SessionRevoked()
     return Caller(user=user, session_id=session_id)

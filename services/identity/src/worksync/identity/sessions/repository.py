@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, select, update
+from sqlalchemy import ColumnElement, Row, SQLColumnExpression, exists, select, update
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
@@ -15,6 +15,14 @@ from worksync.identity.models import RefreshToken, User, UserSession
 
 def _live(now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (UserSession.revoked_at.is_(None), UserSession.expires_at > now)
+
+
+def session_is_live(
+    user_id: SQLColumnExpression[UUID], session_id: UUID, now: datetime
+) -> ColumnElement[bool]:
+    """Whether the user's session `session_id` is live, as an expression (for a statement
+    that reads the user too)."""
+    return exists().where(UserSession.id == session_id, UserSession.user_id == user_id, *_live(now))
 
 
 class SessionRepository(Repository):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.preconditions import EntityTags
@@ -27,6 +27,15 @@ class UserRepository(Repository):
 
     async def get(self, user_id: UUID) -> User | None:
         return await self.session.get(User, user_id)
+
+    async def get_checking(
+        self, user_id: UUID, condition: ColumnElement[bool]
+    ) -> tuple[User, bool] | None:
+        """The user and whether `condition` (over the user's row) holds, in one statement."""
+        row = (
+            await self.session.execute(select(User, condition).where(User.id == user_id))
+        ).one_or_none()
+        return None if row is None else (row[0], bool(row[1]))
 
     async def lock(self, user_id: UUID, expected: EntityTags | None) -> User | None:
         """The user locked for a change, at a version `expected` names (else 412)."""
