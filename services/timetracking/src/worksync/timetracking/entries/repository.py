@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -60,6 +60,11 @@ class UserFacts:
     lockdown_date: date | None = None
     timesheet_period: str = DEFAULT_TIMESHEET_PERIOD
     auto_stop_minutes: int | None = None
+
+
+def as_pauses(breaks: Iterable[Break]) -> list[Pause]:
+    """Breaks as the time rules take them."""
+    return [Pause(b.started_at, b.ended_at, b.is_paid) for b in breaks]
 
 
 @dataclass(frozen=True)
@@ -318,7 +323,7 @@ class EntryRepository(Repository):
 
     async def pauses_of(self, entry_id: UUID) -> list[Pause]:
         """The entry's breaks as the time rules take them."""
-        return [Pause(b.started_at, b.ended_at, b.is_paid) for b in await self.breaks_of(entry_id)]
+        return as_pauses(await self.breaks_of(entry_id))
 
     @staticmethod
     def readable(reader: Reader, filters: EntryFilters) -> Select[TimeEntry]:

@@ -1,15 +1,19 @@
 """Timers: a running (or paused) entry per user, pauses as unpaid breaks.
 
-Every operation first takes a transaction-scoped advisory lock on the user id, so a user's
-concurrent requests run one after another; the partial unique index stays the last word.
+Every change first takes a transaction-scoped advisory lock on the user id, so a user's
+concurrent changes run one after another (reading the timer takes none); the partial unique
+index stays the last word. Each reads the timer's breaks once.
 Stopping less than a second of work is refused (409 `timer_too_short`: discard it instead),
 except when a new start stops it (`stop_running`), which discards it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from worksync.common.directory import WorkspaceContext
 from worksync.common.ids import new_id
+from worksync.timetracking.entries.repository import as_pauses
 from worksync.timetracking.entries.schemas import Entry
 from worksync.timetracking.entries.service import EntryWrites
 from worksync.timetracking.errors import (
@@ -41,7 +45,10 @@ class TimerService:
         self.now = writes.now
 
     async def current(self, workspace: WorkspaceContext) -> Timer:
-        entry = await self._timer(workspace)
+        # A read takes no lock: it answers the timer as the statement finds it.
+        entry = await self.entries.running_timer(workspace.user_id, workspace.workspace_id)
+        if entry is None:
+            raise NoRunningTimer()
         return await self._as_timer(entry)
 
     async def start(self, workspace: WorkspaceContext, request: TimerStart) -> Timer:
@@ -82,10 +89,12 @@ class TimerService:
 
     async def pause(self, workspace: WorkspaceContext) -> Timer:
         entry = await self._timer(workspace)
-        if await self._open_break(entry) is not None:
+        breaks = await self.entries.breaks_of(entry.id)
+        if _open_break(breaks) is not None:
             raise TimerAlreadyPaused()
-        await self.entries.add(Break(entry_id=entry.id, started_at=self.now, is_paid=False))
-        worked = await self._worked(entry)
+        pause = Break(entry_id=entry.id, started_at=self.now, is_paid=False)
+        await self.entries.add(pause)
+        worked = self._worked(entry, [*breaks, pause])
         await record_timer(
             self.session,
             entry,
@@ -98,12 +107,13 @@ class TimerService:
 
     async def resume(self, workspace: WorkspaceContext) -> Timer:
         entry = await self._timer(workspace)
-        pause = await self._open_break(entry)
+        breaks = await self.entries.breaks_of(entry.id)
+        pause = _open_break(breaks)
         if pause is None:
             raise TimerNotPaused()
         pause.ended_at = self.now
         await self.entries.flush()
-        worked = await self._worked(entry)
+        worked = self._worked(entry, breaks)
         await record_timer(
             self.session, entry, TimerResumed, actor_id=workspace.user_id, worked_seconds=worked
         )
@@ -111,43 +121,44 @@ class TimerService:
 
     async def stop(self, workspace: WorkspaceContext) -> Entry:
         entry = await self._timer(workspace)
-        await self._stop(entry, workspace)
+        await self._stop(entry, await self.entries.breaks_of(entry.id), workspace)
         return Entry.of(entry)
 
     async def discard(self, workspace: WorkspaceContext) -> None:
         entry = await self._timer(workspace)
-        await self._discard(entry, workspace)
+        await self._discard(entry, await self.entries.breaks_of(entry.id), workspace)
 
     async def _timer(self, workspace: WorkspaceContext) -> TimeEntry:
+        """The caller's running timer, their timer lock taken (for a change of it)."""
         await self.entries.lock_key(str(workspace.user_id))
         entry = await self.entries.running_timer(workspace.user_id, workspace.workspace_id)
         if entry is None:
             raise NoRunningTimer()
         return entry
 
-    async def _open_break(self, entry: TimeEntry) -> Break | None:
-        breaks = await self.entries.breaks_of(entry.id)
-        return next((pause for pause in breaks if pause.ended_at is None), None)
-
-    async def _worked(self, entry: TimeEntry) -> int:
+    def _worked(self, entry: TimeEntry, breaks: Sequence[Break]) -> int:
         """Worked so far (until now), unpaid breaks excluded."""
         assert entry.started_at is not None
-        return worked_so_far(entry.started_at, self.now, await self.entries.pauses_of(entry.id))
+        return worked_so_far(entry.started_at, self.now, as_pauses(breaks))
 
     async def _as_timer(self, entry: TimeEntry) -> Timer:
-        pause = await self._open_break(entry)
-        worked = await self._worked(entry)
+        breaks = await self.entries.breaks_of(entry.id)
+        pause = _open_break(breaks)
         return Timer.of(
-            entry, paused_at=None if pause is None else pause.started_at, worked_seconds=worked
+            entry,
+            paused_at=None if pause is None else pause.started_at,
+            worked_seconds=self._worked(entry, breaks),
         )
 
-    async def _stop(self, entry: TimeEntry, workspace: WorkspaceContext) -> None:
+    async def _stop(
+        self, entry: TimeEntry, breaks: Sequence[Break], workspace: WorkspaceContext
+    ) -> None:
         """Close an open break and the entry at now, rounded by the rule frozen at its start
         (like its rate); timer.stopped, then entry.created."""
-        worked = await self._worked(entry)
+        worked = self._worked(entry, breaks)
         if worked < 1:
             raise TimerTooShort()
-        pause = await self._open_break(entry)
+        pause = _open_break(breaks)
         if pause is not None:
             pause.ended_at = self.now
         entry.ended_at = self.now
@@ -160,21 +171,27 @@ class TimerService:
         await record_entry(self.session, entry, EntryCreated, actor_id=workspace.user_id)
         await self.writes.budgets.check(entry.workspace_id, entry.project_id, workspace.user_id)
 
-    async def _discard(self, entry: TimeEntry, workspace: WorkspaceContext) -> None:
-        pause = await self._open_break(entry)
-        worked = await self._worked(entry)
+    async def _discard(
+        self, entry: TimeEntry, breaks: Sequence[Break], workspace: WorkspaceContext
+    ) -> None:
+        pause = _open_break(breaks)
         await record_timer(
             self.session,
             entry,
             TimerDiscarded,
             actor_id=workspace.user_id,
             paused_at=None if pause is None else pause.started_at,
-            worked_seconds=max(worked, 0),
+            worked_seconds=max(self._worked(entry, breaks), 0),
         )
         await self.entries.delete(entry)
 
     async def _stop_for_new_start(self, running: TimeEntry, workspace: WorkspaceContext) -> None:
-        if await self._worked(running) < 1:
-            await self._discard(running, workspace)
+        breaks = await self.entries.breaks_of(running.id)
+        if self._worked(running, breaks) < 1:
+            await self._discard(running, breaks, workspace)
         else:
-            await self._stop(running, workspace)
+            await self._stop(running, breaks, workspace)
+
+
+def _open_break(breaks: Sequence[Break]) -> Break | None:
+    return next((pause for pause in breaks if pause.ended_at is None), None)
