@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -162,3 +164,54 @@ async def test_one_place_rules_become_the_matching_place_and_back(
             " FROM timetracking.time_entries ORDER BY work_date"
         ).fetchall()
     assert rows == rules
+
+
+MONTHLY = (
+    "SELECT month, seconds, billable_seconds, amount, entries FROM timetracking.monthly_totals"
+    " ORDER BY month"
+)
+DAILY = "SELECT work_date, seconds, entries FROM timetracking.daily_totals ORDER BY work_date"
+
+
+async def test_totals_counted_per_statement_keep_the_entries_already_counted(
+    worksync_fresh_database_url: str, alembic_ini: Path
+) -> None:
+    """0014: the entries there are fill the monthly totals (with their billable amount); the
+    statement-level trigger then counts new ones; downgraded, the per-row triggers do."""
+    url = worksync_fresh_database_url
+    await asyncio.to_thread(_migrate, alembic_ini, url, "0013")
+    workspace_id, project_id, user_id = new_id(), new_id(), new_id()
+    insert = (
+        "INSERT INTO timetracking.time_entries (id, workspace_id, project_id, user_id,"
+        " work_date, duration_seconds, rounded_duration_seconds, billable, hourly_rate,"
+        " currency, source, timezone, sort_at, rounding_source)"
+        " VALUES (%s, %s, %s, %s, %s, 3600, %s, %s, 80.00, 'EUR', 'manual', 'UTC', now(),"
+        " 'workspace')"
+    )
+    with psycopg.connect(url, autocommit=True) as connection:
+        for day, seconds, billable in (("2024-05-06", 3600, True), ("2024-05-07", 1800, False)):
+            connection.execute(
+                insert, (new_id(), workspace_id, project_id, user_id, day, seconds, billable)
+            )
+    await asyncio.to_thread(_migrate, alembic_ini, url, "0014")
+    with psycopg.connect(url, autocommit=True) as connection:
+        assert connection.execute(MONTHLY).fetchall() == [
+            (date(2024, 5, 1), 5400, 3600, Decimal("288000.00"), 2)
+        ]
+        connection.execute(
+            insert, (new_id(), workspace_id, project_id, user_id, "2024-06-03", 900, True)
+        )
+        assert connection.execute(MONTHLY).fetchall()[1] == (
+            date(2024, 6, 1),
+            900,
+            900,
+            Decimal("72000.00"),
+            1,
+        )
+    await asyncio.to_thread(_downgrade, alembic_ini, url, "0013")
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("DELETE FROM timetracking.time_entries WHERE work_date = '2024-05-07'")
+        assert connection.execute(DAILY).fetchall() == [
+            (date(2024, 5, 6), 3600, 1),
+            (date(2024, 6, 3), 900, 1),
+        ]

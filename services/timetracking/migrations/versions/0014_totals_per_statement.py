@@ -13,9 +13,11 @@ PostgreSQL refuses transition tables on a trigger with a column list, so the upd
 trigger fires on every update of an entry; an update that changes nothing counted (a
 description) sums to zero and writes nothing.
 
-Monthly totals (per workspace, month, project, user) sum the daily ones by month: a summary
-over a year reads twelve rows per person and project for its by-project and by-member
-figures instead of 365 (the days at the ends of its range still come from the daily ones).
+Monthly totals (per workspace, month, project, user) sum the daily ones by month, with the
+billable amount (seconds times rate) besides: a summary over a year reads twelve rows per
+person and project for its by-project and by-member figures instead of 365 (the days at the
+ends of its range still come from the daily ones), and a budget check after each write
+sums the project's months, not its entries.
 
 The index on workspace, project and day is the one the entries have for the same reason:
 a report of one project (a project lead's, or one slice of a larger report) reads its rows
@@ -59,6 +61,7 @@ class Totals:
 
 _BILLABLE_SECONDS = "CASE WHEN billable THEN rounded_duration_seconds ELSE 0 END"
 _PRICED = "billable AND hourly_rate IS NOT NULL"
+_AMOUNT = f"CASE WHEN {_PRICED} THEN rounded_duration_seconds * hourly_rate ELSE 0 END"
 DAILY_TOTALS = Totals(
     "daily_totals",
     ("workspace_id", "work_date", "project_id", "user_id"),
@@ -69,7 +72,7 @@ MONTHLY_TOTALS = Totals(
     "monthly_totals",
     ("workspace_id", "month", "project_id", "user_id"),
     frozenset(),
-    DAILY_TOTALS.measures,
+    {**DAILY_TOTALS.measures, "amount": _AMOUNT},
     {"month": "CAST(date_trunc('month', work_date) AS date)"},
 )
 REPORT_TOTALS = Totals(
@@ -87,7 +90,7 @@ REPORT_TOTALS = Totals(
     {
         "seconds": "rounded_duration_seconds",
         "billable_seconds": _BILLABLE_SECONDS,
-        "amount": f"CASE WHEN {_PRICED} THEN rounded_duration_seconds * hourly_rate ELSE 0 END",
+        "amount": _AMOUNT,
         "rated_billable_entries": f"CASE WHEN {_PRICED} THEN 1 ELSE 0 END",
         "billable_entries": "CASE WHEN billable THEN 1 ELSE 0 END",
         "entries": "1",
@@ -210,10 +213,11 @@ $$
 
 MONTHLY_BACKFILL = f"""
 INSERT INTO {SCHEMA}.monthly_totals
-    (workspace_id, month, project_id, user_id, seconds, billable_seconds, entries)
+    (workspace_id, month, project_id, user_id, seconds, billable_seconds, amount, entries)
 SELECT workspace_id, CAST(date_trunc('month', work_date) AS date), project_id, user_id,
-       SUM(seconds), SUM(billable_seconds), SUM(entries)
-FROM {SCHEMA}.daily_totals
+       SUM(rounded_duration_seconds), SUM({_BILLABLE_SECONDS}), SUM({_AMOUNT}), COUNT(*)
+FROM {SCHEMA}.time_entries
+WHERE rounded_duration_seconds IS NOT NULL
 GROUP BY 1, 2, 3, 4
 """
 
@@ -259,6 +263,7 @@ def upgrade() -> None:
         sa.Column("seconds", sa.BigInteger(), nullable=False),
         sa.Column("billable_seconds", sa.BigInteger(), nullable=False),
         sa.Column("entries", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.Numeric(), nullable=False),
         sa.CheckConstraint(
             "billable_seconds BETWEEN 0 AND seconds",
             name=op.f("ck_monthly_totals_billable_within_total"),

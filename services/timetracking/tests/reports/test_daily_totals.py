@@ -31,14 +31,17 @@ ORDER BY 1, 2, 3
 """
 
 MONTHLY_TOTALS = """
-SELECT month, project_id, user_id, seconds, billable_seconds, entries
+SELECT month, project_id, user_id, seconds, billable_seconds, amount, entries
 FROM timetracking.monthly_totals WHERE workspace_id = :workspace_id
 ORDER BY 1, 2, 3
 """
 MONTHLY_FROM_ENTRIES = """
 SELECT CAST(date_trunc('month', work_date) AS date), project_id, user_id,
        SUM(rounded_duration_seconds),
-       COALESCE(SUM(rounded_duration_seconds) FILTER (WHERE billable), 0), COUNT(*)
+       COALESCE(SUM(rounded_duration_seconds) FILTER (WHERE billable), 0),
+       COALESCE(SUM(rounded_duration_seconds * hourly_rate)
+                FILTER (WHERE billable AND hourly_rate IS NOT NULL), 0),
+       COUNT(*)
 FROM timetracking.time_entries
 WHERE workspace_id = :workspace_id AND duration_seconds IS NOT NULL
 GROUP BY 1, 2, 3

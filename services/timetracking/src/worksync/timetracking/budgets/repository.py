@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.repository import Repository
-from worksync.timetracking.models import BudgetThreshold, TimeEntry, directory_tables
+from worksync.timetracking.models import BudgetThreshold, MonthlyTotal, directory_tables
 
 SECONDS_PER_HOUR = Decimal(3600)
 CENT = Decimal("0.01")
@@ -60,25 +60,21 @@ class BudgetRepository(Repository):
         )
 
     async def consumed(self, workspace_id: UUID, project_id: UUID) -> Consumed:
-        seconds = func.coalesce(func.sum(TimeEntry.rounded_duration_seconds), 0)
-        amount = func.coalesce(
-            func.sum(TimeEntry.rounded_duration_seconds * TimeEntry.hourly_rate).filter(
-                TimeEntry.billable.is_(True)
-            ),
-            0,
-        )
+        """The project's finished time and billable amount, from its monthly totals."""
         row = (
             await self.session.execute(
-                select(seconds, amount).where(
-                    TimeEntry.workspace_id == workspace_id,
-                    TimeEntry.project_id == project_id,
-                    TimeEntry.duration_seconds.is_not(None),
+                select(
+                    func.coalesce(func.sum(MonthlyTotal.seconds), 0),
+                    func.coalesce(func.sum(MonthlyTotal.amount), 0),
+                ).where(
+                    MonthlyTotal.workspace_id == workspace_id,
+                    MonthlyTotal.project_id == project_id,
                 )
             )
         ).one()
         return Consumed(
-            hours=(Decimal(row[0] or 0) / SECONDS_PER_HOUR).quantize(CENT),
-            amount=(Decimal(row[1] or 0) / SECONDS_PER_HOUR).quantize(CENT),
+            hours=(Decimal(row[0]) / SECONDS_PER_HOUR).quantize(CENT),
+            amount=(Decimal(row[1]) / SECONDS_PER_HOUR).quantize(CENT),
         )
 
     async def reach(

@@ -9,6 +9,7 @@ person and day instead of every entry.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import (
@@ -58,7 +59,7 @@ class DailyTotal(SummedTime, Base):
 
 
 class MonthlyTotal(SummedTime, Base):
-    """The daily totals summed per month (`month` is its first day)."""
+    """The daily totals summed per month (`month` is its first day), with the amount."""
 
     __tablename__ = "monthly_totals"
 
@@ -66,6 +67,9 @@ class MonthlyTotal(SummedTime, Base):
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     project_id: Mapped[UUID] = mapped_column(primary_key=True)
     user_id: Mapped[UUID] = mapped_column(primary_key=True)
+    # Seconds times rate of billable entries with a rate (any currency): what a budget
+    # consumes, divided by 3,600 when read.
+    amount: Mapped[Decimal] = mapped_column(Numeric)
 
     __table_args__ = (
         *summed_time_checks(),
