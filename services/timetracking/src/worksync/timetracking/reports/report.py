@@ -226,10 +226,18 @@ class TimeReportService:
         )
         columns: list[Any] = []
         joined: FromClause = totals
+        # Rows in the order of their raw keys: the order of the keys' text (a uuid's hex and
+        # a date's ISO form sort as the values do), without comparing text under a
+        # collation; a key names one group, so its label never decides.
+        raw_keys = [totals.c[f"key_{index}"] for index in range(len(dimensions))]
         for index, dimension in enumerate(dimensions):
-            key = totals.c[f"key_{index}"]
+            key = raw_keys[index]
             text_key, label = self._named(dimension, key)
-            columns += [text_key.label(f"key_{index}"), label.label(f"label_{index}")]
+            columns += [
+                text_key.label(f"key_{index}"),
+                label.label(f"label_{index}"),
+                key.label(f"raw_{index}"),
+            ]
             joined = self._join_name(joined, dimension, key, workspace.workspace_id)
         named = (
             select(
@@ -240,7 +248,7 @@ class TimeReportService:
                 totals.c.other_currency,
             )
             .select_from(joined)
-            .order_by(*columns)
+            .order_by(*raw_keys)
             .limit(MAX_ROWS + 1)
             .subquery("named")
         )
@@ -267,11 +275,7 @@ class TimeReportService:
             hours_text(named.c.billable_seconds),
             cents_text(named.c.cents),
         )
-        order = [
-            named.c[f"{part}_{index}"]
-            for index in range(len(dimensions))
-            for part in ("key", "label")
-        ]
+        order = [named.c[f"raw_{index}"] for index in range(len(dimensions))]
         statement = select(
             func.coalesce(func.string_agg(row, aggregate_order_by(literal(","), *order)), ""),
             func.count(),
