@@ -164,6 +164,25 @@ async def test_the_exchange_trades_a_token_for_a_short_jwt(
     assert_problem(await client.get("/api/v1/auth/me", headers=pat_headers), 401, "session_revoked")
 
 
+async def test_an_api_token_revokes_neither_sessions_nor_tokens(
+    client: httpx.AsyncClient, accounts: Accounts, settings: IdentitySettings
+) -> None:
+    account = await accounts.create()
+    created = (await _create(client, account)).json()
+    exchanged = (await _exchange(client, created["token"], settings)).json()
+    pat_headers = {"Authorization": f"Bearer {exchanged['access_token']}"}
+    [login] = (await client.get("/api/v1/auth/sessions", headers=account.headers)).json()["items"]
+    # Revoking is managing credentials: a login session's, never an API token's.
+    refused = await client.delete(f"/api/v1/auth/sessions/{login['id']}", headers=pat_headers)
+    assert_problem(refused, 403, "session_required")
+    refused = await client.delete(f"{TOKENS}/{created['id']}", headers=pat_headers)
+    assert_problem(refused, 403, "session_required")
+    assert (await client.get("/api/v1/auth/me", headers=account.headers)).status_code == 200
+    assert (await client.get("/api/v1/auth/me", headers=pat_headers)).status_code == 200
+    listed = await client.get(TOKENS, headers=account.headers)
+    assert [t["id"] for t in listed.json()["items"]] == [created["id"]]
+
+
 async def test_the_exchange_needs_the_internal_secret(
     client: httpx.AsyncClient, accounts: Accounts
 ) -> None:

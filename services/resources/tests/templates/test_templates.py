@@ -82,6 +82,20 @@ async def test_a_template_is_created_read_changed_and_deleted(
     )
 
 
+async def test_a_template_is_not_renamed_to_a_taken_name(
+    client: httpx.AsyncClient, team: Team
+) -> None:
+    await _template(client, team)
+    hotfix = await _template(client, team, "Hotfix")
+    url = f"{team.base}/milestone-templates/{hotfix['id']}"
+    assert_problem(
+        await client.patch(url, json={"name": "RELEASE"}, headers=team.admin.headers),
+        409,
+        "milestone_template_name_taken",
+    )
+    assert (await client.get(url, headers=team.admin.headers)).json() == hotfix
+
+
 async def test_bad_plans_and_roles_are_refused(
     client: httpx.AsyncClient, team: Team, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:

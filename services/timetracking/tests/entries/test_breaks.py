@@ -9,6 +9,7 @@ from uuid import UUID
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
 from worksync.timetracking.testing import (
@@ -134,6 +135,38 @@ async def test_bad_breaks_are_refused(client: httpx.AsyncClient, world: World) -
     )
     missing = await client.delete(f"{url}/{dated['id']}", headers=world.ada.headers)
     assert missing.status_code == 404
+
+
+async def test_a_break_is_not_removed_without_times_or_once_submitted(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    dated = await create_entry(
+        client, world, world.ada, work_date="2024-05-07", duration_seconds=60
+    )
+    assert_problem(
+        await client.delete(f"{breaks_url(world, dated)}/{new_id()}", headers=world.ada.headers),
+        409,
+        "entry_has_no_times",
+    )
+    entry = await nine_to_twelve(client, world)
+    url = breaks_url(world, entry)
+    added = await client.post(
+        url,
+        json={"started_at": "2024-05-06T10:00:00", "ended_at": "2024-05-06T10:30:00"},
+        headers=world.ada.headers,
+    )
+    assert added.status_code == 201, added.text
+    submitted = await client.post(
+        f"{world.base}/timesheets/submit", json={"date": "2024-05-06"}, headers=world.ada.headers
+    )
+    assert submitted.status_code == 200, submitted.text
+    [pause] = added.json()["breaks"]
+    assert_problem(
+        await client.delete(f"{url}/{pause['id']}", headers=world.ada.headers),
+        409,
+        "timesheet_submitted",
+    )
+    assert (await client.get(url, headers=world.ada.headers)).json() == added.json()
 
 
 async def test_who_may_and_when(client: httpx.AsyncClient, world: World) -> None:

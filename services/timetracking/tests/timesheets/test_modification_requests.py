@@ -173,6 +173,24 @@ async def test_a_deletion_request_declined_then_accepted(
     assert kept.json()["state"] == "accepted"
 
 
+async def test_a_declined_request_is_not_declined_again(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    _, dated = await approved_week(client, seeder, world)
+    asked = (await ask(client, world, world.ada, dated["id"], action="delete")).json()
+    declined = await decide(client, world, world.bob, asked["id"], "decline", comment="It happened")
+    assert declined.status_code == 200, declined.text
+    assert_problem(
+        await decide(client, world, world.admin, asked["id"], "decline", comment="No"),
+        409,
+        "modification_request_decided",
+    )
+    kept = await client.get(
+        f"{world.base}/modification-requests/{asked['id']}", headers=world.ada.headers
+    )
+    assert kept.json() == declined.json()
+
+
 async def test_a_change_the_entry_rules_refuse_leaves_the_request_pending(
     client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
 ) -> None:

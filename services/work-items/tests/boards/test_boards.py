@@ -144,6 +144,25 @@ async def test_columns_crud_reorder_and_refusals(
     )
 
 
+async def test_boards_and_columns_are_not_renamed_to_taken_names(
+    api: Api, world: World, client: httpx.AsyncClient
+) -> None:
+    await board(api, world)
+    other = await board(api, world, name="Release board")
+    url = world.url(f"/boards/{other['id']}")
+    headers = world.admin.headers
+    renamed = await client.patch(url, json={"name": "TEAM board"}, headers=headers)
+    assert_problem(renamed, 409, "board_name_taken")
+    backlog, todo = other["columns"][:2]
+    renamed = await client.patch(
+        f"{url}/columns/{todo['id']}", json={"name": backlog["name"].upper()}, headers=headers
+    )
+    assert_problem(renamed, 409, "column_name_taken")
+    unchanged = await api.get(url, world.admin)
+    assert (unchanged["name"], unchanged["version"]) == ("Release board", other["version"])
+    assert [c["name"] for c in unchanged["columns"]] == [c["name"] for c in other["columns"]]
+
+
 async def test_board_refusals_and_permissions(
     api: Api, world: World, client: httpx.AsyncClient, seeder: DirectorySeeder
 ) -> None:

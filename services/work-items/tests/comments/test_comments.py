@@ -195,6 +195,26 @@ async def test_delete_leaves_a_placeholder_only_while_replies_exist(
     assert await comments.all() == []
 
 
+async def test_a_placeholder_has_no_reaction_to_remove(
+    api: Api, world: World, client: httpx.AsyncClient
+) -> None:
+    comments = await _comments(api, world)
+    root = await comments.write("Root")
+    await comments.reply(root, "Reply", world.admin)
+    reactions = f"{comments.url}/{root['id']}/reactions"
+    reacted = await client.post(reactions, json={"emoji": "+1"}, headers=world.member.headers)
+    assert reacted.status_code == 200, reacted.text
+    root_url = f"{comments.url}/{root['id']}"
+    assert (await client.delete(root_url, headers=world.member.headers)).status_code == 204
+    placeholder = (await comments.one(root)).json()
+    assert_problem(
+        await client.delete(f"{reactions}/+1", headers=world.member.headers),
+        409,
+        "comment_deleted",
+    )
+    assert (await comments.one(root)).json() == placeholder
+
+
 async def test_reactions_once_per_user_and_emoji_with_counts_and_mine(
     api: Api, world: World, client: httpx.AsyncClient
 ) -> None:

@@ -66,6 +66,17 @@ async def test_names_are_unique_per_project_ignoring_case(
     await api.label(await arrange_world(seeder), "Bug")
 
 
+async def test_a_label_is_not_renamed_to_a_name_taken_in_its_project(
+    api: Api, world: World
+) -> None:
+    await api.label(world, "Bug")
+    feature = await api.label(world, "Feature")
+    url = world.url(f"/labels/{feature['id']}")
+    response = await api.client.patch(url, json={"name": "bug"}, headers=world.member.headers)
+    assert_problem(response, 409, "label_name_taken")
+    assert await api.get(url, world.member) == feature
+
+
 async def test_parents_stay_in_the_project_and_never_loop(
     api: Api, world: World, seeder: DirectorySeeder
 ) -> None:

@@ -159,6 +159,17 @@ async def test_only_the_creator_or_an_admin_changes_a_template(
     assert_problem(await client.get(url, headers=world.member.headers), 404, "template_not_found")
 
 
+async def test_a_template_is_not_renamed_to_a_taken_name(
+    api: Api, world: World, client: httpx.AsyncClient
+) -> None:
+    await create(api, world)
+    hiring = await create(api, world, name="Hiring")
+    url = f"{templates_url(world)}/{hiring['id']}"
+    renamed = await client.patch(url, json={"name": "PRODUCT launch"}, headers=world.member.headers)
+    assert_problem(renamed, 409, "template_name_taken")
+    assert await api.get(url, world.member) == hiring
+
+
 async def test_apply_creates_phases_tasks_and_blocks(
     api: Api, world: World, client: httpx.AsyncClient
 ) -> None:
@@ -364,3 +375,18 @@ async def test_save_a_project_as_a_template(
         headers=world.member.headers,
     )
     assert_problem(response, 404, "project_not_found")
+
+
+async def test_a_project_is_not_saved_under_a_taken_template_name(
+    api: Api, world: World, client: httpx.AsyncClient
+) -> None:
+    await create(api, world)
+    await api.issue(world, title="Build")
+    response = await client.post(
+        f"{templates_url(world)}/from-project",
+        json={"project_id": str(world.project.id), "name": "product launch"},
+        headers=world.member.headers,
+    )
+    assert_problem(response, 409, "template_name_taken")
+    listed = await api.get(templates_url(world), world.member)
+    assert [t["name"] for t in listed["items"]] == ["Product launch"]

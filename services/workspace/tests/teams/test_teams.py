@@ -108,6 +108,22 @@ async def test_team_crud_and_members(
     assert_problem(await client.get(members, headers=ada.headers), 404, "team_not_found")
 
 
+async def test_a_team_is_not_renamed_to_another_teams_name(
+    client: httpx.AsyncClient, people: People, workspaces: Workspaces
+) -> None:
+    ada = await people.register("Ada")
+    slug = (await workspaces.create(ada))["slug"]
+    await workspaces.post(f"/workspaces/{slug}/teams", ada, {"name": "Core"})
+    platform = await workspaces.post(f"/workspaces/{slug}/teams", ada, {"name": "Platform"})
+    url = f"{API}/workspaces/{slug}/teams/{platform['id']}"
+    assert_problem(
+        await client.patch(url, json={"name": "CORE"}, headers=ada.headers),
+        409,
+        "team_name_taken",
+    )
+    assert (await client.get(url, headers=ada.headers)).json() == platform
+
+
 async def test_assigning_a_team_makes_its_members_project_members(
     client: httpx.AsyncClient, people: People, workspaces: Workspaces
 ) -> None:
