@@ -138,14 +138,16 @@ def resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 
 def example(document: dict[str, Any], schema: dict[str, Any], depth: int = 0) -> Any:
     """A small value that the schema accepts: required members only, documented examples and
-    defaults first. Good enough to reach an operation's authorisation and validation."""
+    defaults first — of values, not of whole bodies (a request body's examples name ids no
+    deployment has). Good enough to reach an operation's authorisation and validation."""
     schema = resolve(document, schema)
     for key in ("const", "default"):
         if key in schema and schema[key] is not None:
             return schema[key]
-    if schema.get("examples"):
+    whole_body = schema.get("type") == "object" or "properties" in schema
+    if schema.get("examples") and not whole_body:
         return schema["examples"][0]
-    if "example" in schema:
+    if "example" in schema and not whole_body:
         return schema["example"]
     if schema.get("enum"):
         return schema["enum"][0]
