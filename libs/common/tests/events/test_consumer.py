@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from uuid import UUID
 
 import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue, HeadersType
 from opentelemetry import trace
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import MetaData, Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.db import create_engine, create_sessionmaker
@@ -119,6 +121,12 @@ async def count(sessionmaker: async_sessionmaker[AsyncSession], table: Table) ->
         return (await session.scalar(select(func.count()).select_from(table))) or 0
 
 
+async def handled_ids(sessionmaker: async_sessionmaker[AsyncSession], effects: Table) -> list[UUID]:
+    """The event of each effect, once per effect."""
+    async with sessionmaker() as session:
+        return list((await session.execute(select(effects.c.event_id))).scalars())
+
+
 async def test_handled_then_acked_after_commit_and_a_redelivery_changes_nothing(
     sessionmaker: async_sessionmaker[AsyncSession],
     messaging: MessagingTables,
@@ -205,8 +213,10 @@ async def test_a_failing_handler_ends_in_the_dead_queue_while_others_flow(
         dead = await next_message(dead_queue)
 
     assert CloudEvent.model_validate_json(dead.body).id == poison.id
-    # The limit counts redeliveries: the first delivery plus DELIVERY_LIMIT retries.
-    assert len(attempts) == DELIVERY_LIMIT + 1
+    # The limit counts redeliveries: the first delivery plus DELIVERY_LIMIT retries (a
+    # delivery that shared a batch ran its handler twice: without and with a savepoint).
+    assert outcome_count(consumer, poison, "failed") == DELIVERY_LIMIT + 1
+    assert DELIVERY_LIMIT + 1 <= len(attempts) <= 2 * (DELIVERY_LIMIT + 1)
     assert {attempt.id for attempt in attempts} == {poison.id}
 
 
@@ -344,8 +354,7 @@ async def test_an_unreachable_database_pauses_consumption_and_spends_no_delivery
         await eventually(all_handled)
         assert not await paused()
 
-    async with sessionmaker() as session:
-        handled = (await session.execute(select(effects.c.event_id))).scalars().all()
+    handled = await handled_ids(sessionmaker, effects)
     assert sorted(handled) == sorted(event.id for event in events), "each effect exactly once"
     assert await dead_queue.get(fail=False) is None
     assert await queue.get(fail=False) is None
@@ -417,7 +426,69 @@ async def test_a_handler_error_is_still_counted_while_the_database_answers(
     assert attempts == DELIVERY_LIMIT + 1
 
 
-async def test_deliveries_are_handled_side_by_side_up_to_the_prefetch_and_a_copy_waits(
+class BatchProbe:
+    """A handler wrapper that holds the first batch until released, so that the deliveries
+    arriving meanwhile wait together for the next one, and notes each call's transaction."""
+
+    def __init__(self, apply: Handler) -> None:
+        self.apply = apply
+        self.entered, self.release = asyncio.Event(), asyncio.Event()
+        # (event id, transaction id) of every call, failed ones included.
+        self.calls: list[tuple[object, int]] = []
+
+    async def __call__(self, session: AsyncSession, event: CloudEvent) -> None:
+        transaction = (await session.execute(text("SELECT txid_current()"))).scalar_one()
+        self.calls.append((event.id, transaction))
+        if not self.entered.is_set():
+            self.entered.set()
+            await self.release.wait()
+        await self.apply(session, event)
+
+    def transactions_of(self, event: CloudEvent) -> list[int]:
+        return [transaction for event_id, transaction in self.calls if event_id == event.id]
+
+
+async def hold_the_first_batch_and_queue(
+    probe: BatchProbe,
+    consumer: EventConsumer,
+    queue: AbstractQueue,
+    channel: AbstractChannel,
+    exchange: str,
+    events: list[CloudEvent],
+    eventually: Eventually,
+) -> None:
+    """Publish a first event whose batch the probe holds, then `events`; return once the
+    consumer holds the first `prefetch - 1` of them, waiting for the next batch."""
+    first = cloud_event()
+    await publish(channel, exchange, first.model_dump_json().encode(), first.type)
+    await eventually(lambda: _is_set(probe.entered))
+    for event in events:
+        await publish(channel, exchange, event.model_dump_json().encode(), event.type)
+    in_consumer = min(len(events), consumer.prefetch - 1)
+
+    async def delivered() -> bool:
+        return (await queue.declare()).message_count == len(events) - in_consumer
+
+    await eventually(delivered)
+
+
+async def _is_set(event: asyncio.Event) -> bool:
+    return event.is_set()
+
+
+def outcome_count(consumer: EventConsumer, event: CloudEvent, outcome: str) -> float | None:
+    return consumer.metrics.registry.get_sample_value(
+        "worksync_consumer_events_total",
+        {
+            "service": consumer.metrics.service,
+            "queue": consumer.queue,
+            "event_type": event.type,
+            "outcome": outcome,
+        },
+    )
+
+
+async def test_waiting_deliveries_share_one_transaction_and_a_copy_in_it_applies_once(
     sessionmaker: async_sessionmaker[AsyncSession],
     messaging: MessagingTables,
     effects: Table,
@@ -427,49 +498,175 @@ async def test_deliveries_are_handled_side_by_side_up_to_the_prefetch_and_a_copy
     exchanges: tuple[str, str],
     eventually: Eventually,
 ) -> None:
-    release = asyncio.Event()
-    running_now: list[CloudEvent] = []
-    most_at_once = 0
-
-    async def record_when_released(session: AsyncSession, event: CloudEvent) -> None:
-        nonlocal most_at_once
-        running_now.append(event)
-        most_at_once = max(most_at_once, len(running_now))
-        await release.wait()
-        await record(session, event)
-        running_now.remove(event)
-
-    consumer = make_consumer({"test.good.*": record_when_released})
+    probe = BatchProbe(record)
+    consumer = make_consumer({"test.good.*": probe})
     queue, _ = await declare_queue_of(consumer, channel)
     duplicated = cloud_event()
-    events = [duplicated, duplicated, *(cloud_event() for _ in range(10))]
-    for event in events:
-        await publish(channel, exchanges[0], event.model_dump_json().encode(), event.type)
-
-    async def the_prefetch_in_flight() -> bool:
-        # The copy of the duplicated event waits in its inbox insert for the first copy's
-        # transaction: the other handlers run side by side.
-        return len(running_now) == consumer.prefetch - 1
+    # The copy and two others wait together; the rest follow in later batches.
+    events = [duplicated, duplicated, *(cloud_event() for _ in range(8))]
 
     async def all_handled() -> bool:
-        return await count(sessionmaker, effects) == len(events) - 1
+        return await count(sessionmaker, effects) == 1 + len(events) - 1
 
     async with running(consumer):
-        await eventually(the_prefetch_in_flight)
-        assert running_now.count(duplicated) == 1
-        release.set()
+        await hold_the_first_batch_and_queue(
+            probe, consumer, queue, channel, exchanges[0], events, eventually
+        )
+        probe.release.set()
         await eventually(all_handled)
 
-    assert most_at_once <= consumer.prefetch
-    assert await count(sessionmaker, messaging.inbox) == len(events) - 1
-    assert (await queue.declare()).message_count == 0
-    duplicates = consumer.metrics.registry.get_sample_value(
-        "worksync_consumer_events_total",
-        {
-            "service": consumer.metrics.service,
-            "queue": consumer.queue,
-            "event_type": duplicated.type,
-            "outcome": "duplicate",
-        },
+    together = {transaction for event in events[:4] for transaction in probe.transactions_of(event)}
+    assert len(together) == 1, "what waited is applied in one transaction"
+    assert len(probe.transactions_of(duplicated)) == 1, "the copy finds the inbox row"
+    assert (
+        max(Counter(transaction for _, transaction in probe.calls).values()) <= consumer.max_batch
     )
-    assert duplicates == 1
+    assert await count(sessionmaker, messaging.inbox) == 1 + len(events) - 1
+    assert (await queue.declare()).message_count == 0
+    assert outcome_count(consumer, duplicated, "duplicate") == 1
+    assert outcome_count(consumer, duplicated, "processed") == 1 + len(events) - 1
+
+
+async def test_a_failing_handler_in_a_batch_rolls_back_only_its_own_event(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    eventually: Eventually,
+) -> None:
+    before, flaky, after = cloud_event(), cloud_event(), cloud_event()
+    failures: list[CloudEvent] = []
+
+    async def record_but_fail_flaky_first(session: AsyncSession, event: CloudEvent) -> None:
+        # Written, then undone with its savepoint: the others' writes stay.
+        await record(session, event)
+        # Its first delivery: the batch without savepoints, then again with them.
+        if event.id == flaky.id and len(failures) < 2:
+            failures.append(event)
+            raise RuntimeError("fails on its first delivery")
+
+    probe = BatchProbe(record_but_fail_flaky_first)
+    consumer = make_consumer({"test.good.*": probe})
+    queue, dead_queue = await declare_queue_of(consumer, channel)
+
+    async def all_handled() -> bool:
+        return await count(sessionmaker, effects) == 4
+
+    async with running(consumer):
+        await hold_the_first_batch_and_queue(
+            probe, consumer, queue, channel, exchanges[0], [before, flaky, after], eventually
+        )
+        probe.release.set()
+        await eventually(all_handled)
+
+    handled = await handled_ids(sessionmaker, effects)
+    assert Counter(handled)[flaky.id] == 1
+    assert {before.id, flaky.id, after.id} <= set(handled)
+    # The batch ran without savepoints and was rolled back at the failure, then again with
+    # them: the others were applied then, once; the flaky one came back alone.
+    unprotected, protected, retry = probe.transactions_of(flaky)
+    assert probe.transactions_of(before)[-1] == probe.transactions_of(after)[-1] == protected
+    assert len({unprotected, protected, retry}) == 3
+    assert outcome_count(consumer, flaky, "failed") == 1
+    assert await dead_queue.get(fail=False) is None
+    assert (await queue.declare()).message_count == 0
+
+
+async def test_a_commit_that_fails_applies_its_batch_one_by_one(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    metadata: MetaData,
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    next_message: NextMessage,
+    eventually: Eventually,
+) -> None:
+    """A deferred constraint fails only at the commit, whose transaction then held the
+    whole batch: the others are applied one per transaction, the bad one is retried."""
+    once = f"{metadata.schema}.once"
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            text(f"CREATE TABLE {once} (key text UNIQUE DEFERRABLE INITIALLY DEFERRED)")
+        )
+
+    async def violate_at_commit(session: AsyncSession, event: CloudEvent) -> None:
+        await session.execute(text(f"INSERT INTO {once} VALUES ('twice'), ('twice')"))
+
+    probe = BatchProbe(record)
+    consumer = make_consumer({"test.good.*": probe, "test.bad.*": violate_at_commit})
+    queue, dead_queue = await declare_queue_of(consumer, channel)
+    good_before, bad, good_after = cloud_event(), cloud_event("test.bad.happened"), cloud_event()
+
+    async def good_handled() -> bool:
+        return await count(sessionmaker, effects) == 3
+
+    async with running(consumer):
+        await hold_the_first_batch_and_queue(
+            probe,
+            consumer,
+            queue,
+            channel,
+            exchanges[0],
+            [good_before, bad, good_after],
+            eventually,
+        )
+        probe.release.set()
+        await eventually(good_handled)
+        dead = await next_message(dead_queue)
+
+    assert CloudEvent.model_validate_json(dead.body).id == bad.id
+    # In the failed batch's transaction, then again each in a transaction of its own.
+    for good in (good_before, good_after):
+        first_try, alone = probe.transactions_of(good)
+        assert first_try != alone
+    assert await count(sessionmaker, effects) == 3
+    assert (await queue.declare()).message_count == 0
+
+
+async def test_a_database_outage_during_a_batch_loses_and_doubles_nothing(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    linked_sessionmaker: async_sessionmaker[AsyncSession],
+    database_link: TcpLink,
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    eventually: Eventually,
+) -> None:
+    events = [cloud_event() for _ in range(3)]
+    cut = False
+
+    async def cut_the_link_in_the_second_event(session: AsyncSession, event: CloudEvent) -> None:
+        nonlocal cut
+        if event.id == events[1].id and not cut:
+            cut = True
+            database_link.down()
+            asyncio.get_running_loop().call_later(OUTAGE_SECONDS, database_link.up)
+        await record(session, event)
+
+    probe = BatchProbe(cut_the_link_in_the_second_event)
+    consumer = make_consumer({"test.good.*": probe}, through=linked_sessionmaker)
+    queue, dead_queue = await declare_queue_of(consumer, channel)
+
+    async def all_handled() -> bool:
+        return await count(sessionmaker, effects) == 1 + len(events)
+
+    async with running(consumer):
+        await hold_the_first_batch_and_queue(
+            probe, consumer, queue, channel, exchanges[0], events, eventually
+        )
+        probe.release.set()
+        await eventually(all_handled)
+
+    handled = await handled_ids(sessionmaker, effects)
+    assert len(handled) == len(set(handled)), "each effect exactly once"
+    assert {event.id for event in events} <= set(handled)
+    # The interrupted batch was applied again whole, once the database answered.
+    assert len(probe.transactions_of(events[0])) >= 2
+    assert await dead_queue.get(fail=False) is None
+    assert (await queue.declare()).message_count == 0

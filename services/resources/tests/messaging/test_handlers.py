@@ -193,3 +193,27 @@ async def test_deletion_leaves_a_tombstone_that_late_events_cannot_revive(
     assert entry is not None
     assert entry.deleted
     assert days == []
+
+
+async def test_an_update_moves_the_kept_days_to_the_entrys_new_project(
+    team: Team, seeder: DirectorySeeder, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    entry_id, other_project = new_id(), new_id()
+    await seeder.deliver(_entry(team, entry_id, "created", 1, (MONDAY, 600), (TUESDAY, 600)))
+    moved = entry_event(
+        "updated",
+        entry_id=entry_id,
+        workspace_id=team.workspace.id,
+        user_id=team.member.id,
+        project_id=other_project,
+        days=[(TUESDAY, 900)],
+        sequence=2,
+    )
+    await seeder.deliver(moved)
+    async with sessionmaker() as session:
+        days = await session.execute(
+            select(ActualDay.day, ActualDay.seconds, ActualDay.project_id).where(
+                ActualDay.entry_id == entry_id
+            )
+        )
+        assert [tuple(row) for row in days] == [(TUESDAY, 900, other_project)]

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import enum
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from uuid import UUID
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from opentelemetry import propagate, trace
-from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.trace import Span, SpanKind, StatusCode
 from pydantic import ValidationError
-from sqlalchemy import Table, text
+from sqlalchemy import ARRAY, String, Table, Uuid, bindparam, cast, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,6 +44,30 @@ INVALID_EVENT = "invalid"
 UNHANDLED_EVENT = "unhandled"
 
 
+class Applied(enum.Enum):
+    """What became of a delivery whose handler did not fail (the values are metric labels)."""
+
+    PROCESSED = "processed"
+    DUPLICATE = "duplicate"
+    # Its connection ended before it was applied: the broker has it back.
+    RELEASED = "released"
+
+
+@dataclass(eq=False)
+class Delivery:
+    """A delivery waiting for (or in) a batch; `outcome` resolves once its batch has
+    committed, with the handler's exception when the handler failed."""
+
+    message: AbstractIncomingMessage
+    event: CloudEvent
+    handler: Handler
+    released: asyncio.Event
+    span: Span
+    outcome: asyncio.Future[Applied] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
 def matches_topic(pattern: str, routing_key: str) -> bool:
     """AMQP topic matching: `*` stands for exactly one word, `#` for zero or more."""
 
@@ -58,28 +86,41 @@ class EventConsumer:
     """Feeds one service's queue to its handlers, each event at most once per inbox.
 
     `handlers` maps exact event types or topic patterns (`identity.user.*`) to handlers;
-    the keys are also the queue's bindings. A handler runs in the transaction that records
-    the event in the inbox and must not commit itself; the message is acked after commit.
+    the keys are also the queue's bindings. A handler runs in a transaction with the
+    event's inbox row and must not commit itself; the message is acked after the commit.
     A failing handler is retried (redelivered) until the queue's delivery limit, after
     which the broker moves the message to the dead queue, as it does at once with messages
     that are no CloudEvent or that no handler wants.
 
-    Deliveries are handled side by side, up to `prefetch` at once (aio-pika runs each one as
-    a task; the prefetch bounds them, and the session pool the transactions among them), so
-    events of one aggregate may commit out of order: the inbox applies a copy at most once
-    (a second copy waits on the first's inbox row, then skips) and projections keep the
-    newest `sequence`.
+    Deliveries are applied in batches, one batch at a time: whatever has arrived when the
+    previous batch is done (at most `max_batch`; a lone delivery goes at once, nothing
+    lingers for company) shares one transaction and one commit. One statement records the
+    batch's events in the inbox, and the rows it adds decide which events apply: a copy
+    recorded before, or earlier in the same batch, is skipped. The handlers then run one
+    after another; should one fail, the transaction is rolled back and the batch applied
+    again with a savepoint per handler (a savepoint costs two round trips, so only then): the
+    failing handler rolls back only its savepoint, its inbox row is removed with it, and
+    only its message is retried; the others are acked once the commit returned, never
+    before.
+    Should the commit itself fail (not for an outage), the batch's events are applied again
+    one per transaction, so one bad event cannot hold back the others. The default
+    prefetch is twice the default batch, so the next batch arrives while one commits;
+    events of one aggregate may still arrive out of order (retries, republishing), and
+    projections keep the newest `sequence`.
 
     An unavailable database is no failure of the handler and spends no delivery: the
     consumer pauses, holding its messages unsettled (which fills the prefetch window, so
     the broker sends no more), probes the database with backoff and, once it answers,
-    applies the held messages again. Neither a requeue nor a closed channel would do: a
-    quorum queue counts both as a delivery. A message held longer than the broker's
-    `consumer_timeout` (30 min by default) is returned by the broker and counts once.
+    applies the held messages again, the interrupted batch whole (nothing of it was
+    committed or settled). Neither a requeue nor a closed channel would do: a quorum queue
+    counts both as a delivery. A message held longer than the broker's `consumer_timeout`
+    (30 min by default) is returned by the broker and counts once. Messages whose
+    connection ended before their batch began are left to the broker, which has them back.
 
-    Its `heartbeat` beats while it consumes or reconnects, and counts a handler's
-    transaction as busy work (a handler that hangs is a stall); outcomes, handler times and
-    the events' age at handling go to `metrics`.
+    Its `heartbeat` beats while it consumes or reconnects, and counts a batch's
+    transaction as busy work (a handler that hangs is a stall). Each event keeps a span of
+    its own (the producer's trace; its handler runs in it) and its metrics: outcomes,
+    handler times (its handler plus its batch's commit) and its age at handling.
     """
 
     def __init__(
@@ -93,7 +134,8 @@ class EventConsumer:
         queue: str,
         handlers: Mapping[str, Handler],
         delivery_limit: int = 5,
-        prefetch: int = 20,
+        prefetch: int = 40,
+        max_batch: int = 20,
         reconnect_delay_seconds: float = 1.0,
         retry_delay_seconds: float = 0.5,
         metrics: WorkerMetrics | None = None,
@@ -111,11 +153,31 @@ class EventConsumer:
         self.handlers = dict(handlers)
         self.delivery_limit = delivery_limit
         self.prefetch = prefetch
+        self.max_batch = max(1, min(max_batch, prefetch))
         self.reconnect_delay_seconds = reconnect_delay_seconds
         self.retry_delay_seconds = retry_delay_seconds
+        # Built once: each batch only binds its values to the compiled statements.
+        given = (
+            func.unnest(
+                cast(bindparam("event_ids"), ARRAY(Uuid)),
+                cast(bindparam("event_types"), ARRAY(String)),
+            )
+            .table_valued("event_id", "event_type")
+            .render_derived(name="given")
+        )
+        self._record_new_events = (
+            insert(inbox)
+            .from_select(["event_id", "event_type"], select(given.c.event_id, given.c.event_type))
+            .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)
+        )
+        self._forget_in_inbox = delete(inbox).where(inbox.c.event_id == bindparam("event_id"))
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        # Deliveries waiting for the next batch, and the task that applies them.
+        self._waiting: list[Delivery] = []
+        self._applier: asyncio.Task[None] | None = None
         # Cleared while the database is unavailable; one probe task sets it again.
         self._database_up = asyncio.Event()
         self._database_up.set()
@@ -137,10 +199,12 @@ class EventConsumer:
                 if not stop.is_set():
                     await wait_for_any(stop, at_most_seconds=backoff.next_delay())
         finally:
-            if self._probe is not None:
-                self._probe.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._probe
+            # Whatever still runs past the drain (a hung handler) ends with the consumer.
+            for task in (self._probe, self._applier):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
     async def handle(self, message: AbstractIncomingMessage) -> None:
         """Process one delivery and settle it: ack, reject to the dead queue, or requeue;
@@ -200,8 +264,8 @@ class EventConsumer:
                 logger.warning("lost the broker channel of %s; reconnecting", self.queue)
                 return
             await queue.cancel(consumer_tag)
-            # Let handlers that are running commit and ack; what is left is redelivered.
-            # Those waiting for the database give up at once.
+            # Let the batch being applied commit and ack; what is left is redelivered.
+            # Deliveries waiting for a batch or for the database give up at once.
             self._released.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._idle.wait(), DRAIN_TIMEOUT_SECONDS)
@@ -238,7 +302,7 @@ class EventConsumer:
             self.metrics.consumer_outcome(self.queue, UNHANDLED_EVENT, "rejected")
             await message.reject(requeue=False)
             return
-        with tracer.start_as_current_span(
+        span = tracer.start_span(
             f"process {event.type}",
             context=propagate.extract(self._trace_carrier(message, event)),
             kind=SpanKind.CONSUMER,
@@ -250,40 +314,193 @@ class EventConsumer:
                 "cloudevents.event_type": event.type,
                 "cloudevents.event_source": event.source,
             },
-        ) as span:
+        )
+        with trace.use_span(span, end_on_exit=True):
+            delivery = Delivery(message, event, handler, released, span)
+            self._enqueue(delivery)
             try:
-                first_delivery = await self._apply_when_available(handler, event, released)
+                applied = await delivery.outcome
             except Exception as exc:
                 span.record_exception(exc)
                 span.set_status(StatusCode.ERROR)
                 self.metrics.consumer_outcome(self.queue, event.type, "failed")
                 await self._retry_later(message, event, exc)
                 return
-            if first_delivery is None:
+            if applied is Applied.RELEASED:
                 span.set_attribute("worksync.event.released", True)
-                self.metrics.consumer_outcome(self.queue, event.type, "released")
+                self.metrics.consumer_outcome(self.queue, event.type, applied.value)
                 return
-            span.set_attribute("worksync.event.duplicate", not first_delivery)
+            span.set_attribute("worksync.event.duplicate", applied is Applied.DUPLICATE)
             await message.ack()
-            self.metrics.consumer_outcome(
-                self.queue, event.type, "processed" if first_delivery else "duplicate"
+            self.metrics.consumer_outcome(self.queue, event.type, applied.value)
+
+    def _enqueue(self, delivery: Delivery) -> None:
+        self._waiting.append(delivery)
+        if self._applier is None or self._applier.done():
+            # A context of its own: a batch belongs to no one delivery's span.
+            self._applier = asyncio.create_task(
+                self._apply_waiting(), context=contextvars.Context()
             )
 
-    async def _apply_when_available(
-        self, handler: Handler, event: CloudEvent, released: asyncio.Event
-    ) -> bool | None:
-        """`_apply` once the database answers; None when the delivery's connection ended
-        before it did (the broker has the message back)."""
-        while True:
-            await wait_for_any(self._database_up, released, at_most_seconds=None)
-            if released.is_set():
-                return None
+    async def _apply_waiting(self) -> None:
+        """Apply the waiting deliveries, batch after batch, until none waits."""
+        while self._waiting:
+            batch = self._waiting[: self.max_batch]
+            del self._waiting[: len(batch)]
             try:
-                return await self._apply(handler, event)
+                await self._apply_batch(batch)
+            except Exception as exc:  # a defect: its deliveries are retried, the rest go on
+                logger.exception("%s: applying a batch failed", self.queue)
+                for delivery in batch:
+                    _fail(delivery, exc)
+            except BaseException:  # cancelled: nobody is left to apply what waits
+                for delivery in (*batch, *self._waiting):
+                    delivery.outcome.cancel()
+                self._waiting.clear()
+                raise
+
+    async def _apply_batch(self, batch: Sequence[Delivery]) -> None:
+        """Apply `batch` once the database answers; after an outage, what of it is unsettled
+        is applied again (an interrupted transaction committed and settled nothing)."""
+        while pending := self._unsettled(batch):
+            released = {id(delivery.released): delivery.released for delivery in pending}
+            await wait_for_any(self._database_up, *released.values(), at_most_seconds=None)
+            pending = self._unsettled(pending)
+            if not pending:
+                return
+            try:
+                await self._apply_together(pending)
             except Exception as exc:
                 if not database_unavailable(exc):
                     raise
                 self._pause(exc)
+
+    @staticmethod
+    def _unsettled(batch: Sequence[Delivery]) -> list[Delivery]:
+        """The deliveries still to apply, releasing those whose connection has ended."""
+        for delivery in batch:
+            if delivery.released.is_set():
+                _settle(delivery, Applied.RELEASED)
+        return [delivery for delivery in batch if not delivery.outcome.done()]
+
+    async def _apply_together(
+        self, deliveries: Sequence[Delivery], *, savepoints: bool = False
+    ) -> None:
+        """One transaction for `deliveries`; outcomes after the commit. Raises only when
+        the database is unavailable.
+
+        Handlers run without savepoints first (two round trips fewer per event): should
+        one fail, the whole transaction is rolled back and the batch applied again with a
+        savepoint per handler, so that only the failing one is rolled back and retried."""
+        # Applied deliveries and the seconds their handlers took; duplicates; failures.
+        applied: dict[Delivery, float] = {}
+        duplicates: list[Delivery] = []
+        failures: dict[Delivery, Exception] = {}
+        commit_error: Exception | None = None
+        # Alone in its transaction, an event needs no savepoint: the rollback is its own.
+        alone = len(deliveries) == 1
+        failed_unprotected = False
+        with self.heartbeat.busy():
+            async with self.sessionmaker() as session:
+                await session.begin()
+                new = await self._record_in_inbox(session, deliveries)
+                for delivery in deliveries:
+                    if delivery.event.id not in new:
+                        duplicates.append(delivery)
+                        continue
+                    # A later copy in this batch is a duplicate of this one.
+                    new.discard(delivery.event.id)
+                    started = time.perf_counter()
+                    try:
+                        # Its own task records a failure on the span, once.
+                        with trace.use_span(
+                            delivery.span,
+                            end_on_exit=False,
+                            record_exception=False,
+                            set_status_on_exception=False,
+                        ):
+                            await self._run_handler(session, delivery, savepoint=savepoints)
+                    except Exception as exc:
+                        if database_unavailable(exc):
+                            raise
+                        if not (alone or savepoints):
+                            failed_unprotected = True
+                            break
+                        failures[delivery] = exc
+                        if not alone:
+                            # Its effects are gone with its savepoint; so goes its inbox row.
+                            await session.execute(
+                                self._forget_in_inbox, {"event_id": delivery.event.id}
+                            )
+                        continue
+                    applied[delivery] = time.perf_counter() - started
+                commit_started = time.perf_counter()
+                try:
+                    if failed_unprotected or (alone and failures):
+                        await session.rollback()
+                    else:
+                        await session.commit()
+                except Exception as exc:
+                    if database_unavailable(exc):
+                        raise
+                    commit_error = exc
+                committed_seconds = time.perf_counter() - commit_started
+        if failed_unprotected:
+            await self._apply_together(deliveries, savepoints=True)
+            return
+        if commit_error is not None:
+            if not alone:
+                logger.warning(
+                    "%s: committing a batch of %d failed (%r); applying them one by one",
+                    self.queue,
+                    len(deliveries),
+                    commit_error,
+                )
+                for delivery in deliveries:
+                    await self._apply_together([delivery])
+                return
+            applied, duplicates, failures = {}, [], {deliveries[0]: commit_error}
+        for delivery, seconds in applied.items():
+            self._observe(delivery.event, seconds + committed_seconds)
+            _settle(delivery, Applied.PROCESSED)
+        for delivery in duplicates:
+            _settle(delivery, Applied.DUPLICATE)
+        for delivery, error in failures.items():
+            _fail(delivery, error)
+
+    async def _record_in_inbox(
+        self, session: AsyncSession, deliveries: Sequence[Delivery]
+    ) -> set[UUID]:
+        """Record the deliveries' events in the inbox, in one statement; the ids it had not
+        seen (the events to apply). A copy recorded by a transaction still open waits for
+        it. Sorted, so that two batches lock their rows in the same order."""
+        events = sorted({delivery.event.id: delivery.event for delivery in deliveries}.items())
+        recorded = await session.execute(
+            self._record_new_events,
+            {
+                "event_ids": [event_id for event_id, _ in events],
+                "event_types": [event.type for _, event in events],
+            },
+        )
+        return set(recorded.scalars())
+
+    @staticmethod
+    async def _run_handler(session: AsyncSession, delivery: Delivery, *, savepoint: bool) -> None:
+        if not savepoint:
+            await delivery.handler(session, delivery.event)
+            return
+        async with session.begin_nested():
+            await delivery.handler(session, delivery.event)
+
+    def _observe(self, event: CloudEvent, handler_seconds: float) -> None:
+        self.metrics.handler_duration.labels(self.metrics.service, self.queue, event.type).observe(
+            handler_seconds
+        )
+        recorded_at = event.time if event.time.tzinfo else event.time.replace(tzinfo=UTC)
+        age = (datetime.now(UTC) - recorded_at).total_seconds()
+        self.metrics.event_age.labels(self.metrics.service, self.queue, event.type).observe(
+            max(age, 0.0)
+        )
 
     def _pause(self, cause: Exception) -> None:
         if self._database_up.is_set():
@@ -307,30 +524,6 @@ class EventConsumer:
             logger.warning("%s: database answers again; resuming", self.queue)
             self._database_up.set()
             return
-
-    async def _apply(self, handler: Handler, event: CloudEvent) -> bool:
-        """Run `handler` in the transaction that records the event; False for a duplicate."""
-        recorded = (
-            insert(self.inbox)
-            .values(event_id=event.id, event_type=event.type)
-            .on_conflict_do_nothing()
-            .returning(self.inbox.c.event_id)
-        )
-        started = time.perf_counter()
-        with self.heartbeat.busy():
-            async with self.sessionmaker() as session, session.begin():
-                if (await session.execute(recorded)).first() is None:
-                    return False
-                await handler(session, event)
-        self.metrics.handler_duration.labels(self.metrics.service, self.queue, event.type).observe(
-            time.perf_counter() - started
-        )
-        recorded_at = event.time if event.time.tzinfo else event.time.replace(tzinfo=UTC)
-        age = (datetime.now(UTC) - recorded_at).total_seconds()
-        self.metrics.event_age.labels(self.metrics.service, self.queue, event.type).observe(
-            max(age, 0.0)
-        )
-        return True
 
     async def _retry_later(
         self, message: AbstractIncomingMessage, event: CloudEvent, error: Exception
@@ -360,3 +553,14 @@ class EventConsumer:
         if "traceparent" not in carrier and event.traceparent:
             carrier["traceparent"] = event.traceparent
         return carrier
+
+
+def _settle(delivery: Delivery, applied: Applied) -> None:
+    # A delivery whose own task was cancelled has nobody waiting for its outcome.
+    if not delivery.outcome.done():
+        delivery.outcome.set_result(applied)
+
+
+def _fail(delivery: Delivery, error: Exception) -> None:
+    if not delivery.outcome.done():
+        delivery.outcome.set_exception(error)
