@@ -110,11 +110,24 @@ report_totals = Table(
         unique=True,
         postgresql_nulls_not_distinct=True,
     ),
+    # A project's report reads this index alone (migration 0014).
     Index(
         "ix_report_totals_workspace_id_project_id_work_date",
         "workspace_id",
         "project_id",
         "work_date",
+        postgresql_include=[
+            "user_id",
+            "issue_id",
+            "currency",
+            "approval_state",
+            "seconds",
+            "billable_seconds",
+            "amount",
+            "rated_billable_entries",
+            "billable_entries",
+            "entries",
+        ],
     ),
     # Zero only between a statement's upsert and its deletion of the emptied rows.
     CheckConstraint("entries >= 0", name="entries_not_negative"),
