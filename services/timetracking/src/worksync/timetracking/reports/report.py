@@ -54,6 +54,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -85,6 +86,7 @@ MAX_ROWS = 5000
 MAX_FILTER_IDS = 50
 # The rows' projects, joined only to group by client (the names' join uses the table).
 ENTRY_PROJECT = directory_tables.projects.alias("entry_project")
+CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
 # The caller's workspace, bound per request to the statement a report's shape reuses.
 WORKSPACE_ID = bindparam("workspace_id", type_=Uuid)
 
@@ -244,6 +246,10 @@ class TimeReportService:
             "client_ids": query.client_ids,
             "approval_state": query.approval_state,
         }
+        # A plan for these values: a week of one project and a year of all differ too much
+        # for the generic plan PostgreSQL would switch to once the driver prepares the
+        # statement (measured: 43 against 32 ms for a quarter of a project).
+        await self.session.execute(CUSTOM_PLANS)
         rows_json, count, seconds, billable_seconds, cents, other_currency = (
             await self.session.execute(
                 statement, {name: value for name, value in values.items() if name in shape.names}
