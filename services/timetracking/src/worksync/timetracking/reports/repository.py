@@ -26,7 +26,6 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
-from sqlalchemy.orm import InstrumentedAttribute
 
 from worksync.common.repository import Repository
 from worksync.timetracking.entries.repository import Reader, readable_by
@@ -117,10 +116,9 @@ class ReportRepository(Repository):
         spans: list[Select[UUID, UUID, int, int]] = []
         if split.months is not None:
             first, last = split.months
-            spans.append(_totals_of(MonthlyTotal, filters, reader, MonthlyTotal.month, first, last))
+            spans.append(_totals_of(MonthlyTotal, filters, reader, first, last))
         spans += [
-            _totals_of(DailyTotal, filters, reader, DailyTotal.work_date, first, last)
-            for first, last in split.days
+            _totals_of(DailyTotal, filters, reader, first, last) for first, last in split.days
         ]
         rows = union_all(*spans).subquery("rows") if len(spans) > 1 else spans[0].subquery("rows")
         by_project_and_member = select(
@@ -145,11 +143,7 @@ class ReportRepository(Repository):
                 func.sum(day.seconds).label("seconds"),
                 func.sum(day.billable_seconds).label("billable_seconds"),
             )
-            .where(
-                *_summary_filters(
-                    day, filters, reader, day.work_date, filters.from_date, filters.to_date
-                )
-            )
+            .where(*_summary_filters(day, filters, reader, filters.from_date, filters.to_date))
             .group_by(day.work_date)
         )
         totals = union_all(by_project_and_member, by_day).subquery("totals")
@@ -181,12 +175,12 @@ def _summary_filters(
     totals: type[DailyTotal] | type[MonthlyTotal],
     filters: SummaryFilters,
     reader: Reader,
-    day: InstrumentedAttribute[date],
     first: date | None,
     last: date | None,
 ) -> list[ColumnElement[bool]]:
     """The rows of a totals table the summary counts: the workspace's, the reader's to
-    see, the filters', `day` from `first` to `last` (None: open)."""
+    see, the filters', their day (or month) from `first` to `last` (None: open)."""
+    day = totals.work_date if issubclass(totals, DailyTotal) else totals.month
     clauses = [
         totals.workspace_id == filters.workspace_id,
         readable_by(reader, totals.user_id, totals.project_id),
@@ -206,10 +200,9 @@ def _totals_of(
     totals: type[DailyTotal] | type[MonthlyTotal],
     filters: SummaryFilters,
     reader: Reader,
-    day: InstrumentedAttribute[date],
     first: date | None,
     last: date | None,
 ) -> Select[UUID, UUID, int, int]:
     return select(totals.project_id, totals.user_id, totals.seconds, totals.billable_seconds).where(
-        *_summary_filters(totals, filters, reader, day, first, last)
+        *_summary_filters(totals, filters, reader, first, last)
     )
