@@ -11,10 +11,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, Table, and_, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    Text,
+    Uuid,
+    and_,
+    bindparam,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -173,15 +186,23 @@ async def apply_project_member(
     )
 
 
-def _membership_query(tables: DirectoryTables, slug: str, user_id: UUID) -> Select[UUID, str, str]:
+# The look-ups every request makes are built once per service (per table set) with bound
+# values: building a select with a lateral subquery costs more Python than running it.
+SLUG = bindparam("slug", type_=Text)
+USER_ID = bindparam("user_id", type_=Uuid)
+PROJECT_ID = bindparam("project_id", type_=Uuid)
+
+
+@cache
+def _membership_query(tables: DirectoryTables) -> Select[UUID, str, str]:
     workspaces, members = tables.workspaces, tables.members
     return (
         select(workspaces.c.id, workspaces.c.slug, members.c.role)
         .join_from(workspaces, members, members.c.workspace_id == workspaces.c.id)
         .where(
-            workspaces.c.slug == slug,
+            workspaces.c.slug == SLUG,
             workspaces.c.deleted.is_(False),
-            members.c.user_id == user_id,
+            members.c.user_id == USER_ID,
             members.c.removed.is_(False),
         )
     )
@@ -191,11 +212,23 @@ async def find_membership(
     session: AsyncSession, tables: DirectoryTables, *, slug: str, user_id: UUID
 ) -> DirectoryMembership | None:
     """The user's live membership of the live workspace named `slug`, if the projection has it."""
-    row = (await session.execute(_membership_query(tables, slug, user_id))).one_or_none()
+    row = (
+        await session.execute(_membership_query(tables), {"slug": slug, "user_id": user_id})
+    ).one_or_none()
     if row is None:
         return None
     return DirectoryMembership(
         workspace_id=row.id, slug=row.slug, user_id=user_id, role=WorkspaceRole(row.role)
+    )
+
+
+@cache
+def _membership_and_project_query(tables: DirectoryTables) -> Select[Any]:
+    project = _project_query(tables).subquery("project").lateral()
+    return (
+        _membership_query(tables)
+        .add_columns(*(column.label(f"project_{column.name}") for column in project.c))
+        .outerjoin(project, true())
     )
 
 
@@ -204,13 +237,12 @@ async def find_membership_and_project(
 ) -> tuple[DirectoryMembership, StoredProject | None] | None:
     """`find_membership` and, in the same statement, `find_project`: a request for a
     project costs one round trip for both (None when the projection has no membership)."""
-    project = _project_query(tables, project_id, user_id).subquery("project").lateral()
-    query = (
-        _membership_query(tables, slug, user_id)
-        .add_columns(*(column.label(f"project_{column.name}") for column in project.c))
-        .outerjoin(project, true())
-    )
-    row = (await session.execute(query)).one_or_none()
+    row = (
+        await session.execute(
+            _membership_and_project_query(tables),
+            {"slug": slug, "user_id": user_id, "project_id": project_id},
+        )
+    ).one_or_none()
     if row is None:
         return None
     membership = DirectoryMembership(
@@ -241,7 +273,8 @@ async def find_members(
     return {row.user_id: WorkspaceRole(row.role) for row in rows}
 
 
-def _project_query(tables: DirectoryTables, project_id: UUID, user_id: UUID) -> Select[Any]:
+@cache
+def _project_query(tables: DirectoryTables) -> Select[Any]:
     projects, project_members = tables.projects, tables.project_members
     return (
         select(
@@ -260,11 +293,11 @@ def _project_query(tables: DirectoryTables, project_id: UUID, user_id: UUID) -> 
             project_members,
             and_(
                 project_members.c.project_id == projects.c.id,
-                project_members.c.user_id == user_id,
+                project_members.c.user_id == USER_ID,
                 project_members.c.removed.is_(False),
             ),
         )
-        .where(projects.c.id == project_id)
+        .where(projects.c.id == PROJECT_ID)
     )
 
 
@@ -289,7 +322,11 @@ async def find_project(
     session: AsyncSession, tables: DirectoryTables, *, project_id: UUID, user_id: UUID
 ) -> StoredProject | None:
     """The project row, live or not, with the user's live project role."""
-    row = (await session.execute(_project_query(tables, project_id, user_id))).one_or_none()
+    row = (
+        await session.execute(
+            _project_query(tables), {"project_id": project_id, "user_id": user_id}
+        )
+    ).one_or_none()
     if row is None:
         return None
     return _stored_project(row._mapping)

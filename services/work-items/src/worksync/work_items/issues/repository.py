@@ -5,9 +5,21 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from functools import cache
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, delete, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Uuid,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from worksync.common.errors import unknown_reference
@@ -103,6 +115,21 @@ def _one(project_id: UUID, issue_id: UUID, include_deleted: bool) -> Select[Issu
     return query
 
 
+@cache
+def _one_with_read_model(
+    include_deleted: bool,
+) -> Select[Issue, list[UUID] | None, list[UUID] | None, str]:
+    """An issue and its read model: the read every issue request makes, built once with
+    bound values (`project_id`, `issue_id`), as building it costs more than running it."""
+    query = select(Issue).where(
+        Issue.project_id == bindparam("project_id", type_=Uuid),
+        Issue.id == bindparam("issue_id", type_=Uuid),
+    )
+    if not include_deleted:
+        query = query.where(Issue.deleted_at.is_(None))
+    return with_read_model(query)
+
+
 class IssueRepository(HierarchyRepository):
     # A state or label the request names that a concurrent request deleted after it was
     # checked is refused like one that never existed (422), not with a 500.
@@ -129,8 +156,10 @@ class IssueRepository(HierarchyRepository):
     async def get_with_read_model(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
     ) -> IssueWithReadModel | None:
-        query = with_read_model(_one(project_id, issue_id, include_deleted))
-        return (await self.session.execute(query)).one_or_none()
+        query = _one_with_read_model(include_deleted)
+        return (
+            await self.session.execute(query, {"project_id": project_id, "issue_id": issue_id})
+        ).one_or_none()
 
     async def get_for_update(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
