@@ -9,7 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from worksync.common.clock import utc_now
+from worksync.common.clock import request_time
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
@@ -22,9 +22,9 @@ NOW = datetime(2026, 1, 7, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def frozen_clock(app: FastAPI) -> Iterator[None]:
-    app.dependency_overrides[utc_now] = lambda: NOW
+    app.dependency_overrides[request_time] = lambda: NOW
     yield
-    app.dependency_overrides.pop(utc_now)
+    app.dependency_overrides.pop(request_time)
 
 
 async def _skills(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -9,6 +10,7 @@ from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.routing import BaseRoute, compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -151,8 +153,38 @@ def create_service_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    refuse_thread_pool_calls(app)
     instrument_fastapi(app)
     return app
+
+
+def refuse_thread_pool_calls(app: FastAPI) -> None:
+    """Raise `TypeError` if an operation's endpoint or any of its dependencies is a plain
+    function: FastAPI runs those in its thread pool, a hand-off per call that costs a
+    request more than the call itself (they only build services or read `app.state`)."""
+
+    def refuse(call: Callable[..., Any], path: str) -> None:
+        # An instance (a security scheme, say) is called through its class's `__call__`.
+        target = call if inspect.isroutine(call) or inspect.isclass(call) else type(call).__call__
+        if not (inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target)):
+            name = getattr(call, "__qualname__", repr(call))
+            raise TypeError(f"{path}: {name} is a plain function; make it `async def`")
+
+    def walk(dependant: Dependant, path: str) -> None:
+        for dependency in dependant.dependencies:
+            if dependency.call is not None:
+                refuse(dependency.call, path)
+            walk(dependency, path)
+
+    for route in iter_route_contexts(app.router.routes):
+        original = route.original_route
+        if isinstance(original, APIRoute):
+            refuse(original.endpoint, original.path)
+            walk(original.dependant, original.path)
+
+
+_PathMethods = tuple[re.Pattern[str], str, frozenset[str]]
+"""A path template's pattern, the template, and the methods it answers."""
 
 
 class MethodsByPathMiddleware:
@@ -166,27 +198,34 @@ class MethodsByPathMiddleware:
     def __init__(self, app: ASGIApp, routes: list[BaseRoute]) -> None:
         self.app = app
         self.routes = routes
-        self._paths: list[tuple[re.Pattern[str], str, frozenset[str]]] | None = None
+        self._paths_by_segments: dict[int, list[_PathMethods]] | None = None
+        self._spanning_paths: list[_PathMethods] = []
 
-    def _path_methods(self) -> list[tuple[re.Pattern[str], str, frozenset[str]]]:
-        # Built at the first request, when every router has been included.
-        if self._paths is None:
+    def _candidates(self, path: str) -> list[_PathMethods]:
+        """The path templates that may match `path`: those of its number of segments (a
+        template's parameters match one segment each) and any spanning several (`:path`)."""
+        if self._paths_by_segments is None:
+            # Built at the first request, when every router has been included.
             methods: dict[str, set[str]] = {}
             for route in iter_route_contexts(self.routes):
                 if route.path is not None and route.methods:
                     methods.setdefault(route.path, set()).update(route.methods)
-            self._paths = [
-                (compile_path(path)[0], path, frozenset(allowed))
-                for path, allowed in methods.items()
-            ]
-        return self._paths
+            by_segments: dict[int, list[_PathMethods]] = {}
+            for template, allowed in methods.items():
+                entry = (compile_path(template)[0], template, frozenset(allowed))
+                if ":path}" in template:
+                    self._spanning_paths.append(entry)
+                else:
+                    by_segments.setdefault(template.count("/"), []).append(entry)
+            self._paths_by_segments = by_segments
+        return [*self._paths_by_segments.get(path.count("/"), ()), *self._spanning_paths]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        matching = [(t, m) for regex, t, m in self._path_methods() if regex.match(path)]
+        matching = [(t, m) for regex, t, m in self._candidates(path) if regex.match(path)]
         if matching:
             _, allowed = max(matching, key=lambda match: template_specificity(match[0]))
             if scope["method"] not in allowed:

@@ -85,7 +85,7 @@ class MalformedIfMatch(BadRequest):
         )
 
 
-def if_match(
+async def if_match(
     value: Annotated[
         str | None,
         Header(alias="If-Match", description=IF_MATCH_DESCRIPTION),

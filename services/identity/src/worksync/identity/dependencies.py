@@ -23,27 +23,27 @@ from worksync.identity.sessions.service import ClientInfo, SessionService
 from worksync.identity.users.service import UserService
 
 
-def get_settings(request: Request) -> IdentitySettings:
+async def get_settings(request: Request) -> IdentitySettings:
     settings: IdentitySettings = request.app.state.settings
     return settings
 
 
-def get_key_service(request: Request) -> KeyService:
+async def get_key_service(request: Request) -> KeyService:
     keys: KeyService = request.app.state.keys
     return keys
 
 
-def get_passwords(request: Request) -> Passwords:
+async def get_passwords(request: Request) -> Passwords:
     passwords: Passwords = request.app.state.passwords
     return passwords
 
 
-def get_issuer(request: Request) -> AccessTokenIssuer:
+async def get_issuer(request: Request) -> AccessTokenIssuer:
     issuer: AccessTokenIssuer = request.app.state.access_tokens
     return issuer
 
 
-def get_client_info(request: Request) -> ClientInfo:
+async def get_client_info(request: Request) -> ClientInfo:
     """Who is on the other end; behind the gateway uvicorn resolves X-Forwarded-For."""
     return ClientInfo(
         user_agent=request.headers.get("user-agent"),
@@ -64,14 +64,14 @@ async def get_caller(principal: CurrentPrincipal, session: SessionDep, now: NowD
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def require_session(caller: CallerDep) -> SessionCaller:
+async def require_session(caller: CallerDep) -> SessionCaller:
     """Managing credentials needs a login session, not a token exchanged for an API token."""
     if caller.session_id is None:
         raise SessionRequired()
     return SessionCaller(user=caller.user, session_id=caller.session_id)
 
 
-def require_platform_admin(caller: CallerDep) -> Caller:
+async def require_platform_admin(caller: CallerDep) -> Caller:
     if not caller.user.is_platform_admin:
         raise PlatformAdminRequired()
     return caller
@@ -81,7 +81,7 @@ SessionCallerDep = Annotated[SessionCaller, Depends(require_session)]
 PlatformAdminDep = Annotated[Caller, Depends(require_platform_admin)]
 
 
-def get_auth_service(
+async def get_auth_service(
     session: SessionDep,
     settings: SettingsDep,
     passwords: Annotated[Passwords, Depends(get_passwords)],
@@ -91,11 +91,11 @@ def get_auth_service(
     return AuthService(session, settings, passwords, issuer, mail)
 
 
-def get_user_service(session: SessionDep) -> UserService:
+async def get_user_service(session: SessionDep) -> UserService:
     return UserService(session)
 
 
-def get_session_service(session: SessionDep, settings: SettingsDep) -> SessionService:
+async def get_session_service(session: SessionDep, settings: SettingsDep) -> SessionService:
     return SessionService(
         session,
         refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
@@ -103,7 +103,7 @@ def get_session_service(session: SessionDep, settings: SettingsDep) -> SessionSe
     )
 
 
-def get_api_token_service(session: SessionDep, issuer: IssuerDep) -> ApiTokenService:
+async def get_api_token_service(session: SessionDep, issuer: IssuerDep) -> ApiTokenService:
     return ApiTokenService(session, issuer)
 
 

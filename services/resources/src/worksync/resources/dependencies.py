@@ -25,39 +25,39 @@ from worksync.resources.templates.service import TemplateService
 from worksync.resources.utilization.service import UtilizationService
 
 
-def get_team_member_service(session: SessionDep, directory: DirectoryDep) -> TeamMemberService:
+async def get_team_member_service(session: SessionDep, directory: DirectoryDep) -> TeamMemberService:
     return TeamMemberService(session, directory)
 
 
-def get_allocation_service(session: SessionDep, directory: DirectoryDep) -> AllocationService:
+async def get_allocation_service(session: SessionDep, directory: DirectoryDep) -> AllocationService:
     return AllocationService(session, directory)
 
 
-def get_conflict_service(session: SessionDep) -> ConflictService:
+async def get_conflict_service(session: SessionDep) -> ConflictService:
     return ConflictService(session)
 
 
-def get_utilization_service(session: SessionDep) -> UtilizationService:
+async def get_utilization_service(session: SessionDep) -> UtilizationService:
     return UtilizationService(session)
 
 
-def get_milestone_service(session: SessionDep, directory: DirectoryDep) -> MilestoneService:
+async def get_milestone_service(session: SessionDep, directory: DirectoryDep) -> MilestoneService:
     return MilestoneService(session, directory)
 
 
-def get_deliverable_service(session: SessionDep, directory: DirectoryDep) -> DeliverableService:
+async def get_deliverable_service(session: SessionDep, directory: DirectoryDep) -> DeliverableService:
     return DeliverableService(session, directory)
 
 
-def get_template_service(session: SessionDep) -> TemplateService:
+async def get_template_service(session: SessionDep) -> TemplateService:
     return TemplateService(session)
 
 
-def get_forecast_service(session: SessionDep) -> ForecastService:
+async def get_forecast_service(session: SessionDep) -> ForecastService:
     return ForecastService(session)
 
 
-def get_optimizer_service(session: SessionDep, request: Request) -> OptimizerService:
+async def get_optimizer_service(session: SessionDep, request: Request) -> OptimizerService:
     settings: ResourcesSettings = request.app.state.settings
     return OptimizerService(session, settings.optimizer_time_limit_seconds)
 

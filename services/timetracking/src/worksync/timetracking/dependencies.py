@@ -24,7 +24,7 @@ from worksync.timetracking.user_settings.service import UserSettingsService
 from worksync.timetracking.worklogs.service import WorklogService
 
 
-def get_issue_lookup(request: Request) -> IssueLookup:
+async def get_issue_lookup(request: Request) -> IssueLookup:
     issues: IssueLookup = request.app.state.issue_lookup
     return issues
 
@@ -32,7 +32,7 @@ def get_issue_lookup(request: Request) -> IssueLookup:
 IssueLookupDep = Annotated[IssueLookup, Depends(get_issue_lookup)]
 
 
-def get_entry_writes(
+async def get_entry_writes(
     request: Request,
     session: SessionDep,
     directory: DirectoryDep,
@@ -46,50 +46,50 @@ def get_entry_writes(
 EntryWritesDep = Annotated[EntryWrites, Depends(get_entry_writes)]
 
 
-def get_entry_service(writes: EntryWritesDep) -> EntryService:
+async def get_entry_service(writes: EntryWritesDep) -> EntryService:
     return EntryService(writes)
 
 
 EntryServiceDep = Annotated[EntryService, Depends(get_entry_service)]
 
 
-def get_worklog_service(writes: EntryWritesDep) -> WorklogService:
+async def get_worklog_service(writes: EntryWritesDep) -> WorklogService:
     return WorklogService(writes)
 
 
-def get_timer_service(writes: EntryWritesDep) -> TimerService:
+async def get_timer_service(writes: EntryWritesDep) -> TimerService:
     return TimerService(writes)
 
 
-def get_report_service(session: SessionDep, now: NowDep) -> ReportService:
+async def get_report_service(session: SessionDep, now: NowDep) -> ReportService:
     return ReportService(session, now)
 
 
-def get_timesheet_service(session: SessionDep, now: NowDep) -> TimesheetService:
+async def get_timesheet_service(session: SessionDep, now: NowDep) -> TimesheetService:
     return TimesheetService(session, now)
 
 
-def get_modification_service(entries: EntryServiceDep, now: NowDep) -> ModificationService:
+async def get_modification_service(entries: EntryServiceDep, now: NowDep) -> ModificationService:
     return ModificationService(entries, now)
 
 
-def get_break_service(writes: EntryWritesDep) -> BreakService:
+async def get_break_service(writes: EntryWritesDep) -> BreakService:
     return BreakService(writes)
 
 
-def get_overtime_service(session: SessionDep) -> OvertimeService:
+async def get_overtime_service(session: SessionDep) -> OvertimeService:
     return OvertimeService(session)
 
 
-def get_time_report_service(session: SessionDep) -> TimeReportService:
+async def get_time_report_service(session: SessionDep) -> TimeReportService:
     return TimeReportService(session)
 
 
-def get_budget_watch(session: SessionDep) -> BudgetWatch:
+async def get_budget_watch(session: SessionDep) -> BudgetWatch:
     return BudgetWatch(session)
 
 
-def get_user_settings_service(session: SessionDep) -> UserSettingsService:
+async def get_user_settings_service(session: SessionDep) -> UserSettingsService:
     return UserSettingsService(session)
 
 

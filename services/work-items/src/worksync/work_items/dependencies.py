@@ -23,39 +23,39 @@ from worksync.work_items.states.service import StateService
 from worksync.work_items.templates.service import TemplateService
 
 
-def get_state_service(session: SessionDep) -> StateService:
+async def get_state_service(session: SessionDep) -> StateService:
     return StateService(session)
 
 
-def get_issue_service(session: SessionDep, directory: DirectoryDep) -> IssueService:
+async def get_issue_service(session: SessionDep, directory: DirectoryDep) -> IssueService:
     return IssueService(session, directory)
 
 
-def get_label_service(session: SessionDep) -> LabelService:
+async def get_label_service(session: SessionDep) -> LabelService:
     return LabelService(session)
 
 
-def get_activity_service(session: SessionDep) -> ActivityService:
+async def get_activity_service(session: SessionDep) -> ActivityService:
     return ActivityService(session)
 
 
-def get_comment_service(session: SessionDep, directory: DirectoryDep) -> CommentService:
+async def get_comment_service(session: SessionDep, directory: DirectoryDep) -> CommentService:
     return CommentService(session, directory)
 
 
-def get_board_service(session: SessionDep, directory: DirectoryDep) -> BoardService:
+async def get_board_service(session: SessionDep, directory: DirectoryDep) -> BoardService:
     return BoardService(session, directory)
 
 
-def get_move_service(session: SessionDep) -> MoveService:
+async def get_move_service(session: SessionDep) -> MoveService:
     return MoveService(session)
 
 
-def get_relation_service(session: SessionDep) -> RelationService:
+async def get_relation_service(session: SessionDep) -> RelationService:
     return RelationService(session)
 
 
-def get_template_service(session: SessionDep, directory: DirectoryDep) -> TemplateService:
+async def get_template_service(session: SessionDep, directory: DirectoryDep) -> TemplateService:
     return TemplateService(session, directory)
 
 

@@ -26,7 +26,7 @@ from worksync.workspace.teams.service import TeamService
 from worksync.workspace.workspaces.service import WorkspaceService
 
 
-def get_settings(request: Request) -> WorkspaceSettings:
+async def get_settings(request: Request) -> WorkspaceSettings:
     settings: WorkspaceSettings = request.app.state.settings
     return settings
 
@@ -34,47 +34,47 @@ def get_settings(request: Request) -> WorkspaceSettings:
 SettingsDep = Annotated[WorkspaceSettings, Depends(get_settings)]
 
 
-def get_workspace_service(session: SessionDep) -> WorkspaceService:
+async def get_workspace_service(session: SessionDep) -> WorkspaceService:
     return WorkspaceService(session)
 
 
-def get_member_service(session: SessionDep) -> MemberService:
+async def get_member_service(session: SessionDep) -> MemberService:
     return MemberService(session)
 
 
-def get_invitation_service(session: SessionDep, settings: SettingsDep) -> InvitationService:
+async def get_invitation_service(session: SessionDep, settings: SettingsDep) -> InvitationService:
     return InvitationService(session, timedelta(seconds=settings.invitation_ttl_seconds))
 
 
-def get_project_service(session: SessionDep) -> ProjectService:
+async def get_project_service(session: SessionDep) -> ProjectService:
     return ProjectService(session)
 
 
-def get_project_member_service(session: SessionDep) -> ProjectMemberService:
+async def get_project_member_service(session: SessionDep) -> ProjectMemberService:
     return ProjectMemberService(session)
 
 
-def get_client_service(session: SessionDep) -> ClientService:
+async def get_client_service(session: SessionDep) -> ClientService:
     return ClientService(session)
 
 
-def get_category_service(session: SessionDep) -> CategoryService:
+async def get_category_service(session: SessionDep) -> CategoryService:
     return CategoryService(session)
 
 
-def get_team_service(session: SessionDep) -> TeamService:
+async def get_team_service(session: SessionDep) -> TeamService:
     return TeamService(session)
 
 
-def get_department_service(session: SessionDep) -> DepartmentService:
+async def get_department_service(session: SessionDep) -> DepartmentService:
     return DepartmentService(session)
 
 
-def get_staff_service(session: SessionDep) -> StaffService:
+async def get_staff_service(session: SessionDep) -> StaffService:
     return StaffService(session)
 
 
-def get_staff_import(session: SessionDep) -> StaffImport:
+async def get_staff_import(session: SessionDep) -> StaffImport:
     return StaffImport(session)
 
 

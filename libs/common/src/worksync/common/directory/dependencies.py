@@ -155,7 +155,12 @@ def project_context(
     return resolve_project
 
 
-DirectoryDep = Annotated[Directory, Depends(directory_of)]
+async def request_directory(request: Request) -> Directory:
+    """`directory_of` as a dependency, run on the event loop rather than in the thread pool."""
+    return directory_of(request)
+
+
+DirectoryDep = Annotated[Directory, Depends(request_directory)]
 
 # The role guards, named by what the caller must be. Non-members get 404, members whose role
 # falls short 403 (see `access`).

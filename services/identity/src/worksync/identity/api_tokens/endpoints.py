@@ -96,7 +96,7 @@ async def revoke_api_token(
     await service.revoke_own(caller.user.id, token_id, now)
 
 
-def require_internal_secret(
+async def require_internal_secret(
     settings: SettingsDep,
     secret: Annotated[str | None, Header(alias="X-Internal-Secret")] = None,
 ) -> None:

@@ -28,7 +28,7 @@ class OutgoingMail:
         self._background_tasks.add_task(_deliver, self._mailer, message)
 
 
-def get_outgoing_mail(request: Request, background_tasks: BackgroundTasks) -> OutgoingMail:
+async def get_outgoing_mail(request: Request, background_tasks: BackgroundTasks) -> OutgoingMail:
     return OutgoingMail(request.app.state.mailer, background_tasks)
 
 

@@ -36,7 +36,7 @@ router = APIRouter(prefix="/workspaces/{ws}/allocations", tags=["allocations"])
 Paging = Annotated[PageParams, Depends(page_params)]
 
 
-def allocation_filter(
+async def allocation_filter(
     user_id: UUID | None = None,
     project_id: UUID | None = None,
     from_date: Annotated[

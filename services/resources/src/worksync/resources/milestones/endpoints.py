@@ -40,7 +40,7 @@ router = APIRouter(prefix=PROJECT, tags=["milestones"])
 Paging = Annotated[PageParams, Depends(page_params)]
 
 
-def milestone_filter(
+async def milestone_filter(
     status: MilestoneStatus | None = None,
     priority: MilestonePriority | None = None,
     assignee_id: UUID | None = None,

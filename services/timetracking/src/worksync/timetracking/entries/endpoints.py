@@ -34,7 +34,7 @@ READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
 WRITE_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 
-def entry_filters(
+async def entry_filters(
     project_id: UUID | None = None,
     issue_id: UUID | None = None,
     user_id: UUID | None = None,

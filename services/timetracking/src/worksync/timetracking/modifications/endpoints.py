@@ -28,7 +28,7 @@ READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
 ACT_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 
-def request_filters(
+async def request_filters(
     state: RequestState | None = None, user_id: UUID | None = None
 ) -> RequestFilters:
     return RequestFilters(state=state, user_id=user_id)

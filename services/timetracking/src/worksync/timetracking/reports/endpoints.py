@@ -39,7 +39,7 @@ async def get_today(workspace: WorkspaceMember, service: ReportServiceDep) -> Ti
     return await service.today(workspace)
 
 
-def report_query(
+async def report_query(
     group_by: Annotated[Dimension, Query(description="The first grouping")],
     from_date: Annotated[IsoDate, Query(alias="from", description="First work date")],
     to_date: Annotated[IsoDate, Query(alias="to", description="Last work date (366 days at most)")],

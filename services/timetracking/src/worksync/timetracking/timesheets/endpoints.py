@@ -30,7 +30,7 @@ READ_ERRORS = {**DIRECTORY_ERRORS, **error_responses(422)}
 ACT_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 
-def timesheet_filters(
+async def timesheet_filters(
     state: TimesheetState | None = None,
     user_id: UUID | None = None,
     from_date: Annotated[

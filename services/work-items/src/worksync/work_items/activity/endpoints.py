@@ -18,7 +18,7 @@ from worksync.work_items.enums import ActivityKind
 router = APIRouter(prefix="/workspaces/{ws}/projects/{pid}", tags=["activity"])
 
 
-def activity_filters(
+async def activity_filters(
     kind: Annotated[
         list[ActivityKind] | None, Query(max_length=20, description="Kinds (any of them)")
     ] = None,

@@ -34,7 +34,7 @@ IssueId = Annotated[UUID, Path(description="The issue's id")]
 IncludeDeleted = Annotated[bool, Query(description="Deleted issues as well (project admins only)")]
 
 
-def issue_filters(
+async def issue_filters(
     state: Annotated[list[UUID] | None, Query(description="State ids (any of them)")] = None,
     state_group: Annotated[
         list[StateGroup] | None, Query(description="State groups (any of them)")

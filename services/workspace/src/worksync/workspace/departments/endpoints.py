@@ -32,7 +32,7 @@ from worksync.workspace.models.departments import MAX_DEPARTMENT_LEVEL
 router = APIRouter(prefix="/workspaces/{ws}/departments", tags=["departments"])
 
 
-def department_filters(
+async def department_filters(
     parent_id: UUID | None = None,
     level: Annotated[int | None, Query(ge=1, le=MAX_DEPARTMENT_LEVEL)] = None,
     is_active: bool | None = None,

@@ -30,7 +30,7 @@ from worksync.workspace.projects.schemas import (
 router = APIRouter(prefix="/workspaces/{ws}/projects", tags=["projects"])
 
 
-def project_filters(
+async def project_filters(
     status: ProjectStatus | None = None,
     priority: ProjectPriority | None = None,
     client_id: UUID | None = None,

@@ -104,7 +104,7 @@ IMPORT_BODY: dict[str, Any] = {
 }
 
 
-def staff_filters(
+async def staff_filters(
     department_id: UUID | None = None,
     include_sub_departments: Annotated[
         bool, Query(description="With department_id: its sub-departments' staff too")
