@@ -82,3 +82,49 @@ def test_database_statements_are_traced_when_exporting(worksync_database_url: st
     )
     statements = json.loads(result.stdout.strip().splitlines()[-1])
     assert "SELECT 42" in statements
+
+
+TRACED_REQUEST_SCRIPT = """
+import asyncio, json, os, sys
+import httpx
+from fastapi import APIRouter
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from worksync.common.app import create_service_app
+from worksync.common.config import CommonSettings
+from worksync.common.telemetry import configure_tracing
+
+settings = CommonSettings(service_name="kit-telemetry", otel_exporter_otlp_endpoint=sys.argv[1])
+exporter = InMemorySpanExporter()
+configure_tracing(settings).add_span_processor(SimpleSpanProcessor(exporter))
+router = APIRouter()
+
+@router.get("/things/{thing_id}")
+async def get_thing(thing_id: int) -> dict[str, int]:
+    return {"id": thing_id}
+
+app = create_service_app(settings, title="t", description="d", routers=[router])
+
+async def main() -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
+        (await client.get("/api/v1/things/7")).raise_for_status()
+
+asyncio.run(main())
+print(json.dumps([[s.name, s.kind.name] for s in exporter.get_finished_spans()]))
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def test_a_request_is_one_server_span_named_by_its_route() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", TRACED_REQUEST_SCRIPT, "http://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    spans = json.loads(result.stdout.strip().splitlines()[-1])
+    # No span per ASGI message ("GET /api/v1/things/{thing_id} http send").
+    assert spans == [["GET /api/v1/things/{thing_id}", "SERVER"]]
