@@ -9,11 +9,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from opentelemetry import propagate
-from sqlalchemy import Table, func, select
+from sqlalchemy import Select, Table, Text, Uuid, bindparam, cast, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.events.envelope import CloudEvent, IntegrationEvent
@@ -31,6 +32,32 @@ class Outbox:
         self.table = table
         self.source = source
         self.channel = notify_channel(table.schema or "public")
+        self.record_statement = _record_statement(table)
+
+
+def _record_statement(table: Table) -> Select[Any]:
+    """Insert the events (`ids`, `event_types`, `envelopes` as JSON text, one array each)
+    and wake the relay (`channel`), in one round trip however many they are. NOTIFY is
+    delivered by Postgres only at commit, so the relay wakes exactly when there is work."""
+    rows = (
+        func.unnest(
+            bindparam("ids", type_=ARRAY(Uuid)),
+            bindparam("event_types", type_=ARRAY(Text)),
+            cast(bindparam("envelopes", type_=ARRAY(Text)), ARRAY(JSONB)),
+        )
+        .table_valued("id", "event_type", "envelope")
+        .render_derived("events")
+    )
+    recorded = (
+        insert(table)
+        .from_select(
+            ["id", "event_type", "envelope"], select(rows.c.id, rows.c.event_type, rows.c.envelope)
+        )
+        .returning(table.c.id)
+        .cte("recorded")
+    )
+    any_recorded = select(recorded.c.id).limit(1).subquery("any_recorded")
+    return select(func.pg_notify(bindparam("channel", type_=Text), "")).select_from(any_recorded)
 
 
 class Aggregate(Protocol):
@@ -97,16 +124,12 @@ class EventRecorder:
         if not events:
             return events
         await session.execute(
-            self.outbox.table.insert(),
-            [
-                {
-                    "id": event.id,
-                    "event_type": event.type,
-                    "envelope": event.model_dump(mode="json", exclude_none=True),
-                }
-                for event in events
-            ],
+            self.outbox.record_statement,
+            {
+                "ids": [event.id for event in events],
+                "event_types": [event.type for event in events],
+                "envelopes": [event.model_dump_json(exclude_none=True) for event in events],
+                "channel": self.outbox.channel,
+            },
         )
-        # Delivered by Postgres only at commit, so the relay wakes exactly when there is work.
-        await session.execute(select(func.pg_notify(self.outbox.channel, "")))
         return events
