@@ -7,13 +7,14 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.workspace_api import FakeWorkspaceApi
+from worksync.work_items.boards.ranks import MAX_LENGTH
 from worksync.work_items.models import Issue, IssueCounter
 from worksync.work_items.testing import (
     Api,
@@ -440,3 +441,23 @@ async def test_idempotent_create(api: Api, world: World) -> None:
     assert again.headers["Idempotent-Replayed"] == "true"
     page = await api.get(world.url("/issues"), world.member)
     assert len(page["items"]) == 1
+
+
+async def test_a_new_issue_after_a_last_rank_with_no_room_rebalances_the_ranks(
+    api: Api, world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    first = await api.issue(world)
+    async with sessionmaker() as session, session.begin():
+        # The greatest rank a column holds before a rebalance: nothing fits after it.
+        await session.execute(
+            update(Issue).where(Issue.id == UUID(first["id"])).values(rank="z" * MAX_LENGTH)
+        )
+    second = await api.issue(world)
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(Issue.id, Issue.rank).where(Issue.project_id == world.project.id)
+        )
+        ranks = {issue_id: rank for issue_id, rank in rows}
+    assert len(ranks[UUID(first["id"])]) < MAX_LENGTH
+    assert ranks[UUID(first["id"])] < ranks[UUID(second["id"])]
+    assert second["position"] > first["position"]

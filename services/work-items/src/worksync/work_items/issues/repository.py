@@ -24,6 +24,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from worksync.common.errors import unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.work_items.boards.rank_repository import RankRepository
+from worksync.work_items.boards.ranks import MAX_LENGTH, after, between
 from worksync.work_items.built_rows import insert_built
 from worksync.work_items.hierarchy import HierarchyRepository
 from worksync.work_items.issues.schemas import IssueFilters
@@ -216,6 +218,23 @@ class IssueRepository(HierarchyRepository):
             select(func.max(Issue.position)).where(Issue.project_id == project_id)
         )
         return (last or 0.0) + POSITION_STEP
+
+    async def next_position_and_rank(self, project_id: UUID) -> tuple[float, str]:
+        """`next_position` and `RankRepository.next_rank` in one round trip, for a new issue
+        (the rank lock held)."""
+        last_position, last_rank = (
+            await self.session.execute(
+                select(func.max(Issue.position), func.max(Issue.rank)).where(
+                    Issue.project_id == project_id
+                )
+            )
+        ).one()
+        rank = after(last_rank) or between(last_rank, None)
+        if len(rank) > MAX_LENGTH:
+            ranks = RankRepository(self.session)
+            await ranks.rebalance(project_id)
+            rank = await ranks.next_rank(project_id)
+        return (last_position or 0.0) + POSITION_STEP, rank
 
     async def assignees_of(self, issue_ids: Collection[UUID]) -> dict[UUID, list[UUID]]:
         """The assignees of all these issues, in one query."""

@@ -144,8 +144,8 @@ class IssueService:
         _check_dates(request.start_date, request.due_date)
         # Last, so that nothing refused takes a number; the counter stays locked until commit.
         sequence_id = await ProjectRepository(self.session).next_sequence_id(project.id)
-        ranks = RankRepository(self.session)
-        await ranks.lock(project.id)
+        await RankRepository(self.session).lock(project.id)
+        position, rank = await self.issues.next_position_and_rank(project.id)
         issue_id = new_id()
         row = IssueRow(
             id=issue_id,
@@ -162,8 +162,8 @@ class IssueService:
             due_date=request.due_date,
             estimate_minutes=request.estimate_minutes,
             completed_at=completed_at(StateGroup(state.group), None, now),
-            position=await self.issues.next_position(project.id),
-            rank=await ranks.next_rank(project.id),
+            position=position,
+            rank=rank,
             created_by=context.workspace.user_id,
             version=0,
             # Entries logged on this id before it was known count from the start.
@@ -171,12 +171,6 @@ class IssueService:
                 literal(issue_id, Uuid), literal(project.workspace_id, Uuid)
             ),
         )
-        await self.issues.add(row)
-        # A new issue has none to remove: only what it is given is written.
-        if assignee_ids:
-            await self.issues.set_assignees(row.id, assignee_ids)
-        if label_ids:
-            await self.issues.set_labels(project.id, row.id, label_ids)
         # Its state, assignees and labels are those just checked: nothing to read back.
         issue = IssueReadModel(
             row=row,
@@ -185,7 +179,15 @@ class IssueService:
             assignee_ids=tuple(sorted(assignee_ids)),
             label_ids=tuple(sorted(label_ids)),
         )
+        # Recorded before the row is written, so that it goes in at the version its event
+        # carries (no update of the new row after).
         await record_issue(self.session, issue, IssueCreated, actor_id=context.workspace.user_id)
+        await self.issues.add(row)
+        # A new issue has none to remove: only what it is given is written.
+        if assignee_ids:
+            await self.issues.set_assignees(row.id, assignee_ids)
+        if label_ids:
+            await self.issues.set_labels(project.id, row.id, label_ids)
         await record_activity(
             self.session, row, ActivityKind.CREATED, context.workspace.user_id, now
         )
