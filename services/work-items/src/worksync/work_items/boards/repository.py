@@ -7,7 +7,8 @@ from collections.abc import Collection, Sequence
 from typing import TypeVarTuple
 from uuid import UUID
 
-from sqlalchemy import Select, delete, exists, func, insert, select, update
+from sqlalchemy import Select, delete, exists, func, insert, select, union_all, update
+from sqlalchemy.orm import aliased
 
 from worksync.common.errors import Conflict, NameTaken, unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
@@ -169,6 +170,18 @@ def board_shows(board: Board, query: Select[*Columns]) -> Select[*Columns]:
     return query
 
 
+def _page(
+    board: Board, state_ids: Collection[UUID], key: SortKey, params: PageParams
+) -> Select[Issue, list[UUID] | None, list[UUID] | None, str]:
+    query = select(Issue).where(
+        Issue.workspace_id == board.workspace_id,
+        Issue.project_id == board.project_id,
+        Issue.deleted_at.is_(None),
+        Issue.state_id.in_(state_ids),
+    )
+    return with_read_model(apply_keyset(board_shows(board, query), key, params))
+
+
 class CardRepository(Repository):
     async def counts(
         self, board: Board, state_ids: Collection[UUID], *, excluding: UUID | None = None
@@ -197,14 +210,39 @@ class CardRepository(Repository):
     ) -> Sequence[IssueWithReadModel]:
         """A page of the board's cards (one more than asked, for the cursor), each with its
         read model's columns."""
-        query = select(Issue).where(
-            Issue.workspace_id == board.workspace_id,
-            Issue.project_id == board.project_id,
-            Issue.deleted_at.is_(None),
-            Issue.state_id.in_(state_ids),
+        return (await self.session.execute(_page(board, state_ids, key, params))).all()
+
+    async def pages(
+        self,
+        board: Board,
+        columns_states: Sequence[Collection[UUID]],
+        key: SortKey,
+        params: PageParams,
+    ) -> list[list[IssueWithReadModel]]:
+        """`page` for each column (given by its states), in one statement: the columns'
+        pages side by side (`UNION ALL`), each read by its own limit. A state is in one
+        column of a board at most, so a card's state says whose page it is on."""
+        if not columns_states:
+            return []
+        cards = union_all(
+            *(_page(board, state_ids, key, params) for state_ids in columns_states)
+        ).subquery("cards")
+        card = aliased(Issue, cards)
+        order = [cards.c[column.key] for column in key.columns]
+        rows = await self.session.execute(
+            select(card, cards.c.assignee_ids, cards.c.label_ids, cards.c.state_group).order_by(
+                *(column.desc() if key.descending else column for column in order)
+            )
         )
-        query = board_shows(board, query)
-        return (await self.session.execute(with_read_model(apply_keyset(query, key, params)))).all()
+        column_of = {
+            state_id: position
+            for position, state_ids in enumerate(columns_states)
+            for state_id in state_ids
+        }
+        found: list[list[IssueWithReadModel]] = [[] for _ in columns_states]
+        for row in rows:
+            found[column_of[row[0].state_id]].append(row)
+        return found
 
     async def successor(self, project_id: UUID, rank: str, moving: UUID) -> str | None:
         """The next rank after `rank` in the project, the moving card's own left out."""

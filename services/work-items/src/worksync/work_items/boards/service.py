@@ -31,7 +31,7 @@ from worksync.work_items.boards.schemas import (
 )
 from worksync.work_items.enums import StateGroup
 from worksync.work_items.issues.read_model import read_models_of
-from worksync.work_items.issues.repository import IssueRepository
+from worksync.work_items.issues.repository import IssueRepository, IssueWithReadModel
 from worksync.work_items.issues.schemas import Issue
 from worksync.work_items.messaging.published import (
     BoardCreated,
@@ -68,9 +68,12 @@ class BoardService:
         """The board with the first page of cards of each column."""
         board = await self._board(context, board_id)
         read = await self._read(board)
+        pages = await self.card_rows.pages(
+            board, [column.state_ids for column in read.columns], CARD_ORDER, params
+        )
         columns = []
-        for column in read.columns:
-            cards, next_cursor = await self._cards(context, board, column.state_ids, params)
+        for column, rows in zip(read.columns, pages, strict=True):
+            cards, next_cursor = self._page_of(context, rows, params)
             columns.append(
                 ColumnWithCards(**column.model_dump(), cards=cards, next_cursor=next_cursor)
             )
@@ -297,6 +300,12 @@ class BoardService:
         params: PageParams,
     ) -> tuple[list[Issue], str | None]:
         rows = await self.card_rows.page(board, state_ids, CARD_ORDER, params)
+        return self._page_of(context, rows, params)
+
+    @staticmethod
+    def _page_of(
+        context: ProjectContext, rows: Sequence[IssueWithReadModel], params: PageParams
+    ) -> tuple[list[Issue], str | None]:
         items, next_cursor = build_page([row[0] for row in rows], CARD_ORDER, params)
         issues = read_models_of(rows[: len(items)], context.project.identifier)
         return [issue.read() for issue in issues], next_cursor

@@ -107,7 +107,11 @@ def with_read_model(
     query: Select[Issue],
 ) -> Select[Issue, list[UUID] | None, list[UUID] | None, str]:
     """`query` of issues, each with its assignee ids, label ids and state group."""
-    return query.add_columns(_ASSIGNEE_IDS, _LABEL_IDS, _STATE_GROUP)
+    return query.add_columns(
+        _ASSIGNEE_IDS.label("assignee_ids"),
+        _LABEL_IDS.label("label_ids"),
+        _STATE_GROUP.label("state_group"),
+    )
 
 
 def _one(project_id: UUID, issue_id: UUID, include_deleted: bool) -> Select[Issue]:
