@@ -29,3 +29,16 @@ def wait_for(condition: Callable[[], bool]) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("the system did not catch up")
         time.sleep(0.1)
+
+
+async def member_headers(client: httpx.AsyncClient, identity_url: str) -> dict[str, str]:
+    """Register and log in a new user straight at identity (no gateway): their
+    Authorization header."""
+    email = f"bench-member-{uuid.uuid4().hex[:12]}@example.com"
+    body = {"email": email, "password": PASSWORD, "display_name": "Bench Member"}
+    (await client.post(f"{identity_url}/api/v1/auth/register", json=body)).raise_for_status()
+    login = await client.post(
+        f"{identity_url}/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+    )
+    login.raise_for_status()
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
