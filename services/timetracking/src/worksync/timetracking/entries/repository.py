@@ -62,6 +62,17 @@ class UserFacts:
     auto_stop_minutes: int | None = None
 
 
+@dataclass(frozen=True)
+class WriteFacts:
+    """What a new entry of a user in a project takes (`EntryRepository.write_facts`)."""
+
+    facts: UserFacts
+    rate: Decimal | None
+    currency: str | None
+    rounding: Rounding
+    rounding_source: RoundingSource
+
+
 def as_pauses(breaks: Iterable[Break]) -> list[Pause]:
     """Breaks as the time rules take them."""
     return [Pause(b.started_at, b.ended_at, b.is_paid) for b in breaks]
@@ -221,44 +232,28 @@ class EntryRepository(Repository):
         zone, week_start, rate, billable, require, lockdown, period, stop = row
         return UserFacts(zone, week_start, rate, billable, require, lockdown, period, stop)
 
-    async def rounding_for(
-        self, workspace_id: UUID, project_id: UUID
-    ) -> tuple[Rounding, RoundingSource]:
-        """The rule that rounds time written now in the project: its own, else its
-        workspace's (none while the directory knows neither)."""
-        projects, workspaces = directory_tables.projects, directory_tables.workspaces
-        own = (
-            select(projects.c.rounding)
-            .where(projects.c.id == project_id, projects.c.workspace_id == workspace_id)
-            .scalar_subquery()
-        )
-        workspace = select(workspaces.c.rounding).where(workspaces.c.id == workspace_id)
-        project_rule, workspace_rule = (
-            await self.session.execute(select(own, workspace.scalar_subquery()))
-        ).one()
-        if project_rule is not None:
-            return Rounding.of_rule(project_rule), RoundingSource.PROJECT
-        return Rounding.of_rule(workspace_rule), RoundingSource.WORKSPACE
-
-    async def rate_for(
-        self, workspace_id: UUID, project_id: UUID, user_id: UUID
-    ) -> tuple[Decimal | None, str | None]:
-        """The rate frozen into a new entry: the user's rate in the project, else the
-        project's default, else the user's default; in the project's currency, else the
-        workspace's."""
-        projects, members, workspaces = (
+    async def write_facts(self, workspace_id: UUID, project_id: UUID, user_id: UUID) -> WriteFacts:
+        """What a new entry of the user in the project takes, in one round trip: the user's
+        facts (`user_facts`); the rate frozen into it (the user's rate in the project, else
+        the project's default, else the user's default; in the project's currency, else the
+        workspace's; none without a rate or a project); the rule that rounds time written
+        now (the project's own, else its workspace's)."""
+        workspaces, projects, members = (
+            directory_tables.workspaces,
             directory_tables.projects,
             directory_tables.project_members,
-            directory_tables.workspaces,
         )
-        query = (
+        settings = (
+            select(UserSettings)
+            .where(UserSettings.workspace_id == workspace_id, UserSettings.user_id == user_id)
+            .subquery()
+        )
+        project = (
             select(
-                func.coalesce(
-                    members.c.hourly_rate,
-                    projects.c.default_hourly_rate,
-                    UserSettings.default_hourly_rate,
-                ),
-                func.coalesce(projects.c.currency, workspaces.c.currency),
+                literal(True).label("found"),
+                func.coalesce(members.c.hourly_rate, projects.c.default_hourly_rate).label("rate"),
+                projects.c.currency,
+                projects.c.rounding,
             )
             .select_from(projects)
             .outerjoin(
@@ -267,18 +262,48 @@ class EntryRepository(Repository):
                 & (members.c.user_id == user_id)
                 & members.c.removed.is_(False),
             )
-            .outerjoin(workspaces, workspaces.c.id == projects.c.workspace_id)
-            .outerjoin(
-                UserSettings,
-                (UserSettings.workspace_id == projects.c.workspace_id)
-                & (UserSettings.user_id == user_id),
-            )
             .where(projects.c.id == project_id, projects.c.workspace_id == workspace_id)
+            .lateral("project")
         )
-        row = (await self.session.execute(query)).one_or_none()
-        if row is None or row[0] is None:
-            return None, None
-        return Decimal(row[0]).quantize(CENT), row[1]
+        # One row whether or not the directory has the workspace and the project yet.
+        one = select(literal(1).label("one")).subquery("one")
+        query = (
+            select(
+                func.coalesce(settings.c.timezone, workspaces.c.timezone, UTC_NAME),
+                func.coalesce(workspaces.c.week_start, DEFAULT_WEEK_START),
+                settings.c.default_hourly_rate,
+                func.coalesce(settings.c.default_billable, False),
+                func.coalesce(settings.c.require_description, False),
+                workspaces.c.lockdown_date,
+                func.coalesce(workspaces.c.timesheet_period, DEFAULT_TIMESHEET_PERIOD),
+                settings.c.auto_stop_minutes,
+                project.c.found,
+                project.c.rate,
+                func.coalesce(project.c.currency, workspaces.c.currency),
+                project.c.rounding,
+                workspaces.c.rounding,
+            )
+            .select_from(one)
+            .outerjoin(workspaces, workspaces.c.id == workspace_id)
+            .outerjoin(settings, settings.c.workspace_id == workspaces.c.id)
+            .outerjoin(project, true())
+        )
+        row = (await self.session.execute(query)).one()
+        zone, week_start, default_rate, billable, require, lockdown, period, stop = row[:8]
+        facts = UserFacts(zone, week_start, default_rate, billable, require, lockdown, period, stop)
+        found, project_rate, currency, project_rounding, workspace_rounding = row[8:]
+        rate = None if not found else project_rate if project_rate is not None else default_rate
+        if project_rounding is not None:
+            rounding, source = Rounding.of_rule(project_rounding), RoundingSource.PROJECT
+        else:
+            rounding, source = Rounding.of_rule(workspace_rounding), RoundingSource.WORKSPACE
+        return WriteFacts(
+            facts=facts,
+            rate=None if rate is None else Decimal(rate).quantize(CENT),
+            currency=None if rate is None else currency,
+            rounding=rounding,
+            rounding_source=source,
+        )
 
     async def timesheet_state(self, workspace_id: UUID, user_id: UUID, day: date) -> str | None:
         """The state of the user's timesheet holding `day`, if one was ever submitted; its

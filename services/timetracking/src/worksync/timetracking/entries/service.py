@@ -40,7 +40,7 @@ from worksync.timetracking.access import (
     project_of,
 )
 from worksync.timetracking.budgets.service import BudgetWatch
-from worksync.timetracking.entries.repository import EntryRepository, UserFacts
+from worksync.timetracking.entries.repository import EntryRepository, UserFacts, WriteFacts
 from worksync.timetracking.entries.schemas import (
     Entry,
     EntryCreate,
@@ -79,7 +79,11 @@ class WriteTarget:
 
     project: DirectoryProject
     user_id: UUID
-    facts: UserFacts
+    written: WriteFacts
+
+    @property
+    def facts(self) -> UserFacts:
+        return self.written.facts
 
     @property
     def zone(self) -> ZoneInfo:
@@ -91,13 +95,6 @@ def shape_error(fields: list[str], message: str) -> Unprocessable:
         "The request is not valid",
         errors=[FieldError(field=field, message=message) for field in fields],
     )
-
-
-async def freeze_rounding(entries: EntryRepository, entry: TimeEntry) -> None:
-    """Freeze on the entry the rule that rounds its project's time now (the project's own,
-    else the workspace's): later changes of either leave it."""
-    rounding, source = await entries.rounding_for(entry.workspace_id, entry.project_id)
-    entry.freeze_rounding(rounding, source)
 
 
 class EntryWrites:
@@ -186,8 +183,8 @@ class EntryWrites:
                 raise NotProjectMember()
         if issue_id is not None:
             await self.issues.live_issue(self.session, workspace, project.id, issue_id)
-        facts = await self.entries.user_facts(workspace.workspace_id, user_id)
-        return WriteTarget(project=project, user_id=user_id, facts=facts)
+        written = await self.entries.write_facts(workspace.workspace_id, project.id, user_id)
+        return WriteTarget(project=project, user_id=user_id, written=written)
 
     @staticmethod
     def check_description(facts: UserFacts, description: str) -> None:
@@ -209,9 +206,7 @@ class EntryWrites:
         self, workspace: WorkspaceContext, target: WriteTarget, explicit: Decimal | None
     ) -> tuple[Decimal | None, str | None]:
         """The rate frozen into the entry: an admin's explicit one, else the resolved one."""
-        resolved, currency = await self.entries.rate_for(
-            workspace.workspace_id, target.project.id, target.user_id
-        )
+        resolved, currency = target.written.rate, target.written.currency
         if explicit is None:
             return resolved, currency
         if not administers(target.project):
@@ -219,16 +214,17 @@ class EntryWrites:
         return explicit, currency
 
     async def insert(
-        self, entry: TimeEntry, workspace: WorkspaceContext, facts: UserFacts
+        self, entry: TimeEntry, workspace: WorkspaceContext, target: WriteTarget
     ) -> TimeEntry:
         """Write a new entry (built at version 0) on an open day, its project's rounding rule
-        (else its workspace's) frozen on it and its timesheet's state as its approval; a
-        finished one is rounded and recorded as created first, so that the row is written
-        at its first version (versions start at 1)."""
+        (else its workspace's) frozen on it, so that later changes of either leave it, and
+        its timesheet's state as its approval; a finished one is rounded and recorded as
+        created first, so that the row is written at its first version (versions start at
+        1)."""
         entry.approval_state = await self.check_open(
-            workspace, facts, entry.user_id, entry.work_date
+            workspace, target.facts, entry.user_id, entry.work_date
         )
-        await freeze_rounding(self.entries, entry)
+        entry.freeze_rounding(target.written.rounding, target.written.rounding_source)
         if entry.duration_seconds is not None:
             self.round(entry)
             await record_entry(self.session, entry, EntryCreated, actor_id=workspace.user_id)
@@ -327,7 +323,7 @@ class EntryService:
             sort_at=time_rules.sort_instant(started, work_date, zone),
             version=0,
         )
-        return Entry.of(await self.writes.insert(entry, workspace, target.facts))
+        return Entry.of(await self.writes.insert(entry, workspace, target))
 
     def _times(
         self, zone: ZoneInfo, request: EntryCreate
@@ -389,11 +385,14 @@ class EntryService:
             await self.writes.issues.live_issue(
                 self.session, workspace, entry.project_id, request.issue_id
             )
-        facts = await self.entries.user_facts(workspace.workspace_id, entry.user_id)
+        written = await self.entries.write_facts(
+            workspace.workspace_id, entry.project_id, entry.user_id
+        )
+        facts = written.facts
         await self.writes.check_open(
             workspace, facts, entry.user_id, entry.work_date, decision=decision
         )
-        target = WriteTarget(project=project, user_id=entry.user_id, facts=facts)
+        target = WriteTarget(project=project, user_id=entry.user_id, written=written)
         if "description" in fields:
             self.writes.check_description(facts, request.description or "")
         if "hourly_rate" in fields:
@@ -533,4 +532,4 @@ class EntryService:
             sort_at=time_rules.sort_instant(started, work_date, zone),
             version=0,
         )
-        return Entry.of(await self.writes.insert(entry, workspace, target.facts))
+        return Entry.of(await self.writes.insert(entry, workspace, target))

@@ -84,7 +84,7 @@ class TimerService:
         )
         # Recorded first, so that the row is written at its first version.
         await record_timer(self.session, entry, TimerStarted, actor_id=workspace.user_id)
-        await self.writes.insert(entry, workspace, target.facts)
+        await self.writes.insert(entry, workspace, target)
         return Timer.of(entry, paused_at=None, worked_seconds=0)
 
     async def pause(self, workspace: WorkspaceContext) -> Timer:

@@ -80,7 +80,7 @@ class WorklogService:
             sort_at=local_midnight(work_date, zone),
             version=0,
         )
-        return Worklog.of(await self.writes.insert(entry, workspace, target.facts))
+        return Worklog.of(await self.writes.insert(entry, workspace, target))
 
     async def _worklog(
         self,
