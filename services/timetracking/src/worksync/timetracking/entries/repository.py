@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
@@ -197,6 +198,43 @@ def _in_local_range(tz: str, first_day: date, last_day: date) -> ColumnElement[b
     )
 
 
+FACTS = 8
+"""The columns of `_facts_query`: a `UserFacts`' fields, in order."""
+
+
+def _facts_query(workspace_id: UUID, user_id: UUID) -> Select[Any]:
+    """The user's facts, one row whether or not the directory knows the workspace yet (its
+    defaults then): the time zone (user setting, else the workspace's, else UTC), the week
+    start, their defaults, the workspace's lockdown and timesheet period."""
+    workspaces = directory_tables.workspaces
+    settings = (
+        select(UserSettings)
+        .where(UserSettings.workspace_id == workspace_id, UserSettings.user_id == user_id)
+        .subquery()
+    )
+    one = select(literal(1).label("one")).subquery("one")
+    return (
+        select(
+            func.coalesce(settings.c.timezone, workspaces.c.timezone, UTC_NAME),
+            func.coalesce(workspaces.c.week_start, DEFAULT_WEEK_START),
+            settings.c.default_hourly_rate,
+            func.coalesce(settings.c.default_billable, False),
+            func.coalesce(settings.c.require_description, False),
+            workspaces.c.lockdown_date,
+            func.coalesce(workspaces.c.timesheet_period, DEFAULT_TIMESHEET_PERIOD),
+            settings.c.auto_stop_minutes,
+        )
+        .select_from(one)
+        .outerjoin(workspaces, workspaces.c.id == workspace_id)
+        .outerjoin(settings, settings.c.workspace_id == workspaces.c.id)
+    )
+
+
+def _user_facts(columns: Sequence[Any]) -> UserFacts:
+    zone, week_start, rate, billable, require, lockdown, period, stop = columns
+    return UserFacts(zone, week_start, rate, billable, require, lockdown, period, stop)
+
+
 class EntryRepository(Repository):
     constraint_errors = {
         RUNNING_TIMER_INDEX: TimerAlreadyRunning,
@@ -205,32 +243,8 @@ class EntryRepository(Repository):
 
     async def user_facts(self, workspace_id: UUID, user_id: UUID) -> UserFacts:
         """Time zone (user setting, else the workspace's, else UTC) and defaults of a user."""
-        workspaces = directory_tables.workspaces
-        settings = (
-            select(UserSettings)
-            .where(UserSettings.workspace_id == workspace_id, UserSettings.user_id == user_id)
-            .subquery()
-        )
-        query = (
-            select(
-                func.coalesce(settings.c.timezone, workspaces.c.timezone, UTC_NAME),
-                func.coalesce(workspaces.c.week_start, DEFAULT_WEEK_START),
-                settings.c.default_hourly_rate,
-                func.coalesce(settings.c.default_billable, False),
-                func.coalesce(settings.c.require_description, False),
-                workspaces.c.lockdown_date,
-                func.coalesce(workspaces.c.timesheet_period, DEFAULT_TIMESHEET_PERIOD),
-                settings.c.auto_stop_minutes,
-            )
-            .select_from(workspaces)
-            .outerjoin(settings, settings.c.workspace_id == workspaces.c.id)
-            .where(workspaces.c.id == workspace_id)
-        )
-        row = (await self.session.execute(query)).one_or_none()
-        if row is None:  # the workspace row always exists once the caller's membership does
-            return UserFacts(UTC_NAME, DEFAULT_WEEK_START, None, False, False)
-        zone, week_start, rate, billable, require, lockdown, period, stop = row
-        return UserFacts(zone, week_start, rate, billable, require, lockdown, period, stop)
+        row = (await self.session.execute(_facts_query(workspace_id, user_id))).one()
+        return _user_facts(row)
 
     async def write_facts(self, workspace_id: UUID, project_id: UUID, user_id: UUID) -> WriteFacts:
         """What a new entry of the user in the project takes, in one round trip: the user's
@@ -242,11 +256,6 @@ class EntryRepository(Repository):
             directory_tables.workspaces,
             directory_tables.projects,
             directory_tables.project_members,
-        )
-        settings = (
-            select(UserSettings)
-            .where(UserSettings.workspace_id == workspace_id, UserSettings.user_id == user_id)
-            .subquery()
         )
         project = (
             select(
@@ -265,27 +274,15 @@ class EntryRepository(Repository):
             .where(projects.c.id == project_id, projects.c.workspace_id == workspace_id)
             .lateral("project")
         )
-        # One row whether or not the directory has the workspace and the project yet.
-        one = select(literal(1).label("one")).subquery("one")
         query = (
-            select(
-                func.coalesce(settings.c.timezone, workspaces.c.timezone, UTC_NAME),
-                func.coalesce(workspaces.c.week_start, DEFAULT_WEEK_START),
-                settings.c.default_hourly_rate,
-                func.coalesce(settings.c.default_billable, False),
-                func.coalesce(settings.c.require_description, False),
-                workspaces.c.lockdown_date,
-                func.coalesce(workspaces.c.timesheet_period, DEFAULT_TIMESHEET_PERIOD),
-                settings.c.auto_stop_minutes,
+            _facts_query(workspace_id, user_id)
+            .add_columns(
                 project.c.found,
                 project.c.rate,
                 func.coalesce(project.c.currency, workspaces.c.currency),
                 project.c.rounding,
                 workspaces.c.rounding,
             )
-            .select_from(one)
-            .outerjoin(workspaces, workspaces.c.id == workspace_id)
-            .outerjoin(settings, settings.c.workspace_id == workspaces.c.id)
             .outerjoin(project, true())
         )
         row = (await self.session.execute(query)).one()
