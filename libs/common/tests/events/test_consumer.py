@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from uuid import UUID
 
@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.db import create_engine, create_sessionmaker
-from worksync.common.events.consumer import EventConsumer, Handler
+from worksync.common.events.consumer import BatchHandler, EventConsumer, Handler
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.events.tables import MessagingTables
 from worksync.common.events.topology import dead_queue_name, declare_topology
@@ -68,6 +68,7 @@ def make_consumer(
         *,
         amqp_url: str = worksync_amqp_url,
         through: async_sessionmaker[AsyncSession] = sessionmaker,
+        prefetch: int = 5,
     ) -> EventConsumer:
         return EventConsumer(
             sessionmaker=through,
@@ -78,7 +79,7 @@ def make_consumer(
             queue=queue_name,
             handlers=handlers,
             delivery_limit=DELIVERY_LIMIT,
-            prefetch=5,
+            prefetch=prefetch,
             reconnect_delay_seconds=0.01,
             retry_delay_seconds=0.01,
         )
@@ -668,5 +669,220 @@ async def test_a_database_outage_during_a_batch_loses_and_doubles_nothing(
     assert {event.id for event in events} <= set(handled)
     # The interrupted batch was applied again whole, once the database answered.
     assert len(probe.transactions_of(events[0])) >= 2
+    assert await dead_queue.get(fail=False) is None
+    assert (await queue.declare()).message_count == 0
+
+
+class BatchRecorder:
+    """A batch handler's `apply` that records each event and notes each call's events and
+    transaction; it fails while `fail_on` says so."""
+
+    def __init__(
+        self, effects: Table, fail_on: Callable[[Sequence[CloudEvent]], bool] = lambda _: False
+    ) -> None:
+        self.effects = effects
+        self.fail_on = fail_on
+        # (event ids, transaction id) of every call, failed ones included.
+        self.calls: list[tuple[list[UUID], int]] = []
+
+    async def __call__(self, session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+        transaction = (await session.execute(text("SELECT txid_current()"))).scalar_one()
+        self.calls.append(([event.id for event in events], transaction))
+        await session.execute(
+            self.effects.insert(),
+            [{"event_id": event.id, "event_type": event.type} for event in events],
+        )
+        if self.fail_on(events):
+            raise RuntimeError("this batch fails")
+
+    def batches(self) -> list[list[UUID]]:
+        return [event_ids for event_ids, _ in self.calls]
+
+
+async def test_a_batch_handler_gets_the_new_events_that_follow_one_another_in_one_call(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    messaging: MessagingTables,
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    eventually: Eventually,
+) -> None:
+    probe = BatchProbe(record)
+    recorder = BatchRecorder(effects)
+    consumer = make_consumer(
+        {"test.good.*": probe, "test.batch.*": BatchHandler(recorder)}, prefetch=10
+    )
+    queue, _ = await declare_queue_of(consumer, channel)
+    first, second, third, fourth = (cloud_event(f"test.batch.{n}") for n in range(4))
+    between = cloud_event()
+    # A copy among them, and another handler's event between the third and the fourth.
+    events = [first, second, first, third, between, fourth]
+
+    async def all_handled() -> bool:
+        return await count(sessionmaker, effects) == 1 + 5
+
+    async with running(consumer):
+        await hold_the_first_batch_and_queue(
+            probe, consumer, queue, channel, exchanges[0], events, eventually
+        )
+        probe.release.set()
+        await eventually(all_handled)
+
+    assert recorder.batches() == [[first.id, second.id, third.id], [fourth.id]]
+    transactions = {transaction for _, transaction in recorder.calls}
+    assert transactions == set(probe.transactions_of(between)), "one transaction, in order"
+    handled = Counter(await handled_ids(sessionmaker, effects))
+    assert [handled[event.id] for event in (first, second, third, between, fourth)] == [1] * 5
+    assert await count(sessionmaker, messaging.inbox) == 1 + 5
+    assert outcome_count(consumer, first, "duplicate") == 1
+    assert outcome_count(consumer, first, "processed") == 1
+    assert (await queue.declare()).message_count == 0
+
+
+async def test_a_failing_event_of_a_batch_handler_is_retried_alone_while_the_others_commit(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    eventually: Eventually,
+) -> None:
+    before, flaky, after = (cloud_event("test.batch.happened") for _ in range(3))
+    failures: list[Sequence[CloudEvent]] = []
+
+    def flaky_twice(events: Sequence[CloudEvent]) -> bool:
+        # Its first delivery: the batch in one call, then alone under its savepoint.
+        if flaky.id in {event.id for event in events} and len(failures) < 2:
+            failures.append(events)
+            return True
+        return False
+
+    probe = BatchProbe(record)
+    recorder = BatchRecorder(effects, fail_on=flaky_twice)
+    consumer = make_consumer({"test.good.*": probe, "test.batch.*": BatchHandler(recorder)})
+    queue, dead_queue = await declare_queue_of(consumer, channel)
+
+    async def all_handled() -> bool:
+        return await count(sessionmaker, effects) == 4
+
+    async with running(consumer):
+        await hold_the_first_batch_and_queue(
+            probe, consumer, queue, channel, exchanges[0], [before, flaky, after], eventually
+        )
+        probe.release.set()
+        await eventually(all_handled)
+
+    # The batch in one call, rolled back; then one call per event with savepoints, of
+    # which only the flaky one's was undone; then the flaky one redelivered, alone.
+    assert recorder.batches() == [
+        [before.id, flaky.id, after.id],
+        [before.id],
+        [flaky.id],
+        [after.id],
+        [flaky.id],
+    ]
+    transactions = [transaction for _, transaction in recorder.calls]
+    assert len(set(transactions[1:4])) == 1
+    assert len({transactions[0], transactions[1], transactions[4]}) == 3
+    handled = Counter(await handled_ids(sessionmaker, effects))
+    assert [handled[event.id] for event in (before, flaky, after)] == [1, 1, 1]
+    # Counted per type, which the three share.
+    assert outcome_count(consumer, flaky, "failed") == 1
+    assert outcome_count(consumer, flaky, "processed") == 3
+    assert await dead_queue.get(fail=False) is None
+    assert (await queue.declare()).message_count == 0
+
+
+async def test_a_batch_committed_but_not_acked_before_a_crash_is_acked_as_duplicates(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    broker_link: TcpLink,
+    eventually: Eventually,
+) -> None:
+    """The worker's connection dies between the commit and the acks: the broker delivers
+    the batch again, and the inbox recognises every event of it."""
+    events = [cloud_event("test.batch.happened") for _ in range(3)]
+
+    class CutAfterTheFirstCall(BatchRecorder):
+        async def __call__(self, session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+            await super().__call__(session, events)
+            if len(self.calls) == 1:
+                broker_link.cut()
+
+    probe = BatchProbe(record)
+    recorder = CutAfterTheFirstCall(effects)
+    consumer = make_consumer(
+        {"test.good.*": probe, "test.batch.*": BatchHandler(recorder)},
+        amqp_url=broker_link.url,
+    )
+    queue, dead_queue = await declare_queue_of(consumer, channel)
+
+    async def all_redelivered_and_acked() -> bool:
+        return outcome_count(consumer, events[0], "duplicate") == len(events)
+
+    async with running(consumer):
+        await hold_the_first_batch_and_queue(
+            probe, consumer, queue, channel, exchanges[0], events, eventually
+        )
+        probe.release.set()
+        await eventually(all_redelivered_and_acked)
+
+    assert recorder.batches() == [[event.id for event in events]]
+    handled = Counter(await handled_ids(sessionmaker, effects))
+    assert [handled[event.id] for event in events] == [1, 1, 1]
+    assert await dead_queue.get(fail=False) is None
+    assert (await queue.declare()).message_count == 0
+
+
+async def test_a_database_outage_during_a_batch_handler_applies_its_batch_again_whole(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    linked_sessionmaker: async_sessionmaker[AsyncSession],
+    database_link: TcpLink,
+    effects: Table,
+    record: Handler,
+    make_consumer: ConsumerFactory,
+    channel: AbstractChannel,
+    exchanges: tuple[str, str],
+    eventually: Eventually,
+) -> None:
+    events = [cloud_event("test.batch.happened") for _ in range(3)]
+
+    def cut_the_link_in_the_first_call(batch: Sequence[CloudEvent]) -> bool:
+        if len(recorder.calls) == 1:
+            database_link.down()
+            asyncio.get_running_loop().call_later(OUTAGE_SECONDS, database_link.up)
+        return False
+
+    probe = BatchProbe(record)
+    recorder = BatchRecorder(effects, fail_on=cut_the_link_in_the_first_call)
+
+    consumer = make_consumer(
+        {"test.good.*": probe, "test.batch.*": BatchHandler(recorder)},
+        through=linked_sessionmaker,
+    )
+    queue, dead_queue = await declare_queue_of(consumer, channel)
+
+    async def all_handled() -> bool:
+        return await count(sessionmaker, effects) == 1 + len(events)
+
+    async with running(consumer):
+        await hold_the_first_batch_and_queue(
+            probe, consumer, queue, channel, exchanges[0], events, eventually
+        )
+        probe.release.set()
+        await eventually(all_handled)
+
+    # The interrupted call committed nothing; its batch was applied again whole, once.
+    assert len(recorder.calls) >= 2
+    assert recorder.batches()[-1] == [event.id for event in events]
+    handled = Counter(await handled_ids(sessionmaker, effects))
+    assert [handled[event.id] for event in events] == [1, 1, 1]
     assert await dead_queue.get(fail=False) is None
     assert (await queue.declare()).message_count == 0

@@ -15,7 +15,7 @@ from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.workspace_events import member_event, republished
 from worksync.resources.models import ActualDay, ActualEntry, CapacityProfile
-from worksync.resources.testing import Team, entry_event, outbox_events
+from worksync.resources.testing import Team, entry_event, member_entry_event, outbox_events
 
 
 async def _profile(
@@ -133,20 +133,6 @@ async def _actuals(
         return entry, [(row.day, row.seconds) for row in days]
 
 
-def _entry(
-    team: Team, entry_id: UUID, verb: str, sequence: int, *days: tuple[date, int]
-) -> CloudEvent:
-    return entry_event(
-        verb,
-        entry_id=entry_id,
-        workspace_id=team.workspace.id,
-        user_id=team.member.id,
-        project_id=team.project.id,
-        days=days or [(date(2026, 1, 5), 60)],
-        sequence=sequence,
-    )
-
-
 MONDAY, TUESDAY = date(2026, 1, 5), date(2026, 1, 6)
 
 
@@ -155,7 +141,7 @@ async def test_entries_become_days_newest_sequence_wins(
 ) -> None:
     entry_id = new_id()
     # Across midnight: two days.
-    created = _entry(team, entry_id, "created", 1, (MONDAY, 7200), (TUESDAY, 1800))
+    created = member_entry_event(team, entry_id, "created", 1, (MONDAY, 7200), (TUESDAY, 1800))
     await seeder.deliver(created)
     await seeder.deliver(created)
     entry, days = await _actuals(sessionmaker, entry_id)
@@ -163,9 +149,9 @@ async def test_entries_become_days_newest_sequence_wins(
     assert (entry.sequence, entry.deleted) == (1, False)
     assert days == [(MONDAY, 7200), (TUESDAY, 1800)]
 
-    await seeder.deliver(_entry(team, entry_id, "updated", 3, (TUESDAY, 3600)))
+    await seeder.deliver(member_entry_event(team, entry_id, "updated", 3, (TUESDAY, 3600)))
     # An older update arriving late changes nothing.
-    await seeder.deliver(_entry(team, entry_id, "updated", 2, (MONDAY, 99)))
+    await seeder.deliver(member_entry_event(team, entry_id, "updated", 2, (MONDAY, 99)))
     entry, days = await _actuals(sessionmaker, entry_id)
     assert entry is not None
     assert entry.sequence == 3
@@ -177,18 +163,20 @@ async def test_deletion_leaves_a_tombstone_that_late_events_cannot_revive(
 ) -> None:
     entry_id = new_id()
     # The deletion arrives first; the creation and update it overtook come later.
-    await seeder.deliver(_entry(team, entry_id, "deleted", 3, (MONDAY, 600)))
-    await seeder.deliver(_entry(team, entry_id, "created", 1, (MONDAY, 600)))
-    await seeder.deliver(_entry(team, entry_id, "updated", 2, (MONDAY, 900)))
+    await seeder.deliver(member_entry_event(team, entry_id, "deleted", 3, (MONDAY, 600)))
+    await seeder.deliver(member_entry_event(team, entry_id, "created", 1, (MONDAY, 600)))
+    await seeder.deliver(member_entry_event(team, entry_id, "updated", 2, (MONDAY, 900)))
     entry, days = await _actuals(sessionmaker, entry_id)
     assert entry is not None
     assert (entry.sequence, entry.deleted) == (3, True)
     assert days == []
 
     other_id = new_id()
-    await seeder.deliver(_entry(team, other_id, "created", 1, (MONDAY, 600)))
-    await seeder.deliver(_entry(team, other_id, "deleted", 2, (MONDAY, 600)))
-    await seeder.deliver(republished(_entry(team, other_id, "created", 1, (MONDAY, 600))))
+    await seeder.deliver(member_entry_event(team, other_id, "created", 1, (MONDAY, 600)))
+    await seeder.deliver(member_entry_event(team, other_id, "deleted", 2, (MONDAY, 600)))
+    await seeder.deliver(
+        republished(member_entry_event(team, other_id, "created", 1, (MONDAY, 600)))
+    )
     entry, days = await _actuals(sessionmaker, other_id)
     assert entry is not None
     assert entry.deleted
@@ -199,7 +187,9 @@ async def test_an_update_moves_the_kept_days_to_the_entrys_new_project(
     team: Team, seeder: DirectorySeeder, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     entry_id, other_project = new_id(), new_id()
-    await seeder.deliver(_entry(team, entry_id, "created", 1, (MONDAY, 600), (TUESDAY, 600)))
+    await seeder.deliver(
+        member_entry_event(team, entry_id, "created", 1, (MONDAY, 600), (TUESDAY, 600))
+    )
     moved = entry_event(
         "updated",
         entry_id=entry_id,

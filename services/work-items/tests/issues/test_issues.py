@@ -457,7 +457,7 @@ async def test_a_new_issue_after_a_last_rank_with_no_room_rebalances_the_ranks(
         rows = await session.execute(
             select(Issue.id, Issue.rank).where(Issue.project_id == world.project.id)
         )
-        ranks = {issue_id: rank for issue_id, rank in rows}
+        ranks = {row.id: row.rank for row in rows}
     assert len(ranks[UUID(first["id"])]) < MAX_LENGTH
     assert ranks[UUID(first["id"])] < ranks[UUID(second["id"])]
     assert second["position"] > first["position"]

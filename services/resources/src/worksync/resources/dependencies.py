@@ -25,7 +25,9 @@ from worksync.resources.templates.service import TemplateService
 from worksync.resources.utilization.service import UtilizationService
 
 
-async def get_team_member_service(session: SessionDep, directory: DirectoryDep) -> TeamMemberService:
+async def get_team_member_service(
+    session: SessionDep, directory: DirectoryDep
+) -> TeamMemberService:
     return TeamMemberService(session, directory)
 
 
@@ -45,7 +47,9 @@ async def get_milestone_service(session: SessionDep, directory: DirectoryDep) ->
     return MilestoneService(session, directory)
 
 
-async def get_deliverable_service(session: SessionDep, directory: DirectoryDep) -> DeliverableService:
+async def get_deliverable_service(
+    session: SessionDep, directory: DirectoryDep
+) -> DeliverableService:
     return DeliverableService(session, directory)
 
 

@@ -71,6 +71,27 @@ def entry_event(
     )
 
 
+def member_entry_event(
+    team: Team,
+    entry_id: UUID,
+    verb: str,
+    sequence: int,
+    *days: tuple[date, int],
+    project_id: UUID | None = None,
+) -> CloudEvent:
+    """`entry_event` of the team's member in its project (or `project_id`), an hour's minute
+    on Monday 5 January 2026 unless `days` say otherwise."""
+    return entry_event(
+        verb,
+        entry_id=entry_id,
+        workspace_id=team.workspace.id,
+        user_id=team.member.id,
+        project_id=project_id or team.project.id,
+        days=days or [(date(2026, 1, 5), 60)],
+        sequence=sequence,
+    )
+
+
 def staff_event(
     verb: str,
     *,

@@ -16,7 +16,7 @@ from uuid import UUID
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from opentelemetry import propagate, trace
-from opentelemetry.trace import Span, SpanKind, StatusCode
+from opentelemetry.trace import Link, Span, SpanKind, StatusCode
 from pydantic import ValidationError
 from sqlalchemy import ARRAY, String, Table, Uuid, bindparam, cast, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
+ApplyEvents = Callable[[AsyncSession, Sequence[CloudEvent]], Awaitable[None]]
 
 CONNECT_TIMEOUT_SECONDS = 10
 DRAIN_TIMEOUT_SECONDS = 30.0
@@ -51,6 +52,26 @@ class Applied(enum.Enum):
     DUPLICATE = "duplicate"
     # Its connection ended before it was applied: the broker has it back.
     RELEASED = "released"
+
+
+@dataclass(frozen=True, eq=False)
+class BatchHandler:
+    """A handler that applies several events in one call, registered like any handler
+    (it is one: called with one event, it applies a batch of one).
+
+    The consumer hands `apply` the new events of a batch that arrived one after another for
+    this same handler (one instance may serve several types), in arrival order; should the
+    call fail, it applies them again one per call, each with its savepoint, so that only the
+    failing event is retried. `apply` must leave what applying its events one after another
+    would leave (e.g. the newest `sequence` of an aggregate wins), write only through the
+    session and not commit. Combined with other handlers of the same type (e.g. by
+    `merge_handlers`), it applies one event per call.
+    """
+
+    apply: ApplyEvents
+
+    async def __call__(self, session: AsyncSession, event: CloudEvent) -> None:
+        await self.apply(session, (event,))
 
 
 @dataclass(eq=False)
@@ -97,11 +118,12 @@ class EventConsumer:
     lingers for company) shares one transaction and one commit. One statement records the
     batch's events in the inbox, and the rows it adds decide which events apply: a copy
     recorded before, or earlier in the same batch, is skipped. The handlers then run one
-    after another; should one fail, the transaction is rolled back and the batch applied
-    again with a savepoint per handler (a savepoint costs two round trips, so only then): the
-    failing handler rolls back only its savepoint, its inbox row is removed with it, and
-    only its message is retried; the others are acked once the commit returned, never
-    before.
+    after another, in arrival order; new events that follow one another for the same
+    `BatchHandler` go to it in one call. Should a handler fail, the transaction is rolled
+    back and the batch applied again with a savepoint per event, each handler called for
+    its event alone (a savepoint costs two round trips, so only then): the failing handler
+    rolls back only its savepoint, its inbox row is removed with it, and only its message
+    is retried; the others are acked once the commit returned, never before.
     Should the commit itself fail (not for an outage), the batch's events are applied again
     one per transaction, so one bad event cannot hold back the others. The default
     prefetch is twice the default batch, so the next batch arrives while one commits;
@@ -119,8 +141,9 @@ class EventConsumer:
 
     Its `heartbeat` beats while it consumes or reconnects, and counts a batch's
     transaction as busy work (a handler that hangs is a stall). Each event keeps a span of
-    its own (the producer's trace; its handler runs in it) and its metrics: outcomes,
-    handler times (its handler plus its batch's commit) and its age at handling.
+    its own (the producer's trace; its handler runs in it, and a call of a batch handler
+    for several events in a span linked to theirs) and its metrics: outcomes, handler
+    times (the call that applied it plus its batch's commit) and its age at handling.
     """
 
     def __init__(
@@ -404,28 +427,26 @@ class EventConsumer:
             async with self.sessionmaker() as session:
                 await session.begin()
                 new = await self._record_in_inbox(session, deliveries)
+                to_apply: list[Delivery] = []
                 for delivery in deliveries:
                     if delivery.event.id not in new:
                         duplicates.append(delivery)
                         continue
                     # A later copy in this batch is a duplicate of this one.
                     new.discard(delivery.event.id)
+                    to_apply.append(delivery)
+                for run in _runs(to_apply, together=not savepoints):
                     started = time.perf_counter()
                     try:
-                        # Its own task records a failure on the span, once.
-                        with trace.use_span(
-                            delivery.span,
-                            end_on_exit=False,
-                            record_exception=False,
-                            set_status_on_exception=False,
-                        ):
-                            await self._run_handler(session, delivery, savepoint=savepoints)
+                        await self._run_handler(session, run, savepoint=savepoints)
                     except Exception as exc:
                         if database_unavailable(exc):
                             raise
                         if not (alone or savepoints):
                             failed_unprotected = True
                             break
+                        # Alone or with savepoints, each run is one delivery.
+                        (delivery,) = run
                         failures[delivery] = exc
                         if not alone:
                             # Its effects are gone with its savepoint; so goes its inbox row.
@@ -433,7 +454,8 @@ class EventConsumer:
                                 self._forget_in_inbox, {"event_id": delivery.event.id}
                             )
                         continue
-                    applied[delivery] = time.perf_counter() - started
+                    seconds = time.perf_counter() - started
+                    applied.update((delivery, seconds) for delivery in run)
                 commit_started = time.perf_counter()
                 try:
                     if failed_unprotected or (alone and failures):
@@ -484,13 +506,34 @@ class EventConsumer:
         )
         return set(recorded.scalars())
 
-    @staticmethod
-    async def _run_handler(session: AsyncSession, delivery: Delivery, *, savepoint: bool) -> None:
-        if not savepoint:
-            await delivery.handler(session, delivery.event)
+    async def _run_handler(
+        self, session: AsyncSession, run: Sequence[Delivery], *, savepoint: bool
+    ) -> None:
+        """Apply `run`: one delivery by its handler, in its span (its own task records a
+        failure there, once); several by their batch handler in one call."""
+        first = run[0]
+        if len(run) > 1 and isinstance(first.handler, BatchHandler):
+            with tracer.start_as_current_span(
+                f"process {len(run)} events",
+                kind=SpanKind.CONSUMER,
+                links=[Link(delivery.span.get_span_context()) for delivery in run],
+                attributes={
+                    "messaging.system": "rabbitmq",
+                    "messaging.operation.type": "process",
+                    "messaging.destination.name": self.queue,
+                    "messaging.batch.message_count": len(run),
+                },
+            ):
+                await first.handler.apply(session, [delivery.event for delivery in run])
             return
-        async with session.begin_nested():
-            await delivery.handler(session, delivery.event)
+        with trace.use_span(
+            first.span, end_on_exit=False, record_exception=False, set_status_on_exception=False
+        ):
+            if not savepoint:
+                await first.handler(session, first.event)
+                return
+            async with session.begin_nested():
+                await first.handler(session, first.event)
 
     def _observe(self, event: CloudEvent, handler_seconds: float) -> None:
         self.metrics.handler_duration.labels(self.metrics.service, self.queue, event.type).observe(
@@ -553,6 +596,23 @@ class EventConsumer:
         if "traceparent" not in carrier and event.traceparent:
             carrier["traceparent"] = event.traceparent
         return carrier
+
+
+def _runs(deliveries: Sequence[Delivery], *, together: bool) -> list[list[Delivery]]:
+    """`deliveries` in order, in runs of one call each: when `together`, those that follow
+    one another for the same batch handler share a run; every other delivery is alone."""
+    runs: list[list[Delivery]] = []
+    for delivery in deliveries:
+        if (
+            together
+            and runs
+            and isinstance(delivery.handler, BatchHandler)
+            and runs[-1][0].handler is delivery.handler
+        ):
+            runs[-1].append(delivery)
+        else:
+            runs.append([delivery])
+    return runs
 
 
 def _settle(delivery: Delivery, applied: Applied) -> None:

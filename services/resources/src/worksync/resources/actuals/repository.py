@@ -1,20 +1,32 @@
 """SQL of the actual-hours projection.
 
-An entry's event is one statement, built once and compiled once (each event binds only its
-values): the entry's row is stored if the event is newer than it, and only then are its days
-replaced, in the same round trip.
+A batch of entries is one statement, built once and compiled once (each batch binds only
+its arrays of values): each entry's row is stored if its state is newer than the stored
+one, and only then are its days replaced, in the same round trip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from uuid import UUID
 
-from sqlalchemy import ARRAY, Date, Integer, all_, bindparam, cast, delete, func, select, true
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    Date,
+    Integer,
+    Uuid,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as upsert
 
 from worksync.common.repository import Repository
+from worksync.resources.actuals.versions import EntryState
 from worksync.resources.models import ActualDay, ActualEntry
 from worksync.resources.models.base import SCHEMA
 
@@ -22,9 +34,23 @@ from worksync.resources.models.base import SCHEMA
 _entries = ActualEntry.metadata.tables[f"{SCHEMA}.{ActualEntry.__tablename__}"]
 _days = ActualDay.metadata.tables[f"{SCHEMA}.{ActualDay.__tablename__}"]
 
-_ENTRY_COLUMNS = ("entry_id", "workspace_id", "user_id", "project_id", "deleted", "sequence")
-_proposed = upsert(_entries).values({name: bindparam(name) for name in _ENTRY_COLUMNS})
-# The entry's row when the event is newer than the stored one (no row otherwise).
+_ENTRY_COLUMNS = {
+    "entry_id": Uuid,
+    "workspace_id": Uuid,
+    "user_id": Uuid,
+    "project_id": Uuid,
+    "deleted": Boolean,
+    "sequence": BigInteger,
+}
+_given_entries = (
+    func.unnest(*(cast(bindparam(name), ARRAY(type_)) for name, type_ in _ENTRY_COLUMNS.items()))
+    .table_valued(*_ENTRY_COLUMNS)
+    .render_derived(name="given_entries")
+)
+_proposed = upsert(_entries).from_select(
+    list(_ENTRY_COLUMNS), select(*(_given_entries.c[name] for name in _ENTRY_COLUMNS))
+)
+# The rows of the entries whose state is newer than the stored one (none of the others).
 _stored = (
     _proposed.on_conflict_do_update(
         index_elements=[_entries.c.entry_id],
@@ -34,34 +60,44 @@ _stored = (
         },
         where=_entries.c.sequence < _proposed.excluded.sequence,
     )
-    .returning(_entries.c.entry_id)
+    .returning(
+        _entries.c.entry_id, _entries.c.workspace_id, _entries.c.user_id, _entries.c.project_id
+    )
     .cte("stored")
 )
-_given_days = cast(bindparam("days"), ARRAY(Date))
-_given = (
-    func.unnest(_given_days, cast(bindparam("seconds"), ARRAY(Integer)))
-    .table_valued("day", "seconds")
-    .render_derived(name="given")
+_given_days = (
+    func.unnest(
+        cast(bindparam("day_entry_ids"), ARRAY(Uuid)),
+        cast(bindparam("days"), ARRAY(Date)),
+        cast(bindparam("seconds"), ARRAY(Integer)),
+    )
+    .table_valued("entry_id", "day", "seconds")
+    .render_derived(name="given_days")
 )
-# Days the event no longer has. Those it has are upserted below: one statement cannot
-# delete a row and insert its key again.
+# Days the stored entries no longer have. Those they have are upserted below: one statement
+# cannot delete a row and insert its key again.
 _stale_days = (
     delete(_days)
-    .where(_days.c.entry_id.in_(select(_stored.c.entry_id)), _days.c.day != all_(_given_days))
+    .where(
+        _days.c.entry_id.in_(select(_stored.c.entry_id)),
+        ~exists().where(
+            _given_days.c.entry_id == _days.c.entry_id, _given_days.c.day == _days.c.day
+        ),
+    )
     .cte("stale")
 )
 _written_days = upsert(_days).from_select(
     ["entry_id", "day", "seconds", "workspace_id", "user_id", "project_id"],
     select(
         _stored.c.entry_id,
-        _given.c.day,
-        _given.c.seconds,
-        bindparam("workspace_id"),
-        bindparam("user_id"),
-        bindparam("project_id"),
-    ).select_from(_stored.join(_given, true())),
+        _given_days.c.day,
+        _given_days.c.seconds,
+        _stored.c.workspace_id,
+        _stored.c.user_id,
+        _stored.c.project_id,
+    ).select_from(_stored.join(_given_days, _given_days.c.entry_id == _stored.c.entry_id)),
 )
-_store_entry = _written_days.on_conflict_do_update(
+_store_entries = _written_days.on_conflict_do_update(
     index_elements=[_days.c.entry_id, _days.c.day],
     set_={
         name: _written_days.excluded[name]
@@ -71,29 +107,17 @@ _store_entry = _written_days.on_conflict_do_update(
 
 
 class ActualsRepository(Repository):
-    async def store_entry(
-        self,
-        *,
-        entry_id: UUID,
-        workspace_id: UUID,
-        user_id: UUID,
-        project_id: UUID,
-        deleted: bool,
-        sequence: int,
-        days: Sequence[tuple[date, int]],
-    ) -> None:
-        """Store the entry's state and its `days` (seconds per date, each date once) if
-        `sequence` is newer than the stored one; otherwise change nothing."""
+    async def store_entries(self, states: Sequence[EntryState]) -> None:
+        """Store each state and its days if its `sequence` is newer than the stored one;
+        leave the others as they are. Each entry at most once in `states`."""
+        if not states:
+            return
         await self.session.execute(
-            _store_entry,
+            _store_entries,
             {
-                "entry_id": entry_id,
-                "workspace_id": workspace_id,
-                "user_id": user_id,
-                "project_id": project_id,
-                "deleted": deleted,
-                "sequence": sequence,
-                "days": [day for day, _ in days],
-                "seconds": [seconds for _, seconds in days],
+                **{name: [getattr(state, name) for state in states] for name in _ENTRY_COLUMNS},
+                "day_entry_ids": [state.entry_id for state in states for _ in state.days],
+                "days": [day for state in states for day, _ in state.days],
+                "seconds": [seconds for state in states for _, seconds in state.days],
             },
         )

@@ -11,20 +11,22 @@ directory's first), so a late or repeated membership event changes nothing:
   admin may have deactivated it); it covers an `added` that arrives after its update;
 - `workspace.member.removed`: the profile, if any, becomes inactive.
 
+`timetracking.entry.*` feed the actual hours, a batch of them at once (`actuals.service`);
 `workitems.issue.*` feed the tracked-issue projection and milestone progress
 (`milestones.issues`); `workspace.staff.*` the staff skills (`staff_skills.service`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import directory_handlers, merge_handlers
-from worksync.common.events.consumer import Handler
+from worksync.common.events.consumer import BatchHandler, Handler
 from worksync.common.events.envelope import CloudEvent
-from worksync.resources.actuals.service import apply_entry
+from worksync.resources.actuals.service import apply_entries
+from worksync.resources.actuals.versions import EntryVersion
 from worksync.resources.members import MemberRepository
 from worksync.resources.messaging.consumed import (
     EntryCreated,
@@ -78,13 +80,24 @@ async def on_member_removed(session: AsyncSession, event: CloudEvent) -> None:
         await leave(session, data.workspace_id, data.user_id)
 
 
-def _on_entry(model: type[EntrySnapshot], *, deleted: bool) -> Handler:
-    async def handle(session: AsyncSession, event: CloudEvent) -> None:
-        await apply_entry(
-            session, event.parse_data(model), sequence=event.sequence, deleted=deleted
-        )
+# Each entry event type: the model of its data and whether it deletes the entry.
+_ENTRY_EVENTS: Mapping[str, tuple[type[EntrySnapshot], bool]] = {
+    EntryCreated.event_type: (EntryCreated, False),
+    EntryUpdated.event_type: (EntryUpdated, False),
+    EntryDeleted.event_type: (EntryDeleted, True),
+}
 
-    return handle
+
+async def on_entries(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+    versions = []
+    for event in events:
+        model, deleted = _ENTRY_EVENTS[event.type]
+        versions.append(EntryVersion(event.parse_data(model), event.sequence, deleted))
+    await apply_entries(session, versions)
+
+
+# One handler for every entry type, so that a batch mixing them is one call.
+on_entry = BatchHandler(on_entries)
 
 
 def _on_staff(*, deleted: bool) -> Handler:
@@ -106,9 +119,9 @@ HANDLERS: Mapping[str, Handler] = merge_handlers(
         MemberAdded.event_type: on_member_added,
         MemberUpdated.event_type: on_member_updated,
         MemberRemoved.event_type: on_member_removed,
-        EntryCreated.event_type: _on_entry(EntryCreated, deleted=False),
-        EntryUpdated.event_type: _on_entry(EntryUpdated, deleted=False),
-        EntryDeleted.event_type: _on_entry(EntryDeleted, deleted=True),
+        EntryCreated.event_type: on_entry,
+        EntryUpdated.event_type: on_entry,
+        EntryDeleted.event_type: on_entry,
         IssueCreated.event_type: on_issue,
         IssueUpdated.event_type: on_issue,
         IssueDeleted.event_type: on_issue,
