@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import subprocess
 import sys
 
@@ -128,3 +129,27 @@ def test_a_request_is_one_server_span_named_by_its_route() -> None:
     spans = json.loads(result.stdout.strip().splitlines()[-1])
     # No span per ASGI message ("GET /api/v1/things/{thing_id} http send").
     assert spans == [["GET /api/v1/things/{thing_id}", "SERVER"]]
+
+
+def test_database_statements_are_not_hooked_when_spans_go_nowhere() -> None:
+    script = (
+        "from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor\n"
+        "from worksync.common.config import CommonSettings\n"
+        "from worksync.common.telemetry import configure_tracing\n"
+        "configure_tracing(CommonSettings(service_name='kit-telemetry'))\n"
+        "print(SQLAlchemyInstrumentor().is_instrumented_by_opentelemetry)\n"
+    )
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("OTEL_", "WORKSYNC_OTEL_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False"
