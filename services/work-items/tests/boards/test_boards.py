@@ -221,3 +221,20 @@ async def test_board_events_carry_the_whole_board(
     assert events[2]["data"]["columns"][0]["wip_limit"] == 2
     assert len(events[0]["data"]["columns"]) == 5
     assert_problem(await client.get(url, headers=world.member.headers), 404, "board_not_found")
+
+
+async def test_a_board_view_continues_its_columns_after_a_cursor(api: Api, world: World) -> None:
+    issues = [await api.issue(world, title=f"Card {n}") for n in range(5)]
+    created = await board(api, world)
+    url = world.url(f"/boards/{created['id']}")
+    first = (await api.get(url, world.member, limit=2))["columns"][0]
+    following = await api.get(url, world.member, limit=2, cursor=first["next_cursor"])
+    backlog = following["columns"][0]
+    assert [card["id"] for card in backlog["cards"]] == [issue["id"] for issue in issues[2:4]]
+    assert backlog["next_cursor"] is not None
+    assert all(column["cards"] == [] for column in following["columns"][1:])
+    forged = await api.client.get(
+        url, params={"cursor": "bm9uc2Vuc2U"}, headers=world.member.headers
+    )
+    assert forged.status_code == 400
+    assert forged.json()["code"] == "invalid_cursor"

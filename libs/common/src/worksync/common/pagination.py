@@ -18,7 +18,7 @@ from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from worksync.common.errors import BadRequest
@@ -129,11 +129,15 @@ def _fits(column: InstrumentedAttribute[Any], value: Any) -> bool:
     return isinstance(value, expected)
 
 
-def _after(key: SortKey, values: list[Any]) -> ColumnElement[bool]:
+def _checked(key: SortKey, values: list[Any]) -> list[Any]:
     if len(values) != len(key.columns) or not all(
         _fits(column, value) for column, value in zip(key.columns, values, strict=True)
     ):
         raise BadRequest("The cursor is not valid for this list", code="invalid_cursor")
+    return values
+
+
+def _after(key: SortKey, values: Sequence[Any]) -> ColumnElement[bool]:
     row = tuple_(*key.columns)
     return row < tuple_(*values) if key.descending else row > tuple_(*values)
 
@@ -141,9 +145,34 @@ def _after(key: SortKey, values: list[Any]) -> ColumnElement[bool]:
 def apply_keyset(stmt: Select[*Columns], key: SortKey, params: PageParams) -> Select[*Columns]:
     """Order by the key, continue after the cursor, fetch one extra row to know if more exist."""
     if params.cursor is not None:
-        stmt = stmt.where(_after(key, decode_cursor(params.cursor, key.name)))
+        stmt = stmt.where(_after(key, _checked(key, decode_cursor(params.cursor, key.name))))
     order = [c.desc() if key.descending else c.asc() for c in key.columns]
     return stmt.order_by(*order).limit(params.limit + 1)
+
+
+def apply_bound_keyset(
+    stmt: Select[*Columns], key: SortKey, *, after_cursor: bool
+) -> Select[*Columns]:
+    """`apply_keyset` for a statement built once: the limit and (when `after_cursor`) the
+    cursor's values are bound parameters, which `keyset_parameters` gives per request."""
+    if after_cursor:
+        values = [
+            bindparam(f"after_{index}", type_=column.type)
+            for index, column in enumerate(key.columns)
+        ]
+        stmt = stmt.where(_after(key, values))
+    order = [c.desc() if key.descending else c.asc() for c in key.columns]
+    return stmt.order_by(*order).limit(bindparam("limit", type_=Integer))
+
+
+def keyset_parameters(key: SortKey, params: PageParams) -> dict[str, Any]:
+    """The values of `apply_bound_keyset`'s parameters for a page (a cursor checked as
+    `apply_keyset` checks it)."""
+    parameters: dict[str, Any] = {"limit": params.limit + 1}
+    if params.cursor is not None:
+        values = _checked(key, decode_cursor(params.cursor, key.name))
+        parameters.update({f"after_{index}": value for index, value in enumerate(values)})
+    return parameters
 
 
 def build_page(rows: Sequence[T], key: SortKey, params: PageParams) -> tuple[list[T], str | None]:

@@ -4,14 +4,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from typing import TypeVarTuple
 from uuid import UUID
 
-from sqlalchemy import Select, delete, exists, func, insert, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Uuid,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from worksync.common.errors import Conflict, NameTaken, unknown_reference
-from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.pagination import (
+    PageParams,
+    SortKey,
+    apply_bound_keyset,
+    apply_keyset,
+    keyset_parameters,
+)
 from worksync.common.repository import Repository
 from worksync.work_items.issues.repository import IssueWithReadModel, with_read_model
 from worksync.work_items.models import (
@@ -157,15 +176,22 @@ class BoardRepository(Repository):
 
 def board_shows(board: Board, query: Select[*Columns]) -> Select[*Columns]:
     """The board's own filter (label, assignee) on a query of issues."""
-    if board.label_id is not None:
+    return _shown(query, board.label_id, board.assignee_id)
+
+
+def _shown(
+    query: Select[*Columns],
+    label_id: UUID | ColumnElement[UUID] | None,
+    assignee_id: UUID | ColumnElement[UUID] | None,
+) -> Select[*Columns]:
+    """Issues with the label and the assignee, when given (values, or bound parameters)."""
+    if label_id is not None:
         query = query.where(
-            exists().where(IssueLabel.issue_id == Issue.id, IssueLabel.label_id == board.label_id)
+            exists().where(IssueLabel.issue_id == Issue.id, IssueLabel.label_id == label_id)
         )
-    if board.assignee_id is not None:
+    if assignee_id is not None:
         query = query.where(
-            exists().where(
-                IssueAssignee.issue_id == Issue.id, IssueAssignee.user_id == board.assignee_id
-            )
+            exists().where(IssueAssignee.issue_id == Issue.id, IssueAssignee.user_id == assignee_id)
         )
     return query
 
@@ -180,6 +206,33 @@ def _page(
         Issue.state_id.in_(state_ids),
     )
     return with_read_model(apply_keyset(board_shows(board, query), key, params))
+
+
+@lru_cache(maxsize=256)
+def _pages(
+    columns: int, key: SortKey, *, by_label: bool, by_assignee: bool, after_cursor: bool
+) -> Select[Issue, list[UUID] | None, list[UUID] | None, str]:
+    """A page of cards of each of `columns` columns side by side (`UNION ALL`), built once
+    per shape with bound values: the board's `workspace_id`, `project_id`, `label_id` and
+    `assignee_id`, each column's states (`states_0`, ...) and `keyset_parameters`. Building
+    it costs more than running it."""
+    label_id = bindparam("label_id", type_=Uuid) if by_label else None
+    assignee_id = bindparam("assignee_id", type_=Uuid) if by_assignee else None
+    pages = []
+    for position in range(columns):
+        query = select(Issue).where(
+            Issue.workspace_id == bindparam("workspace_id", type_=Uuid),
+            Issue.project_id == bindparam("project_id", type_=Uuid),
+            Issue.deleted_at.is_(None),
+            Issue.state_id.in_(bindparam(f"states_{position}", expanding=True)),
+        )
+        query = _shown(query, label_id, assignee_id)
+        pages.append(with_read_model(apply_bound_keyset(query, key, after_cursor=after_cursor)))
+    cards = union_all(*pages).subquery("cards")
+    order = [cards.c[column.key] for column in key.columns]
+    return select(
+        aliased(Issue, cards), cards.c.assignee_ids, cards.c.label_ids, cards.c.state_group
+    ).order_by(*(column.desc() if key.descending else column for column in order))
 
 
 class CardRepository(Repository):
@@ -224,15 +277,26 @@ class CardRepository(Repository):
         column of a board at most, so a card's state says whose page it is on."""
         if not columns_states:
             return []
-        cards = union_all(
-            *(_page(board, state_ids, key, params) for state_ids in columns_states)
-        ).subquery("cards")
-        card = aliased(Issue, cards)
-        order = [cards.c[column.key] for column in key.columns]
+        statement = _pages(
+            len(columns_states),
+            key,
+            by_label=board.label_id is not None,
+            by_assignee=board.assignee_id is not None,
+            after_cursor=params.cursor is not None,
+        )
         rows = await self.session.execute(
-            select(card, cards.c.assignee_ids, cards.c.label_ids, cards.c.state_group).order_by(
-                *(column.desc() if key.descending else column for column in order)
-            )
+            statement,
+            {
+                "workspace_id": board.workspace_id,
+                "project_id": board.project_id,
+                "label_id": board.label_id,
+                "assignee_id": board.assignee_id,
+                **{
+                    f"states_{position}": list(state_ids)
+                    for position, state_ids in enumerate(columns_states)
+                },
+                **keyset_parameters(key, params),
+            },
         )
         column_of = {
             state_id: position
