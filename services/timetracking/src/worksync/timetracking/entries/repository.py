@@ -6,15 +6,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     DateTime,
     Select,
     SQLColumnExpression,
+    String,
+    Uuid,
     and_,
+    bindparam,
     cast,
     func,
     literal,
@@ -180,36 +185,57 @@ def readable_by(
     )
 
 
-def _in_local_range(tz: str, first_day: date, last_day: date) -> ColumnElement[bool]:
-    """Finished entries that put time on a local day of `tz` from first to last."""
+@cache
+def _finished_on_local_days() -> Select[TimeEntry]:
+    """A user's (`workspace_id`, `user_id`) finished entries that put time on a local day of
+    `tz` from `first_day` to `last_day` (`day_after` the day after it), in list order."""
 
-    def midnight(day: date) -> ColumnElement[datetime]:
-        return func.timezone(tz, cast(literal(day), DateTime()))
+    def midnight(day: str) -> ColumnElement[datetime]:
+        return func.timezone(
+            bindparam("tz", type_=String), cast(bindparam(day, type_=Date), DateTime())
+        )
 
-    return and_(
-        TimeEntry.duration_seconds.is_not(None),
-        or_(
-            and_(TimeEntry.started_at.is_(None), TimeEntry.work_date.between(first_day, last_day)),
-            and_(
-                TimeEntry.started_at < midnight(last_day + timedelta(days=1)),
-                TimeEntry.ended_at > midnight(first_day),
+    return (
+        select(TimeEntry)
+        .where(
+            TimeEntry.workspace_id == bindparam("workspace_id", type_=Uuid),
+            TimeEntry.user_id == bindparam("user_id", type_=Uuid),
+            TimeEntry.duration_seconds.is_not(None),
+            or_(
+                and_(
+                    TimeEntry.started_at.is_(None),
+                    TimeEntry.work_date.between(
+                        bindparam("first_day", type_=Date), bindparam("last_day", type_=Date)
+                    ),
+                ),
+                and_(
+                    TimeEntry.started_at < midnight("day_after"),
+                    TimeEntry.ended_at > midnight("first_day"),
+                ),
             ),
-        ),
+        )
+        .order_by(TimeEntry.sort_at, TimeEntry.id)
     )
 
 
 FACTS = 8
 """The columns of `_facts_query`: a `UserFacts`' fields, in order."""
+# The look-ups every time write makes are built once, with these bound values.
+WORKSPACE_ID = bindparam("workspace_id", type_=Uuid)
+USER_ID = bindparam("user_id", type_=Uuid)
+PROJECT_ID = bindparam("project_id", type_=Uuid)
 
 
-def _facts_query(workspace_id: UUID, user_id: UUID) -> Select[Any]:
-    """The user's facts, one row whether or not the directory knows the workspace yet (its
-    defaults then): the time zone (user setting, else the workspace's, else UTC), the week
-    start, their defaults, the workspace's lockdown and timesheet period."""
+@cache
+def _facts_query() -> Select[Any]:
+    """The user's facts (`WORKSPACE_ID`, `USER_ID`), one row whether or not the directory
+    knows the workspace yet (its defaults then): the time zone (user setting, else the
+    workspace's, else UTC), the week start, their defaults, the workspace's lockdown and
+    timesheet period."""
     workspaces = directory_tables.workspaces
     settings = (
         select(UserSettings)
-        .where(UserSettings.workspace_id == workspace_id, UserSettings.user_id == user_id)
+        .where(UserSettings.workspace_id == WORKSPACE_ID, UserSettings.user_id == USER_ID)
         .subquery()
     )
     one = select(literal(1).label("one")).subquery("one")
@@ -225,8 +251,48 @@ def _facts_query(workspace_id: UUID, user_id: UUID) -> Select[Any]:
             settings.c.auto_stop_minutes,
         )
         .select_from(one)
-        .outerjoin(workspaces, workspaces.c.id == workspace_id)
+        .outerjoin(workspaces, workspaces.c.id == WORKSPACE_ID)
         .outerjoin(settings, settings.c.workspace_id == workspaces.c.id)
+    )
+
+
+@cache
+def _write_facts_query() -> Select[Any]:
+    """`_facts_query` and, for `PROJECT_ID`, whether the directory has the project, the
+    user's rate in it (else its default), its currency (else the workspace's), its rounding
+    rule and the workspace's."""
+    workspaces, projects, members = (
+        directory_tables.workspaces,
+        directory_tables.projects,
+        directory_tables.project_members,
+    )
+    project = (
+        select(
+            literal(True).label("found"),
+            func.coalesce(members.c.hourly_rate, projects.c.default_hourly_rate).label("rate"),
+            projects.c.currency,
+            projects.c.rounding,
+        )
+        .select_from(projects)
+        .outerjoin(
+            members,
+            (members.c.project_id == projects.c.id)
+            & (members.c.user_id == USER_ID)
+            & members.c.removed.is_(False),
+        )
+        .where(projects.c.id == PROJECT_ID, projects.c.workspace_id == WORKSPACE_ID)
+        .lateral("project")
+    )
+    return (
+        _facts_query()
+        .add_columns(
+            project.c.found,
+            project.c.rate,
+            func.coalesce(project.c.currency, workspaces.c.currency),
+            project.c.rounding,
+            workspaces.c.rounding,
+        )
+        .outerjoin(project, true())
     )
 
 
@@ -243,7 +309,8 @@ class EntryRepository(Repository):
 
     async def user_facts(self, workspace_id: UUID, user_id: UUID) -> UserFacts:
         """Time zone (user setting, else the workspace's, else UTC) and defaults of a user."""
-        row = (await self.session.execute(_facts_query(workspace_id, user_id))).one()
+        parameters = {"workspace_id": workspace_id, "user_id": user_id}
+        row = (await self.session.execute(_facts_query(), parameters)).one()
         return _user_facts(row)
 
     async def write_facts(self, workspace_id: UUID, project_id: UUID, user_id: UUID) -> WriteFacts:
@@ -252,43 +319,11 @@ class EntryRepository(Repository):
         the project's default, else the user's default; in the project's currency, else the
         workspace's; none without a rate or a project); the rule that rounds time written
         now (the project's own, else its workspace's)."""
-        workspaces, projects, members = (
-            directory_tables.workspaces,
-            directory_tables.projects,
-            directory_tables.project_members,
-        )
-        project = (
-            select(
-                literal(True).label("found"),
-                func.coalesce(members.c.hourly_rate, projects.c.default_hourly_rate).label("rate"),
-                projects.c.currency,
-                projects.c.rounding,
-            )
-            .select_from(projects)
-            .outerjoin(
-                members,
-                (members.c.project_id == projects.c.id)
-                & (members.c.user_id == user_id)
-                & members.c.removed.is_(False),
-            )
-            .where(projects.c.id == project_id, projects.c.workspace_id == workspace_id)
-            .lateral("project")
-        )
-        query = (
-            _facts_query(workspace_id, user_id)
-            .add_columns(
-                project.c.found,
-                project.c.rate,
-                func.coalesce(project.c.currency, workspaces.c.currency),
-                project.c.rounding,
-                workspaces.c.rounding,
-            )
-            .outerjoin(project, true())
-        )
-        row = (await self.session.execute(query)).one()
-        zone, week_start, default_rate, billable, require, lockdown, period, stop = row[:8]
-        facts = UserFacts(zone, week_start, default_rate, billable, require, lockdown, period, stop)
-        found, project_rate, currency, project_rounding, workspace_rounding = row[8:]
+        parameters = {"workspace_id": workspace_id, "project_id": project_id, "user_id": user_id}
+        row = (await self.session.execute(_write_facts_query(), parameters)).one()
+        facts = _user_facts(row[:FACTS])
+        found, project_rate, currency, project_rounding, workspace_rounding = row[FACTS:]
+        default_rate = facts.default_hourly_rate
         rate = None if not found else project_rate if project_rate is not None else default_rate
         if project_rounding is not None:
             rounding, source = Rounding.of_rule(project_rounding), RoundingSource.PROJECT
@@ -411,16 +446,15 @@ class EntryRepository(Repository):
     ) -> Sequence[TimeEntry]:
         """A user's finished entries putting time on a local day of `tz` from first to
         last, in list order."""
-        query = (
-            select(TimeEntry)
-            .where(
-                TimeEntry.workspace_id == workspace_id,
-                TimeEntry.user_id == user_id,
-                _in_local_range(tz, first_day, last_day),
-            )
-            .order_by(TimeEntry.sort_at, TimeEntry.id)
-        )
-        return (await self.session.scalars(query)).all()
+        parameters = {
+            "workspace_id": workspace_id,
+            "user_id": user_id,
+            "tz": tz,
+            "first_day": first_day,
+            "last_day": last_day,
+            "day_after": last_day + timedelta(days=1),
+        }
+        return (await self.session.scalars(_finished_on_local_days(), parameters)).all()
 
     async def _page(
         self, query: Select[TimeEntry], key: SortKey, params: PageParams
