@@ -13,7 +13,7 @@ from worksync.common.repository import Repository
 from worksync.identity.models import ApiToken, User
 
 
-def _live(now: datetime) -> tuple[ColumnElement[bool], ...]:
+def _live(now: datetime | ColumnElement[datetime]) -> tuple[ColumnElement[bool], ...]:
     return (
         ApiToken.revoked_at.is_(None),
         or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
@@ -21,7 +21,9 @@ def _live(now: datetime) -> tuple[ColumnElement[bool], ...]:
 
 
 def api_token_is_live(
-    user_id: SQLColumnExpression[UUID], token_id: UUID, now: datetime
+    user_id: SQLColumnExpression[UUID],
+    token_id: UUID | ColumnElement[UUID],
+    now: datetime | ColumnElement[datetime],
 ) -> ColumnElement[bool]:
     """Whether the user's API token `token_id` is live, as an expression (for a statement
     that reads the user too)."""

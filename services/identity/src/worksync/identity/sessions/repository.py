@@ -13,12 +13,14 @@ from worksync.common.repository import Repository
 from worksync.identity.models import RefreshToken, User, UserSession
 
 
-def _live(now: datetime) -> tuple[ColumnElement[bool], ...]:
+def _live(now: datetime | ColumnElement[datetime]) -> tuple[ColumnElement[bool], ...]:
     return (UserSession.revoked_at.is_(None), UserSession.expires_at > now)
 
 
 def session_is_live(
-    user_id: SQLColumnExpression[UUID], session_id: UUID, now: datetime
+    user_id: SQLColumnExpression[UUID],
+    session_id: UUID | ColumnElement[UUID],
+    now: datetime | ColumnElement[datetime],
 ) -> ColumnElement[bool]:
     """Whether the user's session `session_id` is live, as an expression (for a statement
     that reads the user too)."""

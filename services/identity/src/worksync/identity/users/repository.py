@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, Uuid, bindparam, func, or_, select
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.preconditions import EntityTags
@@ -21,6 +22,12 @@ def _contains(term: str) -> str:
     return f"%{escaped}%"
 
 
+def user_checking(condition: ColumnElement[bool]) -> Select[User, bool]:
+    """A statement reading the user `user_id` and whether `condition` (over the user's row)
+    holds: built once, run by `UserRepository.get_checking`."""
+    return select(User, condition).where(User.id == bindparam("user_id", type_=Uuid))
+
+
 class UserRepository(Repository):
     # Emails are compared case-insensitively; a racer who took one first makes this refusal.
     constraint_errors = {EMAIL_UNIQUE_INDEX: EmailTaken}
@@ -29,12 +36,11 @@ class UserRepository(Repository):
         return await self.session.get(User, user_id)
 
     async def get_checking(
-        self, user_id: UUID, condition: ColumnElement[bool]
+        self, statement: Select[User, bool], parameters: Mapping[str, Any]
     ) -> tuple[User, bool] | None:
-        """The user and whether `condition` (over the user's row) holds, in one statement."""
-        row = (
-            await self.session.execute(select(User, condition).where(User.id == user_id))
-        ).one_or_none()
+        """The user and whether the condition holds, by a `user_checking` statement and its
+        values (`user_id` and the condition's own)."""
+        row = (await self.session.execute(statement, parameters)).one_or_none()
         return None if row is None else (row[0], bool(row[1]))
 
     async def lock(self, user_id: UUID, expected: EntityTags | None) -> User | None:
