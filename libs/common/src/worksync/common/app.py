@@ -211,13 +211,14 @@ class MethodsByPathMiddleware:
                 if route.path is not None and route.methods:
                     methods.setdefault(route.path, set()).update(route.methods)
             by_segments: dict[int, list[_PathMethods]] = {}
+            spanning: list[_PathMethods] = []
             for template, allowed in methods.items():
                 entry = (compile_path(template)[0], template, frozenset(allowed))
                 if ":path}" in template:
-                    self._spanning_paths.append(entry)
+                    spanning.append(entry)
                 else:
                     by_segments.setdefault(template.count("/"), []).append(entry)
-            self._paths_by_segments = by_segments
+            self._paths_by_segments, self._spanning_paths = by_segments, spanning
         return [*self._paths_by_segments.get(path.count("/"), ()), *self._spanning_paths]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
