@@ -24,8 +24,8 @@ user is not one of wrk's, whose timers run now.
 wrk's writes succeed every time: each created time entry takes the next free 15-minute
 slot (a counter in wrk's script), worklogs are durations on a day (nothing to collide).
 A timer can be stopped only after a second's work, and a user has one at a time: the timer
-row is 160 users of a workspace of their own taken in turn (a lap of starts, then a lap of
-stops, ...), so a user's stop comes a lap (about 160 requests, seconds) after their start;
+row is 320 users of a workspace of their own taken in turn (a lap of starts, then a lap of
+stops, ...), so a user's stop comes a lap (about 320 requests, seconds) after their start;
 its floor replays a start and a stop, two transactions, and counts both.
 
 Needs wrk (`apt-get install wrk`). `make bench` runs it on its system
@@ -93,8 +93,9 @@ REPORT_DAYS = 28
 # floor's replays, a day earlier each) on CREATE_DAYS_AGO, wrk's from the day after on.
 CREATE_DAYS_AGO = 60
 SLOT_SECONDS = 15 * 60
-# A stop needs a second's work: a lap of this many users lasts seconds at these rates.
-TIMER_USERS = 160
+# A stop needs a second's work: a lap of this many users lasts seconds at these rates (at
+# 160, a lap of one of wrk's two threads took 1.5 s at 107 pairs/s, and one stop came early).
+TIMER_USERS = 320
 TIMER_WORK_SECONDS = 1.1
 REGISTRATIONS_AT_ONCE = 4
 # A wrk report's latency distribution: "  50%  1.23ms".
