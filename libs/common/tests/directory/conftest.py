@@ -22,8 +22,9 @@ from worksync.common.directory import (
     define_directory_tables,
     directory_handlers,
 )
-from worksync.common.events.consumer import EventConsumer, Handler
+from worksync.common.events.consumer import EventConsumer
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import Handler
 from worksync.common.events.tables import MessagingTables, define_messaging_tables
 from worksync.common.events.topology import dead_queue_name, declare_topology
 

@@ -15,8 +15,9 @@ from sqlalchemy import MetaData, Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.db import create_engine, create_sessionmaker
-from worksync.common.events.consumer import BatchHandler, EventConsumer, Handler
+from worksync.common.events.consumer import EventConsumer
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import BatchHandler, Handler
 from worksync.common.events.tables import MessagingTables
 from worksync.common.events.topology import dead_queue_name, declare_topology
 from worksync.common.ids import new_id

@@ -12,8 +12,9 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.events.consumer import EventConsumer, Handler
+from worksync.common.events.consumer import EventConsumer
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import Handler
 from worksync.common.events.tables import MessagingTables
 from worksync.common.events.topology import dead_queue_name, declare_topology
 from worksync.common.ids import new_id

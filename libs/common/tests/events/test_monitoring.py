@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from worksync.common.config import CommonSettings, Environment
 from worksync.common.events.backlog import BacklogSampler
-from worksync.common.events.consumer import EventConsumer, Handler
+from worksync.common.events.consumer import EventConsumer
 from worksync.common.events.envelope import CloudEvent, IntegrationEvent
+from worksync.common.events.handlers import Handler
 from worksync.common.events.outbox import EventRecorder, Outbox
 from worksync.common.events.relay import OutboxRelay
 from worksync.common.events.tables import MessagingTables

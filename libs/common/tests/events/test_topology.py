@@ -6,7 +6,7 @@ import aio_pika
 import pytest
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
 
-from worksync.common.events.consumer import matches_topic
+from worksync.common.events.handlers import matches_topic
 from worksync.common.events.topology import dead_queue_name, declare_topology
 
 NextMessage = Callable[[AbstractQueue], Awaitable[AbstractIncomingMessage]]

@@ -11,8 +11,8 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.events.consumer import BatchHandler
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import BatchHandler
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.workspace_events import republished

@@ -16,8 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.errors import problem_for_status, problem_response
-from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import Handler
 from worksync.common.ids import new_id
 from worksync.common.testing.consumer_contracts import load_contract
 from worksync.common.testing.directory import (

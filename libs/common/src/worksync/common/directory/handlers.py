@@ -39,8 +39,8 @@ from worksync.common.directory.events import (
     WorkspaceUpdated,
 )
 from worksync.common.directory.tables import DirectoryTables
-from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import Handler
 
 # Each event type and whether it ends the aggregate (deleted or removed).
 WORKSPACE_EVENTS: Final = {WorkspaceCreated: False, WorkspaceUpdated: False, WorkspaceDeleted: True}

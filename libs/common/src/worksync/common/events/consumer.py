@@ -5,24 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import enum
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 from opentelemetry import propagate, trace
-from opentelemetry.trace import Link, Span, SpanKind, StatusCode
+from opentelemetry.trace import Link, SpanKind, StatusCode
 from pydantic import ValidationError
 from sqlalchemy import ARRAY, String, Table, Uuid, bindparam, cast, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.events.deliveries import Applied, Delivery, fail, runs, settle
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import BatchHandler, Handler, matches_topic
 from worksync.common.events.runner import Backoff, wait_for_any
 from worksync.common.events.topology import declare_topology
 from worksync.common.metrics import WorkerMetrics
@@ -32,8 +32,6 @@ from worksync.common.outages import database_unavailable
 logger = logging.getLogger(__name__)
 tracer = trace.get_tracer(__name__)
 
-Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
-ApplyEvents = Callable[[AsyncSession, Sequence[CloudEvent]], Awaitable[None]]
 
 CONNECT_TIMEOUT_SECONDS = 10
 DRAIN_TIMEOUT_SECONDS = 30.0
@@ -43,64 +41,6 @@ HEARTBEAT_SECONDS = 5.0
 # Event type labels for deliveries that name no type a handler wants (bounded series).
 INVALID_EVENT = "invalid"
 UNHANDLED_EVENT = "unhandled"
-
-
-class Applied(enum.Enum):
-    """What became of a delivery whose handler did not fail (the values are metric labels)."""
-
-    PROCESSED = "processed"
-    DUPLICATE = "duplicate"
-    # Its connection ended before it was applied: the broker has it back.
-    RELEASED = "released"
-
-
-@dataclass(frozen=True, eq=False)
-class BatchHandler:
-    """A handler that applies several events in one call, registered like any handler
-    (it is one: called with one event, it applies a batch of one).
-
-    The consumer hands `apply` the new events of a batch that arrived one after another for
-    this same handler (one instance may serve several types), in arrival order; should the
-    call fail, it applies them again one per call, each with its savepoint, so that only the
-    failing event is retried. `apply` must leave what applying its events one after another
-    would leave (e.g. the newest `sequence` of an aggregate wins), write only through the
-    session and not commit. Combined with other handlers of the same type (e.g. by
-    `merge_handlers`), it applies one event per call.
-    """
-
-    apply: ApplyEvents
-
-    async def __call__(self, session: AsyncSession, event: CloudEvent) -> None:
-        await self.apply(session, (event,))
-
-
-@dataclass(eq=False)
-class Delivery:
-    """A delivery waiting for (or in) a batch; `outcome` resolves once its batch has
-    committed, with the handler's exception when the handler failed."""
-
-    message: AbstractIncomingMessage
-    event: CloudEvent
-    handler: Handler
-    released: asyncio.Event
-    span: Span
-    outcome: asyncio.Future[Applied] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
-
-
-def matches_topic(pattern: str, routing_key: str) -> bool:
-    """AMQP topic matching: `*` stands for exactly one word, `#` for zero or more."""
-
-    def match(pattern_words: list[str], key_words: list[str]) -> bool:
-        if not pattern_words:
-            return not key_words
-        head, rest = pattern_words[0], pattern_words[1:]
-        if head == "#":
-            return any(match(rest, key_words[skip:]) for skip in range(len(key_words) + 1))
-        return bool(key_words) and head in ("*", key_words[0]) and match(rest, key_words[1:])
-
-    return match(pattern.split("."), routing_key.split("."))
 
 
 class EventConsumer:
@@ -375,7 +315,7 @@ class EventConsumer:
             except Exception as exc:  # a defect: its deliveries are retried, the rest go on
                 logger.exception("%s: applying a batch failed", self.queue)
                 for delivery in batch:
-                    _fail(delivery, exc)
+                    fail(delivery, exc)
             except BaseException:  # cancelled: nobody is left to apply what waits
                 for delivery in (*batch, *self._waiting):
                     delivery.outcome.cancel()
@@ -403,7 +343,7 @@ class EventConsumer:
         """The deliveries still to apply, releasing those whose connection has ended."""
         for delivery in batch:
             if delivery.released.is_set():
-                _settle(delivery, Applied.RELEASED)
+                settle(delivery, Applied.RELEASED)
         return [delivery for delivery in batch if not delivery.outcome.done()]
 
     async def _apply_together(
@@ -435,7 +375,7 @@ class EventConsumer:
                     # A later copy in this batch is a duplicate of this one.
                     new.discard(delivery.event.id)
                     to_apply.append(delivery)
-                for run in _runs(to_apply, together=not savepoints):
+                for run in runs(to_apply, together=not savepoints):
                     started = time.perf_counter()
                     try:
                         await self._run_handler(session, run, savepoint=savepoints)
@@ -484,11 +424,11 @@ class EventConsumer:
             applied, duplicates, failures = {}, [], {deliveries[0]: commit_error}
         for delivery, seconds in applied.items():
             self._observe(delivery.event, seconds + committed_seconds)
-            _settle(delivery, Applied.PROCESSED)
+            settle(delivery, Applied.PROCESSED)
         for delivery in duplicates:
-            _settle(delivery, Applied.DUPLICATE)
+            settle(delivery, Applied.DUPLICATE)
         for delivery, error in failures.items():
-            _fail(delivery, error)
+            fail(delivery, error)
 
     async def _record_in_inbox(
         self, session: AsyncSession, deliveries: Sequence[Delivery]
@@ -596,31 +536,3 @@ class EventConsumer:
         if "traceparent" not in carrier and event.traceparent:
             carrier["traceparent"] = event.traceparent
         return carrier
-
-
-def _runs(deliveries: Sequence[Delivery], *, together: bool) -> list[list[Delivery]]:
-    """`deliveries` in order, in runs of one call each: when `together`, those that follow
-    one another for the same batch handler share a run; every other delivery is alone."""
-    runs: list[list[Delivery]] = []
-    for delivery in deliveries:
-        if (
-            together
-            and runs
-            and isinstance(delivery.handler, BatchHandler)
-            and runs[-1][0].handler is delivery.handler
-        ):
-            runs[-1].append(delivery)
-        else:
-            runs.append([delivery])
-    return runs
-
-
-def _settle(delivery: Delivery, applied: Applied) -> None:
-    # A delivery whose own task was cancelled has nobody waiting for its outcome.
-    if not delivery.outcome.done():
-        delivery.outcome.set_result(applied)
-
-
-def _fail(delivery: Delivery, error: Exception) -> None:
-    if not delivery.outcome.done():
-        delivery.outcome.set_exception(error)

@@ -27,7 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.config import CommonSettings
 from worksync.common.db import create_engine, create_sessionmaker
 from worksync.common.events.backlog import BacklogSampler
-from worksync.common.events.consumer import EventConsumer, Handler
+from worksync.common.events.consumer import EventConsumer
+from worksync.common.events.handlers import Handler
 from worksync.common.events.housekeeping import Housekeeper
 from worksync.common.events.outbox import Outbox
 from worksync.common.events.relay import OutboxRelay

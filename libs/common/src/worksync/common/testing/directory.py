@@ -25,8 +25,8 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import Handler
 from worksync.common.ids import new_id
 from worksync.common.testing.tokens import TokenMinter
 from worksync.common.testing.workspace_events import (

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import Handler
 from worksync.identity.messaging.consumed import (
     WorkspaceMemberAdded,
     WorkspaceMemberRemoved,

@@ -23,8 +23,8 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import directory_handlers, merge_handlers
-from worksync.common.events.consumer import BatchHandler, Handler
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import BatchHandler, Handler
 from worksync.resources.actuals.service import apply_entries
 from worksync.resources.actuals.versions import EntryVersion
 from worksync.resources.members import MemberRepository

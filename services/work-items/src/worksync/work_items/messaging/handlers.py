@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import directory_handlers, merge_handlers
-from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import Handler
 from worksync.work_items.messaging.consumed import (
     EntryCreated,
     EntryDeleted,

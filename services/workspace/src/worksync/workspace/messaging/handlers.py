@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.clock import utc_now
-from worksync.common.events.consumer import Handler
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.handlers import Handler
 from worksync.workspace.members.repository import MemberRepository
 from worksync.workspace.members.service import leave_if_not_last_owner, refresh_member_profiles
 from worksync.workspace.messaging.consumed import UserDeactivated, UserRegistered, UserUpdated
