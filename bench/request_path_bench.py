@@ -40,13 +40,11 @@ import asyncio
 import json
 import os
 import re
-import subprocess
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -58,7 +56,27 @@ from pydantic_core import to_json
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.seeding import WAIT_LIMIT_SECONDS, member_headers, owner_headers, wait_for
+from bench.request_path_load import (
+    CONNECTIONS,
+    Endpoint,
+    entry_script,
+    timer_script,
+    wrk,
+)
+from bench.request_path_world import (
+    CREATE_DAYS_AGO,
+    ISSUES,
+    WORKLOG_BODY,
+    World,
+    arrange,
+    current_day,
+    report_params,
+    timed_entry_body,
+    timer_body,
+    utilization_params,
+    week_day,
+    worklogs_path,
+)
 from scripts.local_system import RunningSystem, running_system
 from worksync.common.config import CommonSettings
 from worksync.common.ids import new_id
@@ -80,33 +98,10 @@ from worksync.timetracking.main import create_app as create_timetracking_app
 from worksync.work_items.config import WorkItemsSettings
 from worksync.work_items.main import create_app as create_work_items_app
 
-CONNECTIONS = 16
 DURATION_SECONDS = 8
-ISSUES = 50
 ENTRIES_PAGE = 50
 FLOOR_SECONDS = 3.0
-# Arranged time: three entries a weekday for each of two members over the last three weeks.
-ENTRY_DAYS = 21
-ENTRY_SLOTS = ((9, 0, 11, 0), (11, 0, 12, 30), (13, 30, 17, 0))
-REPORT_DAYS = 28
-# Created entries go far enough back to miss the arranged weeks: the captured one (and the
-# floor's replays, a day earlier each) on CREATE_DAYS_AGO, wrk's from the day after on.
-CREATE_DAYS_AGO = 60
-SLOT_SECONDS = 15 * 60
-# A stop needs a second's work: a lap of this many users lasts seconds at these rates (at
-# 160, a lap of one of wrk's two threads took 1.5 s at 107 pairs/s, and one stop came early).
-TIMER_USERS = 320
 TIMER_WORK_SECONDS = 1.1
-REGISTRATIONS_AT_ONCE = 4
-# A wrk report's latency distribution: "  50%  1.23ms".
-_PERCENTILE = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
-_REQUESTS = re.compile(r"^Requests/sec:\s+([\d.]+)", re.MULTILINE)
-_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
-_SOCKET_ERRORS = re.compile(r"Socket errors: (.*)")
-_REFUSED = re.compile(r"^refused: (\d+) (.*)$", re.MULTILINE)
-_CODE = re.compile(r'"code":\s*"(\w+)"')
-_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-_TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 Statement = tuple[str, Any]
 Request = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
@@ -129,17 +124,6 @@ NAMES = (
 
 
 @dataclass(frozen=True)
-class Endpoint:
-    name: str
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: bytes | None = None
-    # Lua appended to wrk's script: a `request()` that varies each request.
-    script: str = ""
-
-
-@dataclass(frozen=True)
 class Replay:
     """A row's captured statements: each request one transaction, a round all of them."""
 
@@ -152,36 +136,6 @@ class Replay:
     @property
     def statement_count(self) -> str:
         return "+".join(str(len(statements)) for statements in self.requests)
-
-
-@dataclass(frozen=True)
-class Load:
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    failures: str
-
-
-@dataclass(frozen=True)
-class World:
-    """What `_arrange` made: the owner's headers, their workspace and project, its issues
-    and board; the timer workspace, its project, the user of its captured timer and the
-    headers of wrk's timer users."""
-
-    headers: dict[str, str]
-    slug: str
-    project_id: str
-    issue_ids: list[str]
-    board_id: str
-    timer_slug: str
-    timer_project_id: str
-    # The captured timer's user stays out of wrk's: its floor's timers run into the future.
-    timer_capturer: dict[str, str] = field(repr=False)
-    timer_headers: list[dict[str, str]] = field(repr=False)
-
-    @property
-    def base(self) -> str:
-        return f"/api/v1/workspaces/{self.slug}/projects/{self.project_id}"
 
 
 @contextmanager
@@ -309,133 +263,6 @@ def floor(database_url: str, replay: Replay) -> float:
         return requests / (time.perf_counter() - started)
 
 
-def wrk(endpoint: Endpoint, duration: int) -> Load:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        body = "nil" if endpoint.body is None else _lua_string(endpoint.body.decode())
-        script.write(f'wrk.method = "{endpoint.method}"\n')
-        script.write(f"wrk.body = {body}\n")
-        for name, value in endpoint.headers.items():
-            script.write(f'wrk.headers["{name}"] = "{value}"\n')
-        script.write(endpoint.script)
-        script.write(_REPORT_REFUSALS)
-    try:
-        command = [
-            "wrk",
-            "-t2",
-            f"-c{CONNECTIONS}",
-            f"-d{duration}s",
-            "--latency",
-            "-s",
-            script.name,
-            endpoint.url,
-        ]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    finally:
-        os.unlink(script.name)
-    percentiles = {
-        found.group(1): float(found.group(2)) * _UNIT_MS[found.group(3)]
-        for found in _PERCENTILE.finditer(output)
-    }
-    failures = [
-        *(f"{n} non-2xx" for n in _NON_2XX.findall(output)),
-        *(f"socket errors {s}" for s in _SOCKET_ERRORS.findall(output)),
-    ]
-    if failures and (refused := _REFUSED.search(output)):
-        code = _CODE.search(refused.group(2))
-        failures.append(f"first: {refused.group(1)} {code.group(1) if code else refused.group(2)}")
-    requests = _REQUESTS.search(output)
-    return Load(
-        requests_per_second=float(requests.group(1)) if requests else 0.0,
-        p50_ms=percentiles.get("50", float("nan")),
-        p99_ms=percentiles.get("99", float("nan")),
-        failures=", ".join(failures),
-    )
-
-
-def _lua_string(value: str) -> str:
-    """A Lua string literal (JSON's escapes are Lua's for what we send)."""
-    return json.dumps(value)
-
-
-# The first refusals of each of wrk's threads, so that a failure says what it was.
-_REPORT_REFUSALS = """
-local refusals = 0
-function response(status, headers, body)
-  if status >= 300 and refusals < 2 then
-    refusals = refusals + 1
-    io.write("refused: ", status, " ", string.sub(body or "", 1, 200), "\\n")
-  end
-end
-"""
-
-
-# Each of wrk's threads learns its index (0, 1), so that the threads' counters never meet.
-# wrk asks the first thread's script for one request to check it and never sends it: that
-# one (`unsent`) takes no turn, or the first user's start would be missing.
-_THREAD_INDEX = """
-local next_index = 0
-function setup(thread)
-  thread:set("index", next_index)
-  thread:set("unsent", next_index == 0)
-  next_index = next_index + 1
-end
-local counter = 0
-function checked()
-  if unsent then
-    unsent = false
-    return wrk.format()
-  end
-end
-"""
-
-
-def _entry_script(path: str, first_slot: datetime, body: dict[str, Any]) -> str:
-    """wrk's script for creating entries: request n of thread i takes 15-minute slot
-    2n + i from `first_slot` on, so that no two overlap."""
-    template = json.dumps({**body, "started_at": "%s", "ended_at": "%s"})
-    return _THREAD_INDEX + (
-        f"local first = {int(first_slot.timestamp())}\n"
-        f"local template = {_lua_string(template)}\n"
-        f"local path = {_lua_string(path)}\n"
-        "function request()\n"
-        "  local check = checked()\n"
-        "  if check then return check end\n"
-        f"  local started = first + (counter * 2 + index) * {SLOT_SECONDS}\n"
-        "  counter = counter + 1\n"
-        f'  local started_at = os.date("!{_TIMESTAMP}", started)\n'
-        f'  local ended_at = os.date("!{_TIMESTAMP}", started + {SLOT_SECONDS})\n'
-        "  local body = string.format(template, started_at, ended_at)\n"
-        '  return wrk.format("POST", path, nil, body)\n'
-        "end\n"
-    )
-
-
-def _timer_script(base: str, body: dict[str, Any], headers: list[dict[str, str]]) -> str:
-    """wrk's script for timers: each thread takes its half of the users in turn, a lap of
-    starts, then a lap of stops, so that a stop comes a lap after its user's start."""
-    tokens = ", ".join(_lua_string(header["Authorization"]) for header in headers)
-    return _THREAD_INDEX + (
-        f"local tokens = {{{tokens}}}\n"
-        f"local start_path = {_lua_string(base + '/start')}\n"
-        f"local stop_path = {_lua_string(base + '/stop')}\n"
-        f"local start_body = {_lua_string(json.dumps(body))}\n"
-        "function request()\n"
-        "  local check = checked()\n"
-        "  if check then return check end\n"
-        "  local half = #tokens / 2\n"
-        "  local user = index * half + counter % half + 1\n"
-        "  local lap = math.floor(counter / half)\n"
-        "  counter = counter + 1\n"
-        '  local headers = {["Authorization"] = tokens[user],'
-        ' ["Content-Type"] = "application/json"}\n'
-        "  if lap % 2 == 0 then\n"
-        '    return wrk.format("POST", start_path, headers, start_body)\n'
-        "  end\n"
-        '  return wrk.format("POST", stop_path, headers, nil)\n'
-        "end\n"
-    )
-
-
 def _settings(system: RunningSystem, service: str, settings: S) -> S:
     """`settings` (read from the system's environment) as the service's API runs with them."""
     return settings.model_copy(
@@ -445,231 +272,6 @@ def _settings(system: RunningSystem, service: str, settings: S) -> S:
             "workspace_api_url": system.service_urls["workspace"],
         }
     )
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
-def _at(day: date, hour: int, minute: int) -> str:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC).strftime(_TIMESTAMP)
-
-
-def _arrange(system: RunningSystem) -> World:
-    """An owner with a second member; a project with two labels, 50 issues over its states,
-    each with both members assigned and both labels, and a board; three entries a weekday
-    for each member over three weeks, and an allocation each; a timer workspace of its own."""
-    with httpx.Client(base_url=system.gateway_url, timeout=30.0) as client:
-        headers = owner_headers(client)
-        slug = f"bench-path-{uuid.uuid4().hex[:8]}"
-        client.post(
-            "/api/v1/workspaces", json={"slug": slug, "name": "Bench"}, headers=headers
-        ).raise_for_status()
-        other = owner_headers(client)
-        other_id = client.get("/api/v1/auth/me", headers=other).json()["id"]
-        owner_id = client.get("/api/v1/auth/me", headers=headers).json()["id"]
-        client.post(
-            f"/api/v1/workspaces/{slug}/members", json={"user_id": other_id}, headers=headers
-        ).raise_for_status()
-        project = client.post(
-            f"/api/v1/workspaces/{slug}/projects",
-            json={"identifier": "RP", "name": "Request path"},
-            headers=headers,
-        )
-        project.raise_for_status()
-        project_id = project.json()["id"]
-        base = f"/api/v1/workspaces/{slug}/projects/{project_id}"
-        wait_for(lambda: client.get(f"{base}/labels", headers=headers).status_code == 200)
-        labels = [
-            client.post(f"{base}/labels", json={"name": name}, headers=headers).json()["id"]
-            for name in ("bug", "backend")
-        ]
-        states = client.get(f"{base}/states", headers=headers).json()["items"]
-        issue_ids = []
-        for n in range(ISSUES):
-            created = client.post(
-                f"{base}/issues",
-                json={
-                    "title": f"Issue {n}",
-                    "description": "Something to do " * 8,
-                    "assignee_ids": [owner_id, other_id],
-                    "label_ids": labels,
-                    "state_id": states[n % len(states)]["id"],
-                },
-                headers=headers,
-            )
-            created.raise_for_status()
-            issue_ids.append(created.json()["id"])
-        board = client.post(f"{base}/boards", json={"name": "Sprint board"}, headers=headers)
-        board.raise_for_status()
-        _arrange_time(client, headers, slug, project_id, [owner_id, other_id], issue_ids)
-        timer_slug, timer_project_id = _workspace_with_project(client, headers, "TM")
-    timer_headers = asyncio.run(_timer_users(system, headers, timer_slug))
-    return World(
-        headers=headers,
-        slug=slug,
-        project_id=project_id,
-        issue_ids=issue_ids,
-        board_id=board.json()["id"],
-        timer_slug=timer_slug,
-        timer_project_id=timer_project_id,
-        timer_capturer=timer_headers[0],
-        timer_headers=timer_headers[1:],
-    )
-
-
-def _arrange_time(
-    client: httpx.Client,
-    headers: dict[str, str],
-    slug: str,
-    project_id: str,
-    user_ids: list[str],
-    issue_ids: list[str],
-) -> None:
-    """Entries (through the gateway, the owner logging for both), an allocation each, and
-    the wait until resources has heard of every entry."""
-    today = _today()
-    days = [today - timedelta(days=n) for n in range(1, ENTRY_DAYS + 1)]
-    workdays = [day for day in days if day.weekday() < 5]
-    logged_hours = 0.0
-    for number, (day, user_id, slot) in enumerate(
-        (day, user_id, slot) for day in workdays for user_id in user_ids for slot in ENTRY_SLOTS
-    ):
-        start_hour, start_minute, end_hour, end_minute = slot
-        client.post(
-            f"/api/v1/workspaces/{slug}/time-entries",
-            json={
-                "project_id": project_id,
-                "issue_id": issue_ids[number % len(issue_ids)],
-                "user_id": user_id,
-                "description": "Worked on it",
-                "started_at": _at(day, start_hour, start_minute),
-                "ended_at": _at(day, end_hour, end_minute),
-            },
-            headers=headers,
-        ).raise_for_status()
-        logged_hours += end_hour - start_hour + (end_minute - start_minute) / 60
-    allocations = f"/api/v1/workspaces/{slug}/allocations"
-    for user_id in user_ids:
-        allocation = {
-            "user_id": user_id,
-            "project_id": project_id,
-            "hours_per_week": 20,
-            "start_date": (today - timedelta(days=REPORT_DAYS)).isoformat(),
-            "end_date": (today + timedelta(days=REPORT_DAYS)).isoformat(),
-        }
-
-        # Resources learns of the member from an event: refused until then.
-        def allocated(body: dict[str, Any] = allocation) -> bool:
-            return client.post(allocations, json=body, headers=headers).status_code == 201
-
-        wait_for(allocated)
-    params = _utilization_params()
-
-    def actuals_arrived() -> bool:
-        answer = client.get(
-            f"/api/v1/workspaces/{slug}/utilization", params=params, headers=headers
-        )
-        if answer.status_code != 200:
-            return False
-        hours = sum(float(item["actual_hours"]) for item in answer.json()["items"])
-        return hours >= logged_hours - 0.01
-
-    wait_for(actuals_arrived)
-
-
-def _workspace_with_project(
-    client: httpx.Client, headers: dict[str, str], identifier: str
-) -> tuple[str, str]:
-    slug = f"bench-timer-{uuid.uuid4().hex[:8]}"
-    client.post(
-        "/api/v1/workspaces", json={"slug": slug, "name": "Bench timers"}, headers=headers
-    ).raise_for_status()
-    project = client.post(
-        f"/api/v1/workspaces/{slug}/projects",
-        json={"identifier": identifier, "name": "Timers"},
-        headers=headers,
-    )
-    project.raise_for_status()
-    return slug, project.json()["id"]
-
-
-async def _timer_users(
-    system: RunningSystem, owner: dict[str, str], slug: str
-) -> list[dict[str, str]]:
-    """TIMER_USERS + 1 members of the timer workspace (registered straight at identity), each
-    known to timetracking (their timer answers `no_running_timer`)."""
-    at_once = asyncio.Semaphore(REGISTRATIONS_AT_ONCE)
-    identity = system.service_urls["identity"]
-    members = f"{system.gateway_url}/api/v1/workspaces/{slug}/members"
-    timer_url = f"{system.service_urls['timetracking']}/api/v1/workspaces/{slug}/timer"
-    async with httpx.AsyncClient(timeout=60.0) as client:
-
-        async def one() -> dict[str, str]:
-            async with at_once:
-                headers = await member_headers(client, identity)
-                me = await client.get(f"{identity}/api/v1/auth/me", headers=headers)
-            body = {"user_id": me.json()["id"]}
-            # The workspace service learns of the user from identity's event: until then the
-            # user is `user_not_found`.
-            deadline = time.monotonic() + WAIT_LIMIT_SECONDS
-            added = await client.post(members, json=body, headers=owner)
-            while added.status_code == 404 and time.monotonic() < deadline:
-                await asyncio.sleep(0.2)
-                added = await client.post(members, json=body, headers=owner)
-            added.raise_for_status()
-            answer = await client.get(timer_url, headers=headers)
-            if answer.json().get("code") != "no_running_timer":
-                raise RuntimeError(f"timer answered {answer.status_code}: {answer.text}")
-            return headers
-
-        return list(await asyncio.gather(*(one() for _ in range(TIMER_USERS + 1))))
-
-
-def _utilization_params() -> dict[str, str]:
-    today = _today()
-    return {
-        "from": (today - timedelta(days=REPORT_DAYS - 1)).isoformat(),
-        "to": today.isoformat(),
-        "granularity": "week",
-    }
-
-
-def _report_params(project_id: str) -> dict[str, str]:
-    today = _today()
-    return {
-        "group_by": "user",
-        "then_by": "day",
-        "project_id": project_id,
-        "from": (today - timedelta(days=REPORT_DAYS - 1)).isoformat(),
-        "to": today.isoformat(),
-    }
-
-
-def _week_day() -> str:
-    """A day of last week: a whole week of entries."""
-    return (_today() - timedelta(days=7)).isoformat()
-
-
-def _entry_body(world: World, day: date, hour: int) -> dict[str, Any]:
-    return {
-        "project_id": world.project_id,
-        "issue_id": world.issue_ids[0],
-        "description": "Benched",
-        "started_at": _at(day, hour, 0),
-        "ended_at": _at(day, hour, 15),
-    }
-
-
-WORKLOG_BODY = {"duration_minutes": 30, "description": "Benched"}
-
-
-def _worklogs_path(world: World) -> str:
-    return f"{world.base}/issues/{world.issue_ids[1]}/worklogs"
-
-
-def _timer_body(world: World) -> dict[str, Any]:
-    return {"project_id": world.timer_project_id, "description": "Benched"}
 
 
 def _get(url: str, headers: dict[str, str], params: dict[str, str] | None = None) -> Request:
@@ -702,12 +304,12 @@ async def _capture_all(system: RunningSystem, world: World, only: set[str]) -> d
             "timetracking",
             _get(f"{ws}/time-entries?limit={ENTRIES_PAGE}", headers),
         ),
-        "week view": ("timetracking", _get(f"{ws}/time-tracking/week?date={_week_day()}", headers)),
+        "week view": ("timetracking", _get(f"{ws}/time-tracking/week?date={week_day()}", headers)),
         "report": (
             "timetracking",
-            _get(f"{ws}/time-tracking/report", headers, _report_params(world.project_id)),
+            _get(f"{ws}/time-tracking/report", headers, report_params(world.project_id)),
         ),
-        "utilization": ("resources", _get(f"{ws}/utilization", headers, _utilization_params())),
+        "utilization": ("resources", _get(f"{ws}/utilization", headers, utilization_params())),
     }
     replays = {
         name: Replay(await capture(apps[service], [request]))
@@ -718,7 +320,7 @@ async def _capture_all(system: RunningSystem, world: World, only: set[str]) -> d
     body = {"title": "Captured", "description": "Something to do " * 8}
     creates: dict[str, tuple[str, Request]] = {
         "create an issue": ("work-items", _post(f"{base}/issues", headers, body)),
-        "create a worklog": ("timetracking", _post(_worklogs_path(world), headers, WORKLOG_BODY)),
+        "create a worklog": ("timetracking", _post(worklogs_path(world), headers, WORKLOG_BODY)),
     }
     for name, (service, request) in creates.items():
         if name in only:
@@ -726,12 +328,12 @@ async def _capture_all(system: RunningSystem, world: World, only: set[str]) -> d
             replays[name] = Replay(_fresh_ids(captures, minted_after), creates=True)
     if "create an entry" in only:
         # The warm-up takes 10:00 of that day; the floor's replays take 09:00 of earlier days.
-        day = _today() - timedelta(days=CREATE_DAYS_AGO)
+        day = current_day() - timedelta(days=CREATE_DAYS_AGO)
         entries = f"{ws}/time-entries"
         captures = await capture(
             apps["timetracking"],
-            [_post(entries, headers, _entry_body(world, day, 9))],
-            warm_up=[_post(entries, headers, _entry_body(world, day, 10))],
+            [_post(entries, headers, timed_entry_body(world, day, 9))],
+            warm_up=[_post(entries, headers, timed_entry_body(world, day, 10))],
         )
         replays["create an entry"] = Replay(
             _fresh_ids(captures, minted_after), creates=True, day_step=-1
@@ -739,7 +341,7 @@ async def _capture_all(system: RunningSystem, world: World, only: set[str]) -> d
     if "timer start+stop" in only:
         timer = f"/api/v1/workspaces/{world.timer_slug}/timer"
         user = world.timer_capturer
-        pair = [_post(f"{timer}/start", user, _timer_body(world)), _post(f"{timer}/stop", user)]
+        pair = [_post(f"{timer}/start", user, timer_body(world)), _post(f"{timer}/stop", user)]
         captures = await capture(apps["timetracking"], pair, pause_seconds=TIMER_WORK_SECONDS)
         replays["timer start+stop"] = Replay(
             _fresh_ids(captures, minted_after), creates=True, day_step=1
@@ -754,12 +356,12 @@ def _endpoints(system: RunningSystem, world: World) -> dict[str, Endpoint]:
     json_headers = {**headers, "Content-Type": "application/json"}
     body = b'{"title": "Benched", "description": "Something to do, something to do"}'
     last_issue = world.issue_ids[-1]
-    report = httpx.QueryParams(_report_params(world.project_id))
-    utilization = httpx.QueryParams(_utilization_params())
+    report = httpx.QueryParams(report_params(world.project_id))
+    utilization = httpx.QueryParams(utilization_params())
     first_slot = datetime.combine(
-        _today() - timedelta(days=CREATE_DAYS_AGO - 1), datetime.min.time(), UTC
+        current_day() - timedelta(days=CREATE_DAYS_AGO - 1), datetime.min.time(), UTC
     )
-    entry_body = _entry_body(world, first_slot.date(), 0)
+    entry_body = timed_entry_body(world, first_slot.date(), 0)
     timer = f"/api/v1/workspaces/{world.timer_slug}/timer"
     endpoints = [
         Endpoint("list 50 issues", "GET", f"{work_items}{base}/issues?limit={ISSUES}", headers),
@@ -774,7 +376,7 @@ def _endpoints(system: RunningSystem, world: World) -> dict[str, Endpoint]:
             headers,
         ),
         Endpoint(
-            "week view", "GET", f"{timetracking}{ws}/time-tracking/week?date={_week_day()}", headers
+            "week view", "GET", f"{timetracking}{ws}/time-tracking/week?date={week_day()}", headers
         ),
         Endpoint("report", "GET", f"{timetracking}{ws}/time-tracking/report?{report}", headers),
         Endpoint(
@@ -788,12 +390,12 @@ def _endpoints(system: RunningSystem, world: World) -> dict[str, Endpoint]:
             "POST",
             f"{timetracking}{ws}/time-entries",
             json_headers,
-            script=_entry_script(f"{ws}/time-entries", first_slot, entry_body),
+            script=entry_script(f"{ws}/time-entries", first_slot, entry_body),
         ),
         Endpoint(
             "create a worklog",
             "POST",
-            f"{timetracking}{_worklogs_path(world)}",
+            f"{timetracking}{worklogs_path(world)}",
             json_headers,
             json.dumps(WORKLOG_BODY).encode(),
         ),
@@ -802,7 +404,7 @@ def _endpoints(system: RunningSystem, world: World) -> dict[str, Endpoint]:
             "POST",
             f"{timetracking}{timer}/start",
             json_headers,
-            script=_timer_script(timer, _timer_body(world), world.timer_headers),
+            script=timer_script(timer, timer_body(world), world.timer_headers),
         ),
     ]
     return {endpoint.name: endpoint for endpoint in endpoints}
@@ -812,7 +414,7 @@ def run(
     system: RunningSystem, *, duration: int = DURATION_SECONDS, only: Sequence[str] = NAMES
 ) -> None:
     chosen = set(only)
-    world = _arrange(system)
+    world = arrange(system)
     replays = asyncio.run(_capture_all(system, world, chosen))
     endpoints = _endpoints(system, world)
     print(f"\nrequest path: c={CONNECTIONS}, one uvicorn worker, direct, {duration} s runs")
