@@ -89,6 +89,7 @@ TRACED_REQUEST_SCRIPT = """
 import asyncio, json, os, sys
 import httpx
 from fastapi import APIRouter
+from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from worksync.common.app import create_service_app
@@ -101,16 +102,20 @@ configure_tracing(settings).add_span_processor(SimpleSpanProcessor(exporter))
 router = APIRouter()
 
 @router.get("/things/{thing_id}")
-async def get_thing(thing_id: int) -> dict[str, int]:
-    return {"id": thing_id}
+async def get_thing(thing_id: int) -> dict[str, str]:
+    # What a peer call or an outbox row made here would carry as its parent.
+    return {"trace_id": format(trace.get_current_span().get_span_context().trace_id, "032x")}
 
 app = create_service_app(settings, title="t", description="d", routers=[router])
 
 async def main() -> None:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
-        (await client.get("/api/v1/things/7")).raise_for_status()
+        answer = await client.get("/api/v1/things/7", headers={"traceparent": PARENT})
+        (await client.get("/livez")).raise_for_status()
+    print(json.dumps(answer.json()["trace_id"]))
 
+PARENT = "00-" + "ab" * 16 + "-" + "cd" * 8 + "-01"
 asyncio.run(main())
 print(json.dumps([[s.name, s.kind.name] for s in exporter.get_finished_spans()]))
 sys.stdout.flush()
@@ -118,7 +123,7 @@ os._exit(0)
 """
 
 
-def test_a_request_is_one_server_span_named_by_its_route() -> None:
+def test_a_request_is_one_server_span_named_by_its_route_continuing_the_callers_trace() -> None:
     result = subprocess.run(
         [sys.executable, "-c", TRACED_REQUEST_SCRIPT, "http://127.0.0.1:9"],
         capture_output=True,
@@ -126,9 +131,12 @@ def test_a_request_is_one_server_span_named_by_its_route() -> None:
         timeout=60,
         check=True,
     )
-    spans = json.loads(result.stdout.strip().splitlines()[-1])
-    # No span per ASGI message ("GET /api/v1/things/{thing_id} http send").
+    *_, trace_id, spans = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    # No span per ASGI message ("GET /api/v1/things/{thing_id} http send"), per dependency,
+    # or for the health probe.
     assert spans == [["GET /api/v1/things/{thing_id}", "SERVER"]]
+    # The request's span is current while its endpoint runs and continues the caller's trace.
+    assert trace_id == "ab" * 16
 
 
 def test_database_statements_are_not_hooked_when_spans_go_nowhere() -> None:

@@ -38,8 +38,8 @@ from worksync.common.problem_codes import (
 )
 from worksync.common.telemetry import (
     configure_tracing,
-    instrument_fastapi,
     instrument_httpx_client,
+    request_telemetry,
 )
 
 API_PREFIX = "/api/v1"
@@ -126,6 +126,7 @@ def create_service_app(
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=operation_id,
+        telemetry=request_telemetry(),
     )
     install_error_handlers(app)
     install_docs(app, title)
@@ -154,7 +155,6 @@ def create_service_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     refuse_thread_pool_calls(app)
-    instrument_fastapi(app)
     return app
 
 
