@@ -260,6 +260,18 @@ async def test_two_relays_at_once_publish_each_event_exactly_once(
     assert sorted(published) == sorted(written)
 
 
+async def test_the_relays_own_commits_do_not_wait_for_the_disk(
+    make_relay: RelayFactory,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    relay = make_relay()
+    async with relay._engine.connect() as connection:
+        assert (await connection.scalar(text("SHOW synchronous_commit"))) == "off"
+    # The services' own transactions, which hold the business rows, stay durable.
+    async with sessionmaker() as session:
+        assert (await session.scalar(text("SHOW synchronous_commit"))) == "on"
+
+
 async def test_purging_deletes_only_published_rows(
     sessionmaker: async_sessionmaker[AsyncSession],
     outbox: Outbox,

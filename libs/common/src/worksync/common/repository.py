@@ -18,13 +18,19 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlalchemy import Executable, Result, Select, func, select
+from sqlalchemy import Executable, Result, Select, String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.preconditions import EntityTags, check_version
 
 RowT = TypeVar("RowT")
+
+# Built once, as `lock_key` runs on every write that takes turns (an event of an entry,
+# a create per user or project) and building it costs more than running it.
+_LOCK_KEY = select(
+    func.pg_advisory_xact_lock(func.hashtextextended(bindparam("key", type_=String), 0))
+)
 
 
 class Versioned(Protocol):
@@ -104,6 +110,4 @@ class Repository:
 
     async def lock_key(self, key: str) -> None:
         """Serialise transactions on `key` (a user, a project…) until this one ends."""
-        await self.session.execute(
-            select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0)))
-        )
+        await self.session.execute(_LOCK_KEY, {"key": key})

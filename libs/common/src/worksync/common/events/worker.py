@@ -16,11 +16,11 @@ serves `/metrics` and `/livez`, which fails when the relay or the consumer stall
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+import uvloop
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -139,4 +139,6 @@ class ServiceWorker:
         settings.refuse_unsafe_start()
         configure_logging(settings)
         configure_tracing(settings)
-        asyncio.run(self.run(settings))
+        # uvloop, as the APIs run on: a worker's time goes to socket writes (acks, publishes,
+        # statements), which its transports make several times cheaper than asyncio's.
+        uvloop.run(self.run(settings))

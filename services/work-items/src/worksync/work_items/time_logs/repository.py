@@ -6,10 +6,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, func, select, update
+from sqlalchemy import ColumnElement, SQLColumnExpression, Uuid, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.repository import Repository
+from worksync.work_items.built_rows import table_of
 from worksync.work_items.models import Issue, TimeEntry
 
 
@@ -30,6 +31,22 @@ def logged_minutes(
     return logged_seconds // 60
 
 
+# Built once with bound values: every time-entry event runs both, and building them cost
+# more of the worker's time than running them.
+_entries = table_of(TimeEntry)
+_STORED = select(
+    _entries.c.issue_id, _entries.c.duration_seconds, _entries.c.deleted, _entries.c.sequence
+).where(_entries.c.entry_id == bindparam("entry_id", type_=Uuid))
+_STORED_COLUMNS = ("workspace_id", "issue_id", "duration_seconds", "deleted", "sequence")
+_inserted = insert(_entries).values(
+    {column: bindparam(column) for column in ("entry_id", *_STORED_COLUMNS)}
+)
+_STORE = _inserted.on_conflict_do_update(
+    index_elements=[_entries.c.entry_id],
+    set_={column: _inserted.excluded[column] for column in _STORED_COLUMNS},
+)
+
+
 @dataclass(frozen=True)
 class StoredEntry:
     issue_id: UUID | None
@@ -43,16 +60,7 @@ class TimeEntryRepository(Repository):
         """The entry as stored, after taking the entry's lock until commit: events of one
         entry take turns, so each sees where the previous one left its time."""
         await self.lock_key(str(entry_id))
-        row = (
-            await self.session.execute(
-                select(
-                    TimeEntry.issue_id,
-                    TimeEntry.duration_seconds,
-                    TimeEntry.deleted,
-                    TimeEntry.sequence,
-                ).where(TimeEntry.entry_id == entry_id)
-            )
-        ).one_or_none()
+        row = (await self.session.execute(_STORED, {"entry_id": entry_id})).one_or_none()
         if row is None:
             return None
         return StoredEntry(
@@ -72,20 +80,16 @@ class TimeEntryRepository(Repository):
         deleted: bool,
         sequence: int,
     ) -> None:
-        values = {
-            "entry_id": entry_id,
-            "workspace_id": workspace_id,
-            "issue_id": issue_id,
-            "duration_seconds": duration_seconds,
-            "deleted": deleted,
-            "sequence": sequence,
-        }
-        statement = insert(TimeEntry).values(values)
         await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[TimeEntry.entry_id],
-                set_={name: statement.excluded[name] for name in values if name != "entry_id"},
-            )
+            _STORE,
+            {
+                "entry_id": entry_id,
+                "workspace_id": workspace_id,
+                "issue_id": issue_id,
+                "duration_seconds": duration_seconds,
+                "deleted": deleted,
+                "sequence": sequence,
+            },
         )
 
     async def recompute_logged_minutes(self, issue_ids: Collection[UUID]) -> None:
