@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
+from worksync.common.db import LoadedArray
 from worksync.common.errors import unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.work_items.boards.rank_repository import RankRepository
@@ -90,12 +91,22 @@ def _filtered(query: Select[Issue], filters: IssueFilters, identifier: str) -> S
 # (correlated with it): its assignees and labels in id order (null when none), its state's
 # group.
 _ASSIGNEE_IDS = (
-    select(func.array_agg(aggregate_order_by(IssueAssignee.user_id, IssueAssignee.user_id)))
+    select(
+        func.array_agg(
+            aggregate_order_by(IssueAssignee.user_id, IssueAssignee.user_id),
+            type_=LoadedArray(Uuid),
+        )
+    )
     .where(IssueAssignee.issue_id == Issue.id)
     .scalar_subquery()
 )
 _LABEL_IDS = (
-    select(func.array_agg(aggregate_order_by(IssueLabel.label_id, IssueLabel.label_id)))
+    select(
+        func.array_agg(
+            aggregate_order_by(IssueLabel.label_id, IssueLabel.label_id),
+            type_=LoadedArray(Uuid),
+        )
+    )
     .where(IssueLabel.issue_id == Issue.id)
     .scalar_subquery()
 )
