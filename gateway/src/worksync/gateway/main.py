@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from starlette.types import ASGIApp
 
-from worksync.common.telemetry import configure_logging
+from worksync.common.serving import served_app
 from worksync.gateway.app import create_app
 from worksync.gateway.config import GatewaySettings
 
@@ -30,8 +31,6 @@ def server_options(settings: GatewaySettings) -> dict[str, Any]:
 
 
 def create_app_from_environment() -> ASGIApp:
-    """The uvicorn factory: each worker process configures its logs and builds its app,
-    which serves its metrics on the monitoring port."""
-    settings = GatewaySettings()
-    configure_logging(settings)
-    return create_app(settings, serve_metrics=True)
+    """The uvicorn factory: each worker process builds its app (`served_app`), which
+    serves its metrics on the monitoring port."""
+    return served_app(GatewaySettings(), partial(create_app, serve_metrics=True))

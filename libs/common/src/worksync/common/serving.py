@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+import gc
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import uvicorn
 
 from worksync.common.config import CommonSettings
+from worksync.common.telemetry import configure_logging
+
+SettingsT = TypeVar("SettingsT", bound=CommonSettings)
+AppT = TypeVar("AppT")
+
+# The youngest generation is collected after this many new container objects (Python's
+# default is 700): a list of 50 issues makes several thousand, most freed by reference
+# counting long before, so the default collected on every request.
+YOUNG_OBJECTS_BEFORE_COLLECTION = 7_000
 
 
 def serve(app_factory: str, settings: CommonSettings, **options: Any) -> None:
@@ -36,3 +47,28 @@ def serve(app_factory: str, settings: CommonSettings, **options: Any) -> None:
     }
     config.update(options)
     uvicorn.run(app_factory, **config)
+
+
+def served_app(settings: SettingsT, create_app: Callable[[SettingsT], AppT]) -> AppT:
+    """The app of a served process (what each service's uvicorn factory returns): JSON
+    logs, the app built, then the heap settled (`settle_start_up_heap`)."""
+    configure_logging(settings)
+    app = create_app(settings)
+    settle_start_up_heap()
+    return app
+
+
+def settle_start_up_heap() -> None:
+    """Tune the cyclic garbage collector for a long-running process, once it has started.
+
+    What start-up made (modules, classes, mappers, schemas, the app: about 180,000 objects
+    in a service) lives as long as the process, yet every collection of the oldest
+    generation traversed it again; frozen, collections skip it. And the youngest
+    generation is collected less often (`YOUNG_OBJECTS_BEFORE_COLLECTION`). Measured on a
+    list of 50 issues: the collector took 2.1 ms of each request (a fifth of it), 0.6 ms
+    with the freeze alone, next to nothing with both. Only processes call this, never
+    tests: frozen objects are never freed.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS_BEFORE_COLLECTION, 20, 20)

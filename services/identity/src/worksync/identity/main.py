@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.app import create_service_app
-from worksync.common.telemetry import configure_logging
+from worksync.common.serving import served_app
 from worksync.identity.api_tokens.endpoints import internal_router as api_tokens_internal_router
 from worksync.identity.api_tokens.endpoints import router as api_tokens_router
 from worksync.identity.auth.access_tokens import AccessTokenIssuer
@@ -62,7 +62,5 @@ def create_app(settings: IdentitySettings | None = None) -> FastAPI:
 
 
 def create_app_from_environment() -> FastAPI:
-    """The uvicorn factory: settings from the environment, JSON logs."""
-    settings = IdentitySettings()
-    configure_logging(settings)
-    return create_app(settings)
+    """The uvicorn factory: settings from the environment (`served_app`)."""
+    return served_app(IdentitySettings(), create_app)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from worksync.common.app import create_service_app
-from worksync.common.telemetry import configure_logging
+from worksync.common.serving import served_app
 from worksync.resources.allocations.endpoints import router as allocations_router
 from worksync.resources.config import ResourcesSettings
 from worksync.resources.conflicts.endpoints import router as conflicts_router
@@ -49,7 +49,5 @@ def create_app(settings: ResourcesSettings | None = None) -> FastAPI:
 
 
 def create_app_from_environment() -> FastAPI:
-    """The uvicorn factory: settings from the environment, JSON logs."""
-    settings = ResourcesSettings()
-    configure_logging(settings)
-    return create_app(settings)
+    """The uvicorn factory: settings from the environment (`served_app`)."""
+    return served_app(ResourcesSettings(), create_app)

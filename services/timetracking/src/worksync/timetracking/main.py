@@ -10,7 +10,7 @@ from datetime import timedelta
 from fastapi import FastAPI
 
 from worksync.common.app import create_service_app
-from worksync.common.telemetry import configure_logging
+from worksync.common.serving import served_app
 from worksync.timetracking.breaks.endpoints import router as breaks_router
 from worksync.timetracking.budgets.endpoints import router as budgets_router
 from worksync.timetracking.config import TimetrackingSettings
@@ -65,7 +65,5 @@ def create_app(settings: TimetrackingSettings | None = None) -> FastAPI:
 
 
 def create_app_from_environment() -> FastAPI:
-    """The uvicorn factory: settings from the environment, JSON logs."""
-    settings = TimetrackingSettings()
-    configure_logging(settings)
-    return create_app(settings)
+    """The uvicorn factory: settings from the environment (`served_app`)."""
+    return served_app(TimetrackingSettings(), create_app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from worksync.common.app import create_service_app
-from worksync.common.telemetry import configure_logging
+from worksync.common.serving import served_app
 from worksync.work_items.activity.endpoints import router as activity_router
 from worksync.work_items.boards.endpoints import router as boards_router
 from worksync.work_items.comments.endpoints import router as comments_router
@@ -47,7 +47,5 @@ def create_app(settings: WorkItemsSettings | None = None) -> FastAPI:
 
 
 def create_app_from_environment() -> FastAPI:
-    """The uvicorn factory: settings from the environment, JSON logs."""
-    settings = WorkItemsSettings()
-    configure_logging(settings)
-    return create_app(settings)
+    """The uvicorn factory: settings from the environment (`served_app`)."""
+    return served_app(WorkItemsSettings(), create_app)

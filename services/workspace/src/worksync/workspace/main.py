@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from worksync.common.app import create_service_app
-from worksync.common.telemetry import configure_logging
+from worksync.common.serving import served_app
 from worksync.workspace.categories.endpoints import router as categories_router
 from worksync.workspace.clients.endpoints import router as clients_router
 from worksync.workspace.config import WorkspaceSettings
@@ -51,7 +51,5 @@ def create_app(settings: WorkspaceSettings | None = None) -> FastAPI:
 
 
 def create_app_from_environment() -> FastAPI:
-    """The uvicorn factory: settings from the environment, JSON logs."""
-    settings = WorkspaceSettings()
-    configure_logging(settings)
-    return create_app(settings)
+    """The uvicorn factory: settings from the environment (`served_app`)."""
+    return served_app(WorkspaceSettings(), create_app)

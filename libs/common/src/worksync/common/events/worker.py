@@ -35,6 +35,7 @@ from worksync.common.events.relay import OutboxRelay
 from worksync.common.events.runner import Runnable, run_until_signalled
 from worksync.common.metrics import PoolCollector, WorkerMetrics
 from worksync.common.monitoring import HeartbeatCollector, MonitoringServer
+from worksync.common.serving import settle_start_up_heap
 from worksync.common.telemetry import configure_logging, configure_tracing
 
 ServiceLoops = Callable[[CommonSettings, async_sessionmaker[AsyncSession]], Sequence[Runnable]]
@@ -139,6 +140,7 @@ class ServiceWorker:
         settings.refuse_unsafe_start()
         configure_logging(settings)
         configure_tracing(settings)
+        settle_start_up_heap()
         # uvloop, as the APIs run on: a worker's time goes to socket writes (acks, publishes,
         # statements), which its transports make several times cheaper than asyncio's.
         uvloop.run(self.run(settings))
