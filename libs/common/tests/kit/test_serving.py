@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -12,6 +10,8 @@ import uvicorn
 
 from worksync.common.config import CommonSettings, Environment
 from worksync.common.serving import YOUNG_OBJECTS_BEFORE_COLLECTION, serve
+
+from .own_process import run_script
 
 pytestmark = pytest.mark.fast
 
@@ -55,14 +55,7 @@ print(json.dumps({
 
 def test_a_served_process_settles_its_start_up_heap() -> None:
     # In a process of its own: frozen objects are never freed, so no test process may freeze.
-    result = subprocess.run(
-        [sys.executable, "-c", SERVED_APP_SCRIPT],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    served = json.loads(result.stdout.strip().splitlines()[-1])
+    served = json.loads(run_script(SERVED_APP_SCRIPT)[-1])
     assert served["app"] == "the app"
     assert served["made"] == ["kit-serving"]
     # What start-up made (the imported modules at least) is out of every collection.

@@ -6,14 +6,14 @@ import io
 import json
 import logging
 import os
-import subprocess
-import sys
 
 from opentelemetry import trace
 
 from worksync.common.config import CommonSettings
 from worksync.common.middleware import request_id_var
 from worksync.common.telemetry import configure_logging, configure_tracing
+
+from .own_process import run_script
 
 
 def test_log_lines_are_json_with_trace_and_request_ids() -> None:
@@ -74,14 +74,8 @@ os._exit(0)  # skip the exporter's retries against the closed collector at shutd
 def test_database_statements_are_traced_when_exporting(worksync_database_url: str) -> None:
     # Tracing is configured once per process, so this runs in a process of its own. The
     # collector address is closed: export fails quietly, the in-memory copy is what we read.
-    result = subprocess.run(
-        [sys.executable, "-c", TRACED_QUERY_SCRIPT, worksync_database_url, "http://127.0.0.1:9"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    statements = json.loads(result.stdout.strip().splitlines()[-1])
+    output = run_script(TRACED_QUERY_SCRIPT, worksync_database_url, "http://127.0.0.1:9")
+    statements = json.loads(output[-1])
     assert "SELECT 42" in statements
 
 
@@ -124,14 +118,8 @@ os._exit(0)
 
 
 def test_a_request_is_one_server_span_named_by_its_route_continuing_the_callers_trace() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", TRACED_REQUEST_SCRIPT, "http://127.0.0.1:9"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    *_, trace_id, spans = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    output = run_script(TRACED_REQUEST_SCRIPT, "http://127.0.0.1:9")
+    *_, trace_id, spans = [json.loads(line) for line in output]
     # No span per ASGI message ("GET /api/v1/things/{thing_id} http send"), per dependency,
     # or for the health probe.
     assert spans == [["GET /api/v1/things/{thing_id}", "SERVER"]]
@@ -152,12 +140,4 @@ def test_database_statements_are_not_hooked_when_spans_go_nowhere() -> None:
         for name, value in os.environ.items()
         if not name.startswith(("OTEL_", "WORKSYNC_OTEL_"))
     }
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-        env=env,
-    )
-    assert result.stdout.strip().splitlines()[-1] == "False"
+    assert run_script(script, env=env)[-1] == "False"

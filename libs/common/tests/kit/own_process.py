@@ -1,0 +1,20 @@
+"""Running a script in a process of its own, for what tunes a whole process (tracing's
+global provider, the garbage collector) and must not touch the test process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run_script(script: str, *args: str, env: dict[str, str] | None = None) -> list[str]:
+    """Run `script` with `args` under this interpreter; its output lines."""
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
+    )
+    return result.stdout.strip().splitlines()
