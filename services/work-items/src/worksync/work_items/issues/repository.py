@@ -125,6 +125,19 @@ def with_read_model(
     )
 
 
+def _of_project(workspace_id: UUID, project_id: UUID) -> tuple[ColumnElement[bool], ...]:
+    return (Issue.workspace_id == workspace_id, Issue.project_id == project_id)
+
+
+def last_position_and_rank(
+    workspace_id: UUID, project_id: UUID
+) -> Select[float | None, str | None]:
+    """The project's highest position and rank, each read from the end of its index."""
+    return select(func.max(Issue.position), func.max(Issue.rank)).where(
+        *_of_project(workspace_id, project_id)
+    )
+
+
 def _one(project_id: UUID, issue_id: UUID, include_deleted: bool) -> Select[Issue]:
     query = select(Issue).where(Issue.project_id == project_id, Issue.id == issue_id)
     if not include_deleted:
@@ -228,21 +241,22 @@ class IssueRepository(HierarchyRepository):
         labelled = select(IssueLabel.issue_id).where(IssueLabel.label_id == label_id)
         return await self.lock_where(Issue.project_id == project_id, Issue.id.in_(labelled))
 
-    async def next_position(self, project_id: UUID) -> float:
+    async def next_position(self, workspace_id: UUID, project_id: UUID) -> float:
+        """After the project's last position. The workspace is named so that the maximum is
+        read from the end of the position index (`workspace_id, project_id, position`):
+        by the project alone it read every issue of the project."""
         last = await self.session.scalar(
-            select(func.max(Issue.position)).where(Issue.project_id == project_id)
+            select(func.max(Issue.position)).where(*_of_project(workspace_id, project_id))
         )
         return (last or 0.0) + POSITION_STEP
 
-    async def next_position_and_rank(self, project_id: UUID) -> tuple[float, str]:
+    async def next_position_and_rank(
+        self, workspace_id: UUID, project_id: UUID
+    ) -> tuple[float, str]:
         """`next_position` and `RankRepository.next_rank` in one round trip, for a new issue
         (the rank lock held)."""
         last_position, last_rank = (
-            await self.session.execute(
-                select(func.max(Issue.position), func.max(Issue.rank)).where(
-                    Issue.project_id == project_id
-                )
-            )
+            await self.session.execute(last_position_and_rank(workspace_id, project_id))
         ).one()
         rank = after(last_rank) or between(last_rank, None)
         if len(rank) > MAX_LENGTH:

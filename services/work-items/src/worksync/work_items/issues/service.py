@@ -145,7 +145,7 @@ class IssueService:
         # Last, so that nothing refused takes a number; the counter stays locked until commit.
         sequence_id = await ProjectRepository(self.session).next_sequence_id(project.id)
         await RankRepository(self.session).lock(project.id)
-        position, rank = await self.issues.next_position_and_rank(project.id)
+        position, rank = await self.issues.next_position_and_rank(project.workspace_id, project.id)
         issue_id = new_id()
         row = IssueRow(
             id=issue_id,

@@ -247,7 +247,7 @@ class TemplateService:
         await ranks_repository.lock(project.id)
         ranks = iter(await ranks_repository.next_ranks(project.id, count))
         issue_rows = IssueRepository(self.session)
-        position = await issue_rows.next_position(project.id)
+        position = await issue_rows.next_position(project.workspace_id, project.id)
         numbers = iter(range(first, first + count))
         created: list[tuple[Issue, str | None]] = []
         task_issue: dict[UUID, Issue] = {}

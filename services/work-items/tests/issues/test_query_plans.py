@@ -1,0 +1,42 @@
+"""What a new issue reads about its project costs the same in a project of any size."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from worksync.common.ids import new_id
+from worksync.work_items.built_rows import table_of
+from worksync.work_items.issues.repository import last_position_and_rank
+from worksync.work_items.models import Issue
+from worksync.work_items.testing import Api, World
+
+ISSUES = 3_000
+
+
+async def test_a_new_issue_reads_the_last_position_and_rank_from_the_ends_of_their_indexes(
+    world: World, api: Api, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    issues = table_of(Issue)
+    first = UUID((await api.issue(world))["id"])
+    async with sessionmaker() as session:
+        # A project of many issues: copies of the first, straight into the table.
+        row = (await session.execute(select(issues).where(issues.c.id == first))).mappings().one()
+        written = {name: value for name, value in row.items() if issues.c[name].computed is None}
+        copies = [
+            {**written, "id": new_id(), "sequence_id": 1_000 + n, "rank": f"{n:06d}1"}
+            for n in range(ISSUES)
+        ]
+        await session.execute(insert(issues), copies)
+        await session.commit()
+        await session.execute(text(f"ANALYZE {issues.fullname}"))
+        statement = last_position_and_rank(world.workspace.id, world.project.id).compile(
+            dialect=(await session.connection()).dialect, compile_kwargs={"literal_binds": True}
+        )
+        plan = "\n".join((await session.scalars(text(f"EXPLAIN {statement}"))).all())
+    # Each maximum is the first row of a backward index scan, not an aggregate over the
+    # project's issues (by the project alone, the position's was).
+    assert plan.count("Scan Backward") == 2, plan
+    assert "Aggregate" not in plan, plan
