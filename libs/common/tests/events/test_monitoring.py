@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -533,3 +534,31 @@ async def test_the_service_worker_serves_its_metrics_and_liveness_until_signalle
         os.kill(os.getpid(), signal.SIGTERM)
         async with asyncio.timeout(30):
             await task
+
+
+async def test_a_queue_not_declared_yet_is_no_warning_and_is_sampled_once_declared(
+    sampler: BacklogSampler,
+    metrics: WorkerMetrics,
+    queue_name: str,
+    exchanges: tuple[str, str],
+    channel: AbstractChannel,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="worksync.common.events.backlog"):
+        await sampler.sample()
+    # A worker's first sample often comes before its consumer declared the queues.
+    assert [record.levelno for record in caplog.records] == [logging.INFO]
+    assert "not declared yet" in caplog.records[0].getMessage()
+    labels = {"service": SERVICE, "queue": queue_name}
+    assert metrics.registry.get_sample_value("worksync_queue_messages", labels) is None
+
+    await declare_topology(
+        channel,
+        exchange=exchanges[0],
+        dead_letter_exchange=exchanges[1],
+        queue=queue_name,
+        bindings=["test.thing.happened"],
+        delivery_limit=DELIVERY_LIMIT,
+    )
+    await sampler.sample()
+    assert metrics.registry.get_sample_value("worksync_queue_messages", labels) == 0

@@ -14,6 +14,7 @@ import logging
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection
+from aio_pika.exceptions import ChannelNotFoundEntity
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -69,7 +70,11 @@ class BacklogSampler:
         try:
             async with asyncio.timeout(SAMPLE_TIMEOUT_SECONDS):
                 await self.sample_queues()
-        except Exception as exc:  # the broker away, or the queue not declared yet
+        except ChannelNotFoundEntity:
+            # The consumer declares its queues as it connects, often after the first sample.
+            logger.info("%s is not declared yet; its depth is sampled once it is", self.queue)
+            await self._disconnect()
+        except Exception as exc:  # the broker away
             logger.warning("sampling the depth of %s failed: %r", self.queue, exc)
             await self._disconnect()
 
