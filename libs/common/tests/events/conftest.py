@@ -134,6 +134,29 @@ async def channel(worksync_amqp_url: str) -> AsyncIterator[AbstractChannel]:
         yield await connection.channel()
 
 
+QueueDeclarer = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+def declare_queue(
+    channel: AbstractChannel, exchanges: tuple[str, str], queue_name: str
+) -> QueueDeclarer:
+    """Declares the test's queue and its dead queue on the test's exchanges, with these
+    bindings, as a consumer does."""
+
+    async def declare(bindings: list[str], *, delivery_limit: int = 1) -> None:
+        await declare_topology(
+            channel,
+            exchange=exchanges[0],
+            dead_letter_exchange=exchanges[1],
+            queue=queue_name,
+            bindings=bindings,
+            delivery_limit=delivery_limit,
+        )
+
+    return declare
+
+
 @pytest.fixture
 async def tap(channel: AbstractChannel, exchanges: tuple[str, str]) -> AbstractQueue:
     """A throwaway queue that receives every event published on the test's exchange."""

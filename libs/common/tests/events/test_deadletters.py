@@ -20,6 +20,8 @@ from worksync.common.events.topology import dead_queue_name, declare_topology
 from worksync.common.ids import new_id
 from worksync.common.ops.deadletters import DeadLetters, NoSuchDeadLetter, dead_letters
 
+from .conftest import QueueDeclarer
+
 Eventually = Callable[[Callable[[], Awaitable[bool]]], Awaitable[None]]
 NextMessage = Callable[[AbstractQueue], Awaitable[AbstractIncomingMessage]]
 
@@ -104,15 +106,9 @@ async def test_dead_letters_are_browsed_shown_replayed_once_and_purged(
     exchanges: tuple[str, str],
     queue_name: str,
     eventually: Eventually,
+    declare_queue: QueueDeclarer,
 ) -> None:
-    await declare_topology(
-        channel,
-        exchange=exchanges[0],
-        dead_letter_exchange=exchanges[1],
-        queue=queue_name,
-        bindings=list(consumer.handlers),
-        delivery_limit=1,
-    )
+    await declare_queue(list(consumer.handlers), delivery_limit=1)
     event = CloudEvent(
         source="worksync/test",
         type="test.thing.happened",

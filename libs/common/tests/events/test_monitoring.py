@@ -28,11 +28,13 @@ from worksync.common.events.handlers import Handler
 from worksync.common.events.outbox import EventRecorder, Outbox
 from worksync.common.events.relay import OutboxRelay
 from worksync.common.events.tables import MessagingTables
-from worksync.common.events.topology import dead_queue_name, declare_topology
+from worksync.common.events.topology import dead_queue_name
 from worksync.common.events.worker import ServiceWorker
 from worksync.common.ids import new_id
 from worksync.common.metrics import WorkerMetrics
 from worksync.common.monitoring import Heartbeat, HeartbeatCollector, MonitoringServer
+
+from .conftest import QueueDeclarer
 
 Eventually = Callable[[Callable[[], Awaitable[bool]]], Awaitable[None]]
 
@@ -156,17 +158,10 @@ async def test_the_outbox_backlog_its_age_and_the_queue_move_with_the_relay(
     worksync_amqp_url: str,
     exchanges: tuple[str, str],
     queue_name: str,
-    channel: AbstractChannel,
     eventually: Eventually,
+    declare_queue: QueueDeclarer,
 ) -> None:
-    await declare_topology(
-        channel,
-        exchange=exchanges[0],
-        dead_letter_exchange=exchanges[1],
-        queue=queue_name,
-        bindings=["test.#"],
-        delivery_limit=DELIVERY_LIMIT,
-    )
+    await declare_queue(["test.#"])
     await write_events(sessionmaker, outbox, 3)
     await sampler.sample()
     assert value(metrics, "worksync_outbox_unpublished_events") == 3
@@ -257,6 +252,7 @@ async def test_consumer_outcomes_handler_times_and_dead_letters_are_counted(
     queue_name: str,
     channel: AbstractChannel,
     eventually: Eventually,
+    declare_queue: QueueDeclarer,
 ) -> None:
     async def record(session: AsyncSession, event: CloudEvent) -> None:
         await session.execute(effects.insert().values(event_id=event.id, event_type=event.type))
@@ -273,14 +269,7 @@ async def test_consumer_outcomes_handler_times_and_dead_letters_are_counted(
         {"test.good.*": record, "test.bad.*": fail},
         metrics,
     )
-    await declare_topology(
-        channel,
-        exchange=exchanges[0],
-        dead_letter_exchange=exchanges[1],
-        queue=queue_name,
-        bindings=list(consumer.handlers),
-        delivery_limit=DELIVERY_LIMIT,
-    )
+    await declare_queue(list(consumer.handlers), delivery_limit=DELIVERY_LIMIT)
     good = event("test.good.happened").model_dump_json().encode()
     for body, key in (
         (good, "test.good.happened"),
@@ -475,8 +464,8 @@ async def test_the_service_worker_serves_its_metrics_and_liveness_until_signalle
     worksync_amqp_url: str,
     exchanges: tuple[str, str],
     queue_name: str,
-    channel: AbstractChannel,
     eventually: Eventually,
+    declare_queue: QueueDeclarer,
 ) -> None:
     async def record(session: AsyncSession, event: CloudEvent) -> None:
         await session.execute(effects.insert().values(event_id=event.id, event_type=event.type))
@@ -496,14 +485,7 @@ async def test_the_service_worker_serves_its_metrics_and_liveness_until_signalle
     )
     worker = ServiceWorker(outbox=outbox, inbox=messaging.inbox, handlers={"test.thing.*": record})
     # Declared first, so that what the relay publishes before the consumer starts is kept.
-    await declare_topology(
-        channel,
-        exchange=exchanges[0],
-        dead_letter_exchange=exchanges[1],
-        queue=queue_name,
-        bindings=list(worker.handlers),
-        delivery_limit=settings.event_delivery_limit,
-    )
+    await declare_queue(list(worker.handlers), delivery_limit=settings.event_delivery_limit)
     await write_events(sessionmaker, outbox, 2)
     task = asyncio.create_task(worker.run(settings))
     try:
@@ -540,9 +522,8 @@ async def test_a_queue_not_declared_yet_is_no_warning_and_is_sampled_once_declar
     sampler: BacklogSampler,
     metrics: WorkerMetrics,
     queue_name: str,
-    exchanges: tuple[str, str],
-    channel: AbstractChannel,
     caplog: pytest.LogCaptureFixture,
+    declare_queue: QueueDeclarer,
 ) -> None:
     with caplog.at_level(logging.INFO, logger="worksync.common.events.backlog"):
         await sampler.sample()
@@ -552,13 +533,6 @@ async def test_a_queue_not_declared_yet_is_no_warning_and_is_sampled_once_declar
     labels = {"service": SERVICE, "queue": queue_name}
     assert metrics.registry.get_sample_value("worksync_queue_messages", labels) is None
 
-    await declare_topology(
-        channel,
-        exchange=exchanges[0],
-        dead_letter_exchange=exchanges[1],
-        queue=queue_name,
-        bindings=["test.thing.happened"],
-        delivery_limit=DELIVERY_LIMIT,
-    )
+    await declare_queue(["test.thing.happened"])
     await sampler.sample()
     assert metrics.registry.get_sample_value("worksync_queue_messages", labels) == 0
