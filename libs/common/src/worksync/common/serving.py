@@ -64,7 +64,8 @@ def settle_start_up_heap() -> None:
     What start-up made (modules, classes, mappers, schemas, the app: about 180,000 objects
     in a service) lives as long as the process, yet every collection of the oldest
     generation traversed it again; frozen, collections skip it. And the youngest
-    generation is collected less often (`YOUNG_OBJECTS_BEFORE_COLLECTION`). Measured on a
+    generation is collected less often (`YOUNG_OBJECTS_BEFORE_COLLECTION`), each older one
+    after 20 collections of the one below it instead of 10. Measured on a
     list of 50 issues: the collector took 2.1 ms of each request (a fifth of it), 0.6 ms
     with the freeze alone, next to nothing with both. Only processes call this, never
     tests: frozen objects are never freed.
