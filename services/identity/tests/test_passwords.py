@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import platform
 import threading
 from collections.abc import Callable
 from typing import Literal
 
 import argon2
 import httpx
+import pytest
 from fastapi import FastAPI
 
+from worksync.common.testing.own_process import run_script
 from worksync.identity.config import IdentitySettings
 from worksync.identity.passwords import Passwords, argon2_hasher
 from worksync.identity.testing import PASSWORD, Accounts
@@ -98,3 +101,39 @@ async def test_no_more_hashes_run_at_once_than_allowed(
     assert hasher.most_inside == 2
     assert len(hasher.on_event_loop_thread) == 5
     assert not any(hasher.on_event_loop_thread)
+
+
+# Hashes on four threads, five rounds; prints the resident growth in MB.
+_RESIDENT_GROWTH_AFTER_HASHING = """
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+from worksync.identity.config import IdentitySettings
+from worksync.identity.passwords import argon2_hasher, return_hash_memory_on_free
+
+
+def resident_mb() -> int:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS"))
+    return int(line.split()[1]) // 1024
+
+
+if sys.argv[1] == "returned":
+    assert return_hash_memory_on_free()
+hasher = argon2_hasher(IdentitySettings())
+hasher.hash("warm up")
+before = resident_mb()
+with ThreadPoolExecutor(4) as pool:
+    for _ in range(5):
+        list(pool.map(hasher.hash, ["a password"] * 8))
+    print(resident_mb() - before)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator")
+def test_a_hash_gives_its_memory_back_once_done() -> None:
+    # The default settings' 19 MiB per hash: kept by each thread that hashed, unless returned.
+    [kept] = run_script(_RESIDENT_GROWTH_AFTER_HASHING, "kept")
+    [returned] = run_script(_RESIDENT_GROWTH_AFTER_HASHING, "returned")
+    assert int(kept) >= 3 * 19
+    assert int(returned) < 19

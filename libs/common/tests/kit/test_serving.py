@@ -10,8 +10,7 @@ import uvicorn
 
 from worksync.common.config import CommonSettings, Environment
 from worksync.common.serving import YOUNG_OBJECTS_BEFORE_COLLECTION, serve
-
-from .own_process import run_script
+from worksync.common.testing.own_process import run_script
 
 pytestmark = pytest.mark.fast
 

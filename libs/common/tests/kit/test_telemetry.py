@@ -12,8 +12,7 @@ from opentelemetry import trace
 from worksync.common.config import CommonSettings
 from worksync.common.middleware import request_id_var
 from worksync.common.telemetry import configure_logging, configure_tracing
-
-from .own_process import run_script
+from worksync.common.testing.own_process import run_script
 
 
 def test_log_lines_are_json_with_trace_and_request_ids() -> None:

@@ -19,7 +19,7 @@ from worksync.identity.keys.endpoints import router as jwks_router
 from worksync.identity.keys.service import KeyService
 from worksync.identity.keys.verifier import own_token_verifier
 from worksync.identity.mail.mailer import create_mailer
-from worksync.identity.passwords import Passwords, argon2_hasher
+from worksync.identity.passwords import Passwords, argon2_hasher, return_hash_memory_on_free
 from worksync.identity.sessions.endpoints import router as sessions_router
 from worksync.identity.users.endpoints import me_router
 from worksync.identity.users.endpoints import router as users_router
@@ -41,6 +41,7 @@ def create_app(settings: IdentitySettings | None = None) -> FastAPI:
             await keys.ensure_active_key(session)
         app.state.keys = keys
         app.state.access_tokens = AccessTokenIssuer(settings, keys)
+        return_hash_memory_on_free()
         app.state.passwords = Passwords(
             argon2_hasher(settings), max_concurrency=settings.password_hash_concurrency
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import platform
 import secrets
 
 import argon2
@@ -18,6 +20,26 @@ def argon2_hasher(settings: IdentitySettings) -> argon2.PasswordHasher:
         parallelism=settings.argon2_parallelism,
         type=argon2.Type.ID,
     )
+
+
+# glibc's `mallopt` parameter for the size from which an allocation gets pages of its own.
+_M_MMAP_THRESHOLD = -3
+_MMAP_THRESHOLD_BYTES = 128 * 1024
+
+
+def return_hash_memory_on_free() -> bool:
+    """Give each hash's memory back to the system when the hash is done (glibc only; False
+    elsewhere, where there is nothing to change).
+
+    glibc serves a block as large as a hash's (19 MiB) from pages of its own and unmaps them
+    on free, but the first such free raises its threshold above the block's size: later
+    hashes are then served from the hashing thread's heap, which keeps them. A fixed
+    threshold keeps that from happening; without it every hashing thread holds 19 MiB for
+    good (76 MB more resident after a burst of logins on four threads).
+    """
+    if platform.libc_ver()[0] != "glibc":
+        return False
+    return bool(ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES))
 
 
 class Passwords:
