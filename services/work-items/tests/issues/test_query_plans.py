@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.ids import new_id
 from worksync.work_items.built_rows import table_of
-from worksync.work_items.issues.repository import last_position_and_rank
+from worksync.work_items.issues.repository import NEXT_NUMBER_POSITION_AND_RANK
 from worksync.work_items.models import Issue
 from worksync.work_items.testing import Api, World
 
@@ -31,12 +31,22 @@ async def test_a_new_issue_reads_the_last_position_and_rank_from_the_ends_of_the
         ]
         await session.execute(insert(issues), copies)
         await session.commit()
+        plans = [await _plan(session, world)]
         await session.execute(text(f"ANALYZE {issues.fullname}"))
-        statement = last_position_and_rank(world.workspace.id, world.project.id).compile(
-            dialect=(await session.connection()).dialect, compile_kwargs={"literal_binds": True}
-        )
-        plan = "\n".join((await session.scalars(text(f"EXPLAIN {statement}"))).all())
+        plans.append(await _plan(session, world))
     # Each maximum is the first row of a backward index scan, not an aggregate over the
-    # project's issues (by the project alone, the position's was).
-    assert plan.count("Scan Backward") == 2, plan
-    assert "Aggregate" not in plan, plan
+    # project's issues (by the project alone, the position's was; named with the workspace,
+    # the rank's was wherever the table had no statistics yet): before and after ANALYZE.
+    for plan in plans:
+        assert plan.count("Scan Backward") == 2, plan
+        assert "Aggregate" not in plan, plan
+
+
+async def _plan(session: AsyncSession, world: World) -> str:
+    connection = await session.connection()
+    statement = NEXT_NUMBER_POSITION_AND_RANK.compile(dialect=connection.dialect)
+    explained = await connection.exec_driver_sql(
+        f"EXPLAIN {statement}",
+        {**statement.params, "of_workspace": world.workspace.id, "of_project": world.project.id},
+    )
+    return "\n".join(explained.scalars().all())

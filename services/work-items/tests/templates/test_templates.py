@@ -316,6 +316,36 @@ async def test_applied_twice_at_once_both_count(
     assert found["usage_count"] == 2
 
 
+async def test_applied_while_issues_are_created_every_issue_has_its_own_number_and_rank(
+    api: Api,
+    world: World,
+    client: httpx.AsyncClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    # Both take the project's rank lock, then its counter: neither waits for the other
+    # holding the second, and every rank is read after the last one was committed.
+    template = await create(api, world)
+    url = f"{templates_url(world)}/{template['id']}/apply"
+    body = {"project_id": str(world.project.id)}
+
+    async def apply() -> int:
+        return (await client.post(url, json=body, headers=world.member.headers)).status_code
+
+    async def create_issue(n: int) -> int:
+        return int((await api.issue(world, title=f"Issue {n}"))["sequence_id"])
+
+    applied = await asyncio.gather(apply(), *(create_issue(n) for n in range(10)), apply())
+    assert (applied[0], applied[-1]) == (201, 201)
+    async with sessionmaker() as session:
+        rows = (
+            await session.execute(
+                select(Issue.sequence_id, Issue.rank).where(Issue.project_id == world.project.id)
+            )
+        ).all()
+    assert sorted(row.sequence_id for row in rows) == list(range(1, 21))
+    assert len({row.rank for row in rows}) == 20
+
+
 async def test_five_hundred_tasks_apply_in_one_go(
     api: Api, world: World, client: httpx.AsyncClient
 ) -> None:

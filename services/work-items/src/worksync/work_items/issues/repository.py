@@ -19,6 +19,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    update,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
@@ -27,10 +28,17 @@ from worksync.common.errors import unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.work_items.boards.rank_repository import RankRepository
 from worksync.work_items.boards.ranks import MAX_LENGTH, after, between
-from worksync.work_items.built_rows import insert_built
+from worksync.work_items.built_rows import insert_built, table_of
 from worksync.work_items.hierarchy import HierarchyRepository
 from worksync.work_items.issues.schemas import IssueFilters
-from worksync.work_items.models import Issue, IssueAssignee, IssueLabel, Label, State
+from worksync.work_items.models import (
+    Issue,
+    IssueAssignee,
+    IssueCounter,
+    IssueLabel,
+    Label,
+    State,
+)
 
 # An issue's state and labels, as the database names the references.
 STATE_REFERENCE = "fk_issues_project_id_state_id_states"
@@ -125,17 +133,34 @@ def with_read_model(
     )
 
 
-def _of_project(workspace_id: UUID, project_id: UUID) -> tuple[ColumnElement[bool], ...]:
+def _of_project(
+    workspace_id: UUID | ColumnElement[UUID], project_id: UUID | ColumnElement[UUID]
+) -> tuple[ColumnElement[bool], ...]:
     return (Issue.workspace_id == workspace_id, Issue.project_id == project_id)
 
 
-def last_position_and_rank(
-    workspace_id: UUID, project_id: UUID
-) -> Select[float | None, str | None]:
-    """The project's highest position and rank, each read from the end of its index."""
-    return select(func.max(Issue.position), func.max(Issue.rank)).where(
-        *_of_project(workspace_id, project_id)
+# Built once with bound values (`of_workspace`, `of_project`; an UPDATE reserves its
+# columns' names): a create runs it with its project's locks held, where every bit of
+# Python delays the next create of the project.
+_WORKSPACE_ID = bindparam("of_workspace", type_=Uuid)
+_PROJECT_ID = bindparam("of_project", type_=Uuid)
+_counters = table_of(IssueCounter)
+# Each maximum is read from the end of its index, whose columns before it are exactly the
+# ones named: the position's starts with the workspace (by the project alone, the maximum
+# was an aggregate over every issue of the project), the rank's with the project (named
+# with the workspace, the same happened wherever the table had no statistics yet).
+_LAST_POSITION = select(func.max(Issue.position)).where(*_of_project(_WORKSPACE_ID, _PROJECT_ID))
+_LAST_RANK = select(func.max(Issue.rank)).where(Issue.project_id == _PROJECT_ID)
+NEXT_NUMBER_POSITION_AND_RANK = (
+    update(_counters)
+    .where(_counters.c.project_id == _PROJECT_ID)
+    .values(last_sequence_id=_counters.c.last_sequence_id + 1)
+    .returning(
+        _counters.c.last_sequence_id,
+        _LAST_POSITION.scalar_subquery(),
+        _LAST_RANK.scalar_subquery(),
     )
+)
 
 
 def _one(project_id: UUID, issue_id: UUID, include_deleted: bool) -> Select[Issue]:
@@ -250,20 +275,30 @@ class IssueRepository(HierarchyRepository):
         )
         return (last or 0.0) + POSITION_STEP
 
-    async def next_position_and_rank(
+    async def next_number_position_and_rank(
         self, workspace_id: UUID, project_id: UUID
-    ) -> tuple[float, str]:
-        """`next_position` and `RankRepository.next_rank` in one round trip, for a new issue
-        (the rank lock held)."""
-        last_position, last_rank = (
-            await self.session.execute(last_position_and_rank(workspace_id, project_id))
+    ) -> tuple[int, float, str]:
+        """A new issue's number, position (`next_position`) and rank
+        (`RankRepository.next_rank`) in one round trip; the project's rank lock must be held.
+        The counter row stays locked until commit, so concurrent creates never share a
+        number; a rolled-back create gives its number back, a committed one never does.
+
+        Every writer of the counter takes the rank lock first, so this statement never waits
+        for the counter's row: the snapshot it reads the maxima in, taken as it starts, holds
+        every rank committed before the lock was granted.
+        """
+        number, last_position, last_rank = (
+            await self.session.execute(
+                NEXT_NUMBER_POSITION_AND_RANK,
+                {"of_workspace": workspace_id, "of_project": project_id},
+            )
         ).one()
         rank = after(last_rank) or between(last_rank, None)
         if len(rank) > MAX_LENGTH:
             ranks = RankRepository(self.session)
             await ranks.rebalance(project_id)
             rank = await ranks.next_rank(project_id)
-        return (last_position or 0.0) + POSITION_STEP, rank
+        return number, (last_position or 0.0) + POSITION_STEP, rank
 
     async def assignees_of(self, issue_ids: Collection[UUID]) -> dict[UUID, list[UUID]]:
         """The assignees of all these issues, in one query."""

@@ -50,7 +50,6 @@ from worksync.work_items.messaging.published import (
 from worksync.work_items.messaging.recording import record_issue
 from worksync.work_items.models import Issue as IssueRow
 from worksync.work_items.models import State
-from worksync.work_items.projects.repository import ProjectRepository
 from worksync.work_items.states.repository import StateRepository
 from worksync.work_items.time_logs.repository import logged_minutes
 
@@ -142,10 +141,11 @@ class IssueService:
         if request.parent_id is not None:
             await self._check_parent(project.id, None, request.parent_id)
         _check_dates(request.start_date, request.due_date)
-        # Last, so that nothing refused takes a number; the counter stays locked until commit.
-        sequence_id = await ProjectRepository(self.session).next_sequence_id(project.id)
+        # Last, so that nothing refused takes a number; both locks are held until commit.
         await RankRepository(self.session).lock(project.id)
-        position, rank = await self.issues.next_position_and_rank(project.workspace_id, project.id)
+        sequence_id, position, rank = await self.issues.next_number_position_and_rank(
+            project.workspace_id, project.id
+        )
         issue_id = new_id()
         row = IssueRow(
             id=issue_id,
@@ -191,7 +191,6 @@ class IssueService:
         await record_activity(
             self.session, row, ActivityKind.CREATED, context.workspace.user_id, now
         )
-        await self.issues.flush()
         return issue.read()
 
     async def update(

@@ -34,20 +34,11 @@ class ProjectRepository(Repository):
     async def add_states(self, states: Sequence[dict[str, Any]]) -> None:
         await self.session.execute(insert(State).values(list(states)))
 
-    async def next_sequence_id(self, project_id: UUID) -> int:
-        """The project's next issue number. The counter row stays locked until commit, so
-        concurrent creates take turns and never share a number; a rolled-back create gives
-        its number back, a committed one never does (deletion keeps the number taken)."""
-        statement = (
-            update(IssueCounter)
-            .where(IssueCounter.project_id == project_id)
-            .values(last_sequence_id=IssueCounter.last_sequence_id + 1)
-            .returning(IssueCounter.last_sequence_id)
-        )
-        return int((await self.session.execute(statement)).scalar_one())
-
     async def reserve_sequence_ids(self, project_id: UUID, count: int) -> int:
-        """The first of `count` consecutive issue numbers (as `next_sequence_id`, at once)."""
+        """The first of `count` consecutive issue numbers; the project's rank lock must be held
+        (see `IssueRepository.next_number_position_and_rank`). The counter row stays locked
+        until commit, so numbers are never shared; a rolled-back create gives its numbers
+        back, a committed one never does (deletion keeps the number taken)."""
         statement = (
             update(IssueCounter)
             .where(IssueCounter.project_id == project_id)
