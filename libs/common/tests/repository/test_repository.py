@@ -1,13 +1,14 @@
 """The base repository: flushing through it turns a named constraint into the service's
-error and leaves every other refusal a defect; locking reads afresh."""
+error and leaves every other refusal a defect; locking reads afresh; keys lock in one order."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import CheckConstraint, String, UniqueConstraint, insert, select
+from sqlalchemy import CheckConstraint, String, UniqueConstraint, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,6 +23,7 @@ from worksync.common.db import (
 from worksync.common.errors import Conflict
 from worksync.common.repository import Repository
 from worksync.common.testing.schemas import schema_with_tables
+from worksync.common.testing.waiting import eventually, sessions_waiting_for_a_lock
 
 SCHEMA = f"repo_{uuid.uuid4().hex[:12]}"
 
@@ -52,7 +54,7 @@ class GadgetRepository(Repository):
 
 @pytest.fixture(scope="module")
 async def engine(worksync_database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(worksync_database_url, pool_size=2)
+    engine = create_engine(worksync_database_url, pool_size=4)
     async with schema_with_tables(engine, SCHEMA, Base.metadata):
         yield engine
     await engine.dispose()
@@ -111,3 +113,53 @@ async def test_locking_flushes_pending_changes_and_reads_the_row_afresh(
 
         assert locked is gadget
         assert locked.name == renamed
+
+
+async def _free(sessionmaker: async_sessionmaker[AsyncSession], keys: list[str]) -> list[bool]:
+    """Whether another transaction could take each key now (without waiting for it)."""
+    async with sessionmaker() as session:
+        taken = [
+            await session.scalar(
+                select(func.pg_try_advisory_xact_lock(func.hashtextextended(key, 0)))
+            )
+            for key in keys
+        ]
+        await session.rollback()
+    return [bool(free) for free in taken]
+
+
+async def test_locked_keys_stay_locked_until_commit(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    prefix = uuid.uuid4().hex
+    keys = [f"{prefix}:{name}" for name in ("b", "a", "c", "a")]
+    async with sessionmaker() as session:
+        await GadgetRepository(session).lock_keys(keys)
+        assert await _free(sessionmaker, keys) == [False] * 4
+        await session.commit()
+    assert await _free(sessionmaker, keys) == [True] * 4
+
+
+async def test_overlapping_key_sets_given_in_opposite_orders_never_deadlock(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    prefix = uuid.uuid4().hex
+    keys = [f"{prefix}:{n}" for n in range(5)]
+
+    async def take(given: list[str]) -> None:
+        async with sessionmaker.begin() as session:
+            await GadgetRepository(session).lock_keys(given)
+
+    # Both stop at the middle key, which a third holds. Were each to lock in its own
+    # order, one would hold the keys before it, the other those after it, and whichever
+    # got the middle key next would wait for the other's: a deadlock.
+    async with sessionmaker() as holder:
+        await GadgetRepository(holder).lock_key(keys[2])
+        taking = asyncio.gather(take(keys), take(keys[::-1]))
+        await eventually(lambda: _waiting(sessionmaker, 2))
+        await holder.commit()
+    await taking
+
+
+async def _waiting(sessionmaker: async_sessionmaker[AsyncSession], count: int) -> bool:
+    return await sessions_waiting_for_a_lock(sessionmaker) >= count

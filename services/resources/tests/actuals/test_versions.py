@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from worksync.common.ids import new_id
@@ -11,6 +11,7 @@ from worksync.resources.messaging.consumed import EntryDay, EntrySnapshot
 
 MONDAY, TUESDAY = date(2026, 1, 5), date(2026, 1, 6)
 WORKSPACE, USER = new_id(), new_id()
+OCCURRED_AT = datetime(2026, 1, 6, 9, tzinfo=UTC)
 
 
 def _version(
@@ -27,7 +28,7 @@ def _version(
         project_id=project_id or WORKSPACE,
         days=[EntryDay(date=day, seconds=seconds) for day, seconds in days],
     )
-    return EntryVersion(entry, sequence, deleted)
+    return EntryVersion(entry, sequence, deleted, OCCURRED_AT)
 
 
 def test_the_highest_sequence_of_an_entry_wins_whatever_the_order() -> None:
@@ -66,5 +67,5 @@ def test_one_state_per_entry_in_entry_order() -> None:
 
 def test_worked_days_add_up_a_repeated_date_and_drop_empty_ones() -> None:
     entry = _version(new_id(), 1, (TUESDAY, 30), (MONDAY, 60), (TUESDAY, 30), (date(2026, 1, 7), 0))
-    assert worked_days(entry.entry, deleted=False) == ((MONDAY, 60), (TUESDAY, 60))
-    assert worked_days(entry.entry, deleted=True) == ()
+    assert worked_days(entry.data, deleted=False) == ((MONDAY, 60), (TUESDAY, 60))
+    assert worked_days(entry.data, deleted=True) == ()

@@ -13,51 +13,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.workspace_events import project_event, republished
 from worksync.work_items.issues import service as issue_service
 from worksync.work_items.models import State, TimeEntry
-from worksync.work_items.testing import Api, World, issue_events
-
-
-def entry_event(
-    verb: str,
-    world: World,
-    entry_id: UUID,
-    *,
-    issue_id: str | UUID | None,
-    seconds: int,
-    sequence: int,
-) -> CloudEvent:
-    """A `timetracking.entry.<verb>` event as timetracking publishes it (EntrySnapshot)."""
-    data: dict[str, Any] = {
-        "entry_id": str(entry_id),
-        "workspace_id": str(world.workspace.id),
-        "project_id": str(world.project.id),
-        "issue_id": None if issue_id is None else str(issue_id),
-        "user_id": str(world.member.id),
-        "description": "Work",
-        "work_date": "2030-01-07",
-        "started_at": None,
-        "ended_at": None,
-        "duration_seconds": seconds,
-        "days": [{"date": "2030-01-07", "seconds": seconds}],
-        "billable": True,
-        "hourly_rate": "80.00",
-        "currency": "EUR",
-        "source": "worklog",
-        "approval_state": "draft",
-    }
-    return CloudEvent(
-        source="worksync/timetracking",
-        type=f"timetracking.entry.{verb}",
-        subject=str(entry_id),
-        workspaceid=str(world.workspace.id),
-        sequence=sequence,
-        data=data,
-    )
+from worksync.work_items.testing import Api, World, entry_event, issue_events
 
 
 async def _logged(api: Api, world: World, issue: dict[str, Any]) -> int:

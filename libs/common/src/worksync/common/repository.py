@@ -14,11 +14,21 @@ client's mistake.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlalchemy import Executable, Result, Select, String, bindparam, func, select
+from sqlalchemy import (
+    Executable,
+    Result,
+    Select,
+    String,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +41,16 @@ RowT = TypeVar("RowT")
 _LOCK_KEY = select(
     func.pg_advisory_xact_lock(func.hashtextextended(bindparam("key", type_=String), 0))
 )
+# Many keys in one statement, taken in the database's order of the keys: two transactions
+# locking overlapping sets take their common keys in the same order, so neither holds one
+# the other waits for while waiting for one the other holds.
+_KEYS = (
+    select(func.unnest(bindparam("keys", type_=ARRAY(String))).column_valued("key"))
+    .distinct()
+    .order_by(literal_column("key"))
+    .subquery("keys")
+)
+_LOCK_KEYS = select(func.pg_advisory_xact_lock(func.hashtextextended(_KEYS.c.key, 0)))
 
 
 class Versioned(Protocol):
@@ -111,3 +131,9 @@ class Repository:
     async def lock_key(self, key: str) -> None:
         """Serialise transactions on `key` (a user, a project…) until this one ends."""
         await self.session.execute(_LOCK_KEY, {"key": key})
+
+    async def lock_keys(self, keys: Collection[str]) -> None:
+        """`lock_key` for each of `keys`, in one round trip and in an order every caller
+        shares."""
+        if keys:
+            await self.session.execute(_LOCK_KEYS, {"keys": list(keys)})

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from worksync.common.events.envelope import CloudEvent
 from worksync.common.testing.directory import (
     DirectorySeeder,
     SeededProject,
@@ -116,3 +118,41 @@ async def issue_events(
             .order_by(outbox.c.envelope["sequence"].as_integer())
         )
         return list(rows)
+
+
+def entry_event(
+    verb: str,
+    world: World,
+    entry_id: UUID,
+    *,
+    issue_id: str | UUID | None,
+    seconds: int,
+    sequence: int,
+) -> CloudEvent:
+    """A `timetracking.entry.<verb>` event as timetracking publishes it (EntrySnapshot)."""
+    data: dict[str, Any] = {
+        "entry_id": str(entry_id),
+        "workspace_id": str(world.workspace.id),
+        "project_id": str(world.project.id),
+        "issue_id": None if issue_id is None else str(issue_id),
+        "user_id": str(world.member.id),
+        "description": "Work",
+        "work_date": "2030-01-07",
+        "started_at": None,
+        "ended_at": None,
+        "duration_seconds": seconds,
+        "days": [{"date": "2030-01-07", "seconds": seconds}],
+        "billable": True,
+        "hourly_rate": "80.00",
+        "currency": "EUR",
+        "source": "worklog",
+        "approval_state": "draft",
+    }
+    return CloudEvent(
+        source="worksync/timetracking",
+        type=f"timetracking.entry.{verb}",
+        subject=str(entry_id),
+        workspaceid=str(world.workspace.id),
+        sequence=sequence,
+        data=data,
+    )

@@ -1,14 +1,19 @@
-"""What handles an event: a handler of one event, a batch handler of several, and which
-routing keys a handler's key (an AMQP topic pattern) covers."""
+"""What handles an event: a handler of one event, a batch handler of several (of snapshots
+of one kind of aggregate: `versions_handler`), and which routing keys a handler's key (an
+AMQP topic pattern) covers."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.events.envelope import CloudEvent
+from worksync.common.events.envelope import CloudEvent, IntegrationEvent
+
+DataT = TypeVar("DataT", bound=IntegrationEvent)
 
 Handler = Callable[[AsyncSession, CloudEvent], Awaitable[None]]
 ApplyEvents = Callable[[AsyncSession, Sequence[CloudEvent]], Awaitable[None]]
@@ -32,6 +37,36 @@ class BatchHandler:
 
     async def __call__(self, session: AsyncSession, event: CloudEvent) -> None:
         await self.apply(session, (event,))
+
+
+@dataclass(frozen=True)
+class Version(Generic[DataT]):
+    """One event's version of an aggregate: its snapshot, its sequence, whether it deletes
+    the aggregate, and when it happened."""
+
+    data: DataT
+    sequence: int
+    deleted: bool
+    occurred_at: datetime
+
+
+def versions_handler(
+    kinds: Mapping[str, tuple[type[DataT], bool]],
+    apply: Callable[[AsyncSession, list[Version[DataT]]], Awaitable[None]],
+) -> BatchHandler:
+    """A batch handler of the event types in `kinds` (each: the model of its data, and
+    whether it deletes the aggregate): `apply` gets the batch's events as versions, in
+    arrival order. Register it for every type in `kinds`, so that a batch mixing them is
+    one call."""
+
+    async def apply_events(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
+        versions = []
+        for event in events:
+            model, deleted = kinds[event.type]
+            versions.append(Version(event.parse_data(model), event.sequence, deleted, event.time))
+        await apply(session, versions)
+
+    return BatchHandler(apply_events)
 
 
 def matches_topic(pattern: str, routing_key: str) -> bool:

@@ -31,9 +31,14 @@ async def queued_message_count(connection: AbstractConnection, queue: str) -> in
 
 
 async def someone_waits_for_a_lock(sessionmaker: async_sessionmaker[AsyncSession]) -> bool:
-    """Whether a session of this database waits for a row or table lock: the moment a
-    request under test has reached the lock a test holds, so that a race is staged in
-    the order the test means, without sleeping."""
+    """Whether a session of this database waits for a lock: the moment a request under test
+    has reached the lock a test holds, so that a race is staged in the order the test means,
+    without sleeping."""
+    return await sessions_waiting_for_a_lock(sessionmaker) > 0
+
+
+async def sessions_waiting_for_a_lock(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """How many sessions of this database wait for a lock (a row's, a table's, a key's)."""
     async with sessionmaker() as session:
         waiting = await session.scalar(
             text(
@@ -41,7 +46,7 @@ async def someone_waits_for_a_lock(sessionmaker: async_sessionmaker[AsyncSession
                 "WHERE datname = current_database() AND wait_event_type = 'Lock'"
             )
         )
-    return bool(waiting)
+    return int(waiting or 0)
 
 
 async def queue_consumer_count(connection: AbstractConnection, queue: str) -> int:

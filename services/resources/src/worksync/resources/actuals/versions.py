@@ -14,16 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from worksync.common.events.handlers import Version
 from worksync.resources.messaging.consumed import EntrySnapshot
 
-
-@dataclass(frozen=True)
-class EntryVersion:
-    """One event's version of an entry."""
-
-    entry: EntrySnapshot
-    sequence: int
-    deleted: bool
+EntryVersion = Version[EntrySnapshot]
 
 
 @dataclass(frozen=True)
@@ -56,18 +50,18 @@ def newest_states(versions: Iterable[EntryVersion]) -> list[EntryState]:
     highest sequence), sorted by entry id so that concurrent writers lock rows in one order."""
     newest: dict[UUID, EntryVersion] = {}
     for version in versions:
-        kept = newest.get(version.entry.entry_id)
+        kept = newest.get(version.data.entry_id)
         if kept is None or kept.sequence < version.sequence:
-            newest[version.entry.entry_id] = version
+            newest[version.data.entry_id] = version
     return [
         EntryState(
             entry_id=entry_id,
-            workspace_id=version.entry.workspace_id,
-            user_id=version.entry.user_id,
-            project_id=version.entry.project_id,
+            workspace_id=version.data.workspace_id,
+            user_id=version.data.user_id,
+            project_id=version.data.project_id,
             deleted=version.deleted,
             sequence=version.sequence,
-            days=worked_days(version.entry, deleted=version.deleted),
+            days=worked_days(version.data, deleted=version.deleted),
         )
         for entry_id, version in sorted(newest.items())
     ]

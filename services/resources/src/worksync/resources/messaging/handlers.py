@@ -18,15 +18,14 @@ directory's first), so a late or repeated membership event changes nothing:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import directory_handlers, merge_handlers
 from worksync.common.events.envelope import CloudEvent
-from worksync.common.events.handlers import BatchHandler, Handler
+from worksync.common.events.handlers import Handler, versions_handler
 from worksync.resources.actuals.service import apply_entries
-from worksync.resources.actuals.versions import EntryVersion
 from worksync.resources.members import MemberRepository
 from worksync.resources.messaging.consumed import (
     EntryCreated,
@@ -88,16 +87,8 @@ _ENTRY_EVENTS: Mapping[str, tuple[type[EntrySnapshot], bool]] = {
 }
 
 
-async def on_entries(session: AsyncSession, events: Sequence[CloudEvent]) -> None:
-    versions = []
-    for event in events:
-        model, deleted = _ENTRY_EVENTS[event.type]
-        versions.append(EntryVersion(event.parse_data(model), event.sequence, deleted))
-    await apply_entries(session, versions)
-
-
 # One handler for every entry type, so that a batch mixing them is one call.
-on_entry = BatchHandler(on_entries)
+on_entry = versions_handler(_ENTRY_EVENTS, apply_entries)
 
 
 def _on_staff(*, deleted: bool) -> Handler:

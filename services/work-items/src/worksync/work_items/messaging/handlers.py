@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import directory_handlers, merge_handlers
 from worksync.common.events.envelope import CloudEvent
-from worksync.common.events.handlers import Handler
+from worksync.common.events.handlers import Handler, versions_handler
 from worksync.work_items.messaging.consumed import (
     EntryCreated,
     EntryDeleted,
@@ -23,7 +23,7 @@ from worksync.work_items.messaging.consumed import (
 )
 from worksync.work_items.models import directory_tables
 from worksync.work_items.projects.service import set_up_project
-from worksync.work_items.time_logs.service import apply_entry
+from worksync.work_items.time_logs.service import apply_entries
 
 
 async def on_project_created(session: AsyncSession, event: CloudEvent) -> None:
@@ -32,25 +32,22 @@ async def on_project_created(session: AsyncSession, event: CloudEvent) -> None:
     await set_up_project(session, data.workspace_id, data.project_id)
 
 
-def _on_entry(model: type[EntrySnapshot], *, deleted: bool) -> Handler:
-    async def handle(session: AsyncSession, event: CloudEvent) -> None:
-        await apply_entry(
-            session,
-            event.parse_data(model),
-            deleted=deleted,
-            sequence=event.sequence,
-            occurred_at=event.time,
-        )
+# Each entry event type: the model of its data and whether it deletes the entry.
+_ENTRY_EVENTS: Mapping[str, tuple[type[EntrySnapshot], bool]] = {
+    EntryCreated.event_type: (EntryCreated, False),
+    EntryUpdated.event_type: (EntryUpdated, False),
+    EntryDeleted.event_type: (EntryDeleted, True),
+}
 
-    return handle
+
+# One handler for every entry type, so that a batch mixing them is one call.
+on_entry = versions_handler(_ENTRY_EVENTS, apply_entries)
 
 
 HANDLERS: Mapping[str, Handler] = merge_handlers(
     directory_handlers(directory_tables),
     {
         ProjectCreated.event_type: on_project_created,
-        EntryCreated.event_type: _on_entry(EntryCreated, deleted=False),
-        EntryUpdated.event_type: _on_entry(EntryUpdated, deleted=False),
-        EntryDeleted.event_type: _on_entry(EntryDeleted, deleted=True),
+        **dict.fromkeys(_ENTRY_EVENTS, on_entry),
     },
 )

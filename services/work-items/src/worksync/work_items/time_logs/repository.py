@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, Uuid, bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    Uuid,
+    any_,
+    bindparam,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from worksync.common.repository import Repository
 from worksync.work_items.built_rows import table_of
 from worksync.work_items.models import Issue, TimeEntry
+from worksync.work_items.time_logs.versions import StoredEntry
 
 
 def logged_minutes(
@@ -31,12 +40,16 @@ def logged_minutes(
     return logged_seconds // 60
 
 
-# Built once with bound values: every time-entry event runs both, and building them cost
-# more of the worker's time than running them.
+# Built once with bound values: every batch of time-entry events runs both, and building
+# them cost more of the worker's time than running them.
 _entries = table_of(TimeEntry)
 _STORED = select(
-    _entries.c.issue_id, _entries.c.duration_seconds, _entries.c.deleted, _entries.c.sequence
-).where(_entries.c.entry_id == bindparam("entry_id", type_=Uuid))
+    _entries.c.entry_id,
+    _entries.c.issue_id,
+    _entries.c.duration_seconds,
+    _entries.c.deleted,
+    _entries.c.sequence,
+).where(_entries.c.entry_id == any_(bindparam("entry_ids", type_=ARRAY(Uuid))))
 _STORED_COLUMNS = ("workspace_id", "issue_id", "duration_seconds", "deleted", "sequence")
 _inserted = insert(_entries).values(
     {column: bindparam(column) for column in ("entry_id", *_STORED_COLUMNS)}
@@ -47,49 +60,37 @@ _STORE = _inserted.on_conflict_do_update(
 )
 
 
-@dataclass(frozen=True)
-class StoredEntry:
-    issue_id: UUID | None
-    duration_seconds: int
-    deleted: bool
-    sequence: int
-
-
 class TimeEntryRepository(Repository):
-    async def lock(self, entry_id: UUID) -> StoredEntry | None:
-        """The entry as stored, after taking the entry's lock until commit: events of one
-        entry take turns, so each sees where the previous one left its time."""
-        await self.lock_key(str(entry_id))
-        row = (await self.session.execute(_STORED, {"entry_id": entry_id})).one_or_none()
-        if row is None:
-            return None
-        return StoredEntry(
-            issue_id=row.issue_id,
-            duration_seconds=row.duration_seconds,
-            deleted=row.deleted,
-            sequence=row.sequence,
-        )
+    async def lock(self, entry_ids: Collection[UUID]) -> dict[UUID, StoredEntry]:
+        """These entries as stored (those ever seen), after taking their locks until commit:
+        events of one entry take turns, so each sees where the previous one left its time."""
+        await self.lock_keys([str(entry_id) for entry_id in entry_ids])
+        rows = await self.session.execute(_STORED, {"entry_ids": list(entry_ids)})
+        return {
+            row.entry_id: StoredEntry(
+                issue_id=row.issue_id,
+                duration_seconds=row.duration_seconds,
+                deleted=row.deleted,
+                sequence=row.sequence,
+            )
+            for row in rows
+        }
 
-    async def store(
-        self,
-        *,
-        entry_id: UUID,
-        workspace_id: UUID,
-        issue_id: UUID | None,
-        duration_seconds: int,
-        deleted: bool,
-        sequence: int,
-    ) -> None:
+    async def store(self, entries: Mapping[UUID, tuple[UUID, StoredEntry]]) -> None:
+        """Each entry's state (with its workspace), in one statement."""
         await self.session.execute(
             _STORE,
-            {
-                "entry_id": entry_id,
-                "workspace_id": workspace_id,
-                "issue_id": issue_id,
-                "duration_seconds": duration_seconds,
-                "deleted": deleted,
-                "sequence": sequence,
-            },
+            [
+                {
+                    "entry_id": entry_id,
+                    "workspace_id": workspace_id,
+                    "issue_id": entry.issue_id,
+                    "duration_seconds": entry.duration_seconds,
+                    "deleted": entry.deleted,
+                    "sequence": entry.sequence,
+                }
+                for entry_id, (workspace_id, entry) in entries.items()
+            ],
         )
 
     async def recompute_logged_minutes(self, issue_ids: Collection[UUID]) -> None:

@@ -12,15 +12,17 @@ published for them.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.work_items.activity.changes import EntryState, TimeActivity, time_activity
 from worksync.work_items.activity.repository import ActivityRepository
 from worksync.work_items.messaging.consumed import EntrySnapshot
-from worksync.work_items.time_logs.repository import StoredEntry, TimeEntryRepository
+from worksync.work_items.time_logs.repository import TimeEntryRepository
+from worksync.work_items.time_logs.versions import AppliedVersion, EntryVersion, fold
 
 
 def _time(seconds: int | None, entry: EntrySnapshot) -> dict[str, Any] | None:
@@ -29,68 +31,46 @@ def _time(seconds: int | None, entry: EntrySnapshot) -> dict[str, Any] | None:
     return {"entry_id": str(entry.entry_id), "minutes": seconds // 60, "seconds": seconds}
 
 
-def _before(stored: StoredEntry | None) -> EntryState | None:
-    if stored is None or stored.deleted or stored.issue_id is None:
-        return None
-    return EntryState(stored.issue_id, stored.duration_seconds)
-
-
-async def _record_activity(
-    session: AsyncSession, entry: EntrySnapshot, found: list[TimeActivity], occurred_at: datetime
-) -> None:
+async def _record_activity(session: AsyncSession, applied: Sequence[AppliedVersion]) -> None:
     activity = ActivityRepository(session)
+    issues_of: defaultdict[UUID, set[UUID]] = defaultdict(set)
+    for item in applied:
+        issues_of[item.version.data.workspace_id] |= {found.issue_id for found in item.activity}
     # Only issues of the entry's workspace that exist here (deleted ones keep their feed).
-    projects = await activity.issues_in_workspace(
-        entry.workspace_id, {item.issue_id for item in found}
-    )
-    await activity.add_entries(
-        [
+    projects = {
+        workspace_id: await activity.issues_in_workspace(workspace_id, issue_ids)
+        for workspace_id, issue_ids in issues_of.items()
+        if issue_ids
+    }
+    rows = []
+    for item in applied:
+        entry = item.version.data
+        known = projects.get(entry.workspace_id, {})
+        rows += [
             {
                 "workspace_id": entry.workspace_id,
-                "project_id": projects[item.issue_id],
-                "issue_id": item.issue_id,
+                "project_id": known[found.issue_id],
+                "issue_id": found.issue_id,
                 "actor_id": entry.user_id,
-                "kind": item.kind.value,
+                "kind": found.kind.value,
                 "field": None,
-                "old_value": _time(item.old_seconds, entry),
-                "new_value": _time(item.new_seconds, entry),
-                "occurred_at": occurred_at,
+                "old_value": _time(found.old_seconds, entry),
+                "new_value": _time(found.new_seconds, entry),
+                "occurred_at": item.version.occurred_at,
             }
-            for item in found
-            if item.issue_id in projects
+            for found in item.activity
+            if found.issue_id in known
         ]
-    )
+    await activity.add_entries(rows)
 
 
-async def apply_entry(
-    session: AsyncSession,
-    entry: EntrySnapshot,
-    *,
-    deleted: bool,
-    sequence: int,
-    occurred_at: datetime,
-) -> bool:
-    """Store the entry's state unless a newer one is stored; True when it applied."""
+async def apply_entries(session: AsyncSession, versions: Sequence[EntryVersion]) -> None:
+    """Apply `versions` as if one after another, in their order: a few statements for the
+    whole batch, whatever its size."""
     entries = TimeEntryRepository(session)
-    stored = await entries.lock(entry.entry_id)
-    if stored is not None and stored.sequence >= sequence:
-        return False
-    await entries.store(
-        entry_id=entry.entry_id,
-        workspace_id=entry.workspace_id,
-        issue_id=entry.issue_id,
-        duration_seconds=entry.duration_seconds,
-        deleted=deleted,
-        sequence=sequence,
-    )
-    touched = {entry.issue_id, None if stored is None else stored.issue_id}
-    await entries.recompute_logged_minutes({issue_id for issue_id in touched if issue_id})
-    after = (
-        None
-        if deleted or entry.issue_id is None
-        else EntryState(entry.issue_id, entry.duration_seconds)
-    )
-    found = time_activity(_before(stored), after)
-    if found:
-        await _record_activity(session, entry, found, occurred_at)
-    return True
+    folded = fold(await entries.lock({version.data.entry_id for version in versions}), versions)
+    if not folded.applied:
+        return
+    await entries.store(folded.stored)
+    await entries.recompute_logged_minutes(folded.touched_issue_ids)
+    await _record_activity(session, folded.applied)
