@@ -10,13 +10,12 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.workspace_events import republished
 from worksync.work_items.models import IssueActivity
-from worksync.work_items.testing import Api, World
+from worksync.work_items.testing import Api, World, entry_event
 
 
 async def feed(
@@ -27,25 +26,6 @@ async def feed(
     )
     items: list[dict[str, Any]] = page["items"]
     return items
-
-
-def _time_event(
-    verb: str, world: World, entry_id: Any, issue_id: Any, seconds: int, sequence: int
-) -> CloudEvent:
-    return CloudEvent(
-        source="worksync/timetracking",
-        type=f"timetracking.entry.{verb}",
-        subject=str(entry_id),
-        workspaceid=str(world.workspace.id),
-        sequence=sequence,
-        data={
-            "entry_id": str(entry_id),
-            "workspace_id": str(world.workspace.id),
-            "issue_id": None if issue_id is None else str(issue_id),
-            "user_id": str(world.member.id),
-            "duration_seconds": seconds,
-        },
-    )
 
 
 async def test_creation_and_each_changed_field_are_rows_with_old_and_new(
@@ -220,10 +200,16 @@ async def test_time_logged_corrected_and_removed_show_with_minutes(
 ) -> None:
     issue, other = await api.issue(world), await api.issue(world)
     entry = new_id()
-    await seeder.deliver(_time_event("created", world, entry, issue["id"], 1800, 1))
-    await seeder.deliver(_time_event("updated", world, entry, issue["id"], 2700, 2))
-    await seeder.deliver(_time_event("updated", world, entry, other["id"], 2700, 3))
-    await seeder.deliver(_time_event("deleted", world, entry, other["id"], 2700, 4))
+    history = [
+        ("created", issue, 1800),
+        ("updated", issue, 2700),
+        ("updated", other, 2700),
+        ("deleted", other, 2700),
+    ]
+    for sequence, (verb, on, seconds) in enumerate(history, start=1):
+        await seeder.deliver(
+            entry_event(verb, world, entry, issue_id=on["id"], seconds=seconds, sequence=sequence)
+        )
     rows = await feed(
         api,
         world,
@@ -253,15 +239,17 @@ async def test_duplicate_and_late_time_events_write_nothing_more(
 ) -> None:
     issue = await api.issue(world)
     entry = new_id()
-    updated = _time_event("updated", world, entry, issue["id"], 1200, 2)
-    created = _time_event("created", world, entry, issue["id"], 600, 1)
+    updated = entry_event("updated", world, entry, issue_id=issue["id"], seconds=1200, sequence=2)
+    created = entry_event("created", world, entry, issue_id=issue["id"], seconds=600, sequence=1)
     # The update overtakes the create, then both come again.
     for event in (updated, created, updated, republished(updated), created):
         await seeder.deliver(event)
     rows = await feed(api, world, issue, kind="time_logged")
     assert [row["new_value"]["minutes"] for row in rows] == [20]
     # An entry on an issue of another workspace, or unknown here, writes no row.
-    await seeder.deliver(_time_event("created", world, new_id(), new_id(), 600, 1))
+    await seeder.deliver(
+        entry_event("created", world, new_id(), issue_id=new_id(), seconds=600, sequence=1)
+    )
     async with sessionmaker() as session:
         count = await session.scalar(
             select(func.count())
