@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from worksync.common.db import loaded_values
 from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, JsonInteger, Money, NotNull
 from worksync.timetracking.models import ApprovalState, EntrySource, RoundingSource, TimeEntry
-from worksync.timetracking.rounding import RoundingMode
+from worksync.timetracking.rounding import RoundingMode, RoundingPlace
 
 MAX_DURATION_SECONDS = 24 * 3600
 
@@ -124,11 +126,30 @@ class EntryRounding(BaseModel):
 
     @classmethod
     def of(cls, entry: TimeEntry) -> EntryRounding:
-        places = {
-            place.value: step and RoundingStep(step_minutes=step.minutes, mode=step.mode)
-            for place, step in entry.rounding.places().items()
-        }
-        return cls(**places, source=RoundingSource(entry.rounding_source))
+        return cls.model_validate(_rounding_fields(loaded_values(entry, _ROUNDING_COLUMNS)))
+
+
+# The entry's columns that hold its rounding rule (`TimeEntry.rounding`).
+_ROUNDING_COLUMNS = (
+    *(
+        f"rounding_{place}_{column}"
+        for place in RoundingPlace
+        for column in ("step_minutes", "mode")
+    ),
+    "rounding_source",
+)
+
+
+def _rounding_fields(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """`EntryRounding`'s fields from the entry's `_ROUNDING_COLUMNS`, for pydantic-core to
+    check in one call with the rest of the entry."""
+    steps = {
+        place.value: None
+        if (minutes := columns[f"rounding_{place}_step_minutes"]) is None
+        else {"step_minutes": minutes, "mode": columns[f"rounding_{place}_mode"]}
+        for place in RoundingPlace
+    }
+    return {**steps, "source": columns["rounding_source"]}
 
 
 class Entry(BaseModel):
@@ -173,32 +194,14 @@ class Entry(BaseModel):
 
     @classmethod
     def of(cls, entry: TimeEntry) -> Self:
-        return cls(
-            id=entry.id,
-            workspace_id=entry.workspace_id,
-            project_id=entry.project_id,
-            issue_id=entry.issue_id,
-            user_id=entry.user_id,
-            description=entry.description,
-            work_date=entry.work_date,
-            started_at=entry.started_at,
-            ended_at=entry.ended_at,
-            duration_seconds=entry.duration_seconds,
-            rounded_started_at=entry.rounded_started_at,
-            rounded_ended_at=entry.rounded_ended_at,
-            rounded_duration_seconds=entry.rounded_duration_seconds,
-            rounding=EntryRounding.of(entry),
-            billable=entry.billable,
-            hourly_rate=entry.hourly_rate,
-            currency=entry.currency,
-            tags=list(entry.tags),
-            source=EntrySource(entry.source),
-            approval_state=entry.approval_state,
-            timezone=entry.timezone,
-            version=entry.version,
-            created_at=entry.created_at,
-            updated_at=entry.updated_at,
-        )
+        # The row's values checked by pydantic-core in one call: a model built field by
+        # field, with one more per rounding step, took more than a quarter of a page of 50.
+        values = loaded_values(entry, (*_ENTRY_COLUMNS, *_ROUNDING_COLUMNS))
+        return cls.model_validate({**values, "rounding": _rounding_fields(values)})
+
+
+# The entry's columns its answer shows as they are (all of its fields but the rounding).
+_ENTRY_COLUMNS = tuple(field for field in Entry.model_fields if field != "rounding")
 
 
 class EntrySort(StrEnum):

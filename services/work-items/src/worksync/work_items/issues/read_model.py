@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from worksync.common.db import loaded_values
 from worksync.work_items.enums import StateGroup
 from worksync.work_items.issues.repository import IssueRepository, IssueWithReadModel
 from worksync.work_items.issues.schemas import Issue
@@ -52,15 +52,9 @@ class IssueReadModel:
     label_ids: tuple[UUID, ...]
 
     def read(self) -> Issue:
-        # The row's values straight from its state: through the attributes, this took more
-        # time than validating them (an attribute not loaded is read through its own).
-        loaded = inspect(self.row).dict
         return Issue.model_validate(
             {
-                **{
-                    field: loaded[field] if field in loaded else getattr(self.row, field)
-                    for field in ROW_FIELDS
-                },
+                **loaded_values(self.row, ROW_FIELDS),
                 "key": self.key,
                 "state_group": self.state_group,
                 "assignee_ids": list(self.assignee_ids),
