@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder
+from worksync.common.testing.timetracking_events import entry_event
 from worksync.common.testing.workspace_events import member_event, republished
 from worksync.resources.models import ActualDay, ActualEntry, CapacityProfile
-from worksync.resources.testing import Team, entry_event, member_entry_event, outbox_events
+from worksync.resources.testing import Team, member_entry_event, outbox_events
 
 
 async def _profile(

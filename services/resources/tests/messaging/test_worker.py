@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.envelope import CloudEvent
 from worksync.common.ids import new_id
+from worksync.common.testing.timetracking_events import entry_event
 from worksync.common.testing.waiting import eventually
 from worksync.common.testing.worker import WorkerUnderTest
 from worksync.common.testing.workspace_events import member_event
 from worksync.resources.models import ActualDay, ActualEntry, CapacityProfile, StaffSkills
-from worksync.resources.testing import entry_event, staff_event
+from worksync.resources.testing import staff_event
 
 
 async def test_consumed_events_reach_profiles_and_actuals_and_the_relay_publishes(

@@ -11,7 +11,8 @@ import pytest
 from worksync.common.ids import new_id
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
 from worksync.common.testing.problems import assert_problem
-from worksync.resources.testing import Team, allocate, entry_event, make_team, profile_of
+from worksync.common.testing.timetracking_events import entry_event
+from worksync.resources.testing import Team, allocate, make_team, profile_of
 
 HOUR = 3600
 

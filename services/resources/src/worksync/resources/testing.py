@@ -1,6 +1,6 @@
-"""Test support for the resources service (and suites that run it): timetracking entry,
-work-items issue and workspace staff events as their services publish them, reading the
-outbox, and an arranged team."""
+"""Test support for the resources service (and suites that run it): a team member's
+timetracking entries (the kit's `timetracking_events`), work-items issue and workspace staff
+events as their services publish them, reading the outbox, and an arranged team."""
 
 from __future__ import annotations
 
@@ -22,53 +22,12 @@ from worksync.common.testing.directory import (
     SeededUser,
     SeededWorkspace,
 )
+from worksync.common.testing.timetracking_events import entry_event
 
 # The stand-in for the workspace API is the kit's (the plugin's `workspace_api` fixture).
 from worksync.resources.models import messaging
 
 API = "/api/v1"
-
-
-def entry_event(
-    verb: str,
-    *,
-    entry_id: UUID,
-    workspace_id: UUID,
-    user_id: UUID,
-    project_id: UUID,
-    days: Sequence[tuple[date, int]],
-    sequence: int,
-) -> CloudEvent:
-    """`timetracking.entry.<verb>` with an EntrySnapshot as contracts.md describes it."""
-    total = sum(seconds for _, seconds in days)
-    data = {
-        "entry_id": str(entry_id),
-        "workspace_id": str(workspace_id),
-        "project_id": str(project_id),
-        "issue_id": None,
-        "user_id": str(user_id),
-        "description": "Work",
-        "work_date": days[0][0].isoformat(),
-        "started_at": None,
-        "ended_at": None,
-        "duration_seconds": total,
-        "days": [{"date": day.isoformat(), "seconds": seconds} for day, seconds in days],
-        "billable": True,
-        "hourly_rate": "80.00",
-        "currency": "EUR",
-        "source": "worklog",
-        "approval_state": "draft",
-    }
-    return CloudEvent(
-        id=new_id(),
-        source="worksync/timetracking",
-        type=f"timetracking.entry.{verb}",
-        subject=str(entry_id),
-        workspaceid=str(workspace_id),
-        actorid=str(user_id),
-        sequence=sequence,
-        data=data,
-    )
 
 
 def member_entry_event(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.envelope import CloudEvent
+from worksync.common.testing import timetracking_events
 from worksync.common.testing.directory import (
     DirectorySeeder,
     SeededProject,
@@ -129,30 +131,15 @@ def entry_event(
     seconds: int,
     sequence: int,
 ) -> CloudEvent:
-    """A `timetracking.entry.<verb>` event as timetracking publishes it (EntrySnapshot)."""
-    data: dict[str, Any] = {
-        "entry_id": str(entry_id),
-        "workspace_id": str(world.workspace.id),
-        "project_id": str(world.project.id),
-        "issue_id": None if issue_id is None else str(issue_id),
-        "user_id": str(world.member.id),
-        "description": "Work",
-        "work_date": "2030-01-07",
-        "started_at": None,
-        "ended_at": None,
-        "duration_seconds": seconds,
-        "days": [{"date": "2030-01-07", "seconds": seconds}],
-        "billable": True,
-        "hourly_rate": "80.00",
-        "currency": "EUR",
-        "source": "worklog",
-        "approval_state": "draft",
-    }
-    return CloudEvent(
-        source="worksync/timetracking",
-        type=f"timetracking.entry.{verb}",
-        subject=str(entry_id),
-        workspaceid=str(world.workspace.id),
+    """The kit's `entry_event` of the world's member in its project: `seconds` on 7 January
+    2030, on `issue_id` if given."""
+    return timetracking_events.entry_event(
+        verb,
+        entry_id=entry_id,
+        workspace_id=world.workspace.id,
+        user_id=world.member.id,
+        project_id=world.project.id,
+        days=[(date(2030, 1, 7), seconds)],
         sequence=sequence,
-        data=data,
+        issue_id=None if issue_id is None else UUID(str(issue_id)),
     )
