@@ -65,10 +65,10 @@ async def list_entries(
     filters: Annotated[EntryFilters, Depends(entry_filters)],
     params: Annotated[PageParams, Depends(page_params)],
     sort: EntrySort = EntrySort.NEWEST_START,
-) -> Page[Entry]:
+) -> Response:
     """Entries the caller may see: their own; admins everyone's (in their projects)."""
     items, next_cursor = await service.page(workspace, filters, sort, params)
-    return Page(items=items, next_cursor=next_cursor)
+    return encoded(Page[Entry](items=items, next_cursor=next_cursor))
 
 
 @router.get(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from worksync.common.directory import DIRECTORY_ERRORS, ProjectMember, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.fields import IsoDate
+from worksync.common.responses import encoded
 from worksync.timetracking.dependencies import (
     OvertimeServiceDep,
     ReportServiceDep,
@@ -131,9 +132,9 @@ async def get_week(
     day: Annotated[
         IsoDate | None, Query(alias="date", description="A day of the week (default: today)")
     ] = None,
-) -> Timesheet:
+) -> Response:
     """The caller's week (from the workspace's week start) with per-day totals."""
-    return await service.week(workspace, day)
+    return encoded(await service.week(workspace, day))
 
 
 @router.get("/time-tracking/summary", response_model=TimeSummary, responses=REPORT_ERRORS)
