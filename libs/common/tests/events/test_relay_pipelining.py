@@ -1,6 +1,6 @@
-"""The relay's pipelined batches: many publishes in flight, the next batch sent while the
-confirms of the one before are awaited, each row marked only once the broker confirmed it,
-and what a lost connection or a refusal in the middle of a batch leaves behind."""
+"""The relay's pipelined batches: many publishes in flight, each row marked only once the
+broker confirmed it, and what a lost connection or a refusal in the middle of a batch leaves
+behind."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.envelope import CloudEvent, IntegrationEvent
 from worksync.common.events.outbox import EventRecorder, Outbox
-from worksync.common.events.relay import BATCHES_IN_FLIGHT, OutboxRelay
+from worksync.common.events.relay import OutboxRelay
 from worksync.common.events.tables import MessagingTables
 from worksync.common.ids import new_id
 from worksync.common.testing.links import tcp_link
@@ -28,7 +28,6 @@ Eventually = Callable[[Callable[[], Awaitable[bool]]], Awaitable[None]]
 Drain = Callable[[AbstractQueue], Awaitable[list[AbstractIncomingMessage]]]
 
 BATCH_SIZE = 100
-IN_FLIGHT = BATCHES_IN_FLIGHT * BATCH_SIZE
 AMQP_PORT = 5672
 
 
@@ -110,20 +109,6 @@ async def valve(worksync_amqp_url: str) -> AsyncIterator[ReplyValve]:
     await valve.start()
     yield valve
     await valve.stop()
-
-
-@pytest.fixture
-async def refusing(
-    channel: AbstractChannel, exchanges: tuple[str, str], tap: AbstractQueue
-) -> AbstractQueue:
-    """A queue bound to `ThingRefused` that holds nothing and refuses what it cannot hold: the
-    broker nacks every publish routed to it, in the middle of a batch whose other publishes
-    it confirms. Declared once `tap` has declared the exchange."""
-    queue = await channel.declare_queue(
-        exclusive=True, arguments={"x-max-length": 0, "x-overflow": "reject-publish"}
-    )
-    await queue.bind(exchanges[0], routing_key=ThingRefused.event_type)
-    return queue
 
 
 @pytest.fixture
@@ -225,18 +210,6 @@ def failures(relay: OutboxRelay) -> float:
     )
 
 
-def received_at_least(
-    count: int, tap: AbstractQueue, drain: Drain, received: list[AbstractIncomingMessage]
-) -> Callable[[], Awaitable[bool]]:
-    """A check for `eventually`: `tap` delivered `count` messages, gathered in `received`."""
-
-    async def check() -> bool:
-        received.extend(await drain(tap))
-        return len(received) >= count
-
-    return check
-
-
 async def connected(relay: OutboxRelay, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     """Open the relay's broker connection with one event, while replies still pass."""
     await record_one(sessionmaker, relay.outbox, Thing(), ThingHappened())
@@ -261,13 +234,13 @@ async def test_a_burst_goes_out_a_batch_per_round_trip_and_rows_are_marked_once_
     valve.hold_replies()
     publishing = asyncio.create_task(relay.publish_pending())
 
-    # Whole batches reach the broker before a single confirm is back: one round trip per
-    # batch, 5 for the 500 rows, where waiting for each confirm took 500; and the next
-    # batch goes out while the one before waits, but no more than BATCHES_IN_FLIGHT.
-    await eventually(received_at_least(1 + IN_FLIGHT, tap, drain, received))
-    await asyncio.sleep(0.2)
-    received.extend(await drain(tap))
-    assert len(received) == 1 + IN_FLIGHT
+    async def a_whole_batch_in_flight() -> bool:
+        received.extend(await drain(tap))
+        return len(received) >= 1 + BATCH_SIZE
+
+    # A whole batch reaches the broker before a single confirm is back: one round trip per
+    # batch, 5 for the 500 rows, where waiting for each confirm took 500.
+    await eventually(a_whole_batch_in_flight)
     rows = await outbox_rows(sessionmaker, outbox)
     assert [rows[event_id][0] for event_id in written] == [False] * len(written)
     assert not publishing.done()
@@ -284,7 +257,7 @@ async def test_a_burst_goes_out_a_batch_per_round_trip_and_rows_are_marked_once_
     assert failures(relay) == 0
 
 
-async def test_a_connection_cut_mid_batch_leaves_the_rows_in_flight_pending_until_confirmed(
+async def test_a_connection_cut_mid_batch_leaves_its_rows_pending_until_they_are_confirmed(
     sessionmaker: async_sessionmaker[AsyncSession],
     outbox: Outbox,
     make_relay: Callable[[str], OutboxRelay],
@@ -303,21 +276,24 @@ async def test_a_connection_cut_mid_batch_leaves_the_rows_in_flight_pending_unti
         valve.hold_replies()
         publishing = asyncio.create_task(relay.publish_pending())
 
-        # The broker has the batches in flight, the relay none of their confirms: then the
-        # line goes.
-        await eventually(received_at_least(1 + IN_FLIGHT, tap, drain, received))
+        async def a_whole_batch_in_flight() -> bool:
+            received.extend(await drain(tap))
+            return len(received) >= 1 + BATCH_SIZE
+
+        # The broker has the first batch, the relay none of its confirms: then the line goes.
+        await eventually(a_whole_batch_in_flight)
         link.cut()
         assert await publishing == 0
         valve.pass_replies()
 
         rows = await outbox_rows(sessionmaker, outbox)
-        sent, never_sent = written[:IN_FLIGHT], written[IN_FLIGHT:]
+        sent, never_sent = written[:BATCH_SIZE], written[BATCH_SIZE:]
         assert all(not rows[event_id][0] for event_id in written)
         assert all(rows[event_id][1] == 1 and rows[event_id][2] for event_id in sent)
         assert all(rows[event_id][1:] == (0, None) for event_id in never_sent)
-        assert failures(relay) == IN_FLIGHT
+        assert failures(relay) == BATCH_SIZE
 
-        # Reconnected through the same link, the relay sends those again, then the rest.
+        # Reconnected through the same link, the relay sends the batch again, then the rest.
         assert await relay.publish_pending() == len(written)
 
     rows = await outbox_rows(sessionmaker, outbox)
@@ -337,11 +313,17 @@ async def test_a_refused_event_holds_back_the_later_events_of_its_aggregate_only
     outbox: Outbox,
     make_relay: Callable[[str], OutboxRelay],
     worksync_amqp_url: str,
-    refusing: AbstractQueue,
+    channel: AbstractChannel,
     exchanges: tuple[str, str],
     tap: AbstractQueue,
     drain: Drain,
 ) -> None:
+    # A queue that holds nothing and refuses what it cannot hold: the broker nacks every
+    # publish routed to it, in the middle of a batch whose other publishes it confirms.
+    refusing = await channel.declare_queue(
+        exclusive=True, arguments={"x-max-length": 0, "x-overflow": "reject-publish"}
+    )
+    await refusing.bind(exchanges[0], routing_key=ThingRefused.event_type)
     refused_thing, other_thing = Thing(), Thing()
     refused = await record_one(sessionmaker, outbox, refused_thing, ThingRefused())
     behind_refused = await record_one(sessionmaker, outbox, refused_thing, ThingHappened())
@@ -367,84 +349,3 @@ async def test_a_refused_event_holds_back_the_later_events_of_its_aggregate_only
     rows = await outbox_rows(sessionmaker, outbox)
     assert all(published for published, _, _ in rows.values())
     assert [event.id for event in events_of(await drain(tap))] == [refused, behind_refused]
-
-
-async def test_a_refused_event_holds_back_its_aggregates_events_in_the_batch_sent_behind_it(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    outbox: Outbox,
-    make_relay: Callable[[str], OutboxRelay],
-    worksync_amqp_url: str,
-    refusing: AbstractQueue,
-    exchanges: tuple[str, str],
-    tap: AbstractQueue,
-    drain: Drain,
-) -> None:
-    refused_thing = Thing()
-    # The first batch: the refused event, then others; the second: the refused aggregate's
-    # next event, confirmed, and another aggregate's.
-    refused = await record_one(sessionmaker, outbox, refused_thing, ThingRefused())
-    first_batch_rest = await record_rounds(
-        sessionmaker, outbox, [Thing() for _ in range(BATCH_SIZE - 1)], rounds=1
-    )
-    behind_refused = await record_one(sessionmaker, outbox, refused_thing, ThingHappened())
-    other = await record_one(sessionmaker, outbox, Thing(), ThingHappened())
-    relay = make_relay(worksync_amqp_url)
-
-    # Both batches go out in one pass: the second is sent while the first awaits confirms.
-    assert await relay.publish_pending() == BATCH_SIZE
-
-    assert [event.id for event in events_of(await drain(tap))] == [
-        refused,
-        *first_batch_rest,
-        behind_refused,
-        other,
-    ]
-    rows = await outbox_rows(sessionmaker, outbox)
-    assert rows[refused][:2] == (False, 1)
-    # Confirmed in a later batch, yet held back behind the refused row of its aggregate.
-    assert rows[behind_refused] == (False, 0, None)
-    assert all(rows[event_id][0] for event_id in [*first_batch_rest, other])
-
-    await refusing.unbind(exchanges[0], routing_key=ThingRefused.event_type)
-    assert await relay.publish_pending() == 2
-    assert [event.id for event in events_of(await drain(tap))] == [refused, behind_refused]
-
-
-async def test_a_commit_during_a_batchs_round_trip_goes_out_before_its_confirms(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    outbox: Outbox,
-    make_relay: Callable[[str], OutboxRelay],
-    valve: ReplyValve,
-    tap: AbstractQueue,
-    drain: Drain,
-    eventually: Eventually,
-) -> None:
-    relay = make_relay(valve.url)
-    await connected(relay, sessionmaker)
-    await drain(tap)
-    stop = asyncio.Event()
-    running = asyncio.create_task(relay.run(stop))
-    try:
-        valve.hold_replies()
-        first = await record_one(sessionmaker, outbox, Thing(), ThingHappened())
-        received: list[AbstractIncomingMessage] = []
-        await eventually(received_at_least(1, tap, drain, received))
-        # The first event's confirm is held: the second is claimed and sent anyway.
-        second = await record_one(sessionmaker, outbox, Thing(), ThingHappened())
-        await eventually(received_at_least(2, tap, drain, received))
-        assert [event.id for event in events_of(received)] == [first, second]
-        rows = await outbox_rows(sessionmaker, outbox)
-        assert not rows[first][0]
-        assert not rows[second][0]
-
-        valve.pass_replies()
-
-        async def both_marked() -> bool:
-            rows = await outbox_rows(sessionmaker, outbox)
-            return rows[first][0] and rows[second][0]
-
-        await eventually(both_marked)
-    finally:
-        valve.pass_replies()
-        stop.set()
-        await running

@@ -2,22 +2,18 @@
 
 Publishing is pipelined: a batch (up to `batch_size` rows claimed in creation order) is sent
 on one channel without waiting, then the broker's confirms for all of it are awaited
-together, so a burst costs one broker round trip per batch instead of one per event. While
-they are awaited the next batch is claimed and sent (`BATCHES_IN_FLIGHT` at once, each in a
-transaction of its own), as soon as there is one: the one before was full, or a commit woke
-the relay. An event committed during a batch's round trip goes out at once instead of
-waiting for it. A row is marked published only once its own confirm arrived; a nack, a
-timeout or a lost connection leaves it pending (with `attempts` and `last_error`), and the
-next pass sends it again, before anything created after it.
+together, so a burst costs one broker round trip per batch instead of one per event. A row
+is marked published only once its own confirm arrived; a nack, a timeout or a lost
+connection leaves it pending (with `attempts` and `last_error`), and the next pass sends it
+again, before anything created after it.
 
 Ordering. One channel delivers in the order it was sent, so a queue receives a batch in
 creation order, hence the events of one aggregate in sequence order. Confirms may end in a
 different state per message: a later row can be confirmed while an earlier one is not. Rows
 of other aggregates are marked anyway (consumers order per aggregate, never across), but a
 confirmed row is NOT marked while an earlier row of the same aggregate (the same `subject`)
-in its batch, or in a batch sent before it in the same pass, went unconfirmed: it is sent
-again after that row on the retry, so the last copy every queue receives of an aggregate's
-events is in sequence order. Consumers already
+in its batch went unconfirmed: it is sent again after that row on the retry, so the last
+copy every queue receives of an aggregate's events is in sequence order. Consumers already
 see such a later event early (and duplicates, and reorderings from handling deliveries
 concurrently); the inbox and the projections' sequence guards make both harmless.
 Replicas claim disjoint rows (SKIP LOCKED) and publish side by side, so with several
@@ -32,8 +28,7 @@ import contextlib
 import json
 import logging
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -61,27 +56,12 @@ PUBLISH_TIMEOUT_SECONDS = 30.0
 PUBLISHED_RETENTION = timedelta(days=7)
 PURGE_INTERVAL_SECONDS = 3600.0
 LAST_ERROR_MAX_CHARS = 2000
-# Batches awaiting their confirms at once; each holds a database connection (its claim).
-BATCHES_IN_FLIGHT = 2
 
 
 @dataclass(frozen=True)
 class _PassOutcome:
     published: int
     failure: Exception | None
-
-
-@dataclass(frozen=True)
-class _Settled:
-    """A batch's end: the rows it marked, why it stopped short (if it did), and the
-    aggregates it left a row of pending, of which no later batch of the pass may mark one."""
-
-    published: int
-    failure: Exception | None
-    held_back_subjects: frozenset[str]
-
-
-_NOTHING_CLAIMED = _Settled(0, None, frozenset())
 
 
 class _NotTried(Exception):
@@ -105,11 +85,9 @@ def _publishable(
     ids: Sequence[UUID],
     envelopes: Sequence[Mapping[str, Any]],
     outcomes: Sequence[Exception | None],
-    held_back_subjects: frozenset[str] = frozenset(),
 ) -> list[UUID]:
-    """The ids to mark: confirmed, and no earlier row of their aggregate went unconfirmed
-    (in this batch, or in one before it: `held_back_subjects`)."""
-    unconfirmed_subjects = set(held_back_subjects)
+    """The ids to mark: confirmed, and no earlier row of their aggregate went unconfirmed."""
+    unconfirmed_subjects: set[str] = set()
     publishable = []
     for row_id, envelope, outcome in zip(ids, envelopes, outcomes, strict=True):
         subject = envelope.get("subject")
@@ -188,18 +166,7 @@ class OutboxRelay:
         # or a purge, so a row is sent again (consumers' inboxes drop the copy) or purged
         # later. Business rows and their outbox rows are committed durably by the services.
         self._engine = create_engine(
-            database_url,
-            pool_size=BATCHES_IN_FLIGHT,
-            connect_args={"options": "-c synchronous_commit=off"},
-        )
-        table = outbox.table
-        # Built once: the relay claims a batch several times a second under load.
-        self._claim = (
-            select(table.c.id, table.c.envelope)
-            .where(table.c.published_at.is_(None))
-            .order_by(table.c.created_at, table.c.id)
-            .limit(batch_size)
-            .with_for_update(skip_locked=True)
+            database_url, pool_size=1, connect_args={"options": "-c synchronous_commit=off"}
         )
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
@@ -214,8 +181,9 @@ class OutboxRelay:
         try:
             while not stop.is_set():
                 self.heartbeat.beat()
+                wake.clear()
                 try:
-                    failure = (await self._publish_all(stop, wake)).failure
+                    failure = (await self._publish_all(stop)).failure
                     if failure is None and time.monotonic() >= next_purge:
                         await self.purge_published(PUBLISHED_RETENTION)
                         next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
@@ -257,95 +225,34 @@ class OutboxRelay:
         await self._disconnect()
         await self._engine.dispose()
 
-    async def _publish_all(
-        self, stop: asyncio.Event | None = None, wake: asyncio.Event | None = None
-    ) -> _PassOutcome:
-        """Batch after batch until none is full and no commit woke the relay (`wake`) while
-        the last ones were in flight; the next is claimed once the one before is sent."""
-        in_flight: deque[asyncio.Task[_Settled]] = deque()
+    async def _publish_all(self, stop: asyncio.Event | None = None) -> _PassOutcome:
         published = 0
-        failure: Exception | None = None
-
-        def settle(settled: _Settled) -> None:
-            nonlocal published, failure
+        while True:
+            batch = await self._publish_batch()
             self.heartbeat.beat()
-            published += settled.published
-            failure = failure or settled.failure
+            published += batch.published
+            done = batch.failure is not None or batch.published < self.batch_size
+            # Checked between batches so that a long backlog does not hold up a shutdown.
+            if done or (stop is not None and stop.is_set()):
+                return _PassOutcome(published, batch.failure)
 
-        try:
-            while True:
-                if wake is not None:
-                    wake.clear()
-                claimed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-                in_flight.append(
-                    asyncio.create_task(
-                        self._publish_batch(in_flight[-1] if in_flight else None, claimed)
-                    )
-                )
-                if not await claimed:
-                    settle(await in_flight.pop())
-                while in_flight and (len(in_flight) >= BATCHES_IN_FLIGHT or in_flight[0].done()):
-                    settle(await in_flight.popleft())
-                # Checked between batches so that a long backlog does not hold up a shutdown.
-                if failure is not None or (stop is not None and stop.is_set()):
-                    break
-                if await claimed < self.batch_size and not await self._woken_while_in_flight(
-                    wake, in_flight, settle
-                ):
-                    break
-        finally:
-            # Each batch in flight ends in its own transaction, whatever ended the pass; a
-            # database error of one is raised once they all have.
-            for ended in await asyncio.gather(*in_flight, return_exceptions=True):
-                if isinstance(ended, _Settled):
-                    settle(ended)
-        return _PassOutcome(published, failure)
-
-    @staticmethod
-    async def _woken_while_in_flight(
-        wake: asyncio.Event | None,
-        in_flight: deque[asyncio.Task[_Settled]],
-        settle: Callable[[_Settled], None],
-    ) -> bool:
-        """Wait for a commit's wake-up while batches are in flight, settling those that end;
-        True when woken (another batch is due), False once none is in flight."""
-        while wake is not None and in_flight and not wake.is_set():
-            woken = asyncio.ensure_future(wake.wait())
-            try:
-                await asyncio.wait({woken, in_flight[0]}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                woken.cancel()
-            if in_flight[0].done():
-                settle(await in_flight.popleft())
-        return wake is not None and wake.is_set()
-
-    async def _publish_batch(
-        self, ahead: Awaitable[_Settled] | None, claimed: asyncio.Future[int]
-    ) -> _Settled:
-        """Claim and send a batch, answering `claimed` (how many rows) once it is sent;
-        then await its confirms and the end of the batch `ahead` of it, and mark what may
-        be marked."""
-        try:
-            return await self._publish_claimed(ahead, claimed)
-        finally:
-            if not claimed.done():
-                claimed.set_result(0)
-
-    async def _publish_claimed(
-        self, ahead: Awaitable[_Settled] | None, claimed: asyncio.Future[int]
-    ) -> _Settled:
+    async def _publish_batch(self) -> _PassOutcome:
         table = self.outbox.table
+        claimed = (
+            select(table.c.id, table.c.envelope)
+            .where(table.c.published_at.is_(None))
+            .order_by(table.c.created_at, table.c.id)
+            .limit(self.batch_size)
+            .with_for_update(skip_locked=True)
+        )
         async with self._engine.begin() as db:
-            rows = (await db.execute(self._claim)).all()
+            rows = (await db.execute(claimed)).all()
             if not rows:
-                return _NOTHING_CLAIMED
+                return _PassOutcome(0, None)
             ids = [row.id for row in rows]
             envelopes = [row.envelope for row in rows]
-            confirms = await self._send(envelopes)
-            claimed.set_result(len(rows))
-            outcomes = await confirms
-            held_back = frozenset() if ahead is None else (await ahead).held_back_subjects
-            published_ids = _publishable(ids, envelopes, outcomes, held_back)
+            outcomes = await self._publish_rows(envelopes)
+            published_ids = _publishable(ids, envelopes, outcomes)
             failed = _failed_by_error(ids, outcomes)
             for error, failed_ids in failed.items():
                 await db.execute(
@@ -360,15 +267,9 @@ class OutboxRelay:
                     .values(published_at=func.now())
                 )
         self.metrics.published.inc(len(published_ids))
-        marked = set(published_ids)
-        held_back |= {
-            str(envelope["subject"])
-            for row_id, envelope in zip(ids, envelopes, strict=True)
-            if row_id not in marked and envelope.get("subject") is not None
-        }
         failure = next((outcome for outcome in outcomes if outcome is not None), None)
         if failure is None:
-            return _Settled(len(published_ids), None, held_back)
+            return _PassOutcome(len(published_ids), None)
         self.metrics.publish_failures.inc(sum(len(failed_ids) for failed_ids in failed.values()))
         logger.warning(
             "%d of %d outbox events stay pending, not confirmed or behind one that was not: %r",
@@ -378,29 +279,19 @@ class OutboxRelay:
         )
         # A broken channel or connection must not be reused.
         await self._disconnect()
-        return _Settled(len(published_ids), failure, held_back)
+        return _PassOutcome(len(published_ids), failure)
 
-    async def _send(
-        self, envelopes: Sequence[Mapping[str, Any]]
-    ) -> Awaitable[list[Exception | None]]:
-        """Send every envelope; what it returns answers, once their confirms are back, per
-        envelope None when confirmed, else why not. Without a connection only the first
-        counts as failed: the others were not tried."""
-        outcomes: asyncio.Future[list[Exception | None]]
+    async def _publish_rows(self, envelopes: Sequence[Mapping[str, Any]]) -> list[Exception | None]:
+        """Send every envelope, then await their confirms together; per envelope, None when
+        confirmed, else why not. Without a connection only the first counts as failed: the
+        others were not tried."""
         try:
             exchange = await self._connected_exchange()
         except Exception as exc:  # the broker away: nothing was sent
-            outcomes = asyncio.get_running_loop().create_future()
-            outcomes.set_result([exc, *[_NOT_TRIED] * (len(envelopes) - 1)])
-            return outcomes
+            return [exc, *[_NOT_TRIED] * (len(envelopes) - 1)]
         # Tasks take the channel's lock in creation order, so the broker receives the batch in
-        # creation order (and after the batches sent before it); each task then waits only
-        # for its own confirm.
+        # creation order; each task then waits only for its own confirm.
         sends = [asyncio.ensure_future(self._publish(exchange, envelope)) for envelope in envelopes]
-        return self._outcomes(sends)
-
-    @staticmethod
-    async def _outcomes(sends: Sequence[asyncio.Future[None]]) -> list[Exception | None]:
         results = await asyncio.gather(*sends, return_exceptions=True)
         return [_as_failure(result) for result in results]
 
