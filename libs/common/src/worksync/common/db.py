@@ -9,7 +9,7 @@ from uuid import UUID
 
 import sqlalchemy.ext.asyncio
 from fastapi import Depends
-from sqlalchemy import ARRAY, DateTime, Dialect, MetaData, TypeDecorator, func, inspect
+from sqlalchemy import ARRAY, DateTime, Dialect, MetaData, Row, TypeDecorator, func, inspect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from starlette.requests import Request
@@ -74,7 +74,11 @@ class LoadedArray(TypeDecorator[list[Any]]):
 def loaded_values(row: object, names: Iterable[str]) -> dict[str, Any]:
     """A mapped row's values of these attributes, straight from its state: through the
     attributes themselves, reading a page of rows for its answer cost more than validating
-    them. One not loaded (expired, deferred) is read through its attribute."""
+    them. One not loaded (expired, deferred) is read through its attribute. A Core `Row` of
+    the mapped table's columns (`repository.as_table_rows`) gives them by column name."""
+    if isinstance(row, Row):
+        mapping = row._mapping
+        return {name: mapping[name] for name in names}
     loaded = inspect(row).dict
     return {name: loaded[name] if name in loaded else getattr(row, name) for name in names}
 

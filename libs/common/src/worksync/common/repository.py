@@ -62,6 +62,15 @@ VersionedT = TypeVar("VersionedT", bound=Versioned)
 ErrorFactory = Callable[[], Exception]
 
 
+def as_table_rows(statement: Select[Any]) -> Select[Any]:
+    """A select of one mapped class reading its table's columns instead: Core rows (read by
+    attribute, or through `db.loaded_values`), no object built and tracked per row, for reads
+    answered straight from the values (a page of 50 entries spent a tenth of its time building
+    them). Built once where the statement is."""
+    (table,) = statement.columns_clause_froms
+    return statement.with_only_columns(*table.columns)
+
+
 def violated_constraint(exc: IntegrityError) -> str | None:
     """The name of the constraint (or unique index) a failed statement ran into."""
     diag = getattr(exc.orig, "diag", None)

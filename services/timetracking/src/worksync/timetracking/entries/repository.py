@@ -14,6 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     DateTime,
+    Row,
     Select,
     SQLColumnExpression,
     String,
@@ -33,7 +34,7 @@ from sqlalchemy import (
 from worksync.common.directory import ProjectRole, projects_seen_by
 from worksync.common.fields import CENT
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, as_table_rows
 from worksync.timetracking.entries.schemas import EntryFilters
 from worksync.timetracking.errors import EntryOverlaps, TimerAlreadyRunning
 from worksync.timetracking.models import (
@@ -191,7 +192,7 @@ def readable_by(
 
 
 @cache
-def _finished_on_local_days() -> Select[TimeEntry]:
+def _finished_on_local_days() -> Select[Any]:
     """A user's (`workspace_id`, `user_id`) finished entries that put time on a local day of
     `tz` from `first_day` to `last_day` (`day_after` the day after it), in list order."""
 
@@ -200,7 +201,7 @@ def _finished_on_local_days() -> Select[TimeEntry]:
             bindparam("tz", type_=String), cast(bindparam(day, type_=Date), DateTime())
         )
 
-    return (
+    return as_table_rows(
         select(TimeEntry)
         .where(
             TimeEntry.workspace_id == bindparam("workspace_id", type_=Uuid),
@@ -429,13 +430,14 @@ class EntryRepository(Repository):
 
     async def page(
         self, reader: Reader, filters: EntryFilters, key: SortKey, params: PageParams
-    ) -> list[TimeEntry]:
-        """A keyset page of `readable` (and a row more, telling whether another follows)."""
+    ) -> list[Row[Any]]:
+        """A keyset page of `readable` (and a row more, telling whether another follows), as
+        rows of the table: the list's answer."""
         return await self._page(self.readable(reader, filters), key, params)
 
     async def page_on_issue(
         self, reader: Reader, project_id: UUID, issue_id: UUID, key: SortKey, params: PageParams
-    ) -> list[TimeEntry]:
+    ) -> list[Row[Any]]:
         """The finished entries on an issue the reader may see: its worklogs."""
         query = select(TimeEntry).where(
             TimeEntry.workspace_id == reader.workspace_id,
@@ -459,12 +461,12 @@ class EntryRepository(Repository):
             "last_day": last_day,
             "day_after": last_day + timedelta(days=1),
         }
-        return (await self.session.scalars(_finished_on_local_days(), parameters)).all()
+        return list(await self.session.execute(_finished_on_local_days(), parameters))
 
     async def _page(
         self, query: Select[TimeEntry], key: SortKey, params: PageParams
-    ) -> list[TimeEntry]:
-        return list(await self.session.scalars(apply_keyset(query, key, params)))
+    ) -> list[Row[Any]]:
+        return list(await self.session.execute(as_table_rows(apply_keyset(query, key, params))))
 
     async def entry_days(self, entry: TimeEntry) -> list[tuple[date, int]]:
         """A finished entry's worked seconds per local day of its own time zone, from its

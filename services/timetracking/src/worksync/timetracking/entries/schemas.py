@@ -10,6 +10,7 @@ from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from sqlalchemy import Row
 
 from worksync.common.db import loaded_values
 from worksync.common.examples import body_examples
@@ -193,7 +194,7 @@ class Entry(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, entry: TimeEntry) -> Self:
+    def of(cls, entry: TimeEntry | Row[Any]) -> Self:
         # The row's values checked by pydantic-core in one call: a model built field by
         # field, with one more per rounding step, took more than a quarter of a page of 50.
         values = loaded_values(entry, (*_ENTRY_COLUMNS, *_ROUNDING_COLUMNS))

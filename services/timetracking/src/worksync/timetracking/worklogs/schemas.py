@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Row
 
 from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, JsonInteger, NotNull
@@ -63,7 +64,8 @@ class Worklog(BaseModel):
     version: int = Field(description="The time entry's version; the `ETag` for `If-Match`")
 
     @classmethod
-    def of(cls, entry: TimeEntry) -> Self:
+    def of(cls, entry: TimeEntry | Row[Any]) -> Self:
+        """From the entry, or a row of its table (a page of worklogs)."""
         assert entry.issue_id is not None
         return cls(
             id=entry.id,
