@@ -19,6 +19,16 @@ Per rate it prints p50, p99 and the worst, and the backlog sampled at the middle
 of the writing: outbox rows not yet published, and events published but not yet applied
 (the consumer's queue and what it holds); it grows when the end sample is well above the
 middle one. Then the seconds the system took to catch up after the last write.
+
+A second table says where the time went, per rate: each event's latency cut in three at
+the relay's claim (its outbox row's `published_at`, the time of the claiming transaction)
+and at the start of the transaction in which resources applied it (its inbox row's
+`received_at`), p50 / p99 of each; and how busy each process kept a core from the first
+write to the last event applied (`/proc/<pid>/stat`, every process on the machine labelled
+by its command line: a service's API or worker, PostgreSQL, RabbitMQ, this bench's
+writers; idle work such as polls included), since on a machine of two cores it is the CPU
+that the stages queue for. Through the gateway the writer's clock stops when its answer
+is back, after the commit: the claim may come first (a negative first stage).
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -60,6 +71,17 @@ APPLIED_COUNT = """
 SELECT count(*) FROM resources.actual_entries WHERE entry_id = ANY(%(entry_ids)s::uuid[])
 """
 UNPUBLISHED = "SELECT count(*) FROM timetracking.outbox WHERE published_at IS NULL"
+# Per entry: when the relay claimed its event and when resources' applying transaction began.
+STAGE_TIMES = """
+SELECT o.envelope->>'subject', EXTRACT(EPOCH FROM o.published_at), EXTRACT(EPOCH FROM i.received_at)
+FROM timetracking.outbox o JOIN resources.inbox i ON i.event_id = o.id
+WHERE o.event_type = 'timetracking.entry.created' AND o.envelope->>'subject' = ANY(%(entry_ids)s)
+"""
+STAGES = ("commit → claim", "claim → consumer", "consumer → applied")
+# Processes shown on their own in the CPU columns; the others are summed.
+CPU_COLUMNS = 6
+PROC = Path("/proc")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 TEMPLATE_EVENT = """
 SELECT envelope FROM timetracking.outbox
 WHERE event_type = 'timetracking.entry.created' AND envelope->>'subject' = %(entry_id)s
@@ -107,6 +129,54 @@ class RateRun:
     # Committed -> applied, of the events applied by the end of the wait.
     latencies_ms: list[float]
     load_average: float
+    # Per stage (STAGES), the milliseconds of each event applied.
+    stages_ms: dict[str, list[float]]
+    # Per process label, the share of one core it used from the first write to the last
+    # event applied.
+    cpu_shares: dict[str, float]
+
+
+def _label(pid: int, command: str) -> str | None:
+    """What a process is, for the CPU table; None for what the bench does not watch."""
+    if pid == os.getpid():
+        return "bench writers"
+    if command.startswith("postgres"):
+        return "postgres"
+    if "beam.smp" in command:
+        return "rabbitmq"
+    if "-m worksync." in command:
+        module = command.split("-m worksync.", 1)[1].split()[0]
+        service, _, role = module.partition(".")
+        return f"{service.replace('_', '-')} {role or 'api'}"
+    return None
+
+
+def _cpu_seconds() -> dict[int, tuple[str, float]]:
+    """Every labelled process's CPU seconds so far (user + system)."""
+    seconds = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        label = _label(int(entry.name), command)
+        if label is not None:
+            seconds[int(entry.name)] = (label, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return seconds
+
+
+def _cpu_shares(
+    before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]], seconds: float
+) -> dict[str, float]:
+    """The share of one core each label used over `seconds`; a process started meanwhile (a
+    connection's backend) counts whole."""
+    spent: dict[str, float] = {}
+    for pid, (label, used) in after.items():
+        spent[label] = spent.get(label, 0.0) + used - before.get(pid, (label, 0.0))[1]
+    return {label: used / seconds for label, used in spent.items()}
 
 
 def _arrange(client: httpx.Client) -> tuple[str, str, dict[str, str]]:
@@ -168,6 +238,10 @@ class _Sampler:
         rows = self._conn.execute(APPLIED_AT, {"entry_ids": entry_ids}).fetchall()
         return {str(entry_id): float(epoch) for entry_id, epoch in rows}
 
+    def stage_times(self, entry_ids: list[str]) -> dict[str, tuple[float, float]]:
+        rows = self._conn.execute(STAGE_TIMES, {"entry_ids": entry_ids}).fetchall()
+        return {str(entry_id): (float(claimed), float(began)) for entry_id, claimed, began in rows}
+
     def template_envelope(self, entry_id: str) -> dict[str, Any]:
         row = self._conn.execute(TEMPLATE_EVENT, {"entry_id": entry_id}).fetchone()
         if row is None:
@@ -187,6 +261,7 @@ async def _measure(
     label: str, rate: int, sampler: _Sampler, write: Any, committed: dict[str, float]
 ) -> RateRun:
     loop = asyncio.get_running_loop()
+    cpu_before, started = _cpu_seconds(), loop.time()
     writing = asyncio.create_task(_open_loop(rate, write))
     await asyncio.sleep(SECONDS_PER_RATE / 2)
     middle = await asyncio.to_thread(sampler.backlog)
@@ -197,6 +272,19 @@ async def _measure(
     caught_up = await asyncio.to_thread(
         _wait_until, lambda: len(sampler.applied_at(list(committed))) == total
     )
+    catch_up_seconds = loop.time() - written if caught_up else None
+    cpu_after, ended = _cpu_seconds(), loop.time()
+    applied = await asyncio.to_thread(sampler.applied_at, list(committed))
+    stage_times = await asyncio.to_thread(sampler.stage_times, list(applied))
+    stages_ms: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    for entry_id, (claimed, began) in stage_times.items():
+        for stage, since, until in zip(
+            STAGES,
+            (committed[entry_id], claimed, began),
+            (claimed, began, applied[entry_id]),
+            strict=True,
+        ):
+            stages_ms[stage].append((until - since) * 1000)
     return RateRun(
         label=label,
         rate=rate,
@@ -204,14 +292,11 @@ async def _measure(
         writing_seconds=writing_seconds,
         middle=middle,
         end=end,
-        catch_up_seconds=loop.time() - written if caught_up else None,
-        latencies_ms=[
-            (epoch - committed[entry_id]) * 1000
-            for entry_id, epoch in (
-                await asyncio.to_thread(sampler.applied_at, list(committed))
-            ).items()
-        ],
+        catch_up_seconds=catch_up_seconds,
+        latencies_ms=[(epoch - committed[entry_id]) * 1000 for entry_id, epoch in applied.items()],
         load_average=os.getloadavg()[0],
+        stages_ms=stages_ms,
+        cpu_shares=_cpu_shares(cpu_before, cpu_after, ended - started),
     )
 
 
@@ -322,6 +407,32 @@ def _row(run: RateRun) -> str:
     )
 
 
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values) or [float("nan")]
+    return ordered[max(0, round(len(ordered) * fraction) - 1)]
+
+
+def _where_the_time_goes(runs: list[RateRun]) -> None:
+    busiest = sorted(
+        {label for run in runs for label in run.cpu_shares},
+        key=lambda label: -max(run.cpu_shares.get(label, 0.0) for run in runs),
+    )[:CPU_COLUMNS]
+    print("\nwhere the time goes: ms p50 / p99 per stage; % of one core used, by process")
+    columns = [*STAGES, *busiest, "others", "all"]
+    print("| writes  | per s | " + " | ".join(columns) + " |")
+    print("|" + "---|" * (2 + len(columns)))
+    for run in runs:
+        stages = [
+            f"{statistics.median(run.stages_ms[stage] or [float('nan')]):.1f} / "
+            f"{_percentile(run.stages_ms[stage], 0.99):.1f}"
+            for stage in STAGES
+        ]
+        shares = [run.cpu_shares.get(label, 0.0) for label in busiest]
+        total = sum(run.cpu_shares.values())
+        cpu = [f"{share * 100:.0f}" for share in (*shares, total - sum(shares), total)]
+        print(f"| {run.label:7} | {run.rate:5} | " + " | ".join([*stages, *cpu]) + " |")
+
+
 def run(gateway_url: str, database_url: str) -> None:
     with httpx.Client(base_url=gateway_url, timeout=30) as client:
         slug, project_id, headers = _arrange(client)
@@ -344,3 +455,4 @@ def run(gateway_url: str, database_url: str) -> None:
         runs.append(asyncio.run(_straight_into_tables(database_url, template_id, first_day, rate)))
         print(_row(runs[-1]), flush=True)
         first_day -= timedelta(days=rate * SECONDS_PER_RATE)
+    _where_the_time_goes(runs)
