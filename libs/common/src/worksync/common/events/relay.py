@@ -39,7 +39,7 @@ import psycopg
 from aio_pika import DeliveryMode, Message
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
 from psycopg import sql
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ARRAY, Text, Uuid, any_, bindparam, delete, func, select, update
 
 from worksync.common.db import create_engine, libpq_url
 from worksync.common.events.envelope import CONTENT_TYPE
@@ -168,6 +168,23 @@ class OutboxRelay:
         self._engine = create_engine(
             database_url, pool_size=1, connect_args={"options": "-c synchronous_commit=off"}
         )
+        table = outbox.table
+        # Built once: a pass building its statements cost a tenth of the relay's time at
+        # 20 events/s, a pass per event.
+        self._claim = (
+            select(table.c.id, table.c.envelope)
+            .where(table.c.published_at.is_(None))
+            .order_by(table.c.created_at, table.c.id)
+            .limit(batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        marked = table.c.id == any_(bindparam("ids", type_=ARRAY(Uuid)))
+        self._mark_published = update(table).where(marked).values(published_at=func.now())
+        self._mark_failed = (
+            update(table)
+            .where(marked)
+            .values(attempts=table.c.attempts + 1, last_error=bindparam("error", type_=Text))
+        )
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
@@ -237,16 +254,8 @@ class OutboxRelay:
                 return _PassOutcome(published, batch.failure)
 
     async def _publish_batch(self) -> _PassOutcome:
-        table = self.outbox.table
-        claimed = (
-            select(table.c.id, table.c.envelope)
-            .where(table.c.published_at.is_(None))
-            .order_by(table.c.created_at, table.c.id)
-            .limit(self.batch_size)
-            .with_for_update(skip_locked=True)
-        )
         async with self._engine.begin() as db:
-            rows = (await db.execute(claimed)).all()
+            rows = (await db.execute(self._claim)).all()
             if not rows:
                 return _PassOutcome(0, None)
             ids = [row.id for row in rows]
@@ -255,17 +264,9 @@ class OutboxRelay:
             published_ids = _publishable(ids, envelopes, outcomes)
             failed = _failed_by_error(ids, outcomes)
             for error, failed_ids in failed.items():
-                await db.execute(
-                    update(table)
-                    .where(table.c.id.in_(failed_ids))
-                    .values(attempts=table.c.attempts + 1, last_error=error)
-                )
+                await db.execute(self._mark_failed, {"ids": failed_ids, "error": error})
             if published_ids:
-                await db.execute(
-                    update(table)
-                    .where(table.c.id.in_(published_ids))
-                    .values(published_at=func.now())
-                )
+                await db.execute(self._mark_published, {"ids": published_ids})
         self.metrics.published.inc(len(published_ids))
         failure = next((outcome for outcome in outcomes if outcome is not None), None)
         if failure is None:
