@@ -6,13 +6,20 @@ from collections.abc import Collection, Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, insert, select
+from sqlalchemy import ColumnElement, Uuid, any_, bindparam, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
 from worksync.common.repository import Repository
 from worksync.work_items.activity.schemas import ActivityFilters
 from worksync.work_items.built_rows import table_of
 from worksync.work_items.models import Issue, IssueActivity
+
+# Built once with bound values: every batch of time-entry events asks it.
+_ISSUES_IN_WORKSPACE = select(Issue.id, Issue.project_id).where(
+    Issue.workspace_id == bindparam("workspace_id", type_=Uuid),
+    Issue.id == any_(bindparam("issue_ids", type_=ARRAY(Uuid))),
+)
 
 
 class ActivityRepository(Repository):
@@ -29,9 +36,7 @@ class ActivityRepository(Repository):
     ) -> dict[UUID, UUID]:
         """The project of each of these issues that exists in the workspace, deleted or not."""
         rows = await self.session.execute(
-            select(Issue.id, Issue.project_id).where(
-                Issue.workspace_id == workspace_id, Issue.id.in_(issue_ids)
-            )
+            _ISSUES_IN_WORKSPACE, {"workspace_id": workspace_id, "issue_ids": list(issue_ids)}
         )
         return {row.id: row.project_id for row in rows}
 

@@ -40,7 +40,7 @@ def logged_minutes(
     return logged_seconds // 60
 
 
-# Built once with bound values: every batch of time-entry events runs both, and building
+# Built once with bound values: every batch of time-entry events runs them, and building
 # them cost more of the worker's time than running them.
 _entries = table_of(TimeEntry)
 _STORED = select(
@@ -57,6 +57,16 @@ _inserted = insert(_entries).values(
 _STORE = _inserted.on_conflict_do_update(
     index_elements=[_entries.c.entry_id],
     set_={column: _inserted.excluded[column] for column in _STORED_COLUMNS},
+)
+_named_issues = Issue.id == any_(bindparam("issue_ids", type_=ARRAY(Uuid)))
+_LOCK_ISSUES = select(Issue.id).where(_named_issues).order_by(Issue.id).with_for_update()
+_RECOMPUTE_LOGGED_MINUTES = (
+    update(Issue)
+    .where(_named_issues)
+    .values(
+        logged_minutes=logged_minutes(Issue.id, Issue.workspace_id), updated_at=Issue.updated_at
+    )
+    .execution_options(synchronize_session=False)
 )
 
 
@@ -102,15 +112,6 @@ class TimeEntryRepository(Repository):
         """
         if not issue_ids:
             return
-        await self.session.execute(
-            select(Issue.id).where(Issue.id.in_(issue_ids)).order_by(Issue.id).with_for_update()
-        )
-        await self.session.execute(
-            update(Issue)
-            .where(Issue.id.in_(issue_ids))
-            .values(
-                logged_minutes=logged_minutes(Issue.id, Issue.workspace_id),
-                updated_at=Issue.updated_at,
-            )
-            .execution_options(synchronize_session=False)
-        )
+        named = {"issue_ids": list(issue_ids)}
+        await self.session.execute(_LOCK_ISSUES, named)
+        await self.session.execute(_RECOMPUTE_LOGGED_MINUTES, named)
