@@ -66,7 +66,7 @@ def as_table_rows(statement: Select[Any]) -> Select[Any]:
     """A select of one mapped class reading its table's columns instead: Core rows (read by
     attribute, or through `db.loaded_values`), no object built and tracked per row, for reads
     answered straight from the values (a page of 50 entries spent a tenth of its time building
-    them). Built once where the statement is."""
+    them). It rebuilds the select: on one built once, apply it once too."""
     (table,) = statement.columns_clause_froms
     return statement.with_only_columns(*table.columns)
 
