@@ -9,6 +9,7 @@ from worksync.common.db import SessionDep
 from worksync.common.directory import DIRECTORY_ERRORS, WorkspaceMember
 from worksync.common.errors import error_responses
 from worksync.common.idempotency import IdempotencyKeyHeader, idempotent
+from worksync.common.responses import encoded
 from worksync.timetracking.dependencies import TimerServiceDep
 from worksync.timetracking.entries.schemas import Entry
 from worksync.timetracking.models import idempotency_keys
@@ -20,9 +21,9 @@ TIMER_ERRORS = {**DIRECTORY_ERRORS, **error_responses(409, 422)}
 
 
 @router.get("", response_model=Timer, responses=DIRECTORY_ERRORS)
-async def get_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Timer:
+async def get_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Response:
     """The caller's running or paused timer in this workspace (404 `no_running_timer`)."""
-    return await service.current(workspace)
+    return encoded(await service.current(workspace))
 
 
 @router.post(
@@ -52,21 +53,21 @@ async def start_timer(
 
 
 @router.post("/pause", response_model=Timer, responses=TIMER_ERRORS)
-async def pause_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Timer:
+async def pause_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Response:
     """Pause the timer: an unpaid break begins."""
-    return await service.pause(workspace)
+    return encoded(await service.pause(workspace))
 
 
 @router.post("/resume", response_model=Timer, responses=TIMER_ERRORS)
-async def resume_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Timer:
+async def resume_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Response:
     """Resume the paused timer: its break ends."""
-    return await service.resume(workspace)
+    return encoded(await service.resume(workspace))
 
 
 @router.post("/stop", response_model=Entry, responses=TIMER_ERRORS)
-async def stop_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Entry:
+async def stop_timer(workspace: WorkspaceMember, service: TimerServiceDep) -> Response:
     """Stop the timer; it becomes a finished entry (409 `timer_too_short` under a second)."""
-    return await service.stop(workspace)
+    return encoded(await service.stop(workspace))
 
 
 @router.post(

@@ -42,10 +42,10 @@ async def list_worklogs(
     iid: IssueId,
     params: Annotated[PageParams, Depends(page_params)],
     sort: WorklogSort = WorklogSort.NEWEST_LOGGED_AT,
-) -> Page[Worklog]:
+) -> Response:
     """The issue's worklogs the caller may see (their own; admins everyone's)."""
     items, next_cursor = await service.page(workspace, pid, iid, sort, params)
-    return Page(items=items, next_cursor=next_cursor)
+    return encoded(Page[Worklog](items=items, next_cursor=next_cursor))
 
 
 @router.post(

@@ -138,10 +138,10 @@ async def list_cards(
     context: ProjectViewer,
     service: BoardServiceDep,
     params: Params,
-) -> Page[Issue]:
+) -> Response:
     """A column's cards in board order (the pages after the board's first)."""
     items, next_cursor = await service.cards(context, board_id, column_id, params)
-    return Page(items=items, next_cursor=next_cursor)
+    return encoded(Page[Issue](items=items, next_cursor=next_cursor))
 
 
 @router.post(
