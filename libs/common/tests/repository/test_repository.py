@@ -1,5 +1,6 @@
 """The base repository: flushing through it turns a named constraint into the service's
-error and leaves every other refusal a defect; locking reads afresh; keys lock in one order."""
+error and leaves every other refusal a defect; locking reads afresh; keys lock in one order;
+a mapped class's select read as Core rows gives the values its objects hold."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import CheckConstraint, String, UniqueConstraint, func, insert, select
+from sqlalchemy import CheckConstraint, Row, String, UniqueConstraint, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
@@ -18,10 +19,11 @@ from worksync.common.db import (
     Model,
     create_engine,
     create_sessionmaker,
+    loaded_values,
     service_metadata,
 )
 from worksync.common.errors import Conflict
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, as_table_rows
 from worksync.common.testing.schemas import schema_with_tables
 from worksync.common.testing.waiting import eventually, sessions_waiting_for_a_lock
 
@@ -113,6 +115,28 @@ async def test_locking_flushes_pending_changes_and_reads_the_row_afresh(
 
         assert locked is gadget
         assert locked.name == renamed
+
+
+async def test_a_select_read_as_table_rows_gives_what_its_objects_hold(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    names = sorted(uuid.uuid4().hex for _ in range(3))
+    async with sessionmaker.begin() as session:
+        await GadgetRepository(session).add_all([Gadget(name=name) for name in names])
+    fields = ("id", "name")
+    query = select(Gadget).where(Gadget.name.in_(names)).order_by(Gadget.name)
+
+    async with sessionmaker() as session:
+        rows = list(await session.execute(as_table_rows(query)))
+        gadgets = list(await session.scalars(query))
+
+        assert all(isinstance(row, Row) for row in rows)
+        assert [row.name for row in rows] == names
+        assert [loaded_values(row, fields) for row in rows] == [
+            loaded_values(gadget, fields) for gadget in gadgets
+        ]
+        # No object was built for the rows: only the scalars' three are in the session.
+        assert len(session.identity_map) == len(names)
 
 
 async def _free(sessionmaker: async_sessionmaker[AsyncSession], keys: list[str]) -> list[bool]:
