@@ -67,7 +67,7 @@ class LoadedArray(TypeDecorator[list[Any]]):
     """A PostgreSQL array (`uuid[]`, `int[]`…) returned as psycopg loads it: a list of
     Python values already. SQLAlchemy's `ARRAY` would walk every item of every row again
     (a tenth of a list of 50 issues with their assignee and label ids); for element types
-    that need no conversion, as `array_agg(...).type_` of a read."""
+    that need no conversion, as `array_agg(...).type_` of a read or as a column's type."""
 
     impl = ARRAY
     cache_ok = True

@@ -32,10 +32,10 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, ExcludeConstraint
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from worksync.common.db import IdMixin, TimestampMixin, one_of
+from worksync.common.db import IdMixin, LoadedArray, TimestampMixin, one_of
 from worksync.timetracking.models.base import CURRENCY_PATTERN, Base
 from worksync.timetracking.models.timesheets import TimesheetState
 from worksync.timetracking.rounding import Rounding, RoundingMode, RoundingPlace, Step
@@ -97,7 +97,7 @@ class TimeEntry(IdMixin, TimestampMixin, Base):
     hourly_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), nullable=True)
     currency: Mapped[str | None] = mapped_column(Text, nullable=True)
     tags: Mapped[list[str]] = mapped_column(
-        ARRAY(Text), nullable=False, server_default=text("'{}'::text[]")
+        LoadedArray(Text), nullable=False, server_default=text("'{}'::text[]")
     )
     source: Mapped[str] = mapped_column(Text, nullable=False)
     approval_state: Mapped[str] = mapped_column(Text, nullable=False, server_default="draft")
