@@ -141,8 +141,8 @@ _ROUNDING_COLUMNS = (
 )
 
 
-# Each place's name and its two columns, spelt once: per row, iterating the enum and
-# formatting the names took a tenth of a page of 50.
+# Each place's name and its two columns, spelt once: iterating the enum and formatting six
+# names for every row stood out in a page of 50's profile.
 _ROUNDING_STEP_COLUMNS = tuple(
     (place.value, f"rounding_{place}_step_minutes", f"rounding_{place}_mode")
     for place in RoundingPlace
