@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import String, select
+from sqlalchemy import String, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from worksync.common.app import create_service_app
@@ -100,6 +100,24 @@ async def create_then_fail(body: WidgetCreate, session: SessionDep) -> None:
     session.add(Widget(name=body.name, rank=body.rank))
     await session.flush()
     raise Conflict("Failing after the write", code="late_failure")
+
+
+class RankMove(BaseModel):
+    first: UUID
+    second: UUID
+    pause_seconds: float = Field(ge=0, le=2)
+
+
+@router.post("/rank-moves", status_code=204)
+async def move_ranks(body: RankMove, session: SessionDep) -> None:
+    """Raise the rank of `first`, then, after a pause, of `second`: two such moves in
+    opposite orders at once deadlock."""
+    for index, widget_id in enumerate((body.first, body.second)):
+        if index:
+            await session.execute(select(func.pg_sleep(body.pause_seconds)))
+        await session.execute(
+            update(Widget).where(Widget.id == widget_id).values(rank=Widget.rank + 1)
+        )
 
 
 @router.get("", response_model=Page[WidgetRead])

@@ -16,13 +16,15 @@ from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from worksync.common.outages import database_unavailable
+from worksync.common.outages import database_unavailable, transaction_conflict
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://worksync.dev/problems/"
 FASTAPI_VALIDATION_ERROR_REF = "#/components/schemas/HTTPValidationError"
 # What a client is told to wait when the database is away: a failover takes seconds.
 DATABASE_RETRY_AFTER_SECONDS = 5
+# The concurrent transaction that won has usually committed by the time a client retries.
+CONFLICT_RETRY_AFTER_SECONDS = 1
 
 logger = logging.getLogger(__name__)
 
@@ -225,7 +227,23 @@ async def _unstorable_value(request: Request, exc: Exception) -> JSONResponse:
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     """503 with `Retry-After` while the database cannot be reached (a restart, a failover,
-    an exhausted pool): one log line, no traceback; other database errors are bugs (500)."""
+    an exhausted pool), and for a transaction PostgreSQL rolled back in favour of a concurrent
+    one (a deadlock): one log line, no traceback; other database errors are bugs (500)."""
+    if transaction_conflict(exc):
+        logger.warning(
+            "transaction conflict on %s %s: %s",
+            request.method,
+            request.url.path,
+            type(exc).__name__,
+        )
+        return problem_response(
+            problem_for_status(
+                503,
+                "The request ran into a concurrent one and changed nothing; send it again",
+                code="transaction_conflict",
+            ),
+            {"Retry-After": str(CONFLICT_RETRY_AFTER_SECONDS)},
+        )
     if not database_unavailable(exc):
         return await _unhandled_error(request, exc)
     logger.warning(

@@ -1,8 +1,11 @@
-"""Telling an unavailable database apart from a failing query.
+"""Telling an unavailable database, and a transaction that lost to a concurrent one, apart
+from a failing query.
 
 An API answers the first with 503 and `Retry-After` instead of 500; a consumer waits for
 the database instead of spending the event's delivery attempts, which are meant for
-handlers that fail on the event itself.
+handlers that fail on the event itself. A transaction PostgreSQL aborted to break a
+deadlock (or a serialization failure) changed nothing and would succeed if sent again: an
+API answers it with 503 and a short `Retry-After` too, under its own code.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from sqlalchemy import exc as sa_exc
 # full), and the server shutting down, crashed or still starting.
 UNAVAILABLE_CLASSES = ("08", "53")
 UNAVAILABLE_CODES = frozenset({"57P01", "57P02", "57P03"})
+# serialization_failure, deadlock_detected: the whole transaction was rolled back.
+CONFLICT_CODES = frozenset({"40001", "40P01"})
 
 
 def _unavailable_driver_error(error: BaseException | None) -> bool:
@@ -43,6 +48,20 @@ def database_unavailable(error: BaseException) -> bool:
         ):
             return True
         if _unavailable_driver_error(current):
+            return True
+        current = current.__cause__
+    return False
+
+
+def transaction_conflict(error: BaseException) -> bool:
+    """Whether `error` (or what it was raised from) is PostgreSQL aborting the transaction
+    for a concurrent one: a deadlock, a serialization failure."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        orig = current.orig if isinstance(current, sa_exc.DBAPIError) else current
+        if isinstance(orig, psycopg.Error) and orig.sqlstate in CONFLICT_CODES:
             return True
         current = current.__cause__
     return False

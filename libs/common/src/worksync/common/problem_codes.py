@@ -61,7 +61,7 @@ def kit_codes(operation: dict[str, Any], status: str) -> set[str]:
         "409": ["idempotency_key_reused"] if IDEMPOTENCY_KEY in parameters else [],
         "412": ["precondition_failed"] if "If-Match" in parameters else [],
         "422": _INPUT_CODES if parameters or takes_body else (),
-        "503": ["database_unavailable"],
+        "503": ["database_unavailable", "transaction_conflict"],
     }
     return set(by_status.get(status, ()))
 
