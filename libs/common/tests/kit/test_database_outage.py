@@ -1,4 +1,5 @@
-"""An API while its database is unreachable: 503 `database_unavailable`, then normal again."""
+"""An API while its database is unreachable: 503 `database_unavailable`, then normal again;
+which errors are outages and which are transactions aborted for a concurrent one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import exc as sa_exc
 
 from worksync.common.config import CommonSettings
-from worksync.common.outages import database_unavailable
+from worksync.common.outages import database_unavailable, transaction_conflict
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.links import TcpLink, tcp_link
 from worksync.common.testing.tokens import TokenMinter
@@ -107,3 +108,29 @@ def test_an_outage_wrapped_by_a_handler_still_counts() -> None:
     wrapped = RuntimeError("could not update the projection")
     wrapped.__cause__ = sa_exc.TimeoutError("QueuePool limit reached")
     assert database_unavailable(wrapped)
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize(
+    ("error", "conflict"),
+    [
+        (sa_exc.OperationalError("UPDATE", {}, _driver_error("40P01")), True),
+        (sa_exc.OperationalError("UPDATE", {}, _driver_error("40001")), True),
+        (_driver_error("40P01"), True),
+        (sa_exc.OperationalError("UPDATE", {}, _driver_error("57P01")), False),
+        (sa_exc.OperationalError("UPDATE", {}, _driver_error(None)), False),
+        (sa_exc.IntegrityError("INSERT", {}, Exception("duplicate")), False),
+        (RuntimeError("handler bug"), False),
+    ],
+)
+def test_what_counts_as_a_transaction_conflict(error: BaseException, conflict: bool) -> None:
+    assert transaction_conflict(error) is conflict
+    if conflict:
+        assert not database_unavailable(error), "a conflict is no outage: retrying fixes it"
+
+
+@pytest.mark.fast
+def test_a_conflict_wrapped_by_a_handler_still_counts() -> None:
+    wrapped = RuntimeError("could not apply the event")
+    wrapped.__cause__ = sa_exc.OperationalError("UPDATE", {}, _driver_error("40P01"))
+    assert transaction_conflict(wrapped)

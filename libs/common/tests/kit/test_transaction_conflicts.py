@@ -8,11 +8,7 @@ import asyncio
 import uuid
 
 import httpx
-import psycopg
-import pytest
-from sqlalchemy import exc as sa_exc
 
-from worksync.common.outages import database_unavailable, transaction_conflict
 from worksync.common.testing.problems import assert_problem
 
 
@@ -46,35 +42,3 @@ async def test_of_two_deadlocked_requests_one_commits_and_one_answers_503_having
         (await client.get(f"/api/v1/widgets/{widget}")).json()["rank"] for widget in (first, second)
     ]
     assert ranks == [2, 2], "the winner's two moves stand, the loser's are rolled back"
-
-
-def _driver_error(sqlstate: str | None) -> psycopg.OperationalError:
-    error = psycopg.OperationalError("boom")
-    error.sqlstate = sqlstate
-    return error
-
-
-@pytest.mark.fast
-@pytest.mark.parametrize(
-    ("error", "conflict"),
-    [
-        (sa_exc.OperationalError("UPDATE", {}, _driver_error("40P01")), True),
-        (sa_exc.OperationalError("UPDATE", {}, _driver_error("40001")), True),
-        (_driver_error("40P01"), True),
-        (sa_exc.OperationalError("UPDATE", {}, _driver_error("57P01")), False),
-        (sa_exc.OperationalError("UPDATE", {}, _driver_error(None)), False),
-        (sa_exc.IntegrityError("INSERT", {}, Exception("duplicate")), False),
-        (RuntimeError("handler bug"), False),
-    ],
-)
-def test_what_counts_as_a_transaction_conflict(error: BaseException, conflict: bool) -> None:
-    assert transaction_conflict(error) is conflict
-    if conflict:
-        assert not database_unavailable(error), "a conflict is no outage: retrying fixes it"
-
-
-@pytest.mark.fast
-def test_a_conflict_wrapped_by_a_handler_still_counts() -> None:
-    wrapped = RuntimeError("could not apply the event")
-    wrapped.__cause__ = sa_exc.OperationalError("UPDATE", {}, _driver_error("40P01"))
-    assert transaction_conflict(wrapped)
