@@ -82,6 +82,16 @@ def test_each_problem_response_lists_the_kits_codes_and_the_catalogues(app: Fast
     assert _response(app, "put", "412")[PROBLEM_CODES] == ["precondition_failed"]
 
 
+def test_every_operation_declares_503_for_the_database_though_it_declared_none(
+    app: FastAPI,
+) -> None:
+    for method in ("get", "put"):
+        assert _response(app, method, "503")[PROBLEM_CODES] == [
+            "database_unavailable",
+            "transaction_conflict",
+        ]
+
+
 def test_the_most_specific_path_template_names_the_operation() -> None:
     document = {
         "paths": {

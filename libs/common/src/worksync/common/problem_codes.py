@@ -115,8 +115,11 @@ def operations(openapi: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, An
 
 
 def document_problem_codes(openapi: dict[str, Any], catalogue: Catalogue) -> dict[str, Any]:
-    """List, on every problem response of the document, the kit's codes and the catalogue's."""
+    """List, on every problem response of the document, the kit's codes and the catalogue's.
+    Every operation declares 503: any of them may find the database unavailable or lose its
+    transaction to a concurrent one."""
     for _, _, operation in operations(openapi):
+        operation.setdefault("responses", {}).setdefault("503", problem_response_object(503, ()))
         recorded = catalogue.get(operation.get("operationId", ""), {})
         for status, response in problem_responses(operation):
             codes = kit_codes(operation, status) | set(recorded.get(status, ()))
