@@ -10,6 +10,8 @@ API answers it with 503 and a short `Retry-After` too, under its own code.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import psycopg
 from sqlalchemy import exc as sa_exc
 
@@ -30,6 +32,16 @@ def _unavailable_driver_error(error: BaseException | None) -> bool:
     return sqlstate is None or sqlstate[:2] in UNAVAILABLE_CLASSES or sqlstate in UNAVAILABLE_CODES
 
 
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """`error`, then what it was raised from, and so on (each once)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__
+
+
 def database_unavailable(error: BaseException) -> bool:
     """Whether `error` (or what it was raised from) means the database cannot be reached.
 
@@ -37,31 +49,22 @@ def database_unavailable(error: BaseException) -> bool:
     and the pool's wait for a connection timing out; False for what a statement did wrong
     (constraints, deadlocks, cancelled statements), which retrying alone will not fix.
     """
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, sa_exc.TimeoutError):
-            return True
-        if isinstance(current, sa_exc.DBAPIError) and (
-            current.connection_invalidated or _unavailable_driver_error(current.orig)
-        ):
-            return True
-        if _unavailable_driver_error(current):
-            return True
-        current = current.__cause__
-    return False
+    return any(
+        isinstance(cause, sa_exc.TimeoutError)
+        or (
+            isinstance(cause, sa_exc.DBAPIError)
+            and (cause.connection_invalidated or _unavailable_driver_error(cause.orig))
+        )
+        or _unavailable_driver_error(cause)
+        for cause in _causes(error)
+    )
 
 
 def transaction_conflict(error: BaseException) -> bool:
     """Whether `error` (or what it was raised from) is PostgreSQL aborting the transaction
     for a concurrent one: a deadlock, a serialization failure."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        orig = current.orig if isinstance(current, sa_exc.DBAPIError) else current
-        if isinstance(orig, psycopg.Error) and orig.sqlstate in CONFLICT_CODES:
+    for cause in _causes(error):
+        driver_error = cause.orig if isinstance(cause, sa_exc.DBAPIError) else cause
+        if isinstance(driver_error, psycopg.Error) and driver_error.sqlstate in CONFLICT_CODES:
             return True
-        current = current.__cause__
     return False
