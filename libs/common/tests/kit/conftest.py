@@ -7,6 +7,7 @@ import pytest
 
 from worksync.common.config import CommonSettings, Environment
 from worksync.common.testing.clients import asgi_client
+from worksync.common.testing.links import TcpLink, tcp_link
 from worksync.common.testing.tokens import TokenMinter
 
 from .sample_service import build_app
@@ -39,3 +40,10 @@ async def client(
 @pytest.fixture
 def auth(minter: TokenMinter) -> dict[str, str]:
     return {"Authorization": f"Bearer {minter.mint()}"}
+
+
+@pytest.fixture
+async def database_link(worksync_database_url: str) -> AsyncIterator[TcpLink]:
+    """A hop in front of the test database that a test can cut or take down."""
+    async with tcp_link(worksync_database_url, 5432) as link:
+        yield link

@@ -14,16 +14,10 @@ from sqlalchemy import exc as sa_exc
 from worksync.common.config import CommonSettings
 from worksync.common.outages import database_unavailable, transaction_conflict
 from worksync.common.testing.clients import asgi_client
-from worksync.common.testing.links import TcpLink, tcp_link
+from worksync.common.testing.links import TcpLink
 from worksync.common.testing.tokens import TokenMinter
 
 from .sample_service import build_app
-
-
-@pytest.fixture
-async def database_link(worksync_database_url: str) -> AsyncIterator[TcpLink]:
-    async with tcp_link(worksync_database_url, 5432) as link:
-        yield link
 
 
 @pytest.fixture

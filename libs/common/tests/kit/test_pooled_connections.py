@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from worksync.common.config import CommonSettings
 from worksync.common.db import create_engine, libpq_url
 from worksync.common.testing.clients import asgi_client
-from worksync.common.testing.links import TcpLink, tcp_link
+from worksync.common.testing.links import TcpLink
 from worksync.common.testing.tokens import TokenMinter
 from worksync.common.testing.waiting import eventually
 
@@ -61,12 +61,6 @@ async def test_a_connection_whose_backend_was_terminated_is_replaced_at_checkout
     replacement = await _backend(engine)
     assert replacement != terminated
     assert await _backend(engine) == replacement
-
-
-@pytest.fixture
-async def database_link(worksync_database_url: str) -> AsyncIterator[TcpLink]:
-    async with tcp_link(worksync_database_url, 5432) as link:
-        yield link
 
 
 async def test_a_request_after_the_network_dropped_the_pool_is_answered(
