@@ -1,6 +1,7 @@
 """The base repository: flushing through it turns a named constraint into the service's
 error and leaves every other refusal a defect; locking reads afresh; keys lock in one order;
-a mapped class's select read as Core rows gives the values its objects hold."""
+a mapped class's select read as Core rows gives the values its objects hold (and no
+column the class leaves unmapped)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import CheckConstraint, Row, String, UniqueConstraint, func, insert, select
+from sqlalchemy import CheckConstraint, Row, String, Text, UniqueConstraint, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Unmapped, mapped_column, unmapped_column
 
 from worksync.common.db import (
     IdMixin,
@@ -43,6 +44,8 @@ class Gadget(IdMixin, Base):
     )
 
     name: Mapped[str] = mapped_column(String(50))
+    # Read by SQL alone, as an issue's search vector is: its rows must not read it either.
+    notes: Unmapped[str | None] = unmapped_column(Text)
 
 
 class NameTaken(Conflict):
@@ -132,6 +135,7 @@ async def test_a_select_read_as_table_rows_gives_what_its_objects_hold(
 
         assert all(isinstance(row, Row) for row in rows)
         assert [row.name for row in rows] == names
+        assert all(set(row._fields) == {"id", "name"} for row in rows)
         assert [loaded_values(row, fields) for row in rows] == [
             loaded_values(gadget, fields) for gadget in gadgets
         ]

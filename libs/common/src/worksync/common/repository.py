@@ -25,12 +25,14 @@ from sqlalchemy import (
     String,
     bindparam,
     func,
+    inspect,
     literal_column,
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapper
 
 from worksync.common.preconditions import EntityTags, check_version
 
@@ -63,12 +65,14 @@ ErrorFactory = Callable[[], Exception]
 
 
 def as_table_rows(statement: Select[Any]) -> Select[Any]:
-    """A select of one mapped class reading its table's columns instead: Core rows (read by
+    """A select of one mapped class reading its mapped columns instead: Core rows (read by
     attribute, or through `db.loaded_values`), no object built and tracked per row, for reads
     answered straight from the values (a page of 50 entries spent a tenth of its time building
-    them). It rebuilds the select: on one built once, apply it once too."""
-    (table,) = statement.columns_clause_froms
-    return statement.with_only_columns(*table.columns)
+    them). A column the class leaves unmapped (a search vector) stays unread, as it does for
+    the objects. It rebuilds the select: on one built once, apply it once too."""
+    (description,) = statement.column_descriptions
+    mapper: Mapper[Any] = inspect(description["entity"])
+    return statement.with_only_columns(*mapper.columns)
 
 
 def violated_constraint(exc: IntegrityError) -> str | None:

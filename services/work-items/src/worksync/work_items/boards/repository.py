@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from functools import lru_cache
-from typing import TypeVarTuple
+from typing import Any, TypeVarTuple
 from uuid import UUID
 
 from sqlalchemy import (
@@ -21,7 +21,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.orm import aliased
 
 from worksync.common.errors import Conflict, NameTaken, unknown_reference
 from worksync.common.pagination import (
@@ -32,7 +31,11 @@ from worksync.common.pagination import (
     keyset_parameters,
 )
 from worksync.common.repository import Repository
-from worksync.work_items.issues.repository import IssueWithReadModel, with_read_model
+from worksync.work_items.issues.repository import (
+    ISSUE_ROWS,
+    IssueWithReadModel,
+    with_read_model,
+)
 from worksync.work_items.models import (
     Board,
     BoardColumn,
@@ -198,8 +201,8 @@ def _shown(
 
 def _page(
     board: Board, state_ids: Collection[UUID], key: SortKey, params: PageParams
-) -> Select[Issue, list[UUID] | None, list[UUID] | None, str]:
-    query = select(Issue).where(
+) -> Select[Any]:
+    query = ISSUE_ROWS.where(
         Issue.workspace_id == board.workspace_id,
         Issue.project_id == board.project_id,
         Issue.deleted_at.is_(None),
@@ -211,7 +214,7 @@ def _page(
 @lru_cache(maxsize=256)
 def _pages(
     columns: int, key: SortKey, *, by_label: bool, by_assignee: bool, after_cursor: bool
-) -> Select[Issue, list[UUID] | None, list[UUID] | None, str]:
+) -> Select[Any]:
     """A page of cards of each of `columns` columns side by side (`UNION ALL`), built once
     per shape with bound values: the board's `workspace_id`, `project_id`, `label_id` and
     `assignee_id`, each column's states (`states_0`, ...) and `keyset_parameters`. Building
@@ -220,7 +223,7 @@ def _pages(
     assignee_id = bindparam("assignee_id", type_=Uuid) if by_assignee else None
     pages = []
     for position in range(columns):
-        query = select(Issue).where(
+        query = ISSUE_ROWS.where(
             Issue.workspace_id == bindparam("workspace_id", type_=Uuid),
             Issue.project_id == bindparam("project_id", type_=Uuid),
             Issue.deleted_at.is_(None),
@@ -230,9 +233,9 @@ def _pages(
         pages.append(with_read_model(apply_bound_keyset(query, key, after_cursor=after_cursor)))
     cards = union_all(*pages).subquery("cards")
     order = [cards.c[column.key] for column in key.columns]
-    return select(
-        aliased(Issue, cards), cards.c.assignee_ids, cards.c.label_ids, cards.c.state_group
-    ).order_by(*(column.desc() if key.descending else column for column in order))
+    return select(*cards.c).order_by(
+        *(column.desc() if key.descending else column for column in order)
+    )
 
 
 class CardRepository(Repository):
@@ -263,7 +266,7 @@ class CardRepository(Repository):
     ) -> Sequence[IssueWithReadModel]:
         """A page of the board's cards (one more than asked, for the cursor), each with its
         read model's columns."""
-        return (await self.session.execute(_page(board, state_ids, key, params))).all()
+        return list(await self.session.execute(_page(board, state_ids, key, params)))
 
     async def pages(
         self,
@@ -305,7 +308,7 @@ class CardRepository(Repository):
         }
         found: list[list[IssueWithReadModel]] = [[] for _ in columns_states]
         for row in rows:
-            found[column_of[row[0].state_id]].append(row)
+            found[column_of[row.state_id]].append(row)
         return found
 
     async def successor(self, project_id: UUID, rank: str, moving: UUID) -> str | None:

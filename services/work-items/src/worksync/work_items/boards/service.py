@@ -30,7 +30,7 @@ from worksync.work_items.boards.schemas import (
     ColumnWithCards,
 )
 from worksync.work_items.enums import StateGroup
-from worksync.work_items.issues.read_model import read_models_of
+from worksync.work_items.issues.read_model import read_rows
 from worksync.work_items.issues.repository import IssueRepository, IssueWithReadModel
 from worksync.work_items.issues.schemas import Issue
 from worksync.work_items.messaging.published import (
@@ -306,9 +306,8 @@ class BoardService:
     def _page_of(
         context: ProjectContext, rows: Sequence[IssueWithReadModel], params: PageParams
     ) -> tuple[list[Issue], str | None]:
-        items, next_cursor = build_page([row[0] for row in rows], CARD_ORDER, params)
-        issues = read_models_of(rows[: len(items)], context.project.identifier)
-        return [issue.read() for issue in issues], next_cursor
+        items, next_cursor = build_page(rows, CARD_ORDER, params)
+        return read_rows(items, context.project.identifier), next_cursor
 
     async def _board(
         self, context: ProjectContext, board_id: UUID, *, for_update: bool = False

@@ -4,7 +4,7 @@ loaded for rows already at hand in one query per association."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -52,15 +52,7 @@ class IssueReadModel:
     label_ids: tuple[UUID, ...]
 
     def read(self) -> Issue:
-        return Issue.model_validate(
-            {
-                **loaded_values(self.row, ROW_FIELDS),
-                "key": self.key,
-                "state_group": self.state_group,
-                "assignee_ids": list(self.assignee_ids),
-                "label_ids": list(self.label_ids),
-            }
-        )
+        return _answer(self.row, self.key, self.state_group, self.assignee_ids, self.label_ids)
 
     def fingerprint(self) -> tuple[Any, ...]:
         return (
@@ -95,18 +87,36 @@ async def load_read_models(
     ]
 
 
-def read_models_of(rows: Sequence[IssueWithReadModel], identifier: str) -> list[IssueReadModel]:
-    """Read models of issues read `with_read_model`: no further query."""
+def read_rows(rows: Sequence[IssueWithReadModel], identifier: str) -> list[Issue]:
+    """The answers of issues read `with_read_model`: no further query, no object built."""
     return [
-        IssueReadModel(
-            row=issue,
-            key=issue_key(identifier, issue.sequence_id),
-            state_group=StateGroup(group),
-            assignee_ids=tuple(assignee_ids or ()),
-            label_ids=tuple(label_ids or ()),
+        _answer(
+            row,
+            issue_key(identifier, row.sequence_id),
+            row.state_group,
+            row.assignee_ids or (),
+            row.label_ids or (),
         )
-        for issue, assignee_ids, label_ids, group in rows
+        for row in rows
     ]
+
+
+def _answer(
+    row: IssueRow | IssueWithReadModel,
+    key: str,
+    state_group: str,
+    assignee_ids: Iterable[UUID],
+    label_ids: Iterable[UUID],
+) -> Issue:
+    return Issue.model_validate(
+        {
+            **loaded_values(row, ROW_FIELDS),
+            "key": key,
+            "state_group": state_group,
+            "assignee_ids": list(assignee_ids),
+            "label_ids": list(label_ids),
+        }
+    )
 
 
 async def load_read_model(session: AsyncSession, row: IssueRow, identifier: str) -> IssueReadModel:

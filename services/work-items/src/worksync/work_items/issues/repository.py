@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from functools import cache
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
@@ -26,6 +27,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from worksync.common.db import LoadedArray
 from worksync.common.errors import unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.repository import as_table_rows
 from worksync.work_items.boards.rank_repository import RankRepository
 from worksync.work_items.boards.ranks import MAX_LENGTH, after, between
 from worksync.work_items.built_rows import insert_built, table_of
@@ -61,7 +63,7 @@ def _search(text: str, identifier: str) -> ColumnElement[bool]:
     return or_(*matches)
 
 
-def _filtered(query: Select[Issue], filters: IssueFilters, identifier: str) -> Select[Issue]:
+def _filtered(query: Select[Any], filters: IssueFilters, identifier: str) -> Select[Any]:
     if not filters.include_deleted:
         query = query.where(Issue.deleted_at.is_(None))
     if filters.state_ids:
@@ -119,13 +121,17 @@ _LABEL_IDS = (
     .scalar_subquery()
 )
 _STATE_GROUP = select(State.group).where(State.id == Issue.state_id).scalar_subquery()
-IssueWithReadModel = Row[Issue, list[UUID] | None, list[UUID] | None, str]
+IssueWithReadModel = Row[Any]
+"""An issue's mapped columns and its `assignee_ids`, `label_ids` and `state_group`, by name."""
+
+ISSUE_ROWS = as_table_rows(select(Issue))
+"""Issues read as rows (their mapped columns), selected once: the read paths answer from
+the values and build no object per issue; a page's select starts from it, as choosing the
+columns again per request cost more than the rest of building it."""
 
 
-def with_read_model(
-    query: Select[Issue],
-) -> Select[Issue, list[UUID] | None, list[UUID] | None, str]:
-    """`query` of issues, each with its assignee ids, label ids and state group."""
+def with_read_model(query: Select[Any]) -> Select[Any]:
+    """`query` of `ISSUE_ROWS`, each with its assignee ids, label ids and state group."""
     return query.add_columns(
         _ASSIGNEE_IDS.label("assignee_ids"),
         _LABEL_IDS.label("label_ids"),
@@ -171,12 +177,10 @@ def _one(project_id: UUID, issue_id: UUID, include_deleted: bool) -> Select[Issu
 
 
 @cache
-def _one_with_read_model(
-    include_deleted: bool,
-) -> Select[Issue, list[UUID] | None, list[UUID] | None, str]:
+def _one_with_read_model(include_deleted: bool) -> Select[Any]:
     """An issue and its read model: the read every issue request makes, built once with
     bound values (`project_id`, `issue_id`), as building it costs more than running it."""
-    query = select(Issue).where(
+    query = ISSUE_ROWS.where(
         Issue.project_id == bindparam("project_id", type_=Uuid),
         Issue.id == bindparam("issue_id", type_=Uuid),
     )
@@ -212,9 +216,11 @@ class IssueRepository(HierarchyRepository):
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
     ) -> IssueWithReadModel | None:
         query = _one_with_read_model(include_deleted)
-        return (
-            await self.session.execute(query, {"project_id": project_id, "issue_id": issue_id})
+        parameters = {"project_id": project_id, "issue_id": issue_id}
+        found: IssueWithReadModel | None = (
+            await self.session.execute(query, parameters)
         ).one_or_none()
+        return found
 
     async def get_for_update(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
@@ -232,11 +238,9 @@ class IssueRepository(HierarchyRepository):
     ) -> Sequence[IssueWithReadModel]:
         """A page of the project's issues (one more than asked, for the cursor), each with
         its read model's columns."""
-        query = select(Issue).where(
-            Issue.workspace_id == workspace_id, Issue.project_id == project_id
-        )
+        query = ISSUE_ROWS.where(Issue.workspace_id == workspace_id, Issue.project_id == project_id)
         query = apply_keyset(_filtered(query, filters, identifier), key, params)
-        return (await self.session.execute(with_read_model(query))).all()
+        return list(await self.session.execute(with_read_model(query)))
 
     async def live_in_rank_order(self, project_id: UUID) -> Sequence[Issue]:
         return (

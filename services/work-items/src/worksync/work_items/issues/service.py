@@ -31,7 +31,7 @@ from worksync.work_items.issues.read_model import (
     issue_key,
     load_read_model,
     load_read_models,
-    read_models_of,
+    read_rows,
 )
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.schemas import (
@@ -119,9 +119,8 @@ class IssueService:
         rows = await self.issues.page(
             project.workspace_id, project.id, project.identifier, filters, key, params
         )
-        items, next_cursor = build_page([row[0] for row in rows], key, params)
-        issues = read_models_of(rows[: len(items)], project.identifier)
-        return [issue.read() for issue in issues], next_cursor
+        items, next_cursor = build_page(rows, key, params)
+        return read_rows(items, project.identifier), next_cursor
 
     async def get(self, context: ProjectContext, issue_id: UUID, include_deleted: bool) -> Issue:
         _require_admin_for_deleted(context, include_deleted)
@@ -130,8 +129,8 @@ class IssueService:
         )
         if found is None:
             raise not_found("issue")
-        (issue,) = read_models_of([found], context.project.identifier)
-        return issue.read()
+        (issue,) = read_rows([found], context.project.identifier)
+        return issue
 
     async def create(self, context: ProjectContext, request: IssueCreate, now: datetime) -> Issue:
         project = context.project
