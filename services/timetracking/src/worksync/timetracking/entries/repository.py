@@ -191,6 +191,12 @@ def readable_by(
     )
 
 
+_ENTRIES = select(TimeEntry)
+ENTRY_ROWS = as_table_rows(_ENTRIES)
+"""Entries read as rows (their mapped columns), selected once: a page's select starts from
+it, as choosing the columns again per request cost more than the rest of building it."""
+
+
 @cache
 def _finished_on_local_days() -> Select[Any]:
     """A user's (`workspace_id`, `user_id`) finished entries that put time on a local day of
@@ -389,12 +395,10 @@ class EntryRepository(Repository):
         return as_pauses(await self.breaks_of(entry_id))
 
     @staticmethod
-    def readable(reader: Reader, filters: EntryFilters) -> Select[TimeEntry]:
-        """The entries the reader may see, narrowed by the list's filters (also what the
-        export reads later, in sessions of its own)."""
-        query = select(TimeEntry).where(
-            TimeEntry.workspace_id == reader.workspace_id, readable_by(reader)
-        )
+    def readable(reader: Reader, filters: EntryFilters, of: Select[Any] = _ENTRIES) -> Select[Any]:
+        """The entries the reader may see (`of`: as objects, or `ENTRY_ROWS`), narrowed by
+        the list's filters (also what the export reads later, in sessions of its own)."""
+        query = of.where(TimeEntry.workspace_id == reader.workspace_id, readable_by(reader))
         for column, value in (
             (TimeEntry.project_id, filters.project_id),
             (TimeEntry.issue_id, filters.issue_id),
@@ -412,7 +416,7 @@ class EntryRepository(Repository):
         return query
 
     @staticmethod
-    def readable_finished(reader: Reader, filters: EntryFilters) -> Select[TimeEntry]:
+    def readable_finished(reader: Reader, filters: EntryFilters) -> Select[Any]:
         """The finished ones of `readable`."""
         return EntryRepository.readable(reader, filters).where(
             TimeEntry.duration_seconds.is_not(None)
@@ -433,13 +437,13 @@ class EntryRepository(Repository):
     ) -> list[Row[Any]]:
         """A keyset page of `readable` (and a row more, telling whether another follows), as
         rows of the table: the list's answer."""
-        return await self._page(self.readable(reader, filters), key, params)
+        return await self._page(self.readable(reader, filters, ENTRY_ROWS), key, params)
 
     async def page_on_issue(
         self, reader: Reader, project_id: UUID, issue_id: UUID, key: SortKey, params: PageParams
     ) -> list[Row[Any]]:
         """The finished entries on an issue the reader may see: its worklogs."""
-        query = select(TimeEntry).where(
+        query = ENTRY_ROWS.where(
             TimeEntry.workspace_id == reader.workspace_id,
             TimeEntry.project_id == project_id,
             TimeEntry.issue_id == issue_id,
@@ -463,10 +467,8 @@ class EntryRepository(Repository):
         }
         return list(await self.session.execute(_finished_on_local_days(), parameters))
 
-    async def _page(
-        self, query: Select[TimeEntry], key: SortKey, params: PageParams
-    ) -> list[Row[Any]]:
-        return list(await self.session.execute(as_table_rows(apply_keyset(query, key, params))))
+    async def _page(self, query: Select[Any], key: SortKey, params: PageParams) -> list[Row[Any]]:
+        return list(await self.session.execute(apply_keyset(query, key, params)))
 
     async def entry_days(self, entry: TimeEntry) -> list[tuple[date, int]]:
         """A finished entry's worked seconds per local day of its own time zone, from its
