@@ -33,11 +33,12 @@ def create_app(settings: ResourcesSettings | None = None) -> FastAPI:
         settings or ResourcesSettings(),
         title="WorkSync resources",
         description=DESCRIPTION,
+        # By how often clients call them (`create_service_app`).
         routers=[
-            team_members_router,
             allocations_router,
-            conflicts_router,
             utilization_router,
+            team_members_router,
+            conflicts_router,
             milestones_router,
             deliverables_router,
             templates_router,
