@@ -12,6 +12,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Uuid,
+    any_,
     bindparam,
     delete,
     exists,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from worksync.common.errors import Conflict, NameTaken, unknown_reference
 from worksync.common.pagination import (
@@ -62,6 +64,25 @@ class StateInAnotherColumn(Conflict):
         )
 
 
+# Built once with bound values: every read of a board runs them, and building them cost
+# more of its time than running them.
+_BOARD = select(Board).where(
+    Board.project_id == bindparam("project_id", type_=Uuid),
+    Board.id == bindparam("board_id", type_=Uuid),
+)
+_COLUMNS_OF = (
+    select(BoardColumn)
+    .where(BoardColumn.board_id == any_(bindparam("board_ids", type_=ARRAY(Uuid))))
+    .order_by(BoardColumn.board_id, BoardColumn.position)
+)
+_STATES_OF = (
+    select(BoardColumnState.column_id, BoardColumnState.state_id)
+    .join(State, State.id == BoardColumnState.state_id)
+    .where(BoardColumnState.column_id == any_(bindparam("column_ids", type_=ARRAY(Uuid))))
+    .order_by(BoardColumnState.column_id, State.position, State.id)
+)
+
+
 class BoardRepository(Repository):
     constraint_errors = {
         BOARD_NAME: lambda: NameTaken("board", where="in this project"),
@@ -75,7 +96,7 @@ class BoardRepository(Repository):
         return select(Board).where(Board.project_id == project_id, Board.id == board_id)
 
     async def get(self, project_id: UUID, board_id: UUID) -> Board | None:
-        return await self.session.scalar(self._board(project_id, board_id))
+        return await self.session.scalar(_BOARD, {"project_id": project_id, "board_id": board_id})
 
     async def get_for_update(self, project_id: UUID, board_id: UUID) -> Board | None:
         return await self.lock_for_update(self._board(project_id, board_id))
@@ -90,11 +111,7 @@ class BoardRepository(Repository):
 
     async def columns_of(self, board_ids: Collection[UUID]) -> dict[UUID, list[BoardColumn]]:
         found: defaultdict[UUID, list[BoardColumn]] = defaultdict(list)
-        rows = await self.session.scalars(
-            select(BoardColumn)
-            .where(BoardColumn.board_id.in_(board_ids))
-            .order_by(BoardColumn.board_id, BoardColumn.position)
-        )
+        rows = await self.session.scalars(_COLUMNS_OF, {"board_ids": list(board_ids)})
         for column in rows:
             found[column.board_id].append(column)
         return found
@@ -102,12 +119,7 @@ class BoardRepository(Repository):
     async def states_of(self, column_ids: Collection[UUID]) -> dict[UUID, list[UUID]]:
         """Each column's states, in the states' order."""
         found: defaultdict[UUID, list[UUID]] = defaultdict(list)
-        rows = await self.session.execute(
-            select(BoardColumnState.column_id, BoardColumnState.state_id)
-            .join(State, State.id == BoardColumnState.state_id)
-            .where(BoardColumnState.column_id.in_(column_ids))
-            .order_by(BoardColumnState.column_id, State.position, State.id)
-        )
+        rows = await self.session.execute(_STATES_OF, {"column_ids": list(column_ids)})
         for column_id, state_id in rows:
             found[column_id].append(state_id)
         return found
@@ -238,24 +250,43 @@ def _pages(
     )
 
 
+@lru_cache(maxsize=8)
+def _counts(*, by_label: bool, by_assignee: bool, excluding: bool) -> Select[UUID, int]:
+    """`CardRepository.counts`, built once per shape with bound values: the board's
+    `project_id`, `label_id` and `assignee_id`, the `state_ids` and the issue `excluding`."""
+    query = select(Issue.state_id, func.count()).where(
+        Issue.project_id == bindparam("project_id", type_=Uuid),
+        Issue.deleted_at.is_(None),
+        Issue.state_id == any_(bindparam("state_ids", type_=ARRAY(Uuid))),
+    )
+    if excluding:
+        query = query.where(Issue.id != bindparam("excluding", type_=Uuid))
+    query = _shown(
+        query,
+        bindparam("label_id", type_=Uuid) if by_label else None,
+        bindparam("assignee_id", type_=Uuid) if by_assignee else None,
+    )
+    return query.group_by(Issue.state_id)
+
+
 class CardRepository(Repository):
     async def counts(
         self, board: Board, state_ids: Collection[UUID], *, excluding: UUID | None = None
     ) -> dict[UUID, int]:
         """Live issues the board shows, per state, in one query."""
-        query = board_shows(
-            board,
-            select(Issue.state_id, func.count())
-            .where(
-                Issue.project_id == board.project_id,
-                Issue.deleted_at.is_(None),
-                Issue.state_id.in_(state_ids),
-            )
-            .group_by(Issue.state_id),
+        query = _counts(
+            by_label=board.label_id is not None,
+            by_assignee=board.assignee_id is not None,
+            excluding=excluding is not None,
         )
-        if excluding is not None:
-            query = query.where(Issue.id != excluding)
-        return {row[0]: row[1] for row in await self.session.execute(query)}
+        parameters = {
+            "project_id": board.project_id,
+            "state_ids": list(state_ids),
+            "label_id": board.label_id,
+            "assignee_id": board.assignee_id,
+            "excluding": excluding,
+        }
+        return {row[0]: row[1] for row in await self.session.execute(query, parameters)}
 
     async def shows(self, board: Board, issue_id: UUID) -> bool:
         query = board_shows(board, select(func.count()).where(Issue.id == issue_id))
