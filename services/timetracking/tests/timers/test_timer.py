@@ -9,6 +9,7 @@ from uuid import UUID
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.clients import asgi_client
@@ -17,6 +18,7 @@ from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.tokens import TokenMinter
 from worksync.timetracking.config import TimetrackingSettings
 from worksync.timetracking.main import create_app
+from worksync.timetracking.models import TimeEntry
 from worksync.timetracking.testing import (
     World,
     breaks_of,
@@ -158,6 +160,29 @@ async def test_too_short_timers_are_refused_and_may_be_discarded(
         ("timetracking.timer.started", 1),
         ("timetracking.timer.discarded", 2),
     ]
+
+
+async def test_reading_the_timer_does_not_wait_for_its_writers(
+    client: httpx.AsyncClient, world: World, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """A client polls its timer: a read answers while a stop (here, a transaction holding
+    the timer's row) is under way, and leaves no lock of its own."""
+    started = await start(client, world, world.ada, description="Polled")
+    assert started.status_code == 201, started.text
+    timer_id = UUID(started.json()["id"])
+    async with sessionmaker() as writer:
+        locked = select(TimeEntry.id).where(TimeEntry.id == timer_id).with_for_update()
+        assert await writer.scalar(locked) == timer_id
+        current = await asyncio.wait_for(
+            client.get(f"{world.base}/timer", headers=world.ada.headers), timeout=5
+        )
+        assert current.status_code == 200, current.text
+        assert current.json()["id"] == str(timer_id)
+        await writer.rollback()
+    async with sessionmaker() as other:
+        # Nothing the read did is held: the row can be taken at once.
+        nowait = select(TimeEntry.id).where(TimeEntry.id == timer_id).with_for_update(nowait=True)
+        assert await other.scalar(nowait) == timer_id
 
 
 async def test_without_a_timer_everything_is_404(

@@ -192,6 +192,17 @@ def readable_by(
 
 
 _ENTRIES = select(TimeEntry)
+_BREAKS_OF = (
+    select(Break)
+    .where(Break.entry_id == bindparam("entry_id", type_=Uuid))
+    .order_by(Break.started_at)
+)
+_RUNNING_TIMER = select(TimeEntry).where(
+    TimeEntry.user_id == bindparam("user_id", type_=Uuid),
+    TimeEntry.workspace_id == bindparam("workspace_id", type_=Uuid),
+    TimeEntry.started_at.is_not(None),
+    TimeEntry.ended_at.is_(None),
+)
 ENTRY_ROWS = as_table_rows(_ENTRIES)
 """Entries read as rows (their mapped columns), selected once: a page's select starts from
 it, as choosing the columns again per request cost more than the rest of building it."""
@@ -386,9 +397,15 @@ class EntryRepository(Repository):
             query = query.where(TimeEntry.workspace_id == workspace_id)
         return await self.lock_for_update(query)
 
+    async def read_running_timer(self, user_id: UUID, workspace_id: UUID) -> TimeEntry | None:
+        """The user's running or paused timer in the workspace as this statement finds it,
+        no lock taken: a client polls it, and a lock would queue the read behind a stop."""
+        return await self.session.scalar(
+            _RUNNING_TIMER, {"user_id": user_id, "workspace_id": workspace_id}
+        )
+
     async def breaks_of(self, entry_id: UUID) -> list[Break]:
-        query = select(Break).where(Break.entry_id == entry_id).order_by(Break.started_at)
-        return list(await self.session.scalars(query))
+        return list(await self.session.scalars(_BREAKS_OF, {"entry_id": entry_id}))
 
     async def pauses_of(self, entry_id: UUID) -> list[Pause]:
         """The entry's breaks as the time rules take them."""

@@ -45,8 +45,7 @@ class TimerService:
         self.now = writes.now
 
     async def current(self, workspace: WorkspaceContext) -> Timer:
-        # A read takes no lock: it answers the timer as the statement finds it.
-        entry = await self.entries.running_timer(workspace.user_id, workspace.workspace_id)
+        entry = await self.entries.read_running_timer(workspace.user_id, workspace.workspace_id)
         if entry is None:
             raise NoRunningTimer()
         return await self._as_timer(entry)
