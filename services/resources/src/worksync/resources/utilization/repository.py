@@ -269,13 +269,15 @@ REPORT_BY_MEMBER = (
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+_WEEK_START = select(directory_tables.workspaces.c.week_start).where(
+    directory_tables.workspaces.c.id == bindparam("workspace_id", type_=Uuid)
+)
+
+
 class UtilizationRepository(Repository):
     async def week_start(self, workspace_id: UUID) -> int:
         """The workspace's first day of the week as an ISO weekday (Monday when unknown)."""
-        table = directory_tables.workspaces
-        name = await self.session.scalar(
-            select(table.c.week_start).where(table.c.id == workspace_id)
-        )
+        name = await self.session.scalar(_WEEK_START, {"workspace_id": workspace_id})
         return WEEKDAYS.index(name) + 1 if name in WEEKDAYS else 1
 
     async def report(self, **parameters: Any) -> Sequence[Row[Any]]:

@@ -194,6 +194,13 @@ class EncodedReport:
         return Report.model_validate_json(self.body)
 
 
+# Built once with bound values: every report reads it.
+_WORKSPACE_FACTS = select(
+    directory_tables.workspaces.c.currency,
+    func.coalesce(directory_tables.workspaces.c.week_start, DEFAULT_WEEK_START),
+).where(directory_tables.workspaces.c.id == WORKSPACE_ID)
+
+
 class TimeReportService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -205,14 +212,8 @@ class TimeReportService:
             time_rules.check_date_range(query.from_date, query.to_date)
             if query.to_date - query.from_date >= timedelta(days=MAX_DAYS):
                 raise time_rules.TimeRuleViolation("to", f"a report spans {MAX_DAYS} days at most")
-        workspaces = directory_tables.workspaces
         known = (
-            await self.session.execute(
-                select(
-                    workspaces.c.currency,
-                    func.coalesce(workspaces.c.week_start, DEFAULT_WEEK_START),
-                ).where(workspaces.c.id == workspace.workspace_id)
-            )
+            await self.session.execute(_WORKSPACE_FACTS, {"workspace_id": workspace.workspace_id})
         ).one_or_none()
         currency, week_start = known if known is not None else (None, None)
         dimensions = (query.group_by, *((query.then_by,) if query.then_by else ()))
