@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import Uuid, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.repository import Repository
@@ -35,19 +35,28 @@ class Consumed:
     amount: Decimal
 
 
+# Built once with bound values: every write of time reads it.
+_projects, _workspaces = directory_tables.projects, directory_tables.workspaces
+_BUDGET = (
+    select(
+        _projects.c.budget_hours,
+        _projects.c.budget_amount,
+        func.coalesce(_projects.c.currency, _workspaces.c.currency),
+    )
+    .select_from(_projects)
+    .outerjoin(_workspaces, _workspaces.c.id == _projects.c.workspace_id)
+    .where(
+        _projects.c.id == bindparam("project_id", type_=Uuid),
+        _projects.c.workspace_id == bindparam("workspace_id", type_=Uuid),
+    )
+)
+
+
 class BudgetRepository(Repository):
     async def budget(self, workspace_id: UUID, project_id: UUID) -> Budget:
-        projects, workspaces = directory_tables.projects, directory_tables.workspaces
         row = (
             await self.session.execute(
-                select(
-                    projects.c.budget_hours,
-                    projects.c.budget_amount,
-                    func.coalesce(projects.c.currency, workspaces.c.currency),
-                )
-                .select_from(projects)
-                .outerjoin(workspaces, workspaces.c.id == projects.c.workspace_id)
-                .where(projects.c.id == project_id, projects.c.workspace_id == workspace_id)
+                _BUDGET, {"project_id": project_id, "workspace_id": workspace_id}
             )
         ).one_or_none()
         if row is None:

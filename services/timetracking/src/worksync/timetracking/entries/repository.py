@@ -192,6 +192,12 @@ def readable_by(
 
 
 _ENTRIES = select(TimeEntry)
+_TIMESHEET_STATE = select(Timesheet.state).where(
+    Timesheet.workspace_id == bindparam("workspace_id", type_=Uuid),
+    Timesheet.user_id == bindparam("user_id", type_=Uuid),
+    Timesheet.period_start <= bindparam("day", type_=Date),
+    Timesheet.period_end >= bindparam("day", type_=Date),
+)
 _BREAKS_OF = (
     select(Break)
     .where(Break.entry_id == bindparam("entry_id", type_=Uuid))
@@ -364,14 +370,8 @@ class EntryRepository(Repository):
         """The state of the user's timesheet holding `day`, if one was ever submitted; its
         transitions and every write of the user's time serialise on one key first."""
         await self.lock_key(f"timesheet:{workspace_id}:{user_id}")
-        state: str | None = await self.session.scalar(
-            select(Timesheet.state).where(
-                Timesheet.workspace_id == workspace_id,
-                Timesheet.user_id == user_id,
-                Timesheet.period_start <= day,
-                Timesheet.period_end >= day,
-            )
-        )
+        parameters = {"workspace_id": workspace_id, "user_id": user_id, "day": day}
+        state: str | None = await self.session.scalar(_TIMESHEET_STATE, parameters)
         return state
 
     async def get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Uuid, bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.repository import Repository
@@ -24,6 +24,10 @@ class IssueState:
     deleted: bool
 
 
+# Built once with bound values: every worklog reads its issue.
+_ISSUE = select(Issue).where(Issue.issue_id == bindparam("issue_id", type_=Uuid))
+
+
 class IssueRepository(Repository):
     async def apply(self, state: IssueState, *, sequence: int) -> None:
         """Store the issue unless a newer (or the same) sequence is stored already."""
@@ -38,7 +42,7 @@ class IssueRepository(Repository):
         )
 
     async def get(self, issue_id: UUID) -> Issue | None:
-        return await self.session.scalar(select(Issue).where(Issue.issue_id == issue_id))
+        return await self.session.scalar(_ISSUE, {"issue_id": issue_id})
 
     async def reread(self, issue_id: UUID) -> Issue | None:
         """The issue as the projection holds it after an `apply`: flushed, read afresh."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Uuid, bindparam, func, select, update
 
 from worksync.common.errors import NameTaken
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
@@ -15,6 +15,12 @@ from worksync.work_items.issues.repository import STATE_REFERENCE
 from worksync.work_items.models import State
 
 NAME_UNIQUE = "uq_states_project_id_lower_name"
+
+
+# Built once with bound values: every issue created without a state reads it.
+_DEFAULT_OF = select(State).where(
+    State.project_id == bindparam("project_id", type_=Uuid), State.is_default
+)
 
 
 class StateRepository(Repository):
@@ -30,11 +36,7 @@ class StateRepository(Repository):
         )
 
     async def default_of(self, project_id: UUID) -> State:
-        return (
-            await self.session.scalars(
-                select(State).where(State.project_id == project_id, State.is_default)
-            )
-        ).one()
+        return (await self.session.scalars(_DEFAULT_OF, {"project_id": project_id})).one()
 
     async def groups(self, state_ids: Iterable[UUID]) -> dict[UUID, str]:
         rows = await self.session.execute(
