@@ -1,9 +1,9 @@
 """The request path against its floor: what a request costs beyond its own SQL and JSON.
 
 For the hot reads and writes — list 50 issues (each with two assignees and two labels), get
-an issue, `GET /auth/me`, create an issue, the board, a page of 50 time entries, the week
-view, a project's report (4 weeks by user, then day), utilization, create a time entry,
-create a worklog, a timer's start and stop — prints, side by side:
+an issue, read a running timer, `GET /auth/me`, create an issue, the board, a page of 50
+time entries, the week view, a project's report (4 weeks by user, then day), utilization,
+create a time entry, create a worklog, a timer's start and stop — prints, side by side:
 
 - the floor: the very SQL statements the endpoint runs (captured from the service's own
   engine while the app, built in this process with the service's settings, answers one
@@ -110,6 +110,7 @@ S = TypeVar("S", bound=CommonSettings)
 NAMES = (
     "list 50 issues",
     "get an issue",
+    "read the timer",
     "/auth/me",
     "create an issue",
     "board",
@@ -298,6 +299,10 @@ async def _capture_all(system: RunningSystem, world: World, only: set[str]) -> d
     reads: dict[str, tuple[str, Request]] = {
         "list 50 issues": ("work-items", _get(f"{base}/issues?limit={ISSUES}", headers)),
         "get an issue": ("work-items", _get(f"{base}/issues/{world.issue_ids[-1]}", headers)),
+        "read the timer": (
+            "timetracking",
+            _get(f"/api/v1/workspaces/{world.timer_slug}/timer", world.timer_reader),
+        ),
         "/auth/me": ("identity", _get("/api/v1/auth/me", headers)),
         "board": ("work-items", _get(f"{base}/boards/{world.board_id}", headers)),
         "list 50 entries": (
@@ -366,6 +371,7 @@ def _endpoints(system: RunningSystem, world: World) -> dict[str, Endpoint]:
     endpoints = [
         Endpoint("list 50 issues", "GET", f"{work_items}{base}/issues?limit={ISSUES}", headers),
         Endpoint("get an issue", "GET", f"{work_items}{base}/issues/{last_issue}", headers),
+        Endpoint("read the timer", "GET", f"{timetracking}{timer}", dict(world.timer_reader)),
         Endpoint("/auth/me", "GET", f"{system.service_urls['identity']}/api/v1/auth/me", headers),
         Endpoint("create an issue", "POST", f"{work_items}{base}/issues", json_headers, body),
         Endpoint("board", "GET", f"{work_items}{base}/boards/{world.board_id}", headers),

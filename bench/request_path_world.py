@@ -35,8 +35,8 @@ REGISTRATIONS_AT_ONCE = 4
 @dataclass(frozen=True)
 class World:
     """What `arrange` made: the owner's headers, their workspace and project, its issues
-    and board; the timer workspace, its project, the user of its captured timer and the
-    headers of wrk's timer users."""
+    and board; the timer workspace, its project, the user of its captured timer, the user
+    whose timer runs throughout (read by its row) and the headers of wrk's timer users."""
 
     headers: dict[str, str]
     slug: str
@@ -47,6 +47,7 @@ class World:
     timer_project_id: str
     # The captured timer's user stays out of wrk's: its floor's timers run into the future.
     timer_capturer: dict[str, str] = field(repr=False)
+    timer_reader: dict[str, str] = field(repr=False)
     timer_headers: list[dict[str, str]] = field(repr=False)
 
     @property
@@ -112,6 +113,13 @@ def arrange(system: RunningSystem) -> World:
         _arrange_time(client, headers, slug, project_id, [owner_id, other_id], issue_ids)
         timer_slug, timer_project_id = _workspace_with_project(client, headers, "TM")
     timer_headers = asyncio.run(_timer_users(system, headers, timer_slug))
+    reader = timer_headers[-1]
+    with httpx.Client(base_url=system.gateway_url, timeout=30.0) as client:
+        client.post(
+            f"/api/v1/workspaces/{timer_slug}/timer/start",
+            json={"project_id": timer_project_id, "description": "Read throughout"},
+            headers=reader,
+        ).raise_for_status()
     return World(
         headers=headers,
         slug=slug,
@@ -121,7 +129,8 @@ def arrange(system: RunningSystem) -> World:
         timer_slug=timer_slug,
         timer_project_id=timer_project_id,
         timer_capturer=timer_headers[0],
-        timer_headers=timer_headers[1:],
+        timer_reader=reader,
+        timer_headers=timer_headers[1:-1],
     )
 
 
@@ -204,7 +213,7 @@ def _workspace_with_project(
 async def _timer_users(
     system: RunningSystem, owner: dict[str, str], slug: str
 ) -> list[dict[str, str]]:
-    """TIMER_USERS + 1 members of the timer workspace (registered straight at identity), each
+    """TIMER_USERS + 2 members of the timer workspace (registered straight at identity), each
     known to timetracking (their timer answers `no_running_timer`)."""
     at_once = asyncio.Semaphore(REGISTRATIONS_AT_ONCE)
     identity = system.service_urls["identity"]
@@ -230,7 +239,7 @@ async def _timer_users(
                 raise RuntimeError(f"timer answered {answer.status_code}: {answer.text}")
             return headers
 
-        return list(await asyncio.gather(*(one() for _ in range(TIMER_USERS + 1))))
+        return list(await asyncio.gather(*(one() for _ in range(TIMER_USERS + 2))))
 
 
 def utilization_params() -> dict[str, str]:
