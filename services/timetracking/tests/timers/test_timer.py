@@ -63,13 +63,16 @@ async def test_a_timer_runs_pauses_resumes_and_stops_into_an_entry(
     paused = await act(client, world, world.ada, "pause")
     assert paused.status_code == 200, paused.text
     assert paused.json()["paused_at"] is not None
+    await _reads_as(client, world, paused)
     assert_problem(await act(client, world, world.ada, "pause"), 409, "timer_paused")
     resumed = await act(client, world, world.ada, "resume")
     assert resumed.json()["paused_at"] is None
     assert_problem(await act(client, world, world.ada, "resume"), 409, "timer_not_paused")
     # Paused for ten minutes, then stopped while paused: the pause ends at the stop. The
     # whole timer moves back, its first pause too: a second spent in it stays apart.
-    await act(client, world, world.ada, "pause")
+    paused_again = await act(client, world, world.ada, "pause")
+    # Two breaks now, the second open: a read shows that one and the time before it.
+    await _reads_as(client, world, paused_again)
     await rewind_timer(sessionmaker, timer_id, 600)
     stopped = await act(client, world, world.ada, "stop")
     assert stopped.status_code == 200, stopped.text
@@ -160,6 +163,15 @@ async def test_too_short_timers_are_refused_and_may_be_discarded(
         ("timetracking.timer.started", 1),
         ("timetracking.timer.discarded", 2),
     ]
+
+
+async def _reads_as(client: httpx.AsyncClient, world: World, paused: httpx.Response) -> None:
+    """A read of a paused timer shows what its pause answered: the open pause, and the
+    seconds worked before it (they stop growing while it is paused)."""
+    read = await client.get(f"{world.base}/timer", headers=world.ada.headers)
+    assert read.status_code == 200, read.text
+    for field in ("id", "paused_at", "worked_seconds"):
+        assert read.json()[field] == paused.json()[field], field
 
 
 async def test_reading_the_timer_does_not_wait_for_its_writers(

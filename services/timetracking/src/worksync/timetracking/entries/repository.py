@@ -203,11 +203,16 @@ _BREAKS_OF = (
     .where(Break.entry_id == bindparam("entry_id", type_=Uuid))
     .order_by(Break.started_at)
 )
-_RUNNING_TIMER = select(TimeEntry).where(
-    TimeEntry.user_id == bindparam("user_id", type_=Uuid),
-    TimeEntry.workspace_id == bindparam("workspace_id", type_=Uuid),
-    TimeEntry.started_at.is_not(None),
-    TimeEntry.ended_at.is_(None),
+_RUNNING_TIMER_WITH_BREAKS = (
+    select(TimeEntry, Break)
+    .outerjoin(Break, Break.entry_id == TimeEntry.id)
+    .where(
+        TimeEntry.user_id == bindparam("user_id", type_=Uuid),
+        TimeEntry.workspace_id == bindparam("workspace_id", type_=Uuid),
+        TimeEntry.started_at.is_not(None),
+        TimeEntry.ended_at.is_(None),
+    )
+    .order_by(Break.started_at)
 )
 ENTRY_ROWS = as_table_rows(_ENTRIES)
 """Entries read as rows (their mapped columns), selected once: a page's select starts from
@@ -397,12 +402,20 @@ class EntryRepository(Repository):
             query = query.where(TimeEntry.workspace_id == workspace_id)
         return await self.lock_for_update(query)
 
-    async def read_running_timer(self, user_id: UUID, workspace_id: UUID) -> TimeEntry | None:
-        """The user's running or paused timer in the workspace as this statement finds it,
-        no lock taken: a client polls it, and a lock would queue the read behind a stop."""
-        return await self.session.scalar(
-            _RUNNING_TIMER, {"user_id": user_id, "workspace_id": workspace_id}
-        )
+    async def read_running_timer(
+        self, user_id: UUID, workspace_id: UUID
+    ) -> tuple[TimeEntry, list[Break]] | None:
+        """The user's running or paused timer in the workspace and its breaks, in one
+        statement, as it finds them: no lock taken, as a client polls it and a lock would
+        queue the read behind a stop."""
+        rows = (
+            await self.session.execute(
+                _RUNNING_TIMER_WITH_BREAKS, {"user_id": user_id, "workspace_id": workspace_id}
+            )
+        ).all()
+        if not rows:
+            return None
+        return rows[0][0], [pause for _, pause in rows if pause is not None]
 
     async def breaks_of(self, entry_id: UUID) -> list[Break]:
         return list(await self.session.scalars(_BREAKS_OF, {"entry_id": entry_id}))

@@ -45,10 +45,10 @@ class TimerService:
         self.now = writes.now
 
     async def current(self, workspace: WorkspaceContext) -> Timer:
-        entry = await self.entries.read_running_timer(workspace.user_id, workspace.workspace_id)
-        if entry is None:
+        found = await self.entries.read_running_timer(workspace.user_id, workspace.workspace_id)
+        if found is None:
             raise NoRunningTimer()
-        return await self._as_timer(entry)
+        return self._timer_of(*found)
 
     async def start(self, workspace: WorkspaceContext, request: TimerStart) -> Timer:
         target = await self.writes.target(workspace, request.project_id, request.issue_id)
@@ -141,7 +141,9 @@ class TimerService:
         return worked_so_far(entry.started_at, self.now, as_pauses(breaks))
 
     async def _as_timer(self, entry: TimeEntry) -> Timer:
-        breaks = await self.entries.breaks_of(entry.id)
+        return self._timer_of(entry, await self.entries.breaks_of(entry.id))
+
+    def _timer_of(self, entry: TimeEntry, breaks: Sequence[Break]) -> Timer:
         pause = _open_break(breaks)
         return Timer.of(
             entry,
