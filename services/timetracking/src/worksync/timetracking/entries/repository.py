@@ -191,6 +191,8 @@ def readable_by(
     )
 
 
+# Built once with bound values: the hot reads and writes run them, and building them
+# cost more than running them.
 _ENTRIES = select(TimeEntry)
 _TIMESHEET_STATE = select(Timesheet.state).where(
     Timesheet.workspace_id == bindparam("workspace_id", type_=Uuid),
