@@ -7,16 +7,23 @@ import json
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI
+
 from scripts.system import ROOT, SERVICES
 
 SNAPSHOT_DIR = ROOT / "tests" / "contract" / "openapi"
 
 
-def current_spec(service_name: str) -> dict[str, Any]:
+def service_app(service_name: str) -> FastAPI:
+    """The service's app as its factory builds it with default settings (nothing started)."""
     service = next(s for s in SERVICES if s.name == service_name)
     module_name, factory_name = service.app_factory.split(":")
-    app = getattr(importlib.import_module(module_name), factory_name)()
-    spec: dict[str, Any] = json.loads(json.dumps(app.openapi()))
+    app: FastAPI = getattr(importlib.import_module(module_name), factory_name)()
+    return app
+
+
+def current_spec(service_name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = json.loads(json.dumps(service_app(service_name).openapi()))
     return spec
 
 

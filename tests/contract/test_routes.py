@@ -9,11 +9,10 @@ first): the first matching route must be that one.
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from fastapi.routing import iter_route_contexts
 
+from scripts.contracts.openapi_snapshots import service_app
 from scripts.system import SERVICES
 from worksync.common.problem_codes import template_specificity
 
@@ -39,10 +38,7 @@ def test_overlapping_templates_are_told_apart_by_their_specificity() -> None:
 
 @pytest.mark.parametrize("service", [s.name for s in SERVICES])
 def test_the_first_route_a_path_matches_is_its_most_specific(service: str) -> None:
-    module_name, factory_name = next(s for s in SERVICES if s.name == service).app_factory.split(
-        ":"
-    )
-    app = getattr(importlib.import_module(module_name), factory_name)()
+    app = service_app(service)
     routes = [
         (route.path, route.methods)
         for route in iter_route_contexts(app.router.routes)
