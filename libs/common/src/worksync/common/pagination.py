@@ -34,6 +34,11 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
+def page_answer(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
+    """A `Page` answer of items built by a `RowAnswer`, for `encoded` to write."""
+    return {"items": items, "next_cursor": next_cursor}
+
+
 @dataclass(frozen=True)
 class PageParams:
     limit: int

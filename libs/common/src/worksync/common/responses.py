@@ -10,6 +10,7 @@ from the database's rows (no model at all) goes out the same way.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import Response
@@ -17,6 +18,24 @@ from pydantic import BaseModel
 from pydantic_core import to_json
 
 from worksync.common.preconditions import entity_tag
+
+
+class RowAnswer:
+    """A model's answer from a row's values without building the model: the values of its
+    fields, in its order, for `encoded` to write as they are. For reads of rows that the
+    writes checked and the database's types and constraints hold (a UUID, a `numeric(12, 2)`
+    amount, a timestamp, a text of an enum's values): validating each of a page's 50 rows
+    again took a fifth of the page's CPU. Each use keeps a test that its answer encodes to
+    exactly what the model's does."""
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        aliased = [name for name, field in model.model_fields.items() if field.alias]
+        if aliased:
+            raise ValueError(f"{model.__name__} answers fields under aliases: {aliased}")
+        self.fields = tuple(model.model_fields)
+
+    def __call__(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {field: values[field] for field in self.fields}
 
 
 def encoded(
