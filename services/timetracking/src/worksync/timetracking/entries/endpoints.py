@@ -67,8 +67,7 @@ async def list_entries(
     sort: EntrySort = EntrySort.NEWEST_START,
 ) -> Response:
     """Entries the caller may see: their own; admins everyone's (in their projects)."""
-    items, next_cursor = await service.page(workspace, filters, sort, params)
-    return encoded(Page[Entry](items=items, next_cursor=next_cursor))
+    return encoded(await service.page(workspace, filters, sort, params))
 
 
 @router.get(

@@ -15,6 +15,7 @@ from sqlalchemy import Row
 from worksync.common.db import loaded_values
 from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, JsonInteger, Money, NotNull
+from worksync.common.responses import RowAnswer
 from worksync.timetracking.models import ApprovalState, EntrySource, RoundingSource, TimeEntry
 from worksync.timetracking.rounding import RoundingMode, RoundingPlace
 
@@ -205,12 +206,22 @@ class Entry(BaseModel):
     def of(cls, entry: TimeEntry | Row[Any]) -> Self:
         # The row's values checked by pydantic-core in one call: a model built field by
         # field, with one more per rounding step, took more than a quarter of a page of 50.
-        values = loaded_values(entry, (*_ENTRY_COLUMNS, *_ROUNDING_COLUMNS))
+        values = loaded_values(entry, _ANSWER_COLUMNS)
         return cls.model_validate({**values, "rounding": _rounding_fields(values)})
 
 
 # The entry's columns its answer shows as they are (all of its fields but the rounding).
 _ENTRY_COLUMNS = tuple(field for field in Entry.model_fields if field != "rounding")
+_ANSWER_COLUMNS = (*_ENTRY_COLUMNS, *_ROUNDING_COLUMNS)
+_ENTRY_ANSWER = RowAnswer(Entry)
+
+
+def entry_answer(entry: TimeEntry | Row[Any]) -> dict[str, Any]:
+    """`Entry.of(entry)` as `encoded` writes it, for an entry read from the database: its
+    values are not checked again (see `RowAnswer`)."""
+    values = loaded_values(entry, _ANSWER_COLUMNS)
+    values["rounding"] = _rounding_fields(values)
+    return _ENTRY_ANSWER(values)
 
 
 class EntrySort(StrEnum):

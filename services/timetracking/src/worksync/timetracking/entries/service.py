@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,7 @@ from worksync.common.errors import (
     unknown_reference,
 )
 from worksync.common.ids import new_id
-from worksync.common.pagination import PageParams, SortKey, build_page, sort_key
+from worksync.common.pagination import PageParams, SortKey, build_page, page_answer, sort_key
 from worksync.common.preconditions import EntityTags, check_version
 from worksync.common.roles import InsufficientRole
 from worksync.timetracking import time_rules
@@ -48,6 +49,7 @@ from worksync.timetracking.entries.schemas import (
     EntryFilters,
     EntrySort,
     EntryUpdate,
+    entry_answer,
 )
 from worksync.timetracking.errors import (
     EntryIsRunning,
@@ -478,12 +480,13 @@ class EntryService:
         filters: EntryFilters,
         sort: EntrySort,
         params: PageParams,
-    ) -> tuple[list[Entry], str | None]:
+    ) -> dict[str, Any]:
+        """The `Page[Entry]` answer, its entries as `entry_answer`s."""
         self.check_filters(filters)
         key = SORTS[sort]
         rows = await self.entries.page(entry_reader(workspace), filters, key, params)
         items, next_cursor = build_page(rows, key, params)
-        return [Entry.of(entry) for entry in items], next_cursor
+        return page_answer([entry_answer(entry) for entry in items], next_cursor)
 
     async def duplicate(
         self, workspace: WorkspaceContext, entry_id: UUID, request: EntryDuplicate

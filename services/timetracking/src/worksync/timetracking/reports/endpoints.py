@@ -35,9 +35,9 @@ ToDate = Annotated[IsoDate | None, Query(alias="to", description="Last work date
 
 
 @router.get("/time-tracking/today", response_model=Timesheet, responses=REPORT_ERRORS)
-async def get_today(workspace: WorkspaceMember, service: ReportServiceDep) -> Timesheet:
+async def get_today(workspace: WorkspaceMember, service: ReportServiceDep) -> Response:
     """The caller's entries and worked seconds today, in their time zone."""
-    return await service.today(workspace)
+    return encoded(await service.today(workspace))
 
 
 async def report_query(

@@ -4,15 +4,17 @@ the summaries (aggregated by the database; this only sorts the rows into their l
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory import ProjectContext, WorkspaceContext
+from worksync.common.responses import RowAnswer
 from worksync.timetracking.access import entry_reader
 from worksync.timetracking.entries.repository import EntryRepository
-from worksync.timetracking.entries.schemas import Entry
+from worksync.timetracking.entries.schemas import entry_answer
 from worksync.timetracking.errors import invalid_times
 from worksync.timetracking.reports.repository import ReportRepository, SummaryFilters
 from worksync.timetracking.reports.schemas import (
@@ -40,18 +42,22 @@ def check_range(from_date: date | None, to_date: date | None) -> None:
         check_date_range(from_date, to_date)
 
 
+_TIMESHEET_ANSWER = RowAnswer(Timesheet)
+_DAY_TOTAL_ANSWER = RowAnswer(DayTotal)
+
+
 class ReportService:
     def __init__(self, session: AsyncSession, now: datetime) -> None:
         self.entries = EntryRepository(session)
         self.reports = ReportRepository(session)
         self.now = now
 
-    async def today(self, workspace: WorkspaceContext) -> Timesheet:
+    async def today(self, workspace: WorkspaceContext) -> dict[str, Any]:
         facts = await self.entries.user_facts(workspace.workspace_id, workspace.user_id)
         today = local_date(self.now, ZoneInfo(facts.timezone))
         return await self._timesheet(workspace, facts.timezone, today, today)
 
-    async def week(self, workspace: WorkspaceContext, day: date | None) -> Timesheet:
+    async def week(self, workspace: WorkspaceContext, day: date | None) -> dict[str, Any]:
         facts = await self.entries.user_facts(workspace.workspace_id, workspace.user_id)
         day = day or local_date(self.now, ZoneInfo(facts.timezone))
         with invalid_times():
@@ -61,21 +67,27 @@ class ReportService:
 
     async def _timesheet(
         self, workspace: WorkspaceContext, tz: str, first: date, last: date
-    ) -> Timesheet:
+    ) -> dict[str, Any]:
+        """The `Timesheet` answer, built from the rows as `RowAnswer`s."""
         worked = dict(
             await self.entries.user_days(workspace.workspace_id, workspace.user_id, tz, first, last)
         )
-        days = [DayTotal(date=day, seconds=worked.get(day, 0)) for day in days_from(first, last)]
+        days = [
+            _DAY_TOTAL_ANSWER({"date": day, "seconds": worked.get(day, 0)})
+            for day in days_from(first, last)
+        ]
         rows = await self.entries.finished_on_local_days(
             workspace.workspace_id, workspace.user_id, tz, first, last
         )
-        return Timesheet(
-            timezone=tz,
-            first_day=first,
-            last_day=last,
-            days=days,
-            total_seconds=sum(worked.values()),
-            entries=[Entry.of(entry) for entry in rows],
+        return _TIMESHEET_ANSWER(
+            {
+                "timezone": tz,
+                "first_day": first,
+                "last_day": last,
+                "days": days,
+                "total_seconds": sum(worked.values()),
+                "entries": [entry_answer(entry) for entry in rows],
+            }
         )
 
     async def worklog_summary(
