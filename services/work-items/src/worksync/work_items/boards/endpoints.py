@@ -95,7 +95,7 @@ async def get_board(
 ) -> Response:
     """The board: its columns, each with its count and first `limit` cards."""
     board = await service.view(context, board_id, params)
-    return encoded(board, etag=board.version)
+    return encoded(board, etag=board["version"])
 
 
 @router.patch(
@@ -140,8 +140,7 @@ async def list_cards(
     params: Params,
 ) -> Response:
     """A column's cards in board order (the pages after the board's first)."""
-    items, next_cursor = await service.cards(context, board_id, column_id, params)
-    return encoded(Page[Issue](items=items, next_cursor=next_cursor))
+    return encoded(await service.cards(context, board_id, column_id, params))
 
 
 @router.post(

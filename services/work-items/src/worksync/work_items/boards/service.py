@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.directory import Directory, ProjectContext
 from worksync.common.errors import invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
-from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.pagination import PageParams, build_page, page_answer, sort_key
 from worksync.common.preconditions import EntityTags, check_version
+from worksync.common.responses import RowAnswer
 from worksync.work_items.boards.repository import BoardRepository, CardRepository
 from worksync.work_items.boards.schemas import (
     Board,
@@ -32,7 +33,6 @@ from worksync.work_items.boards.schemas import (
 from worksync.work_items.enums import StateGroup
 from worksync.work_items.issues.read_model import read_rows
 from worksync.work_items.issues.repository import IssueRepository, IssueWithReadModel
-from worksync.work_items.issues.schemas import Issue
 from worksync.work_items.messaging.published import (
     BoardCreated,
     BoardDeleted,
@@ -47,6 +47,8 @@ from worksync.work_items.states.repository import StateRepository
 
 BOARD_ORDER = sort_key("name", BoardRow.name, BoardRow.id)
 CARD_ORDER = sort_key("rank", IssueRow.rank, IssueRow.id)
+_COLUMN_ANSWER = RowAnswer(ColumnWithCards)
+_BOARD_VIEW_ANSWER = RowAnswer(BoardView)
 
 
 class BoardService:
@@ -64,8 +66,11 @@ class BoardService:
         items, next_cursor = build_page(rows, BOARD_ORDER, params)
         return [await self._read(board) for board in items], next_cursor
 
-    async def view(self, context: ProjectContext, board_id: UUID, params: PageParams) -> BoardView:
-        """The board with the first page of cards of each column."""
+    async def view(
+        self, context: ProjectContext, board_id: UUID, params: PageParams
+    ) -> dict[str, Any]:
+        """The `BoardView` answer: the board with the first page of cards of each column,
+        built as `RowAnswer`s."""
         board = await self._board(context, board_id)
         read = await self._read(board)
         pages = await self.card_rows.pages(
@@ -75,17 +80,18 @@ class BoardService:
         for column, rows in zip(read.columns, pages, strict=True):
             cards, next_cursor = self._page_of(context, rows, params)
             columns.append(
-                ColumnWithCards(**column.model_dump(), cards=cards, next_cursor=next_cursor)
+                _COLUMN_ANSWER({**column.model_dump(), "cards": cards, "next_cursor": next_cursor})
             )
-        return BoardView(**read.model_dump(exclude={"columns"}), columns=columns)
+        return _BOARD_VIEW_ANSWER({**read.model_dump(), "columns": columns})
 
     async def cards(
         self, context: ProjectContext, board_id: UUID, column_id: UUID, params: PageParams
-    ) -> tuple[list[Issue], str | None]:
+    ) -> dict[str, Any]:
+        """The `Page[Issue]` answer of a column's cards."""
         board = await self._board(context, board_id)
         column = await self._column(board, column_id)
         states = (await self.boards.states_of([column.id])).get(column.id, [])
-        return await self._cards(context, board, states, params)
+        return page_answer(*await self._cards(context, board, states, params))
 
     async def create(self, context: ProjectContext, request: BoardCreate) -> Board:
         project = context.project
@@ -298,14 +304,14 @@ class BoardService:
         board: BoardRow,
         state_ids: Collection[UUID],
         params: PageParams,
-    ) -> tuple[list[Issue], str | None]:
+    ) -> tuple[list[dict[str, Any]], str | None]:
         rows = await self.card_rows.page(board, state_ids, CARD_ORDER, params)
         return self._page_of(context, rows, params)
 
     @staticmethod
     def _page_of(
         context: ProjectContext, rows: Sequence[IssueWithReadModel], params: PageParams
-    ) -> tuple[list[Issue], str | None]:
+    ) -> tuple[list[dict[str, Any]], str | None]:
         items, next_cursor = build_page(rows, CARD_ORDER, params)
         return read_rows(items, context.project.identifier), next_cursor
 

@@ -78,8 +78,7 @@ async def list_issues(
     sort: IssueSort = IssueSort.NEWEST_FIRST,
 ) -> Response:
     """The project's issues, filtered and sorted."""
-    items, next_cursor = await service.page(context, filters, sort, params)
-    return encoded(Page[Issue](items=items, next_cursor=next_cursor))
+    return encoded(await service.page(context, filters, sort, params))
 
 
 @router.post(
@@ -121,7 +120,7 @@ async def get_issue(
 ) -> Response:
     """One issue."""
     issue = await service.get(context, iid, include_deleted)
-    return encoded(issue, etag=issue.version)
+    return encoded(issue, etag=issue["version"])
 
 
 @router.patch(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from worksync.common.directory import Directory, ProjectContext, ProjectRole
 from worksync.common.errors import Conflict, invalid_field, not_found, unknown_reference
 from worksync.common.ids import new_id
-from worksync.common.pagination import PageParams, build_page, sort_key
+from worksync.common.pagination import PageParams, build_page, page_answer, sort_key
 from worksync.common.preconditions import EntityTags, check_version
 from worksync.work_items.activity.service import record_activity, record_changes, tracked_fields
 from worksync.work_items.boards.rank_repository import RankRepository
@@ -112,7 +112,8 @@ class IssueService:
 
     async def page(
         self, context: ProjectContext, filters: IssueFilters, sort: IssueSort, params: PageParams
-    ) -> tuple[list[Issue], str | None]:
+    ) -> dict[str, Any]:
+        """The `Page[Issue]` answer, built by `read_rows`."""
         _require_admin_for_deleted(context, filters.include_deleted)
         project = context.project
         key = SORT_KEYS[sort]
@@ -120,9 +121,12 @@ class IssueService:
             project.workspace_id, project.id, project.identifier, filters, key, params
         )
         items, next_cursor = build_page(rows, key, params)
-        return read_rows(items, project.identifier), next_cursor
+        return page_answer(read_rows(items, project.identifier), next_cursor)
 
-    async def get(self, context: ProjectContext, issue_id: UUID, include_deleted: bool) -> Issue:
+    async def get(
+        self, context: ProjectContext, issue_id: UUID, include_deleted: bool
+    ) -> dict[str, Any]:
+        """The `Issue` answer, built by `read_rows`."""
         _require_admin_for_deleted(context, include_deleted)
         found = await self.issues.get_with_read_model(
             context.project.id, issue_id, include_deleted=include_deleted
