@@ -23,7 +23,9 @@ from sqlalchemy import (
     Result,
     Select,
     String,
+    TableValuedAlias,
     bindparam,
+    cast,
     func,
     inspect,
     literal_column,
@@ -33,6 +35,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper
+from sqlalchemy.types import TypeEngine
 
 from worksync.common.preconditions import EntityTags, check_version
 
@@ -53,6 +56,14 @@ _KEYS = (
     .subquery("keys")
 )
 _LOCK_KEYS = select(func.pg_advisory_xact_lock(func.hashtextextended(_KEYS.c.key, 0)))
+
+
+def given_rows(name: str, columns: Mapping[str, type[TypeEngine[Any]]]) -> TableValuedAlias:
+    """Rows a statement is given as one array per column, bound under the column's name,
+    as the table `name` (`unnest` of the arrays): a batch's rows in one statement, where an
+    executemany sends a statement per row through psycopg's pipeline."""
+    arrays = (cast(bindparam(column), ARRAY(type_)) for column, type_ in columns.items())
+    return func.unnest(*arrays).table_valued(*columns).render_derived(name=name)
 
 
 class Versioned(Protocol):

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as upsert
 
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, given_rows
 from worksync.resources.actuals.versions import EntryState
 from worksync.resources.models import ActualDay, ActualEntry
 from worksync.resources.models.base import SCHEMA
@@ -42,11 +42,7 @@ _ENTRY_COLUMNS = {
     "deleted": Boolean,
     "sequence": BigInteger,
 }
-_given_entries = (
-    func.unnest(*(cast(bindparam(name), ARRAY(type_)) for name, type_ in _ENTRY_COLUMNS.items()))
-    .table_valued(*_ENTRY_COLUMNS)
-    .render_derived(name="given_entries")
-)
+_given_entries = given_rows("given_entries", _ENTRY_COLUMNS)
 _proposed = upsert(_entries).from_select(
     list(_ENTRY_COLUMNS), select(*(_given_entries.c[name] for name in _ENTRY_COLUMNS))
 )
