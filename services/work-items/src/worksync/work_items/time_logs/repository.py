@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     ColumnElement,
+    Integer,
     SQLColumnExpression,
     Uuid,
     any_,
@@ -17,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, given_rows
 from worksync.work_items.built_rows import table_of
 from worksync.work_items.models import Issue, TimeEntry
 from worksync.work_items.time_logs.versions import StoredEntry
@@ -50,16 +54,29 @@ _STORED = select(
     _entries.c.deleted,
     _entries.c.sequence,
 ).where(_entries.c.entry_id == any_(bindparam("entry_ids", type_=ARRAY(Uuid))))
-_STORED_COLUMNS = ("workspace_id", "issue_id", "duration_seconds", "deleted", "sequence")
-_inserted = insert(_entries).values(
-    {column: bindparam(column) for column in ("entry_id", *_STORED_COLUMNS)}
+_STORED_TYPES = {
+    "entry_id": Uuid,
+    "workspace_id": Uuid,
+    "issue_id": Uuid,
+    "duration_seconds": Integer,
+    "deleted": Boolean,
+    "sequence": BigInteger,
+}
+_given_entries = given_rows("given_entries", _STORED_TYPES)
+_inserted = insert(_entries).from_select(
+    list(_STORED_TYPES), select(*(_given_entries.c[column] for column in _STORED_TYPES))
 )
 _STORE = _inserted.on_conflict_do_update(
     index_elements=[_entries.c.entry_id],
-    set_={column: _inserted.excluded[column] for column in _STORED_COLUMNS},
+    set_={column: _inserted.excluded[column] for column in _STORED_TYPES if column != "entry_id"},
 )
 _named_issues = Issue.id == any_(bindparam("issue_ids", type_=ARRAY(Uuid)))
-_LOCK_ISSUES = select(Issue.id).where(_named_issues).order_by(Issue.id).with_for_update()
+_LOCK_ISSUES = (
+    select(Issue.id, Issue.workspace_id, Issue.project_id)
+    .where(_named_issues)
+    .order_by(Issue.id)
+    .with_for_update()
+)
 _RECOMPUTE_LOGGED_MINUTES = (
     update(Issue)
     .where(_named_issues)
@@ -68,6 +85,14 @@ _RECOMPUTE_LOGGED_MINUTES = (
     )
     .execution_options(synchronize_session=False)
 )
+
+
+@dataclass(frozen=True)
+class IssuePlace:
+    """Where an issue is: its workspace and project."""
+
+    workspace_id: UUID
+    project_id: UUID
 
 
 class TimeEntryRepository(Repository):
@@ -88,30 +113,33 @@ class TimeEntryRepository(Repository):
 
     async def store(self, entries: Mapping[UUID, tuple[UUID, StoredEntry]]) -> None:
         """Each entry's state (with its workspace), in one statement."""
+        if not entries:
+            return
+        states = list(entries.values())
         await self.session.execute(
             _STORE,
-            [
-                {
-                    "entry_id": entry_id,
-                    "workspace_id": workspace_id,
-                    "issue_id": entry.issue_id,
-                    "duration_seconds": entry.duration_seconds,
-                    "deleted": entry.deleted,
-                    "sequence": entry.sequence,
-                }
-                for entry_id, (workspace_id, entry) in entries.items()
-            ],
+            {
+                "entry_id": list(entries),
+                "workspace_id": [workspace_id for workspace_id, _ in states],
+                "issue_id": [entry.issue_id for _, entry in states],
+                "duration_seconds": [entry.duration_seconds for _, entry in states],
+                "deleted": [entry.deleted for _, entry in states],
+                "sequence": [entry.sequence for _, entry in states],
+            },
         )
 
-    async def recompute_logged_minutes(self, issue_ids: Collection[UUID]) -> None:
-        """Logged minutes of these issues = their live entries' seconds / 60, rounded down.
+    async def recompute_logged_minutes(self, issue_ids: Collection[UUID]) -> dict[UUID, IssuePlace]:
+        """Logged minutes of these issues = their live entries' seconds / 60, rounded down;
+        the workspace and project of each that exists (deleted or not).
 
         The issues are locked first, so that the sum (read by the next statement, which sees
         every commit before the lock was granted) cannot miss a concurrent event's entry.
         Not a change of the issue's own: neither `version` nor `updated_at` moves.
         """
         if not issue_ids:
-            return
+            return {}
         named = {"issue_ids": list(issue_ids)}
-        await self.session.execute(_LOCK_ISSUES, named)
+        locked = await self.session.execute(_LOCK_ISSUES, named)
+        places = {row.id: IssuePlace(row.workspace_id, row.project_id) for row in locked}
         await self.session.execute(_RECOMPUTE_LOGGED_MINUTES, named)
+        return places

@@ -12,8 +12,7 @@ published for them.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.work_items.activity.repository import ActivityRepository
 from worksync.work_items.messaging.consumed import EntrySnapshot
-from worksync.work_items.time_logs.repository import TimeEntryRepository
+from worksync.work_items.time_logs.repository import IssuePlace, TimeEntryRepository
 from worksync.work_items.time_logs.versions import AppliedVersion, EntryVersion, fold
 
 
@@ -31,21 +30,20 @@ def _time(seconds: int | None, entry: EntrySnapshot) -> dict[str, Any] | None:
     return {"entry_id": str(entry.entry_id), "minutes": seconds // 60, "seconds": seconds}
 
 
-async def _record_activity(session: AsyncSession, applied: Sequence[AppliedVersion]) -> None:
-    activity = ActivityRepository(session)
-    issues_of: defaultdict[UUID, set[UUID]] = defaultdict(set)
-    for item in applied:
-        issues_of[item.version.data.workspace_id] |= {found.issue_id for found in item.activity}
-    # Only issues of the entry's workspace that exist here (deleted ones keep their feed).
-    projects = {
-        workspace_id: await activity.issues_in_workspace(workspace_id, issue_ids)
-        for workspace_id, issue_ids in issues_of.items()
-        if issue_ids
-    }
+async def _record_activity(
+    session: AsyncSession, applied: Sequence[AppliedVersion], issues: Mapping[UUID, IssuePlace]
+) -> None:
+    """The feed entries of `applied` on the issues among `issues` (those the versions
+    touched that exist here, deleted ones too, as they keep their feed) of the entry's own
+    workspace."""
     rows = []
     for item in applied:
         entry = item.version.data
-        known = projects.get(entry.workspace_id, {})
+        known = {
+            issue_id: place.project_id
+            for issue_id, place in issues.items()
+            if place.workspace_id == entry.workspace_id
+        }
         rows += [
             {
                 "workspace_id": entry.workspace_id,
@@ -61,7 +59,7 @@ async def _record_activity(session: AsyncSession, applied: Sequence[AppliedVersi
             for found in item.activity
             if found.issue_id in known
         ]
-    await activity.add_entries(rows)
+    await ActivityRepository(session).add_entries(rows)
 
 
 async def apply_entries(session: AsyncSession, versions: Sequence[EntryVersion]) -> None:
@@ -72,5 +70,5 @@ async def apply_entries(session: AsyncSession, versions: Sequence[EntryVersion])
     if not folded.applied:
         return
     await entries.store(folded.stored)
-    await entries.recompute_logged_minutes(folded.touched_issue_ids)
-    await _record_activity(session, folded.applied)
+    issues = await entries.recompute_logged_minutes(folded.touched_issue_ids)
+    await _record_activity(session, folded.applied, issues)
