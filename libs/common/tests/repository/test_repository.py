@@ -1,7 +1,8 @@
 """The base repository: flushing through it turns a named constraint into the service's
 error and leaves every other refusal a defect; locking reads afresh; keys lock in one order;
 a mapped class's select read as Core rows gives the values its objects hold (and no
-column the class leaves unmapped)."""
+column the class leaves unmapped), and `read_rows` reads them in the session's transaction
+without the ORM's execution step."""
 
 from __future__ import annotations
 
@@ -10,7 +11,17 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import CheckConstraint, Row, String, Text, UniqueConstraint, func, insert, select
+from sqlalchemy import (
+    CheckConstraint,
+    Row,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, Unmapped, mapped_column, unmapped_column
@@ -141,6 +152,26 @@ async def test_a_select_read_as_table_rows_gives_what_its_objects_hold(
         ]
         # No object was built for the rows: only the scalars' three are in the session.
         assert len(session.identity_map) == len(names)
+
+
+async def test_read_rows_reads_in_the_sessions_transaction_past_the_orm(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    names = sorted(uuid.uuid4().hex for _ in range(2))
+    query = as_table_rows(select(Gadget).where(Gadget.name.in_(names)).order_by(Gadget.name))
+    async with sessionmaker() as session:
+        repository = GadgetRepository(session)
+        # Flushed, not committed: only the session's own transaction sees them.
+        await repository.add_all([Gadget(name=name) for name in names])
+        orm_executions: list[object] = []
+        event.listen(session.sync_session, "do_orm_execute", orm_executions.append)
+        rows = await repository.read_rows(query)
+        assert orm_executions == []
+        assert rows == list(await session.execute(query))
+        assert len(orm_executions) == 1
+        assert [row.name for row in rows] == names
+        await session.rollback()
+        assert await repository.read_rows(query) == []
 
 
 async def _free(sessionmaker: async_sessionmaker[AsyncSession], keys: list[str]) -> list[bool]:

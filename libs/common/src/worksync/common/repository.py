@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 from sqlalchemy import (
     Executable,
     Result,
+    Row,
     Select,
     String,
     TableValuedAlias,
@@ -131,6 +132,16 @@ class Repository:
     async def execute(self, statement: Executable) -> Result[Any]:
         with self.constraints_checked():
             return await self.session.execute(statement)
+
+    async def read_rows(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> list[Row[Any]]:
+        """A read's rows of columns (`as_table_rows`, a read model's), run on the session's
+        connection in its transaction. A select naming mapped attributes carries the ORM's
+        plugin: through the session, its rows went through the ORM's loading step one by one
+        (a page of 50 entries: 4.29 -> 3.99 ms of CPU). Not for selects of mapped classes."""
+        connection = await self.session.connection()
+        return list(await connection.execute(statement, parameters))
 
     async def lock_for_update(self, statement: Select[RowT]) -> RowT | None:
         """The one row `statement` selects, locked until the transaction ends and read afresh
