@@ -486,7 +486,7 @@ class EntryRepository(Repository):
 
     async def finished_on_local_days(
         self, workspace_id: UUID, user_id: UUID, tz: str, first_day: date, last_day: date
-    ) -> Sequence[TimeEntry]:
+    ) -> list[Row[Any]]:
         """A user's finished entries putting time on a local day of `tz` from first to
         last, in list order."""
         parameters = {
@@ -497,10 +497,10 @@ class EntryRepository(Repository):
             "last_day": last_day,
             "day_after": last_day + timedelta(days=1),
         }
-        return list(await self.session.execute(_finished_on_local_days(), parameters))
+        return await self.read_rows(_finished_on_local_days(), parameters)
 
     async def _page(self, query: Select[Any], key: SortKey, params: PageParams) -> list[Row[Any]]:
-        return list(await self.session.execute(apply_keyset(query, key, params)))
+        return await self.read_rows(apply_keyset(query, key, params))
 
     async def entry_days(self, entry: TimeEntry) -> list[tuple[date, int]]:
         """A finished entry's worked seconds per local day of its own time zone, from its

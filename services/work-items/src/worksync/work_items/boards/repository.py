@@ -297,7 +297,7 @@ class CardRepository(Repository):
     ) -> Sequence[IssueWithReadModel]:
         """A page of the board's cards (one more than asked, for the cursor), each with its
         read model's columns."""
-        return list(await self.session.execute(_page(board, state_ids, key, params)))
+        return await self.read_rows(_page(board, state_ids, key, params))
 
     async def pages(
         self,
@@ -318,7 +318,7 @@ class CardRepository(Repository):
             by_assignee=board.assignee_id is not None,
             after_cursor=params.cursor is not None,
         )
-        rows = await self.session.execute(
+        rows = await self.read_rows(
             statement,
             {
                 "workspace_id": board.workspace_id,

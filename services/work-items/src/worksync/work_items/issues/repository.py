@@ -217,10 +217,8 @@ class IssueRepository(HierarchyRepository):
     ) -> IssueWithReadModel | None:
         query = _one_with_read_model(include_deleted)
         parameters = {"project_id": project_id, "issue_id": issue_id}
-        found: IssueWithReadModel | None = (
-            await self.session.execute(query, parameters)
-        ).one_or_none()
-        return found
+        found = await self.read_rows(query, parameters)
+        return found[0] if found else None
 
     async def get_for_update(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
@@ -240,7 +238,7 @@ class IssueRepository(HierarchyRepository):
         its read model's columns."""
         query = ISSUE_ROWS.where(Issue.workspace_id == workspace_id, Issue.project_id == project_id)
         query = apply_keyset(_filtered(query, filters, identifier), key, params)
-        return list(await self.session.execute(with_read_model(query)))
+        return await self.read_rows(with_read_model(query))
 
     async def live_in_rank_order(self, project_id: UUID) -> Sequence[Issue]:
         return (
