@@ -205,8 +205,23 @@ _BREAKS_OF = (
     .where(Break.entry_id == bindparam("entry_id", type_=Uuid))
     .order_by(Break.started_at)
 )
-_RUNNING_TIMER_WITH_BREAKS = (
-    select(TimeEntry, Break)
+# The timer's columns its answer shows, and each of its breaks as a pause, in one statement.
+_RUNNING_TIMER_WITH_PAUSES = (
+    select(
+        TimeEntry.id,
+        TimeEntry.workspace_id,
+        TimeEntry.project_id,
+        TimeEntry.issue_id,
+        TimeEntry.user_id,
+        TimeEntry.description,
+        TimeEntry.billable,
+        TimeEntry.started_at,
+        TimeEntry.ended_at,
+        TimeEntry.version,
+        Break.started_at.label("pause_started_at"),
+        Break.ended_at.label("pause_ended_at"),
+        Break.is_paid.label("pause_is_paid"),
+    )
     .outerjoin(Break, Break.entry_id == TimeEntry.id)
     .where(
         TimeEntry.user_id == bindparam("user_id", type_=Uuid),
@@ -406,18 +421,21 @@ class EntryRepository(Repository):
 
     async def read_running_timer(
         self, user_id: UUID, workspace_id: UUID
-    ) -> tuple[TimeEntry, list[Break]] | None:
-        """The user's running or paused timer in the workspace and its breaks, in one
-        statement, as it finds them: no lock taken, as a client polls it and a lock would
-        queue the read behind a stop."""
-        rows = (
-            await self.session.execute(
-                _RUNNING_TIMER_WITH_BREAKS, {"user_id": user_id, "workspace_id": workspace_id}
-            )
-        ).all()
+    ) -> tuple[Row[Any], list[Pause]] | None:
+        """The user's running or paused timer in the workspace (the row of its answer's
+        columns) and its breaks, in one statement, as it finds them: no lock taken, as a
+        client polls it and a lock would queue the read behind a stop."""
+        rows = await self.read_rows(
+            _RUNNING_TIMER_WITH_PAUSES, {"user_id": user_id, "workspace_id": workspace_id}
+        )
         if not rows:
             return None
-        return rows[0][0], [pause for _, pause in rows if pause is not None]
+        pauses = [
+            Pause(row.pause_started_at, row.pause_ended_at, row.pause_is_paid)
+            for row in rows
+            if row.pause_started_at is not None
+        ]
+        return rows[0], pauses
 
     async def breaks_of(self, entry_id: UUID) -> list[Break]:
         return list(await self.session.scalars(_BREAKS_OF, {"entry_id": entry_id}))

@@ -10,9 +10,11 @@ except when a new start stops it (`stop_running`), which discards it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from worksync.common.directory import WorkspaceContext
 from worksync.common.ids import new_id
+from worksync.common.responses import RowAnswer
 from worksync.timetracking.entries.repository import as_pauses
 from worksync.timetracking.entries.schemas import Entry
 from worksync.timetracking.entries.service import EntryWrites
@@ -36,6 +38,8 @@ from worksync.timetracking.models import Break, EntrySource, TimeEntry
 from worksync.timetracking.time_rules import local_date, worked_so_far
 from worksync.timetracking.timers.schemas import Timer, TimerStart
 
+_TIMER_ANSWER = RowAnswer(Timer)
+
 
 class TimerService:
     def __init__(self, writes: EntryWrites) -> None:
@@ -44,11 +48,20 @@ class TimerService:
         self.entries = writes.entries
         self.now = writes.now
 
-    async def current(self, workspace: WorkspaceContext) -> Timer:
+    async def current(self, workspace: WorkspaceContext) -> dict[str, Any]:
+        """The `Timer` answer of the caller's running or paused timer, from its row."""
         found = await self.entries.read_running_timer(workspace.user_id, workspace.workspace_id)
         if found is None:
             raise NoRunningTimer()
-        return self._timer_of(*found)
+        timer, pauses = found
+        pause = next((pause for pause in pauses if pause.ended_at is None), None)
+        return _TIMER_ANSWER(
+            {
+                **timer._mapping,
+                "paused_at": None if pause is None else pause.started_at,
+                "worked_seconds": worked_so_far(timer.started_at, self.now, pauses),
+            }
+        )
 
     async def start(self, workspace: WorkspaceContext, request: TimerStart) -> Timer:
         target = await self.writes.target(workspace, request.project_id, request.issue_id)
