@@ -135,7 +135,7 @@ class Repository:
 
     async def read_rows(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> list[Row[Any]]:
+    ) -> list[Row[*tuple[Any, ...]]]:
         """A read's rows of columns (`as_table_rows`, a read model's), run on the session's
         connection in its transaction. A select naming mapped attributes carries the ORM's
         plugin: through the session, its rows went through the ORM's loading step one by one

@@ -361,7 +361,7 @@ class EntryRepository(Repository):
     async def user_facts(self, workspace_id: UUID, user_id: UUID) -> UserFacts:
         """Time zone (user setting, else the workspace's, else UTC) and defaults of a user."""
         parameters = {"workspace_id": workspace_id, "user_id": user_id}
-        row = (await self.session.execute(_facts_query(), parameters)).one()
+        (row,) = await self.read_rows(_facts_query(), parameters)
         return _user_facts(row)
 
     async def write_facts(self, workspace_id: UUID, project_id: UUID, user_id: UUID) -> WriteFacts:
@@ -371,7 +371,7 @@ class EntryRepository(Repository):
         workspace's; none without a rate or a project); the rule that rounds time written
         now (the project's own, else its workspace's)."""
         parameters = {"workspace_id": workspace_id, "project_id": project_id, "user_id": user_id}
-        row = (await self.session.execute(_write_facts_query(), parameters)).one()
+        (row,) = await self.read_rows(_write_facts_query(), parameters)
         facts = _user_facts(row[:FACTS])
         found, project_rate, currency, project_rounding, workspace_rounding = row[FACTS:]
         default_rate = facts.default_hourly_rate
@@ -393,8 +393,8 @@ class EntryRepository(Repository):
         transitions and every write of the user's time serialise on one key first."""
         await self.lock_key(f"timesheet:{workspace_id}:{user_id}")
         parameters = {"workspace_id": workspace_id, "user_id": user_id, "day": day}
-        state: str | None = await self.session.scalar(_TIMESHEET_STATE, parameters)
-        return state
+        found = await self.read_rows(_TIMESHEET_STATE, parameters)
+        return found[0].state if found else None
 
     async def get(
         self, workspace_id: UUID, entry_id: UUID, *, for_update: bool = False

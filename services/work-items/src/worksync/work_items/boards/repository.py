@@ -119,7 +119,7 @@ class BoardRepository(Repository):
     async def states_of(self, column_ids: Collection[UUID]) -> dict[UUID, list[UUID]]:
         """Each column's states, in the states' order."""
         found: defaultdict[UUID, list[UUID]] = defaultdict(list)
-        rows = await self.session.execute(_STATES_OF, {"column_ids": list(column_ids)})
+        rows = await self.read_rows(_STATES_OF, {"column_ids": list(column_ids)})
         for column_id, state_id in rows:
             found[column_id].append(state_id)
         return found
@@ -286,7 +286,7 @@ class CardRepository(Repository):
             "assignee_id": board.assignee_id,
             "excluding": excluding,
         }
-        return {row[0]: row[1] for row in await self.session.execute(query, parameters)}
+        return {row[0]: row[1] for row in await self.read_rows(query, parameters)}
 
     async def shows(self, board: Board, issue_id: UUID) -> bool:
         query = board_shows(board, select(func.count()).where(Issue.id == issue_id))
