@@ -13,6 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.ids import new_id
+from worksync.common.pagination import Page
+from worksync.common.testing.answers import assert_written_as_by
 from worksync.common.testing.problems import assert_problem
 from worksync.timetracking.models import Issue
 from worksync.timetracking.testing import (
@@ -22,6 +24,7 @@ from worksync.timetracking.testing import (
     outbox_of,
     outbox_size,
 )
+from worksync.timetracking.worklogs.schemas import Worklog
 
 
 async def log(
@@ -67,6 +70,10 @@ async def test_worklog_crud(
     assert (changed.json()["duration_minutes"], changed.json()["logged_at"]) == (45, "2024-05-06")
     listed = await client.get(f"{world.issue_url()}/worklogs", headers=world.ada.headers)
     assert [w["id"] for w in listed.json()["items"]] == [worklog["id"]]
+    # Answered from its rows: what the model writes, each item what the change answered.
+    assert_written_as_by(listed.content, Page[Worklog])
+    assert listed.json()["items"] == [changed.json()]
+    assert listed.content == b'{"items":[' + changed.content + b'],"next_cursor":null}'
     assert (await client.delete(url, headers=world.bob.headers)).status_code == 404
     assert (await client.delete(url, headers=world.admin.headers)).status_code == 204
     events = await outbox_of(sessionmaker, UUID(worklog["id"]))

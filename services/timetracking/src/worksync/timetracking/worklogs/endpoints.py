@@ -44,8 +44,7 @@ async def list_worklogs(
     sort: WorklogSort = WorklogSort.NEWEST_LOGGED_AT,
 ) -> Response:
     """The issue's worklogs the caller may see (their own; admins everyone's)."""
-    items, next_cursor = await service.page(workspace, pid, iid, sort, params)
-    return encoded(Page[Worklog](items=items, next_cursor=next_cursor))
+    return encoded(await service.page(workspace, pid, iid, sort, params))
 
 
 @router.post(

@@ -12,6 +12,7 @@ from sqlalchemy import Row
 
 from worksync.common.examples import body_examples
 from worksync.common.fields import IsoDate, JsonInteger, NotNull
+from worksync.common.responses import RowAnswer
 from worksync.timetracking.entries.schemas import Description
 from worksync.timetracking.models import TimeEntry
 
@@ -64,21 +65,34 @@ class Worklog(BaseModel):
     version: int = Field(description="The time entry's version; the `ETag` for `If-Match`")
 
     @classmethod
-    def of(cls, entry: TimeEntry | Row[Any]) -> Self:
-        """From the entry, or a row of its table (a page of worklogs)."""
-        assert entry.issue_id is not None
-        return cls(
-            id=entry.id,
-            issue_id=entry.issue_id,
-            project_id=entry.project_id,
-            user_id=entry.user_id,
-            duration_minutes=(entry.duration_seconds or 0) // 60,
-            description=entry.description,
-            logged_at=entry.work_date,
-            created_at=entry.created_at,
-            updated_at=entry.updated_at,
-            version=entry.version,
-        )
+    def of(cls, entry: TimeEntry) -> Self:
+        return cls.model_validate(_worklog_values(entry))
+
+
+def _worklog_values(entry: TimeEntry | Row[Any]) -> dict[str, Any]:
+    """A worklog's fields from its entry, or from a row of its table."""
+    assert entry.issue_id is not None
+    return {
+        "id": entry.id,
+        "issue_id": entry.issue_id,
+        "project_id": entry.project_id,
+        "user_id": entry.user_id,
+        "duration_minutes": (entry.duration_seconds or 0) // 60,
+        "description": entry.description,
+        "logged_at": entry.work_date,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+        "version": entry.version,
+    }
+
+
+_WORKLOG_ANSWER = RowAnswer(Worklog)
+
+
+def worklog_answer(entry: Row[Any]) -> dict[str, Any]:
+    """`Worklog.of` as `encoded` writes it, for a row read from the database: its values
+    are not checked again (see `RowAnswer`)."""
+    return _WORKLOG_ANSWER(_worklog_values(entry))
 
 
 class WorklogSort(StrEnum):

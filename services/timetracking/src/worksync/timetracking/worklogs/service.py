@@ -3,13 +3,14 @@ finished entry on the issue that the caller may see, whatever its source."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from worksync.common.directory import WorkspaceContext
 from worksync.common.errors import not_found
 from worksync.common.ids import new_id
-from worksync.common.pagination import PageParams, SortKey, build_page, sort_key
+from worksync.common.pagination import PageParams, SortKey, build_page, page_answer, sort_key
 from worksync.common.preconditions import EntityTags, check_version
 from worksync.timetracking.access import entry_reader, project_of
 from worksync.timetracking.entries.service import EntryWrites
@@ -21,6 +22,7 @@ from worksync.timetracking.worklogs.schemas import (
     WorklogCreate,
     WorklogSort,
     WorklogUpdate,
+    worklog_answer,
 )
 
 SORTS: dict[WorklogSort, SortKey] = {
@@ -43,7 +45,8 @@ class WorklogService:
         issue_id: UUID,
         sort: WorklogSort,
         params: PageParams,
-    ) -> tuple[list[Worklog], str | None]:
+    ) -> dict[str, Any]:
+        """The `Page[Worklog]` answer, its worklogs as `worklog_answer`s."""
         project = await project_of(self.session, self.writes.directory, workspace, project_id)
         await self.writes.issues.live_issue(self.session, workspace, project.id, issue_id)
         key = SORTS[sort]
@@ -51,7 +54,7 @@ class WorklogService:
             entry_reader(workspace), project.id, issue_id, key, params
         )
         items, next_cursor = build_page(rows, key, params)
-        return [Worklog.of(entry) for entry in items], next_cursor
+        return page_answer([worklog_answer(entry) for entry in items], next_cursor)
 
     async def create(
         self, workspace: WorkspaceContext, project_id: UUID, issue_id: UUID, request: WorklogCreate
