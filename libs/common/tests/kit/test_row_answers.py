@@ -66,6 +66,15 @@ def test_the_answer_encodes_as_the_model_does() -> None:
     assert encoded(page_answer(rows, "next")).body == encoded(page).body
 
 
+def test_computed_fields_are_taken_over_the_rows() -> None:
+    row = values()
+    part = row.pop("part")
+    row["ready"] = "not the answer's"
+    answer = RowAnswer(Gadget)(row, part=part, ready=True)
+    assert list(answer) == list(Gadget.model_fields)
+    assert encoded(answer).body == encoded(Gadget.model_validate(values())).body
+
+
 def test_a_model_answering_under_aliases_is_refused() -> None:
     class Aliased(BaseModel):
         kind: str = Field(alias="type")

@@ -34,8 +34,14 @@ class RowAnswer:
             raise ValueError(f"{model.__name__} answers fields under aliases: {aliased}")
         self.fields = tuple(model.model_fields)
 
-    def __call__(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        return {field: values[field] for field in self.fields}
+    def __call__(self, values: Mapping[Any, Any], /, **computed: Any) -> dict[str, Any]:
+        """The answer: each field's value from `computed` where it is there, else from
+        `values` (a row's mapping as it is: copying it first cost more than the rest)."""
+        if not computed:
+            return {field: values[field] for field in self.fields}
+        return {
+            field: computed[field] if field in computed else values[field] for field in self.fields
+        }
 
 
 def encoded(

@@ -150,7 +150,7 @@ _ROUNDING_STEP_COLUMNS = tuple(
 )
 
 
-def _rounding_fields(columns: Mapping[str, Any]) -> dict[str, Any]:
+def _rounding_fields(columns: Mapping[Any, Any]) -> dict[str, Any]:
     """`EntryRounding`'s fields from the entry's `_ROUNDING_COLUMNS`, for pydantic-core to
     check in one call with the rest of the entry."""
     steps = {
@@ -219,9 +219,8 @@ _ENTRY_ANSWER = RowAnswer(Entry)
 def entry_answer(entry: TimeEntry | Row[Any]) -> dict[str, Any]:
     """`Entry.of(entry)` as `encoded` writes it, for an entry read from the database: its
     values are not checked again (see `RowAnswer`)."""
-    values = loaded_values(entry, _ANSWER_COLUMNS)
-    values["rounding"] = _rounding_fields(values)
-    return _ENTRY_ANSWER(values)
+    values = entry._mapping if isinstance(entry, Row) else loaded_values(entry, _ANSWER_COLUMNS)
+    return _ENTRY_ANSWER(values, rounding=_rounding_fields(values))
 
 
 class EntrySort(StrEnum):

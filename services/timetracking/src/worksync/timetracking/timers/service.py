@@ -56,11 +56,9 @@ class TimerService:
         timer, pauses = found
         pause = next((pause for pause in pauses if pause.ended_at is None), None)
         return _TIMER_ANSWER(
-            {
-                **timer._mapping,
-                "paused_at": None if pause is None else pause.started_at,
-                "worked_seconds": worked_so_far(timer.started_at, self.now, pauses),
-            }
+            timer._mapping,
+            paused_at=None if pause is None else pause.started_at,
+            worked_seconds=worked_so_far(timer.started_at, self.now, pauses),
         )
 
     async def start(self, workspace: WorkspaceContext, request: TimerStart) -> Timer:

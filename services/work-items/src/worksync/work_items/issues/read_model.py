@@ -38,8 +38,6 @@ EDITABLE = (
 
 # The API schema's fields that the row holds itself.
 ROW_FIELDS = tuple(set(Issue.model_fields) - {"key", "state_group", "assignee_ids", "label_ids"})
-# And those a row read `with_read_model` holds.
-_READ_ROW_FIELDS = (*ROW_FIELDS, "state_group")
 _ISSUE_ANSWER = RowAnswer(Issue)
 
 
@@ -96,11 +94,14 @@ def read_rows(rows: Sequence[IssueWithReadModel], identifier: str) -> list[dict[
     built, the values not checked again (see `RowAnswer`)."""
     answers = []
     for row in rows:
-        values = loaded_values(row, _READ_ROW_FIELDS)
-        values["key"] = issue_key(identifier, row.sequence_id)
-        values["assignee_ids"] = row.assignee_ids or []
-        values["label_ids"] = row.label_ids or []
-        answers.append(_ISSUE_ANSWER(values))
+        answers.append(
+            _ISSUE_ANSWER(
+                row._mapping,
+                key=issue_key(identifier, row.sequence_id),
+                assignee_ids=row.assignee_ids or [],
+                label_ids=row.label_ids or [],
+            )
+        )
     return answers
 
 
