@@ -25,8 +25,8 @@ class RowAnswer:
     fields, in its order, for `encoded` to write as they are. For reads of rows that the
     writes checked and the database's types and constraints hold (a UUID, a `numeric(12, 2)`
     amount, a timestamp, a text of an enum's values): validating each of a page's 50 rows
-    again took a fifth of the page's CPU. Each use keeps a test that its answer encodes to
-    exactly what the model's does."""
+    again took about a tenth of the page's CPU. Each use keeps a test that its answer
+    encodes to exactly what the model's does."""
 
     def __init__(self, model: type[BaseModel]) -> None:
         aliased = [name for name, field in model.model_fields.items() if field.alias]

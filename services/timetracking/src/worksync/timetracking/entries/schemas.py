@@ -203,7 +203,7 @@ class Entry(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, entry: TimeEntry | Row[Any]) -> Self:
+    def of(cls, entry: TimeEntry) -> Self:
         # The row's values checked by pydantic-core in one call: a model built field by
         # field, with one more per rounding step, took more than a quarter of a page of 50.
         values = loaded_values(entry, _ANSWER_COLUMNS)
@@ -216,10 +216,10 @@ _ANSWER_COLUMNS = (*_ENTRY_COLUMNS, *_ROUNDING_COLUMNS)
 _ENTRY_ANSWER = RowAnswer(Entry)
 
 
-def entry_answer(entry: TimeEntry | Row[Any]) -> dict[str, Any]:
-    """`Entry.of(entry)` as `encoded` writes it, for an entry read from the database: its
-    values are not checked again (see `RowAnswer`)."""
-    values = entry._mapping if isinstance(entry, Row) else loaded_values(entry, _ANSWER_COLUMNS)
+def entry_answer(entry: Row[Any]) -> dict[str, Any]:
+    """What `Entry.of` answers, as `encoded` writes it, for a row of the entry's table read
+    from the database: its values are not checked again (see `RowAnswer`)."""
+    values = entry._mapping
     return _ENTRY_ANSWER(values, rounding=_rounding_fields(values))
 
 

@@ -31,7 +31,7 @@ from worksync.work_items.boards.schemas import (
     ColumnWithCards,
 )
 from worksync.work_items.enums import StateGroup
-from worksync.work_items.issues.read_model import read_rows
+from worksync.work_items.issues.read_model import issue_answers
 from worksync.work_items.issues.repository import IssueRepository, IssueWithReadModel
 from worksync.work_items.messaging.published import (
     BoardCreated,
@@ -313,7 +313,7 @@ class BoardService:
         context: ProjectContext, rows: Sequence[IssueWithReadModel], params: PageParams
     ) -> tuple[list[dict[str, Any]], str | None]:
         items, next_cursor = build_page(rows, CARD_ORDER, params)
-        return read_rows(items, context.project.identifier), next_cursor
+        return issue_answers(items, context.project.identifier), next_cursor
 
     async def _board(
         self, context: ProjectContext, board_id: UUID, *, for_update: bool = False

@@ -89,7 +89,7 @@ async def load_read_models(
     ]
 
 
-def read_rows(rows: Sequence[IssueWithReadModel], identifier: str) -> list[dict[str, Any]]:
+def issue_answers(rows: Sequence[IssueWithReadModel], identifier: str) -> list[dict[str, Any]]:
     """The `Issue` answers of issues read `with_read_model`: no further query, no object
     built, the values not checked again (see `RowAnswer`)."""
     answers = []

@@ -28,10 +28,10 @@ from worksync.work_items.enums import ActivityKind, DescriptionFormat, StateGrou
 from worksync.work_items.errors import NotAllowed
 from worksync.work_items.issues.read_model import (
     IssueReadModel,
+    issue_answers,
     issue_key,
     load_read_model,
     load_read_models,
-    read_rows,
 )
 from worksync.work_items.issues.repository import IssueRepository
 from worksync.work_items.issues.schemas import (
@@ -113,7 +113,7 @@ class IssueService:
     async def page(
         self, context: ProjectContext, filters: IssueFilters, sort: IssueSort, params: PageParams
     ) -> dict[str, Any]:
-        """The `Page[Issue]` answer, built by `read_rows`."""
+        """The `Page[Issue]` answer, built by `issue_answers`."""
         _require_admin_for_deleted(context, filters.include_deleted)
         project = context.project
         key = SORT_KEYS[sort]
@@ -121,19 +121,19 @@ class IssueService:
             project.workspace_id, project.id, project.identifier, filters, key, params
         )
         items, next_cursor = build_page(rows, key, params)
-        return page_answer(read_rows(items, project.identifier), next_cursor)
+        return page_answer(issue_answers(items, project.identifier), next_cursor)
 
     async def get(
         self, context: ProjectContext, issue_id: UUID, include_deleted: bool
     ) -> dict[str, Any]:
-        """The `Issue` answer, built by `read_rows`."""
+        """The `Issue` answer, built by `issue_answers`."""
         _require_admin_for_deleted(context, include_deleted)
         found = await self.issues.get_with_read_model(
             context.project.id, issue_id, include_deleted=include_deleted
         )
         if found is None:
             raise not_found("issue")
-        (issue,) = read_rows([found], context.project.identifier)
+        (issue,) = issue_answers([found], context.project.identifier)
         return issue
 
     async def create(self, context: ProjectContext, request: IssueCreate, now: datetime) -> Issue:
