@@ -80,9 +80,9 @@ class BoardService:
         for column, rows in zip(read.columns, pages, strict=True):
             cards, next_cursor = self._page_of(context, rows, params)
             columns.append(
-                _COLUMN_ANSWER({**column.model_dump(), "cards": cards, "next_cursor": next_cursor})
+                _COLUMN_ANSWER(column.model_dump(), cards=cards, next_cursor=next_cursor)
             )
-        return _BOARD_VIEW_ANSWER({**read.model_dump(), "columns": columns})
+        return _BOARD_VIEW_ANSWER(read.model_dump(exclude={"columns"}), columns=columns)
 
     async def cards(
         self, context: ProjectContext, board_id: UUID, column_id: UUID, params: PageParams
