@@ -166,7 +166,7 @@ class OutboxRelay:
         # or a purge, so a row is sent again (consumers' inboxes drop the copy) or purged
         # later. Business rows and their outbox rows are committed durably by the services.
         self._engine = create_engine(
-            database_url, pool_size=1, connect_args={"options": "-c synchronous_commit=off"}
+            database_url, pool_size=1, server_settings={"synchronous_commit": "off"}
         )
         table = outbox.table
         # Built once: a pass building its statements cost a tenth of the relay's time at
