@@ -30,3 +30,44 @@ async def test_a_team_lead_reads_but_does_not_change_members_time(
     changed = await client.patch(url, json={"description": "x"}, headers=carl.headers)
     assert changed.status_code == 404
     assert (await client.delete(url, headers=carl.headers)).status_code == 404
+
+
+async def test_readers_of_one_list_shape_each_see_their_own(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    """The list's statement is built once per shape (filters given, cursor or not) with the
+    reader's values bound: members asking the same shape in turn, page after page, each get
+    what they may see and nothing another reader's request left behind."""
+    carl = await seeder.member(world.workspace, display_name="Carl Coder")
+    await arrange_team(seeder, world.workspace, carl, [world.bob])
+    days = ["2024-05-06", "2024-05-07", "2024-05-08"]
+    bobs = [
+        (await create_entry(client, world, world.bob, work_date=day, duration_seconds=60))["id"]
+        for day in days
+    ]
+    adas = [
+        (await create_entry(client, world, world.ada, work_date=day, duration_seconds=60))["id"]
+        for day in days
+    ]
+
+    async def listed(reader_headers: dict[str, str]) -> list[str]:
+        seen: list[str] = []
+        params = {"limit": "1", "sort": "work_date", "project_id": str(world.project.id)}
+        while True:
+            response = await client.get(
+                f"{world.base}/time-entries", params=params, headers=reader_headers
+            )
+            assert response.status_code == 200, response.text
+            page = response.json()
+            seen += [item["id"] for item in page["items"]]
+            if page["next_cursor"] is None:
+                return seen
+            params["cursor"] = page["next_cursor"]
+
+    for _ in range(2):
+        assert await listed(world.ada.headers) == adas
+        assert await listed(carl.headers) == bobs
+        assert await listed(world.bob.headers) == bobs
+        assert await listed(world.admin.headers) == [
+            entry for pair in zip(bobs, adas, strict=True) for entry in sorted(pair)
+        ]

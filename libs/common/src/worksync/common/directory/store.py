@@ -332,7 +332,11 @@ async def find_project(
     return _stored_project(row._mapping)
 
 
-def projects_seen_by(tables: DirectoryTables, workspace_id: UUID, user_id: UUID) -> Select[UUID]:
+def projects_seen_by(
+    tables: DirectoryTables,
+    workspace_id: UUID | ColumnElement[UUID],
+    user_id: UUID | ColumnElement[UUID],
+) -> Select[UUID]:
     """The ids of the workspace's projects a member who administers none of them sees (a
     subquery): the public ones and those they belong to (`roles.sees_project`). Guests and
     admins are decided before: guests see only theirs, admins all."""

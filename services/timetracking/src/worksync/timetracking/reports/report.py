@@ -55,7 +55,6 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    true,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,6 +68,7 @@ from worksync.timetracking.entries.export import text_cell
 from worksync.timetracking.entries.repository import (
     DEFAULT_WEEK_START,
     readable_by,
+    reader_values,
 )
 from worksync.timetracking.errors import invalid_times
 from worksync.timetracking.models import (
@@ -232,11 +232,7 @@ class TimeReportService:
             by_approval=query.approval_state is not None,
         )
         reader = entry_reader(workspace)
-        statement = (
-            everyones_report(shape)
-            if reader.everyone
-            else report_statement(shape, readable_by(reader, TOTALS.user_id, TOTALS.project_id))
-        )
+        statement = report_for(shape, everyone=reader.everyone)
         values = {
             "workspace_id": workspace.workspace_id,
             "first_day": query.from_date,
@@ -253,7 +249,11 @@ class TimeReportService:
         await self.session.execute(CUSTOM_PLANS)
         rows_json, count, seconds, billable_seconds, cents, other_currency = (
             await self.session.execute(
-                statement, {name: value for name, value in values.items() if name in shape.names}
+                statement,
+                {
+                    **{name: value for name, value in values.items() if name in shape.names},
+                    **({} if reader.everyone else reader_values(reader)),
+                },
             )
         ).one()
         if count > MAX_ROWS:
@@ -311,9 +311,10 @@ class ReportShape:
 
 
 @lru_cache(maxsize=512)
-def everyones_report(shape: ReportShape) -> Select[str, int, int, int, int, int]:
-    """`report_statement` for a reader who sees every entry (workspace owners and admins)."""
-    return report_statement(shape, true())
+def report_for(shape: ReportShape, *, everyone: bool) -> Select[str, int, int, int, int, int]:
+    """`report_statement` for a reader who sees every entry (workspace owners and admins),
+    or for one bound by `reader_values` who sees what `readable_by` lets them."""
+    return report_statement(shape, readable_by(everyone, TOTALS.user_id, TOTALS.project_id))
 
 
 def report_statement(

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from worksync.common.repository import Repository
-from worksync.timetracking.entries.repository import Reader, readable_by
+from worksync.timetracking.entries.repository import Reader, readable_by, reader_values
 from worksync.timetracking.models import DailyTotal, MonthlyTotal, directory_tables
 from worksync.timetracking.time_rules import split_by_months
 
@@ -100,8 +100,9 @@ class ReportRepository(Repository):
             select(members.c.user_id).where(
                 members.c.workspace_id == reader.workspace_id,
                 members.c.user_id.in_(user_ids),
-                readable_by(reader, members.c.user_id, literal(project_id, Uuid)),
-            )
+                readable_by(reader.everyone, members.c.user_id, literal(project_id, Uuid)),
+            ),
+            reader_values(reader),
         )
         return set(readable)
 
@@ -168,7 +169,7 @@ class ReportRepository(Repository):
                 totals.c.user_id,
             )
         )
-        return (await self.session.execute(statement)).all()
+        return (await self.session.execute(statement, reader_values(reader))).all()
 
 
 def _summary_filters(
@@ -183,7 +184,7 @@ def _summary_filters(
     day = totals.work_date if issubclass(totals, DailyTotal) else totals.month
     clauses = [
         totals.workspace_id == filters.workspace_id,
-        readable_by(reader, totals.user_id, totals.project_id),
+        readable_by(reader.everyone, totals.user_id, totals.project_id),
     ]
     if filters.project_id is not None:
         clauses.append(totals.project_id == filters.project_id)

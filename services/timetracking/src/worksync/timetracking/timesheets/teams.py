@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.repository import Repository
@@ -76,7 +76,9 @@ class TeamRepository(Repository):
         return bool(await self.session.scalar(query))
 
 
-def members_led_by(workspace_id: UUID, lead_id: UUID) -> Select[UUID]:
+def members_led_by(
+    workspace_id: UUID | ColumnElement[UUID], lead_id: UUID | ColumnElement[UUID]
+) -> Select[UUID]:
     """The users in the live teams of the workspace that `lead_id` leads (themself too, if
     they are a member: callers leave them out)."""
     return (
