@@ -287,3 +287,19 @@ async def test_a_page_costs_the_same_queries_however_long(
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert one == many
+
+
+async def test_projects_listed_in_one_shape_each_list_their_own(
+    api: Api, seeder: DirectorySeeder, world: World
+) -> None:
+    """The list's statement is built once per shape (the filters given, a cursor or not)
+    with the project and the filters' values bound: two projects asked the same shape in
+    turn, page after page, each list their own issues and nothing another request left."""
+    other = await arrange_world(seeder)
+    ours = [(await api.issue(world, priority="high"))["id"] for _ in range(3)]
+    theirs = [(await api.issue(other, priority="high"))["id"] for _ in range(2)]
+    await api.issue(world, priority="low")
+    for _ in range(2):
+        for project, ids in ((world, ours), (other, theirs), (world, ours)):
+            listed = await _all_pages(api, project, 1, priority="high", sort="created_at")
+            assert [issue["id"] for issue in listed] == ids

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Row,
     Select,
+    String,
     Uuid,
     bindparam,
     delete,
@@ -26,7 +28,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 
 from worksync.common.db import LoadedArray
 from worksync.common.errors import unknown_reference
-from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
 from worksync.common.repository import as_table_rows
 from worksync.work_items.boards.rank_repository import RankRepository
 from worksync.work_items.boards.ranks import MAX_LENGTH, after, between
@@ -52,49 +54,77 @@ SEARCH_CONFIG = "english"
 KEY_PATTERN = re.compile(r"^\s*([A-Za-z]{2,10})-(\d{1,9})\s*$")
 
 
-def _search(text: str, identifier: str) -> ColumnElement[bool]:
-    vector = Issue.__table__.c.search_vector
-    matches: list[ColumnElement[bool]] = [
-        vector.op("@@")(func.websearch_to_tsquery(SEARCH_CONFIG, text))
-    ]
-    key = KEY_PATTERN.match(text)
-    if key is not None and key.group(1).upper() == identifier:
-        matches.append(Issue.sequence_id == int(key.group(2)))
-    return or_(*matches)
-
-
-def _filtered(query: Select[Any], filters: IssueFilters, identifier: str) -> Select[Any]:
-    if not filters.include_deleted:
-        query = query.where(Issue.deleted_at.is_(None))
-    if filters.state_ids:
-        query = query.where(Issue.state_id.in_(filters.state_ids))
-    if filters.state_groups:
-        in_groups = select(State.id).where(
+_TEXT_MATCH = Issue.__table__.c.search_vector.op("@@")(
+    func.websearch_to_tsquery(SEARCH_CONFIG, bindparam("search", type_=String))
+)
+# The list's conditions, each on values bound by its filter's name (`_filter_values`): the
+# page's select is built once per shape, as building it per request cost more than running
+# it. `live` leaves deleted issues out; `search_key` is a search that is also a key of the
+# project's ("RP-12"), which finds that issue besides any text match.
+_CONDITIONS: dict[str, ColumnElement[bool]] = {
+    "live": Issue.deleted_at.is_(None),
+    "state_ids": Issue.state_id.in_(bindparam("state_ids", expanding=True)),
+    "state_groups": Issue.state_id.in_(
+        select(State.id).where(
             State.project_id == Issue.project_id,
-            State.group.in_([group.value for group in filters.state_groups]),
+            State.group.in_(bindparam("state_groups", expanding=True)),
         )
-        query = query.where(Issue.state_id.in_(in_groups))
-    if filters.priorities:
-        query = query.where(Issue.priority.in_([priority.value for priority in filters.priorities]))
-    if filters.assignee_id is not None:
-        query = query.where(
-            exists().where(
-                IssueAssignee.issue_id == Issue.id, IssueAssignee.user_id == filters.assignee_id
-            )
-        )
-    if filters.label_id is not None:
-        query = query.where(
-            exists().where(IssueLabel.issue_id == Issue.id, IssueLabel.label_id == filters.label_id)
-        )
-    if filters.parent_id is not None:
-        query = query.where(Issue.parent_id == filters.parent_id)
-    if filters.due_before is not None:
-        query = query.where(Issue.due_date <= filters.due_before)
-    if filters.due_after is not None:
-        query = query.where(Issue.due_date >= filters.due_after)
+    ),
+    "priorities": Issue.priority.in_(bindparam("priorities", expanding=True)),
+    "assignee_id": exists().where(
+        IssueAssignee.issue_id == Issue.id, IssueAssignee.user_id == bindparam("assignee_id")
+    ),
+    "label_id": exists().where(
+        IssueLabel.issue_id == Issue.id, IssueLabel.label_id == bindparam("label_id")
+    ),
+    "parent_id": Issue.parent_id == bindparam("parent_id"),
+    "due_before": Issue.due_date <= bindparam("due_before"),
+    "due_after": Issue.due_date >= bindparam("due_after"),
+    "search": _TEXT_MATCH,
+    "search_key": or_(_TEXT_MATCH, Issue.sequence_id == bindparam("search_key", type_=Integer)),
+}
+
+
+def _filter_values(filters: IssueFilters, identifier: str) -> tuple[frozenset[str], dict[str, Any]]:
+    """The conditions of `_CONDITIONS` the filters ask for, and their values by name."""
+    conditions = set() if filters.include_deleted else {"live"}
+    values: dict[str, Any] = {}
+    for name, given in (
+        ("state_ids", filters.state_ids),
+        ("state_groups", [group.value for group in filters.state_groups]),
+        ("priorities", [priority.value for priority in filters.priorities]),
+        ("assignee_id", filters.assignee_id),
+        ("label_id", filters.label_id),
+        ("parent_id", filters.parent_id),
+        ("due_before", filters.due_before),
+        ("due_after", filters.due_after),
+    ):
+        if given is not None and given != []:
+            conditions.add(name)
+            values[name] = given
     if filters.search:
-        query = query.where(_search(filters.search, identifier))
-    return query
+        values["search"] = filters.search
+        key = KEY_PATTERN.match(filters.search)
+        if key is not None and key.group(1).upper() == identifier:
+            conditions.add("search_key")
+            values["search_key"] = int(key.group(2))
+        else:
+            conditions.add("search")
+    return frozenset(conditions), values
+
+
+@lru_cache(maxsize=256)
+def _page_of_project(
+    conditions: frozenset[str], key: SortKey, *, after_cursor: bool
+) -> Select[Any]:
+    """A keyset page of a project's issues (`workspace_id`, `project_id`) meeting
+    `conditions`, with their read model, built once per shape."""
+    query = ISSUE_ROWS.where(
+        Issue.workspace_id == bindparam("workspace_id", type_=Uuid),
+        Issue.project_id == bindparam("project_id", type_=Uuid),
+        *(condition for name, condition in _CONDITIONS.items() if name in conditions),
+    )
+    return with_read_model(apply_bound_keyset(query, key, after_cursor=after_cursor))
 
 
 # What an issue's read model adds to its row, read by the statement that reads the row
@@ -236,9 +266,15 @@ class IssueRepository(HierarchyRepository):
     ) -> Sequence[IssueWithReadModel]:
         """A page of the project's issues (one more than asked, for the cursor), each with
         its read model's columns."""
-        query = ISSUE_ROWS.where(Issue.workspace_id == workspace_id, Issue.project_id == project_id)
-        query = apply_keyset(_filtered(query, filters, identifier), key, params)
-        return await self.read_rows(with_read_model(query))
+        conditions, values = _filter_values(filters, identifier)
+        statement = _page_of_project(conditions, key, after_cursor=params.cursor is not None)
+        parameters = {
+            "workspace_id": workspace_id,
+            "project_id": project_id,
+            **values,
+            **keyset_parameters(key, params),
+        }
+        return await self.read_rows(statement, parameters)
 
     async def live_in_rank_order(self, project_id: UUID) -> Sequence[Issue]:
         return (
