@@ -14,8 +14,10 @@ create a time entry, create a worklog, a timer's start and stop — prints, side
 - their ratio. A shared VM's speed drifts by a third within minutes, so the two are
   measured in turn, `--pairs` times (floor, endpoint, floor, ...): the row gives the
   medians and the median of the pairs' ratios, with the lowest and highest ratio beside
-  it. A write whose wrk script keeps state (the next free slot of an entry, a lap of
-  timers) is measured once: a second run would start over and collide with the first's.
+  it. A write is measured once (its target is a rate, not a ratio): a second run of a
+  stateful wrk script (the next free slot of an entry, a lap of timers) would start over
+  and collide with the first's rows, and a floor replayed after the endpoint's issues with
+  their ranks.
 
 Replaying a create inserts new rows each time: ids minted by the captured request
 (UUIDv7 newer than the capture) are replaced by fresh ones, and its issue number by the
@@ -61,6 +63,7 @@ from pydantic_core import to_json
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.own_system import own_system
 from bench.request_path_load import (
     CONNECTIONS,
     Endpoint,
@@ -82,17 +85,13 @@ from bench.request_path_world import (
     week_day,
     worklogs_path,
 )
-from scripts.local_system import RunningSystem, running_system
+from scripts.local_system import RunningSystem
 from worksync.common.config import CommonSettings
 from worksync.common.ids import new_id
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.infra import (
     DEFAULT_AMQP_URL,
     DEFAULT_DATABASE_URL,
-    create_database,
-    delete_amqp_objects,
-    drop_database,
-    unique_name,
 )
 from worksync.identity.config import IdentitySettings
 from worksync.identity.main import create_app as create_identity_app
@@ -450,7 +449,7 @@ def run(
         replay, endpoint = replays[name], endpoints[name]
         measured = [
             (floor(system.database_url, replay), wrk(endpoint, duration))
-            for _ in range(1 if endpoint.script else pairs)
+            for _ in range(pairs if endpoint.method == "GET" else 1)
         ]
         floor_rate = statistics.median(rate for rate, _ in measured)
         ratios = sorted(load.requests_per_second / rate for rate, load in measured)
@@ -520,23 +519,10 @@ def main() -> None:
     arguments = parse_arguments()
     admin_url = os.environ.get("WORKSYNC_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
     amqp_url = os.environ.get("WORKSYNC_TEST_AMQP_URL", DEFAULT_AMQP_URL)
-    name = unique_name("bench")
-    database_url = create_database(admin_url, name)
     env = {"GATEWAY_RATE_LIMIT_ENABLED": "false", "WORKSYNC_LOG_LEVEL": "WARNING"}
-    try:
-        with running_system(
-            database_url=database_url, amqp_url=amqp_url, name=name, extra_env=env
-        ) as system:
-            for _ in range(arguments.repeat):
-                run(
-                    system,
-                    duration=arguments.duration,
-                    pairs=arguments.pairs,
-                    only=arguments.only,
-                )
-        asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
-    finally:
-        drop_database(admin_url, name)
+    with own_system(admin_url, amqp_url, env) as system:
+        for _ in range(arguments.repeat):
+            run(system, duration=arguments.duration, pairs=arguments.pairs, only=arguments.only)
 
 
 if __name__ == "__main__":

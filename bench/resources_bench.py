@@ -20,7 +20,6 @@ nothing. `python -m bench.resources_bench` starts a system of its own (like `mak
 
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import statistics
@@ -35,15 +34,11 @@ from uuid import UUID
 import httpx
 import psycopg
 
+from bench.own_system import own_system
 from bench.seeding import owner_headers, wait_for
-from scripts.local_system import running_system
 from worksync.common.testing.infra import (
     DEFAULT_AMQP_URL,
     DEFAULT_DATABASE_URL,
-    create_database,
-    delete_amqp_objects,
-    drop_database,
-    unique_name,
 )
 from worksync.resources.conflicts.detection import Availability
 from worksync.resources.milestones.critical_path import Activity, Link, critical_path, timetable
@@ -319,17 +314,9 @@ def main() -> int:
 
     admin_url = os.environ.get("WORKSYNC_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
     amqp_url = os.environ.get("WORKSYNC_TEST_AMQP_URL", DEFAULT_AMQP_URL)
-    name = unique_name("bench")
-    database_url = create_database(admin_url, name)
-    try:
-        with running_system(
-            database_url=database_url, amqp_url=amqp_url, name=name, extra_env=BENCH_ENV
-        ) as system:
-            run(system.gateway_url, database_url)
-        asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
-        return 0
-    finally:
-        drop_database(admin_url, name)
+    with own_system(admin_url, amqp_url, BENCH_ENV) as system:
+        run(system.gateway_url, system.database_url)
+    return 0
 
 
 if __name__ == "__main__":

@@ -28,14 +28,10 @@ from bench import (
     timetracking_bench,
     work_items_bench,
 )
-from scripts.local_system import running_system
+from bench.own_system import own_system
 from worksync.common.testing.infra import (
     DEFAULT_AMQP_URL,
     DEFAULT_DATABASE_URL,
-    create_database,
-    delete_amqp_objects,
-    drop_database,
-    unique_name,
 )
 
 # Measured as deployed, minus the limits that would otherwise measure themselves.
@@ -69,42 +65,35 @@ def main() -> int:
         return 2
     admin_url = os.environ.get("WORKSYNC_TEST_DATABASE_URL", DEFAULT_DATABASE_URL)
     amqp_url = os.environ.get("WORKSYNC_TEST_AMQP_URL", DEFAULT_AMQP_URL)
-    name = unique_name("bench")
-    database_url = create_database(admin_url, name)
-    try:
-        with running_system(
-            database_url=database_url, amqp_url=amqp_url, name=name, extra_env=BENCH_ENV
-        ) as system:
-            os.environ["WORKSYNC_BENCH_GATEWAY_URL"] = system.gateway_url
-            os.environ["WORKSYNC_BENCH_IDENTITY_URL"] = system.service_urls["identity"]
-            idle = memory_bench.snapshot(system)
-            status = 0
-            if "gateway" in chosen:
-                status = asyncio.run(gateway_bench.main(gateway_bench.parse_arguments()))
-            if "lists" in chosen:
-                list_bench.run(system.gateway_url, database_url)
-            if "summary" in chosen:
-                summary_bench.run(system.gateway_url, database_url)
-            if "latency" in chosen:
-                event_latency_bench.run(system.gateway_url, database_url)
-            if "resources" in chosen:
-                resources_bench.run(system.gateway_url, database_url)
-            if "request-path" in chosen:
-                request_path_bench.run(system)
-            if "work-items" in chosen:
-                work_items_bench.run_templates(system.gateway_url, database_url)
-            if "memory" in chosen:
-                if chosen == {"memory"}:
-                    memory_bench.own_load(system.gateway_url)
-                memory_bench.report(idle, memory_bench.snapshot(system))
-        asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
+    with own_system(admin_url, amqp_url, BENCH_ENV) as system:
+        database_url = system.database_url
+        os.environ["WORKSYNC_BENCH_GATEWAY_URL"] = system.gateway_url
+        os.environ["WORKSYNC_BENCH_IDENTITY_URL"] = system.service_urls["identity"]
+        idle = memory_bench.snapshot(system)
+        status = 0
+        if "gateway" in chosen:
+            status = asyncio.run(gateway_bench.main(gateway_bench.parse_arguments()))
+        if "lists" in chosen:
+            list_bench.run(system.gateway_url, database_url)
+        if "summary" in chosen:
+            summary_bench.run(system.gateway_url, database_url)
+        if "latency" in chosen:
+            event_latency_bench.run(system.gateway_url, database_url)
+        if "resources" in chosen:
+            resources_bench.run(system.gateway_url, database_url)
+        if "request-path" in chosen:
+            request_path_bench.run(system)
         if "work-items" in chosen:
-            work_items_bench.run(admin_url, amqp_url)
-        if "timetracking" in chosen:
-            timetracking_bench.run(admin_url, amqp_url)
-        return status
-    finally:
-        drop_database(admin_url, name)
+            work_items_bench.run_templates(system.gateway_url, database_url)
+        if "memory" in chosen:
+            if chosen == {"memory"}:
+                memory_bench.own_load(system.gateway_url)
+            memory_bench.report(idle, memory_bench.snapshot(system))
+    if "work-items" in chosen:
+        work_items_bench.run(admin_url, amqp_url)
+    if "timetracking" in chosen:
+        timetracking_bench.run(admin_url, amqp_url)
+    return status
 
 
 if __name__ == "__main__":

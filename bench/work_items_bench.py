@@ -38,15 +38,14 @@ from typing import Any
 import httpx
 import psycopg
 
+from bench.own_system import own_system
 from bench.seeding import owner_headers, wait_for
-from scripts.local_system import running_system
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.directory import DirectorySeeder
 from worksync.common.testing.infra import (
     DEFAULT_AMQP_URL,
     DEFAULT_DATABASE_URL,
     create_database,
-    delete_amqp_objects,
     drop_database,
     unique_name,
 )
@@ -402,16 +401,8 @@ def templates_main(admin_url: str, amqp_url: str, runs: int) -> None:
     """`run_templates` on a system of its own, on a fresh database (as `make bench`)."""
     from bench.run import BENCH_ENV  # here: bench.run imports this module
 
-    name = unique_name("bench")
-    database_url = create_database(admin_url, name)
-    try:
-        with running_system(
-            database_url=database_url, amqp_url=amqp_url, name=name, extra_env=BENCH_ENV
-        ) as system:
-            run_templates(system.gateway_url, database_url, runs)
-        asyncio.run(delete_amqp_objects(amqp_url, system.broker_object_names()))
-    finally:
-        drop_database(admin_url, name)
+    with own_system(admin_url, amqp_url, BENCH_ENV) as system:
+        run_templates(system.gateway_url, system.database_url, runs)
 
 
 def main() -> None:
