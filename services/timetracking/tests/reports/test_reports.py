@@ -232,6 +232,28 @@ async def test_the_workspace_summary_shows_members_only_their_own(
     assert ranged.json()["total_seconds"] == 2400
 
 
+async def test_members_asking_one_summary_shape_in_turn_each_see_their_own(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """The summary's statement is built once per shape, the reader and the range bound:
+    readers and ranges of one shape asked in turn each get their own figures."""
+    for person, seconds in ((world.ada, 60), (world.bob, 600)):
+        for day in ("2024-04-30", "2024-05-15", "2024-06-01"):
+            await create_entry(client, world, person, work_date=day, duration_seconds=seconds)
+    url = f"{world.base}/time-tracking/summary"
+    for _ in range(2):
+        for person, expected in ((world.ada, 60), (world.bob, 600), (world.admin, 660)):
+            for first, last, days in (
+                ("2024-04-15", "2024-06-10", 3),
+                ("2024-05-02", "2024-06-20", 2),
+            ):
+                summary = await client.get(
+                    url, params={"from": first, "to": last}, headers=person.headers
+                )
+                assert summary.status_code == 200, summary.text
+                assert summary.json()["total_seconds"] == days * expected
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Select,
     Uuid,
     and_,
+    bindparam,
     func,
     literal,
     null,
@@ -114,96 +116,133 @@ class ReportRepository(Repository):
         months and the daily totals of the days at its ends (`split_by_months`): a year is
         twelve rows per person and project. By day from the daily totals."""
         split = split_by_months(filters.from_date, filters.to_date)
-        spans: list[Select[UUID, UUID, int, int]] = []
-        if split.months is not None:
-            first, last = split.months
-            spans.append(_totals_of(MonthlyTotal, filters, reader, first, last))
-        spans += [
-            _totals_of(DailyTotal, filters, reader, first, last) for first, last in split.days
-        ]
-        rows = union_all(*spans).subquery("rows") if len(spans) > 1 else spans[0].subquery("rows")
-        by_project_and_member = select(
-            rows.c.project_id,
-            rows.c.user_id,
-            null().cast(Date).label("work_date"),
-            func.grouping(rows.c.project_id).label("all_projects"),
-            func.grouping(rows.c.user_id).label("all_users"),
-            literal(1).label("all_days"),
-            func.sum(rows.c.seconds).label("seconds"),
-            func.sum(rows.c.billable_seconds).label("billable_seconds"),
-        ).group_by(func.grouping_sets(tuple_(rows.c.project_id), tuple_(rows.c.user_id), tuple_()))
-        day = DailyTotal
-        by_day = (
-            select(
-                null().cast(Uuid).label("project_id"),
-                null().cast(Uuid).label("user_id"),
-                day.work_date,
-                literal(1).label("all_projects"),
-                literal(1).label("all_users"),
-                literal(0).label("all_days"),
-                func.sum(day.seconds).label("seconds"),
-                func.sum(day.billable_seconds).label("billable_seconds"),
-            )
-            .where(*_summary_filters(day, filters, reader, filters.from_date, filters.to_date))
-            .group_by(day.work_date)
+        spans = ([] if split.months is None else [split.months]) + list(split.days)
+        shape = SummaryShape(
+            everyone=reader.everyone,
+            by_project=filters.project_id is not None,
+            by_user=filters.user_id is not None,
+            months=split.months is not None,
+            # Which ends of each span (the months first), and of the whole range, are given.
+            ends=tuple((first is not None, last is not None) for first, last in spans),
+            range_ends=(filters.from_date is not None, filters.to_date is not None),
         )
-        totals = union_all(by_project_and_member, by_day).subquery("totals")
-        projects, members = directory_tables.projects, directory_tables.members
-        statement = (
-            select(totals, projects.c.name.label("project_name"), members.c.display_name)
-            .outerjoin(
-                projects, and_(totals.c.all_projects == 0, projects.c.id == totals.c.project_id)
-            )
-            .outerjoin(
-                members,
-                and_(
-                    totals.c.all_users == 0,
-                    members.c.workspace_id == filters.workspace_id,
-                    members.c.user_id == totals.c.user_id,
-                ),
-            )
-            .order_by(
-                totals.c.work_date.asc().nulls_last(),
-                totals.c.seconds.desc(),
-                totals.c.project_id,
-                totals.c.user_id,
-            )
+        values: dict[str, Any] = {
+            "workspace_id": filters.workspace_id,
+            "project_id": filters.project_id,
+            "user_id": filters.user_id,
+            "range_first": filters.from_date,
+            "range_last": filters.to_date,
+            **reader_values(reader),
+        }
+        for index, (first, last) in enumerate(spans):
+            values |= {f"span_{index}_first": first, f"span_{index}_last": last}
+        rows: Sequence[Row[Any]] = (await self.session.execute(_time_summary(shape), values)).all()
+        return rows
+
+
+@dataclass(frozen=True)
+class SummaryShape:
+    """What decides the workspace summary's statement, its values aside."""
+
+    everyone: bool
+    by_project: bool
+    by_user: bool
+    # The first span is of whole months (monthly totals), the others of days.
+    months: bool
+    ends: tuple[tuple[bool, bool], ...]
+    range_ends: tuple[bool, bool]
+
+
+@lru_cache(maxsize=256)
+def _time_summary(shape: SummaryShape) -> Select[Any]:
+    """The workspace summary of `time_summary` for one shape, every value bound (by name:
+    `workspace_id`, `project_id`, `user_id`, `span_<n>_first` / `_last`, `range_first` /
+    `_last`, the reader's): building it per request cost more than running it on a
+    workspace of a few hundred entries."""
+    spans: list[Select[UUID, UUID, int, int]] = [
+        _totals_of(MonthlyTotal if shape.months and index == 0 else DailyTotal, shape, index, ends)
+        for index, ends in enumerate(shape.ends)
+    ]
+    rows = union_all(*spans).subquery("rows") if len(spans) > 1 else spans[0].subquery("rows")
+    by_project_and_member = select(
+        rows.c.project_id,
+        rows.c.user_id,
+        null().cast(Date).label("work_date"),
+        func.grouping(rows.c.project_id).label("all_projects"),
+        func.grouping(rows.c.user_id).label("all_users"),
+        literal(1).label("all_days"),
+        func.sum(rows.c.seconds).label("seconds"),
+        func.sum(rows.c.billable_seconds).label("billable_seconds"),
+    ).group_by(func.grouping_sets(tuple_(rows.c.project_id), tuple_(rows.c.user_id), tuple_()))
+    day = DailyTotal
+    by_day = (
+        select(
+            null().cast(Uuid).label("project_id"),
+            null().cast(Uuid).label("user_id"),
+            day.work_date,
+            literal(1).label("all_projects"),
+            literal(1).label("all_users"),
+            literal(0).label("all_days"),
+            func.sum(day.seconds).label("seconds"),
+            func.sum(day.billable_seconds).label("billable_seconds"),
         )
-        return (await self.session.execute(statement, reader_values(reader))).all()
+        .where(*_summary_filters(day, shape, "range", shape.range_ends))
+        .group_by(day.work_date)
+    )
+    totals = union_all(by_project_and_member, by_day).subquery("totals")
+    projects, members = directory_tables.projects, directory_tables.members
+    return (
+        select(totals, projects.c.name.label("project_name"), members.c.display_name)
+        .outerjoin(projects, and_(totals.c.all_projects == 0, projects.c.id == totals.c.project_id))
+        .outerjoin(
+            members,
+            and_(
+                totals.c.all_users == 0,
+                members.c.workspace_id == bindparam("workspace_id", type_=Uuid),
+                members.c.user_id == totals.c.user_id,
+            ),
+        )
+        .order_by(
+            totals.c.work_date.asc().nulls_last(),
+            totals.c.seconds.desc(),
+            totals.c.project_id,
+            totals.c.user_id,
+        )
+    )
 
 
 def _summary_filters(
     totals: type[DailyTotal] | type[MonthlyTotal],
-    filters: SummaryFilters,
-    reader: Reader,
-    first: date | None,
-    last: date | None,
+    shape: SummaryShape,
+    span: str,
+    ends: tuple[bool, bool],
 ) -> list[ColumnElement[bool]]:
     """The rows of a totals table the summary counts: the workspace's, the reader's to
-    see, the filters', their day (or month) from `first` to `last` (None: open)."""
+    see, the filters', their day (or month) from `<span>_first` to `<span>_last` (those
+    of `ends` given; the others open)."""
     day = totals.work_date if issubclass(totals, DailyTotal) else totals.month
     clauses = [
-        totals.workspace_id == filters.workspace_id,
-        readable_by(reader.everyone, totals.user_id, totals.project_id),
+        totals.workspace_id == bindparam("workspace_id", type_=Uuid),
+        readable_by(shape.everyone, totals.user_id, totals.project_id),
     ]
-    if filters.project_id is not None:
-        clauses.append(totals.project_id == filters.project_id)
-    if filters.user_id is not None:
-        clauses.append(totals.user_id == filters.user_id)
-    if first is not None:
-        clauses.append(day >= first)
-    if last is not None:
-        clauses.append(day <= last)
+    if shape.by_project:
+        clauses.append(totals.project_id == bindparam("project_id", type_=Uuid))
+    if shape.by_user:
+        clauses.append(totals.user_id == bindparam("user_id", type_=Uuid))
+    first, last = ends
+    if first:
+        clauses.append(day >= bindparam(f"{span}_first", type_=Date))
+    if last:
+        clauses.append(day <= bindparam(f"{span}_last", type_=Date))
     return clauses
 
 
 def _totals_of(
     totals: type[DailyTotal] | type[MonthlyTotal],
-    filters: SummaryFilters,
-    reader: Reader,
-    first: date | None,
-    last: date | None,
+    shape: SummaryShape,
+    index: int,
+    ends: tuple[bool, bool],
 ) -> Select[UUID, UUID, int, int]:
     return select(totals.project_id, totals.user_id, totals.seconds, totals.billable_seconds).where(
-        *_summary_filters(totals, filters, reader, first, last)
+        *_summary_filters(totals, shape, f"span_{index}", ends)
     )
