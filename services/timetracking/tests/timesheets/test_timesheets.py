@@ -245,6 +245,16 @@ async def test_who_decides_and_who_sees(
         f"{world.base}/timesheets", params={"from": "2024-05-13"}, headers=world.owner.headers
     )
     assert later.json()["items"] == []
+    # The list's select is built once per shape, the reader bound: readers asking one shape
+    # in turn each get theirs.
+    for _ in range(2):
+        for person, users in (
+            (world.bob, {world.ada.id, world.bob.id}),
+            (carl, {world.bob.id}),
+            (world.ada, {world.ada.id}),
+        ):
+            listed = await client.get(f"{world.base}/timesheets", headers=person.headers)
+            assert {item["user_id"] for item in listed.json()["items"]} == {str(u) for u in users}
     backwards = await client.get(
         f"{world.base}/timesheets",
         params={"from": "2024-05-13", "to": "2024-05-06"},

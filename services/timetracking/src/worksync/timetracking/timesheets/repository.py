@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from uuid import UUID
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import ColumnElement, Select, Uuid, bindparam, or_, select, update
 
-from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
 from worksync.common.repository import Repository
 from worksync.timetracking.errors import TimesheetNotOpen
 from worksync.timetracking.models import ApprovalState, TimeEntry, Timesheet
@@ -16,6 +17,34 @@ from worksync.timetracking.timesheets.schemas import TimesheetFilters
 from worksync.timetracking.timesheets.teams import members_led_by
 
 PERIOD_UNIQUE = "uq_timesheets_workspace_id_user_id_period_start"
+_WORKSPACE_ID = bindparam("workspace_id", type_=Uuid)
+_READER_ID = bindparam("reader_id", type_=Uuid)
+# The list's filters (`TimesheetFilters`' fields), each a condition on a value bound by its
+# name: the page's select is built once per shape, as building it cost more than running it.
+_FILTERS: dict[str, ColumnElement[bool]] = {
+    "state": Timesheet.state == bindparam("state"),
+    "user_id": Timesheet.user_id == bindparam("user_id"),
+    "from_date": Timesheet.period_end >= bindparam("from_date"),
+    "to_date": Timesheet.period_start <= bindparam("to_date"),
+}
+
+
+@lru_cache(maxsize=64)
+def _page(
+    everyone: bool, filtered: frozenset[str], key: SortKey, *, after_cursor: bool
+) -> Select[Timesheet]:
+    """A keyset page of the workspace's (`workspace_id`) timesheets the reader may see:
+    all (`everyone`), or the reader's (`reader_id`) own and their teams' members'."""
+    query = select(Timesheet).where(Timesheet.workspace_id == _WORKSPACE_ID)
+    if not everyone:
+        query = query.where(
+            or_(
+                Timesheet.user_id == _READER_ID,
+                Timesheet.user_id.in_(members_led_by(_WORKSPACE_ID, _READER_ID)),
+            )
+        )
+    query = query.where(*(condition for name, condition in _FILTERS.items() if name in filtered))
+    return apply_bound_keyset(query, key, after_cursor=after_cursor)
 
 
 class TimesheetRepository(Repository):
@@ -86,20 +115,14 @@ class TimesheetRepository(Repository):
     ) -> list[Timesheet]:
         """A keyset page of the timesheets `reader` may see (None: all, as admins do):
         their own and those of the members of the teams they lead."""
-        query: Select[Timesheet] = select(Timesheet).where(Timesheet.workspace_id == workspace_id)
-        if reader is not None:
-            query = query.where(
-                or_(
-                    Timesheet.user_id == reader,
-                    Timesheet.user_id.in_(members_led_by(workspace_id, reader)),
-                )
-            )
-        if filters.state is not None:
-            query = query.where(Timesheet.state == filters.state)
-        if filters.user_id is not None:
-            query = query.where(Timesheet.user_id == filters.user_id)
-        if filters.from_date is not None:
-            query = query.where(Timesheet.period_end >= filters.from_date)
-        if filters.to_date is not None:
-            query = query.where(Timesheet.period_start <= filters.to_date)
-        return list(await self.session.scalars(apply_keyset(query, key, params)))
+        values = {name: value for name in _FILTERS if (value := getattr(filters, name)) is not None}
+        statement = _page(
+            reader is None, frozenset(values), key, after_cursor=params.cursor is not None
+        )
+        parameters = {
+            "workspace_id": workspace_id,
+            "reader_id": reader,
+            **values,
+            **keyset_parameters(key, params),
+        }
+        return list(await self.session.scalars(statement, parameters))
