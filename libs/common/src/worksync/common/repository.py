@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import (
+    ColumnElement,
     Executable,
     Result,
     Row,
@@ -65,6 +66,32 @@ def given_rows(name: str, columns: Mapping[str, type[TypeEngine[Any]]]) -> Table
     executemany sends a statement per row through psycopg's pipeline."""
     arrays = (cast(bindparam(column), ARRAY(type_)) for column, type_ in columns.items())
     return func.unnest(*arrays).table_valued(*columns).render_derived(name=name)
+
+
+class BoundFilters:
+    """A list's filters as conditions on values bound under the filter's name, for a select
+    built once per shape (which filters a request names): `conditions` those of a shape,
+    `given` a request's values. Building the select per request, with its values in it,
+    cost more than running it."""
+
+    def __init__(self, conditions: Mapping[str, ColumnElement[bool]]) -> None:
+        self._conditions = dict(conditions)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._conditions)
+
+    def given(self, filters: object) -> dict[str, Any]:
+        """The values of the filters `filters` names (its attributes of the conditions'
+        names that are not None), by name."""
+        return {
+            name: value
+            for name in self._conditions
+            if (value := getattr(filters, name)) is not None
+        }
+
+    def conditions(self, names: Collection[str]) -> list[ColumnElement[bool]]:
+        """The conditions of `names`, in the order they were declared (one select per set)."""
+        return [condition for name, condition in self._conditions.items() if name in names]
 
 
 class Versioned(Protocol):

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from worksync.common.directory import ProjectRole, projects_seen_by
 from worksync.common.fields import CENT
 from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
-from worksync.common.repository import Repository, as_table_rows
+from worksync.common.repository import BoundFilters, Repository, as_table_rows
 from worksync.timetracking.entries.schemas import EntryFilters
 from worksync.timetracking.errors import EntryOverlaps, TimerAlreadyRunning
 from worksync.timetracking.models import (
@@ -201,21 +201,18 @@ def readable_by(
 
 
 # The list's filters (`EntryFilters`' fields), each a condition on a value bound by its name.
-_FILTERS: dict[str, ColumnElement[bool]] = {
-    "project_id": TimeEntry.project_id == bindparam("project_id"),
-    "issue_id": TimeEntry.issue_id == bindparam("issue_id"),
-    "user_id": TimeEntry.user_id == bindparam("user_id"),
-    "from_date": TimeEntry.work_date >= bindparam("from_date"),
-    "to_date": TimeEntry.work_date <= bindparam("to_date"),
-    "billable": TimeEntry.billable == bindparam("billable"),
-    "source": TimeEntry.source == bindparam("source"),
-    "approval_state": TimeEntry.approval_state == bindparam("approval_state"),
-}
-
-
-def filter_values(filters: EntryFilters) -> dict[str, Any]:
-    """The filters given, by name: the values of their conditions."""
-    return {name: value for name in _FILTERS if (value := getattr(filters, name)) is not None}
+_FILTERS = BoundFilters(
+    {
+        "project_id": TimeEntry.project_id == bindparam("project_id"),
+        "issue_id": TimeEntry.issue_id == bindparam("issue_id"),
+        "user_id": TimeEntry.user_id == bindparam("user_id"),
+        "from_date": TimeEntry.work_date >= bindparam("from_date"),
+        "to_date": TimeEntry.work_date <= bindparam("to_date"),
+        "billable": TimeEntry.billable == bindparam("billable"),
+        "source": TimeEntry.source == bindparam("source"),
+        "approval_state": TimeEntry.approval_state == bindparam("approval_state"),
+    }
+)
 
 
 def _readable(
@@ -225,7 +222,7 @@ def _readable(
     may see (`readable_by`), narrowed by the `filtered` filters (and to the finished
     ones); every value bound."""
     query = of.where(TimeEntry.workspace_id == READER_WORKSPACE_ID, readable_by(everyone))
-    query = query.where(*(condition for name, condition in _FILTERS.items() if name in filtered))
+    query = query.where(*_FILTERS.conditions(filtered))
     return query.where(TimeEntry.duration_seconds.is_not(None)) if finished else query
 
 
@@ -233,8 +230,8 @@ def _readable(
 def _readable_page(
     everyone: bool, filtered: frozenset[str], key: SortKey, *, finished: bool, after_cursor: bool
 ) -> Select[Any]:
-    """A keyset page of `_readable` rows, built once per shape (`reader_values`,
-    `filter_values` and `keyset_parameters` give its values)."""
+    """A keyset page of `_readable` rows, built once per shape (`reader_values`, the
+    filters' `given` values and `keyset_parameters` give its values)."""
     readable = _readable(ENTRY_ROWS, everyone, filtered, finished=finished)
     return apply_bound_keyset(readable, key, after_cursor=after_cursor)
 
@@ -496,7 +493,7 @@ class EntryRepository(Repository):
     def readable_finished(reader: Reader, filters: EntryFilters) -> Select[TimeEntry]:
         """The finished entries the reader may see, narrowed by the list's filters, with their
         values: what the export reads later, in sessions of its own."""
-        values = filter_values(filters)
+        values = _FILTERS.given(filters)
         readable = _readable(_ENTRIES, reader.everyone, frozenset(values), finished=True)
         return readable.params({**reader_values(reader), **values})
 
@@ -516,7 +513,7 @@ class EntryRepository(Repository):
         """A keyset page of the entries the reader may see, narrowed by the list's filters
         (and a row more, telling whether another follows), as rows of the table: the list's
         answer."""
-        values = filter_values(filters)
+        values = _FILTERS.given(filters)
         return await self._readable_page(reader, values, key, params, finished=False)
 
     async def page_on_issue(

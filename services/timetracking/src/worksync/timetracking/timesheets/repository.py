@@ -7,10 +7,10 @@ from datetime import date
 from functools import lru_cache
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, Uuid, bindparam, or_, select, update
+from sqlalchemy import Select, Uuid, bindparam, or_, select, update
 
 from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
-from worksync.common.repository import Repository
+from worksync.common.repository import BoundFilters, Repository
 from worksync.timetracking.errors import TimesheetNotOpen
 from worksync.timetracking.models import ApprovalState, TimeEntry, Timesheet
 from worksync.timetracking.timesheets.schemas import TimesheetFilters
@@ -21,12 +21,14 @@ _WORKSPACE_ID = bindparam("workspace_id", type_=Uuid)
 _READER_ID = bindparam("reader_id", type_=Uuid)
 # The list's filters (`TimesheetFilters`' fields), each a condition on a value bound by its
 # name: the page's select is built once per shape, as building it cost more than running it.
-_FILTERS: dict[str, ColumnElement[bool]] = {
-    "state": Timesheet.state == bindparam("state"),
-    "user_id": Timesheet.user_id == bindparam("user_id"),
-    "from_date": Timesheet.period_end >= bindparam("from_date"),
-    "to_date": Timesheet.period_start <= bindparam("to_date"),
-}
+_FILTERS = BoundFilters(
+    {
+        "state": Timesheet.state == bindparam("state"),
+        "user_id": Timesheet.user_id == bindparam("user_id"),
+        "from_date": Timesheet.period_end >= bindparam("from_date"),
+        "to_date": Timesheet.period_start <= bindparam("to_date"),
+    }
+)
 
 
 @lru_cache(maxsize=64)
@@ -43,7 +45,7 @@ def _page(
                 Timesheet.user_id.in_(members_led_by(_WORKSPACE_ID, _READER_ID)),
             )
         )
-    query = query.where(*(condition for name, condition in _FILTERS.items() if name in filtered))
+    query = query.where(*_FILTERS.conditions(filtered))
     return apply_bound_keyset(query, key, after_cursor=after_cursor)
 
 
@@ -115,7 +117,7 @@ class TimesheetRepository(Repository):
     ) -> list[Timesheet]:
         """A keyset page of the timesheets `reader` may see (None: all, as admins do):
         their own and those of the members of the teams they lead."""
-        values = {name: value for name in _FILTERS if (value := getattr(filters, name)) is not None}
+        values = _FILTERS.given(filters)
         statement = _page(
             reader is None, frozenset(values), key, after_cursor=params.cursor is not None
         )

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from worksync.common.db import LoadedArray
 from worksync.common.errors import unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
-from worksync.common.repository import as_table_rows
+from worksync.common.repository import BoundFilters, as_table_rows
 from worksync.work_items.boards.rank_repository import RankRepository
 from worksync.work_items.boards.ranks import MAX_LENGTH, after, between
 from worksync.work_items.built_rows import insert_built, table_of
@@ -61,28 +61,30 @@ _TEXT_MATCH = Issue.__table__.c.search_vector.op("@@")(
 # page's select is built once per shape, as building it per request cost more than running
 # it. `live` leaves deleted issues out; `search_key` is a search that is also a key of the
 # project's ("RP-12"), which finds that issue besides any text match.
-_CONDITIONS: dict[str, ColumnElement[bool]] = {
-    "live": Issue.deleted_at.is_(None),
-    "state_ids": Issue.state_id.in_(bindparam("state_ids", expanding=True)),
-    "state_groups": Issue.state_id.in_(
-        select(State.id).where(
-            State.project_id == Issue.project_id,
-            State.group.in_(bindparam("state_groups", expanding=True)),
-        )
-    ),
-    "priorities": Issue.priority.in_(bindparam("priorities", expanding=True)),
-    "assignee_id": exists().where(
-        IssueAssignee.issue_id == Issue.id, IssueAssignee.user_id == bindparam("assignee_id")
-    ),
-    "label_id": exists().where(
-        IssueLabel.issue_id == Issue.id, IssueLabel.label_id == bindparam("label_id")
-    ),
-    "parent_id": Issue.parent_id == bindparam("parent_id"),
-    "due_before": Issue.due_date <= bindparam("due_before"),
-    "due_after": Issue.due_date >= bindparam("due_after"),
-    "search": _TEXT_MATCH,
-    "search_key": or_(_TEXT_MATCH, Issue.sequence_id == bindparam("search_key", type_=Integer)),
-}
+_CONDITIONS = BoundFilters(
+    {
+        "live": Issue.deleted_at.is_(None),
+        "state_ids": Issue.state_id.in_(bindparam("state_ids", expanding=True)),
+        "state_groups": Issue.state_id.in_(
+            select(State.id).where(
+                State.project_id == Issue.project_id,
+                State.group.in_(bindparam("state_groups", expanding=True)),
+            )
+        ),
+        "priorities": Issue.priority.in_(bindparam("priorities", expanding=True)),
+        "assignee_id": exists().where(
+            IssueAssignee.issue_id == Issue.id, IssueAssignee.user_id == bindparam("assignee_id")
+        ),
+        "label_id": exists().where(
+            IssueLabel.issue_id == Issue.id, IssueLabel.label_id == bindparam("label_id")
+        ),
+        "parent_id": Issue.parent_id == bindparam("parent_id"),
+        "due_before": Issue.due_date <= bindparam("due_before"),
+        "due_after": Issue.due_date >= bindparam("due_after"),
+        "search": _TEXT_MATCH,
+        "search_key": or_(_TEXT_MATCH, Issue.sequence_id == bindparam("search_key", type_=Integer)),
+    }
+)
 
 
 def _filter_values(filters: IssueFilters, identifier: str) -> tuple[frozenset[str], dict[str, Any]]:
@@ -122,7 +124,7 @@ def _page_of_project(
     query = ISSUE_ROWS.where(
         Issue.workspace_id == bindparam("workspace_id", type_=Uuid),
         Issue.project_id == bindparam("project_id", type_=Uuid),
-        *(condition for name, condition in _CONDITIONS.items() if name in conditions),
+        *_CONDITIONS.conditions(conditions),
     )
     return with_read_model(apply_bound_keyset(query, key, after_cursor=after_cursor))
 
