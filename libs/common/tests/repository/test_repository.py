@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import (
@@ -23,20 +22,17 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, Unmapped, mapped_column, unmapped_column
 
 from worksync.common.db import (
     IdMixin,
     Model,
-    create_engine,
-    create_sessionmaker,
     loaded_values,
     service_metadata,
 )
 from worksync.common.errors import Conflict
 from worksync.common.repository import Repository, as_table_rows
-from worksync.common.testing.schemas import schema_with_tables
 from worksync.common.testing.waiting import eventually, sessions_waiting_for_a_lock
 
 SCHEMA = f"repo_{uuid.uuid4().hex[:12]}"
@@ -66,19 +62,6 @@ class NameTaken(Conflict):
 
 class GadgetRepository(Repository):
     constraint_errors = {"uq_gadgets_name": NameTaken}
-
-
-@pytest.fixture(scope="module")
-async def engine(worksync_database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(worksync_database_url, pool_size=4)
-    async with schema_with_tables(engine, SCHEMA, Base.metadata):
-        yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_sessionmaker(engine)
 
 
 async def test_a_named_constraint_becomes_the_services_error(

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import Integer, String, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
-from worksync.common.db import IdMixin, Model, create_engine, create_sessionmaker, service_metadata
+from worksync.common.db import IdMixin, Model, service_metadata
 from worksync.common.errors import PreconditionFailed
 from worksync.common.preconditions import parse_if_match
 from worksync.common.repository import Repository
-from worksync.common.testing.schemas import schema_with_tables
 
 SCHEMA = f"versions_{uuid.uuid4().hex[:12]}"
 
@@ -37,19 +35,6 @@ class NoteRepository(Repository):
     async def lock(self, note_id: uuid.UUID, if_match: str | None) -> Note | None:
         expected = None if if_match is None else parse_if_match(if_match)
         return await self.lock_version(select(Note).where(Note.id == note_id), expected)
-
-
-@pytest.fixture(scope="module")
-async def engine(worksync_database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(worksync_database_url, pool_size=3)
-    async with schema_with_tables(engine, SCHEMA, Base.metadata):
-        yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
-def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_sessionmaker(engine)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.ids import new_id
-from worksync.work_items.built_rows import table_of
+from worksync.common.repository import orm_table
 from worksync.work_items.issues.repository import NEXT_NUMBER_POSITION_AND_RANK
 from worksync.work_items.models import Issue
 from worksync.work_items.testing import Api, World
@@ -19,7 +19,7 @@ ISSUES = 3_000
 async def test_a_new_issue_reads_the_last_position_and_rank_from_the_ends_of_their_indexes(
     world: World, api: Api, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    issues = table_of(Issue)
+    issues = orm_table(Issue)
     first = UUID((await api.issue(world))["id"])
     async with sessionmaker() as session:
         # A project of many issues: copies of the first, straight into the table.

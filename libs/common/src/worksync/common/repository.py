@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from sqlalchemy import (
@@ -25,18 +26,21 @@ from sqlalchemy import (
     Row,
     Select,
     String,
+    Table,
     TableValuedAlias,
     bindparam,
     cast,
     func,
     inspect,
     literal_column,
+    or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.types import TypeEngine
 
 from worksync.common.preconditions import EntityTags, check_version
@@ -66,6 +70,39 @@ def given_rows(name: str, columns: Mapping[str, type[TypeEngine[Any]]]) -> Table
     executemany sends a statement per row through psycopg's pipeline."""
     arrays = (cast(bindparam(column), ARRAY(type_)) for column, type_ in columns.items())
     return func.unnest(*arrays).table_valued(*columns).render_derived(name=name)
+
+
+# What else stores a projection's row beside a newer `sequence`: a condition on the stored
+# table and the proposed row (`excluded`).
+AlsoWhen = Callable[[Table, Any], ColumnElement[bool]]
+
+
+@cache
+def upsert_if_newer(
+    table: Table,
+    columns: tuple[str, ...],
+    *,
+    key: tuple[str, ...],
+    also_set: tuple[str, ...] = (),
+    also_when: AlsoWhen | None = None,
+) -> ReturningInsert[*tuple[Any, ...]]:
+    """A projection's upsert of one row, its values bound under the columns' names: the
+    row is stored unless the stored one's `sequence` is as new or newer (so duplicates and
+    late events change nothing), or `also_when` holds. Every column but the key's is
+    overwritten, and `also_set` (e.g. an `updated_at` left to its default) too. It returns
+    the key of a row it stored, none when it kept the stored one.
+
+    Built once per table and columns (cached): an event's consumer built it per event, and
+    building and keying it cost more than running it (in process, 0.69-0.90 ms against
+    0.21-0.31 ms an event)."""
+    proposed = insert(table).values({name: bindparam(name) for name in columns})
+    excluded = proposed.excluded
+    newer = table.c.sequence < excluded.sequence
+    return proposed.on_conflict_do_update(
+        index_elements=[table.c[name] for name in key],
+        set_={name: excluded[name] for name in (*columns, *also_set) if name not in key},
+        where=newer if also_when is None else or_(newer, also_when(table, excluded)),
+    ).returning(*(table.c[name] for name in key))
 
 
 class BoundFilters:
@@ -114,6 +151,16 @@ def as_table_rows(statement: Select[Any]) -> Select[Any]:
     return statement.with_only_columns(*mapper.columns)
 
 
+def orm_table(model: type[Any]) -> Table:
+    """The table of an ORM class (`__table__` is typed a mere FromClause), for Core
+    statements on it: no ORM step (a bulk `INSERT` through the class leaves a `None` out, and
+    an upsert through it costs the ORM's bulk path)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table
+
+
 def violated_constraint(exc: IntegrityError) -> str | None:
     """The name of the constraint (or unique index) a failed statement ran into."""
     diag = getattr(exc.orig, "diag", None)
@@ -159,6 +206,21 @@ class Repository:
     async def execute(self, statement: Executable) -> Result[Any]:
         with self.constraints_checked():
             return await self.session.execute(statement)
+
+    async def store_if_newer(
+        self,
+        table: Table,
+        values: Mapping[str, Any],
+        *,
+        key: tuple[str, ...],
+        also_set: tuple[str, ...] = (),
+    ) -> bool:
+        """Store a projection's row from an event unless a newer (or the same) `sequence`
+        is stored already (`upsert_if_newer`); whether it was stored."""
+        statement = upsert_if_newer(table, tuple(values), key=key, also_set=also_set)
+        with self.constraints_checked():
+            stored = await self.session.execute(statement, dict(values))
+        return stored.first() is not None
 
     async def read_rows(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None

@@ -10,30 +10,28 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import and_, exists, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import aliased
 
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, orm_table
 from worksync.identity.models import WorkspaceMembership
+
+_MEMBERSHIPS = orm_table(WorkspaceMembership)
 
 
 class MembershipRepository(Repository):
     async def apply(
         self, *, workspace_id: UUID, user_id: UUID, sequence: int, removed: bool
     ) -> None:
-        statement = insert(WorkspaceMembership).values(
-            workspace_id=workspace_id, user_id=user_id, sequence=sequence, removed=removed
-        )
-        await self.execute(
-            statement.on_conflict_do_update(
-                index_elements=[WorkspaceMembership.workspace_id, WorkspaceMembership.user_id],
-                set_={
-                    "sequence": statement.excluded.sequence,
-                    "removed": statement.excluded.removed,
-                    "updated_at": statement.excluded.updated_at,
-                },
-                where=WorkspaceMembership.sequence < statement.excluded.sequence,
-            )
+        await self.store_if_newer(
+            _MEMBERSHIPS,
+            {
+                "workspace_id": workspace_id,
+                "user_id": user_id,
+                "sequence": sequence,
+                "removed": removed,
+            },
+            key=("workspace_id", "user_id"),
+            also_set=("updated_at",),
         )
 
     async def share_a_workspace(self, user_id: UUID, other_user_id: UUID) -> bool:

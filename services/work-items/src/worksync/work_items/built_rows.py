@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Insert, Table, insert, inspect
+from sqlalchemy import Insert, insert, inspect
 
+from worksync.common.repository import orm_table
 from worksync.work_items.models.base import Base
 
 
@@ -28,13 +29,4 @@ def insert_built(rows: Sequence[Base]) -> tuple[Insert, list[dict[str, Any]]]:
     for row in rows:
         built = inspect(row).dict
         values.append({column: built[key] for key, column in columns if key in built})
-    return insert(table_of(model)), values
-
-
-def table_of(model: type[Base]) -> Table:
-    """The model's table. A Core `INSERT` of it takes `None` as NULL (JSON's `null` for a
-    JSON column) where the ORM's bulk `INSERT` leaves the column out, splitting the rows
-    into a statement per set of columns."""
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
+    return insert(orm_table(model)), values

@@ -11,11 +11,12 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.auth import Principal
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, orm_table
 from worksync.workspace.models import User
+
+_USERS = orm_table(User)
 
 
 @dataclass(frozen=True)
@@ -37,16 +38,7 @@ class UserRepository(Repository):
         values: dict[str, Any] = {"user_id": user_id, "sequence": sequence, "is_active": is_active}
         if profile is not None:
             values |= {"email": profile.email, "display_name": profile.display_name}
-        statement = insert(User).values(**values)
-        changed = {name: statement.excluded[name] for name in values if name != "user_id"}
-        applied = await self.execute(
-            statement.on_conflict_do_update(
-                index_elements=[User.user_id],
-                set_={**changed, "updated_at": statement.excluded.updated_at},
-                where=User.sequence < statement.excluded.sequence,
-            ).returning(User.user_id)
-        )
-        return applied.first() is not None
+        return await self.store_if_newer(_USERS, values, key=("user_id",), also_set=("updated_at",))
 
     async def active_profile(self, user_id: UUID) -> Profile | None:
         """The profile of an active user we know of, else None."""

@@ -32,6 +32,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from worksync.common.directory.tables import DirectoryTables
+from worksync.common.repository import AlsoWhen, upsert_if_newer
 from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
 
 ColumnValues = Mapping[str, object]
@@ -73,17 +74,10 @@ async def _upsert(
     values: ColumnValues,
     *,
     key: tuple[str, ...],
-    also_when: ColumnElement[bool] | None = None,
+    also_when: AlsoWhen | None = None,
 ) -> None:
-    statement = insert(table).values(dict(values))
-    newer = table.c.sequence < statement.excluded.sequence
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c[name] for name in key],
-            set_={name: statement.excluded[name] for name in values if name not in key},
-            where=newer if also_when is None else or_(newer, also_when),
-        )
-    )
+    statement = upsert_if_newer(table, tuple(values), key=key, also_when=also_when)
+    await session.execute(statement, dict(values))
 
 
 async def _release_slug(
@@ -150,22 +144,23 @@ async def apply_member(
 ) -> None:
     """Store a membership (`values` hold `workspace_id`, `user_id`, `role`, `removed`, and
     `email` and `display_name` when known)."""
-    table = tables.members
-    excluded = insert(table).excluded  # the proposed row, as `ON CONFLICT` names it
-    # The fallback of the caller's own membership (`members/me`) cannot learn their email;
-    # the event of the very same version may still fill it in (role and removal are the
-    # same at the same version).
-    fills_in_details = and_(
+    await _upsert(
+        session,
+        tables.members,
+        {**values, "sequence": sequence},
+        key=("workspace_id", "user_id"),
+        also_when=_fills_in_details,
+    )
+
+
+def _fills_in_details(table: Table, excluded: Any) -> ColumnElement[bool]:
+    """The fallback of the caller's own membership (`members/me`) cannot learn their email;
+    the event of the very same version may still fill it in (role and removal are the same
+    at the same version)."""
+    return and_(
         table.c.sequence == excluded.sequence,
         table.c.email.is_(None),
         excluded.email.is_not(None),
-    )
-    await _upsert(
-        session,
-        table,
-        {**values, "sequence": sequence},
-        key=("workspace_id", "user_id"),
-        also_when=fills_in_details,
     )
 
 

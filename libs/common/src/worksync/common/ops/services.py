@@ -58,14 +58,6 @@ class Projection:
     refilled_by: Sequence[str]
 
 
-def orm_table(model: type[Any]) -> Table:
-    """The table of an ORM class, for a `Projection` (`__table__` is typed a mere FromClause)."""
-    table = model.__table__
-    if not isinstance(table, Table):
-        raise TypeError(f"{model.__name__} is not mapped to one table")
-    return table
-
-
 DIRECTORY_REFILLED_BY = (
     "workspace.workspace",
     "workspace.member",

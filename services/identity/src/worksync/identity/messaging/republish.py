@@ -15,8 +15,8 @@ from worksync.common.ops.services import (
     AggregateType,
     Projection,
     ServiceOperations,
-    orm_table,
 )
+from worksync.common.repository import orm_table
 from worksync.identity.config import IdentitySettings
 from worksync.identity.messaging.published import UserUpdated, outbox
 from worksync.identity.messaging.recording import record_user

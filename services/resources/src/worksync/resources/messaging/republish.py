@@ -10,8 +10,8 @@ from worksync.common.ops.services import (
     Projection,
     ServiceOperations,
     directory_projection,
-    orm_table,
 )
+from worksync.common.repository import orm_table
 from worksync.resources.config import ResourcesSettings
 from worksync.resources.messaging.published import outbox
 from worksync.resources.models import StaffSkills, directory_tables

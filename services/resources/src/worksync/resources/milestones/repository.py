@@ -7,13 +7,22 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import Row, bindparam, select, text
-from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy import ARRAY, Row, bindparam, select, text
 from sqlalchemy.types import Uuid
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, orm_table
 from worksync.resources.models import Milestone, MilestoneDependency, TrackedIssue
+
+_TRACKED_ISSUES = orm_table(TrackedIssue)
+# Built once: every issue event of a project asks it.
+_LINKING = (
+    select(Milestone)
+    .where(Milestone.issue_ids.contains(bindparam("linked_issue_ids", type_=ARRAY(Uuid))))
+    .order_by(Milestone.id)
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
 
 
 @dataclass(frozen=True)
@@ -136,13 +145,7 @@ class MilestoneRepository(Repository):
     async def linking(self, issue_id: UUID) -> Sequence[Milestone]:
         """The milestones linking an issue, locked, in one order (no deadlocks)."""
         await self.flush()
-        rows = await self.session.scalars(
-            select(Milestone)
-            .where(Milestone.issue_ids.contains([issue_id]))
-            .order_by(Milestone.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+        rows = await self.session.scalars(_LINKING, {"linked_issue_ids": [issue_id]})
         return rows.all()
 
     async def dependencies(self, milestone_ids: Iterable[UUID]) -> Sequence[MilestoneDependency]:
@@ -222,10 +225,4 @@ class TrackedIssueRepository(Repository):
             "deleted": deleted,
             "sequence": sequence,
         }
-        proposed = upsert(TrackedIssue).values(values)
-        statement = proposed.on_conflict_do_update(
-            index_elements=[TrackedIssue.issue_id],
-            set_={name: proposed.excluded[name] for name in values if name != "issue_id"},
-            where=TrackedIssue.sequence < proposed.excluded.sequence,
-        ).returning(TrackedIssue.issue_id)
-        return (await self.session.execute(statement)).first() is not None
+        return await self.store_if_newer(_TRACKED_ISSUES, values, key=("issue_id",))

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import CompoundSelect, literal_column, select, union_all
-from sqlalchemy.dialects.postgresql import insert as upsert
 
 from worksync.common.fields import distinct_skills
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, orm_table
 from worksync.resources.models import CapacityProfile, StaffSkills
+
+_STAFF_SKILLS = orm_table(StaffSkills)
 
 
 class StaffSkillsRepository(Repository):
@@ -33,13 +34,7 @@ class StaffSkillsRepository(Repository):
             "contributes": contributes,
             "sequence": sequence,
         }
-        proposed = upsert(StaffSkills).values(values)
-        statement = proposed.on_conflict_do_update(
-            index_elements=[StaffSkills.staff_profile_id],
-            set_={name: proposed.excluded[name] for name in values if name != "staff_profile_id"},
-            where=StaffSkills.sequence < proposed.excluded.sequence,
-        ).returning(StaffSkills.staff_profile_id)
-        return (await self.session.execute(statement)).first() is not None
+        return await self.store_if_newer(_STAFF_SKILLS, values, key=("staff_profile_id",))
 
     async def skills_by_user(self, workspace_id: UUID) -> dict[UUID, list[str]]:
         """Each user's skills in the workspace: their active capacity profile's, then those

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from sqlalchemy import Uuid, bindparam, select
-from sqlalchemy.dialects.postgresql import insert
 
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, orm_table
 from worksync.timetracking.models import Issue
 
 
@@ -24,6 +23,7 @@ class IssueState:
     deleted: bool
 
 
+_ISSUES = orm_table(Issue)
 # Built once with bound values: every worklog reads its issue.
 _ISSUE = select(Issue).where(Issue.issue_id == bindparam("issue_id", type_=Uuid))
 
@@ -31,14 +31,8 @@ _ISSUE = select(Issue).where(Issue.issue_id == bindparam("issue_id", type_=Uuid)
 class IssueRepository(Repository):
     async def apply(self, state: IssueState, *, sequence: int) -> None:
         """Store the issue unless a newer (or the same) sequence is stored already."""
-        values = {**state.__dict__, "sequence": sequence}
-        statement = insert(Issue).values(values)
-        await self.execute(
-            statement.on_conflict_do_update(
-                index_elements=[Issue.issue_id],
-                set_={name: statement.excluded[name] for name in values if name != "issue_id"},
-                where=Issue.sequence < statement.excluded.sequence,
-            )
+        await self.store_if_newer(
+            _ISSUES, {**state.__dict__, "sequence": sequence}, key=("issue_id",)
         )
 
     async def get(self, issue_id: UUID) -> Issue | None:

@@ -19,8 +19,8 @@ from worksync.common.ops.services import (
     Projection,
     ServiceOperations,
     directory_projection,
-    orm_table,
 )
+from worksync.common.repository import orm_table
 from worksync.timetracking.config import TimetrackingSettings
 from worksync.timetracking.messaging.published import EntryUpdated, outbox
 from worksync.timetracking.messaging.recording import record_entry

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy.dialects.postgresql import insert
-
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, orm_table
 from worksync.timetracking.models import Client
+
+_CLIENTS = orm_table(Client)
 
 
 class ClientRepository(Repository):
@@ -22,13 +22,4 @@ class ClientRepository(Repository):
             "deleted": deleted,
             "sequence": sequence,
         }
-        statement = insert(Client).values(values)
-        await self.execute(
-            statement.on_conflict_do_update(
-                index_elements=[Client.client_id],
-                set_={
-                    column: statement.excluded[column] for column in values if column != "client_id"
-                },
-                where=Client.sequence < statement.excluded.sequence,
-            )
-        )
+        await self.store_if_newer(_CLIENTS, values, key=("client_id",))

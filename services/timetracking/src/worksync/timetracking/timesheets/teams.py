@@ -5,10 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, exists, select
-from sqlalchemy.dialects.postgresql import insert
 
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, orm_table
 from worksync.timetracking.models import Team, TeamMember
+
+_TEAMS = orm_table(Team)
+_TEAM_MEMBERS = orm_table(TeamMember)
 
 
 class TeamRepository(Repository):
@@ -29,14 +31,7 @@ class TeamRepository(Repository):
             "deleted": deleted,
             "sequence": sequence,
         }
-        statement = insert(Team).values(values)
-        await self.execute(
-            statement.on_conflict_do_update(
-                index_elements=[Team.team_id],
-                set_={name: statement.excluded[name] for name in values if name != "team_id"},
-                where=Team.sequence < statement.excluded.sequence,
-            )
-        )
+        await self.store_if_newer(_TEAMS, values, key=("team_id",))
 
     async def apply_member(
         self, team_id: UUID, user_id: UUID, workspace_id: UUID, *, removed: bool, sequence: int
@@ -49,17 +44,7 @@ class TeamRepository(Repository):
             "removed": removed,
             "sequence": sequence,
         }
-        statement = insert(TeamMember).values(values)
-        await self.execute(
-            statement.on_conflict_do_update(
-                index_elements=[TeamMember.team_id, TeamMember.user_id],
-                set_={
-                    "removed": statement.excluded.removed,
-                    "sequence": statement.excluded.sequence,
-                },
-                where=TeamMember.sequence < statement.excluded.sequence,
-            )
-        )
+        await self.store_if_newer(_TEAM_MEMBERS, values, key=("team_id", "user_id"))
 
     async def leads(self, workspace_id: UUID, lead_id: UUID, user_id: UUID) -> bool:
         """Whether `lead_id` leads a live team of the workspace that `user_id` belongs to."""

@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, select
 
 from worksync.common.pagination import PageParams, SortKey, apply_keyset
-from worksync.common.repository import Repository
+from worksync.common.repository import Repository, orm_table
 from worksync.work_items.activity.schemas import ActivityFilters
-from worksync.work_items.built_rows import table_of
 from worksync.work_items.models import IssueActivity
 
 
@@ -21,7 +20,7 @@ class ActivityRepository(Repository):
         rows of a 500-task template). Entries set the same keys."""
         if entries:
             with self.constraints_checked():
-                await self.session.execute(insert(table_of(IssueActivity)), list(entries))
+                await self.session.execute(insert(orm_table(IssueActivity)), list(entries))
 
     async def page(
         self,

@@ -29,10 +29,10 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from worksync.common.db import LoadedArray
 from worksync.common.errors import unknown_reference
 from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
-from worksync.common.repository import BoundFilters, as_table_rows
+from worksync.common.repository import BoundFilters, as_table_rows, orm_table
 from worksync.work_items.boards.rank_repository import RankRepository
 from worksync.work_items.boards.ranks import MAX_LENGTH, after, between
-from worksync.work_items.built_rows import insert_built, table_of
+from worksync.work_items.built_rows import insert_built
 from worksync.work_items.hierarchy import HierarchyRepository
 from worksync.work_items.issues.schemas import IssueFilters
 from worksync.work_items.models import (
@@ -182,7 +182,7 @@ def _of_project(
 # Python delays the next create of the project.
 _WORKSPACE_ID = bindparam("of_workspace", type_=Uuid)
 _PROJECT_ID = bindparam("of_project", type_=Uuid)
-_counters = table_of(IssueCounter)
+_counters = orm_table(IssueCounter)
 # Each maximum is read from the end of its index, whose columns before it are exactly the
 # ones named: the position's starts with the workspace (by the project alone, the maximum
 # was an aggregate over every issue of the project), the rank's with the project (named

@@ -21,8 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 
-from worksync.common.repository import Repository, given_rows
-from worksync.work_items.built_rows import table_of
+from worksync.common.repository import Repository, given_rows, orm_table
 from worksync.work_items.models import Issue, TimeEntry
 from worksync.work_items.time_logs.versions import StoredEntry
 
@@ -46,7 +45,7 @@ def logged_minutes(
 
 # Built once with bound values: every batch of time-entry events runs them, and building
 # them cost more of the worker's time than running them.
-_entries = table_of(TimeEntry)
+_entries = orm_table(TimeEntry)
 _STORED = select(
     _entries.c.entry_id,
     _entries.c.issue_id,
