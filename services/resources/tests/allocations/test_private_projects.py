@@ -70,3 +70,47 @@ async def test_a_private_projects_allocations_are_seen_by_its_members_and_admins
     await seeder.update_project(secret, visibility="public")
     assert await _listed(client, team, outsider) == every
     assert (await client.get(hidden, headers=outsider.headers)).status_code == 200
+
+
+async def test_members_paging_one_list_shape_in_turn_each_see_their_own(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, team: Team
+) -> None:
+    """The list's select is built once per shape with the reader bound: two members paging
+    the same shape (with and without a filter) page after page, in turn, each see theirs."""
+    secret = await seeder.project(team.workspace, name="Backroom", visibility="private")
+    insider = await seeder.member(team.workspace, display_name="Ines Insider")
+    outsider = await seeder.member(team.workspace, display_name="Olaf Outsider")
+    await seeder.project_member(secret, insider)
+    public = {(await _allocate(client, team, team.member, team.project.id))["id"]}
+    hidden = {(await _allocate(client, team, insider, secret.id))["id"] for _ in range(2)}
+    own = {(await _allocate(client, team, outsider, secret.id))["id"]}
+    readers = {"insider": insider, "outsider": outsider}
+    expected = {
+        ("insider", None): public | hidden | own,
+        ("outsider", None): public | own,
+        ("insider", secret.id): hidden | own,
+        ("outsider", secret.id): own,
+    }
+    for project_id in (None, secret.id):
+        params = {"limit": "1"} | ({} if project_id is None else {"project_id": str(project_id)})
+        seen: dict[str, set[str]] = {name: set() for name in readers}
+        cursors: dict[str, str | None] = dict.fromkeys(readers)
+        done: set[str] = set()
+        while done != set(readers):
+            for name, person in readers.items():
+                if name in done:
+                    continue
+                cursor = cursors[name]
+                response = await client.get(
+                    f"{team.base}/allocations",
+                    params=params | ({} if cursor is None else {"cursor": cursor}),
+                    headers=person.headers,
+                )
+                assert response.status_code == 200, response.text
+                page = response.json()
+                seen[name] |= {item["id"] for item in page["items"]}
+                cursors[name] = page["next_cursor"]
+                if page["next_cursor"] is None:
+                    done.add(name)
+        for name in readers:
+            assert seen[name] == expected[(name, project_id)], (name, project_id)

@@ -36,13 +36,22 @@ from worksync.common.directory.dependencies import (
     workspace_context,
 )
 from worksync.common.directory.handlers import directory_handlers, merge_handlers
-from worksync.common.directory.store import DirectoryMembership, projects_seen_by
+from worksync.common.directory.store import (
+    READER_ID,
+    READER_WORKSPACE_ID,
+    DirectoryMembership,
+    ReaderIds,
+    projects_seen_by,
+    reader_values,
+)
 from worksync.common.directory.tables import DirectoryTables, define_directory_tables
 from worksync.common.directory.workspace_api import DirectoryUnavailable
 from worksync.common.roles import ProjectRole, ProjectVisibility, WorkspaceRole
 
 __all__ = [
     "DIRECTORY_ERRORS",
+    "READER_ID",
+    "READER_WORKSPACE_ID",
     "VIEWER_ERRORS",
     "Directory",
     "DirectoryDep",
@@ -58,6 +67,7 @@ __all__ = [
     "ProjectSetUp",
     "ProjectViewer",
     "ProjectVisibility",
+    "ReaderIds",
     "WorkspaceAdmin",
     "WorkspaceContext",
     "WorkspaceGuest",
@@ -70,5 +80,6 @@ __all__ = [
     "merge_handlers",
     "project_context",
     "projects_seen_by",
+    "reader_values",
     "workspace_context",
 ]

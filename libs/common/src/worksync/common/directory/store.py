@@ -12,7 +12,7 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from sqlalchemy import (
@@ -325,6 +325,28 @@ async def find_project(
     if row is None:
         return None
     return _stored_project(row._mapping)
+
+
+# Who reads, as values bound into a statement built once (`reader_values` gives them): what
+# a member may see is the same SQL for every member, so a list's select is kept per shape
+# rather than built per request with the reader's ids in it.
+READER_WORKSPACE_ID = bindparam("reader_workspace_id", type_=Uuid)
+READER_ID = bindparam("reader_id", type_=Uuid)
+
+
+class ReaderIds(Protocol):
+    """Who reads: a workspace member (`WorkspaceContext` is one)."""
+
+    @property
+    def workspace_id(self) -> UUID: ...
+
+    @property
+    def user_id(self) -> UUID: ...
+
+
+def reader_values(reader: ReaderIds) -> dict[str, UUID]:
+    """The values of `READER_WORKSPACE_ID` and `READER_ID` for `reader`."""
+    return {"reader_workspace_id": reader.workspace_id, "reader_id": reader.user_id}
 
 
 def projects_seen_by(

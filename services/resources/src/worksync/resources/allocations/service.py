@@ -93,7 +93,7 @@ class AllocationService:
     ) -> tuple[list[AllocationRead], str | None]:
         key = SORT_KEYS[sort]
         rows = await self.allocations.page(
-            context.workspace_id, where, key, params, seen_by=_seen_by(context)
+            context, where, key, params, everyone=_sees_everyone(context)
         )
         items, next_cursor = build_page(rows, key, params)
         return [_read(item) for item in items], next_cursor
@@ -179,7 +179,7 @@ class AllocationService:
         locked: dict[UUID, Allocation] = {}
         for allocation_id in sorted(seen):
             allocation = await self.allocations.get(
-                context.workspace_id, allocation_id, for_update=True
+                context, allocation_id, everyone=True, for_update=True
             )
             if allocation is not None:
                 locked[allocation_id] = allocation
@@ -302,17 +302,18 @@ class AllocationService:
         self, context: WorkspaceContext, allocation_id: UUID, *, for_update: bool = False
     ) -> Allocation:
         allocation = await self.allocations.get(
-            context.workspace_id, allocation_id, for_update=for_update, seen_by=_seen_by(context)
+            context, allocation_id, everyone=_sees_everyone(context), for_update=for_update
         )
         if allocation is None:
             raise not_found("allocation")
         return allocation
 
 
-def _seen_by(context: WorkspaceContext) -> UUID | None:
-    """Whose view limits the allocations the caller reads: none for workspace owners and
-    admins (every project is theirs to see), else the caller's (`projects_seen_by`)."""
-    return None if context.role.administers else context.user_id
+def _sees_everyone(context: WorkspaceContext) -> bool:
+    """Whether the caller reads every allocation of the workspace: its owners and admins do
+    (every project is theirs to see); others see theirs and their projects' (see the
+    repository's `_SEEN_BY_READER`)."""
+    return context.role.administers
 
 
 class BulkRefused(AppError):

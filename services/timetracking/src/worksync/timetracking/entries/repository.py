@@ -31,7 +31,13 @@ from sqlalchemy import (
     tuple_,
 )
 
-from worksync.common.directory import ProjectRole, projects_seen_by
+from worksync.common.directory import (
+    READER_ID,
+    READER_WORKSPACE_ID,
+    ProjectRole,
+    projects_seen_by,
+    reader_values,
+)
 from worksync.common.fields import CENT
 from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
 from worksync.common.repository import BoundFilters, Repository, as_table_rows
@@ -160,22 +166,16 @@ _ENTRY_DAYS = text(DAY_SPLIT_SQL.format(entries=ONE_ENTRY))
 _USER_DAYS = text(DAY_SPLIT_SQL.format(entries=USER_ENTRIES_IN_RANGE))
 
 
-# The reader of `readable_by` as bound values (`reader_values`): a statement saying what a
-# reader may see is built once per shape, as building it per request cost more than
-# running it (a member's page of 50 entries spent 0.40 ms building its select).
-READER_WORKSPACE_ID = bindparam("reader_workspace_id", type_=Uuid)
-READER_ID = bindparam("reader_id", type_=Uuid)
+# The reader of `readable_by` as bound values (the kit's `READER_…`, `reader_values`): a
+# statement saying what a reader may see is built once per shape, as building it per
+# request cost more than running it (a member's page of 50 entries spent 0.40 ms building
+# its select).
 _ADMINISTERED_PROJECTS = select(directory_tables.project_members.c.project_id).where(
     directory_tables.project_members.c.workspace_id == READER_WORKSPACE_ID,
     directory_tables.project_members.c.user_id == READER_ID,
     directory_tables.project_members.c.role == ProjectRole.ADMIN.value,
     directory_tables.project_members.c.removed.is_(False),
 )
-
-
-def reader_values(reader: Reader) -> dict[str, UUID]:
-    """The values of `READER_WORKSPACE_ID` and `READER_ID` for `reader`."""
-    return {"reader_workspace_id": reader.workspace_id, "reader_id": reader.user_id}
 
 
 def readable_by(

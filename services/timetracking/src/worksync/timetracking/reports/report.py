@@ -59,7 +59,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from worksync.common.directory import WorkspaceContext
+from worksync.common.directory import WorkspaceContext, reader_values
 from worksync.common.errors import AppError
 from worksync.common.fields import CENT, Money
 from worksync.timetracking import time_rules
@@ -68,7 +68,6 @@ from worksync.timetracking.entries.export import text_cell
 from worksync.timetracking.entries.repository import (
     DEFAULT_WEEK_START,
     readable_by,
-    reader_values,
 )
 from worksync.timetracking.errors import invalid_times
 from worksync.timetracking.models import (

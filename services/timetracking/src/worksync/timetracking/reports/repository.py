@@ -29,8 +29,9 @@ from sqlalchemy import (
     union_all,
 )
 
+from worksync.common.directory import reader_values
 from worksync.common.repository import Repository
-from worksync.timetracking.entries.repository import Reader, readable_by, reader_values
+from worksync.timetracking.entries.repository import Reader, readable_by
 from worksync.timetracking.models import DailyTotal, MonthlyTotal, directory_tables
 from worksync.timetracking.time_rules import split_by_months
 

@@ -7,8 +7,9 @@ from datetime import date
 from functools import lru_cache
 from uuid import UUID
 
-from sqlalchemy import Select, Uuid, bindparam, or_, select, update
+from sqlalchemy import Select, bindparam, or_, select, update
 
+from worksync.common.directory import READER_ID, READER_WORKSPACE_ID
 from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
 from worksync.common.repository import BoundFilters, Repository
 from worksync.timetracking.errors import TimesheetNotOpen
@@ -17,8 +18,6 @@ from worksync.timetracking.timesheets.schemas import TimesheetFilters
 from worksync.timetracking.timesheets.teams import members_led_by
 
 PERIOD_UNIQUE = "uq_timesheets_workspace_id_user_id_period_start"
-_WORKSPACE_ID = bindparam("workspace_id", type_=Uuid)
-_READER_ID = bindparam("reader_id", type_=Uuid)
 # The list's filters (`TimesheetFilters`' fields), each a condition on a value bound by its
 # name: the page's select is built once per shape, as building it cost more than running it.
 _FILTERS = BoundFilters(
@@ -35,14 +34,14 @@ _FILTERS = BoundFilters(
 def _page(
     everyone: bool, filtered: frozenset[str], key: SortKey, *, after_cursor: bool
 ) -> Select[Timesheet]:
-    """A keyset page of the workspace's (`workspace_id`) timesheets the reader may see:
-    all (`everyone`), or the reader's (`reader_id`) own and their teams' members'."""
-    query = select(Timesheet).where(Timesheet.workspace_id == _WORKSPACE_ID)
+    """A keyset page of the reader's workspace's timesheets the reader may see (the kit's
+    `READER_…`): all (`everyone`), or the reader's own and their teams' members'."""
+    query = select(Timesheet).where(Timesheet.workspace_id == READER_WORKSPACE_ID)
     if not everyone:
         query = query.where(
             or_(
-                Timesheet.user_id == _READER_ID,
-                Timesheet.user_id.in_(members_led_by(_WORKSPACE_ID, _READER_ID)),
+                Timesheet.user_id == READER_ID,
+                Timesheet.user_id.in_(members_led_by(READER_WORKSPACE_ID, READER_ID)),
             )
         )
     query = query.where(*_FILTERS.conditions(filtered))
@@ -122,7 +121,7 @@ class TimesheetRepository(Repository):
             reader is None, frozenset(values), key, after_cursor=params.cursor is not None
         )
         parameters = {
-            "workspace_id": workspace_id,
+            "reader_workspace_id": workspace_id,
             "reader_id": reader,
             **values,
             **keyset_parameters(key, params),
