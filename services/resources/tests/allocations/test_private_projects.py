@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
+from worksync.common.testing.pages import pages_in_turn
 from worksync.common.testing.problems import assert_problem
 from worksync.resources.testing import Team
 
@@ -84,33 +85,12 @@ async def test_members_paging_one_list_shape_in_turn_each_see_their_own(
     public = {(await _allocate(client, team, team.member, team.project.id))["id"]}
     hidden = {(await _allocate(client, team, insider, secret.id))["id"] for _ in range(2)}
     own = {(await _allocate(client, team, outsider, secret.id))["id"]}
-    readers = {"insider": insider, "outsider": outsider}
+    readers = {"insider": insider.headers, "outsider": outsider.headers}
     expected = {
-        ("insider", None): public | hidden | own,
-        ("outsider", None): public | own,
-        ("insider", secret.id): hidden | own,
-        ("outsider", secret.id): own,
+        None: {"insider": public | hidden | own, "outsider": public | own},
+        secret.id: {"insider": hidden | own, "outsider": own},
     }
-    for project_id in (None, secret.id):
-        params = {"limit": "1"} | ({} if project_id is None else {"project_id": str(project_id)})
-        seen: dict[str, set[str]] = {name: set() for name in readers}
-        cursors: dict[str, str | None] = dict.fromkeys(readers)
-        done: set[str] = set()
-        while done != set(readers):
-            for name, person in readers.items():
-                if name in done:
-                    continue
-                cursor = cursors[name]
-                response = await client.get(
-                    f"{team.base}/allocations",
-                    params=params | ({} if cursor is None else {"cursor": cursor}),
-                    headers=person.headers,
-                )
-                assert response.status_code == 200, response.text
-                page = response.json()
-                seen[name] |= {item["id"] for item in page["items"]}
-                cursors[name] = page["next_cursor"]
-                if page["next_cursor"] is None:
-                    done.add(name)
-        for name in readers:
-            assert seen[name] == expected[(name, project_id)], (name, project_id)
+    for project_id, seen_by in expected.items():
+        shape = {} if project_id is None else {"project_id": str(project_id)}
+        listed = await pages_in_turn(client, f"{team.base}/allocations", readers, shape)
+        assert {name: set(ids) for name, ids in listed.items()} == seen_by, shape

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.testing.clients import asgi_client
 from worksync.common.testing.directory import DirectorySeeder, SeededUser
+from worksync.common.testing.pages import pages_in_turn
 from worksync.common.testing.problems import assert_problem
 from worksync.common.testing.tokens import TokenMinter
 from worksync.timetracking.config import TimetrackingSettings
@@ -267,3 +268,25 @@ async def test_two_approvers_deciding_at_once_one_wins(
     assert statuses == [200, 409, 409], [r.text for r in responses]
     events = await outbox_of(sessionmaker, UUID(request_id))
     assert len(events) == 2
+
+
+async def test_readers_paging_one_list_shape_in_turn_each_see_their_own(
+    client: httpx.AsyncClient, seeder: DirectorySeeder, world: World
+) -> None:
+    """The list's select is built once per shape with the reader bound: Ada (whose time it
+    is), Bob (her lead) and Carl (neither) page the same shapes in turn, each seeing theirs."""
+    timed, dated = await approved_week(client, seeder, world)
+    asked = [
+        (await ask(client, world, world.ada, entry["id"], action="delete")).json()["id"]
+        for entry in (timed, dated)
+    ]
+    carl = await seeder.member(world.workspace, display_name="Carl Coder")
+    readers = {"ada": world.ada.headers, "bob": world.bob.headers, "carl": carl.headers}
+    url = f"{world.base}/modification-requests"
+    for shape in ({}, {"state": "pending"}, {"user_id": str(world.ada.id)}):
+        listed = await pages_in_turn(client, url, readers, shape)
+        assert {name: set(ids) for name, ids in listed.items()} == {
+            "ada": set(asked),
+            "bob": set(asked),
+            "carl": set(),
+        }, shape

@@ -110,8 +110,9 @@ class ModificationService:
     async def page(
         self, workspace: WorkspaceContext, filters: RequestFilters, params: PageParams
     ) -> tuple[list[RequestOut], str | None]:
-        reader = None if workspace.role.administers else workspace.user_id
-        rows = await self.requests.page(workspace.workspace_id, reader, filters, SORT, params)
+        rows = await self.requests.page(
+            workspace, filters, SORT, params, everyone=workspace.role.administers
+        )
         items, next_cursor = build_page(rows, SORT, params)
         return [RequestOut.of(row) for row in items], next_cursor
 

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import Select, bindparam, or_, select, update
 
-from worksync.common.directory import READER_ID, READER_WORKSPACE_ID
+from worksync.common.directory import READER_ID, READER_WORKSPACE_ID, ReaderIds, reader_values
 from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
 from worksync.common.repository import BoundFilters, Repository
 from worksync.timetracking.errors import TimesheetNotOpen
@@ -108,22 +108,17 @@ class TimesheetRepository(Repository):
 
     async def page(
         self,
-        workspace_id: UUID,
-        reader: UUID | None,
+        reader: ReaderIds,
         filters: TimesheetFilters,
         key: SortKey,
         params: PageParams,
+        *,
+        everyone: bool,
     ) -> list[Timesheet]:
-        """A keyset page of the timesheets `reader` may see (None: all, as admins do):
-        their own and those of the members of the teams they lead."""
+        """A keyset page of the timesheets `reader` may see (any of the workspace's:
+        `everyone`, as admins do): their own and those of the members of the teams they
+        lead."""
         values = _FILTERS.given(filters)
-        statement = _page(
-            reader is None, frozenset(values), key, after_cursor=params.cursor is not None
-        )
-        parameters = {
-            "reader_workspace_id": workspace_id,
-            "reader_id": reader,
-            **values,
-            **keyset_parameters(key, params),
-        }
+        statement = _page(everyone, frozenset(values), key, after_cursor=params.cursor is not None)
+        parameters = {**reader_values(reader), **values, **keyset_parameters(key, params)}
         return list(await self.session.scalars(statement, parameters))

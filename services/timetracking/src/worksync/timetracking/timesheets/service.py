@@ -171,8 +171,9 @@ class TimesheetService:
     ) -> tuple[list[TimesheetOut], str | None]:
         with invalid_times():
             time_rules.check_date_range(filters.from_date, filters.to_date)
-        reader = None if workspace.role.administers else workspace.user_id
-        rows = await self.sheets.page(workspace.workspace_id, reader, filters, SORT, params)
+        rows = await self.sheets.page(
+            workspace, filters, SORT, params, everyone=workspace.role.administers
+        )
         items, next_cursor = build_page(rows, SORT, params)
         return [TimesheetOut.of(sheet) for sheet in items], next_cursor
 
