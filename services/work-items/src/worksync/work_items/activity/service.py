@@ -153,10 +153,9 @@ class ActivityService:
     ) -> tuple[list[ActivityEntry], str | None]:
         """An issue's feed; of a deleted issue only for project admins (as the issue)."""
         include_deleted = context.project.role is ProjectRole.ADMIN
-        issue = await IssueRepository(self.session).get(
+        if not await IssueRepository(self.session).found(
             context.project.id, issue_id, include_deleted=include_deleted
-        )
-        if issue is None:
+        ):
             raise not_found("issue")
         return await self._page(
             [

@@ -48,7 +48,7 @@ class MoveService:
         self, context: ProjectContext, issue_id: UUID, request: Move, now: datetime
     ) -> Issue:
         project = context.project
-        if await self.issues.get(project.id, issue_id) is None:
+        if not await self.issues.found(project.id, issue_id):
             raise not_found("issue")
         await self.ranks.lock(project.id)
         row = await self.issues.get_for_update(project.id, issue_id)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from uuid import UUID
 
-from sqlalchemy import Select, delete, exists, func, select
+from sqlalchemy import ARRAY, Select, Uuid, any_, bindparam, delete, exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from worksync.common.errors import unknown_reference
-from worksync.common.pagination import PageParams, SortKey, apply_keyset
+from worksync.common.pagination import PageParams, SortKey, apply_bound_keyset, keyset_parameters
 from worksync.common.repository import Repository
 from worksync.work_items.comments.schemas import Reaction
 from worksync.work_items.models import Comment, CommentMention, CommentReaction
@@ -19,8 +20,38 @@ from worksync.work_items.models import Comment, CommentMention, CommentReaction
 PARENT_REFERENCE = "fk_comments_issue_id_parent_id_comments"
 
 
-def _one(issue_id: UUID, comment_id: UUID) -> Select[Comment]:
-    return select(Comment).where(Comment.issue_id == issue_id, Comment.id == comment_id)
+# Built once with bound values, as building a statement costs more than running it.
+_ONE = select(Comment).where(
+    Comment.issue_id == bindparam("issue_id", type_=Uuid),
+    Comment.id == bindparam("comment_id", type_=Uuid),
+)
+_OF_COMMENTS = bindparam("comment_ids", type_=ARRAY(Uuid))
+_MENTIONS = (
+    select(CommentMention.comment_id, CommentMention.user_id)
+    .where(CommentMention.comment_id == any_(_OF_COMMENTS))
+    .order_by(CommentMention.comment_id, CommentMention.user_id)
+)
+_REACTIONS = (
+    select(
+        CommentReaction.comment_id,
+        CommentReaction.emoji,
+        func.count(),
+        func.bool_or(CommentReaction.user_id == bindparam("reader_id", type_=Uuid)),
+    )
+    .where(CommentReaction.comment_id == any_(_OF_COMMENTS))
+    .group_by(CommentReaction.comment_id, CommentReaction.emoji)
+    .order_by(CommentReaction.comment_id, CommentReaction.emoji)
+)
+
+
+@lru_cache(maxsize=8)
+def _page(key: SortKey, *, in_thread: bool, after_cursor: bool) -> Select[Comment]:
+    """A keyset page of an issue's (`issue_id`) comments, of one thread (`root_id`) when
+    `in_thread`."""
+    query = select(Comment).where(Comment.issue_id == bindparam("issue_id", type_=Uuid))
+    if in_thread:
+        query = query.where(Comment.root_id == bindparam("root_id", type_=Uuid))
+    return apply_bound_keyset(query, key, after_cursor=after_cursor)
 
 
 class CommentRepository(Repository):
@@ -29,18 +60,19 @@ class CommentRepository(Repository):
     }
 
     async def get(self, issue_id: UUID, comment_id: UUID) -> Comment | None:
-        return await self.session.scalar(_one(issue_id, comment_id))
+        return await self.session.scalar(_ONE, {"issue_id": issue_id, "comment_id": comment_id})
 
     async def get_for_update(self, issue_id: UUID, comment_id: UUID) -> Comment | None:
-        return await self.lock_for_update(_one(issue_id, comment_id))
+        return await self.lock_for_update(_ONE.params(issue_id=issue_id, comment_id=comment_id))
 
     async def page(
         self, issue_id: UUID, root_id: UUID | None, key: SortKey, params: PageParams
     ) -> Sequence[Comment]:
-        query = select(Comment).where(Comment.issue_id == issue_id)
-        if root_id is not None:
-            query = query.where(Comment.root_id == root_id)
-        return (await self.session.scalars(apply_keyset(query, key, params))).all()
+        statement = _page(
+            key, in_thread=root_id is not None, after_cursor=params.cursor is not None
+        )
+        parameters = {"issue_id": issue_id, "root_id": root_id, **keyset_parameters(key, params)}
+        return (await self.session.scalars(statement, parameters)).all()
 
     async def has_replies(self, comment_id: UUID) -> bool:
         return bool(
@@ -49,11 +81,7 @@ class CommentRepository(Repository):
 
     async def mentions_of(self, comment_ids: Collection[UUID]) -> dict[UUID, list[UUID]]:
         found: defaultdict[UUID, list[UUID]] = defaultdict(list)
-        rows = await self.session.execute(
-            select(CommentMention.comment_id, CommentMention.user_id)
-            .where(CommentMention.comment_id.in_(comment_ids))
-            .order_by(CommentMention.comment_id, CommentMention.user_id)
-        )
+        rows = await self.session.execute(_MENTIONS, {"comment_ids": list(comment_ids)})
         for comment_id, user_id in rows:
             found[comment_id].append(user_id)
         return found
@@ -77,15 +105,7 @@ class CommentRepository(Repository):
         """Counts per emoji of each comment, and whether `user_id` is among them, in one query."""
         found: defaultdict[UUID, list[Reaction]] = defaultdict(list)
         rows = await self.session.execute(
-            select(
-                CommentReaction.comment_id,
-                CommentReaction.emoji,
-                func.count(),
-                func.bool_or(CommentReaction.user_id == user_id),
-            )
-            .where(CommentReaction.comment_id.in_(comment_ids))
-            .group_by(CommentReaction.comment_id, CommentReaction.emoji)
-            .order_by(CommentReaction.comment_id, CommentReaction.emoji)
+            _REACTIONS, {"comment_ids": list(comment_ids), "reader_id": user_id}
         )
         for comment_id, emoji, count, mine in rows:
             found[comment_id].append(Reaction(emoji=emoji, count=count, mine=mine))

@@ -76,13 +76,13 @@ class CommentService:
         thread_id: UUID | None,
         params: PageParams,
     ) -> tuple[list[Comment], str | None]:
-        await self._issue(context, issue_id)
+        await self._issue_found(context, issue_id)
         rows = await self.comments.page(issue_id, thread_id, THREAD_ORDER, params)
         items, next_cursor = build_page(rows, THREAD_ORDER, params)
         return await self._read(context, items), next_cursor
 
     async def get(self, context: ProjectContext, issue_id: UUID, comment_id: UUID) -> Comment:
-        await self._issue(context, issue_id)
+        await self._issue_found(context, issue_id)
         row = await self.comments.get(issue_id, comment_id)
         if row is None:
             raise not_found("comment")
@@ -248,6 +248,10 @@ class CommentService:
             raise not_found("issue")
         return issue
 
+    async def _issue_found(self, context: ProjectContext, issue_id: UUID) -> None:
+        if not await IssueRepository(self.session).found(context.project.id, issue_id):
+            raise not_found("issue")
+
     async def _live(self, issue_id: UUID, comment_id: UUID) -> CommentRow:
         row = await self.comments.get(issue_id, comment_id)
         if row is None:
@@ -281,6 +285,8 @@ class CommentService:
 
     async def _read(self, context: ProjectContext, rows: Sequence[CommentRow]) -> list[Comment]:
         ids = [row.id for row in rows]
+        if not ids:
+            return []
         mentions = await self.comments.mentions_of(ids)
         reactions = await self.comments.reactions_of(ids, context.workspace.user_id)
         return [

@@ -201,11 +201,18 @@ NEXT_NUMBER_POSITION_AND_RANK = (
 )
 
 
-def _one(project_id: UUID, issue_id: UUID, include_deleted: bool) -> Select[Issue]:
-    query = select(Issue).where(Issue.project_id == project_id, Issue.id == issue_id)
-    if not include_deleted:
-        query = query.where(Issue.deleted_at.is_(None))
-    return query
+def _of_issue(include_deleted: bool) -> list[ColumnElement[bool]]:
+    """The project's (`project_id`) issue `issue_id`, live unless `include_deleted`."""
+    conditions = [
+        Issue.project_id == bindparam("project_id", type_=Uuid),
+        Issue.id == bindparam("issue_id", type_=Uuid),
+    ]
+    return conditions if include_deleted else [*conditions, Issue.deleted_at.is_(None)]
+
+
+# Built once with bound values: comments, relations, moves and parents look issues up.
+_ONE = {included: select(Issue).where(*_of_issue(included)) for included in (False, True)}
+_FOUND = {included: select(exists().where(*_of_issue(included))) for included in (False, True)}
 
 
 @cache
@@ -242,7 +249,16 @@ class IssueRepository(HierarchyRepository):
     async def get(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
     ) -> Issue | None:
-        return await self.session.scalar(_one(project_id, issue_id, include_deleted))
+        parameters = {"project_id": project_id, "issue_id": issue_id}
+        return await self.session.scalar(_ONE[include_deleted], parameters)
+
+    async def found(
+        self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
+    ) -> bool:
+        """Whether the project has the issue (live, unless `include_deleted`), read without
+        loading it."""
+        parameters = {"project_id": project_id, "issue_id": issue_id}
+        return bool(await self.session.scalar(_FOUND[include_deleted], parameters))
 
     async def get_with_read_model(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
@@ -255,7 +271,8 @@ class IssueRepository(HierarchyRepository):
     async def get_for_update(
         self, project_id: UUID, issue_id: UUID, *, include_deleted: bool = False
     ) -> Issue | None:
-        return await self.lock_for_update(_one(project_id, issue_id, include_deleted))
+        parameters = {"project_id": project_id, "issue_id": issue_id}
+        return await self.lock_for_update(_ONE[include_deleted].params(parameters))
 
     async def page(
         self,

@@ -339,7 +339,7 @@ class IssueService:
         return wanted
 
     async def _check_parent(self, project_id: UUID, issue_id: UUID | None, parent_id: UUID) -> None:
-        if await self.issues.get(project_id, parent_id) is None:
+        if not await self.issues.found(project_id, parent_id):
             raise unknown_reference("parent_id", "issue", where="here")
         if issue_id is not None and await self.issues.closes_loop(issue_id, parent_id):
             raise invalid_field("parent_id", "would make the issue its own ancestor")
