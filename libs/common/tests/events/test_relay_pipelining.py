@@ -14,7 +14,7 @@ from uuid import UUID
 
 import pytest
 from aio_pika.abc import AbstractChannel, AbstractIncomingMessage, AbstractQueue
-from sqlalchemy import select
+from sqlalchemy import make_url, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from worksync.common.events.envelope import CloudEvent, IntegrationEvent
@@ -349,3 +349,40 @@ async def test_a_refused_event_holds_back_the_later_events_of_its_aggregate_only
     rows = await outbox_rows(sessionmaker, outbox)
     assert all(published for published, _, _ in rows.values())
     assert [event.id for event in events_of(await drain(tap))] == [refused, behind_refused]
+
+
+async def test_a_batch_goes_out_in_creation_order_whatever_order_its_rows_come_back_in(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    outbox: Outbox,
+    worksync_database_url: str,
+    worksync_amqp_url: str,
+    exchanges: tuple[str, str],
+    tap: AbstractQueue,
+    drain: Drain,
+) -> None:
+    things = [Thing() for _ in range(5)]
+    written = await record_rounds(sessionmaker, outbox, things, rounds=3)
+    # Rewritten rows move behind the others in the table; joined by hashing (as the planner
+    # may choose for a large batch), the claim's `RETURNING` then meets the first round last.
+    async with sessionmaker.begin() as session:
+        await session.execute(
+            update(outbox.table)
+            .where(outbox.table.c.id.in_(written[: len(things)]))
+            .values(attempts=outbox.table.c.attempts)
+        )
+    hashing = make_url(worksync_database_url).update_query_dict(
+        {"options": "-c enable_nestloop=off -c enable_mergejoin=off"}
+    )
+    relay = OutboxRelay(
+        database_url=hashing.render_as_string(hide_password=False),
+        outbox=outbox,
+        amqp_url=worksync_amqp_url,
+        exchange=exchanges[0],
+        dead_letter_exchange=exchanges[1],
+    )
+    try:
+        assert await relay.publish_pending() == len(written)
+    finally:
+        await relay.close()
+
+    assert [event.id for event in events_of(await drain(tap))] == written

@@ -3,9 +3,10 @@
 Publishing is pipelined: a batch (up to `batch_size` rows claimed in creation order) is sent
 on one channel without waiting, then the broker's confirms for all of it are awaited
 together, so a burst costs one broker round trip per batch instead of one per event. A row
-is marked published only once its own confirm arrived; a nack, a timeout or a lost
-connection leaves it pending (with `attempts` and `last_error`), and the next pass sends it
-again, before anything created after it.
+is claimed and marked in one statement, but its transaction commits the mark only once the
+row's own confirm arrived; a nack, a timeout or a lost connection unmarks it before the
+commit, leaving it pending (with `attempts` and `last_error`), and the next pass sends it
+again, before anything created after it. A relay that dies mid-batch commits nothing.
 
 Ordering. One channel delivers in the order it was sent, so a queue receives a batch in
 creation order, hence the events of one aggregate in sequence order. Confirms may end in a
@@ -30,7 +31,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -39,7 +40,7 @@ import psycopg
 from aio_pika import DeliveryMode, Message
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
 from psycopg import sql
-from sqlalchemy import ARRAY, Text, Uuid, any_, bindparam, delete, func, select, update
+from sqlalchemy import ARRAY, Row, Text, Uuid, any_, bindparam, delete, func, select, update
 
 from worksync.common.db import create_engine, libpq_url
 from worksync.common.events.envelope import CONTENT_TYPE
@@ -110,6 +111,19 @@ def _failed_by_error(
     return grouped
 
 
+def _held_back(
+    ids: Sequence[UUID], published_ids: Sequence[UUID], failed: Mapping[str, Sequence[UUID]]
+) -> list[UUID]:
+    """The claimed rows neither published nor failed: confirmed behind an unconfirmed row of
+    their aggregate, or never tried."""
+    settled = {*published_ids, *(row_id for failed_ids in failed.values() for row_id in failed_ids)}
+    return [row_id for row_id in ids if row_id not in settled]
+
+
+def _creation_order(row: Row[Any]) -> tuple[datetime, UUID]:
+    return row.created_at, row.id
+
+
 def _message(envelope: Mapping[str, Any]) -> Message:
     traceparent = envelope.get("traceparent")
     return Message(
@@ -170,20 +184,34 @@ class OutboxRelay:
         )
         table = outbox.table
         # Built once: a pass building its statements cost a tenth of the relay's time at
-        # 20 events/s, a pass per event.
-        self._claim = (
-            select(table.c.id, table.c.envelope)
+        # 20 events/s, a pass per event. Rows are claimed and marked published in one
+        # statement, in the transaction that holds them until their confirms are in: a row
+        # left unconfirmed is unmarked before the commit, so what others see is the same as
+        # marking after the confirms, one round trip fewer per pass.
+        claimed = (
+            select(table.c.id)
             .where(table.c.published_at.is_(None))
             .order_by(table.c.created_at, table.c.id)
             .limit(batch_size)
             .with_for_update(skip_locked=True)
+            .cte("claimed")
+        )
+        self._claim = (
+            update(table)
+            .where(table.c.id == claimed.c.id)
+            .values(published_at=func.now())
+            .returning(table.c.id, table.c.envelope, table.c.created_at)
         )
         marked = table.c.id == any_(bindparam("ids", type_=ARRAY(Uuid)))
-        self._mark_published = update(table).where(marked).values(published_at=func.now())
+        self._unmark = update(table).where(marked).values(published_at=None)
         self._mark_failed = (
             update(table)
             .where(marked)
-            .values(attempts=table.c.attempts + 1, last_error=bindparam("error", type_=Text))
+            .values(
+                published_at=None,
+                attempts=table.c.attempts + 1,
+                last_error=bindparam("error", type_=Text),
+            )
         )
         self._connection: AbstractConnection | None = None
         self._channel: AbstractChannel | None = None
@@ -255,7 +283,8 @@ class OutboxRelay:
 
     async def _publish_batch(self) -> _PassOutcome:
         async with self._engine.begin() as db:
-            rows = (await db.execute(self._claim)).all()
+            # `RETURNING` keeps no order: the batch goes out in creation order.
+            rows = sorted((await db.execute(self._claim)).all(), key=_creation_order)
             if not rows:
                 return _PassOutcome(0, None)
             ids = [row.id for row in rows]
@@ -265,8 +294,9 @@ class OutboxRelay:
             failed = _failed_by_error(ids, outcomes)
             for error, failed_ids in failed.items():
                 await db.execute(self._mark_failed, {"ids": failed_ids, "error": error})
-            if published_ids:
-                await db.execute(self._mark_published, {"ids": published_ids})
+            held_back = _held_back(ids, published_ids, failed)
+            if held_back:
+                await db.execute(self._unmark, {"ids": held_back})
         self.metrics.published.inc(len(published_ids))
         failure = next((outcome for outcome in outcomes if outcome is not None), None)
         if failure is None:
