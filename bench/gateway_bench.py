@@ -17,7 +17,7 @@ measure themselves. Registers and logs in a fresh user, then measures with `wrk`
    worksync.gateway`, as `make up` runs it) and compares them as in 1 and 2 — the
    throughput ratio at c=32 (target >= 0.9) and the p50 added at c=1 (target <= 0.5 ms).
 
-Usage: uv run python bench/gateway_bench.py [--gateway URL] [--identity URL] [--duration S]
+Usage: uv run python -m bench.gateway_bench [--gateway URL] [--identity URL] [--duration S]
        [--only identity|fast]
 URLs also come from WORKSYNC_BENCH_GATEWAY_URL / WORKSYNC_BENCH_IDENTITY_URL. The gateway
 started for 5 runs the code on `PYTHONPATH` first (how bench/README.md measured "before").
@@ -31,7 +31,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,13 +45,15 @@ from typing import Any
 
 import httpx
 
+from bench.raw_asgi import serve_raw_asgi, wait_until_ready
+from scripts.local_system import free_port
+
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 PASSWORD = "bench-Password-123!"
 THROUGHPUT_TARGET = 0.6
 FAST_UPSTREAM_THROUGHPUT_TARGET = 0.9
 ADDED_P50_TARGET_MS = 0.5
 ROOT = Path(__file__).resolve().parent.parent
-START_SECONDS = 60.0
 FAST_ANSWER = json.dumps(
     {
         "id": "0190c5b2-7d1c-7c3a-9f00-000000000001",
@@ -273,7 +274,6 @@ async def compare(
 def serve_fast_upstream(port: int, jwks: bytes) -> None:
     """The fast upstream (run in a process of its own): JWKS, else a fixed small answer,
     served with uvloop and httptools."""
-    import uvicorn
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -287,36 +287,7 @@ def serve_fast_upstream(port: int, jwks: bytes) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=port,
-        loop="uvloop",
-        http="httptools",
-        access_log=False,
-        log_level="warning",
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_ready(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if any(process.poll() is not None for process in processes):
-            raise RuntimeError("the fast upstream or its gateway exited early")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not become ready")
+    serve_raw_asgi(app, port)
 
 
 @contextmanager
@@ -326,7 +297,7 @@ def fast_upstream_system() -> Iterator[tuple[str, str, str]]:
     from worksync.common.testing.tokens import TokenMinter
 
     minter = TokenMinter()
-    upstream_port, gateway_port = _free_port(), _free_port()
+    upstream_port, gateway_port = free_port(), free_port()
     upstream_url = f"http://127.0.0.1:{upstream_port}"
     gateway_url = f"http://127.0.0.1:{gateway_port}"
     env = {
@@ -336,7 +307,7 @@ def fast_upstream_system() -> Iterator[tuple[str, str, str]]:
         "GATEWAY_IDENTITY_URL": upstream_url,
         "GATEWAY_HOST": "127.0.0.1",
         "GATEWAY_PORT": str(gateway_port),
-        "GATEWAY_METRICS_PORT": str(_free_port()),
+        "GATEWAY_METRICS_PORT": str(free_port()),
         "GATEWAY_RATE_LIMIT_ENABLED": "false",
         "GATEWAY_INTERNAL_SECRET": secrets.token_urlsafe(32),
         "GATEWAY_JWT_ISSUER": minter.issuer,
@@ -345,17 +316,24 @@ def fast_upstream_system() -> Iterator[tuple[str, str, str]]:
     jwks = json.dumps(minter.jwks())
     processes = [
         subprocess.Popen(
-            [sys.executable, __file__, "--serve-fast-upstream", str(upstream_port), jwks],
+            [
+                sys.executable,
+                "-m",
+                "bench.gateway_bench",
+                "--serve-fast-upstream",
+                str(upstream_port),
+                jwks,
+            ],
             cwd=ROOT,
             env=env,
         )
     ]
     try:
-        _wait_until_ready(upstream_url + "/readyz", processes)
+        wait_until_ready(upstream_url + "/readyz", processes)
         processes.append(
             subprocess.Popen([sys.executable, "-m", "worksync.gateway"], cwd=ROOT, env=env)
         )
-        _wait_until_ready(gateway_url + "/readyz", processes)
+        wait_until_ready(gateway_url + "/readyz", processes)
         yield upstream_url, gateway_url, minter.mint(ttl_seconds=3600)
     finally:
         for process in processes:

@@ -34,6 +34,13 @@ row is 320 users of a workspace of their own taken in turn (a lap of starts, the
 stops, ...), so a user's stop comes a lap (about 320 requests, seconds) after their start;
 its floor replays a start and a stop, two transactions, and counts both.
 
+For the point reads (get an issue, read the timer; their target is 1,000 requests/s, not a
+share of the floor), a second table puts the endpoint beside its captured statements served
+by a bare ASGI app (`bench.bare_asgi`: uvicorn, uvloop and httptools as the services run,
+async psycopg, the same transaction per request, no framework, ORM or rule), wrk at the same
+concurrency, in turn `--pairs` times: what this machine can do for that read over HTTP at
+all, against what the stack does.
+
 Needs wrk (`apt-get install wrk`). `make bench` runs it on its system
 (`WORKSYNC_BENCH_ONLY=request-path`); alone it starts a system of its own:
 `uv run python -m bench.request_path_bench [--duration S] [--only NAME[,NAME]]`.
@@ -43,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import re
@@ -54,6 +62,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -63,6 +72,7 @@ from pydantic_core import to_json
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.bare_asgi import bare_server
 from bench.own_system import own_system
 from bench.request_path_load import (
     CONNECTIONS,
@@ -111,6 +121,9 @@ TIMER_WORK_SECONDS = 1.1
 Statement = tuple[str, Any]
 Request = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
 S = TypeVar("S", bound=CommonSettings)
+
+# The reads whose target is a rate (1,000/s), not a share of their floor.
+POINT_READS = ("get an issue", "read the timer")
 
 NAMES = (
     "list 50 issues",
@@ -464,8 +477,39 @@ def run(
             f"{f'  ({failures})' if failures else ''}",
             flush=True,
         )
+    ceiling(system, replays, endpoints, duration=duration, pairs=pairs, only=chosen)
     print(f"load average after: {_load_average()}")
     print(f"postgres connections after: {_connections(system.database_url)}")
+
+
+def ceiling(
+    system: RunningSystem,
+    replays: dict[str, Replay],
+    endpoints: dict[str, Endpoint],
+    *,
+    duration: int,
+    pairs: int,
+    only: set[str],
+) -> None:
+    """Each point read beside its statements served by a bare ASGI app (`bare_asgi`), in
+    turn `pairs` times: the machine's ceiling for that read over HTTP, without the stack."""
+    names = [name for name in POINT_READS if name in only]
+    if not names:
+        return
+    print(
+        f"\npoint reads without the stack: the same statements from a bare ASGI app "
+        f"(uvicorn, uvloop, httptools, async psycopg), c={CONNECTIONS}, in turn {pairs} times"
+    )
+    print(f"{'endpoint':<17} {'endpoint req/s':>15} {'bare req/s':>11} {'ratio':>6}")
+    for name in names:
+        endpoint = endpoints[name]
+        (statements,) = replays[name].requests
+        with bare_server(system.database_url, statements) as bare_url:
+            bare = dataclasses.replace(endpoint, url=bare_url + urlsplit(endpoint.url).path)
+            measured = [(wrk(endpoint, duration), wrk(bare, duration)) for _ in range(pairs)]
+        served = statistics.median(load.requests_per_second for load, _ in measured)
+        bare_rate = statistics.median(load.requests_per_second for _, load in measured)
+        print(f"{name:<17} {served:>15.0f} {bare_rate:>11.0f} {served / bare_rate:>6.2f}")
 
 
 def _analyze(database_url: str) -> None:
