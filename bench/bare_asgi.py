@@ -2,7 +2,7 @@
 
 The request-path bench serves a point read's statements from it, beside the endpoint, to
 tell the machine's ceiling for that read over HTTP from the stack's: uvicorn with uvloop and
-httptools as the services run, async psycopg with a small pool, each request one
+httptools as the services run, async psycopg with a service's pool size, each request one
 transaction (the same `BEGIN`, statements and `COMMIT` the endpoint sends, prepared), its
 rows encoded to JSON by pydantic-core as the floor encodes them. No token is verified, no
 rule checked, no answer shaped: what it answers is only the bound below any stack.

@@ -509,7 +509,11 @@ def ceiling(
             measured = [(wrk(endpoint, duration), wrk(bare, duration)) for _ in range(pairs)]
         served = statistics.median(load.requests_per_second for load, _ in measured)
         bare_rate = statistics.median(load.requests_per_second for _, load in measured)
-        print(f"{name:<17} {served:>15.0f} {bare_rate:>11.0f} {served / bare_rate:>6.2f}")
+        failures = "; ".join(load.failures for pair in measured for load in pair if load.failures)
+        print(
+            f"{name:<17} {served:>15.0f} {bare_rate:>11.0f} {served / bare_rate:>6.2f}"
+            f"{f'  ({failures})' if failures else ''}"
+        )
 
 
 def _analyze(database_url: str) -> None:
